@@ -1,0 +1,74 @@
+import { exitCodeOf, isTofuOciError, writeRecord, type ErrorRecord } from "@tofu-oci/core";
+import type { CommandContext } from "./context.js";
+
+export type Format = "json" | "text";
+
+export interface OutputOptions {
+  /** Default: json when stdout is not a terminal. */
+  format?: Format | undefined;
+  quiet?: boolean | undefined;
+  verbose?: boolean | undefined;
+}
+
+/**
+ * Where a command's results and messages go (design.md §2.2): records on stdout as NDJSON
+ * or as text, logs and progress on stderr.
+ */
+export class Output {
+  readonly format: Format;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly #ctx: CommandContext;
+
+  constructor(ctx: CommandContext, options: OutputOptions = {}) {
+    this.#ctx = ctx;
+    this.format = options.format ?? (ctx.stdoutIsTTY ? "text" : "json");
+    this.quiet = options.quiet ?? false;
+    this.verbose = options.verbose ?? false;
+  }
+
+  /** Prints a result record: the JSON line, or the text `describe` makes of it. */
+  record(record: object, describe?: (record: never) => string): void {
+    if (this.format === "json" || !describe) writeRecord(this.#ctx.stdout, record);
+    else this.#ctx.stdout.write(`${describe(record as never)}\n`);
+  }
+
+  /** A progress or status line on stderr, unless --quiet. */
+  info(message: string): void {
+    if (!this.quiet) this.#ctx.stderr.write(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.#ctx.stderr.write(`${this.#paint("warning:", 33)} ${message}\n`);
+  }
+
+  /** Detail for --verbose only. */
+  debug(message: string): void {
+    if (this.verbose) this.#ctx.stderr.write(`${this.#paint("debug:", 2)} ${message}\n`);
+  }
+
+  /**
+   * Reports a failure: one line (and a hint) on stderr, an error record on stdout in JSON mode.
+   * Returns the exit code. Unexpected errors (bugs) also get their stack with --verbose.
+   */
+  error(error: unknown): number {
+    const code = exitCodeOf(error);
+    const known = isTofuOciError(error);
+    const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+    this.#ctx.stderr.write(`${this.#paint("error:", 31)} ${message}\n`);
+    if (known && error.hint) this.#ctx.stderr.write(`  ${error.hint}\n`);
+    if (!known && this.verbose && error instanceof Error && error.stack) this.#ctx.stderr.write(`${error.stack}\n`);
+    if (this.format === "json") {
+      const record: ErrorRecord = { kind: "error", code: known ? error.code : "internal", message };
+      if (known && error.reference) record.reference = error.reference;
+      if (known && error.hint) record.hint = error.hint;
+      writeRecord(this.#ctx.stdout, record);
+    }
+    return code;
+  }
+
+  #paint(text: string, color: number): string {
+    const enabled = this.#ctx.stderrIsTTY && !this.#ctx.env.NO_COLOR && this.#ctx.env.TERM !== "dumb";
+    return enabled ? `\u001b[${color}m${text}\u001b[0m` : text;
+  }
+}

@@ -1,0 +1,99 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import {
+  dockerConfigCredentials,
+  staticCredentials,
+  usageError,
+  type CredentialProvider,
+} from "@tofu-oci/core";
+import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import type { Argv } from "yargs";
+import type { CommandContext } from "./context.js";
+import { loadConfig, type TofuOciConfig } from "./config.js";
+
+/** The registry flags shared with ORAS (design.md §2.3). */
+export interface RegistryArgs {
+  plainHttp?: boolean;
+  insecure?: boolean;
+  caFile?: string;
+  registryConfig?: string;
+  username?: string;
+  password?: string;
+  passwordStdin?: boolean;
+  concurrency?: number;
+}
+
+/** Adds the registry flags to a command's parser. */
+export function withRegistryOptions<T>(parser: Argv<T>): Argv<T & RegistryArgs> {
+  return parser
+    .option("plain-http", { type: "boolean", describe: "Use HTTP instead of HTTPS" })
+    .option("insecure", { type: "boolean", describe: "Skip TLS certificate verification (unsafe)" })
+    .option("ca-file", { type: "string", describe: "PEM file of a CA to trust for the registry" })
+    .option("registry-config", { type: "string", describe: "Docker-style config.json to read credentials from" })
+    .option("username", { alias: "u", type: "string", describe: "Registry username" })
+    .option("password", { alias: "p", type: "string", describe: "Registry password (prefer --password-stdin)" })
+    .option("password-stdin", { type: "boolean", describe: "Read the password from stdin" })
+    .option("concurrency", { type: "number", describe: "Parallel blob transfers (default 4)" })
+    .group(["plain-http", "insecure", "ca-file", "registry-config", "username", "password", "password-stdin", "concurrency"], "Registry:")
+    .check((argv) => {
+      if (argv.concurrency !== undefined && !(Number.isInteger(argv.concurrency) && argv.concurrency > 0)) {
+        throw usageError("--concurrency must be a positive integer");
+      }
+      if (argv.password !== undefined && argv.passwordStdin) throw usageError("give either --password or --password-stdin, not both");
+      return true;
+    }) as Argv<T & RegistryArgs>;
+}
+
+export interface ResolveRegistryOptions {
+  /** Where credentials come from when no -u/-p is given: @tofu-oci/auth's provider in the bins. */
+  defaultCredentials?: CredentialProvider;
+  config?: TofuOciConfig;
+  log?: (line: string) => void;
+}
+
+/** Turns the registry flags (then config defaults) into client options. */
+export async function registryClientOptions(
+  args: RegistryArgs,
+  ctx: CommandContext,
+  options: ResolveRegistryOptions = {},
+): Promise<RegistryClientOptions & { concurrency: number }> {
+  const config = options.config ?? (await loadConfig(ctx.cwd)).config;
+  const result: RegistryClientOptions & { concurrency: number } = {
+    plainHttp: args.plainHttp ?? config.plainHttp ?? false,
+    insecure: args.insecure ?? config.insecure ?? false,
+    credentials: await credentialsFrom(args, ctx, options, config),
+    concurrency: args.concurrency ?? config.concurrency ?? 4,
+    userAgent: "tofu-oci",
+  };
+  const caFile = args.caFile ?? config.caFile;
+  if (caFile) result.caFile = caFile;
+  if (options.log) result.log = options.log;
+  return result;
+}
+
+async function credentialsFrom(
+  args: RegistryArgs,
+  ctx: CommandContext,
+  options: ResolveRegistryOptions,
+  config: TofuOciConfig,
+): Promise<CredentialProvider> {
+  if (args.passwordStdin) {
+    if (ctx.stdinIsTTY) ctx.stderr.write("password: ");
+    const password = (await readStream(ctx.stdin)).replace(/\r?\n$/, "");
+    return staticCredentials({ username: args.username ?? "", password });
+  }
+  if (args.username !== undefined || args.password !== undefined) {
+    if (args.password !== undefined) ctx.stderr.write("warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n");
+    return staticCredentials({ username: args.username ?? "", password: args.password ?? "" });
+  }
+  const registryConfig = args.registryConfig ?? config.registryConfig;
+  if (registryConfig) return dockerConfigCredentials(registryConfig);
+  return options.defaultCredentials ?? dockerConfigCredentials(join(ctx.env.HOME ?? homedir(), ".docker", "config.json"));
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+

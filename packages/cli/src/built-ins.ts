@@ -1,0 +1,10 @@
+import type { CliSpec } from "@tofu-oci/cli-kit";
+
+export interface BuiltInCommand {
+  describe: string;
+  /** Loads the package's CLI only when its command runs, to keep start-up fast. */
+  load: () => Promise<CliSpec>;
+}
+
+/** The tofu-oci packages, each run in-process as `tofu-oci <name> ...`. */
+export const BUILT_IN_COMMANDS: Record<string, BuiltInCommand> = {};

@@ -1,0 +1,3 @@
+export { runUmbrella, type UmbrellaOptions } from "./umbrella.js";
+export { BUILT_IN_COMMANDS, type BuiltInCommand } from "./built-ins.js";
+export { findPlugin, suggest } from "./plugins.js";

@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { pipeline as pipelineCallback, Transform, type Readable, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { TofuOciError } from "./errors.js";
+
+/** A content digest, `sha256:` followed by 64 lowercase hex digits. */
+export type Digest = `sha256:${string}`;
+
+export interface DigestedContent {
+  digest: Digest;
+  size: number;
+}
+
+export function sha256Digest(data: Uint8Array | string): Digest {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+
+/** The hex part of a digest (`sha256:abc` -> `abc`). */
+export function digestHex(digest: string): string {
+  return digest.slice(digest.indexOf(":") + 1);
+}
+
+/** Digests a stream as it flows, without buffering it. */
+export async function digestStream(stream: Readable): Promise<DigestedContent> {
+  const meter = new DigestMeter();
+  await pipeline(stream, meter, async function drain(source: AsyncIterable<unknown>) {
+    for await (const _ of source);
+  });
+  return meter.result();
+}
+
+export function digestFile(path: string): Promise<DigestedContent> {
+  return digestStream(createReadStream(path));
+}
+
+/** A pass-through stream that counts and hashes what flows through it. */
+export class DigestMeter extends Transform {
+  readonly #hash = createHash("sha256");
+  #size = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#hash.update(chunk);
+    this.#size += chunk.length;
+    done(null, chunk);
+  }
+
+  /** Valid once the stream has ended. */
+  result(): DigestedContent {
+    return { digest: `sha256:${this.#hash.copy().digest("hex")}`, size: this.#size };
+  }
+
+  get bytes(): number {
+    return this.#size;
+  }
+}
+
+export interface Expected {
+  digest: string;
+  size: number;
+}
+
+/**
+ * A pass-through stream that fails unless exactly `expected.size` bytes with
+ * `expected.digest` flow through it. It fails as soon as the size is exceeded,
+ * so an endless body never fills memory or disk.
+ */
+export class DigestVerifier extends Transform {
+  readonly #hash = createHash("sha256");
+  readonly #expected: Expected;
+  readonly #what: string;
+  #size = 0;
+
+  constructor(expected: Expected, what = expected.digest) {
+    super();
+    this.#expected = expected;
+    this.#what = what;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#size += chunk.length;
+    if (this.#size > this.#expected.size) {
+      done(sizeMismatch(this.#what, this.#expected.size, `more than ${this.#expected.size}`));
+      return;
+    }
+    this.#hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.#size !== this.#expected.size) {
+      done(sizeMismatch(this.#what, this.#expected.size, String(this.#size)));
+      return;
+    }
+    const actual = `sha256:${this.#hash.digest("hex")}`;
+    done(actual === this.#expected.digest ? null : digestMismatch(this.#what, this.#expected.digest, actual));
+  }
+}
+
+/**
+ * Returns `source` piped through a {@link DigestVerifier}; an error on either side fails the
+ * returned stream.
+ */
+export function verifiedStream(source: Readable, expected: Expected, what?: string): Readable {
+  return pipelineCallback(source, new DigestVerifier(expected, what), () => {});
+}
+
+/** Throws unless `data` has the expected digest and size. */
+export function verifyBytes(data: Uint8Array, expected: Expected, what = expected.digest): void {
+  if (data.length !== expected.size) throw sizeMismatch(what, expected.size, String(data.length));
+  const actual = sha256Digest(data);
+  if (actual !== expected.digest) throw digestMismatch(what, expected.digest, actual);
+}
+
+function sizeMismatch(what: string, expected: number, actual: string): TofuOciError {
+  return new TofuOciError("verification-failed", `${what}: expected ${expected} bytes, got ${actual}`, {
+    hint: "The content is damaged or was changed; it was not used.",
+  });
+}
+
+function digestMismatch(what: string, expected: string, actual: string): TofuOciError {
+  return new TofuOciError("verification-failed", `${what}: digest mismatch, expected ${expected}, got ${actual}`, {
+    hint: "The content is damaged or was changed; it was not used.",
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Machine codes of every failure tofu-oci reports. Each maps to one exit code
+ * (design.md §2.2) through {@link exitCodeOf}.
+ */
+export type ErrorCode =
+  | "verification-failed"
+  | "usage"
+  | "not-found"
+  | "unauthorized"
+  | "network"
+  | "invalid-input"
+  | "cancelled"
+  | "internal";
+
+const EXIT_CODES: Record<ErrorCode, number> = {
+  "verification-failed": 1,
+  usage: 2,
+  "not-found": 3,
+  unauthorized: 4,
+  network: 5,
+  "invalid-input": 6,
+  cancelled: 130,
+  internal: 70,
+};
+
+export interface TofuOciErrorOptions {
+  /** What the user can do about it; printed after the message. */
+  hint?: string;
+  cause?: unknown;
+  /** The reference the failure is about, when there is one. */
+  reference?: string;
+}
+
+/** The one error class every tofu-oci library throws. */
+export class TofuOciError extends Error {
+  override readonly name: string = "TofuOciError";
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly reference: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TofuOciErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.reference = options.reference;
+  }
+}
+
+/** One entry of an OCI distribution error response body. */
+export interface RegistryErrorDetail {
+  code: string;
+  message?: string;
+  detail?: unknown;
+}
+
+/** A registry answered with an unexpected HTTP status. */
+export class RegistryError extends TofuOciError {
+  override readonly name = "RegistryError";
+  readonly status: number;
+  readonly errors: RegistryErrorDetail[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    status: number,
+    errors: RegistryErrorDetail[] = [],
+    options: TofuOciErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+export function isTofuOciError(value: unknown): value is TofuOciError {
+  return value instanceof TofuOciError;
+}
+
+export function isRegistryError(value: unknown): value is RegistryError {
+  return value instanceof RegistryError;
+}
+
+/** The process exit code for an error: its code's, or 70 for a bug. */
+export function exitCodeOf(error: unknown): number {
+  return isTofuOciError(error) ? EXIT_CODES[error.code] : EXIT_CODES.internal;
+}
+
+/** Shorthand constructors for the common cases. */
+export const usageError = (message: string, hint?: string) =>
+  new TofuOciError("usage", message, { hint });
+
+export const invalidInput = (message: string, hint?: string, cause?: unknown) =>
+  new TofuOciError("invalid-input", message, { hint, cause });

@@ -1,0 +1,108 @@
+export {
+  TofuOciError,
+  RegistryError,
+  isTofuOciError,
+  isRegistryError,
+  exitCodeOf,
+  usageError,
+  invalidInput,
+  type ErrorCode,
+  type TofuOciErrorOptions,
+  type RegistryErrorDetail,
+} from "./errors.js";
+export {
+  parseReference,
+  formatReference,
+  parseLayoutReference,
+  formatLayoutReference,
+  isValidTag,
+  isValidDigest,
+  assertTag,
+  assertDigest,
+  versionToTag,
+  tagToVersion,
+  type Reference,
+  type LayoutReference,
+} from "./reference.js";
+export {
+  sha256Digest,
+  digestHex,
+  digestStream,
+  digestFile,
+  verifiedStream,
+  verifyBytes,
+  DigestMeter,
+  DigestVerifier,
+  type Digest,
+  type DigestedContent,
+  type Expected,
+} from "./digest.js";
+export { MediaType, ArtifactType, Annotation, MANIFEST_SIZE_LIMIT, isManifestMediaType, isIndexMediaType } from "./media-types.js";
+export {
+  EMPTY_CONFIG,
+  EMPTY_CONFIG_BYTES,
+  encodeManifest,
+  buildModuleManifest,
+  buildProviderManifest,
+  buildProviderIndex,
+  parseManifest,
+  isIndex,
+  successors,
+  plainDescriptor,
+  isDescriptor,
+  type Descriptor,
+  type Platform,
+  type ImageManifest,
+  type ImageIndex,
+  type Manifest,
+  type EncodedManifest,
+  type ModuleManifestOptions,
+  type ProviderManifestOptions,
+  type ProviderIndexOptions,
+} from "./manifest.js";
+export {
+  openContent,
+  isReplayable,
+  isMounter,
+  type Content,
+  type Fetcher,
+  type Pusher,
+  type PushOptions,
+  type ExistenceChecker,
+  type Resolver,
+  type Tagger,
+  type TagLister,
+  type ReferrerLister,
+  type ReferrersOptions,
+  type ReadOnlyTarget,
+  type Target,
+  type Mounter,
+  type OperationOptions,
+} from "./target.js";
+export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
+export { copy, copyGraph, type CopyOptions, type CopyResult } from "./copy.js";
+export { openTarget, selectorOf, type OpenTargetOptions, type OpenedTarget } from "./open-target.js";
+export {
+  anonymous,
+  staticCredentials,
+  dockerConfigCredentials,
+  type Credential,
+  type CredentialProvider,
+} from "./credentials.js";
+export {
+  readRecords,
+  writeRecord,
+  expectKind,
+  type AnyRecord,
+  type PackageRecord,
+  type ModulePackageRecord,
+  type ProviderPackageRecord,
+  type ProviderPlatformPackage,
+  type ArtifactRecord,
+  type VerificationRecord,
+  type CheckResult,
+  type ErrorRecord,
+} from "./records.js";
+export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
+export { mapConcurrent, Semaphore } from "./concurrency.js";
+export { ProgressStream } from "./progress-stream.js";

@@ -1,0 +1,1 @@
+export { OciLayout, type OciLayoutOptions } from "./oci-layout.js";

@@ -1,0 +1,1 @@
+export { MemoryTarget } from "./memory-target.js";

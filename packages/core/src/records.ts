@@ -1,0 +1,125 @@
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { invalidInput } from "./errors.js";
+
+/** A module zip made by tofu-oci-pack (design.md §2.2). */
+export interface ModulePackageRecord {
+  kind: "package";
+  type: "module";
+  file: string;
+  digest: string;
+  size: number;
+  mediaType: "archive/zip";
+  files: number;
+  source?: string;
+}
+
+export interface ProviderPlatformPackage {
+  os: string;
+  arch: string;
+  file: string;
+  digest: string;
+  size: number;
+  /** The lock-file `h1:` hash of the zip's contents. */
+  h1?: string;
+}
+
+/** A provider version's release zips, collected by tofu-oci-pack. */
+export interface ProviderPackageRecord {
+  kind: "package";
+  type: "provider";
+  provider: string;
+  version: string;
+  platforms: ProviderPlatformPackage[];
+}
+
+export type PackageRecord = ModulePackageRecord | ProviderPackageRecord;
+
+/** What tofu-oci-push stored. `source` is what to paste into OpenTofu. */
+export interface ArtifactRecord {
+  kind: "artifact";
+  type: "module" | "provider";
+  reference: string;
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest: string;
+  mediaType: string;
+  artifactType: string;
+  source: string;
+  [extra: string]: unknown;
+}
+
+export interface CheckResult {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface VerificationRecord {
+  kind: "verification";
+  ok: boolean;
+  type: "module" | "provider";
+  reference: string;
+  digest?: string;
+  checks: CheckResult[];
+  [extra: string]: unknown;
+}
+
+export interface ErrorRecord {
+  kind: "error";
+  code: string;
+  message: string;
+  reference?: string;
+  hint?: string;
+}
+
+/** Any NDJSON record; each has a `kind`. */
+export interface AnyRecord {
+  kind: string;
+  [field: string]: unknown;
+}
+
+/** Writes one record as a line of JSON. */
+export function writeRecord(stream: Writable, record: object): void {
+  stream.write(`${JSON.stringify(record)}\n`);
+}
+
+const MAX_LINE = 1024 * 1024;
+
+/**
+ * Reads NDJSON records from a stream, one object with a string `kind` per line; blank lines are
+ * skipped. A malformed line is an exit-code-6 error naming its line number.
+ */
+export async function* readRecords(stream: Readable): AsyncIterable<AnyRecord> {
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    lineNumber++;
+    if (line.trim() === "") continue;
+    if (line.length > MAX_LINE) throw invalidInput(`stdin line ${lineNumber} is longer than ${MAX_LINE} characters`);
+    yield parseRecordLine(line, lineNumber);
+  }
+}
+
+function parseRecordLine(line: string, lineNumber: number): AnyRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw invalidInput(`stdin line ${lineNumber} is not JSON: ${truncate(line)}`, "Pipe the output of another tofu-oci command, one JSON record per line.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value) || typeof (value as AnyRecord).kind !== "string") {
+    throw invalidInput(`stdin line ${lineNumber} is not a record (a JSON object with "kind")`);
+  }
+  return value as AnyRecord;
+}
+
+/** Narrows records to the expected kinds, or throws naming what arrived instead. */
+export function expectKind<K extends string>(record: AnyRecord, kinds: readonly K[], command: string): AnyRecord & { kind: K } {
+  if ((kinds as readonly string[]).includes(record.kind)) return record as AnyRecord & { kind: K };
+  throw invalidInput(`${command} reads ${kinds.join(" or ")} records on stdin, got a "${record.kind}" record`);
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

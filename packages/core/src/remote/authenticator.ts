@@ -1,0 +1,165 @@
+import { readAll } from "../content.js";
+import { TofuOciError } from "../errors.js";
+import type { Credential, CredentialProvider } from "../credentials.js";
+import { type HttpRequest, type HttpResponse } from "./http.js";
+import type { Challenge } from "./www-authenticate.js";
+
+const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
+const CLIENT_ID = "tofu-oci";
+
+type Send = (request: HttpRequest) => Promise<HttpResponse>;
+
+interface CachedToken {
+  header: string;
+  expiresAt: number;
+}
+
+/**
+ * The distribution auth flow (distribution token spec): answers a 401 challenge with Basic
+ * credentials or a Bearer token from the challenge's realm, and caches the result per host
+ * (Basic) or per host and scope set (Bearer).
+ */
+export class Authenticator {
+  readonly #credentials: CredentialProvider;
+  readonly #send: Send;
+  readonly #basic = new Map<string, string>();
+  readonly #tokens = new Map<string, CachedToken>();
+  readonly #now: () => number;
+
+  constructor(credentials: CredentialProvider, send: Send, now: () => number = Date.now) {
+    this.#credentials = credentials;
+    this.#send = send;
+    this.#now = now;
+  }
+
+  /** The Authorization header known for this host and scope set, if any. */
+  cached(host: string, scopes: string[]): string | undefined {
+    const token = this.#tokens.get(tokenKey(host, scopes));
+    if (token && token.expiresAt > this.#now()) return token.header;
+    return this.#basic.get(host);
+  }
+
+  /** Obtains an Authorization header that answers `challenge`, or throws an exit-code-4 error. */
+  async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+    const credential = await this.#credentials(host, repository);
+    if (challenge.scheme === "basic") {
+      if (!credential?.username && !credential?.password) throw noCredentials(host);
+      const value = `Basic ${Buffer.from(`${credential.username ?? ""}:${credential.password ?? ""}`).toString("base64")}`;
+      this.#basic.set(host, value);
+      return value;
+    }
+    if (challenge.scheme !== "bearer") {
+      throw new TofuOciError("unauthorized", `${host} asks for unsupported authentication scheme "${challenge.scheme}"`);
+    }
+    const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
+    const token = credential?.accessToken
+      ? { value: credential.accessToken, expiresInMs: 60_000 }
+      : await this.#fetchToken(host, challenge, allScopes, credential, signal);
+    const cached = { header: `Bearer ${token.value}`, expiresAt: this.#now() + token.expiresInMs };
+    this.#tokens.set(tokenKey(host, scopes), cached);
+    return cached.header;
+  }
+
+  async #fetchToken(
+    host: string,
+    challenge: Challenge,
+    scopes: string[],
+    credential: Credential | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ value: string; expiresInMs: number }> {
+    const realm = parseRealm(host, challenge.params.realm);
+    const service = challenge.params.service;
+    const request = credential?.refreshToken
+      ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
+      : basicTokenRequest(realm, service, scopes, credential);
+    const response = await this.#send({ ...request, signal });
+    if (response.status === 401 || response.status === 403) {
+      await response.body.dump();
+      throw refused(host);
+    }
+    if (response.status !== 200) {
+      await response.body.dump();
+      throw new TofuOciError("network", `the token service of ${host} answered HTTP ${response.status}`);
+    }
+    return parseTokenResponse(await readAll(response.body, TOKEN_RESPONSE_LIMIT, "the token response"), host);
+  }
+}
+
+function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credential: Credential | undefined): HttpRequest {
+  const url = new URL(realm);
+  if (service) url.searchParams.set("service", service);
+  for (const scope of scopes) url.searchParams.append("scope", scope);
+  const headers: Record<string, string> = {};
+  if (credential?.username || credential?.password) {
+    headers.authorization = `Basic ${Buffer.from(`${credential.username ?? ""}:${credential.password ?? ""}`).toString("base64")}`;
+  }
+  return { method: "GET", url, headers };
+}
+
+function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+  const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID });
+  if (service) form.set("service", service);
+  if (scopes.length > 0) form.set("scope", scopes.join(" "));
+  const body = form.toString();
+  return { method: "POST", url: realm, headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => body };
+}
+
+function parseRealm(host: string, realm: string | undefined): URL {
+  try {
+    if (!realm) throw new Error("no realm");
+    const url = new URL(realm);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("bad scheme");
+    return url;
+  } catch {
+    throw new TofuOciError("unauthorized", `${host} sent a Bearer challenge without a valid realm URL`);
+  }
+}
+
+function parseTokenResponse(body: Buffer, host: string): { value: string; expiresInMs: number } {
+  let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new TofuOciError("network", `the token service of ${host} sent invalid JSON`);
+  }
+  const value = typeof parsed.access_token === "string" && parsed.access_token ? parsed.access_token : parsed.token;
+  if (typeof value !== "string" || value === "") throw new TofuOciError("network", `the token service of ${host} sent no token`);
+  const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
+  // Renew ahead of expiry so a long upload does not start with a token about to lapse.
+  return { value, expiresInMs: Math.max(1, seconds - 10) * 1000 };
+}
+
+/**
+ * Merges scopes of the same resource: `repository:a:pull` + `repository:a:push` becomes
+ * `repository:a:pull,push`. The result is sorted so equal sets give equal cache keys.
+ */
+export function mergeScopes(scopes: string[]): string[] {
+  const actions = new Map<string, Set<string>>();
+  for (const scope of scopes) {
+    const last = scope.lastIndexOf(":");
+    if (last <= 0) continue;
+    const resource = scope.slice(0, last);
+    const set = actions.get(resource) ?? new Set<string>();
+    for (const action of scope.slice(last + 1).split(",")) if (action) set.add(action);
+    actions.set(resource, set);
+  }
+  return [...actions].map(([resource, set]) => `${resource}:${[...set].sort().join(",")}`).sort();
+}
+
+function tokenKey(host: string, scopes: string[]): string {
+  return `${host} ${mergeScopes(scopes).join(" ")}`;
+}
+
+function noCredentials(host: string): TofuOciError {
+  return new TofuOciError("unauthorized", `${host} requires authentication and no credentials were found`, {
+    hint: `Run tofu-oci auth login ${host}, or pass -u USER --password-stdin.`,
+  });
+}
+
+/** The registry rejected the credentials it was given. */
+export function refused(host: string): TofuOciError {
+  return new TofuOciError("unauthorized", `${host} rejected the credentials`, {
+    hint: `Check the username and password for ${host} (tofu-oci auth resolve shows which ones were used).`,
+  });
+}
+

@@ -1,0 +1,187 @@
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Dispatcher } from "undici";
+import { readAll } from "../content.js";
+import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail } from "../errors.js";
+
+export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+export type Body = Uint8Array | string | Readable;
+
+export interface HttpRequest {
+  method: Method;
+  url: URL;
+  headers?: Record<string, string>;
+  /** Opens the body afresh for each attempt; a body sent once cannot be replayed. */
+  body?: () => Body | Promise<Body>;
+  signal?: AbortSignal | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData["body"];
+  /** The URL that answered, after redirects. */
+  url: URL;
+}
+
+export interface RetryOptions {
+  /** Attempts after the first. Default 4. */
+  retries?: number;
+  /** First backoff delay; it doubles each attempt, with full jitter. Default 200 ms. */
+  minDelayMs?: number;
+  /** Longest wait, also the cap on `Retry-After`. Default 10 000 ms. */
+  maxDelayMs?: number;
+}
+
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Sends one request through undici, following redirects without leaking credentials. */
+export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, userAgent: string): Promise<HttpResponse> {
+  let url = request.url;
+  let headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
+  for (let redirects = 0; ; redirects++) {
+    const body = request.body ? await request.body() : undefined;
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers,
+      body: body ?? null,
+      signal: request.signal ?? null,
+    });
+    const location = header(response.headers, "location");
+    if (!isRedirect(response.statusCode) || !location || !["GET", "HEAD"].includes(request.method)) {
+      return { status: response.statusCode, headers: response.headers, body: response.body, url };
+    }
+    await response.body.dump();
+    if (redirects >= MAX_REDIRECTS) throw new TofuOciError("network", `too many redirects from ${request.url.origin}`);
+    const next = new URL(location, url);
+    if (next.protocol !== "https:" && next.protocol !== "http:") {
+      throw new TofuOciError("network", `refusing a redirect to ${next.protocol} URL`);
+    }
+    // Credentials are for the registry; a redirect elsewhere (e.g. blob storage) gets none.
+    if (next.origin !== url.origin) headers = withoutAuthorization(headers);
+    url = next;
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
+}
+
+/**
+ * Runs `attempt` again after network errors and 429/5xx answers, with exponential backoff and
+ * jitter, honouring `Retry-After`. Authentication failures are never retried.
+ */
+export async function withRetry(
+  attempt: () => Promise<HttpResponse>,
+  options: RetryOptions & { signal?: AbortSignal | undefined; onRetry?: (reason: string, delayMs: number) => void },
+): Promise<HttpResponse> {
+  const { retries = 4, minDelayMs = 200, maxDelayMs = 10_000 } = options;
+  for (let tries = 0; ; tries++) {
+    let reason: string;
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await attempt();
+      if (!isTransientStatus(response.status) || tries >= retries) return response;
+      reason = `HTTP ${response.status}`;
+      retryAfterMs = parseRetryAfter(header(response.headers, "retry-after"));
+      await response.body.dump().catch(() => {});
+    } catch (error) {
+      if (!isTransientError(error) || tries >= retries || options.signal?.aborted) throw asNetworkError(error);
+      reason = (error as Error).message;
+    }
+    const backoff = Math.random() * Math.min(maxDelayMs, minDelayMs * 2 ** tries);
+    const delay = Math.min(maxDelayMs, retryAfterMs ?? backoff);
+    options.onRetry?.(reason, delay);
+    await sleep(delay, undefined, { signal: options.signal });
+  }
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504 || status === 500;
+}
+
+function isTransientError(error: unknown): boolean {
+  if (error instanceof TofuOciError) return error.code === "network";
+  const code = (error as { code?: string }).code ?? "";
+  return code.startsWith("UND_ERR") || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"].includes(code);
+}
+
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Wraps low-level failures (sockets, TLS, DNS) as exit-code-5 errors with a readable message. */
+export function asNetworkError(error: unknown): unknown {
+  if (error instanceof TofuOciError) return error;
+  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === "AbortError") return new TofuOciError("cancelled", "cancelled", { cause: error });
+  const code = err.cause?.code ?? err.code ?? "";
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code) || /certificate/i.test(err.message ?? "")) {
+    return new TofuOciError("network", `TLS error: ${err.cause?.message ?? err.message}`, {
+      cause: error,
+      hint: "Pass --ca-file with the registry's CA certificate, or --insecure to skip verification (unsafe).",
+    });
+  }
+  if (/wrong version number|packet length too long/i.test(err.message ?? err.cause?.message ?? "")) {
+    return new TofuOciError("network", "the registry does not speak TLS", { cause: error, hint: "Use --plain-http for an HTTP registry." });
+  }
+  return new TofuOciError("network", `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`, {
+    cause: error,
+    hint: "Check that the registry address is right and reachable.",
+  });
+}
+
+/** The first value of a response header. */
+export function header(headers: HttpResponse["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Discards the body of an expected response, or throws the registry's error for any other status. */
+export async function expectStatus(response: HttpResponse, status: number, what: string): Promise<void> {
+  if (response.status !== status) throw await responseError(response, what);
+  await response.body.dump();
+}
+
+/** Builds the error for an unexpected response, with the registry's own error codes. */
+export async function responseError(response: HttpResponse, what: string): Promise<RegistryError> {
+  const errors = await readRegistryErrors(response.body);
+  const detail = errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ""}`).join("; ");
+  const code = statusCode(response.status);
+  const message = `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ""}`;
+  return new RegistryError(code, message, response.status, errors, { hint: hintFor(code) });
+}
+
+function statusCode(status: number): ErrorCode {
+  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 404) return "not-found";
+  return "network";
+}
+
+function hintFor(code: ErrorCode): string | undefined {
+  if (code === "unauthorized") return "Log in with tofu-oci auth login HOST, or pass -u and --password-stdin.";
+  if (code === "not-found") return "Check the repository name and the tag or digest.";
+  return undefined;
+}
+
+async function readRegistryErrors(body: Readable): Promise<RegistryErrorDetail[]> {
+  try {
+    const parsed = JSON.parse((await readAll(body, ERROR_BODY_LIMIT)).toString("utf8")) as { errors?: unknown };
+    if (!Array.isArray(parsed.errors)) return [];
+    return parsed.errors.filter((e): e is RegistryErrorDetail => typeof e?.code === "string");
+  } catch {
+    body.destroy();
+    return [];
+  }
+}

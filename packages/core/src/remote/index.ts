@@ -1,0 +1,5 @@
+export { RegistryClient, type RegistryClientOptions, type RegistryRequest } from "./registry-client.js";
+export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./remote-repository.js";
+export { mergeScopes } from "./authenticator.js";
+export { parseChallenge, type Challenge } from "./www-authenticate.js";
+export type { RetryOptions } from "./http.js";

@@ -1,0 +1,366 @@
+import { pipeline, type Readable } from "node:stream";
+import { parseRegistryJson, readAll } from "../content.js";
+import { digestHex, sha256Digest, verifiedStream } from "../digest.js";
+import { TofuOciError } from "../errors.js";
+import { describeManifest } from "../graph.js";
+import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
+import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
+import { ProgressStream } from "../progress-stream.js";
+import { assertTag, isValidDigest } from "../reference.js";
+import {
+  isReplayable,
+  openContent,
+  type Content,
+  type Mounter,
+  type OperationOptions,
+  type PushOptions,
+  type ReferrersOptions,
+  type Target,
+} from "../target.js";
+import { expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
+import type { RegistryClient } from "./registry-client.js";
+
+export interface RemoteRepositoryOptions {
+  /** Blobs at least this large are uploaded in chunks of this size (PATCH); 0 means always one PUT. Default 0. */
+  chunkSize?: number;
+  /** Tags per page when listing. Default 1000. */
+  pageSize?: number;
+}
+
+type Scope = "pull" | "push";
+
+/** One repository of a remote registry, spoken to over the OCI distribution API. */
+export class RemoteRepository implements Target, Mounter {
+  readonly registry: string;
+  readonly repository: string;
+  readonly name: string;
+  readonly #client: RegistryClient;
+  readonly #options: RemoteRepositoryOptions;
+  #referrersApi: boolean | undefined;
+
+  constructor(client: RegistryClient, registry: string, repository: string, options: RemoteRepositoryOptions = {}) {
+    this.#client = client;
+    this.registry = registry;
+    this.repository = repository;
+    this.name = `${registry}/${repository}`;
+    this.#options = options;
+  }
+
+  async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
+    const manifest = isManifestMediaType(descriptor.mediaType);
+    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
+    const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${descriptor.digest}`, "pull", {
+      signal: options.signal,
+      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
+    });
+    if (response.status !== 200) throw await responseError(response, `fetching ${descriptor.digest} from ${this.name}`);
+    const length = Number(header(response.headers, "content-length") ?? descriptor.size);
+    if (length !== descriptor.size) {
+      response.body.destroy();
+      throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
+    }
+    return verifiedStream(response.body, descriptor, `${descriptor.digest} from ${this.name}`);
+  }
+
+  async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
+    const kind = isManifestMediaType(descriptor.mediaType) ? "manifests" : "blobs";
+    const response = await this.#request("HEAD", `${kind}/${descriptor.digest}`, "pull", {
+      signal: options.signal,
+      headers: kind === "manifests" ? { accept: MANIFEST_ACCEPT } : {},
+    });
+    await response.body.dump();
+    if (response.status === 200) return true;
+    if (response.status === 404) return false;
+    throw await responseError(response, `checking ${descriptor.digest} in ${this.name}`);
+  }
+
+  async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
+    const response = await this.#request("GET", `manifests/${reference}`, "pull", {
+      signal: options.signal,
+      headers: { accept: MANIFEST_ACCEPT },
+    });
+    if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
+    const length = Number(header(response.headers, "content-length") ?? 0);
+    if (length > MANIFEST_SIZE_LIMIT) {
+      response.body.destroy();
+      throw manifestTooLarge(this.name, length);
+    }
+    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, `the manifest of ${this.name}:${reference}`);
+    const digest = sha256Digest(bytes);
+    const reported = header(response.headers, "docker-content-digest");
+    if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
+      throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
+    }
+    return describeManifest(bytes, digest, contentType(response));
+  }
+
+  async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
+    if (isManifestMediaType(descriptor.mediaType)) await this.#pushManifest(descriptor, content, options);
+    else await this.#uploadBlob(descriptor, content, options);
+  }
+
+  async tag(descriptor: Descriptor, tag: string, options: OperationOptions = {}): Promise<void> {
+    assertTag(tag);
+    const bytes = await readAll(await this.fetch(descriptor, options), descriptor.size);
+    await this.#putManifest(descriptor, bytes, tag, options);
+  }
+
+  async *tags(options: OperationOptions = {}): AsyncIterable<string> {
+    let path: string | undefined = `tags/list?n=${this.#options.pageSize ?? 1000}`;
+    while (path) {
+      const response = await this.#request("GET", path, "pull", { signal: options.signal });
+      if (response.status === 404) {
+        await response.body.dump();
+        return;
+      }
+      if (response.status !== 200) throw await responseError(response, `listing tags of ${this.name}`);
+      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, "the tag list"), `the tag list of ${this.name}`);
+      for (const tag of Array.isArray(page.tags) ? page.tags : []) if (typeof tag === "string") yield tag;
+      path = this.#nextPage(response);
+    }
+  }
+
+  async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
+    const found = this.#referrersApi === false ? undefined : await this.#referrersFromApi(subject, options);
+    const list = found ?? (await this.#referrersFromTagSchema(subject, options));
+    return options.artifactType ? list.filter((d) => d.artifactType === options.artifactType) : list;
+  }
+
+  async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
+    const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
+      signal: options.signal,
+      extraScopes: [`repository:${fromRepository}:pull`],
+    });
+    if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
+    await response.body.dump();
+    if (response.status === 201) return true;
+    await this.#cancelUpload(response);
+    return false;
+  }
+
+
+  async #pushManifest(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
+    if (descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
+    const bytes = await readAll(verifiedStream(await openContent(content), descriptor), MANIFEST_SIZE_LIMIT);
+    const subjectSupported = await this.#putManifest(descriptor, bytes, options.tag ?? descriptor.digest, options);
+    const manifest = parseManifest(bytes, descriptor.mediaType);
+    if (manifest.subject && !subjectSupported) await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
+  }
+
+  /** PUTs manifest bytes; returns whether the registry processed `subject` (OCI-Subject header). */
+  async #putManifest(descriptor: Descriptor, bytes: Uint8Array, reference: string, options: OperationOptions): Promise<boolean> {
+    const response = await this.#request("PUT", `manifests/${reference}`, "push", {
+      signal: options.signal,
+      headers: { "content-type": descriptor.mediaType },
+      body: bytes,
+      retry: true,
+    });
+    await expectStatus(response, 201, `pushing manifest ${descriptor.digest} to ${this.name}`);
+    const stored = header(response.headers, "docker-content-digest");
+    if (stored && stored !== descriptor.digest) {
+      throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
+        hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
+      });
+    }
+    return header(response.headers, "oci-subject") !== undefined;
+  }
+
+  async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
+    const chunkSize = this.#options.chunkSize ?? 0;
+    const attempts = isReplayable(content) ? 1 + (this.#client.options.retry?.retries ?? 4) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const location = await this.#startUpload(options);
+        const body = await openContent(content);
+        if (chunkSize > 0 && descriptor.size > chunkSize) await this.#uploadChunked(location, descriptor, body, chunkSize, options);
+        else await this.#uploadMonolithic(location, descriptor, body, options);
+        return;
+      } catch (error) {
+        const transient = error instanceof TofuOciError && error.code === "network";
+        if (!transient || attempt >= attempts || options.signal?.aborted) throw error;
+        this.#client.options.log?.(`retrying the upload of ${descriptor.digest}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  async #startUpload(options: OperationOptions): Promise<URL> {
+    const response = await this.#request("POST", "blobs/uploads/", "push", { signal: options.signal, retry: true });
+    await expectStatus(response, 202, `starting an upload to ${this.name}`);
+    return this.#location(response);
+  }
+
+  async #uploadMonolithic(location: URL, descriptor: Descriptor, body: Readable, options: PushOptions): Promise<void> {
+    const url = new URL(location);
+    url.searchParams.set("digest", descriptor.digest);
+    const stream = uploadStream(body, descriptor, options.onProgress);
+    const response = await this.#requestUrl("PUT", url, "push", {
+      signal: options.signal,
+      headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
+      body: stream,
+    });
+    await expectStatus(response, 201, `uploading ${descriptor.digest} to ${this.name}`);
+  }
+
+  async #uploadChunked(location: URL, descriptor: Descriptor, body: Readable, chunkSize: number, options: PushOptions): Promise<void> {
+    let url = location;
+    let offset = 0;
+    for await (const chunk of chunksOf(uploadStream(body, descriptor, options.onProgress), chunkSize)) {
+      const response = await this.#requestUrl("PATCH", url, "push", {
+        signal: options.signal,
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-length": String(chunk.length),
+          "content-range": `${offset}-${offset + chunk.length - 1}`,
+        },
+        body: chunk,
+      });
+      await expectStatus(response, 202, `uploading a chunk of ${descriptor.digest} to ${this.name}`);
+      url = this.#location(response);
+      offset += chunk.length;
+    }
+    const done = new URL(url);
+    done.searchParams.set("digest", descriptor.digest);
+    const response = await this.#requestUrl("PUT", done, "push", { signal: options.signal, headers: { "content-length": "0" } });
+    await expectStatus(response, 201, `finishing the upload of ${descriptor.digest} to ${this.name}`);
+  }
+
+  async #cancelUpload(response: HttpResponse): Promise<void> {
+    try {
+      const cancel = await this.#requestUrl("DELETE", this.#location(response), "push", {});
+      await cancel.body.dump();
+    } catch {
+      // An abandoned upload session expires on its own.
+    }
+  }
+
+  async #referrersFromApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[] | undefined> {
+    const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : "";
+    const response = await this.#request("GET", `referrers/${subject.digest}${query}`, "pull", {
+      signal: options.signal,
+      headers: { accept: MediaType.imageIndex },
+    });
+    if (response.status === 404 || response.status === 400 || response.status === 405) {
+      await response.body.dump();
+      this.#referrersApi = false;
+      return undefined;
+    }
+    if (response.status !== 200) throw await responseError(response, `listing referrers in ${this.name}`);
+    this.#referrersApi = true;
+    const index = parseManifest(await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"), MediaType.imageIndex);
+    return "manifests" in index ? index.manifests : [];
+  }
+
+  async #referrersFromTagSchema(subject: Descriptor, options: OperationOptions): Promise<Descriptor[]> {
+    const index = await this.#tagSchemaIndex(subject, options);
+    return index?.manifests ?? [];
+  }
+
+  async #tagSchemaIndex(subject: Descriptor, options: OperationOptions): Promise<ImageIndex | undefined> {
+    try {
+      const descriptor = await this.resolve(referrersTag(subject), options);
+      const bytes = await readAll(await this.fetch(descriptor, options), descriptor.size);
+      const index = parseManifest(bytes, descriptor.mediaType);
+      return "manifests" in index ? index : undefined;
+    } catch (error) {
+      if (error instanceof TofuOciError && error.code === "not-found") return undefined;
+      throw error;
+    }
+  }
+
+  /** Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). */
+  async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
+    const existing = await this.#tagSchemaIndex(subject, options);
+    const manifests = existing?.manifests ?? [];
+    if (manifests.some((d) => d.digest === referrer.digest)) return;
+    const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...manifests, referrer] };
+    const bytes = Buffer.from(JSON.stringify(index));
+    const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
+    await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+  }
+
+  #nextPage(response: HttpResponse): string | undefined {
+    const link = header(response.headers, "link");
+    const target = link && /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1];
+    if (!target) return undefined;
+    const next = new URL(target, response.url);
+    const base = this.#client.baseUrl(this.registry);
+    if (next.origin !== base.origin) throw new TofuOciError("network", `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`);
+    const prefix = `/v2/${this.repository}/`;
+    if (!next.pathname.startsWith(prefix)) throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
+    return next.pathname.slice(prefix.length) + next.search;
+  }
+
+  #location(response: HttpResponse): URL {
+    const location = header(response.headers, "location");
+    if (!location) throw new TofuOciError("network", `${this.name} started an upload without a Location`);
+    const url = new URL(location, response.url);
+    if (url.origin !== this.#client.baseUrl(this.registry).origin) {
+      throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
+    }
+    return url;
+  }
+
+  #request(method: Method, path: string, scope: Scope, init: RequestInit) {
+    return this.#requestUrl(method, new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)), scope, init);
+  }
+
+  #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {
+    const actions = scope === "push" ? "pull,push" : "pull";
+    const { body, extraScopes = [], ...rest } = init;
+    return this.#client.send({
+      method,
+      url,
+      repository: this.repository,
+      scopes: [`repository:${this.repository}:${actions}`, ...extraScopes],
+      ...rest,
+      ...(body === undefined ? {} : { body: () => body }),
+    });
+  }
+}
+
+interface RequestInit {
+  signal?: AbortSignal | undefined;
+  headers?: Record<string, string>;
+  body?: Uint8Array | Readable;
+  retry?: boolean;
+  extraScopes?: string[];
+}
+
+/** The referrers tag schema tag of a subject: `sha256-<hex>` (distribution-spec, referrers fallback). */
+export function referrersTag(subject: Descriptor): string {
+  return `sha256-${digestHex(subject.digest)}`;
+}
+
+function contentType(response: HttpResponse): string | undefined {
+  return header(response.headers, "content-type")?.split(";")[0]?.trim();
+}
+
+function manifestTooLarge(name: string, size: number): TofuOciError {
+  return new TofuOciError("invalid-input", `${name}: manifest of ${size} bytes is over the 4 MiB limit`, {
+    hint: "OpenTofu refuses manifests over 4 MiB.",
+  });
+}
+
+/** The upload body: verified against the descriptor as it is sent, with progress. */
+function uploadStream(body: Readable, descriptor: Descriptor, onProgress: ((bytes: number) => void) | undefined): Readable {
+  const verified = verifiedStream(body, descriptor, `the content for ${descriptor.digest}`);
+  return onProgress ? pipeline(verified, new ProgressStream(onProgress), () => {}) : verified;
+}
+
+async function* chunksOf(stream: Readable, size: number): AsyncIterable<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingSize = 0;
+  for await (const chunk of stream) {
+    pending.push(chunk as Buffer);
+    pendingSize += (chunk as Buffer).length;
+    while (pendingSize >= size) {
+      const all = Buffer.concat(pending, pendingSize);
+      yield all.subarray(0, size);
+      pending = [all.subarray(size)];
+      pendingSize = all.length - size;
+    }
+  }
+  if (pendingSize > 0) yield Buffer.concat(pending, pendingSize);
+}
+

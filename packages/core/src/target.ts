@@ -1,0 +1,88 @@
+import { Readable } from "node:stream";
+import type { Descriptor } from "./manifest.js";
+
+/** Cancellation for one operation. */
+export interface OperationOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Content to push: bytes, or a function that opens a fresh stream each time it is called
+ * (so a failed upload can be retried), or a one-shot stream.
+ */
+export type Content = Uint8Array | Readable | (() => Readable | Promise<Readable>);
+
+/** Reads content by descriptor. The stream fails unless size and digest match. */
+export interface Fetcher {
+  fetch(descriptor: Descriptor, options?: OperationOptions): Promise<Readable>;
+}
+
+export interface PushOptions extends OperationOptions {
+  /** Also point this tag at a pushed manifest, in the same request where the target allows. */
+  tag?: string;
+  /** Called with the number of bytes sent so far. */
+  onProgress?: (bytes: number) => void;
+}
+
+/** Stores content under its descriptor. Manifests are stored only when all they reference exists. */
+export interface Pusher {
+  push(descriptor: Descriptor, content: Content, options?: PushOptions): Promise<void>;
+}
+
+export interface ExistenceChecker {
+  exists(descriptor: Descriptor, options?: OperationOptions): Promise<boolean>;
+}
+
+/** Resolves a tag or digest of this repository to the manifest descriptor it names. */
+export interface Resolver {
+  resolve(reference: string, options?: OperationOptions): Promise<Descriptor>;
+}
+
+export interface Tagger {
+  tag(descriptor: Descriptor, tag: string, options?: OperationOptions): Promise<void>;
+}
+
+export interface TagLister {
+  tags(options?: OperationOptions): AsyncIterable<string>;
+}
+
+export interface ReferrersOptions extends OperationOptions {
+  artifactType?: string;
+}
+
+/** Lists manifests whose `subject` is the given descriptor. */
+export interface ReferrerLister {
+  referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]>;
+}
+
+export interface ReadOnlyTarget extends Fetcher, ExistenceChecker, Resolver, TagLister, ReferrerLister {
+  /** A human name for messages: `HOST/REPO` or the layout path. */
+  readonly name: string;
+}
+
+/** One repository: a remote registry repository, an OCI layout or memory. */
+export interface Target extends ReadOnlyTarget, Pusher, Tagger {}
+
+/** A target that can make a blob appear by mounting it from another repository of the same registry. */
+export interface Mounter {
+  readonly registry: string;
+  readonly repository: string;
+  /** True when the registry mounted the blob; false when it wants it uploaded. */
+  mount(descriptor: Descriptor, fromRepository: string, options?: OperationOptions): Promise<boolean>;
+}
+
+export function isMounter(target: object): target is Mounter {
+  return typeof (target as Partial<Mounter>).mount === "function";
+}
+
+/** Opens content as a stream, calling a factory afresh. */
+export async function openContent(content: Content): Promise<Readable> {
+  if (content instanceof Uint8Array) return Readable.from([content]);
+  if (content instanceof Readable) return content;
+  return content();
+}
+
+/** True when the content can be read again for a retry. */
+export function isReplayable(content: Content): boolean {
+  return !(content instanceof Readable);
+}

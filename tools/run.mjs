@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The entry behind the root npm scripts. It needs only Node >= 20 and npm: it bootstraps the
+// pinned pnpm, installs the workspace, builds it with turbo, then runs the task.
+//   node tools/run.mjs build | test [vitest args] | lint | bench [args] | demo
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+
+const [task = "build", ...rest] = process.argv.slice(2);
+const tasks = { build, test, lint, bench, demo };
+if (!tasks[task]) {
+  console.error(`usage: node tools/run.mjs ${Object.keys(tasks).join("|")}`);
+  process.exit(2);
+}
+try {
+  process.exitCode = await tasks[task](rest);
+} catch (error) {
+  process.stderr.write(`\n${error.message}\n`);
+  process.exitCode = 1;
+}
+
+function log(message) {
+  process.stderr.write(`\n> ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit", ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${status}`);
+}
+
+/** The pinned pnpm: already on PATH, else installed globally with npm, else run through npx. */
+function pnpmCommand() {
+  const found = spawnSync("pnpm", ["--version"], { encoding: "utf8", env });
+  if (found.status === 0 && found.stdout.trim() === PNPM_VERSION) return ["pnpm"];
+  log(`installing pnpm@${PNPM_VERSION} with npm`);
+  if (run("npm", ["install", "--global", "--no-fund", "--no-audit", `pnpm@${PNPM_VERSION}`]) === 0) {
+    const installed = spawnSync("pnpm", ["--version"], { encoding: "utf8", env });
+    if (installed.status === 0 && installed.stdout.trim() === PNPM_VERSION) return ["pnpm"];
+  }
+  return ["npx", "--yes", `pnpm@${PNPM_VERSION}`];
+}
+
+let pnpm;
+function pnpmRun(args) {
+  pnpm ??= pnpmCommand();
+  must(pnpm[0], [...pnpm.slice(1), ...args]);
+}
+
+function install() {
+  log("pnpm install");
+  pnpmRun(["install", "--frozen-lockfile", "--prefer-offline"]);
+}
+
+async function build() {
+  install();
+  log("build (turbo run build)");
+  pnpmRun(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
+  return 0;
+}
+
+async function lint() {
+  await build();
+  log("type-check (tsc -b)");
+  pnpmRun(["exec", "tsc", "-b"]);
+  return 0;
+}
+
+/** Runs every test once and ends with the line CI reads: `N passed, N failed`. */
+async function test(vitestArgs) {
+  let passed = 0;
+  let failed = 0;
+  try {
+    await build();
+    const { ensureCommands } = await import("./testkit/dist/system-deps.js");
+    ensureCommands();
+    const resultsDir = join(root, ".tofu-oci-test");
+    mkdirSync(resultsDir, { recursive: true });
+    const resultsFile = join(resultsDir, "results.json");
+    log("vitest run");
+    pnpm ??= pnpmCommand();
+    const status = run(pnpm[0], [
+      ...pnpm.slice(1),
+      "exec",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${resultsFile}`,
+      ...vitestArgs,
+    ]);
+    if (!existsSync(resultsFile)) throw new Error(`vitest wrote no results (exit code ${status})`);
+    const results = JSON.parse(readFileSync(resultsFile, "utf8"));
+    passed = results.numPassedTests;
+    failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+    const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
+    if (skipped > 0 && process.env.TOFU_OCI_REQUIRE_INTEGRATION === "1") {
+      process.stderr.write(`\n${skipped} tests were skipped; TOFU_OCI_REQUIRE_INTEGRATION=1 allows none\n`);
+      failed += skipped;
+    }
+    if (status !== 0 && failed === 0) failed = 1;
+  } catch (error) {
+    process.stderr.write(`\ntest run failed: ${error.message}\n`);
+    failed = Math.max(failed, 1);
+  } finally {
+    process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+async function bench(args) {
+  await build();
+  const { ensureCommands } = await import("./testkit/dist/system-deps.js");
+  ensureCommands({ ...(await import("./testkit/dist/system-deps.js")).INTEGRATION_COMMANDS, curl: "curl", zip: "zip" });
+  return run(process.execPath, [join(root, "tools/bench/run.mjs"), ...args]);
+}
+
+async function demo(args) {
+  await build();
+  return run(process.execPath, [join(root, "tools/demo.mjs"), ...args]);
+}
+
