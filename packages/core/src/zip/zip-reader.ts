@@ -1,0 +1,121 @@
+import type { Readable } from "node:stream";
+import yauzl from "yauzl";
+import { invalidInput } from "../errors.js";
+
+/** Bounds that stop zip bombs before they fill memory or disk. */
+export interface ZipLimits {
+  /** Default 100 000 entries. */
+  maxEntries?: number;
+  /** Sum of declared uncompressed sizes. Default 4 GiB, the package limit of tofu-oci-pack. */
+  maxTotalSize?: number;
+  /** Largest uncompressed/compressed ratio of an entry over 1 MiB. Default 1000. */
+  maxRatio?: number;
+}
+
+/** One entry of a zip's central directory (what Go's archive/zip, and so OpenTofu, reads). */
+export interface ZipEntry {
+  /** The raw name, `/`-separated as stored; not validated (see unsafeEntryReason). */
+  name: string;
+  isDirectory: boolean;
+  isSymlink: boolean;
+  /** Unix permission bits when the zip was made on Unix, else undefined. */
+  mode: number | undefined;
+  size: number;
+  compressedSize: number;
+  /**
+   * Streams the decompressed content; the stream fails if its size or CRC is wrong. Valid only
+   * inside the `readZip` visitor, while the file is open.
+   */
+  open(): Promise<Readable>;
+}
+
+const DEFAULT_LIMITS: Required<ZipLimits> = { maxEntries: 100_000, maxTotalSize: 4 * 1024 ** 3, maxRatio: 1000 };
+const UNIX_HOST = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/**
+ * Reads a zip file entry by entry from its central directory, streaming content on demand.
+ * Throws an exit-code-6 error for a file that is not a zip, is truncated, or breaks the limits.
+ */
+export async function readZip(path: string, visit: (entry: ZipEntry) => Promise<void> | void, limits: ZipLimits = {}): Promise<number> {
+  const { maxEntries, maxTotalSize, maxRatio } = { ...DEFAULT_LIMITS, ...limits };
+  const zip = await openZip(path);
+  try {
+    if (zip.entryCount > maxEntries) throw invalidInput(`${path} has ${zip.entryCount} entries, over the limit of ${maxEntries}`);
+    let total = 0;
+    let count = 0;
+    for await (const raw of eachEntry(zip, path)) {
+      const entry = toEntry(zip, raw, path);
+      total += entry.size;
+      if (total > maxTotalSize) throw invalidInput(`${path} unpacks to more than ${maxTotalSize} bytes`, "This looks like a zip bomb; it was not unpacked.");
+      if (entry.size > 1024 * 1024 && entry.size > maxRatio * Math.max(1, entry.compressedSize)) {
+        throw invalidInput(`${path}: entry ${entry.name} expands ${Math.round(entry.size / Math.max(1, entry.compressedSize))}x`, "This looks like a zip bomb; it was not unpacked.");
+      }
+      await visit(entry);
+      count++;
+    }
+    return count;
+  } finally {
+    zip.close();
+  }
+}
+
+/** Lists a zip's entries without their content (`open` is not usable afterwards). */
+export async function listZip(path: string, limits: ZipLimits = {}): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  await readZip(path, (entry) => void entries.push(entry), limits);
+  return entries;
+}
+
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  try {
+    return await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw invalidInput(`cannot read ${path}: ${(error as Error).message}`);
+    throw invalidInput(`${path} is not a valid zip file: ${(error as Error).message}`, "Re-create the archive; it may be truncated or damaged.", error);
+  }
+}
+
+async function* eachEntry(zip: yauzl.ZipFile, path: string): AsyncIterable<yauzl.Entry> {
+  try {
+    yield* zip.eachEntry();
+  } catch (error) {
+    throw invalidInput(`${path} is not a valid zip file: ${(error as Error).message}`, "Re-create the archive; it may be truncated or damaged.", error);
+  }
+}
+
+function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry, path: string): ZipEntry {
+  const name = (raw.fileName as unknown as Buffer).toString("utf8");
+  const unixMode = raw.versionMadeBy >> 8 === UNIX_HOST ? (raw.externalFileAttributes >>> 16) & 0xffff : undefined;
+  return {
+    name,
+    isDirectory: name.endsWith("/"),
+    isSymlink: unixMode !== undefined && (unixMode & S_IFMT) === S_IFLNK,
+    mode: unixMode === undefined || unixMode === 0 ? undefined : unixMode & 0o7777,
+    size: raw.uncompressedSize,
+    compressedSize: raw.compressedSize,
+    open: async () => {
+      try {
+        return await zip.openReadStreamPromise(raw);
+      } catch (error) {
+        throw invalidInput(`${path}: cannot read entry ${name}: ${(error as Error).message}`, "Re-create the archive; it may be damaged.", error);
+      }
+    },
+  };
+}
+
+/**
+ * Why an entry name would escape the directory it is unpacked into, or undefined when it is
+ * safe: absolute paths, drive letters, backslashes and `..` components are refused.
+ */
+export function unsafeEntryReason(name: string): string | undefined {
+  if (name === "") return "the name is empty";
+  if (name.includes("\\")) return "the name contains a backslash";
+  if (name.startsWith("/")) return "the name is an absolute path";
+  if (/^[a-zA-Z]:/.test(name)) return "the name starts with a drive letter";
+  if (name.includes("\0")) return "the name contains a NUL byte";
+  if (name.split("/").includes("..")) return 'the name contains a ".." component';
+  return undefined;
+}
