@@ -5,3 +5,4 @@ export { runBin, runMain, type Main } from "./run-bin.js";
 export { loadConfig, validateConfig, type TofuOciConfig, type LoadedConfig } from "./config.js";
 export { withRegistryOptions, registryClientOptions, type RegistryArgs, type ResolveRegistryOptions } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
+export { memoryContext } from "./test-context.js";

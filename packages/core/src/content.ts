@@ -16,7 +16,7 @@ export async function readAll(stream: Readable, limit: number, what = "the respo
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
     size += buffer.length;
     if (size > limit) {
-      stream.destroy();
+      // Leaving the loop destroys the stream.
       throw new TofuOciError("invalid-input", `${what} is larger than ${limit} bytes`, {
         hint: "A registry sent more data than allowed; it was not used.",
       });

@@ -6,3 +6,4 @@ export { skopeo, skopeoInspectRaw } from "./skopeo.js";
 export { tempDir, uniqueRepository } from "./temp.js";
 export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinOptions } from "./run-bin.js";
 export type { RegistryInfo } from "./global-setup.js";
+export { RegistryStorage } from "./registry-storage.js";

@@ -142,6 +142,12 @@ export function asNetworkError(error: unknown): unknown {
   });
 }
 
+/** Drops a response body we will not read, without an unhandled abort error. */
+export function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 /** The first value of a response header. */
 export function header(headers: HttpResponse["headers"], name: string): string | undefined {
   const value = headers[name];
@@ -181,7 +187,7 @@ async function readRegistryErrors(body: Readable): Promise<RegistryErrorDetail[]
     if (!Array.isArray(parsed.errors)) return [];
     return parsed.errors.filter((e): e is RegistryErrorDetail => typeof e?.code === "string");
   } catch {
-    body.destroy();
+    discard(body);
     return [];
   }
 }

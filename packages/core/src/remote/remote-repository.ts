@@ -17,7 +17,7 @@ import {
   type ReferrersOptions,
   type Target,
 } from "../target.js";
-import { expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
+import { discard, expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
 import type { RegistryClient } from "./registry-client.js";
 
 export interface RemoteRepositoryOptions {
@@ -56,7 +56,7 @@ export class RemoteRepository implements Target, Mounter {
     if (response.status !== 200) throw await responseError(response, `fetching ${descriptor.digest} from ${this.name}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
-      response.body.destroy();
+      discard(response.body);
       throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
     return verifiedStream(response.body, descriptor, `${descriptor.digest} from ${this.name}`);
@@ -82,7 +82,7 @@ export class RemoteRepository implements Target, Mounter {
     if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
     const length = Number(header(response.headers, "content-length") ?? 0);
     if (length > MANIFEST_SIZE_LIMIT) {
-      response.body.destroy();
+      discard(response.body);
       throw manifestTooLarge(this.name, length);
     }
     const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, `the manifest of ${this.name}:${reference}`);

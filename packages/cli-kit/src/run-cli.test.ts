@@ -1,0 +1,70 @@
+import { TofuOciError } from "@tofu-oci/core";
+import type { CommandModule } from "yargs";
+import { describe, expect, it } from "vitest";
+import { outputFor, runCli, type CliSpec, type HandlerArgs } from "./run-cli.js";
+import { memoryContext } from "./test-context.js";
+
+const greet: CommandModule<object, { name: string; fail?: string }> = {
+  command: "greet <name>",
+  describe: "Say hello",
+  builder: (y) => y.positional("name", { type: "string", demandOption: true }).option("fail", { type: "string" }),
+  handler: async (argv) => {
+    const args = argv as HandlerArgs<{ name: string; fail?: string }>;
+    if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
+    if (args.fail === "bug") throw new TypeError("undefined is not a function");
+    outputFor(args).record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
+  },
+};
+
+const spec: CliSpec = { scriptName: "tofu-oci-test", version: "1.2.3", commands: [greet] };
+
+async function run(args: string[], options: { stdoutIsTTY?: boolean } = {}) {
+  const io = memoryContext(options);
+  const code = await runCli(spec, args, io.ctx);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+describe("runCli", () => {
+  it("prints NDJSON records when stdout is not a terminal, text when it is or when asked", async () => {
+    expect(await run(["greet", "ada"])).toMatchObject({ code: 0, stdout: '{"kind":"greeting","name":"ada"}\n' });
+    expect((await run(["greet", "ada"], { stdoutIsTTY: true })).stdout).toBe("hello ada\n");
+    expect((await run(["greet", "ada", "--format", "text"])).stdout).toBe("hello ada\n");
+  });
+
+  it("prints --version and --help with exit code 0", async () => {
+    expect(await run(["--version"])).toMatchObject({ code: 0, stdout: "1.2.3\n" });
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("greet <name>");
+    expect(help.stdout).toContain("Say hello");
+  });
+
+  it.each([
+    [["greet"], "Not enough non-option arguments"],
+    [["greet", "ada", "--nope"], "Unknown argument"],
+    [["wave"], "Unknown argument"],
+    [[], "Name a command"],
+    [["greet", "ada", "--format", "xml"], "Invalid values"],
+  ])("exits 2 on usage errors: %j", async (args, fragment) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(fragment);
+    expect(result.stderr).toContain("--help");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("maps a TofuOciError to its exit code, with its hint and a JSON error record", async () => {
+    const result = await run(["greet", "bob", "--fail", "user"]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe("error: no such person bob\n  Check the name.\n");
+    expect(JSON.parse(result.stdout)).toEqual({ kind: "error", code: "not-found", message: "no such person bob", hint: "Check the name." });
+  });
+
+  it("reports a bug as exit code 70 without a stack trace unless --verbose", async () => {
+    const quiet = await run(["greet", "bob", "--fail", "bug"]);
+    expect(quiet.code).toBe(70);
+    expect(quiet.stderr).toContain("unexpected error: undefined is not a function");
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    expect((await run(["greet", "bob", "--fail", "bug", "--verbose"])).stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,46 @@
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { runBin, tempDir } from "@tofu-oci/testkit";
+import { afterAll, describe, expect, it } from "vitest";
+import { BUILT_IN_COMMANDS } from "../src/built-ins.js";
+
+const scratch = tempDir();
+afterAll(() => scratch.cleanup());
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** A git-style plugin: prints its arguments and stdin, exits with the code given as $1. */
+function installPlugin(name: string): string {
+  const path = join(scratch.path, `tofu-oci-${name}`);
+  writeFileSync(path, '#!/bin/sh\necho "args: $*"\necho "stdin: $(cat)"\nexit "$1"\n');
+  chmodSync(path, 0o755);
+  return scratch.path;
+}
+
+describe("tofu-oci umbrella", () => {
+  it("--help lists every built-in command with its one-line description", async () => {
+    const result = await runBin("cli", ["--help"]);
+    expect(result.code).toBe(0);
+    for (const [name, { describe }] of Object.entries(BUILT_IN_COMMANDS)) {
+      expect(result.stdout).toMatch(new RegExp(`tofu-oci ${name}\\s+${describe.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    }
+    expect(result.stdout).toContain("tofu-oci-<cmd>");
+  });
+
+  it("--version prints the package version", async () => {
+    expect(await runBin("cli", ["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it("runs tofu-oci-<cmd> from PATH with the remaining arguments, stdin and exit code", async () => {
+    const dir = installPlugin("hello");
+    const result = await runBin("cli", ["hello", "3", "--flag", "value"], { stdin: "piped", env: { PATH: `${dir}${delimiter}${process.env.PATH}` } });
+    expect(result.stdout).toBe("args: 3 --flag value\nstdin: piped\n");
+    expect(result.code).toBe(3);
+  });
+
+  it("exits 2 for an unknown command, with a hint", async () => {
+    const result = await runBin("cli", ["no-such-command"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "no-such-command"');
+    expect(result.stderr).toContain("tofu-oci --help");
+  });
+});

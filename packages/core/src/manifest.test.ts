@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { exitCodeOf } from "./errors.js";
+import {
+  EMPTY_CONFIG,
+  EMPTY_CONFIG_BYTES,
+  buildModuleManifest,
+  buildProviderIndex,
+  buildProviderManifest,
+  parseManifest,
+  successors,
+  type ImageIndex,
+} from "./manifest.js";
+
+const layer = { digest: `sha256:${"1".repeat(64)}`, size: 123 };
+const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+
+describe("the empty config", () => {
+  it("is the digest and base64 of {} (OCI image-spec empty descriptor)", () => {
+    expect(EMPTY_CONFIG.digest).toBe(sha256(Buffer.from("{}")));
+    expect(Buffer.from(EMPTY_CONFIG.data!, "base64").toString()).toBe("{}");
+    expect(EMPTY_CONFIG_BYTES.length).toBe(EMPTY_CONFIG.size);
+  });
+});
+
+describe("module manifest (design.md §3)", () => {
+  const built = buildModuleManifest({ layer, title: "net.zip" });
+  const json = JSON.parse(Buffer.from(built.bytes).toString());
+
+  it("has the media type, artifactType, empty config and one archive/zip layer OpenTofu requires", () => {
+    expect(json.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+    expect(json.artifactType).toBe("application/vnd.opentofu.modulepkg");
+    expect(json.config).toEqual({ mediaType: "application/vnd.oci.empty.v1+json", digest: EMPTY_CONFIG.digest, size: 2, data: "e30=" });
+    expect(json.layers).toEqual([{ mediaType: "archive/zip", digest: layer.digest, size: 123, annotations: { "org.opencontainers.image.title": "net.zip" } }]);
+    expect(json.annotations).toBeUndefined();
+  });
+
+  it("describes its own bytes and is reproducible", () => {
+    expect(built.descriptor).toEqual({ mediaType: json.mediaType, artifactType: json.artifactType, digest: sha256(built.bytes), size: built.bytes.length });
+    expect(Buffer.from(buildModuleManifest({ layer, title: "net.zip" }).bytes).equals(Buffer.from(built.bytes))).toBe(true);
+  });
+
+  it("sorts annotations so their order never changes the digest", () => {
+    const a = buildModuleManifest({ layer, annotations: { b: "2", a: "1" } });
+    const b = buildModuleManifest({ layer, annotations: { a: "1", b: "2" } });
+    expect(a.descriptor.digest).toBe(b.descriptor.digest);
+  });
+});
+
+describe("provider manifests and index (design.md §3)", () => {
+  const linux = buildProviderManifest({ layer, platform: { os: "linux", architecture: "amd64" } });
+  const darwin = buildProviderManifest({ layer, platform: { os: "darwin", architecture: "arm64" } });
+
+  it("marks each platform manifest and its layer as OpenTofu expects", () => {
+    const json = JSON.parse(Buffer.from(linux.bytes).toString());
+    expect(json.artifactType).toBe("application/vnd.opentofu.provider-target");
+    expect(json.layers).toEqual([
+      { mediaType: "archive/zip", artifactType: "application/vnd.opentofu.providerpkg", digest: layer.digest, size: 123, platform: { os: "linux", architecture: "amd64" } },
+    ]);
+  });
+
+  it("builds an index sorted by platform whatever the input order", () => {
+    const index = buildProviderIndex({ manifests: [linux, darwin] });
+    const json = JSON.parse(Buffer.from(index.bytes).toString()) as ImageIndex;
+    expect(json.mediaType).toBe("application/vnd.oci.image.index.v1+json");
+    expect(json.artifactType).toBe("application/vnd.opentofu.provider");
+    expect(json.manifests.map((m) => `${m.platform!.os}_${m.platform!.architecture}`)).toEqual(["darwin_arm64", "linux_amd64"]);
+    expect(json.manifests.every((m) => m.artifactType === "application/vnd.opentofu.provider-target")).toBe(true);
+    expect(json.manifests[1]!.digest).toBe(linux.descriptor.digest);
+    expect(buildProviderIndex({ manifests: [darwin, linux] }).descriptor.digest).toBe(index.descriptor.digest);
+  });
+
+  it("refuses two manifests for one platform", () => {
+    expect(() => buildProviderIndex({ manifests: [linux, linux] })).toThrow(/linux_amd64 appears twice/);
+  });
+});
+
+describe("parseManifest", () => {
+  it("walks manifests and indexes", () => {
+    const module = buildModuleManifest({ layer });
+    expect(successors(parseManifest(module.bytes)).map((d) => d.digest)).toEqual([EMPTY_CONFIG.digest, layer.digest]);
+    const index = buildProviderIndex({ manifests: [buildProviderManifest({ layer, platform: { os: "linux", architecture: "amd64" } })] });
+    expect(successors(parseManifest(index.bytes))).toHaveLength(1);
+  });
+
+  it.each([
+    ["not JSON", "{"],
+    ["not an object", "[]"],
+    ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d])],
+    ["unknown media type", JSON.stringify({ mediaType: "text/plain" })],
+    ["index without manifests", JSON.stringify({ mediaType: "application/vnd.oci.image.index.v1+json" })],
+    ["manifest with a bad layer", JSON.stringify({ mediaType: "application/vnd.oci.image.manifest.v1+json", config: EMPTY_CONFIG, layers: [{ digest: "x" }] })],
+    ["negative size", JSON.stringify({ mediaType: "application/vnd.oci.image.manifest.v1+json", config: { ...EMPTY_CONFIG, size: -1 }, layers: [] })],
+  ])("refuses %s with exit code 6", (_label, text) => {
+    const bytes = typeof text === "string" ? Buffer.from(text) : text;
+    let caught: unknown;
+    try {
+      parseManifest(bytes);
+    } catch (error) {
+      caught = error;
+    }
+    expect(exitCodeOf(caught)).toBe(6);
+  });
+});
