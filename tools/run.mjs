@@ -11,18 +11,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 
-const [task = "build", ...rest] = process.argv.slice(2);
-const tasks = { build, test, lint, bench, demo };
-if (!tasks[task]) {
-  console.error(`usage: node tools/run.mjs ${Object.keys(tasks).join("|")}`);
-  process.exit(2);
-}
-try {
-  process.exitCode = await tasks[task](rest);
-} catch (error) {
-  process.stderr.write(`\n${error.message}\n`);
-  process.exitCode = 1;
-}
 
 function log(message) {
   process.stderr.write(`\n> ${message}\n`);
@@ -130,3 +118,15 @@ async function demo(args) {
   return run(process.execPath, [join(root, "tools/demo.mjs"), ...args]);
 }
 
+const [task = "build", ...rest] = process.argv.slice(2);
+const tasks = { build, test, lint, bench, demo };
+if (!tasks[task]) {
+  console.error(`usage: node tools/run.mjs ${Object.keys(tasks).join("|")}`);
+  process.exit(2);
+}
+try {
+  process.exitCode = await tasks[task](rest);
+} catch (error) {
+  process.stderr.write(`\n${error.message}\n`);
+  process.exitCode = 1;
+}
