@@ -64,6 +64,7 @@ export async function registryClientOptions(
     credentials: await credentialsFrom(args, ctx, options, config),
     concurrency: args.concurrency ?? config.concurrency ?? 4,
     userAgent: "tofu-oci",
+    uploadSessions: await uploadSessionsIn(ctx),
   };
   const caFile = args.caFile ?? config.caFile;
   if (caFile) result.caFile = caFile;
@@ -89,6 +90,13 @@ async function credentialsFrom(
   const registryConfig = args.registryConfig ?? config.registryConfig;
   if (registryConfig) return dockerConfigCredentials(registryConfig);
   return options.defaultCredentials ?? dockerConfigCredentials(join(ctx.env.HOME ?? homedir(), ".docker", "config.json"));
+}
+
+/** Chunked uploads are remembered under the user's cache dir, so an interrupted push resumes. */
+async function uploadSessionsIn(ctx: CommandContext) {
+  const { fileUploadSessions } = await import("@tofu-oci/core/remote");
+  const cacheHome = ctx.env.XDG_CACHE_HOME || join(ctx.env.HOME ?? homedir(), ".cache");
+  return fileUploadSessions(join(cacheHome, "tofu-oci", "uploads"));
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

@@ -2,7 +2,10 @@ import { Semaphore } from "./concurrency.js";
 import { fetchManifest } from "./content.js";
 import { isManifestMediaType } from "./media-types.js";
 import { successors, type Descriptor } from "./manifest.js";
-import { isMounter, type OperationOptions, type ReadOnlyTarget, type Target } from "./target.js";
+import { isTofuOciError } from "./errors.js";
+import { isMounter, type OperationOptions, type PushOptions, type ReadOnlyTarget, type Target } from "./target.js";
+
+const TRANSFER_ATTEMPTS = 3;
 
 export interface CopyOptions extends OperationOptions {
   /** Blob transfers at once. Default 4. */
@@ -101,12 +104,27 @@ class GraphCopier {
     await this.#transfers.run(async () => {
       if (await this.dst.exists(descriptor, { signal })) return this.#skipped(descriptor);
       if (await this.#mounted(descriptor)) return;
-      await this.dst.push(descriptor, () => this.src.fetch(descriptor, { signal }), {
+      await this.#transfer(descriptor, {
         signal,
         ...(onProgress ? { onProgress: (bytes: number) => onProgress(descriptor, bytes) } : {}),
       });
       this.#copied(descriptor);
     });
+  }
+
+  /**
+   * Streams one blob from source to destination. Damaged or cut-off content (a flaky link, a
+   * proxy that corrupts bytes) is fetched again; the destination never keeps unverified bytes.
+   */
+  async #transfer(descriptor: Descriptor, options: PushOptions): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dst.push(descriptor, () => this.src.fetch(descriptor, { signal: options.signal }), options);
+      } catch (error) {
+        const retryable = isTofuOciError(error) && (error.code === "verification-failed" || error.code === "network");
+        if (!retryable || attempt >= TRANSFER_ATTEMPTS || options.signal?.aborted) throw error;
+      }
+    }
   }
 
   async #mounted(descriptor: Descriptor): Promise<boolean> {

@@ -63,6 +63,9 @@ export {
 export {
   openContent,
   isReplayable,
+  fileContent,
+  asResumable,
+  type ResumableContent,
   isMounter,
   type Content,
   type Fetcher,

@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { Descriptor } from "./manifest.js";
 
@@ -7,10 +8,19 @@ export interface OperationOptions {
 }
 
 /**
- * Content to push: bytes, or a function that opens a fresh stream each time it is called
- * (so a failed upload can be retried), or a one-shot stream.
+ * Content that can be opened at any byte range, such as a file: an interrupted upload resumes
+ * from where the registry stopped instead of starting again.
  */
-export type Content = Uint8Array | Readable | (() => Readable | Promise<Readable>);
+export interface ResumableContent {
+  /** Streams bytes `start` to `end` inclusive (default: to the end). */
+  openRange(start: number, end?: number): Readable | Promise<Readable>;
+}
+
+/**
+ * Content to push: bytes, resumable content, a function that opens a fresh stream each time it
+ * is called (so a failed upload can be retried), or a one-shot stream.
+ */
+export type Content = Uint8Array | ResumableContent | Readable | (() => Readable | Promise<Readable>);
 
 /** Reads content by descriptor. The stream fails unless size and digest match. */
 export interface Fetcher {
@@ -79,7 +89,23 @@ export function isMounter(target: object): target is Mounter {
 export async function openContent(content: Content): Promise<Readable> {
   if (content instanceof Uint8Array) return Readable.from([content]);
   if (content instanceof Readable) return content;
+  if (isResumable(content)) return content.openRange(0);
   return content();
+}
+
+/** A file as resumable content. */
+export function fileContent(path: string): ResumableContent {
+  return { openRange: (start, end) => createReadStream(path, end === undefined ? { start } : { start, end }) };
+}
+
+/** Bytes, or content with `openRange`, can be read from any offset. */
+export function asResumable(content: Content): ResumableContent | undefined {
+  if (content instanceof Uint8Array) return { openRange: (start, end) => Readable.from([content.subarray(start, end === undefined ? undefined : end + 1)]) };
+  return isResumable(content) ? content : undefined;
+}
+
+function isResumable(content: Content): content is ResumableContent {
+  return typeof (content as Partial<ResumableContent>).openRange === "function";
 }
 
 /** True when the content can be read again for a retry. */

@@ -7,3 +7,4 @@ export { tempDir, uniqueRepository } from "./temp.js";
 export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinOptions } from "./run-bin.js";
 export type { RegistryInfo } from "./global-setup.js";
 export { RegistryStorage } from "./registry-storage.js";
+export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, type ScriptedFault } from "./fault-proxy.js";

@@ -35,6 +35,8 @@ export interface StartRegistryOptions {
   workDir?: string;
   username?: string;
   password?: string;
+  /** Listen on this port, e.g. to restart a stopped registry where clients expect it. Default: a free one. */
+  port?: number;
 }
 
 const running = new Set<ChildProcess>();
@@ -52,7 +54,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), `tofu-oci-registry-${mode}-`));
   mkdirSync(workDir, { recursive: true });
   const dataDir = join(workDir, "data");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const username = options.username ?? "tofu";
   const password = options.password ?? `s3cret-${process.pid}-${port}`;

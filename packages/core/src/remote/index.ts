@@ -2,4 +2,6 @@ export { RegistryClient, type RegistryClientOptions, type RegistryRequest } from
 export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./remote-repository.js";
 export { mergeScopes } from "./authenticator.js";
 export { parseChallenge, type Challenge } from "./www-authenticate.js";
-export type { RetryOptions } from "./http.js";
+export { responseError, type RetryOptions } from "./http.js";
+export { sendOnce, withRetry, header, type HttpRequest, type HttpResponse } from "./http.js";
+export { fileUploadSessions, memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";

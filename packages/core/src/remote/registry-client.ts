@@ -5,6 +5,7 @@ import { anonymous, type CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { Authenticator, refused } from "./authenticator.js";
 import { asNetworkError, header, sendOnce, withRetry, type HttpRequest, type HttpResponse, type RetryOptions } from "./http.js";
+import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 import { parseChallenge } from "./www-authenticate.js";
 
 export interface RegistryClientOptions {
@@ -26,6 +27,13 @@ export interface RegistryClientOptions {
   /** Longest silence while waiting for headers or body bytes. Default 120 s. */
   idleTimeoutMs?: number;
   userAgent?: string;
+  /**
+   * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks, so an
+   * interrupted upload continues where it stopped. Default 64 MiB.
+   */
+  chunkSize?: number;
+  /** Where chunked upload sessions are remembered; a file store lets a later run resume. Default: memory. */
+  uploadSessions?: UploadSessionStore;
   /** Receives one line per request and retry, for --verbose. Never given secrets. */
   log?: (line: string) => void;
 }
@@ -49,12 +57,14 @@ export class RegistryClient {
   readonly #ownsDispatcher: boolean;
   readonly #auth: Authenticator;
   readonly #userAgent: string;
+  readonly uploadSessions: UploadSessionStore;
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
     this.#ownsDispatcher = !options.dispatcher;
     this.#dispatcher = options.dispatcher ?? createAgent(options);
     this.#userAgent = options.userAgent ?? "tofu-oci";
+    this.uploadSessions = options.uploadSessions ?? memoryUploadSessions();
     this.#auth = new Authenticator(options.credentials ?? anonymous, (request) =>
       this.#sendLogged(request),
     );

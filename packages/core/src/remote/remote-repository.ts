@@ -1,14 +1,12 @@
-import { pipeline, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { parseRegistryJson, readAll } from "../content.js";
 import { digestHex, sha256Digest, verifiedStream } from "../digest.js";
 import { TofuOciError } from "../errors.js";
 import { describeManifest } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
-import { ProgressStream } from "../progress-stream.js";
 import { assertTag, isValidDigest } from "../reference.js";
 import {
-  isReplayable,
   openContent,
   type Content,
   type Mounter,
@@ -18,10 +16,12 @@ import {
   type Target,
 } from "../target.js";
 import { discard, expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
+import { resumingDownload } from "./resuming-download.js";
+import { DEFAULT_CHUNK_SIZE, uploadBlob, type UploadTransport } from "./blob-upload.js";
 import type { RegistryClient } from "./registry-client.js";
 
 export interface RemoteRepositoryOptions {
-  /** Blobs at least this large are uploaded in chunks of this size (PATCH); 0 means always one PUT. Default 0. */
+  /** Resumable blobs larger than this are uploaded in PATCH chunks of this size. Default: the client's. */
   chunkSize?: number;
   /** Tags per page when listing. Default 1000. */
   pageSize?: number;
@@ -59,7 +59,15 @@ export class RemoteRepository implements Target, Mounter {
       discard(response.body);
       throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
-    return verifiedStream(response.body, descriptor, `${descriptor.digest} from ${this.name}`);
+    const what = `${descriptor.digest} from ${this.name}`;
+    if (manifest) return verifiedStream(response.body, descriptor, what);
+    const body = resumingDownload(response, {
+      what,
+      retries: this.#client.options.retry?.retries ?? 4,
+      log: this.#client.options.log,
+      reopen: (offset) => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal: options.signal, headers: { range: `bytes=${offset}-` } }),
+    });
+    return verifiedStream(body, descriptor, what);
   }
 
   async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
@@ -167,62 +175,25 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
-    const chunkSize = this.#options.chunkSize ?? 0;
-    const attempts = isReplayable(content) ? 1 + (this.#client.options.retry?.retries ?? 4) : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const location = await this.#startUpload(options);
-        const body = await openContent(content);
-        if (chunkSize > 0 && descriptor.size > chunkSize) await this.#uploadChunked(location, descriptor, body, chunkSize, options);
-        else await this.#uploadMonolithic(location, descriptor, body, options);
-        return;
-      } catch (error) {
-        const transient = error instanceof TofuOciError && error.code === "network";
-        if (!transient || attempt >= attempts || options.signal?.aborted) throw error;
-        this.#client.options.log?.(`retrying the upload of ${descriptor.digest}: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  async #startUpload(options: OperationOptions): Promise<URL> {
-    const response = await this.#request("POST", "blobs/uploads/", "push", { signal: options.signal, retry: true });
-    await expectStatus(response, 202, `starting an upload to ${this.name}`);
-    return this.#location(response);
-  }
-
-  async #uploadMonolithic(location: URL, descriptor: Descriptor, body: Readable, options: PushOptions): Promise<void> {
-    const url = new URL(location);
-    url.searchParams.set("digest", descriptor.digest);
-    const stream = uploadStream(body, descriptor, options.onProgress);
-    const response = await this.#requestUrl("PUT", url, "push", {
-      signal: options.signal,
-      headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
-      body: stream,
+    await uploadBlob(this.#transport(), descriptor, content, options, {
+      chunkSize: this.#options.chunkSize ?? this.#client.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      retries: this.#client.options.retry?.retries ?? 4,
+      sessions: this.#client.uploadSessions,
+      log: this.#client.options.log,
     });
-    await expectStatus(response, 201, `uploading ${descriptor.digest} to ${this.name}`);
   }
 
-  async #uploadChunked(location: URL, descriptor: Descriptor, body: Readable, chunkSize: number, options: PushOptions): Promise<void> {
-    let url = location;
-    let offset = 0;
-    for await (const chunk of chunksOf(uploadStream(body, descriptor, options.onProgress), chunkSize)) {
-      const response = await this.#requestUrl("PATCH", url, "push", {
-        signal: options.signal,
-        headers: {
-          "content-type": "application/octet-stream",
-          "content-length": String(chunk.length),
-          "content-range": `${offset}-${offset + chunk.length - 1}`,
-        },
-        body: chunk,
-      });
-      await expectStatus(response, 202, `uploading a chunk of ${descriptor.digest} to ${this.name}`);
-      url = this.#location(response);
-      offset += chunk.length;
-    }
-    const done = new URL(url);
-    done.searchParams.set("digest", descriptor.digest);
-    const response = await this.#requestUrl("PUT", done, "push", { signal: options.signal, headers: { "content-length": "0" } });
-    await expectStatus(response, 201, `finishing the upload of ${descriptor.digest} to ${this.name}`);
+  #transport(): UploadTransport {
+    return {
+      name: this.name,
+      start: async (signal) => {
+        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, retry: true });
+        await expectStatus(response, 202, `starting an upload to ${this.name}`);
+        return this.#location(response);
+      },
+      send: (method, url, init) => this.#requestUrl(method, url, "push", init),
+      location: (response) => this.#location(response),
+    };
   }
 
   async #cancelUpload(response: HttpResponse): Promise<void> {
@@ -341,26 +312,3 @@ function manifestTooLarge(name: string, size: number): TofuOciError {
     hint: "OpenTofu refuses manifests over 4 MiB.",
   });
 }
-
-/** The upload body: verified against the descriptor as it is sent, with progress. */
-function uploadStream(body: Readable, descriptor: Descriptor, onProgress: ((bytes: number) => void) | undefined): Readable {
-  const verified = verifiedStream(body, descriptor, `the content for ${descriptor.digest}`);
-  return onProgress ? pipeline(verified, new ProgressStream(onProgress), () => {}) : verified;
-}
-
-async function* chunksOf(stream: Readable, size: number): AsyncIterable<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingSize = 0;
-  for await (const chunk of stream) {
-    pending.push(chunk as Buffer);
-    pendingSize += (chunk as Buffer).length;
-    while (pendingSize >= size) {
-      const all = Buffer.concat(pending, pendingSize);
-      yield all.subarray(0, size);
-      pending = [all.subarray(size)];
-      pendingSize = all.length - size;
-    }
-  }
-  if (pendingSize > 0) yield Buffer.concat(pending, pendingSize);
-}
-

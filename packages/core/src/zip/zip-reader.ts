@@ -22,8 +22,10 @@ export interface ZipEntry {
   mode: number | undefined;
   size: number;
   compressedSize: number;
+  /** The CRC-32 the central directory declares; reading does not check it (Go's archive/zip does, when it is not 0). */
+  crc32: number;
   /**
-   * Streams the decompressed content; the stream fails if its size or CRC is wrong. Valid only
+   * Streams the decompressed content; the stream fails if its size is wrong (the CRC is not checked: compare `crc32`). Valid only
    * inside the `readZip` visitor, while the file is open.
    */
   open(): Promise<Readable>;
@@ -96,6 +98,7 @@ function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry, path: string): ZipEntry {
     mode: unixMode === undefined || unixMode === 0 ? undefined : unixMode & 0o7777,
     size: raw.uncompressedSize,
     compressedSize: raw.compressedSize,
+    crc32: raw.crc32,
     open: async () => {
       try {
         return await zip.openReadStreamPromise(raw);
