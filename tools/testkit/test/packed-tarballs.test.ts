@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcess, tempDir } from "../src/index.js";
+
+// Installs every publishable package from its `pnpm pack` tarball into an empty project with
+// plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
+// import, a wrong `bin` path or an unpublished workspace range fails here.
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const tsc = join(root, "node_modules", ".bin", "tsc");
+
+interface Manifest {
+  name: string;
+  private?: boolean;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
+
+const published = readdirSync(join(root, "packages"))
+  .filter((dir) => existsSync(join(root, "packages", dir, "package.json")) && existsSync(join(root, "packages", dir, "dist")))
+  .map((dir) => ({ dir: join(root, "packages", dir), manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest }))
+  .filter(({ manifest }) => !manifest.private);
+
+const scratch = tempDir("tofu-oci-packed-");
+const project = join(scratch.path, "project");
+const tarballs = join(scratch.path, "tarballs");
+afterAll(() => scratch.cleanup());
+
+beforeAll(async () => {
+  for (const { dir } of published) await run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: dir });
+  await run("mkdir", ["-p", project]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  const files = readdirSync(tarballs).map((file) => join(tarballs, file));
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, timeout: 240_000 });
+}, 300_000);
+
+describe("packed tarballs", () => {
+  it("publish real versions for workspace and catalog ranges", () => {
+    for (const { manifest } of published) {
+      const installed = JSON.parse(readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8")) as Manifest;
+      const ranges = Object.values(installed.dependencies ?? {});
+      expect(ranges.filter((range) => range.startsWith("workspace:") || range.startsWith("catalog:")), manifest.name).toEqual([]);
+    }
+  });
+
+  it.each(published.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {})))("%s --help runs from the installed tarball", async (bin) => {
+    const result = await runProcess(join(project, "node_modules", ".bin", bin), ["--help"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("--version");
+  });
+
+  it("npx runs the umbrella from the installed tarball", async () => {
+    const result = await runProcess("npx", ["--no-install", "tofu-oci", "--version"], { cwd: project });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each(published.map(({ manifest }) => manifest.name))("%s imports in plain Node ESM", async (name) => {
+    const result = await runProcess(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(name)}); console.log(Object.keys(m).length);`], { cwd: project });
+    expect(result.stderr).toBe("");
+    expect(Number(result.stdout.trim())).toBeGreaterThan(0);
+  });
+
+  it("a fresh ESM TypeScript project type-checks against the packed @tofu-oci/core", async () => {
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false }, files: ["main.ts"] }),
+    );
+    writeFileSync(
+      join(project, "main.ts"),
+      [
+        'import { parseReference, formatReference, buildModuleManifest, type Descriptor, type Reference } from "@tofu-oci/core";',
+        'import { OciLayout } from "@tofu-oci/core/layout";',
+        'import { RegistryClient, RemoteRepository } from "@tofu-oci/core/remote";',
+        'const ref: Reference = parseReference("oci://example.com/vpc?tag=1.0.0");',
+        'const layer: Descriptor = { mediaType: "archive/zip", digest: `sha256:${"0".repeat(64)}`, size: 1 };',
+        "const manifest = buildModuleManifest({ layer });",
+        "const digest: string = manifest.descriptor.digest;",
+        'export const out = [formatReference(ref, "opentofu"), digest, OciLayout.open, new RemoteRepository(new RegistryClient(), ref.registry, ref.repository).name];',
+        "// @ts-expect-error: the types are real, so a wrong call fails to compile",
+        "parseReference(42);",
+      ].join("\n"),
+    );
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], { cwd: project, timeout: 120_000 });
+    const result = await runProcess(tsc, ["-p", "."], { cwd: project });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+});
