@@ -21,7 +21,8 @@ describe("tofu-oci umbrella", () => {
     const result = await runBin("cli", ["--help"]);
     expect(result.code).toBe(0);
     for (const [name, { describe }] of Object.entries(BUILT_IN_COMMANDS)) {
-      expect(result.stdout).toMatch(new RegExp(`tofu-oci ${name}\\s+${describe.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+      const words = describe.split(/\s+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+      expect(result.stdout).toMatch(new RegExp(`tofu-oci ${name}\\s+${words.join("\\s+")}`));
     }
     expect(result.stdout).toContain("tofu-oci-<cmd>");
   });
@@ -35,6 +36,21 @@ describe("tofu-oci umbrella", () => {
     const result = await runBin("cli", ["hello", "3", "--flag", "value"], { stdin: "piped", env: { PATH: `${dir}${delimiter}${process.env.PATH}` } });
     expect(result.stdout).toBe("args: 3 --flag value\nstdin: piped\n");
     expect(result.code).toBe(3);
+  });
+
+  it("suggests the closest built-in command for a typo", async () => {
+    const [name] = Object.keys(BUILT_IN_COMMANDS);
+    if (!name) return;
+    const result = await runBin("cli", [name.slice(0, -1)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Did you mean "tofu-oci ${name}"`);
+  });
+
+  it("prints a shell completion script", async () => {
+    const result = await runBin("cli", ["completion"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("tofu-oci");
+    expect(result.stdout).toContain("complete");
   });
 
   it("exits 2 for an unknown command, with a hint", async () => {
