@@ -1,4 +1,4 @@
-export { opentofuCredentials, type OpenTofuCredentialsOptions } from "./provider.js";
+export { opentofuCredentials, commandCredentials, type OpenTofuCredentialsOptions } from "./provider.js";
 export { resolveSource, materialize, type CredentialsQuery, type Resolution, type ResolveOptions, type Materialized } from "./resolver.js";
 export { CredentialsError, isCredentialsError, type ResolutionStage } from "./errors.js";
 export { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";

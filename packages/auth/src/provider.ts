@@ -1,7 +1,9 @@
+import type { CommandContext } from "@tofu-oci/cli-kit";
 import type { Credential, CredentialProvider } from "@tofu-oci/core";
 import type { AuthIo } from "./io/auth-io.js";
 import { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";
 import { materialize, resolveSource } from "./resolver.js";
+import { hostSystem, type AuthSystem } from "./system.js";
 
 /** Where the provider's I/O comes from: the caller's process (see {@link NodeAuthIoOptions}), or `io`. */
 export interface OpenTofuCredentialsOptions extends NodeAuthIoOptions {
@@ -41,4 +43,22 @@ export function opentofuCredentials(options: OpenTofuCredentialsOptions): Creden
 async function lookUp(io: AuthIo, query: { registry: string; repository: string }, files: string[] | undefined): Promise<Credential | undefined> {
   const resolution = await resolveSource(io, query, files ? { dockerStyleConfigFiles: files } : {});
   return (await materialize(io, resolution.selection.selected)).credential;
+}
+
+/**
+ * The credentials factory every tofu-oci command passes to cli-kit's `registryClientOptions`:
+ * given `--registry-config` (or none), the OpenTofu-identical provider for this command's
+ * environment.
+ */
+export function commandCredentials(ctx: CommandContext, system: AuthSystem = hostSystem()): (registryConfig: string | undefined) => CredentialProvider {
+  return (registryConfig) =>
+    opentofuCredentials({
+      env: ctx.env,
+      platform: system.platform,
+      homedir: system.homedir,
+      cwd: ctx.cwd,
+      stderr: ctx.stderr,
+      ...(registryConfig ? { registryConfig } : {}),
+      ...(system.io ? { io: system.io } : {}),
+    });
 }

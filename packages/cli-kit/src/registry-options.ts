@@ -45,7 +45,12 @@ export function withRegistryOptions<T>(parser: Argv<T>): Argv<T & RegistryArgs> 
 }
 
 export interface ResolveRegistryOptions {
-  /** Where credentials come from when no -u/-p is given: @tofu-oci/auth's provider in the bins. */
+  /**
+   * Makes the credential provider used when no -u/-p is given, from `--registry-config` (flag,
+   * then config file) if any: @tofu-oci/auth's `commandCredentials(ctx)` in the bins.
+   */
+  credentials?: (registryConfig: string | undefined) => CredentialProvider;
+  /** Where credentials come from when neither -u/-p nor `credentials` is given. */
   defaultCredentials?: CredentialProvider;
   config?: TofuOciConfig;
   log?: (line: string) => void;
@@ -88,6 +93,7 @@ async function credentialsFrom(
     return staticCredentials({ username: args.username ?? "", password: args.password ?? "" });
   }
   const registryConfig = args.registryConfig ?? config.registryConfig;
+  if (options.credentials) return options.credentials(registryConfig);
   if (registryConfig) return dockerConfigCredentials(registryConfig);
   return options.defaultCredentials ?? dockerConfigCredentials(join(ctx.env.HOME ?? homedir(), ".docker", "config.json"));
 }
