@@ -9,4 +9,5 @@ export interface BuiltInCommand {
 /** The tofu-oci packages, each run in-process as `tofu-oci <name> ...`. */
 export const BUILT_IN_COMMANDS: Record<string, BuiltInCommand> = {
   auth: { describe: "Registry credentials exactly as OpenTofu picks them: resolve, login, logout, token", load: async () => (await import("@tofu-oci/auth/command")).cli },
+  verify: { describe: "Check that a module or provider installs with tofu init; lock-file hashes; safe extract", load: async () => (await import("@tofu-oci/verify/command")).cli },
 };

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { tempDir } from "@tofu-oci/testkit";
 import { zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,6 +32,12 @@ describe("readZip", () => {
       contents[entry.name] = Buffer.concat(chunks).toString();
     });
     expect(contents).toEqual({ "main.tf": "# hi\n", "sub/": "", "sub/x.tf": "x" });
+  });
+
+  it("exposes the declared CRC-32, which reading does not check", async () => {
+    const path = writeZip("crc.zip", { "main.tf": Buffer.from("# hi\n") });
+    const [entry] = await listZip(path);
+    expect(entry!.crc32).toBe(crc32(Buffer.from("# hi\n")));
   });
 
   it.each([

@@ -1,0 +1,95 @@
+import {
+  outputFor,
+  readPackageVersion,
+  registryClientOptions,
+  withRegistryOptions,
+  type CliSpec,
+  type CommandContext,
+  type HandlerArgs,
+  type Output,
+  type RegistryArgs,
+} from "@tofu-oci/cli-kit";
+import { TofuOciError, usageError } from "@tofu-oci/core";
+import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import type { Argv, CommandModule } from "yargs";
+
+interface VerifyArgs extends RegistryArgs {
+  ref?: string;
+  type?: "module" | "provider";
+  platform?: string[];
+  lockfile?: string;
+  provider?: string;
+  extract?: string;
+  requireSbom?: boolean;
+  ociLayout?: boolean;
+}
+
+const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: "$0 [ref]",
+  describe: "Check that an artifact installs with tofu init (OpenTofu >= 1.10), exactly by OpenTofu's rules",
+  builder: (y) =>
+    withRegistryOptions(y)
+      .positional("ref", { type: "string", describe: "HOST/REPO[:TAG|@DIGEST], oci://HOST/REPO[//SUBDIR][?tag=|?digest=], or with --oci-layout PATH[:TAG]; omit or - to read tofu-oci-push records on stdin" })
+      .option("type", { choices: ["module", "provider"] as const, describe: "What the artifact is (default: detected)" })
+      .option("platform", { type: "string", array: true, describe: "Provider platform to check, os_arch or os/arch (repeatable; default: all in the index)" })
+      .option("lockfile", { type: "string", describe: "A .terraform.lock.hcl whose hashes tofu init would enforce" })
+      .option("provider", { type: "string", describe: "The lock-file entry to use, HOST/NAMESPACE/TYPE (default: the only one at the version)" })
+      .option("extract", { type: "string", describe: "Unpack the module (or the one provider platform) into this new directory once every check passed" })
+      .option("require-sbom", { type: "boolean", describe: "Fail unless an SPDX or CycloneDX SBOM is attached" })
+      .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG|@DIGEST]" }) as Argv<VerifyArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<VerifyArgs>;
+    const output = outputFor(args);
+    const fromStdin = args.ref === undefined || args.ref === "-";
+    if (args.passwordStdin && fromStdin) throw usageError("--password-stdin cannot be used while artifact records come on stdin", "Give REF as an argument, or log in with tofu-oci auth login.");
+    const [{ verify }, { describeVerification }] = await Promise.all([import("./verify.js"), import("./text.js")]);
+    const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const records = await verify(
+      {
+        ...(fromStdin ? {} : { reference: args.ref! }),
+        ...(args.type ? { type: args.type } : {}),
+        platforms: args.platform ?? [],
+        ...(args.lockfile !== undefined ? { lockFile: args.lockfile } : {}),
+        ...(args.provider !== undefined ? { provider: args.provider } : {}),
+        ...(args.extract !== undefined ? { extract: args.extract } : {}),
+        requireSbom: args.requireSbom ?? false,
+        ociLayout: args.ociLayout ?? false,
+        ...(client ? { clientOptions: client } : {}),
+        onRecord: (record) => output.record(record, describeVerification),
+      },
+      { stdin: args.ctx.stdin, cwd: args.ctx.cwd, signal: args.ctx.signal },
+    );
+    const failed = records.filter((record) => !record.ok);
+    if (failed.length > 0) {
+      throw new TofuOciError("verification-failed", `${failed.length} of ${records.length} artifact${records.length > 1 ? "s" : ""} would not install with tofu init`, {
+        hint: "Each failed check in the verification record says what to fix.",
+      });
+    }
+  },
+};
+
+/**
+ * The one place registry settings and credentials are chosen for this package's command:
+ * -u/-p when given, otherwise exactly the credentials `tofu init` would use (@tofu-oci/auth).
+ */
+async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions> {
+  const { commandCredentials } = await import("@tofu-oci/auth");
+  return registryClientOptions(args, ctx, { credentials: commandCredentials(ctx), log: (line) => output.debug(line) });
+}
+
+/** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */
+export const cli: CliSpec = {
+  scriptName: "tofu-oci-verify",
+  version: readPackageVersion(import.meta.url),
+  commands: [verifyCommand],
+  epilogue: [
+    "Exit codes: 0 installs, 1 a check failed, 2 usage, 4 auth, 5 registry/network, 6 bad lock file or record.",
+    "",
+    "Examples:",
+    "  tofu-oci-verify 'oci://registry.example.com/modules/net//vpc?tag=1.0.0'",
+    "  tofu-oci-verify registry.example.com/providers/acme/thing:1.2.0 --lockfile .terraform.lock.hcl",
+    "  tofu-oci-verify registry.example.com/providers/acme/thing:1.2.0 --platform linux_amd64 --extract ./thing",
+    "  tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | tofu-oci-verify",
+    "  tofu-oci-verify --oci-layout ./oci-layout:1.0.0 --require-sbom",
+  ].join("\n"),
+};

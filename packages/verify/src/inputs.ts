@@ -1,0 +1,94 @@
+import { resolve as resolvePath } from "node:path";
+import type { Readable } from "node:stream";
+import { expectKind, invalidInput, isTofuOciError, parseLayoutReference, parseReference, readRecords, type AnyRecord } from "@tofu-oci/core";
+
+/** Where an artifact is: a registry repository or an OCI image layout, with tag or digest. */
+export type Location =
+  | { kind: "registry"; registry: string; repository: string; tag?: string; digest?: string; subdir?: string }
+  | { kind: "layout"; path: string; tag?: string; digest?: string; subdir?: string };
+
+/** One thing to verify. */
+export interface VerifyInput {
+  /** The reference as the user (or the record) gave it; the record's `reference`. */
+  reference: string;
+  location: Location;
+  /** The artifact type, when the input says it. */
+  type?: "module" | "provider";
+  /** A provider tag written with `+`, which no OCI tag can hold. */
+  plusTag?: string;
+  /** What tofu-oci-push recorded, for records on stdin. */
+  pushed?: { digest?: string; provider?: string; version?: string };
+}
+
+/**
+ * Parses a REF in any form of design.md §2.1. A tag with `+` (a provider version with build
+ * metadata) is kept aside so the verification can say which tag OpenTofu looks for instead.
+ * @throws TofuOciError "usage" for anything else that is not a reference.
+ */
+export function inputFromReference(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): VerifyInput {
+  try {
+    return { reference, location: locate(reference, options) };
+  } catch (error) {
+    const plus = /[:=]([\w.+-]*\+[\w.+-]*)$/.exec(reference)?.[1];
+    if (!plus || !isTofuOciError(error) || error.code !== "usage") throw error;
+    const location = locate(reference.slice(0, reference.length - plus.length) + plus.replaceAll("+", "_"), options);
+    return { reference, location, type: "provider", plusTag: plus };
+  }
+}
+
+function locate(reference: string, options: { ociLayout?: boolean; cwd?: string }): Location {
+  if (options.ociLayout) {
+    const { path, tag, digest } = parseLayoutReference(reference);
+    return { kind: "layout", path: resolvePath(options.cwd ?? ".", path), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+  }
+  return { kind: "registry", ...parseReference(reference) };
+}
+
+/**
+ * Reads tofu-oci-push artifact records from stdin, one input each: modules by their OpenTofu
+ * `source` (which carries //subdir and the digest), providers by `registry/repository:tag`
+ * (OpenTofu finds provider versions by tag). Records from a push to a layout (`registry` "")
+ * are layout inputs.
+ * @throws TofuOciError "invalid-input" (exit 6) for a malformed or foreign record.
+ */
+export async function inputsFromRecords(stream: Readable, options: { cwd?: string } = {}): Promise<VerifyInput[]> {
+  const inputs: VerifyInput[] = [];
+  for await (const record of readRecords(stream)) inputs.push(inputFromRecord(expectKind(record, ["artifact"], "tofu-oci-verify"), options));
+  if (inputs.length === 0) throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
+  return inputs;
+}
+
+function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyInput {
+  const type = record.type === "module" || record.type === "provider" ? record.type : undefined;
+  const [registry, repository, reference] = [text(record, "registry"), text(record, "repository"), text(record, "reference")];
+  if (!type || registry === undefined || !repository || !reference) {
+    throw invalidInput(`an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`, "Pipe records from tofu-oci-push unchanged.");
+  }
+  const layout = registry === "";
+  const tag = text(record, "tag");
+  const source = text(record, "source");
+  const chosen =
+    type === "provider" && tag ? `${layout ? repository : `${registry}/${repository}`}:${tag}` : !layout && source?.startsWith("oci://") ? source : reference;
+  const input = inputFromReference(chosen, { ociLayout: layout, cwd: options.cwd ?? "." });
+  return { ...input, type, pushed: pushedFields(record) };
+}
+
+function pushedFields(record: AnyRecord): NonNullable<VerifyInput["pushed"]> {
+  const fields = { digest: text(record, "digest"), provider: text(record, "provider"), version: text(record, "version") };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as NonNullable<VerifyInput["pushed"]>;
+}
+
+function text(record: AnyRecord, field: string): string | undefined {
+  const value = record[field];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The tag or digest to resolve: the reference's, else `latest` (OpenTofu's module default). */
+export function selectorOf(location: Location): string {
+  return location.digest ?? location.tag ?? "latest";
+}
+
+/** `HOST/REPO` or the layout path. */
+export function repositoryName(location: Location): string {
+  return location.kind === "registry" ? `${location.registry}/${location.repository}` : location.path;
+}

@@ -1,0 +1,29 @@
+import type { Checks } from "./checks.js";
+import { planUnpack, type UnpackPlan } from "./unpack-plan.js";
+import { inspectZip, reviewNames, type InspectedEntry } from "./zip-inspect.js";
+
+/** A package zip that go-getter would unpack, and the tree it unpacks to. */
+export interface CheckedZip {
+  /** The downloaded zip. */
+  path: string;
+  entries: InspectedEntry[];
+  plan: UnpackPlan;
+}
+
+/**
+ * The checks go-getter's unzip makes of every OCI module and provider package: `zip-format`,
+ * `zip-entry-names`, `zip-unpack`. A failure stops the chain.
+ */
+export async function checkPackageZip(path: string, checks: Checks): Promise<CheckedZip> {
+  const entries = await inspectZip(path);
+  if (!Array.isArray(entries)) checks.fail("zip-format", `${entries.problem}; OpenTofu cannot unpack it: re-create the archive`);
+  const files = entries.filter((entry) => !entry.isDirectory).length;
+  checks.pass("zip-format", `a valid zip with ${entries.length} entries (${files} files)`);
+  const names = reviewNames(entries);
+  if (names.problem) checks.fail("zip-entry-names", names.problem);
+  checks.pass("zip-entry-names", "no entry name leaves the package directory", names.warnings.length > 0 ? names.warnings.join("; ") : undefined);
+  const plan = planUnpack(entries);
+  if ("problem" in plan) checks.fail("zip-unpack", `${plan.problem}; OpenTofu's unzip fails there: remove the conflicting entry`);
+  checks.pass("zip-unpack", `unpacks to ${plan.files.size} files in ${plan.dirs.size - 1} directories`);
+  return { path, entries, plan };
+}

@@ -1,0 +1,36 @@
+import type { ArtifactStore } from "./artifact-store.js";
+import type { Checks } from "./checks.js";
+import type { VerifyInput } from "./inputs.js";
+import type { LockFile } from "./lock-file.js";
+import type { Resolution } from "./resolution.js";
+
+/** Validated options that apply to every input. */
+export interface Settings {
+  type?: "module" | "provider";
+  /** Requested provider platforms as `os_arch`; empty means every platform of the index. */
+  platforms: string[];
+  lock?: LockFile;
+  /** Normalized `HOST/NAMESPACE/TYPE` from --provider. */
+  provider?: string;
+  /** Absolute --extract directory. */
+  extract?: string;
+  requireSbom: boolean;
+  /** Where layers are downloaded for checking. */
+  tempDir: string;
+  signal?: AbortSignal;
+}
+
+/** Everything one verification works with. */
+export interface Session {
+  input: VerifyInput;
+  store: ArtifactStore;
+  resolution?: Resolution;
+  checks: Checks;
+  settings: Settings;
+}
+
+/** Record fields a verification adds besides `checks`. */
+export interface Outcome {
+  digest?: string;
+  [field: string]: unknown;
+}

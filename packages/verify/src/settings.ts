@@ -1,0 +1,67 @@
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { usageError } from "@tofu-oci/core";
+import { assertExtractTarget } from "./extract.js";
+import { readLockFile } from "./lock-file.js";
+import { formatProviderAddress, isProviderAddress, parseProviderAddress } from "./provider-address.js";
+import type { Settings } from "./session.js";
+
+/** The options that apply to every input; {@link validateSettings} checks them. */
+export interface SettingsOptions {
+  /** `module` or `provider`. Default: from the record, else detected from what the reference selects. */
+  type?: "module" | "provider";
+  /** Provider platforms to check, `os_arch` or `os/arch`. Default: every platform of the index. */
+  platforms?: string[];
+  /** A `.terraform.lock.hcl` whose hashes OpenTofu would enforce. */
+  lockFile?: string;
+  /** The lock-file block (and provider type) to use, `HOST/NAMESPACE/TYPE`. Default: the only block at the version. */
+  provider?: string;
+  /** Unpack the module (or the one provider platform) here once every check passed. */
+  extract?: string;
+  /** Fail unless an SPDX or CycloneDX SBOM is attached as a referrer. Default false. */
+  requireSbom?: boolean;
+  /** Where layers are downloaded for checking. Default: the OS temp directory. */
+  tempDir?: string;
+}
+
+/**
+ * Checks every local option before anything touches the network: platforms, the provider
+ * address, the lock file (read and parsed: a malformed one is exit 6) and the --extract target.
+ * @throws TofuOciError "usage" (exit 2) or "invalid-input" (exit 6).
+ */
+export async function validateSettings(options: SettingsOptions, context: { cwd?: string; signal?: AbortSignal } = {}): Promise<Settings> {
+  const cwd = context.cwd ?? ".";
+  const settings: Settings = {
+    platforms: [...new Set((options.platforms ?? []).map(parsePlatform))],
+    requireSbom: options.requireSbom ?? false,
+    tempDir: options.tempDir ?? tmpdir(),
+  };
+  if (options.type) settings.type = options.type;
+  if (options.provider !== undefined) settings.provider = parseProvider(options.provider);
+  if (options.lockFile !== undefined) settings.lock = await readLockFile(resolve(cwd, options.lockFile));
+  if (options.extract !== undefined) settings.extract = await extractTarget(resolve(cwd, options.extract), settings.platforms);
+  if (context.signal) settings.signal = context.signal;
+  if (settings.type === "module" && (settings.platforms.length > 0 || settings.lock)) {
+    throw usageError("--platform and --lockfile apply to providers, not to --type module");
+  }
+  return settings;
+}
+
+/** `os_arch` or `os/arch` (design.md §2.3) as OpenTofu's `os_arch`. */
+export function parsePlatform(text: string): string {
+  const match = /^([a-z0-9]+)[_/]([a-z0-9]+)$/.exec(text);
+  if (!match) throw usageError(`invalid platform "${text}"`, "Write it as OS_ARCH or OS/ARCH with Go's names, e.g. linux_amd64 or darwin/arm64.");
+  return `${match[1]}_${match[2]}`;
+}
+
+function parseProvider(text: string): string {
+  const address = parseProviderAddress(text);
+  if (!isProviderAddress(address)) throw usageError(`invalid --provider: ${address.problem}`, "Write the provider's source address as in the lock file, e.g. registry.opentofu.org/hashicorp/aws.");
+  return formatProviderAddress(address);
+}
+
+async function extractTarget(dir: string, platforms: string[]): Promise<string> {
+  if (platforms.length > 1) throw usageError("--extract unpacks one provider platform; give at most one --platform with it");
+  await assertExtractTarget(dir);
+  return dir;
+}

@@ -1,0 +1,186 @@
+import { ArtifactType, MediaType, versionToTag, type Descriptor } from "@tofu-oci/core";
+import { downloadLayer } from "./blob-file.js";
+import { runChain, type Checks } from "./checks.js";
+import type { GoIndex } from "./go-json.js";
+import { indexPlatforms, layerPlatformProblem, selectPlatformManifest, selectProviderLayer } from "./layer-select.js";
+import type { ProviderLock } from "./lock-file.js";
+import { describeH1, h1Problem, selectLock, zhOf, zhProblem } from "./lock-hashes.js";
+import { readImageIndex, readImageManifest } from "./manifest-checks.js";
+import { packageHashes } from "./package-hashes.js";
+import { checkPackageZip } from "./package-zip.js";
+import { findExecutable } from "./provider-executable.js";
+import { judgeVersionTag, normalizeVersion } from "./provider-version.js";
+import { checkResolution } from "./resolution.js";
+import { checkSbom } from "./sbom.js";
+import type { Outcome, Session } from "./session.js";
+import { expectLayer, extract, plain } from "./verify-module.js";
+
+/** One checked platform, as the record lists it: what to lock and what was installed. */
+export interface PlatformResult {
+  platform: string;
+  manifest?: string;
+  layer?: string;
+  zh?: string;
+  h1?: string;
+  executable?: string;
+}
+
+interface ProviderState {
+  outcome: Outcome;
+  version?: string;
+  lock?: ProviderLock;
+  type: { name: string; guessed: boolean; address?: string };
+  results: PlatformResult[];
+}
+
+/**
+ * Verifies a provider version as OpenTofu's oci_mirror installs it
+ * (internal/getproviders/oci_registry_mirror_source.go, package_location_oci_blob_archive.go,
+ * package_location_local_archive.go, internal/providercache).
+ */
+export async function verifyProvider(session: Session): Promise<Outcome> {
+  const state: ProviderState = { outcome: {}, type: providerType(session), results: [] };
+  await runChain(async () => {
+    state.version = checkVersionTag(session);
+    const descriptor = checkResolution(session.resolution!, session.checks);
+    state.outcome.digest = descriptor.digest;
+    const index = await checkIndex(session, descriptor);
+    checkPushedDigest(session, descriptor);
+    state.lock = checkLockEntry(session, state);
+    if (state.lock && !session.settings.provider) state.type = providerType(session, state.lock.address);
+    if (session.settings.requireSbom) await checkSbom(session.store, descriptor, session.checks, { signal: session.settings.signal });
+    const platforms = choosePlatforms(session, index);
+    checkExtractablePlatforms(session, platforms);
+    for (const platform of platforms) await runChain(() => checkPlatform(session, state, index, platform));
+  });
+  return { ...state.outcome, ...(state.version ? { version: state.version } : {}), ...(state.type.address ? { provider: state.type.address } : {}), platforms: state.results };
+}
+
+/** `version-tag`: the tag is how OpenTofu finds this version. Returns the version, if known. */
+function checkVersionTag(session: Session): string | undefined {
+  const { input, checks } = session;
+  if (input.plusTag) {
+    const version = normalizeVersion(input.plusTag) ?? input.plusTag;
+    return checks.fail("version-tag", `OCI tags cannot contain "+"; OpenTofu looks version ${version} up under the tag "${versionToTag(version)}": push and verify that tag`);
+  }
+  const { tag, digest } = input.location;
+  if (digest && !tag) {
+    checks.pass("version-tag", `selected by digest`, "OpenTofu selects provider versions by tag (the version with + written as _); this digest is checked as is");
+    return input.pushed?.version;
+  }
+  const verdict = judgeVersionTag(tag ?? "latest");
+  if (!verdict.ok) checks.fail("version-tag", tag ? verdict.problem : `no tag given; ${verdict.problem}`);
+  checks.pass("version-tag", `the tag ${tag} is version ${verdict.version}`);
+  return verdict.version;
+}
+
+async function checkIndex(session: Session, descriptor: Descriptor): Promise<GoIndex> {
+  const { checks, store, settings } = session;
+  if (descriptor.artifactType && descriptor.artifactType !== ArtifactType.provider) checks.fail("artifact-type", earlyArtifactTypeProblem(descriptor.artifactType));
+  if (descriptor.mediaType !== MediaType.imageIndex) checks.fail("manifest-media-type", indexMediaTypeProblem(descriptor.mediaType));
+  return readImageIndex(store, descriptor, checks, { signal: settings.signal });
+}
+
+/** fetchOCIDescriptorForVersion's early artifactType check, when the store reports one. */
+function earlyArtifactTypeProblem(artifactType: string): string {
+  if (artifactType === ArtifactType.providerTarget) return "the tag refers directly to one platform's image manifest, but OpenTofu providers require an index manifest for multi-platform support; tag the index instead";
+  if (artifactType === ArtifactType.module) return "the selected artifact is an OpenTofu module package, not a provider package";
+  return `unsupported OCI artifact type "${artifactType}"; a provider version is an index with artifactType ${ArtifactType.provider}`;
+}
+
+function indexMediaTypeProblem(mediaType: string): string {
+  if (mediaType === MediaType.imageManifest) {
+    return "the tag selects an OCI image manifest directly, but providers must be selected through a multi-platform index manifest; push the provider with tofu-oci-push, which writes an index with one manifest per platform";
+  }
+  return `unsupported media type "${mediaType}" for the provider's index; it must be ${MediaType.imageIndex}`;
+}
+
+function checkPushedDigest(session: Session, descriptor: Descriptor): void {
+  const pushed = session.input.pushed?.digest;
+  if (!pushed) return;
+  session.checks.expect(
+    "pushed-digest",
+    pushed === descriptor.digest ? undefined : `the tag now selects ${descriptor.digest}, not ${pushed} that tofu-oci-push recorded; someone moved the tag`,
+    `the tag still selects the pushed ${pushed}`,
+  );
+}
+
+function checkLockEntry(session: Session, state: ProviderState): ProviderLock | undefined {
+  const { settings, checks, input } = session;
+  if (!settings.lock) return undefined;
+  const selection = selectLock(settings.lock, settings.provider ?? input.pushed?.provider, state.version);
+  if (selection.kind === "problem") return checks.fail("lock-entry", selection.problem);
+  if (selection.kind === "none") {
+    checks.pass("lock-entry", "no lock entry applies", selection.why);
+    return undefined;
+  }
+  checks.pass("lock-entry", `${selection.how}: ${selection.lock.address} ${selection.lock.version}, ${selection.lock.hashes.length} hashes`);
+  state.version ??= selection.lock.version;
+  return selection.lock;
+}
+
+function choosePlatforms(session: Session, index: GoIndex): string[] {
+  const { checks, settings } = session;
+  const available = indexPlatforms(index.manifests);
+  if (settings.platforms.length > 0) {
+    checks.pass("platforms", `requested ${settings.platforms.join(", ")}; the index lists ${available.join(", ") || "none"}`);
+    return settings.platforms;
+  }
+  if (available.length === 0) {
+    return checks.fail("platforms", `the index lists no platform OpenTofu can select (entries with artifactType ${ArtifactType.providerTarget} and platform {os, architecture}); push the provider with tofu-oci-push`);
+  }
+  checks.pass("platforms", `checking every platform of the index: ${available.join(", ")}`);
+  return available;
+}
+
+async function checkPlatform(session: Session, state: ProviderState, index: GoIndex, platform: string): Promise<void> {
+  const checks = session.checks.forPlatform(platform);
+  const result: PlatformResult = { platform };
+  state.results.push(result);
+  const [os, arch] = platform.split("_") as [string, string];
+  const selection = selectPlatformManifest(index.manifests, os, arch);
+  if (!selection.ok) return checks.fail("platform-manifest", selection.problem);
+  checks.pass("platform-manifest", `${selection.descriptor.digest}`);
+  result.manifest = selection.descriptor.digest;
+  const options = { signal: session.settings.signal };
+  const manifest = await readImageManifest(session.store, plain(selection.descriptor), ArtifactType.providerTarget, checks, options);
+  const decoded = selectProviderLayer(manifest.layers);
+  const layer = expectLayer(decoded, checks);
+  checks.expect("layer-platform", decoded.ok ? layerPlatformProblem(decoded.descriptor, os, arch) : undefined, decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer");
+  Object.assign(result, { layer: layer.digest, zh: zhOf(layer.digest) });
+  if (state.lock) checks.expect("lock-zh", zhProblem(state.lock, layer.digest), `${zhOf(layer.digest)} is locked (or the entry has no hashes)`);
+  await checkPackage(session, state, checks, layer, result);
+}
+
+async function checkPackage(session: Session, state: ProviderState, checks: Checks, layer: Descriptor, result: PlatformResult): Promise<void> {
+  const blob = await downloadLayer(session.store, layer, session.settings.tempDir, checks, { signal: session.settings.signal });
+  try {
+    const zip = await checkPackageZip(blob.path, checks);
+    const hashes = packageHashes(zip.entries, zip.plan);
+    result.h1 = hashes.dirH1;
+    if (state.lock) checks.expect("lock-h1", h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
+    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed });
+    if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
+    checks.pass("provider-executable", executable.name, executable.warning);
+    result.executable = executable.name;
+    if (session.settings.extract) await extract(zip, session.settings.extract, checks, state.outcome);
+  } finally {
+    await blob.remove();
+  }
+}
+
+/** `extract` needs one platform: the only one requested or in the index. */
+function checkExtractablePlatforms(session: Session, platforms: string[]): void {
+  if (!session.settings.extract || platforms.length === 1) return;
+  session.checks.fail("extract", `--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")}); pass --platform OS_ARCH`);
+}
+
+/** The provider type: --provider, the record's provider, the lock entry, else the repository name's last part. */
+function providerType(session: Session, lockAddress?: string): ProviderState["type"] {
+  const address = session.settings.provider ?? session.input.pushed?.provider ?? lockAddress;
+  if (address) return { name: address.split("/")[2] ?? address, guessed: false, address };
+  const { location } = session.input;
+  const repository = location.kind === "registry" ? location.repository : location.path;
+  const last = repository.split("/").pop()!.replace(/^terraform-provider-/, "");
+  return { name: last, guessed: true };
+}
