@@ -25,6 +25,7 @@ describe("parseReference", () => {
     [`oci://example.com/vpc?digest=${DIGEST}`, { registry: "example.com", repository: "vpc", digest: DIGEST }],
     ["oci://example.com:8443/org/vpc//modules/subnet?tag=v2", { registry: "example.com:8443", repository: "org/vpc", subdir: "modules/subnet", tag: "v2" }],
     ["oci://example.com/vpc//a/./b/", { registry: "example.com", repository: "vpc", subdir: "a/b" }],
+    ["oci://example.com/vpc//a/../b", { registry: "example.com", repository: "vpc", subdir: "b" }],
   ])("parses %s", (input, expected) => {
     expect(parseReference(input)).toEqual(expected);
   });

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { usageError } from "./errors.js";
 
 /**
@@ -147,11 +148,12 @@ function assertRepository(repository: string, input: string): string {
   throw invalidReference(input, `invalid repository name "${repository}"`, hint);
 }
 
+/** Cleans `//SUBDIR` as OpenTofu does (path.Clean); it may not leave the package. */
 function normalizeSubdir(subdir: string, input: string): string {
-  const parts = subdir.split("/").filter((part) => part !== "" && part !== ".");
-  if (parts.includes("..")) throw invalidReference(input, `the subdirectory "${subdir}" leaves the package`);
-  if (parts.length === 0) throw invalidReference(input, "the //subdirectory part is empty");
-  return parts.join("/");
+  const cleaned = posix.normalize(subdir).replace(/^\/+|\/+$/g, "");
+  if (cleaned === ".." || cleaned.startsWith("../")) throw invalidReference(input, `the subdirectory "${subdir}" leaves the package`);
+  if (cleaned === "" || cleaned === ".") throw invalidReference(input, "the //subdirectory part is empty");
+  return cleaned;
 }
 
 function withTag(ref: Reference, tag: string | undefined): Reference {
