@@ -1,4 +1,5 @@
 export { opentofuCredentials, commandCredentials, type OpenTofuCredentialsOptions } from "./provider.js";
+export { commandClientOptions } from "./command-client-options.js";
 export { resolveSource, materialize, type CredentialsQuery, type Resolution, type ResolveOptions, type Materialized } from "./resolver.js";
 export { CredentialsError, isCredentialsError, type ResolutionStage } from "./errors.js";
 export { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";

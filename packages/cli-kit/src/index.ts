@@ -5,4 +5,5 @@ export { runBin, runMain, type Main } from "./run-bin.js";
 export { loadConfig, validateConfig, type TofuOciConfig, type LoadedConfig } from "./config.js";
 export { withRegistryOptions, registryClientOptions, type RegistryArgs, type ResolveRegistryOptions } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
+export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
 export { memoryContext } from "./test-context.js";

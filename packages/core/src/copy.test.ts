@@ -59,6 +59,26 @@ describe("copy", () => {
     expect((await withReferrers.referrers(manifests[0]!.descriptor)).map((d) => d.artifactType)).toEqual(["application/spdx+json"]);
   });
 
+  it("reports the referrers it found for each subject", async () => {
+    const src = new MemoryTarget();
+    const { manifests } = await provider(src);
+    const sbom = Buffer.from("{}");
+    const sbomLayer = { mediaType: "application/spdx+json", digest: sha256Digest(sbom), size: sbom.length };
+    await src.push(sbomLayer, sbom);
+    const referrer = encodeManifest<ImageManifest>({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      artifactType: "application/spdx+json",
+      config: { ...EMPTY_CONFIG },
+      layers: [sbomLayer],
+      subject: plainDescriptor(manifests[1]!.descriptor),
+    });
+    await src.push(referrer.descriptor, referrer.bytes);
+    const found: Array<[string, string[]]> = [];
+    await copy(src, "1.0.0", new MemoryTarget(), [], { referrers: true, onReferrers: (subject, list) => found.push([subject.digest, list.map((d) => d.digest)]) });
+    expect(found.filter(([, list]) => list.length > 0)).toEqual([[manifests[1]!.descriptor.digest, [referrer.descriptor.digest]]]);
+  });
+
   it("keeps at most `concurrency` blob transfers running", async () => {
     const src = new MemoryTarget();
     await src.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);

@@ -20,6 +20,8 @@ export interface CopyOptions extends OperationOptions {
   onMounted?: (descriptor: Descriptor, fromRepository: string) => void;
   /** Bytes of one blob sent so far. */
   onProgress?: (descriptor: Descriptor, bytes: number) => void;
+  /** With `referrers`: called with what the source lists as referring to `subject`, before copying it. */
+  onReferrers?: (subject: Descriptor, referrers: readonly Descriptor[]) => void;
 }
 
 export interface CopyResult {
@@ -96,6 +98,7 @@ class GraphCopier {
 
   async #referrersOf(subject: Descriptor): Promise<void> {
     const referrers = await this.src.referrers(subject, { signal: this.options.signal });
+    this.options.onReferrers?.(subject, referrers);
     await Promise.all(referrers.map((referrer) => this.node(referrer)));
   }
 

@@ -1,7 +1,6 @@
 import {
   outputFor,
   readPackageVersion,
-  registryClientOptions,
   withRegistryOptions,
   type CliSpec,
   type CommandContext,
@@ -68,13 +67,10 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
   },
 };
 
-/**
- * The one place registry settings and credentials are chosen for this package's command:
- * -u/-p when given, otherwise exactly the credentials `tofu init` would use (@tofu-oci/auth).
- */
+/** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
 async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions> {
-  const { commandCredentials } = await import("@tofu-oci/auth");
-  return registryClientOptions(args, ctx, { credentials: commandCredentials(ctx), log: (line) => output.debug(line) });
+  const { commandClientOptions } = await import("@tofu-oci/auth");
+  return commandClientOptions(args, ctx, output);
 }
 
 /** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */

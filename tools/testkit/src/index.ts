@@ -8,3 +8,5 @@ export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinO
 export type { RegistryInfo } from "./global-setup.js";
 export { RegistryStorage } from "./registry-storage.js";
 export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, type ScriptedFault } from "./fault-proxy.js";
+export { startProviderRegistry, type TestProvider, type TestProviderRegistry, type ProviderFault, type ProviderRegistryOptions, type ReleaseZip } from "./provider-registry.js";
+export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";

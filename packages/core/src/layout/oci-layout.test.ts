@@ -28,6 +28,14 @@ async function pushModule(layout: OciLayout, tag?: string) {
 }
 
 describe("OciLayout", () => {
+  it("reports the bytes of a blob written so far", async () => {
+    const layout = await fresh();
+    const blob = randomBytes(100_000);
+    const seen: number[] = [];
+    await layout.push({ mediaType: "archive/zip", digest: sha256Digest(blob), size: blob.length }, blob, { onProgress: (bytes) => seen.push(bytes) });
+    expect(seen.at(-1)).toBe(blob.length);
+  });
+
   it("writes the image-layout files and tags via org.opencontainers.image.ref.name", async () => {
     const layout = await fresh();
     const { manifest } = await pushModule(layout, "1.0.0");

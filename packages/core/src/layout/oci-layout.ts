@@ -9,6 +9,7 @@ import { TofuOciError, invalidInput } from "../errors.js";
 import { assertSuccessorsExist, describeManifest, selectReferrers } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { Annotation, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
+import { ProgressStream } from "../progress-stream.js";
 import { assertTag, isValidDigest } from "../reference.js";
 import { openContent, type Content, type OperationOptions, type PushOptions, type ReferrersOptions, type Target } from "../target.js";
 
@@ -55,7 +56,8 @@ export class OciLayout implements Target {
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
     if (isManifestMediaType(descriptor.mediaType)) await this.#pushManifest(descriptor, content, options);
     else if (!(await this.exists(descriptor))) {
-      await writeStreamAtomic(this.#blobPath(descriptor.digest), await openContent(content), new DigestVerifier(descriptor));
+      const progress = options.onProgress ? [new ProgressStream(options.onProgress)] : [];
+      await writeStreamAtomic(this.#blobPath(descriptor.digest), await openContent(content), new DigestVerifier(descriptor), ...progress);
     }
     if (options.tag) await this.tag(descriptor, options.tag);
   }

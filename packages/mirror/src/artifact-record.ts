@@ -1,0 +1,106 @@
+import { ArtifactType, formatReference, isIndex, type ArtifactRecord, type Descriptor, type Manifest } from "@tofu-oci/core";
+import { endpointName, formatEndpoint, type Endpoint } from "./endpoint.js";
+import type { ReferrerSummary, TransferCounts } from "./transfer-tally.js";
+
+/** What kind of OpenTofu artifact a manifest is, from its `artifactType`. */
+export type ArtifactKind = "module" | "provider" | "other";
+
+/** One platform of a copied provider version. */
+export interface CopiedPlatform {
+  os: string;
+  arch: string;
+  /** The platform manifest's digest, the same at source and destination. */
+  digest: string;
+}
+
+/**
+ * The record of one artifact that mirror copied, exported or imported: push's artifact record
+ * (design.md §2.2) plus where it came from and what the transfer moved.
+ */
+export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferCounts {
+  type: ArtifactKind;
+  /** Where it was copied from: `HOST/REPO:TAG`, `HOST/REPO@DIGEST` or a layout path. */
+  from: string;
+  /** The digest at the source; equal to `digest` unless `--platform` built a new index. */
+  sourceDigest: string;
+  /** Referrers copied with it (with `--recursive`). */
+  referrers: ReferrerSummary[];
+  platforms?: CopiedPlatform[];
+  /** Said when the digest changed: which platforms were kept and that the zips are unchanged. */
+  note?: string;
+}
+
+/** The artifact kind of a manifest descriptor. */
+export function artifactKind(descriptor: Descriptor): ArtifactKind {
+  if (descriptor.artifactType === ArtifactType.module) return "module";
+  if (descriptor.artifactType === ArtifactType.provider) return "provider";
+  return "other";
+}
+
+/** The provider platforms of an index, in its order. */
+export function platformsOf(manifest: Manifest): CopiedPlatform[] | undefined {
+  if (!isIndex(manifest)) return undefined;
+  return manifest.manifests
+    .filter((entry) => entry.platform)
+    .map((entry) => ({ os: entry.platform!.os, arch: entry.platform!.architecture, digest: entry.digest }));
+}
+
+/** What {@link artifactRecord} needs to describe one transferred artifact. */
+export interface RecordInput {
+  from: string;
+  sourceDigest: string;
+  /** The manifest stored at the destination. */
+  descriptor: Descriptor;
+  manifest: Manifest;
+  destination: Endpoint;
+  tag?: string | undefined;
+  counts: TransferCounts;
+  referrers: ReferrerSummary[];
+  note?: string;
+}
+
+/** Builds the record of one transferred artifact. */
+export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
+  const { descriptor, destination } = input;
+  const type = artifactKind(descriptor);
+  const record: MirroredArtifactRecord = {
+    kind: "artifact",
+    type,
+    reference: formatEndpoint(destination, { digest: descriptor.digest }),
+    registry: destination.registry,
+    repository: destination.repository,
+    ...(input.tag ? { tag: input.tag } : {}),
+    digest: descriptor.digest,
+    mediaType: descriptor.mediaType,
+    artifactType: descriptor.artifactType ?? "",
+    source: sourceString(type, destination, descriptor.digest),
+    from: input.from,
+    sourceDigest: input.sourceDigest,
+    ...input.counts,
+    referrers: input.referrers,
+  };
+  const platforms = platformsOf(input.manifest);
+  if (type === "provider" && platforms) record.platforms = platforms;
+  if (input.note) record.note = input.note;
+  return record;
+}
+
+/** What to paste into OpenTofu: a pinned module source, or the provider repository for `oci_mirror`. */
+function sourceString(type: ArtifactKind, destination: Endpoint, digest: string): string {
+  if (destination.kind === "layout") return formatEndpoint(destination, { digest });
+  if (type === "provider") return endpointName(destination);
+  if (type === "module") return formatReference({ registry: destination.registry, repository: destination.repository, digest }, "opentofu");
+  return formatEndpoint(destination, { digest });
+}
+
+/** The one-line text form of a record, for a terminal. */
+export function describeArtifactRecord(record: MirroredArtifactRecord): string {
+  const moved = record.unchanged
+    ? "already there"
+    : `${record.blobsCopied} blobs, ${record.manifestsCopied} manifests, ${record.bytesCopied} bytes copied${record.mounted ? `, ${record.mounted} mounted` : ""}`;
+  const referrers = record.referrers.length > 0 ? `, ${record.referrers.length} referrers` : "";
+  const lines = [`${record.type} ${record.from} -> ${record.reference} (${moved}${referrers})`];
+  if (record.note) lines.push(`  note: ${record.note}`);
+  if (record.type !== "other") lines.push(`  source: ${record.source}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,58 @@
+import { outputFor, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import type { Argv, CommandModule } from "yargs";
+import { clientOptionsFor, withProgress } from "./command-support.js";
+
+interface ExportArgs extends RegistryArgs {
+  refs: string[];
+  output: string;
+  recursive?: boolean;
+}
+
+interface ImportArgs extends RegistryArgs {
+  bundle: string;
+  to: string;
+}
+
+/** `tofu-oci-mirror export REF... -o bundle.tar`. */
+export const exportCommand: CommandModule<object, ExportArgs> = {
+  command: "export <refs..>",
+  describe: "Write artifacts and their referrers into one tar (an OCI image layout) to carry across an air gap",
+  builder: (y) =>
+    withRegistryOptions(y)
+      .positional("refs", { type: "string", array: true, demandOption: true, describe: "HOST/REPO:TAG or HOST/REPO@sha256:... (several allowed)" })
+      .option("output", { alias: "o", type: "string", demandOption: true, describe: "The tar file to write" })
+      .option("recursive", { alias: "r", type: "boolean", default: true, describe: "Carry referrers (SBOMs, signatures); --no-recursive leaves them out" }) as Argv<ExportArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ExportArgs>;
+    const output = outputFor(args);
+    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const [{ exportBundle }, { describeArtifactRecord }] = await Promise.all([import("./export-bundle.js"), import("./artifact-record.js")]);
+    const records = await withProgress(args.ctx, output, (hooks) =>
+      exportBundle({ references: args.refs, output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
+    );
+    for (const record of records) {
+      if (record.kind === "bundle") output.record(record, (r: typeof record) => `bundle ${r.file}: ${r.artifacts} artifacts, ${r.blobs} blobs, ${r.size} bytes, ${r.digest}`);
+      else output.record(record, describeArtifactRecord);
+    }
+  },
+};
+
+/** `tofu-oci-mirror import bundle.tar --to TEMPLATE|REF`. */
+export const importCommand: CommandModule<object, ImportArgs> = {
+  command: "import <bundle>",
+  describe: "Push the artifacts of a bundle made by export; every digest is checked before anything is pushed or tagged",
+  builder: (y) =>
+    withRegistryOptions(y)
+      .positional("bundle", { type: "string", demandOption: true, describe: "The tar file" })
+      .option("to", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], or a template such as 'mirror.internal/${repository}' (${registry}, ${repository}, ${name})" }) as Argv<ImportArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ImportArgs>;
+    const output = outputFor(args);
+    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const [{ importBundle }, { describeArtifactRecord }] = await Promise.all([import("./import-bundle.js"), import("./artifact-record.js")]);
+    const records = await withProgress(args.ctx, output, (hooks) =>
+      importBundle({ bundle: args.bundle, to: args.to, concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
+    );
+    for (const record of records) output.record(record, describeArtifactRecord);
+  },
+};

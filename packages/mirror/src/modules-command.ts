@@ -1,0 +1,53 @@
+import { ProgressBars, outputFor, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import type { Argv, CommandModule } from "yargs";
+import { clientOptionsFor } from "./command-support.js";
+
+interface ModulesArgs extends RegistryArgs {
+  module: string;
+  to: string;
+  toOciLayout?: boolean;
+  sourcePlainHttp?: boolean;
+}
+
+/** `tofu-oci-mirror modules NAMESPACE/NAME/SYSTEM[@CONSTRAINT] --to REPO`. */
+export const modulesCommand: CommandModule<object, ModulesArgs> = {
+  command: "modules <module>",
+  describe: "Mirror module versions from a module registry into an OCI repository, one tag per version",
+  builder: (y) =>
+    withRegistryOptions(y)
+      .positional("module", { type: "string", demandOption: true, describe: "[HOST/]NAMESPACE/NAME/SYSTEM[@CONSTRAINT], e.g. terraform-aws-modules/vpc/aws@'~> 5.0' (default: the newest version)" })
+      .option("to", { type: "string", demandOption: true, describe: "HOST/REPO to push to (each version is a tag), or with --to-oci-layout a directory" })
+      .option("to-oci-layout", { type: "boolean", describe: "--to is an OCI image layout directory (created when missing)" })
+      .option("source-plain-http", { type: "boolean", describe: "Allow http to a loopback module registry (for tests)" }) as Argv<ModulesArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ModulesArgs>;
+    const output = outputFor(args);
+    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { mirrorModules } = await import("./mirror-modules.js");
+    const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
+    try {
+      const records = await mirrorModules(
+        {
+          module: args.module,
+          to: args.to,
+          toOciLayout: args.toOciLayout ?? false,
+          sourcePlainHttp: args.sourcePlainHttp ?? false,
+          concurrency: clientOptions.concurrency,
+          clientOptions,
+          hooks: {
+            onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
+            onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
+            onDone: (blob, outcome) => bars.finish(blob.digest, outcome),
+          },
+          onVersion: (version, state) => output.info(state === "present" ? `${version}: already mirrored` : `${version}: fetching, packing and pushing`),
+          log: (line) => output.debug(line),
+        },
+        { cwd: args.ctx.cwd, env: args.ctx.env, signal: args.ctx.signal },
+      );
+      bars.stop();
+      for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
+    } finally {
+      bars.stop();
+    }
+  },
+};

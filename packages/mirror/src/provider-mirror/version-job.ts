@@ -1,0 +1,272 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { versionToTag, type CheckResult, type Semaphore, type Target } from "@tofu-oci/core";
+import type { ProviderArtifactRecord, TransferHooks } from "@tofu-oci/push";
+import { formatEndpoint } from "../endpoint.js";
+import { CheckId, metadataChecks, result, zipChecks } from "../provider-registry/package-checks.js";
+import type { PackageMetadata, ProviderRegistryClient } from "../provider-registry/registry-client.js";
+import type { SourceHttp } from "../provider-registry/source-http.js";
+import type { ProviderJob } from "../providers-input.js";
+import { checkLockHashes } from "./lock-check.js";
+import { readMirroredVersion, type MirroredPlatform, type MirroredVersion } from "./mirror-state.js";
+import { hasSbom, publishVersion, type PlatformZip, type PublishOptions } from "./publish.js";
+import { failureRecord, type ProviderMirrorRecord, type ProvidersRecord } from "./records.js";
+import type { SignedSumsCache } from "./signed-sums.js";
+import { attachSboms } from "./version-sboms.js";
+import { downloadZip, fetchMirroredZip, type DownloadHooks, type LocalZip } from "./zip-files.js";
+
+/** What mirroring one version needs from the run. */
+export interface VersionRun {
+  job: ProviderJob;
+  client: ProviderRegistryClient;
+  http: SourceHttp;
+  sums: SignedSumsCache;
+  target: Target;
+  /** Scratch space; the version's files go in a subdirectory removed afterwards. */
+  workDir: string;
+  /** Bounds concurrent downloads across versions. */
+  slots: Semaphore;
+  sbom: boolean;
+  dryRun: boolean;
+  concurrency: number;
+  tool: { name: string; version: string };
+  hooks: DownloadHooks & { upload?: TransferHooks; onWarning?(message: string): void };
+  signal?: AbortSignal;
+}
+
+/** One platform's metadata and the verdicts of the checks that need no download. */
+interface PlatformState {
+  key: string;
+  metadata: PackageMetadata;
+  checks: CheckResult[];
+  mirrored?: MirroredPlatform;
+  zip?: LocalZip;
+}
+
+/**
+ * Mirrors one provider version: download metadata and signed SHA256SUMS for each platform, the
+ * checks that need no download, a comparison with what the mirror holds (equal layer digests
+ * mean nothing is downloaded or uploaded), then downloads, zip and lock checks, and only when
+ * every platform passed, the push and the SBOMs. A failed check yields a failure record and
+ * pushes nothing.
+ */
+export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[]): Promise<ProvidersRecord | undefined> {
+  const platforms = await describePlatforms(run, version, platformKeys);
+  if (platforms.length === 0) {
+    run.hooks.onWarning?.(`${run.job.name} ${version} has none of the platforms ${platformKeys.join(", ")}; skipped`);
+    return undefined;
+  }
+  const tag = versionToTag(version);
+  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatEndpoint(run.job.destination, { tag }), checks);
+  const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
+  if (failed.length > 0) return fail(failed);
+  const state = await readMirroredVersion(run.target, tag, run.signal);
+  const conflicts = compareWithMirror(state, platforms);
+  if (conflicts.length > 0) return fail(conflicts);
+  const dir = join(run.workDir, `${run.job.address.namespace}-${run.job.address.type}-${tag}`);
+  await mkdir(dir, { recursive: true });
+  try {
+    return await completeVersion(run, version, platforms, state, dir, fail);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function completeVersion(
+  run: VersionRun,
+  version: string,
+  platforms: PlatformState[],
+  state: MirroredVersion,
+  dir: string,
+  fail: (checks: CheckResult[]) => ProvidersRecord,
+): Promise<ProvidersRecord> {
+  const missing = platforms.filter((p) => !p.mirrored);
+  const needSbom = run.sbom ? await platformsWithoutSbom(run, platforms) : [];
+  const lockNeedsZip = platforms.filter((p) => p.mirrored && lockWantsH1(run, p)).map((p) => p.key);
+  if (run.dryRun) return planRecord(run, version, platforms, missing.length === 0 ? "unchanged" : state.kind === "absent" ? "mirror" : "add-platforms");
+  const { mirroredZips, bytesDownloaded } = await acquireZips(run, state, platforms, missing, [...needSbom, ...lockNeedsZip], dir);
+  await lockChecks(run, platforms, mirroredZips);
+  const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
+  if (failed.length > 0) return fail(failed);
+  const options = publishOptions(run);
+  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), { ...options, force: state.kind === "provider" }) : undefined;
+  const record = mirrorRecord(run, version, platforms, state, pushed, bytesDownloaded);
+  if (!run.sbom) return record;
+  const wanted = new Set([...missing.map((p) => p.key), ...needSbom]);
+  const zipOf = (key: string) => platforms.find((p) => p.key === key)?.zip ?? mirroredZips.get(key);
+  const attached = await attachSboms(run, version, record.platforms.filter((p) => wanted.has(`${p.os}_${p.arch}`)), zipOf, dir, options);
+  record.sboms = attached.sboms;
+  record.blobsUploaded += attached.blobsUploaded;
+  record.bytesUploaded += attached.bytesUploaded;
+  if (attached.sboms.length > 0) record.unchanged = false;
+  return record;
+}
+
+/**
+ * Downloads the missing platforms from the registry (in parallel, bounded by the run's slots)
+ * and checks each zip; takes the zips the mirror holds from the mirror when the index is
+ * rebuilt, or for SBOMs and lock checks.
+ */
+async function acquireZips(run: VersionRun, state: MirroredVersion, platforms: PlatformState[], missing: PlatformState[], alsoFromMirror: string[], dir: string): Promise<{ mirroredZips: Map<string, LocalZip>; bytesDownloaded: number }> {
+  await Promise.all(
+    missing.map(async (p) => {
+      p.zip = await downloadZip(run.http, p.metadata, dir, run.slots, run.hooks);
+      p.checks.push(...zipChecks(p.metadata, p.zip));
+    }),
+  );
+  const mirroredZips = await fetchFromMirror(run, state, missing.length > 0 ? "all" : alsoFromMirror, platforms, dir);
+  const sizes = [...missing.map((p) => p.zip!.size), ...[...mirroredZips.values()].map((zip) => zip.size)];
+  return { mirroredZips, bytesDownloaded: sizes.reduce((sum, size) => sum + size, 0) };
+}
+
+/** Metadata, SHA256SUMS and signature of each platform the registry has for the version. */
+async function describePlatforms(run: VersionRun, version: string, keys: readonly string[]): Promise<PlatformState[]> {
+  const described = await Promise.all(
+    keys.map(async (key): Promise<PlatformState | undefined> => {
+      const [os, arch] = key.split("_") as [string, string];
+      const metadata = await run.client.packageMetadata(version, os, arch);
+      if (!metadata) return undefined;
+      const sums = await run.sums.get(metadata);
+      if (sums.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sums.warning}`);
+      const checks = [sums.signature, ...(sums.document ? metadataChecks(metadata, sums.document) : [])];
+      return { key, metadata, checks: checks.map((c) => ({ ...c, message: `${key}: ${c.message}` })) };
+    }),
+  );
+  const present = described.filter((p): p is PlatformState => p !== undefined);
+  const absent = keys.filter((key) => !present.some((p) => p.key === key));
+  if (present.length > 0 && absent.length > 0) run.hooks.onWarning?.(`${run.job.name} ${version} has no package for ${absent.join(", ")}; mirrored without`);
+  return present;
+}
+
+/** Mirrored zips must be the signed ones: a different layer digest is a conflict, never overwritten. */
+function compareWithMirror(state: MirroredVersion, platforms: PlatformState[]): CheckResult[] {
+  if (state.kind === "absent") return [];
+  if (state.kind === "foreign") return [result(CheckId.mirror, false, state.problem)];
+  const conflicts: CheckResult[] = [];
+  for (const p of platforms) {
+    const mirrored = state.platforms.get(p.key);
+    if (!mirrored) continue;
+    if (mirrored.layer.digest !== `sha256:${p.metadata.shasum}`) {
+      conflicts.push(result(CheckId.mirror, false, `${p.key}: the mirror holds ${mirrored.layer.digest}, but the registry's signed SHA256SUMS says sha256:${p.metadata.shasum}; provider versions are immutable, so it was left alone`));
+    } else {
+      p.mirrored = mirrored;
+      p.checks.push(result(CheckId.mirror, true, `${p.key}: the mirror already holds ${mirrored.layer.digest}`));
+    }
+  }
+  return conflicts;
+}
+
+async function platformsWithoutSbom(run: VersionRun, platforms: PlatformState[]): Promise<string[]> {
+  const checked = await Promise.all(platforms.map(async (p) => (p.mirrored && !(await hasSbom(run.target, p.mirrored.manifest, run.signal)) ? [p.key] : [])));
+  return checked.flat();
+}
+
+/** With a lock entry whose hashes lack the zip's `zh:`, only the `h1:` of the zip can tell. */
+function lockWantsH1(run: VersionRun, p: PlatformState): boolean {
+  const hashes = run.job.pinned?.hashes ?? [];
+  return hashes.some((h) => h.startsWith("h1:") || h.startsWith("zh:")) && !hashes.includes(`zh:${p.metadata.shasum}`);
+}
+
+/** Zips the mirror holds, fetched when the index is rebuilt ("all") or for SBOMs and lock checks. */
+async function fetchFromMirror(run: VersionRun, state: MirroredVersion, which: "all" | string[], platforms: PlatformState[], dir: string): Promise<Map<string, LocalZip>> {
+  const zips = new Map<string, LocalZip>();
+  if (state.kind !== "provider") return zips;
+  const wanted = [...state.platforms.entries()].filter(([key]) => which === "all" || which.includes(key));
+  await Promise.all(
+    wanted.map(async ([key, mirrored]) => {
+      const name = platforms.find((p) => p.key === key)?.metadata.filename ?? `${key}.zip`;
+      zips.set(key, await fetchMirroredZip(run.target, mirrored.layer, name, dir, run.slots, { ...(run.signal ? { signal: run.signal } : {}), hooks: run.hooks }));
+    }),
+  );
+  return zips;
+}
+
+async function lockChecks(run: VersionRun, platforms: PlatformState[], mirroredZips: Map<string, LocalZip>): Promise<void> {
+  const lock = run.job.pinned;
+  if (!lock) return;
+  const { zipH1 } = await import("@tofu-oci/core/zip");
+  for (const p of platforms) {
+    const zip = p.zip ?? mirroredZips.get(p.key);
+    const verdict = await checkLockHashes(lock, `sha256:${p.metadata.shasum}`, p.key, async () => (zip ? zipH1(zip.file) : "h1:(not downloaded)"));
+    if (!verdict) continue;
+    p.checks.push(verdict.check);
+    if (verdict.warning) run.hooks.onWarning?.(verdict.warning);
+  }
+}
+
+/** Every platform of the new index: the verified downloads plus what the mirror had. */
+function allZips(state: MirroredVersion, platforms: PlatformState[], mirroredZips: Map<string, LocalZip>): PlatformZip[] {
+  const zips = new Map<string, PlatformZip>();
+  if (state.kind === "provider") {
+    for (const [key, mirrored] of state.platforms) {
+      const zip = mirroredZips.get(key);
+      if (zip) zips.set(key, { os: mirrored.os, arch: mirrored.arch, zip });
+    }
+  }
+  for (const p of platforms) if (p.zip) zips.set(p.key, { os: p.metadata.os, arch: p.metadata.arch, zip: p.zip });
+  return [...zips.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, zip]) => zip);
+}
+
+function publishOptions(run: VersionRun): PublishOptions {
+  return {
+    destination: run.job.destination,
+    target: run.target,
+    concurrency: run.concurrency,
+    ...(run.hooks.upload ? { hooks: run.hooks.upload } : {}),
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
+}
+
+function planRecord(run: VersionRun, version: string, platforms: PlatformState[], action: "mirror" | "add-platforms" | "unchanged"): ProvidersRecord {
+  return {
+    kind: "plan",
+    type: "provider",
+    provider: run.job.name,
+    version,
+    reference: formatEndpoint(run.job.destination, { tag: versionToTag(version) }),
+    platforms: platforms.map((p) => p.key),
+    action,
+    checks: platforms.flatMap((p) => p.checks),
+  };
+}
+
+/** The record of a pushed version, or of one the mirror already had (built from the mirror's index). */
+function mirrorRecord(run: VersionRun, version: string, platforms: PlatformState[], state: MirroredVersion, pushed: ProviderArtifactRecord | undefined, bytesDownloaded: number): ProviderMirrorRecord {
+  const checks = platforms.flatMap((p) => p.checks);
+  if (pushed) return { ...pushed, bytesDownloaded, checks, sboms: [] };
+  if (state.kind !== "provider") throw new Error("a version that was not pushed must be in the mirror");
+  const destination = run.job.destination;
+  const tag = versionToTag(version);
+  return {
+    kind: "artifact",
+    type: "provider",
+    reference: formatEndpoint(destination, { digest: state.descriptor.digest }),
+    registry: destination.registry,
+    repository: destination.repository,
+    tag,
+    tags: [tag],
+    digest: state.descriptor.digest,
+    mediaType: state.descriptor.mediaType,
+    artifactType: state.index.artifactType ?? "",
+    source: destination.kind === "layout" ? destination.repository : `${destination.registry}/${destination.repository}`,
+    provider: run.job.name,
+    version,
+    platforms: [...state.platforms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => ({
+      os: p.os,
+      arch: p.arch,
+      digest: p.manifest.digest,
+      layerDigest: p.layer.digest,
+      size: p.layer.size,
+      zh: `zh:${p.layer.digest.slice("sha256:".length)}`,
+    })),
+    unchanged: true,
+    blobsUploaded: 0,
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    bytesUploaded: 0,
+    referrers: [],
+    bytesDownloaded,
+    checks,
+    sboms: [],
+  };
+}

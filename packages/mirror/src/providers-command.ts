@@ -1,0 +1,75 @@
+import { outputFor, readPackageVersion, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { TofuOciError } from "@tofu-oci/core";
+import type { Argv, CommandModule } from "yargs";
+import { clientOptionsFor } from "./command-support.js";
+
+interface ProvidersArgs extends RegistryArgs {
+  provider?: string[];
+  to?: string;
+  platform?: string[];
+  lockfile?: string;
+  sbom?: boolean;
+  dryRun?: boolean;
+  printConfig?: boolean;
+  sourcePlainHttp?: boolean;
+  ociLayout?: boolean;
+}
+
+/** `tofu-oci-mirror providers PROVIDER[@CONSTRAINT]... --to TEMPLATE`: provider registry -> OCI mirror. */
+export const providersCommand: CommandModule<object, ProvidersArgs> = {
+  command: "providers [provider..]",
+  describe: "Mirror provider versions from their registry into OCI repositories, checking every zip's hashes and signature first",
+  builder: (y) =>
+    withRegistryOptions(y)
+      .positional("provider", { type: "string", array: true, describe: "NAMESPACE/TYPE or HOST/NAMESPACE/TYPE, optionally @CONSTRAINT (e.g. hashicorp/aws@'~> 5.0'); default the newest release" })
+      .option("to", { type: "string", describe: "Repository template as in oci_mirror { repository_template }, e.g. 'registry.example.com/providers/${namespace}/${type}'; with --oci-layout a directory template" })
+      .option("platform", { type: "string", array: true, describe: "os_arch to mirror (repeatable), or all; default the current platform" })
+      .option("lockfile", { type: "string", describe: "Mirror exactly the versions this .terraform.lock.hcl pins, checking its hashes" })
+      .option("sbom", { type: "boolean", describe: "Attach a CycloneDX SBOM from each executable's Go build info to its platform manifest" })
+      .option("dry-run", { type: "boolean", describe: "Check signatures and report what would be mirrored; download and push nothing" })
+      .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
+      .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
+      .option("oci-layout", { type: "boolean", describe: "The template names OCI image layout directories (created when missing)" }) as Argv<ProvidersArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ProvidersArgs>;
+    const output = outputFor(args);
+    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const [{ mirrorProviders }, { describeProvidersRecord }, { withProvidersProgress }] = await Promise.all([
+      import("./providers.js"),
+      import("./providers-text.js"),
+      import("./providers-progress.js"),
+    ]);
+    const { ctx } = args;
+    const result = await withProvidersProgress(ctx, output, (hooks) =>
+      mirrorProviders(
+        {
+          providers: args.provider ?? [],
+          ...(args.to !== undefined ? { to: args.to } : {}),
+          platforms: args.platform ?? [],
+          ...(args.lockfile !== undefined ? { lockfile: args.lockfile } : {}),
+          sbom: args.sbom ?? false,
+          dryRun: args.dryRun ?? false,
+          printConfig: args.printConfig ?? false,
+          sourcePlainHttp: args.sourcePlainHttp ?? false,
+          ociLayout: args.ociLayout ?? false,
+          concurrency: clientOptions.concurrency,
+          clientOptions,
+          tool: { name: "tofu-oci-mirror", version: readPackageVersion(import.meta.url) },
+          hooks,
+        },
+        { cwd: ctx.cwd, env: ctx.env, signal: ctx.signal, now: ctx.now },
+      ),
+    );
+    for (const record of result.records) output.record(record, describeProvidersRecord);
+    if (result.config) output.record(result.config, (config: { text: string }) => config.text);
+    if (result.failures.length > 0) throw summarize(result.failures);
+  },
+};
+
+/** One error for the exit code: a registry or network failure wins over failed checks (exit 1). */
+function summarize(failures: readonly TofuOciError[]): TofuOciError {
+  if (failures.length === 1) return failures[0]!;
+  const worst = failures.find((failure) => failure.code !== "verification-failed") ?? failures[0]!;
+  const lines = failures.map((failure) => `  ${failure.message}`).join("\n");
+  return new TofuOciError(worst.code, `${failures.length} provider versions failed:\n${lines}`, worst.hint ? { hint: worst.hint } : {});
+}

@@ -1,0 +1,38 @@
+import { formatProviderAddress, type ProviderAddress } from "./provider-registry/address.js";
+import type { RepositoryTemplate } from "./repository-template.js";
+
+/** The `--print-config` record: the CLI configuration block that makes `tofu init` use the mirror. */
+export interface CliConfigRecord {
+  kind: "cli-config";
+  /** The `provider_installation` block, ready to paste into a `.tofurc`. */
+  text: string;
+  include: string[];
+}
+
+/**
+ * The `provider_installation` block for an OCI mirror (OpenTofu
+ * `internal/command/cliconfig/provider_installation.go`): an `oci_mirror` with the template and
+ * an `include` of exactly the mirrored providers, and a `direct` method that excludes them so
+ * every other provider still comes from its origin registry.
+ */
+export function cliConfigRecord(template: RepositoryTemplate, providers: readonly ProviderAddress[]): CliConfigRecord {
+  const include = [...new Set(providers.map(formatProviderAddress))].sort();
+  const list = `[${include.map(hclString).join(", ")}]`;
+  const text = [
+    "provider_installation {",
+    "  oci_mirror {",
+    `    repository_template = ${hclString(template.text)}`,
+    `    include             = ${list}`,
+    "  }",
+    "  direct {",
+    `    exclude = ${list}`,
+    "  }",
+    "}",
+  ].join("\n");
+  return { kind: "cli-config", text, include };
+}
+
+/** An HCL quoted string; the template's own `${...}` stays a template. */
+function hclString(value: string): string {
+  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
+}

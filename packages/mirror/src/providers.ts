@@ -1,0 +1,233 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type Target } from "@tofu-oci/core";
+import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
+import type { TransferHooks } from "@tofu-oci/push";
+import type { Dispatcher } from "undici";
+import { openEndpoint } from "./endpoint.js";
+import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
+import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
+import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
+import type { DownloadHooks } from "./provider-mirror/zip-files.js";
+import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
+import { SourceHttp, tokenVariableHost } from "./provider-registry/source-http.js";
+import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
+import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
+import { selectVersions } from "./version-constraints.js";
+
+/** Progress and messages of a providers run; libraries never draw. */
+export interface ProvidersHooks extends DownloadHooks {
+  /** Uploads, as the push library reports them. */
+  upload?: TransferHooks;
+  onWarning?(message: string): void;
+  /** Requests and decisions, for --verbose. */
+  onLog?(message: string): void;
+}
+
+/** Options of {@link mirrorProviders}; the CLI flags of `tofu-oci-mirror providers`. */
+export interface ProvidersOptions extends ProvidersInputOptions {
+  /** Attach a CycloneDX SBOM of each platform's executable. Default false. */
+  sbom?: boolean;
+  /** Check and report what would be mirrored; download and push nothing. Default false. */
+  dryRun?: boolean;
+  /** Allow http for a loopback provider registry (tests). Default false. */
+  sourcePlainHttp?: boolean;
+  /** The destination registry client (TLS, credentials). */
+  clientOptions?: RegistryClientOptions;
+  /** The provider registry side's undici dispatcher. Default: an own pool. */
+  sourceDispatcher?: Dispatcher;
+  /** Names the tool in SBOMs. Default tofu-oci-mirror 0.0.0. */
+  tool?: { name: string; version: string };
+  hooks?: ProvidersHooks;
+}
+
+/** Side effects of a run. */
+export interface ProvidersContext {
+  /** Base for the lock file and layout paths. Default ".". */
+  cwd?: string;
+  /** TF_TOKEN_<host> credentials and the OPENTOFU_ENFORCE_GPG_* switches. */
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Where downloads are kept until pushed. Default the OS temp directory. */
+  tempDir?: string;
+}
+
+/** Everything a run reports. */
+export interface ProvidersResult {
+  records: ProvidersRecord[];
+  /** With --print-config. */
+  config?: CliConfigRecord;
+  /** Versions that failed a check or could not be mirrored, and providers that could not be listed. */
+  failures: TofuOciError[];
+}
+
+/**
+ * Mirrors provider versions from their Provider Registry Protocol host into OCI repositories
+ * (or layouts) named by an `oci_mirror` repository template: every zip is checked against the
+ * registry's `shasum`, its signed SHA256SUMS line and the OpenPGP signature (and the lock file)
+ * before anything of its version is pushed; versions the mirror already has byte for byte are
+ * neither downloaded nor uploaded. A failing version does not stop the others.
+ * @throws TofuOciError for invalid input (before any request) and for failures of the run as a
+ * whole; per-version failures are returned in `failures`.
+ */
+export async function mirrorProviders(options: ProvidersOptions, ctx: ProvidersContext = {}): Promise<ProvidersResult> {
+  const input = await validateProvidersInput(options, ctx.cwd);
+  const env = ctx.env ?? {};
+  const config = options.printConfig ? cliConfigRecord(input.template, input.jobs.map((job) => job.address)) : undefined;
+  const http = new SourceHttp({
+    plainHttp: options.sourcePlainHttp ?? false,
+    token: (host) => env[`TF_TOKEN_${tokenVariableHost(host)}`],
+    ...(options.sourceDispatcher ? { dispatcher: options.sourceDispatcher } : {}),
+    ...(options.hooks?.onLog ? { log: options.hooks.onLog } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const run = new ProvidersRun(options, ctx, http);
+  try {
+    for (const job of input.jobs) await run.provider(job, input.platforms);
+  } finally {
+    await run.close();
+  }
+  return { records: run.records, failures: run.failures, ...(config ? { config } : {}) };
+}
+
+/** The state of one run: open targets, scratch space, records and failures. */
+class ProvidersRun {
+  readonly records: ProvidersRecord[] = [];
+  readonly failures: TofuOciError[] = [];
+  readonly #targets = new Map<string, Promise<Target>>();
+  readonly #slots: Semaphore;
+  #client: Promise<RegistryClient> | undefined;
+  #workDir: Promise<string> | undefined;
+
+  constructor(
+    readonly options: ProvidersOptions,
+    readonly ctx: ProvidersContext,
+    readonly http: SourceHttp,
+  ) {
+    this.#slots = new Semaphore(options.concurrency ?? 4);
+  }
+
+  /** Lists, selects and mirrors the versions of one provider; its failures are recorded. */
+  async provider(job: ProviderJob, platforms: PlatformSelection): Promise<void> {
+    try {
+      const client = await ProviderRegistryClient.open(this.http, job.address);
+      const available = await client.versions();
+      for (const warning of client.warnings) this.options.hooks?.onWarning?.(`${job.name}: ${warning}`);
+      const versions = this.#select(job, available.map((v) => v.version));
+      const run = await this.#versionRun(job, client);
+      const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {
+        const keys = platforms.all ? (available.find((v) => v.version === version)?.platforms ?? []) : platforms.keys;
+        return this.#version(run, version, keys);
+      });
+      // Records in the order the versions were selected, whatever order they finished in.
+      for (const record of records) if (record) this.records.push(record);
+    } catch (error) {
+      this.#failed(error, job.name);
+    }
+  }
+
+  async #version(run: VersionRun, version: string, keys: readonly string[]): Promise<ProvidersRecord | undefined> {
+    try {
+      if (keys.length === 0) throw new TofuOciError("not-found", `${run.job.name} ${version}: the registry lists no platforms for it`, { hint: "Name the platforms with --platform OS_ARCH." });
+      const record = await mirrorVersion(run, version, keys);
+      if (record?.kind === "verification") this.failures.push(checkFailure(record));
+      return record;
+    } catch (error) {
+      this.#failed(error, `${run.job.name} ${version}`);
+      return undefined;
+    }
+  }
+
+  /** The versions to mirror: the pinned one, those meeting the constraint, or the newest release. */
+  #select(job: ProviderJob, available: string[]): string[] {
+    if (job.pinned) {
+      if (available.includes(job.pinned.version)) return [job.pinned.version];
+      throw new TofuOciError("not-found", `${job.name} ${job.pinned.version} (pinned by the lock file) is not in the registry`, { hint: "Run tofu init -upgrade to move the lock file to an available version." });
+    }
+    const selected = selectVersions(available, job.constraint);
+    if (selected.length > 0) return selected;
+    const wanted = job.constraint ? `matches "${job.constraint.text}"` : "is a release (not a prerelease)";
+    throw new TofuOciError("not-found", `no version of ${job.name} ${wanted}`, { hint: `Available: ${available.slice(0, 20).join(", ") || "none"}.` });
+  }
+
+  async #versionRun(job: ProviderJob, client: ProviderRegistryClient): Promise<VersionRun> {
+    const env = this.ctx.env ?? {};
+    const sums = new SignedSumsCache(this.http, {
+      hostname: job.address.hostname,
+      enforceValidation: env.OPENTOFU_ENFORCE_GPG_VALIDATION === "true",
+      enforceExpiration: env.OPENTOFU_ENFORCE_GPG_EXPIRATION === "true",
+      ...(this.ctx.now ? { now: this.ctx.now() } : {}),
+    });
+    const hooks = this.options.hooks ?? {};
+    return {
+      job,
+      client,
+      http: this.http,
+      sums,
+      target: await this.#target(job),
+      workDir: await this.#scratch(),
+      slots: this.#slots,
+      sbom: this.options.sbom ?? false,
+      dryRun: this.options.dryRun ?? false,
+      concurrency: this.options.concurrency ?? 4,
+      tool: this.options.tool ?? { name: "tofu-oci-mirror", version: "0.0.0" },
+      hooks,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
+    };
+  }
+
+  /** One target per destination; registry targets share one client (connections, tokens). */
+  #target(job: ProviderJob): Promise<Target> {
+    const key = `${job.destination.kind}:${job.destination.registry}/${job.destination.repository}`;
+    let target = this.#targets.get(key);
+    if (!target) {
+      target = this.#registryClient().then((client) => this.#open(job, client));
+      this.#targets.set(key, target);
+    }
+    return target;
+  }
+
+  /** A dry run creates no layout: a missing one reads as an empty target. */
+  async #open(job: ProviderJob, client: RegistryClient): Promise<Target> {
+    if (!this.options.dryRun || job.destination.kind !== "layout") return openEndpoint(job.destination, { client, create: true });
+    try {
+      return await openEndpoint(job.destination, { client });
+    } catch {
+      const { MemoryTarget } = await import("@tofu-oci/core/memory");
+      return new MemoryTarget();
+    }
+  }
+
+  #registryClient(): Promise<RegistryClient> {
+    this.#client ??= import("@tofu-oci/core/remote").then(({ RegistryClient }) => new RegistryClient(this.options.clientOptions));
+    return this.#client;
+  }
+
+  #scratch(): Promise<string> {
+    this.#workDir ??= mkdtemp(join(this.ctx.tempDir ?? tmpdir(), "tofu-oci-mirror-"));
+    return this.#workDir;
+  }
+
+  #failed(error: unknown, what: string): void {
+    if (!isTofuOciError(error)) throw error;
+    this.failures.push(error.message.includes(what) ? error : new TofuOciError(error.code, `${what}: ${error.message}`, { cause: error, ...(error.hint ? { hint: error.hint } : {}) }));
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+    if (this.#client) await (await this.#client).close();
+    if (this.#workDir) await rm(await this.#workDir, { recursive: true, force: true });
+  }
+}
+
+/** The error a failed version contributes to the exit code: verification failed (exit 1). */
+function checkFailure(record: ProviderFailureRecord): TofuOciError {
+  const failed = record.checks.filter((check) => !check.ok);
+  return new TofuOciError("verification-failed", `${record.provider} ${record.version}: ${failed.map((c) => `${c.id} check failed (${c.message})`).join("; ")}; nothing was pushed for this version`, {
+    reference: record.reference,
+  });
+}
+
+export type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord };

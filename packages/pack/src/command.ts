@@ -1,0 +1,103 @@
+import { outputFor, readPackageVersion, type CliSpec, type HandlerArgs } from "@tofu-oci/cli-kit";
+import { usageError } from "@tofu-oci/core";
+import type { Argv, CommandModule } from "yargs";
+
+interface ModuleArgs {
+  dir: string;
+  output?: string;
+  outDir?: string;
+  exclude?: string[];
+  defaultExcludes?: boolean;
+  dryRun?: boolean;
+}
+
+interface ProviderArgs {
+  paths?: string[];
+  provider: string;
+  version: string;
+  requireShasums?: boolean;
+}
+
+const moduleCommand: CommandModule<object, ModuleArgs> = {
+  command: "module <dir>",
+  describe: "Pack a module directory into a deterministic zip and print its package record",
+  builder: (y) =>
+    y
+      .positional("dir", { type: "string", demandOption: true, describe: "The module's root directory (with its .tf files)" })
+      .option("output", { alias: "o", type: "string", describe: "The zip to write (default ./<dirname>.zip)" })
+      .option("out-dir", { type: "string", describe: "Write <dirname>.zip into this directory (created when missing)" })
+      .conflicts("output", "out-dir")
+      .option("exclude", { type: "string", array: true, describe: "Leave out paths matching this .terraformignore-style pattern (repeatable)" })
+      .option("default-excludes", { type: "boolean", default: true, describe: "Leave out .git/, .terraform/, *.tfstate, *.tfstate.backup, .terraform.tfstate.lock.info, crash.log, crash.*.log (--no-default-excludes keeps them)" })
+      .option("dry-run", { type: "boolean", describe: "Print the files that would be packed; write nothing" })
+      .example("$0 module ./modules/network", "Write ./network.zip and print its package record")
+      .example("$0 module . -o dist/net.zip --exclude 'tests/'", "Choose the zip; leave out tests/")
+      .example("$0 module ./net --dry-run --format text", "List what would go in") as Argv<ModuleArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ModuleArgs>;
+    const output = outputFor(args);
+    const [{ packModule, planModule }, { parseSourceDateEpoch }, text] = await Promise.all([import("./pack-module.js"), import("./source-date-epoch.js"), import("./text.js")]);
+    const options = {
+      output: args.output,
+      outDir: args.outDir,
+      excludes: args.exclude ?? [],
+      defaultExcludes: args.defaultExcludes ?? true,
+      sourceDateEpoch: parseSourceDateEpoch(args.ctx.env.SOURCE_DATE_EPOCH),
+      cwd: args.ctx.cwd,
+      signal: args.ctx.signal,
+    };
+    if (args.dryRun) {
+      for (const record of text.fileRecords(await planModule(args.dir, options))) output.record(record, text.describeFileRecord);
+      return;
+    }
+    output.record(await packModule(args.dir, options), text.describeModuleRecord);
+  },
+};
+
+const providerCommand: CommandModule<object, ProviderArgs> = {
+  command: "provider [paths..]",
+  describe: "Collect a provider version's release zips (unchanged) and print its package record",
+  builder: (y) =>
+    y
+      .version(false)
+      .positional("paths", { type: "string", array: true, describe: "Release zips terraform-provider-TYPE_VERSION_OS_ARCH.zip, their *_SHA256SUMS, or directories holding them (default .)" })
+      .option("provider", { type: "string", demandOption: true, describe: "The provider address HOST/NAMESPACE/TYPE" })
+      .option("version", { type: "string", demandOption: true, describe: "The version, as in the zips' names (e.g. 1.2.0)" })
+      .option("require-shasums", { type: "boolean", describe: "Fail unless a *_SHA256SUMS file lists every zip" })
+      .example("$0 provider --provider registry.example.com/acme/thing --version 1.2.0 dist/", "All zips of a goreleaser dist/, checked against its SHA256SUMS") as unknown as Argv<ProviderArgs>,
+  handler: async (argv) => {
+    const args = argv as unknown as HandlerArgs<ProviderArgs>;
+    const output = outputFor(args);
+    if (typeof args.version !== "string") throw usageError("--version needs a value, e.g. --version 1.2.0");
+    const [{ packProvider }, { describeProviderRecord }] = await Promise.all([import("./pack-provider.js"), import("./text.js")]);
+    const record = await packProvider({
+      provider: args.provider,
+      version: args.version,
+      paths: args.paths ?? [],
+      requireShasums: args.requireShasums ?? false,
+      cwd: args.ctx.cwd,
+      onWarning: (message) => output.warn(message),
+      signal: args.ctx.signal,
+    });
+    output.record(record, describeProviderRecord);
+  },
+};
+
+/** The tofu-oci-pack command line; the umbrella runs it as `tofu-oci pack`. */
+export const cli: CliSpec = {
+  scriptName: "tofu-oci-pack",
+  version: readPackageVersion(import.meta.url),
+  commands: [moduleCommand, providerCommand],
+  epilogue: [
+    "Examples:",
+    "  tofu-oci-pack module ./modules/network            (writes ./network.zip, prints its record)",
+    "  tofu-oci-pack module . -o dist/net.zip --exclude 'tests/' --exclude '*.md'",
+    "  tofu-oci-pack module ./net --dry-run --format text",
+    "  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) tofu-oci-pack module ./net --out-dir dist",
+    "  tofu-oci-pack provider --provider registry.example.com/acme/thing --version 1.2.0 dist/",
+    "  tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0",
+    "",
+    "Zips are the same byte for byte on every run and machine: sorted entries, fixed timestamps",
+    "(SOURCE_DATE_EPOCH or 1980-01-01), modes 0644/0755. .terraformignore works as in remote runs.",
+  ].join("\n"),
+};

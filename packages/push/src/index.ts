@@ -1,0 +1,16 @@
+export { push, type PushOptions, type PushContext } from "./push.js";
+export { attach, type AttachOptions } from "./attach.js";
+export { parseAnnotations } from "./annotations.js";
+export { detectSbomType } from "./sbom.js";
+export { buildReferrerManifest, type AttachedReferrer } from "./referrer.js";
+export { ociMirrorSnippet, describePushRecord, describeReferrerRecord } from "./text.js";
+export type { BlobEvent, BlobOutcome, TransferHooks } from "./uploader.js";
+export type {
+  PushRecord,
+  ModuleArtifactRecord,
+  ProviderArtifactRecord,
+  PushedPlatform,
+  ReferrerRecord,
+  TransferFields,
+} from "./artifact-records.js";
+export { cli } from "./command.js";

@@ -1,0 +1,35 @@
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { invalidInput, readRecords, usageError, type AnyRecord } from "@tofu-oci/core";
+import { describeZipFile } from "./local-file.js";
+import { toPushInput, type PushInput } from "./package-records.js";
+
+/** Where the packages to push come from; the first one given wins. */
+export interface InputSource {
+  /** Package records (as tofu-oci-pack prints them). */
+  packages?: readonly AnyRecord[];
+  /** A module zip path; `-` or nothing means records on stdin. */
+  zip?: string;
+  stdin?: Readable;
+  stdinIsTTY?: boolean;
+  cwd?: string;
+}
+
+/**
+ * Reads and checks every input (records and the files they name) before anything is opened.
+ * @throws TofuOciError "usage" when there is no input, "invalid-input" for a bad record or file.
+ */
+export async function loadInputs(source: InputSource): Promise<PushInput[]> {
+  const { cwd } = source;
+  if (source.packages) return Promise.all(source.packages.map((record, i) => toPushInput(record, i, cwd)));
+  if (source.zip !== undefined && source.zip !== "-") {
+    return [{ type: "module", zip: await describeZipFile(cwd ? resolve(cwd, source.zip) : source.zip) }];
+  }
+  if (!source.stdin || source.stdinIsTTY) {
+    throw usageError("nothing to push", "Give a module ZIP, or pipe package records: tofu-oci-pack module DIR | tofu-oci-push REF.");
+  }
+  const inputs: PushInput[] = [];
+  for await (const record of readRecords(source.stdin)) inputs.push(await toPushInput(record, inputs.length, cwd));
+  if (inputs.length === 0) throw invalidInput("no package records on stdin", "Pipe the output of tofu-oci-pack, or give a module ZIP.");
+  return inputs;
+}

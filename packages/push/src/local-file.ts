@@ -1,0 +1,82 @@
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { pipeline, type Readable } from "node:stream";
+import { ProgressStream, digestFile, invalidInput, type ResumableContent } from "@tofu-oci/core";
+
+/** Read-ahead for uploads: large reads keep the socket full without holding much memory. */
+const READ_CHUNK = 1024 * 1024;
+
+/** A local file to upload as one blob. */
+export interface LocalBlob {
+  /** Absolute path. */
+  file: string;
+  digest: string;
+  size: number;
+}
+
+/**
+ * Checks that `path` is a readable regular file that starts like a zip archive and, when a
+ * size is expected, has that size. Returns the absolute path and the size.
+ * @throws TofuOciError "invalid-input" (exit 6) saying what is wrong.
+ */
+export async function assertZipFile(path: string, what: string, expectedSize?: number): Promise<{ file: string; size: number }> {
+  const file = resolve(path);
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    throw invalidInput(`${what} ${file} ${error.code === "ENOENT" ? "does not exist" : `cannot be read (${error.code})`}`, "Give the path of a zip made by tofu-oci-pack.");
+  });
+  if (!info.isFile()) throw invalidInput(`${what} ${file} is not a file`);
+  if (expectedSize !== undefined && info.size !== expectedSize) {
+    throw invalidInput(`${what} ${file} is ${info.size} bytes, but its record says ${expectedSize}`, "The file changed after it was packed; pack it again.");
+  }
+  if (!(await startsLikeZip(file))) throw invalidInput(`${what} ${file} is not a zip archive`, "OpenTofu installs modules and providers from zip archives; pack the directory with tofu-oci-pack.");
+  await assertZipStructure(file);
+  return { file, size: info.size };
+}
+
+async function startsLikeZip(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    const magic = buffer.subarray(0, bytesRead).toString("latin1");
+    // A local file header, or the end-of-central-directory record of an empty archive.
+    return magic === "PK\u0003\u0004" || magic === "PK\u0005\u0006";
+  } catch (error) {
+    throw invalidInput(`cannot read ${file}: ${(error as Error).message}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads the central directory (as OpenTofu's unzip will), so a truncated archive is caught here. */
+async function assertZipStructure(file: string): Promise<void> {
+  const { listZip } = await import("@tofu-oci/core/zip");
+  // Only the structure matters here; size and ratio limits are for unpacking.
+  await listZip(file, { maxEntries: Number.MAX_SAFE_INTEGER, maxTotalSize: Number.MAX_SAFE_INTEGER, maxRatio: Number.MAX_SAFE_INTEGER });
+}
+
+/** Digests a zip given by path (streamed), for input that comes without a record. */
+export async function describeZipFile(path: string): Promise<LocalBlob> {
+  const { file } = await assertZipFile(path, "the module zip");
+  const { digest, size } = await digestFile(file);
+  return { file, digest, size };
+}
+
+/**
+ * The upload content of a file: resumable, so the registry target can upload it in chunks and
+ * continue an interrupted upload from the last byte the registry has, and replayable for
+ * retries; nothing is buffered. `onProgress` gets the bytes read so far, counting from 0.
+ */
+export function fileContent(file: string, onProgress?: (bytes: number) => void): ResumableContent {
+  return {
+    openRange: (start: number, end?: number): Readable => {
+      const source = createReadStream(file, { start, ...(end === undefined ? {} : { end }), highWaterMark: READ_CHUNK });
+      return onProgress ? pipeline(source, new ProgressStream((bytes) => onProgress(start + bytes)), () => {}) : source;
+    },
+  };
+}
+
+/** The `org.opencontainers.image.title` of a file: its base name. */
+export function titleOf(file: string): string {
+  return basename(file);
+}
