@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
+import { buildZip, endOfCentralDirectory, storedEntry } from "@tofu-oci/testkit";
 import { crc32 } from "node:zlib";
 
 /** A zip package as tofu-oci-pack describes it. */
@@ -11,62 +12,13 @@ export interface ZipFixture {
   size: number;
 }
 
-const DOS_DATE_1980 = (0 << 9) | (1 << 5) | 1;
-
-function localHeader(name: Buffer, crc: number, size: number): Buffer {
-  const header = Buffer.alloc(30);
-  header.writeUInt32LE(0x04034b50, 0);
-  header.writeUInt16LE(10, 4);
-  header.writeUInt16LE(0x0800, 6);
-  header.writeUInt16LE(DOS_DATE_1980, 12);
-  header.writeUInt32LE(crc, 14);
-  header.writeUInt32LE(size, 18);
-  header.writeUInt32LE(size, 22);
-  header.writeUInt16LE(name.length, 26);
-  return Buffer.concat([header, name]);
-}
-
-function centralEntry(name: Buffer, crc: number, size: number, offset: number): Buffer {
-  const entry = Buffer.alloc(46);
-  entry.writeUInt32LE(0x02014b50, 0);
-  entry.writeUInt16LE((3 << 8) | 20, 4);
-  entry.writeUInt16LE(10, 6);
-  entry.writeUInt16LE(0x0800, 8);
-  entry.writeUInt16LE(DOS_DATE_1980, 14);
-  entry.writeUInt32LE(crc, 16);
-  entry.writeUInt32LE(size, 20);
-  entry.writeUInt32LE(size, 24);
-  entry.writeUInt16LE(name.length, 28);
-  entry.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-  entry.writeUInt32LE(offset, 42);
-  return Buffer.concat([entry, name]);
-}
-
-function endOfDirectory(count: number, size: number, offset: number): Buffer {
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(count, 8);
-  end.writeUInt16LE(count, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return end;
-}
-
-/** The bytes of a stored (uncompressed) zip of the given files, deterministic. */
+/** The bytes of a stored (uncompressed) zip of the given files, sorted by name, deterministic. */
 export function zipBytes(files: Record<string, string | Buffer>): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [path, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const data = Buffer.from(content);
-    const name = Buffer.from(path);
-    const header = localHeader(name, crc32(data), data.length);
-    central.push(centralEntry(name, crc32(data), data.length, offset));
-    parts.push(header, data);
-    offset += header.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  return Buffer.concat([...parts, directory, endOfDirectory(central.length, directory.length, offset)]);
+  return buildZip(
+    Object.entries(files)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, content]) => ({ name, content })),
+  );
 }
 
 /** Writes a zip of `files` into `dir` and describes it. */
@@ -102,12 +54,11 @@ export async function writeLargeZip(dir: string, size: number, name = "large.zip
     hash.update(buffer);
     if (!out.write(buffer)) await once(out, "drain");
   };
-  const header = localHeader(entryName, crc, size);
+  const { local: header, central: directory } = storedEntry(entryName, size, crc, 0);
   await write(header);
   for (const chunk of chunks) await write(chunk);
-  const directory = centralEntry(entryName, crc, size, 0);
   await write(directory);
-  await write(endOfDirectory(1, directory.length, header.length + size));
+  await write(endOfCentralDirectory(1, directory.length, header.length + size));
   out.end();
   await once(out, "finish");
   const total = header.length + size + directory.length + 22;

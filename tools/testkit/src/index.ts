@@ -10,3 +10,4 @@ export { RegistryStorage } from "./registry-storage.js";
 export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, type ScriptedFault } from "./fault-proxy.js";
 export { startProviderRegistry, type TestProvider, type TestProviderRegistry, type ProviderFault, type ProviderRegistryOptions, type ReleaseZip } from "./provider-registry.js";
 export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
+export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
