@@ -95,6 +95,8 @@ export {
 export {
   readRecords,
   writeRecord,
+  NOTHING_TRANSFERRED,
+  type TransferFields,
   expectKind,
   type AnyRecord,
   type PackageRecord,

@@ -35,6 +35,19 @@ export interface ProviderPackageRecord {
 
 export type PackageRecord = ModulePackageRecord | ProviderPackageRecord;
 
+/** How much a push or copy had to send (records of push and mirror). */
+export interface TransferFields {
+  /** True when nothing was sent: everything was already there. */
+  unchanged: boolean;
+  blobsUploaded: number;
+  blobsSkipped: number;
+  blobsMounted: number;
+  bytesUploaded: number;
+}
+
+/** The transfer fields of an artifact that was already there, whole. */
+export const NOTHING_TRANSFERRED: Readonly<TransferFields> = Object.freeze({ unchanged: true, blobsUploaded: 0, blobsSkipped: 0, blobsMounted: 0, bytesUploaded: 0 });
+
 /** What tofu-oci-push stored. `source` is what to paste into OpenTofu. */
 export interface ArtifactRecord {
   kind: "artifact";

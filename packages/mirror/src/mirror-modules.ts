@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target } from "@tofu-oci/core";
+import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { packModule } from "@tofu-oci/pack";
 import { push, type ModuleArtifactRecord, type TransferHooks as PushHooks } from "@tofu-oci/push";
@@ -9,7 +9,7 @@ import { formatEndpoint, openEndpoint, type Endpoint } from "./endpoint.js";
 import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
-import { ModuleHttp } from "./modules/module-http.js";
+import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { ModuleRegistryClient } from "./modules/module-registry-client.js";
 import { selectVersions } from "./version-constraints.js";
 
@@ -55,7 +55,7 @@ export interface MirroredModuleRecord extends ModuleArtifactRecord {
 export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorContext = {}): Promise<MirroredModuleRecord[]> {
   const request = parseModuleRequest(options.module);
   const destination = parseModuleDestination(options.to, options.toOciLayout ?? false, ctx);
-  const http = new ModuleHttp({ plainHttp: options.sourcePlainHttp ?? false, ...(ctx.env ? { env: ctx.env } : {}), ...signalOf(ctx), ...(options.log ? { log: options.log } : {}) });
+  const http = new RegistryHttp({ plainHttp: options.sourcePlainHttp ?? false, ...(ctx.env ? { token: tokensFromEnv(ctx.env) } : {}), ...signalOf(ctx), ...(options.log ? { log: options.log } : {}) });
   try {
     const versions = await chooseVersions(new ModuleRegistryClient(http), request);
     return await withRegistryClient(options.clientOptions, async (client) => {
@@ -95,7 +95,7 @@ interface VersionJob {
   version: string;
   destination: Endpoint;
   target: Target;
-  http: ModuleHttp;
+  http: RegistryHttp;
   options: MirrorModulesOptions;
   ctx: MirrorContext;
 }
@@ -166,11 +166,7 @@ function presentRecord(job: VersionJob, tag: string, descriptor: Descriptor): Mi
     size: descriptor.size,
     source: source({ digest: descriptor.digest }),
     sourceByTag: source({ tag }),
-    unchanged: true,
-    blobsUploaded: 0,
-    blobsSkipped: 0,
-    blobsMounted: 0,
-    bytesUploaded: 0,
+    ...NOTHING_TRANSFERRED,
     referrers: [],
     module: formatModuleAddress(job.request.address),
     version: job.version,

@@ -11,7 +11,7 @@ import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
 import type { DownloadHooks } from "./provider-mirror/zip-files.js";
 import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
-import { SourceHttp, tokenVariableHost } from "./provider-registry/source-http.js";
+import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
 import { selectVersions } from "./version-constraints.js";
@@ -76,9 +76,9 @@ export async function mirrorProviders(options: ProvidersOptions, ctx: ProvidersC
   const input = await validateProvidersInput(options, ctx.cwd);
   const env = ctx.env ?? {};
   const config = options.printConfig ? cliConfigRecord(input.template, input.jobs.map((job) => job.address)) : undefined;
-  const http = new SourceHttp({
+  const http = new RegistryHttp({
     plainHttp: options.sourcePlainHttp ?? false,
-    token: (host) => env[`TF_TOKEN_${tokenVariableHost(host)}`],
+    token: tokensFromEnv(env),
     ...(options.sourceDispatcher ? { dispatcher: options.sourceDispatcher } : {}),
     ...(options.hooks?.onLog ? { log: options.hooks.onLog } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -104,7 +104,7 @@ class ProvidersRun {
   constructor(
     readonly options: ProvidersOptions,
     readonly ctx: ProvidersContext,
-    readonly http: SourceHttp,
+    readonly http: RegistryHttp,
   ) {
     this.#slots = new Semaphore(options.concurrency ?? 4);
   }

@@ -1,4 +1,4 @@
-import type { ArtifactRecord, EncodedManifest } from "@tofu-oci/core";
+import type { ArtifactRecord, EncodedManifest, TransferFields } from "@tofu-oci/core";
 import { moduleSource, pinnedReference, type DestinationRef } from "./destination.js";
 import type { ModulePlan } from "./push-module.js";
 import type { ProviderPlan } from "./push-provider.js";
@@ -6,14 +6,6 @@ import type { AttachedReferrer } from "./referrer.js";
 import type { TransferStats } from "./uploader.js";
 
 /** Transfer figures every push record carries. */
-export interface TransferFields {
-  /** True when the push sent nothing: everything was already there. */
-  unchanged: boolean;
-  blobsUploaded: number;
-  blobsSkipped: number;
-  blobsMounted: number;
-  bytesUploaded: number;
-}
 
 /** The record of a pushed module (design.md §2.2). `source` pins the digest. */
 export interface ModuleArtifactRecord extends ArtifactRecord, TransferFields {

@@ -11,6 +11,6 @@ export type {
   ProviderArtifactRecord,
   PushedPlatform,
   ReferrerRecord,
-  TransferFields,
 } from "./artifact-records.js";
+export type { TransferFields } from "@tofu-oci/core";
 export { cli } from "./command.js";

@@ -1,5 +1,6 @@
 import { formatBytes } from "@tofu-oci/cli-kit";
-import type { ModuleArtifactRecord, ProviderArtifactRecord, PushRecord, ReferrerRecord, TransferFields } from "./artifact-records.js";
+import type { ModuleArtifactRecord, ProviderArtifactRecord, PushRecord, ReferrerRecord } from "./artifact-records.js";
+import type { TransferFields } from "@tofu-oci/core";
 
 /** The human summary of a push record (`--format text`). */
 export function describePushRecord(record: PushRecord): string {

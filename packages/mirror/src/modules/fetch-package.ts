@@ -2,7 +2,7 @@ import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TofuOciError, invalidInput } from "@tofu-oci/core";
 import { gitClone, type GitCloneOptions } from "./git-clone.js";
-import type { ModuleHttp } from "./module-http.js";
+import type { RegistryHttp } from "../registry-http.js";
 import type { ModuleLocation } from "./module-registry-client.js";
 import { unpackArchive } from "./package-archive.js";
 import { parsePackageAddress, type ArchiveFormat } from "./package-address.js";
@@ -20,7 +20,7 @@ export interface FetchedPackage {
 
 /** How {@link fetchPackage} reaches http(s) and git sources. */
 export interface FetchPackageOptions {
-  http: ModuleHttp;
+  http: RegistryHttp;
   git: GitCloneOptions;
 }
 
@@ -34,7 +34,7 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
   const root = join(workDir, "package");
   if (location.kind === "direct") {
     const file = join(workDir, "package.download");
-    await options.http.download(location.url, file, `the package at ${location.url.href}`, { maxSize: MAX_ARCHIVE_SIZE, withToken: location.useRegistryCredentials });
+    await options.http.download(location.url, file, { what: `the package at ${location.url.href}`, maxSize: MAX_ARCHIVE_SIZE, withToken: location.useRegistryCredentials });
     await unpackArchive(file, await sniffFormat(file, location.url.href), root, location.url.href);
     return { directory: root, from: location.url.href };
   }
@@ -43,9 +43,10 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
     await gitClone(source, root, options.git);
   } else {
     const file = join(workDir, `package.${source.format}`);
-    const downloaded = await options.http.download(source.url, file, `the package at ${source.url.href}`, { maxSize: MAX_ARCHIVE_SIZE });
-    if (source.checksum && downloaded.digest !== source.checksum) {
-      throw new TofuOciError("verification-failed", `the package at ${source.url.href} has checksum ${downloaded.digest}, but its address says ${source.checksum}`);
+    const downloaded = await options.http.download(source.url, file, { what: `the package at ${source.url.href}`, maxSize: MAX_ARCHIVE_SIZE });
+    const digest = `sha256:${downloaded.sha256}`;
+    if (source.checksum && digest !== source.checksum) {
+      throw new TofuOciError("verification-failed", `the package at ${source.url.href} has checksum ${digest}, but its address says ${source.checksum}`);
     }
     await unpackArchive(file, source.format, root, source.url.href);
   }

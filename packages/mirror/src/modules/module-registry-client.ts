@@ -1,7 +1,10 @@
 import { TofuOciError } from "@tofu-oci/core";
 import { formatModuleAddress, type ModuleAddress } from "./module-address.js";
-import { statusError } from "../provider-registry/source-http.js";
-import { answerHeader, type ApiAnswer, type ModuleHttp } from "./module-http.js";
+import { header } from "@tofu-oci/core/remote";
+import { statusError, type RegistryHttp } from "../registry-http.js";
+import { discoverService, invalidResponse, parseJsonObject } from "../service-discovery.js";
+
+const API_LIMIT = 1024 * 1024;
 
 /** Where a module version's package is, as the registry's `download` endpoint says. */
 export type ModuleLocation =
@@ -15,20 +18,20 @@ export type ModuleLocation =
  * discovery of `modules.v1`, the `versions` list and each version's `download` location.
  */
 export class ModuleRegistryClient {
-  readonly #http: ModuleHttp;
+  readonly #http: RegistryHttp;
   readonly #bases = new Map<string, Promise<URL>>();
 
-  constructor(http: ModuleHttp) {
+  constructor(http: RegistryHttp) {
     this.#http = http;
   }
 
   /** Every version the registry lists for the module, as written there. */
   async versions(address: ModuleAddress): Promise<string[]> {
     const url = await this.#endpoint(address, "versions");
-    const answer = await this.#http.api(url, `the versions of ${formatModuleAddress(address)}`);
+    const answer = await this.#http.api(url, API_LIMIT, `the versions of ${formatModuleAddress(address)}`);
     if (answer.status === 404) throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} not found in ${address.hostname}`, { hint: "Check the namespace, name and target system." });
     if (answer.status !== 200) throw await statusError(answer, `the versions of ${formatModuleAddress(address)}`);
-    const body = parseJson(answer, `the versions of ${formatModuleAddress(address)}`) as { modules?: Array<{ versions?: Array<{ version?: unknown }> }> };
+    const body = parseJsonObject(answer.body, `the versions of ${formatModuleAddress(address)}`) as { modules?: Array<{ versions?: Array<{ version?: unknown }> }> };
     const versions = body.modules?.[0]?.versions;
     if (!Array.isArray(versions)) throw invalidResponse(`the versions of ${formatModuleAddress(address)} have no "modules[0].versions" list`);
     return versions.map((entry) => entry.version).filter((version): version is string => typeof version === "string");
@@ -38,14 +41,14 @@ export class ModuleRegistryClient {
   async location(address: ModuleAddress, version: string): Promise<ModuleLocation> {
     const url = await this.#endpoint(address, version, "download");
     const what = `the download location of ${formatModuleAddress(address)} ${version}`;
-    const answer = await this.#http.api(url, what);
+    const answer = await this.#http.api(url, API_LIMIT, what);
     if (answer.status === 404) throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} version ${version} not found`);
-    if (answer.status === 204) return indirect(answerHeader(answer, "x-terraform-get"), answer.url, what);
+    if (answer.status === 204) return indirect(header(answer.headers, "x-terraform-get"), answer.url, what);
     if (answer.status !== 200) throw await statusError(answer, what);
-    const body = parseJson(answer, what) as { location?: unknown; use_registry_credentials?: unknown };
+    const body = parseJsonObject(answer.body, what) as { location?: unknown; use_registry_credentials?: unknown };
     const location = typeof body.location === "string" ? body.location : "";
     if (body.use_registry_credentials !== undefined && body.use_registry_credentials !== null) return direct(location, answer.url, body.use_registry_credentials === true, what);
-    return indirect(location === "" ? answerHeader(answer, "x-terraform-get") : location, answer.url, what);
+    return indirect(location === "" ? header(answer.headers, "x-terraform-get") : location, answer.url, what);
   }
 
   async #endpoint(address: ModuleAddress, ...parts: string[]): Promise<URL> {
@@ -62,19 +65,10 @@ export class ModuleRegistryClient {
     return base;
   }
 
-  /** Service discovery; like OpenTofu, a `/` is added to the `modules.v1` path when missing. */
+  /** Service discovery of `modules.v1`; like OpenTofu, a `/` is added to its path when missing. */
   async #discover(hostname: string): Promise<URL> {
-    const what = `service discovery for ${hostname}`;
-    const answer = await this.#http.api(new URL(".well-known/terraform.json", this.#http.origin(hostname)), what);
-    if (answer.status === 404) throw noModuleRegistry(hostname, "it has no /.well-known/terraform.json");
-    if (answer.status !== 200) throw await statusError(answer, what);
-    const raw = (parseJson(answer, what) as Record<string, unknown>)["modules.v1"];
-    if (raw === undefined) throw noModuleRegistry(hostname, 'its discovery document has no "modules.v1"');
-    if (typeof raw !== "string") throw invalidResponse(`"modules.v1" of ${hostname} is not a string`);
-    const base = new URL(raw, answer.url);
-    if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidResponse(`"modules.v1" of ${hostname} is not an http(s) URL: ${raw}`);
+    const base = await discoverService(this.#http, hostname, "modules.v1", (why) => noModuleRegistry(hostname, why));
     if (!base.pathname.endsWith("/")) base.pathname += "/";
-    base.hash = "";
     return base;
   }
 }
@@ -95,20 +89,6 @@ function direct(location: string, downloadUrl: URL, useRegistryCredentials: bool
   if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidResponse(`${what}: "${location}" must be an http or https URL`);
   if (url.hash !== "") throw invalidResponse(`${what}: "${location}" must not include a fragment`);
   return { kind: "direct", url, useRegistryCredentials };
-}
-
-function parseJson(answer: ApiAnswer, what: string): unknown {
-  try {
-    const value: unknown = JSON.parse(answer.body.toString("utf8"));
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // reported below
-  }
-  throw invalidResponse(`${what} is not a JSON object`);
-}
-
-function invalidResponse(message: string): TofuOciError {
-  return new TofuOciError("network", message, { hint: "The module registry answered something the Module Registry Protocol does not allow." });
 }
 
 function noModuleRegistry(hostname: string, why: string): TofuOciError {

@@ -2,7 +2,7 @@ import { isTofuOciError, type CheckResult } from "@tofu-oci/core";
 import { CheckId, result } from "../provider-registry/package-checks.js";
 import type { PackageMetadata } from "../provider-registry/registry-client.js";
 import { checkSignature, type SignatureCheckOptions } from "../provider-registry/signature.js";
-import type { SourceHttp } from "../provider-registry/source-http.js";
+import type { RegistryHttp } from "../registry-http.js";
 
 /** A version's SHA256SUMS and the verdict on its signature. */
 export interface SignedSums {
@@ -25,7 +25,7 @@ export class SignedSumsCache {
   readonly #pending = new Map<string, Promise<SignedSums>>();
 
   constructor(
-    readonly http: SourceHttp,
+    readonly http: RegistryHttp,
     readonly options: SignatureCheckOptions,
   ) {}
 

@@ -1,11 +1,11 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { versionToTag, type CheckResult, type Semaphore, type Target } from "@tofu-oci/core";
+import { NOTHING_TRANSFERRED, versionToTag, type CheckResult, type Semaphore, type Target } from "@tofu-oci/core";
 import type { ProviderArtifactRecord, TransferHooks } from "@tofu-oci/push";
 import { formatEndpoint } from "../endpoint.js";
 import { CheckId, metadataChecks, result, zipChecks } from "../provider-registry/package-checks.js";
 import type { PackageMetadata, ProviderRegistryClient } from "../provider-registry/registry-client.js";
-import type { SourceHttp } from "../provider-registry/source-http.js";
+import type { RegistryHttp } from "../registry-http.js";
 import type { ProviderJob } from "../providers-input.js";
 import { checkLockHashes } from "./lock-check.js";
 import { readMirroredVersion, type MirroredPlatform, type MirroredVersion } from "./mirror-state.js";
@@ -19,7 +19,7 @@ import { downloadZip, fetchMirroredZip, type DownloadHooks, type LocalZip } from
 export interface VersionRun {
   job: ProviderJob;
   client: ProviderRegistryClient;
-  http: SourceHttp;
+  http: RegistryHttp;
   sums: SignedSumsCache;
   target: Target;
   /** Scratch space; the version's files go in a subdirectory removed afterwards. */
@@ -259,11 +259,7 @@ function mirrorRecord(run: VersionRun, version: string, platforms: PlatformState
       size: p.layer.size,
       zh: `zh:${p.layer.digest.slice("sha256:".length)}`,
     })),
-    unchanged: true,
-    blobsUploaded: 0,
-    blobsSkipped: 0,
-    blobsMounted: 0,
-    bytesUploaded: 0,
+    ...NOTHING_TRANSFERRED,
     referrers: [],
     bytesDownloaded,
     checks,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ProgressStream, digestHex, type Descriptor, type Fetcher, type Semaphore } from "@tofu-oci/core";
 import type { PackageMetadata } from "../provider-registry/registry-client.js";
-import type { DownloadedFile, SourceHttp } from "../provider-registry/source-http.js";
+import type { DownloadedFile, RegistryHttp } from "../registry-http.js";
 
 /** Progress of package downloads, for bars on a terminal. */
 export interface DownloadHooks {
@@ -20,7 +20,7 @@ export interface LocalZip extends DownloadedFile {
 }
 
 /** Streams a platform's zip from the registry's `download_url` into `dir`, hashing it. */
-export async function downloadZip(http: SourceHttp, metadata: PackageMetadata, dir: string, slots: Semaphore, hooks: DownloadHooks = {}): Promise<LocalZip> {
+export async function downloadZip(http: RegistryHttp, metadata: PackageMetadata, dir: string, slots: Semaphore, hooks: DownloadHooks = {}): Promise<LocalZip> {
   const file = join(dir, safeName(metadata.filename, `${metadata.os}_${metadata.arch}.zip`));
   const id = `download:${file}`;
   const announced = metadata.packages?.[`${metadata.os}_${metadata.arch}`]?.packageSize;

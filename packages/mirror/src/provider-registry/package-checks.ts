@@ -1,6 +1,6 @@
 import type { CheckResult } from "@tofu-oci/core";
 import type { PackageMetadata } from "./registry-client.js";
-import type { DownloadedFile } from "./source-http.js";
+import type { DownloadedFile } from "../registry-http.js";
 
 /** Check ids, as they appear in records and messages. */
 export const CheckId = {

@@ -1,7 +1,7 @@
 import { TofuOciError } from "@tofu-oci/core";
 import { formatProviderAddress, type ProviderAddress } from "./address.js";
 import { discoverProvidersApi, invalidResponse, parseJsonObject } from "./discovery.js";
-import { statusError, type SourceHttp } from "./source-http.js";
+import { statusError, type RegistryHttp } from "../registry-http.js";
 
 /** One entry of the `versions` endpoint. */
 export interface AvailableVersion {
@@ -45,13 +45,13 @@ export class ProviderRegistryClient {
   readonly warnings: string[] = [];
 
   private constructor(
-    readonly http: SourceHttp,
+    readonly http: RegistryHttp,
     readonly address: ProviderAddress,
     readonly base: URL,
   ) {}
 
   /** Discovers the host's `providers.v1` endpoint. */
-  static async open(http: SourceHttp, address: ProviderAddress): Promise<ProviderRegistryClient> {
+  static async open(http: RegistryHttp, address: ProviderAddress): Promise<ProviderRegistryClient> {
     return new ProviderRegistryClient(http, address, await discoverProvidersApi(http, address.hostname));
   }
 

@@ -6,7 +6,7 @@ import { TofuOciError, readAll } from "@tofu-oci/core";
 import { header, sendOnce, withRetry, type HttpResponse } from "@tofu-oci/core/remote";
 import { Agent, type Dispatcher } from "undici";
 
-export interface SourceHttpOptions {
+export interface RegistryHttpOptions {
   /** Allow `http:` URLs, for loopback hosts only (`--source-plain-http`). Default false. */
   plainHttp?: boolean;
   /** Use this dispatcher instead of an own connection pool. */
@@ -24,9 +24,10 @@ export interface DownloadedFile {
   size: number;
 }
 
-/** What a GET of the registry API answered: the status, body and the URL after redirects. */
+/** What a GET of the registry API answered: the status, headers, body and the URL after redirects. */
 export interface ApiResponse {
   status: number;
+  headers: HttpResponse["headers"];
   body: Buffer;
   url: URL;
 }
@@ -34,16 +35,17 @@ export interface ApiResponse {
 const USER_AGENT = "tofu-oci-mirror";
 
 /**
- * HTTP for the provider registry side: small bounded GETs for the API and documents, and
- * streaming downloads to files. Only https is used, except http to loopback hosts when
- * `plainHttp` is set; credentials go to API requests only, never to package URLs.
+ * HTTP for the registry side (provider and module registries): small bounded GETs for the API
+ * and documents, and streaming downloads to files. Only https is used, except http to loopback
+ * hosts when `plainHttp` is set; credentials go to API requests only, and to a download only
+ * when the registry asks for it (a module's `use_registry_credentials`).
  */
-export class SourceHttp {
-  readonly #options: SourceHttpOptions;
+export class RegistryHttp {
+  readonly #options: RegistryHttpOptions;
   readonly #dispatcher: Dispatcher;
   readonly #owned: boolean;
 
-  constructor(options: SourceHttpOptions = {}) {
+  constructor(options: RegistryHttpOptions = {}) {
     this.#options = options;
     this.#owned = !options.dispatcher;
     this.#dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
@@ -58,10 +60,9 @@ export class SourceHttp {
 
   /** GETs an API URL with the host's token; any status is returned, the body capped at `limit`. */
   async api(url: URL, limit: number, what: string): Promise<ApiResponse> {
-    const token = this.#options.token?.(url.host);
-    const response = await this.#get(url, what, token ? { authorization: `Bearer ${token}` } : {});
+    const response = await this.#get(url, what, this.#authorization(url));
     const body = await readAll(response.body, limit, what);
-    return { status: response.status, body, url: response.url };
+    return { status: response.status, headers: response.headers, body, url: response.url };
   }
 
   /** GETs a document (SHA256SUMS, signature) that must answer 200, without credentials. */
@@ -75,8 +76,8 @@ export class SourceHttp {
    * Streams a URL into `file`, hashing on the way. Fails when the body exceeds `maxSize`.
    * `onProgress` gets the bytes written so far and the Content-Length, if the server sent one.
    */
-  async download(url: URL, file: string, options: { maxSize?: number; onProgress?: (bytes: number, total: number | undefined) => void; what: string }): Promise<DownloadedFile> {
-    const response = await this.#get(url, options.what, {});
+  async download(url: URL, file: string, options: { maxSize?: number; onProgress?: (bytes: number, total: number | undefined) => void; what: string; withToken?: boolean }): Promise<DownloadedFile> {
+    const response = await this.#get(url, options.what, options.withToken ? this.#authorization(url) : {});
     if (response.status !== 200) throw await statusError(response, options.what);
     const length = Number(header(response.headers, "content-length"));
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
@@ -89,6 +90,11 @@ export class SourceHttp {
       throw new TofuOciError("network", `downloading ${options.what} failed: ${(error as Error).message}`, { cause: error });
     }
     return { sha256: meter.hash.digest("hex"), size: meter.size };
+  }
+
+  #authorization(url: URL): Record<string, string> {
+    const token = this.#options.token?.(url.host);
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   async close(): Promise<void> {
@@ -136,6 +142,11 @@ export async function statusError(response: { status: number; body: HttpResponse
     return new TofuOciError("unauthorized", message, { hint: `Set TF_TOKEN_${tokenVariableHost(response.url.host)} to an API token for ${response.url.host}.` });
   }
   return new TofuOciError("network", message);
+}
+
+/** OpenTofu's `TF_TOKEN_<host>` API tokens from an environment. */
+export function tokensFromEnv(env: Record<string, string | undefined>): (host: string) => string | undefined {
+  return (host) => env[`TF_TOKEN_${tokenVariableHost(host)}`];
 }
 
 /** The host part of OpenTofu's TF_TOKEN_<host> variable: dots become `_`, dashes `__`. */
