@@ -11,7 +11,7 @@ import { checkPackageZip } from "./package-zip.js";
 import { findExecutable } from "./provider-executable.js";
 import { judgeVersionTag, normalizeVersion } from "./provider-version.js";
 import { checkResolution } from "./resolution.js";
-import { checkSbom } from "./sbom.js";
+import { checkSbom, findSboms } from "./sbom.js";
 import type { Outcome, Session } from "./session.js";
 import { expectLayer, extract, plain } from "./verify-module.js";
 
@@ -31,6 +31,8 @@ interface ProviderState {
   lock?: ProviderLock;
   type: { name: string; guessed: boolean; address?: string };
   results: PlatformResult[];
+  /** With --require-sbom: an SBOM on the index covers every platform. */
+  sbomOnIndex?: boolean;
 }
 
 /**
@@ -48,12 +50,19 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     checkPushedDigest(session, descriptor);
     state.lock = checkLockEntry(session, state);
     if (state.lock && !session.settings.provider) state.type = providerType(session, state.lock.address);
-    if (session.settings.requireSbom) await checkSbom(session.store, descriptor, session.checks, { signal: session.settings.signal });
+    if (session.settings.requireSbom) state.sbomOnIndex = await checkIndexSbom(session, descriptor);
     const platforms = choosePlatforms(session, index);
     checkExtractablePlatforms(session, platforms);
     for (const platform of platforms) await runChain(() => checkPlatform(session, state, index, platform));
   });
   return { ...state.outcome, ...(state.version ? { version: state.version } : {}), ...(state.type.address ? { provider: state.type.address } : {}), platforms: state.results };
+}
+
+/** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
+async function checkIndexSbom(session: Session, index: Descriptor): Promise<boolean> {
+  const sboms = await findSboms(session.store, index, { signal: session.settings.signal });
+  if (sboms.length > 0) session.checks.pass("sbom", sboms.map((sbom) => `${sbom.artifactType} ${sbom.digest}`).join(", "));
+  return sboms.length > 0;
 }
 
 /** `version-tag`: the tag is how OpenTofu finds this version. Returns the version, if known. */
@@ -143,6 +152,8 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
   checks.pass("platform-manifest", `${selection.descriptor.digest}`);
   result.manifest = selection.descriptor.digest;
   const options = { signal: session.settings.signal };
+  // tofu-oci-mirror --sbom attaches one SBOM per platform manifest.
+  if (session.settings.requireSbom && !state.sbomOnIndex) await checkSbom(session.store, plain(selection.descriptor), checks, options);
   const manifest = await readImageManifest(session.store, plain(selection.descriptor), ArtifactType.providerTarget, checks, options);
   const decoded = selectProviderLayer(manifest.layers);
   const layer = expectLayer(decoded, checks);

@@ -125,8 +125,24 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("fails --require-sbom without an SBOM, passes once one is attached", async () => {
+  it("accepts one SBOM per platform manifest, as tofu-oci-mirror --sbom attaches them", async () => {
     const [before] = await verify({ reference, clientOptions, requireSbom: true });
+    expect(before!.checks.filter((c) => !c.ok).map((c) => `${c.platform}:${c.id}`)).toEqual(["linux_amd64:sbom", "linux_arm64:sbom"]);
+    const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
+    const writer = new ArtifactWriter(target as Target);
+    const sbom = await writer.blob(Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6" })), MediaType.cyclonedxJson);
+    await writer.config();
+    const [amd64] = (before!.platforms as Array<{ platform: string; manifest: string }>).filter((p) => p.platform === "linux_amd64");
+    const subject = await target.resolve(amd64!.manifest);
+    await writer.manifest({ ...imageManifest(MediaType.cyclonedxJson, [sbom]), subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } });
+    const [half] = await verify({ reference, clientOptions, requireSbom: true });
+    expect(half!.checks.filter((c) => !c.ok).map((c) => `${c.platform}:${c.id}`)).toEqual(["linux_arm64:sbom"]);
+    const [amd64Only] = await verify({ reference, clientOptions, requireSbom: true, platforms: ["linux_amd64"] });
+    expect(amd64Only!.ok).toBe(true);
+  });
+
+  it("fails --require-sbom without an SBOM, passes once one is attached to the index", async () => {
+    const [before] = await verify({ reference, clientOptions, requireSbom: true, platforms: ["linux_arm64"] });
     expect(before!.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(["sbom"]);
     const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
     const writer = new ArtifactWriter(target as Target);
