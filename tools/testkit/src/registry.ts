@@ -37,6 +37,11 @@ export interface StartRegistryOptions {
   password?: string;
   /** Listen on this port, e.g. to restart a stopped registry where clients expect it. Default: a free one. */
   port?: number;
+  /**
+   * On stop, let requests in flight finish for up to this long (distribution's
+   * `http.draintimeout`, a graceful shutdown). Default 0: requests in flight are cut off.
+   */
+  drainTimeoutSeconds?: number;
 }
 
 const running = new Set<ChildProcess>();
@@ -75,6 +80,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
     "http:",
     `  addr: ${host}`,
     `  secret: tofu-oci-test-${port}`,
+    ...(options.drainTimeoutSeconds ? [`  draintimeout: ${options.drainTimeoutSeconds}s`] : []),
   ];
   const result: Partial<TestRegistry> = { mode, host, dataDir, plainHttp: mode !== "tls", skopeoFlags: ["--tls-verify=false"] };
   let tokenServer: TokenServer | undefined;
@@ -134,7 +140,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
   }
 
   result.stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
@@ -149,7 +155,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
 async function waitUntilServing(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
     if (await canConnect(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
