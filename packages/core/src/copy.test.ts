@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { copy } from "./copy.js";
 import { sha256Digest } from "./digest.js";
 import { exitCodeOf } from "./errors.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, buildProviderIndex, buildProviderManifest, encodeManifest, plainDescriptor, type ImageManifest } from "./manifest.js";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, buildProviderIndex, buildProviderManifest, encodeManifest, plainDescriptor, type Descriptor, type ImageManifest } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
 
 async function provider(target: MemoryTarget) {
@@ -22,6 +22,23 @@ async function provider(target: MemoryTarget) {
   return { index, manifests };
 }
 
+/** Attaches an SPDX document to `subject` as a referrer. */
+async function attachSpdx(target: MemoryTarget, subject: Descriptor, text: string) {
+  const sbom = Buffer.from(text);
+  const sbomLayer = { mediaType: "application/spdx+json", digest: sha256Digest(sbom), size: sbom.length };
+  await target.push(sbomLayer, sbom);
+  const referrer = encodeManifest<ImageManifest>({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    artifactType: "application/spdx+json",
+    config: { ...EMPTY_CONFIG },
+    layers: [sbomLayer],
+    subject: plainDescriptor(subject),
+  });
+  await target.push(referrer.descriptor, referrer.bytes);
+  return referrer;
+}
+
 describe("copy", () => {
   it("copies a graph once per digest, children before parents, and tags the root", async () => {
     const src = new MemoryTarget("src");
@@ -38,18 +55,7 @@ describe("copy", () => {
   it("copies referrers only when asked", async () => {
     const src = new MemoryTarget();
     const { manifests } = await provider(src);
-    const sbom = Buffer.from('{"spdxVersion":"SPDX-2.3"}');
-    const sbomLayer = { mediaType: "application/spdx+json", digest: sha256Digest(sbom), size: sbom.length };
-    await src.push(sbomLayer, sbom);
-    const referrer = encodeManifest<ImageManifest>({
-      schemaVersion: 2,
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      artifactType: "application/spdx+json",
-      config: { ...EMPTY_CONFIG },
-      layers: [sbomLayer],
-      subject: plainDescriptor(manifests[0]!.descriptor),
-    });
-    await src.push(referrer.descriptor, referrer.bytes);
+    await attachSpdx(src, manifests[0]!.descriptor, '{"spdxVersion":"SPDX-2.3"}');
 
     const without = new MemoryTarget();
     await copy(src, "1.0.0", without, []);
@@ -62,18 +68,7 @@ describe("copy", () => {
   it("reports the referrers it found for each subject", async () => {
     const src = new MemoryTarget();
     const { manifests } = await provider(src);
-    const sbom = Buffer.from("{}");
-    const sbomLayer = { mediaType: "application/spdx+json", digest: sha256Digest(sbom), size: sbom.length };
-    await src.push(sbomLayer, sbom);
-    const referrer = encodeManifest<ImageManifest>({
-      schemaVersion: 2,
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      artifactType: "application/spdx+json",
-      config: { ...EMPTY_CONFIG },
-      layers: [sbomLayer],
-      subject: plainDescriptor(manifests[1]!.descriptor),
-    });
-    await src.push(referrer.descriptor, referrer.bytes);
+    const referrer = await attachSpdx(src, manifests[1]!.descriptor, "{}");
     const found: Array<[string, string[]]> = [];
     await copy(src, "1.0.0", new MemoryTarget(), [], { referrers: true, onReferrers: (subject, list) => found.push([subject.digest, list.map((d) => d.digest)]) });
     expect(found.filter(([, list]) => list.length > 0)).toEqual([[manifests[1]!.descriptor.digest, [referrer.descriptor.digest]]]);

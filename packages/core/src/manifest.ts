@@ -82,19 +82,7 @@ export interface ModuleManifestOptions {
 /** The module package manifest of design.md §3. */
 export function buildModuleManifest(options: ModuleManifestOptions): EncodedManifest<ImageManifest> {
   const layer: Descriptor = { mediaType: MediaType.zip, digest: options.layer.digest, size: options.layer.size };
-  if (options.title) layer.annotations = { [Annotation.title]: options.title };
-  return encodeManifest(
-    withAnnotations<ImageManifest>(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.imageManifest,
-        artifactType: ArtifactType.module,
-        config: { ...EMPTY_CONFIG },
-        layers: [layer],
-      },
-      options.annotations,
-    ),
-  );
+  return zipArtifactManifest(ArtifactType.module, layer, options);
 }
 
 export interface ProviderManifestOptions {
@@ -106,27 +94,21 @@ export interface ProviderManifestOptions {
 
 /** One platform's provider manifest: its single layer is the release zip byte for byte. */
 export function buildProviderManifest(options: ProviderManifestOptions): EncodedManifest<ImageManifest> {
-  const platform = { os: options.platform.os, architecture: options.platform.architecture };
   const layer: Descriptor = {
     mediaType: MediaType.zip,
     artifactType: ArtifactType.providerPackage,
     digest: options.layer.digest,
     size: options.layer.size,
-    platform,
+    platform: { os: options.platform.os, architecture: options.platform.architecture },
   };
+  return zipArtifactManifest(ArtifactType.providerTarget, layer, options);
+}
+
+/** An image manifest with the empty config and one zip layer (titled when `title` is given). */
+function zipArtifactManifest(artifactType: string, layer: Descriptor, options: { title?: string; annotations?: Record<string, string> }): EncodedManifest<ImageManifest> {
   if (options.title) layer.annotations = { [Annotation.title]: options.title };
-  return encodeManifest(
-    withAnnotations<ImageManifest>(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.imageManifest,
-        artifactType: ArtifactType.providerTarget,
-        config: { ...EMPTY_CONFIG },
-        layers: [layer],
-      },
-      options.annotations,
-    ),
-  );
+  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.imageManifest, artifactType, config: { ...EMPTY_CONFIG }, layers: [layer] };
+  return encodeManifest(withAnnotations(manifest, options.annotations));
 }
 
 export interface ProviderIndexOptions {
