@@ -80,7 +80,7 @@ function printNextSteps(artifact, verified) {
       "",
       "Next steps for a real registry (replace REGISTRY, e.g. ghcr.io/you):",
       `  node packages/cli/dist/bin.js push REGISTRY/modules/network:${TAG} ${zip}`,
-      `  # or copy the layout as is: skopeo copy oci:${layout}:${TAG} docker://REGISTRY/modules/network:${TAG}`,
+      `  # or copy the layout as is: node packages/cli/dist/bin.js mirror copy --from-oci-layout ${layout}:${TAG} REGISTRY/modules/network:${TAG}`,
       `  # the push prints the exact source = "oci://REGISTRY/modules/network?digest=..." to paste`,
       `  tofu init   # OpenTofu >= 1.10 installs it from the oci:// source`,
       "",
