@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The benchmark runner behind `pnpm bench` (issue 11): starts a real plain-HTTP registry, runs
-// every scenario in tools/bench/scenarios/*.mjs (or those named by --only), prints a table and
-// writes bench-results/results.json.
+// every scenario in tools/bench/scenarios/*.mjs (or those named by --only), prints a table and the
+// total time, and writes bench-results/results.json.
 //   node tools/bench/run.mjs [--only NAME]... [--repetitions N]
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { ROOT, formatTable } from "./lib.mjs";
+import { ROOT, formatTable, testkit } from "./lib.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -25,13 +25,16 @@ if (!Number.isInteger(repetitions) || repetitions < 1) {
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const scenarios = await loadScenarios(values.only);
-const { startRegistry } = await import(pathToFileURL(join(ROOT, "tools/testkit/dist/index.js")).href);
+const { startRegistry } = await testkit();
 const workDir = mkdtempSync(join(tmpdir(), "tofu-oci-bench-"));
 const registry = await startRegistry({ mode: "plain", workDir: join(workDir, "registry") });
 log(`registry ${registry.url}, work dir ${workDir}, ${repetitions} repetitions`);
 
 const rows = [];
 const failures = [];
+const sharedDir = join(workDir, "shared");
+const benchStarted = Date.now();
+const loadBefore = loadavg();
 try {
   for (const scenario of scenarios) {
     log(`\n== ${scenario.name}`);
@@ -39,7 +42,7 @@ try {
     mkdirSync(scenarioDir, { recursive: true });
     const started = Date.now();
     try {
-      const result = await scenario.run({ repetitions, workDir: scenarioDir, registry, log: (line) => log(`${scenario.name}: ${line}`) });
+      const result = await scenario.run({ repetitions, workDir: scenarioDir, sharedDir, registry, log: (line) => log(`${scenario.name}: ${line}`) });
       rows.push(...result);
     } catch (error) {
       failures.push({ scenario: scenario.name, error: error.message });
@@ -52,13 +55,15 @@ try {
   if (!values["keep-work-dir"]) rmSync(workDir, { recursive: true, force: true });
 }
 
+const totalSeconds = Math.round((Date.now() - benchStarted) / 1000);
 process.stdout.write(`\n${formatTable(rows)}\n`);
 for (const row of rows) if (row.notes) process.stdout.write(`\n${row.scenario}: ${row.notes}`);
-process.stdout.write("\n");
+process.stdout.write(`\n\ntotal: ${totalSeconds} s for ${scenarios.map((s) => s.name).join(", ")} (${repetitions} repetitions)\n`);
 const resultsDir = join(ROOT, "bench-results");
 mkdirSync(resultsDir, { recursive: true });
-const machine = { node: process.version, cpus: (await import("node:os")).cpus().length, loadAverage: (await import("node:os")).loadavg() };
-writeFileSync(join(resultsDir, "results.json"), `${JSON.stringify({ date: new Date().toISOString(), repetitions, machine, rows, failures }, null, 2)}\n`);
+const machine = { node: process.version, cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() };
+process.stdout.write(`load average (1, 5, 15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; after ${machine.loadAverageAfter.map((l) => l.toFixed(2)).join(", ")} on ${machine.cpus} CPUs\n`);
+writeFileSync(join(resultsDir, "results.json"), `${JSON.stringify({ date: new Date().toISOString(), repetitions, totalSeconds, machine, rows, failures }, null, 2)}\n`);
 log(`wrote ${join(resultsDir, "results.json")}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
 

@@ -40,11 +40,30 @@ const app = await Application.bootstrapWithPlugins({
   excludeInternal: true,
   treatWarningsAsErrors: true,
   validation: { notExported: false, invalidLink: true, notDocumented: false },
+  externalSymbolLinkMappings: { "@types/node": { "*": "https://nodejs.org/api/" } },
   logLevel: LogLevel.Warn,
   skipErrorChecking: true,
   disableSources: true,
 });
 const project = await app.convert();
+// convert() does not run the validation options above; the typedoc CLI runs them through validate().
+if (project) {
+  app.validate(project);
+  warnUndocumentedExports(project);
+}
+
+/**
+ * Style rule 10: every export of an entry point has a JSDoc comment (on itself or, for a
+ * function, on its signature). Members are not required to have one.
+ */
+function warnUndocumentedExports(project) {
+  for (const module of project.children ?? []) {
+    for (const exported of module.children ?? []) {
+      const documented = exported.hasComment() || (exported.signatures ?? []).some((signature) => signature.hasComment());
+      if (!documented) app.logger.warn(`${module.name}: the export ${exported.name} has no JSDoc comment`);
+    }
+  }
+}
 if (!project || app.logger.hasErrors() || app.logger.hasWarnings()) {
   process.exitCode = 1;
 } else {

@@ -1,4 +1,5 @@
-import { outputFor, readPackageVersion, withRegistryOptions, type CliSpec, type CommandContext, type GlobalArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec, type CommandContext, type GlobalArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { usageError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 
 interface ReferenceArgs {
@@ -9,7 +10,7 @@ interface ResolveArgs extends ReferenceArgs {
   reveal?: boolean;
 }
 interface HostArgs extends RegistryArgs {
-  host: string;
+  host?: string;
 }
 /** What a handler gets: its flags, the global flags and the context runCli passes. */
 type Args<T> = T & GlobalArgs & { ctx: CommandContext };
@@ -21,40 +22,47 @@ const resolveCommand: CommandModule<object, Args<ResolveArgs>> = {
     parser
       .positional("reference", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], oci://HOST/REPO or HOST" })
       .option("reveal", { type: "boolean", describe: "Include the password or tokens in the output" })
-      .option("registry-config", { type: "string", describe: "Docker-style config.json to use instead of OpenTofu's search" }) as unknown as Argv<Args<ResolveArgs>>,
+      .option("registry-config", { type: "string", describe: "Docker-style config.json to use instead of OpenTofu's search" })
+      .example("$0 resolve oci://registry.example.com/modules/vpc", "Which credentials tofu init would send, and why")
+      .example("$0 resolve registry.example.com/modules/vpc --format json", "The same as a credentials record (no secrets without --reveal)") as unknown as Argv<Args<ResolveArgs>>,
   handler: async (args) => {
     const [{ resolve }, { describeCredentials }] = await Promise.all([import("./resolve.js"), import("./explain.js")]);
     const output = outputFor(args);
-    const record = await resolve({ reference: args.reference, reveal: args.reveal ?? false, ...optional("registryConfig", args.registryConfig) }, args.ctx);
+    const { qualify } = await referenceDefaults(args.ctx);
+    const record = await resolve({ reference: qualify(args.reference), reveal: args.reveal ?? false, ...optional("registryConfig", args.registryConfig) }, args.ctx);
     if (output.format === "json") record.warnings.forEach((warning) => output.warn(warning));
     output.record(record, describeCredentials);
   },
 };
 
 const loginCommand: CommandModule<object, Args<HostArgs>> = {
-  command: "login <host>",
+  command: "login [host]",
   describe: "Check credentials against a registry and store them where OpenTofu finds them",
-  builder: (parser) => withRegistryOptions(parser.positional("host", { type: "string", demandOption: true, describe: "Registry HOST[:PORT]" })) as unknown as Argv<Args<HostArgs>>,
+  builder: (parser) =>
+    withRegistryOptions(parser.positional("host", { type: "string", describe: "Registry HOST[:PORT] (default: registry from the config file)" }))
+      .example('printf %s "$TOKEN" | $0 login registry.example.com -u ci --password-stdin', "Log in from CI; stored where OpenTofu reads it")
+      .example('$0 login registry.example.com -u me --password-stdin --registry-config ./auth.json < password.txt', "Store the credentials in ./auth.json instead") as unknown as Argv<Args<HostArgs>>,
   handler: async (args) => {
     const { login } = await import("./login.js");
     const output = outputFor(args);
-    const { warnings, ...record } = await login(args, args.ctx);
+    const { warnings, ...record } = await login({ ...args, host: await hostOrDefault(args) }, args.ctx);
     warnings.forEach((warning) => output.warn(warning));
     output.record(record, (r: typeof record) => `Login succeeded for ${r.registry}: ${r.store === "helper" ? `stored with docker-credential-${r.helper}` : `stored in ${r.file}`}${r.verified ? "" : " (not verified: the registry asked for no credentials)"}`);
   },
 };
 
 const logoutCommand: CommandModule<object, Args<HostArgs>> = {
-  command: "logout <host>",
+  command: "logout [host]",
   describe: "Remove a registry's credentials from where OpenTofu finds them",
   builder: (parser) =>
     parser
-      .positional("host", { type: "string", demandOption: true, describe: "Registry HOST[:PORT]" })
-      .option("registry-config", { type: "string", describe: "Docker-style config.json to remove them from" }) as unknown as Argv<Args<HostArgs>>,
+      .positional("host", { type: "string", describe: "Registry HOST[:PORT] (default: registry from the config file)" })
+      .option("registry-config", { type: "string", describe: "Docker-style config.json to remove them from" })
+      .example("$0 logout registry.example.com", "Remove the credentials login stored") as unknown as Argv<Args<HostArgs>>,
   handler: async (args) => {
     const { logout } = await import("./logout.js");
     const output = outputFor(args);
-    const { warnings, ...record } = await logout({ host: args.host, ...optional("registryConfig", args.registryConfig) }, args.ctx);
+    const { warnings, ...record } = await logout({ host: await hostOrDefault(args), ...optional("registryConfig", args.registryConfig) }, args.ctx);
     warnings.forEach((warning) => output.warn(warning));
     output.record(record, (r: typeof record) => (r.removed ? `Removed the credentials for ${r.registry}${r.helper ? ` from docker-credential-${r.helper}` : ""}${r.file && !r.helper ? ` from ${r.file}` : ""}` : `Not logged in to ${r.registry}`));
   },
@@ -63,13 +71,23 @@ const logoutCommand: CommandModule<object, Args<HostArgs>> = {
 const tokenCommand: CommandModule<object, Args<ReferenceArgs & RegistryArgs>> = {
   command: "token <reference>",
   describe: "Print a pull-scope bearer token for a repository (for curl)",
-  builder: (parser) => withRegistryOptions(parser.positional("reference", { type: "string", demandOption: true, describe: "HOST/REPO or oci://HOST/REPO" })) as unknown as Argv<Args<ReferenceArgs & RegistryArgs>>,
+  builder: (parser) =>
+    withRegistryOptions(parser.positional("reference", { type: "string", demandOption: true, describe: "HOST/REPO or oci://HOST/REPO" }))
+      .example("$0 token registry.example.com/modules/vpc --format text", 'The token alone, for curl -H "Authorization: Bearer ..."') as unknown as Argv<Args<ReferenceArgs & RegistryArgs>>,
   handler: async (args) => {
     const { token } = await import("./token.js");
-    const record = await token(args, args.ctx);
+    const { qualify } = await referenceDefaults(args.ctx);
+    const record = await token({ ...args, reference: qualify(args.reference) }, args.ctx);
     outputFor(args).record(record, (r: typeof record) => r.token);
   },
 };
+
+/** HOST, or the config file's `registry`. */
+async function hostOrDefault(args: Args<HostArgs>): Promise<string> {
+  const host = args.host ?? (await referenceDefaults(args.ctx)).config.registry;
+  if (!host) throw usageError("name the registry HOST", "e.g. tofu-oci-auth login registry.example.com, or set registry in the tofu-oci config file.");
+  return host;
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
@@ -85,8 +103,8 @@ export const cli: CliSpec = {
     "oci_default_credentials in the CLI configuration, docker-style files, credential helpers.",
     "",
     "Examples:",
-    "  tofu-oci-auth resolve oci://registry.example.com/modules/vpc",
-    "  printf %s \"$TOKEN\" | tofu-oci-auth login registry.example.com -u ci --password-stdin",
-    "  curl -H \"Authorization: Bearer $(tofu-oci-auth token registry.example.com/modules/vpc)\" ...",
+    "  $0 resolve oci://registry.example.com/modules/vpc",
+    "  printf %s \"$TOKEN\" | $0 login registry.example.com -u ci --password-stdin",
+    "  curl -H \"Authorization: Bearer $($0 token registry.example.com/modules/vpc)\" https://registry.example.com/v2/modules/vpc/tags/list",
   ].join("\n"),
 };

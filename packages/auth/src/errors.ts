@@ -24,6 +24,7 @@ export class CredentialsError extends TofuOciError {
   }
 }
 
+/** True when `value` is a {@link CredentialsError}. */
 export function isCredentialsError(value: unknown): value is CredentialsError {
   return value instanceof CredentialsError;
 }

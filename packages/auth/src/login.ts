@@ -22,7 +22,7 @@ const PASSWORD_FLAG_WARNING = "a password on the command line can leak through s
 
 /**
  * `tofu-oci-auth login HOST`: checks the username and password against the registry (Basic or
- * token flow), then stores them where OpenTofu will find them for HOST (see {@link loginPlan}),
+ * token flow), then stores them where OpenTofu will find them for HOST (see `loginPlan`),
  * as an `auths` entry written atomically with mode 0600 or through a credential helper.
  * The record's `warnings` say when OpenTofu would still pick other credentials.
  */

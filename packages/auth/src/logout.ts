@@ -11,6 +11,7 @@ import { helperFailure } from "./store/helper-failure.js";
 import { logoutPlan, type StorePlan } from "./store/store-plan.js";
 import { authIoFor, hostSystem, type AuthSystem } from "./system.js";
 
+/** What `logout` removes: the credentials of `host`, from `registryConfig` when given. */
 export interface LogoutOptions {
   /** `HOST[:PORT]`. */
   host: string;

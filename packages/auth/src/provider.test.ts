@@ -1,6 +1,8 @@
+import { memoryContext } from "@tofu-oci/cli-kit";
+import { exitCodeOf } from "@tofu-oci/core";
 import { describe, expect, it } from "vitest";
 import { virtualAuthIo } from "./io/virtual-io.js";
-import { opentofuCredentials } from "./provider.js";
+import { commandCredentials, opentofuCredentials } from "./provider.js";
 
 describe("opentofuCredentials", () => {
   it("answers like tofu init, runs a helper once per repository, and resolves undefined for anonymous", async () => {
@@ -21,5 +23,27 @@ describe("opentofuCredentials", () => {
     const provider = opentofuCredentials({ env: {}, platform: "linux", cwd: "/w", io, registryConfig: "auth.json" });
     expect(await provider("a.io", "x")).toEqual({ username: "u", password: "p" });
     expect(await provider("b.io", "x")).toBeUndefined();
+  });
+});
+
+describe("commandCredentials", () => {
+  const system = (files: Record<string, string>) => ({ platform: "linux", homedir: () => "/h", io: virtualAuthIo({ env: { HOME: "/h" }, cwd: "/w", files }) });
+
+  it("refuses a CLI configuration with a syntax error before the provider is asked anything", async () => {
+    const make = commandCredentials(memoryContext().ctx, system({ "/h/.tofurc": 'oci_credentials "a.io" {\n  username = "u"\n' }));
+    const error = await make(undefined).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toContain("problems with the CLI configuration");
+  });
+
+  it("refuses a --registry-config file that is not a docker-style config", async () => {
+    const error = await commandCredentials(memoryContext({ cwd: "/w" }).ctx, system({ "/w/c.json": "{" }))("c.json").catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toContain("/w/c.json");
+  });
+
+  it("gives the provider for a sound configuration", async () => {
+    const provider = await commandCredentials(memoryContext().ctx, system({ "/h/.docker/config.json": '{"auths": {"a.io": {"auth": "dTpw"}}}' }))(undefined);
+    expect(await provider("a.io", "x")).toEqual({ username: "u", password: "p" });
   });
 });

@@ -2,7 +2,7 @@ import type { CommandContext } from "@tofu-oci/cli-kit";
 import type { Credential, CredentialProvider } from "@tofu-oci/core";
 import type { AuthIo } from "./io/auth-io.js";
 import { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";
-import { materialize, resolveSource } from "./resolver.js";
+import { checkConfiguration, materialize, resolveSource } from "./resolver.js";
 import { hostSystem, type AuthSystem } from "./system.js";
 
 /** Where the provider's I/O comes from: the caller's process (see {@link NodeAuthIoOptions}), or `io`. */
@@ -48,11 +48,12 @@ async function lookUp(io: AuthIo, query: { registry: string; repository: string 
 /**
  * The credentials factory every tofu-oci command passes to cli-kit's `registryClientOptions`:
  * given `--registry-config` (or none), the OpenTofu-identical provider for this command's
- * environment.
+ * environment, after checking the CLI configuration and the docker-style files it lists.
+ * @throws CredentialsError (exit 6) for a configuration `tofu init` would refuse.
  */
-export function commandCredentials(ctx: CommandContext, system: AuthSystem = hostSystem()): (registryConfig: string | undefined) => CredentialProvider {
-  return (registryConfig) =>
-    opentofuCredentials({
+export function commandCredentials(ctx: CommandContext, system: AuthSystem = hostSystem()): (registryConfig: string | undefined) => Promise<CredentialProvider> {
+  return async (registryConfig) => {
+    const options: OpenTofuCredentialsOptions = {
       env: ctx.env,
       platform: system.platform,
       homedir: system.homedir,
@@ -60,5 +61,10 @@ export function commandCredentials(ctx: CommandContext, system: AuthSystem = hos
       stderr: ctx.stderr,
       ...(registryConfig ? { registryConfig } : {}),
       ...(system.io ? { io: system.io } : {}),
-    });
+    };
+    // A broken CLI configuration is bad local input: refuse it before the first request.
+    const io = options.io ?? nodeAuthIo(options);
+    await checkConfiguration(io, registryConfig ? { dockerStyleConfigFiles: [io.path.resolve(io.cwd, registryConfig)] } : {});
+    return opentofuCredentials({ ...options, io });
+  };
 }

@@ -8,6 +8,7 @@ import { materialize, resolveSource, type Materialized, type Resolution } from "
 import { authIoFor, hostSystem, type AuthSystem } from "./system.js";
 import { surprisingRules } from "./warnings.js";
 
+/** Options of `resolve` (the `tofu-oci-auth resolve` command as a function). */
 export interface ResolveCommandOptions {
   /** `HOST/REPO[:TAG]`, `oci://HOST/REPO[?tag=...]` or a bare `HOST`. */
   reference: string;

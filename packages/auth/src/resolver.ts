@@ -23,6 +23,7 @@ export interface Resolution {
   configLocations: string[];
 }
 
+/** Options of `resolveSource`: how the credentials policy is built (OpenTofu's CLI config and ambient files). */
 export type ResolveOptions = BuildPolicyOptions;
 
 /**
@@ -39,6 +40,17 @@ export async function resolveSource(io: AuthIo, query: CredentialsQuery, options
     throw new CredentialsError("select", `finding credentials for ${JSON.stringify(query.registry)}: ${selection.errors.join("; ")}`, "Fix the entries named above: OpenTofu refuses to pick credentials while any matching entry is broken.");
   }
   return { query, cliConfig, policy, selection, configLocations: policy.configs.map((config) => config.location) };
+}
+
+/**
+ * Reads the CLI configuration and builds the policy without a query, so a command can refuse a
+ * broken configuration before its first request instead of at the registry's first challenge.
+ * @throws CredentialsError (stage config or policy), as {@link resolveSource} would.
+ */
+export async function checkConfiguration(io: AuthIo, options: ResolveOptions = {}): Promise<void> {
+  const cliConfig = await loadCliConfig(io);
+  assertValidCliConfig(cliConfig);
+  await buildPolicy(io, cliConfig, options);
 }
 
 function assertValidCliConfig(config: CliConfig): void {

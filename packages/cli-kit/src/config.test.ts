@@ -4,6 +4,8 @@ import { exitCodeOf } from "@tofu-oci/core";
 import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
+import { registryClientOptions } from "./registry-options.js";
+import { memoryContext } from "./test-context.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());
@@ -27,6 +29,8 @@ describe("loadConfig (cosmiconfig)", () => {
     [{ plainHtp: true }, 'unknown key "plainHtp"'],
     [{ concurrency: 0 }, '"concurrency" must be a positive integer'],
     [{ caFile: 3 }, '"caFile" must be a string'],
+    [{ retries: -1 }, '"retries" must be an integer of 0 or more'],
+    [{ chunkSize: 0 }, '"chunkSize" must be a positive integer'],
   ])("names the bad key: %j", async (config, fragment) => {
     const dir = project(`bad-${fragment.length}`, { ".tofu-ocirc.json": JSON.stringify(config) });
     const error = await loadConfig(dir).catch((e: unknown) => e);
@@ -34,8 +38,22 @@ describe("loadConfig (cosmiconfig)", () => {
     expect((error as Error).message).toContain(fragment);
   });
 
-  it("reports a syntax error with exit code 6", async () => {
+  it("turns the retry and chunk keys into registry client options", async () => {
+    const dir = project("retry", { ".tofu-ocirc.json": JSON.stringify({ retries: 0, retryMinDelayMs: 0, retryMaxDelayMs: 20, chunkSize: 1048576 }) });
+    const { config } = await loadConfig(dir);
+    const options = await registryClientOptions({}, memoryContext({ cwd: dir, env: { HOME: dir } }).ctx, { config });
+    expect(options.retry).toEqual({ retries: 0, minDelayMs: 0, maxDelayMs: 20 });
+    expect(options.chunkSize).toBe(1048576);
+    const defaults = await registryClientOptions({}, memoryContext({ cwd: dir, env: { HOME: dir } }).ctx, { config: {} });
+    expect(defaults.retry).toBeUndefined();
+    expect(defaults.chunkSize).toBeUndefined();
+  });
+
+  it("reports a syntax error with exit code 6, on one line without the parser's code frame", async () => {
     const dir = project("syntax", { ".tofu-ocirc.json": "{ broken" });
-    expect(exitCodeOf(await loadConfig(dir).catch((e: unknown) => e))).toBe(6);
+    const error = await loadConfig(dir).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toMatch(/^cannot read the tofu-oci config file: JSON Error in .*\.tofu-ocirc\.json: .*position 2/);
+    expect((error as Error).message).not.toContain("\n");
   });
 });

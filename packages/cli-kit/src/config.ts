@@ -14,9 +14,18 @@ export interface TofuOciConfig {
   concurrency?: number;
   /** Default `--to` template of tofu-oci-mirror providers. */
   mirrorTemplate?: string;
+  /** Attempts after the first for a request that failed on the network, 429 or 5xx. Default 4. */
+  retries?: number;
+  /** First backoff delay in ms; it doubles each attempt, with full jitter. Default 200. */
+  retryMinDelayMs?: number;
+  /** Longest wait between attempts in ms, also the cap on `Retry-After`. Default 10 000. */
+  retryMaxDelayMs?: number;
+  /** Blobs larger than this many bytes are uploaded in resumable chunks of this size. Default 64 MiB. */
+  chunkSize?: number;
 }
 
-const SCHEMA: Record<keyof TofuOciConfig, "string" | "boolean" | "number"> = {
+/** `number`: a positive integer; `count`: an integer from 0. */
+const SCHEMA: Record<keyof TofuOciConfig, "string" | "boolean" | "number" | "count"> = {
   registry: "string",
   plainHttp: "boolean",
   insecure: "boolean",
@@ -24,8 +33,13 @@ const SCHEMA: Record<keyof TofuOciConfig, "string" | "boolean" | "number"> = {
   registryConfig: "string",
   concurrency: "number",
   mirrorTemplate: "string",
+  retries: "count",
+  retryMinDelayMs: "count",
+  retryMaxDelayMs: "number",
+  chunkSize: "number",
 };
 
+/** The validated config and the file it came from. */
 export interface LoadedConfig {
   config: TofuOciConfig;
   /** The file it came from, if any. */
@@ -40,7 +54,7 @@ export async function loadConfig(cwd: string, explicitPath?: string): Promise<Lo
   try {
     found = explicitPath ? await explorer.load(explicitPath) : await explorer.search(cwd);
   } catch (error) {
-    throw invalidInput(`cannot read the tofu-oci config file: ${(error as Error).message}`, "Fix its syntax or remove it.", error);
+    throw invalidInput(`cannot read the tofu-oci config file: ${oneLine((error as Error).message)}`, "Fix its syntax or remove it.", error);
   }
   if (!found || found.isEmpty) return found ? { config: {}, filepath: found.filepath } : { config: {} };
   return { config: validateConfig(found.config, found.filepath), filepath: found.filepath };
@@ -56,9 +70,21 @@ export function validateConfig(value: unknown, filepath: string): TofuOciConfig 
     if (!expected) {
       throw invalidInput(`${filepath}: unknown key "${key}"`, `Known keys: ${Object.keys(SCHEMA).join(", ")}.`);
     }
-    if (typeof setting !== expected || (expected === "number" && !(Number.isInteger(setting) && (setting as number) > 0))) {
-      throw invalidInput(`${filepath}: "${key}" must be ${expected === "number" ? "a positive integer" : `a ${expected}`}`);
-    }
+    if (!fitsSchema(setting, expected)) throw invalidInput(`${filepath}: "${key}" must be ${DESCRIBE[expected]}`);
   }
   return value as TofuOciConfig;
+}
+
+const DESCRIBE = { string: "a string", boolean: "a boolean", number: "a positive integer", count: "an integer of 0 or more" } as const;
+
+function fitsSchema(value: unknown, expected: keyof typeof DESCRIBE): boolean {
+  if (expected === "number" || expected === "count") return Number.isInteger(value) && (value as number) >= (expected === "number" ? 1 : 0);
+  return typeof value === expected;
+}
+
+/** A parser's message without its code frame (`> 1 | ...`, `    |   ^`), on one line. */
+function oneLine(message: string): string {
+  const lines = message.split("\n").map((line) => line.trim());
+  const text = lines.filter((line) => line !== "" && !/^(>\s*)?\d*\s*\|/.test(line));
+  return [...new Set(text)].join(" ");
 }

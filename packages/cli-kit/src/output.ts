@@ -1,8 +1,10 @@
 import { exitCodeOf, isTofuOciError, writeRecord, type ErrorRecord } from "@tofu-oci/core";
 import type { CommandContext } from "./context.js";
 
+/** Output format: `json` (NDJSON records) or `text` (a human summary). */
 export type Format = "json" | "text";
 
+/** The global output flags: `--format`, `--quiet`, `--verbose`. */
 export interface OutputOptions {
   /** Default: json when stdout is not a terminal. */
   format?: Format | undefined;

@@ -6,7 +6,7 @@ import {
   usageError,
   type CredentialProvider,
 } from "@tofu-oci/core";
-import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import type { RegistryClientOptions, RetryOptions } from "@tofu-oci/core/remote";
 import type { Argv } from "yargs";
 import type { CommandContext } from "./context.js";
 import { loadConfig, type TofuOciConfig } from "./config.js";
@@ -44,12 +44,13 @@ export function withRegistryOptions<T>(parser: Argv<T>): Argv<T & RegistryArgs> 
     }) as Argv<T & RegistryArgs>;
 }
 
+/** Where `registryClientOptions` takes credentials, config defaults and its log from. */
 export interface ResolveRegistryOptions {
   /**
    * Makes the credential provider used when no -u/-p is given, from `--registry-config` (flag,
    * then config file) if any: @tofu-oci/auth's `commandCredentials(ctx)` in the bins.
    */
-  credentials?: (registryConfig: string | undefined) => CredentialProvider;
+  credentials?: (registryConfig: string | undefined) => CredentialProvider | Promise<CredentialProvider>;
   /** Where credentials come from when neither -u/-p nor `credentials` is given. */
   defaultCredentials?: CredentialProvider;
   config?: TofuOciConfig;
@@ -71,10 +72,22 @@ export async function registryClientOptions(
     userAgent: "tofu-oci",
     uploadSessions: await uploadSessionsIn(ctx),
   };
+  const retry = retryOptions(config);
+  if (retry) result.retry = retry;
+  if (config.chunkSize) result.chunkSize = config.chunkSize;
   const caFile = args.caFile ?? config.caFile;
   if (caFile) result.caFile = caFile;
   if (options.log) result.log = options.log;
   return result;
+}
+
+/** Retry timing from the config file; undefined leaves core's defaults. */
+function retryOptions(config: TofuOciConfig): RetryOptions | undefined {
+  const retry: RetryOptions = {};
+  if (config.retries !== undefined) retry.retries = config.retries;
+  if (config.retryMinDelayMs !== undefined) retry.minDelayMs = config.retryMinDelayMs;
+  if (config.retryMaxDelayMs !== undefined) retry.maxDelayMs = config.retryMaxDelayMs;
+  return Object.keys(retry).length > 0 ? retry : undefined;
 }
 
 async function credentialsFrom(

@@ -1,6 +1,6 @@
-import { hideBin } from "yargs/helpers";
 import { processContext, type CommandContext } from "./context.js";
 import { runCli, type CliSpec } from "./run-cli.js";
+import { loadYargs } from "./yargs-loader.js";
 
 /** A whole program: arguments and context in, exit code out. */
 export type Main = (args: string[], ctx: CommandContext) => Promise<number>;
@@ -17,6 +17,7 @@ export async function runMain(main: Main): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const { hideBin } = await loadYargs();
   process.exitCode = await main(hideBin(process.argv), processContext(controller.signal));
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

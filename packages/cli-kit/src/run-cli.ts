@@ -1,7 +1,8 @@
 import { TofuOciError, usageError } from "@tofu-oci/core";
-import yargs, { type Argv, type CommandModule } from "yargs";
+import type { Argv, CommandModule } from "yargs";
 import type { CommandContext } from "./context.js";
 import { Output, type Format } from "./output.js";
+import { loadYargs } from "./yargs-loader.js";
 
 /** Options every tofu-oci command takes. */
 export interface GlobalArgs {
@@ -13,6 +14,7 @@ export interface GlobalArgs {
 /** What a command handler receives: its parsed flags plus the context. */
 export type HandlerArgs<T> = T & GlobalArgs & { ctx: CommandContext; _: Array<string | number>; $0: string };
 
+/** A whole command line: its name, version, yargs commands and help epilogue; `runCli` runs it. */
 export interface CliSpec {
   /** The bin's name, e.g. `tofu-oci-pack`. */
   scriptName: string;
@@ -29,6 +31,7 @@ export interface CliSpec {
  * calls process.exit, so it runs the same in a bin and in tests.
  */
 export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext): Promise<number> {
+  const { yargs } = await loadYargs();
   let parser: Argv<any> = yargs(args)
     .scriptName(spec.scriptName)
     .parserConfiguration({ "populate--": true })
@@ -39,7 +42,6 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
     .demandCommand(1, "Name a command; see --help.")
     .recommendCommands()
     .strict()
-    .completion("completion", "Print a bash/zsh completion script: tofu-oci completion >> ~/.bashrc")
     .version(spec.version)
     .help()
     .alias("h", "help")
@@ -49,6 +51,8 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
       throw error ?? usageError(message ?? "invalid arguments", `Run ${spec.scriptName} --help for usage.`);
     });
   if (spec.epilogue) parser = parser.epilogue(spec.epilogue);
+  // A package nested in the umbrella (`tofu-oci pack`) is completed by the umbrella's script.
+  if (!spec.scriptName.includes(" ")) parser = parser.completion("completion", `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`);
   if (spec.configure) parser = spec.configure(parser);
 
   const output = new Output(ctx, flagsOf(args));

@@ -1,5 +1,6 @@
 import type { CliSpec } from "@tofu-oci/cli-kit";
 
+/** A package the umbrella runs in-process as `tofu-oci <name>`. */
 export interface BuiltInCommand {
   describe: string;
   /** Loads the package's CLI only when its command runs, to keep start-up fast. */

@@ -4,6 +4,7 @@ import type { CommandModule } from "yargs";
 import type { BuiltInCommand } from "./built-ins.js";
 import { PLUGIN_PREFIX, findPlugin, runPlugin, suggest } from "./plugins.js";
 
+/** The umbrella's version and its built-in commands. */
 export interface UmbrellaOptions {
   version: string;
   builtIns: Record<string, BuiltInCommand>;
@@ -18,6 +19,12 @@ const OWN_COMMANDS = ["completion"];
  * with the closest names.
  */
 export async function runUmbrella(args: string[], ctx: CommandContext, options: UmbrellaOptions): Promise<number> {
+  // Shell completion of `tofu-oci <built-in> ...`: the built-in's own CLI completes the rest.
+  const completing = args[0] === "--get-yargs-completions" ? options.builtIns[args[2] ?? ""] : undefined;
+  if (completing) {
+    const spec = await completing.load();
+    return runCli(spec, ["--get-yargs-completions", spec.scriptName, ...args.slice(3)], ctx);
+  }
   const [name, ...rest] = args;
   const builtIn = name === undefined ? undefined : options.builtIns[name];
   if (builtIn) {
@@ -34,7 +41,15 @@ export async function runUmbrella(args: string[], ctx: CommandContext, options: 
       scriptName: "tofu-oci",
       version: options.version,
       commands: Object.entries(options.builtIns).map(([command, { describe }]) => listing(command, describe)),
-      epilogue: `Any executable named ${PLUGIN_PREFIX}<cmd> on PATH runs as "tofu-oci <cmd>".`,
+      epilogue: [
+        "Examples:",
+        "  tofu-oci pack module ./net | tofu-oci push registry.example.com/modules/net:1.0.0 | tofu-oci verify",
+        "  tofu-oci auth resolve registry.example.com/modules/net",
+        "  tofu-oci mirror copy registry.example.com/modules/net:1.0.0 ./air-gap --to-oci-layout",
+        "  tofu-oci <cmd> --help",
+        "",
+        `Any executable named ${PLUGIN_PREFIX}<cmd> on PATH runs as "tofu-oci <cmd>".`,
+      ].join("\n"),
     },
     args,
     ctx,

@@ -53,6 +53,13 @@ describe("tofu-oci umbrella", () => {
     expect(result.stdout).toContain("complete");
   });
 
+  it("completes the commands of a built-in package, and their flags", async () => {
+    const commands = await runBin("cli", ["--get-yargs-completions", "tofu-oci", "pack", ""]);
+    expect(commands.stdout.split("\n")).toEqual(expect.arrayContaining(["module", "provider"]));
+    const flags = await runBin("cli", ["--get-yargs-completions", "tofu-oci", "mirror", "copy", "a", "b", "--"]);
+    expect(flags.stdout.split("\n")).toEqual(expect.arrayContaining(["--to-oci-layout", "--plain-http"]));
+  });
+
   it("exits 2 for an unknown command, with a hint", async () => {
     const result = await runBin("cli", ["no-such-command"]);
     expect(result.code).toBe(2);

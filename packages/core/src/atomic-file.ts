@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { fileSink } from "./file-sink.js";
 
 /** A temp file name beside `path`, so the final rename stays on one file system. */
 export function tempPathFor(path: string): string {
@@ -29,7 +29,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
 export async function writeStreamAtomic(path: string, source: Readable, ...transforms: NodeJS.ReadWriteStream[]): Promise<void> {
   const temp = tempPathFor(path);
   try {
-    await (pipeline as (...streams: unknown[]) => Promise<void>)(source, ...transforms, createWriteStream(temp));
+    await (pipeline as (...streams: unknown[]) => Promise<void>)(source, ...transforms, fileSink(temp));
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

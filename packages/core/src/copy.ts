@@ -24,6 +24,7 @@ export interface CopyOptions extends OperationOptions {
   onReferrers?: (subject: Descriptor, referrers: readonly Descriptor[]) => void;
 }
 
+/** What `copy` transferred and skipped. */
 export interface CopyResult {
   /** The root manifest, identical at source and destination. */
   descriptor: Descriptor;

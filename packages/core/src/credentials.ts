@@ -18,6 +18,7 @@ export interface Credential {
  */
 export type CredentialProvider = (registry: string, repository: string) => Promise<Credential | undefined>;
 
+/** A credential provider that never has credentials. */
 export const anonymous: CredentialProvider = async () => undefined;
 
 /** The same credential for every registry, as `-u/-p` gives. */

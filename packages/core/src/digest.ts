@@ -7,11 +7,13 @@ import { TofuOciError } from "./errors.js";
 /** A content digest, `sha256:` followed by 64 lowercase hex digits. */
 export type Digest = `sha256:${string}`;
 
+/** The digest and size of some content. */
 export interface DigestedContent {
   digest: Digest;
   size: number;
 }
 
+/** The `sha256:` digest of bytes or a string. */
 export function sha256Digest(data: Uint8Array | string): Digest {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
 }
@@ -30,6 +32,7 @@ export async function digestStream(stream: Readable): Promise<DigestedContent> {
   return meter.result();
 }
 
+/** Digests a file as a stream. */
 export function digestFile(path: string): Promise<DigestedContent> {
   return digestStream(createReadStream(path));
 }
@@ -55,6 +58,7 @@ export class DigestMeter extends Transform {
   }
 }
 
+/** The digest and size content must have. */
 export interface Expected {
   digest: string;
   size: number;
@@ -85,6 +89,11 @@ export class DigestVerifier extends Transform {
     }
     this.#hash.update(chunk);
     done(null, chunk);
+  }
+
+  /** Whether this stream checks for exactly `expected`, so a consumer need not check again. */
+  checks(expected: Expected): boolean {
+    return this.#expected.digest === expected.digest && this.#expected.size === expected.size;
   }
 
   override _flush(done: TransformCallback): void {

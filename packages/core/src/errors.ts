@@ -23,6 +23,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   internal: 70,
 };
 
+/** The optional parts of a {@link TofuOciError}. */
 export interface TofuOciErrorOptions {
   /** What the user can do about it; printed after the message. */
   hint?: string;
@@ -72,10 +73,12 @@ export class RegistryError extends TofuOciError {
   }
 }
 
+/** True when `value` is a {@link TofuOciError}. */
 export function isTofuOciError(value: unknown): value is TofuOciError {
   return value instanceof TofuOciError;
 }
 
+/** True when `value` is a {@link RegistryError}. */
 export function isRegistryError(value: unknown): value is RegistryError {
   return value instanceof RegistryError;
 }
@@ -89,5 +92,6 @@ export function exitCodeOf(error: unknown): number {
 export const usageError = (message: string, hint?: string) =>
   new TofuOciError("usage", message, { hint });
 
+/** An invalid-input error (exit code 6): a bad module, archive, lock file, record or config. */
 export const invalidInput = (message: string, hint?: string, cause?: unknown) =>
   new TofuOciError("invalid-input", message, { hint, cause });

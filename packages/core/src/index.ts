@@ -109,5 +109,6 @@ export {
   type ErrorRecord,
 } from "./records.js";
 export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
+export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";
 export { ProgressStream } from "./progress-stream.js";

@@ -2,6 +2,7 @@ import { sha256Digest, type Digest } from "./digest.js";
 import { invalidInput } from "./errors.js";
 import { ArtifactType, Annotation, MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.js";
 
+/** The platform of an index entry (image-spec image-index.md). */
 export interface Platform {
   os: string;
   architecture: string;
@@ -21,6 +22,7 @@ export interface Descriptor {
   urls?: string[];
 }
 
+/** An OCI image manifest (image-spec manifest.md), e.g. a module package. */
 export interface ImageManifest {
   schemaVersion: 2;
   mediaType: string;
@@ -31,6 +33,7 @@ export interface ImageManifest {
   annotations?: Record<string, string>;
 }
 
+/** An OCI image index (image-spec image-index.md), e.g. a provider version. */
 export interface ImageIndex {
   schemaVersion: 2;
   mediaType: string;
@@ -40,6 +43,7 @@ export interface ImageIndex {
   annotations?: Record<string, string>;
 }
 
+/** An image manifest or an image index. */
 export type Manifest = ImageManifest | ImageIndex;
 
 /** A manifest together with its exact bytes and its descriptor. */
@@ -57,6 +61,7 @@ export const EMPTY_CONFIG: Descriptor = Object.freeze({
   data: "e30=",
 });
 
+/** The bytes of the empty config blob, `{}`. */
 export const EMPTY_CONFIG_BYTES = new TextEncoder().encode("{}");
 
 /**
@@ -70,6 +75,7 @@ export function encodeManifest<M extends Manifest>(manifest: M): EncodedManifest
   return { manifest, bytes, descriptor };
 }
 
+/** What a module package manifest holds: its zip layer and optional annotations. */
 export interface ModuleManifestOptions {
   /** The zip layer's digest and size. */
   layer: { digest: string; size: number };
@@ -85,6 +91,7 @@ export function buildModuleManifest(options: ModuleManifestOptions): EncodedMani
   return zipArtifactManifest(ArtifactType.module, layer, options);
 }
 
+/** What a provider platform manifest holds: the release zip layer and its platform. */
 export interface ProviderManifestOptions {
   layer: { digest: string; size: number };
   platform: { os: string; architecture: string };
@@ -111,6 +118,7 @@ function zipArtifactManifest(artifactType: string, layer: Descriptor, options: {
   return encodeManifest(withAnnotations(manifest, options.annotations));
 }
 
+/** What a provider version index holds: one manifest per platform. */
 export interface ProviderIndexOptions {
   /** One per platform, as returned by {@link buildProviderManifest}. */
   manifests: ReadonlyArray<EncodedManifest<ImageManifest>>;
@@ -189,6 +197,7 @@ export function parseManifest(bytes: Uint8Array, mediaType?: string): Manifest {
   return { ...value, mediaType: type } as unknown as Manifest;
 }
 
+/** True when `manifest` is an image index. */
 export function isIndex(manifest: Manifest): manifest is ImageIndex {
   return isIndexMediaType(manifest.mediaType);
 }
@@ -203,6 +212,7 @@ export function plainDescriptor(descriptor: Descriptor): Descriptor {
   return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
 }
 
+/** True when `value` has a descriptor's mediaType, digest and size. */
 export function isDescriptor(value: unknown): value is Descriptor {
   return (
     isObject(value) &&

@@ -18,6 +18,7 @@ export const ArtifactType = {
   providerPackage: "application/vnd.opentofu.providerpkg",
 } as const;
 
+/** The OCI annotation keys tofu-oci writes. */
 export const Annotation = {
   title: "org.opencontainers.image.title",
   created: "org.opencontainers.image.created",
@@ -36,6 +37,7 @@ export function isManifestMediaType(mediaType: string): boolean {
   return MANIFEST_TYPES.has(mediaType);
 }
 
+/** True for the OCI image index and Docker manifest list media types. */
 export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MediaType.imageIndex || mediaType === MediaType.dockerManifestList;
 }

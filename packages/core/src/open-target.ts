@@ -2,6 +2,7 @@ import { parseLayoutReference, parseReference, type LayoutReference, type Refere
 import type { RegistryClient, RegistryClientOptions } from "./remote/registry-client.js";
 import type { Target } from "./target.js";
 
+/** How `openTarget` reads a reference and connects. */
 export interface OpenTargetOptions {
   /** The input is `PATH[:TAG|@DIGEST]` of an OCI image layout. Default false. */
   ociLayout?: boolean;
@@ -13,6 +14,7 @@ export interface OpenTargetOptions {
   clientOptions?: RegistryClientOptions;
 }
 
+/** The registry repository or OCI layout a reference named, with the parsed reference. */
 export type OpenedTarget =
   | { kind: "remote"; target: Target; reference: Reference; client: RegistryClient }
   | { kind: "layout"; target: Target; reference: LayoutReference };

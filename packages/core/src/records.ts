@@ -14,6 +14,7 @@ export interface ModulePackageRecord {
   source?: string;
 }
 
+/** One platform's release zip in a provider package record. */
 export interface ProviderPlatformPackage {
   os: string;
   arch: string;
@@ -33,6 +34,7 @@ export interface ProviderPackageRecord {
   platforms: ProviderPlatformPackage[];
 }
 
+/** What `tofu-oci-pack` prints: a module or a provider package. */
 export type PackageRecord = ModulePackageRecord | ProviderPackageRecord;
 
 /** How much a push or copy had to send (records of push and mirror). */
@@ -63,12 +65,14 @@ export interface ArtifactRecord {
   [extra: string]: unknown;
 }
 
+/** One named check of a verification record. */
 export interface CheckResult {
   id: string;
   ok: boolean;
   message: string;
 }
 
+/** What `tofu-oci-verify` prints per artifact (design.md §2.2). */
 export interface VerificationRecord {
   kind: "verification";
   ok: boolean;
@@ -79,6 +83,7 @@ export interface VerificationRecord {
   [extra: string]: unknown;
 }
 
+/** The record a failed command prints on stdout in JSON mode (design.md §2.2). */
 export interface ErrorRecord {
   kind: "error";
   code: string;

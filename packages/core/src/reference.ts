@@ -27,10 +27,12 @@ const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 const OCI_SCHEME = "oci://";
 
+/** True for a valid OCI tag (up to 128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-`). */
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);
 }
 
+/** True for a `sha256:` digest with 64 lowercase hex digits. */
 export function isValidDigest(digest: string): boolean {
   return SHA256_DIGEST.test(digest);
 }
@@ -202,6 +204,7 @@ function isWindowsDrive(text: string, colon: number): boolean {
   return colon === 1 && /^[a-zA-Z]$/.test(text.slice(0, 1));
 }
 
+/** Formats an OCI layout reference as `PATH[:TAG|@DIGEST]`. */
 export function formatLayoutReference(ref: LayoutReference): string {
   if (ref.digest) return `${ref.path}@${ref.digest}`;
   return ref.tag ? `${ref.path}:${ref.tag}` : ref.path;

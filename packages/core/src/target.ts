@@ -39,6 +39,7 @@ export interface Pusher {
   push(descriptor: Descriptor, content: Content, options?: PushOptions): Promise<void>;
 }
 
+/** Tells whether a blob or manifest is already stored. */
 export interface ExistenceChecker {
   exists(descriptor: Descriptor, options?: OperationOptions): Promise<boolean>;
 }
@@ -48,10 +49,12 @@ export interface Resolver {
   resolve(reference: string, options?: OperationOptions): Promise<Descriptor>;
 }
 
+/** Points a tag at a manifest. */
 export interface Tagger {
   tag(descriptor: Descriptor, tag: string, options?: OperationOptions): Promise<void>;
 }
 
+/** Lists a repository's tags. */
 export interface TagLister {
   tags(options?: OperationOptions): AsyncIterable<string>;
 }
@@ -81,6 +84,7 @@ export interface Mounter {
   mount(descriptor: Descriptor, fromRepository: string, options?: OperationOptions): Promise<boolean>;
 }
 
+/** True when `target` can mount blobs from another repository. */
 export function isMounter(target: object): target is Mounter {
   return typeof (target as Partial<Mounter>).mount === "function";
 }

@@ -97,6 +97,21 @@ describe("uploads survive faults", () => {
     await direct.close();
   });
 
+  it("retries a cross-repository mount answered with 502", async () => {
+    const direct = new RegistryClient({ plainHttp: true });
+    const source = new RemoteRepository(direct, registry.host, uniqueRepository("core/mount-source"));
+    const blob = blobFile("mount.bin", 1024);
+    await source.push(blob.descriptor, blob.bytes);
+    await direct.close();
+    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /^POST .*mount=/, fault: "502" }] });
+    const client = new RegistryClient({ plainHttp: true, retry: { minDelayMs: 1 } });
+    const target = new RemoteRepository(client, proxy.host, uniqueRepository("core/mount-target"));
+    expect(await target.mount(blob.descriptor, source.repository)).toBe(true);
+    expect(proxy.stats.faults["502"]).toBe(1);
+    await client.close();
+    await proxy.close();
+  });
+
   it("never retries an authentication failure", async () => {
     const basic = inject("registries").basic;
     const proxy = await startFaultProxy({ target: basic.url });

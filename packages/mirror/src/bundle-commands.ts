@@ -1,4 +1,4 @@
-import { outputFor, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor, withProgress } from "./command-support.js";
 
@@ -21,14 +21,16 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     withRegistryOptions(y)
       .positional("refs", { type: "string", array: true, demandOption: true, describe: "HOST/REPO:TAG or HOST/REPO@sha256:... (several allowed)" })
       .option("output", { alias: "o", type: "string", demandOption: true, describe: "The tar file to write" })
-      .option("recursive", { alias: "r", type: "boolean", default: true, describe: "Carry referrers (SBOMs, signatures); --no-recursive leaves them out" }) as Argv<ExportArgs>,
+      .option("recursive", { alias: "r", type: "boolean", default: true, describe: "Carry referrers (SBOMs, signatures); --no-recursive leaves them out" })
+      .example("$0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar", "Two artifacts and their referrers in one tar") as Argv<ExportArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<ExportArgs>;
     const output = outputFor(args);
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const [{ exportBundle }, { describeArtifactRecord }] = await Promise.all([import("./export-bundle.js"), import("./artifact-record.js")]);
     const records = await withProgress(args.ctx, output, (hooks) =>
-      exportBundle({ references: args.refs, output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
+      exportBundle({ references: args.refs.map(qualify), output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) {
       if (record.kind === "bundle") output.record(record, (r: typeof record) => `bundle ${r.file}: ${r.artifacts} artifacts, ${r.blobs} blobs, ${r.size} bytes, ${r.digest}`);
@@ -44,14 +46,17 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   builder: (y) =>
     withRegistryOptions(y)
       .positional("bundle", { type: "string", demandOption: true, describe: "The tar file" })
-      .option("to", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], or a template such as 'mirror.internal/${repository}' (${registry}, ${repository}, ${name})" }) as Argv<ImportArgs>,
+      .option("to", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], or a template such as 'mirror.internal/${repository}' (${registry}, ${repository}, ${name})" })
+      .example("$0 import bundle.tar --to 'mirror.internal/${repository}'", "Every artifact under its own repository name")
+      .example("$0 import bundle.tar --to mirror.internal/modules/net:1.0.0", "A bundle of one artifact, to one reference") as Argv<ImportArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<ImportArgs>;
     const output = outputFor(args);
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const [{ importBundle }, { describeArtifactRecord }] = await Promise.all([import("./import-bundle.js"), import("./artifact-record.js")]);
     const records = await withProgress(args.ctx, output, (hooks) =>
-      importBundle({ bundle: args.bundle, to: args.to, concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
+      importBundle({ bundle: args.bundle, to: qualify(args.to), concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) output.record(record, describeArtifactRecord);
   },

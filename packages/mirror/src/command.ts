@@ -11,11 +11,11 @@ export const cli: CliSpec = {
   commands: [copyCommand, exportCommand, importCommand, modulesCommand, providersCommand],
   epilogue: [
     "Examples:",
-    "  tofu-oci-mirror copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing --recursive",
-    "  tofu-oci-mirror copy registry.example.com/modules/net --all-tags --to-oci-layout ./air-gap",
-    "  tofu-oci-mirror export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar",
-    "  tofu-oci-mirror import bundle.tar --to 'mirror.internal/${repository}'",
-    "  tofu-oci-mirror modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc",
-    "  tofu-oci-mirror providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config",
+    "  $0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing --recursive",
+    "  $0 copy registry.example.com/modules/net --all-tags --to-oci-layout ./air-gap",
+    "  $0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar",
+    "  $0 import bundle.tar --to 'mirror.internal/${repository}'",
+    "  $0 modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc",
+    "  $0 providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config",
   ].join("\n"),
 };

@@ -1,4 +1,4 @@
-import { outputFor, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor, withProgress } from "./command-support.js";
 
@@ -22,19 +22,24 @@ export const copyCommand: CommandModule<object, CopyArgs> = {
       .positional("dst", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], or with --to-oci-layout PATH[:TAG]; the tag defaults to SRC's" })
       .option("recursive", { alias: "r", type: "boolean", describe: "Also copy referrers (SBOMs, signatures), recursively" })
       .option("all-tags", { type: "boolean", describe: "Copy every tag of SRC's repository" })
-      .option("platform", { type: "string", array: true, describe: "Keep only this platform of a provider index, os_arch (repeatable); changes the index digest" })
+      .option("platform", { type: "string", array: true, describe: "Keep only this platform of a provider index, os/arch or os_arch (repeatable); changes the index digest" })
       .option("from-oci-layout", { type: "boolean", describe: "SRC is an OCI image layout directory" })
-      .option("to-oci-layout", { type: "boolean", describe: "DST is an OCI image layout directory (created when missing)" }) as Argv<CopyArgs>,
+      .option("to-oci-layout", { type: "boolean", describe: "DST is an OCI image layout directory (created when missing)" })
+      .example("$0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing -r", "Registry to registry, SBOMs and signatures included")
+      .example("$0 copy registry.example.com/modules/net --all-tags ./air-gap --to-oci-layout", "Every tag into an OCI layout on disk")
+      .example("$0 copy ./air-gap:1.0.0 mirror.internal/modules/net --from-oci-layout", "From the layout into a registry")
+      .example("$0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing --platform linux_amd64", "One platform only (a new index digest)") as Argv<CopyArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<CopyArgs>;
     const output = outputFor(args);
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const [{ copyArtifacts }, { describeArtifactRecord }] = await Promise.all([import("./copy-artifacts.js"), import("./artifact-record.js")]);
     const records = await withProgress(args.ctx, output, (hooks) =>
       copyArtifacts(
         {
-          source: args.src,
-          destination: args.dst,
+          source: args.fromOciLayout ? args.src : qualify(args.src),
+          destination: args.toOciLayout ? args.dst : qualify(args.dst),
           recursive: args.recursive ?? false,
           allTags: args.allTags ?? false,
           platforms: args.platform ?? [],

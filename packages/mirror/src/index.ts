@@ -18,4 +18,3 @@ export { readBuildInfo, type BuildInfoMissing } from "./buildinfo/buildinfo.js";
 export { parseModInfo, type GoBuildInfo, type GoModule } from "./buildinfo/modinfo.js";
 export { buildCycloneDx, type SbomSubject } from "./sbom/cyclonedx.js";
 export { providerSbom, type ProviderSbom } from "./sbom/provider-sbom.js";
-export { cli } from "./command.js";

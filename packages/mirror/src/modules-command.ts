@@ -1,4 +1,4 @@
-import { ProgressBars, outputFor, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { ProgressBars, outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor } from "./command-support.js";
 
@@ -17,19 +17,22 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
     withRegistryOptions(y)
       .positional("module", { type: "string", demandOption: true, describe: "[HOST/]NAMESPACE/NAME/SYSTEM[@CONSTRAINT], e.g. terraform-aws-modules/vpc/aws@'~> 5.0' (default: the newest version)" })
       .option("to", { type: "string", demandOption: true, describe: "HOST/REPO to push to (each version is a tag), or with --to-oci-layout a directory" })
-      .option("to-oci-layout", { type: "boolean", describe: "--to is an OCI image layout directory (created when missing)" })
-      .option("source-plain-http", { type: "boolean", describe: "Allow http to a loopback module registry (for tests)" }) as Argv<ModulesArgs>,
+      .option("to-oci-layout", { alias: "oci-layout", type: "boolean", describe: "--to is an OCI image layout directory (created when missing)" })
+      .option("source-plain-http", { type: "boolean", describe: "Allow http to a loopback module registry (for tests)" })
+      .example("$0 modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc", "Every 5.x version, one tag each")
+      .example("$0 modules registry.example.com/acme/net/aws --to ./modules-layout --to-oci-layout", "The newest version into an OCI layout") as Argv<ModulesArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<ModulesArgs>;
     const output = outputFor(args);
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const { mirrorModules } = await import("./mirror-modules.js");
     const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
     try {
       const records = await mirrorModules(
         {
           module: args.module,
-          to: args.to,
+          to: args.toOciLayout ? args.to : qualify(args.to),
           toOciLayout: args.toOciLayout ?? false,
           sourcePlainHttp: args.sourcePlainHttp ?? false,
           concurrency: clientOptions.concurrency,

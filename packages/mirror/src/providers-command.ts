@@ -1,4 +1,4 @@
-import { outputFor, readPackageVersion, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, readPackageVersion, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor } from "./command-support.js";
@@ -22,18 +22,23 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
   builder: (y) =>
     withRegistryOptions(y)
       .positional("provider", { type: "string", array: true, describe: "NAMESPACE/TYPE or HOST/NAMESPACE/TYPE, optionally @CONSTRAINT (e.g. hashicorp/aws@'~> 5.0'); default the newest release" })
-      .option("to", { type: "string", describe: "Repository template as in oci_mirror { repository_template }, e.g. 'registry.example.com/providers/${namespace}/${type}'; with --oci-layout a directory template" })
-      .option("platform", { type: "string", array: true, describe: "os_arch to mirror (repeatable), or all; default the current platform" })
+      .option("to", { type: "string", describe: "Repository template as in oci_mirror { repository_template }, e.g. 'registry.example.com/providers/${namespace}/${type}'; with --oci-layout a directory template (default: mirrorTemplate from the config file)" })
+      .option("platform", { type: "string", array: true, describe: "os/arch or os_arch to mirror (repeatable), or all; default the current platform" })
       .option("lockfile", { type: "string", describe: "Mirror exactly the versions this .terraform.lock.hcl pins, checking its hashes" })
       .option("sbom", { type: "boolean", describe: "Attach a CycloneDX SBOM from each executable's Go build info to its platform manifest" })
       .option("dry-run", { type: "boolean", describe: "Check signatures and report what would be mirrored; download and push nothing" })
       .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
-      .option("oci-layout", { type: "boolean", describe: "The template names OCI image layout directories (created when missing)" }) as Argv<ProvidersArgs>,
+      .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
+      .example("$0 providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
+      .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
+      .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap") as Argv<ProvidersArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<ProvidersArgs>;
     const output = outputFor(args);
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
+    const { config, qualify } = await referenceDefaults(args.ctx);
+    const to = args.to ?? config.mirrorTemplate;
     const [{ mirrorProviders }, { describeProvidersRecord }, { withProvidersProgress }] = await Promise.all([
       import("./providers.js"),
       import("./providers-text.js"),
@@ -44,7 +49,7 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
       mirrorProviders(
         {
           providers: args.provider ?? [],
-          ...(args.to !== undefined ? { to: args.to } : {}),
+          ...(to !== undefined ? { to: args.ociLayout ? to : qualify(to) } : {}),
           platforms: args.platform ?? [],
           ...(args.lockfile !== undefined ? { lockfile: args.lockfile } : {}),
           sbom: args.sbom ?? false,

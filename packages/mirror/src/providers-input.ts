@@ -45,7 +45,7 @@ export interface ProvidersInputOptions {
  * @throws TofuOciError "usage" (exit 2) or, for a bad lock file, "invalid-input" (exit 6).
  */
 export async function validateProvidersInput(options: ProvidersInputOptions, cwd = "."): Promise<ProvidersInput> {
-  if (!options.to) throw usageError("--to TEMPLATE is required", "e.g. --to 'registry.example.com/opentofu-providers/${namespace}/${type}'.");
+  if (!options.to) throw usageError("--to TEMPLATE is required", "e.g. --to 'registry.example.com/opentofu-providers/${namespace}/${type}', or set mirrorTemplate in the tofu-oci config file.");
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) throw usageError("--concurrency must be a positive integer");
   if (options.printConfig && options.ociLayout) {
     throw usageError("--print-config needs a registry template, not --oci-layout", "OpenTofu installs providers from registries; copy the layout to a registry first (tofu-oci-mirror copy).");

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseRecords, runBin, tempDir, type TestProviderRegistry } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -77,5 +77,23 @@ describe("tofu-oci-mirror providers (bin)", () => {
     } finally {
       source.setFault("acme", "gadget", "0.2.0", undefined);
     }
+  });
+
+  it("takes mirrorTemplate from the config file as the default --to, and --to overrides it", async () => {
+    const template = freshTemplate(registry.host);
+    const cwd = join(scratch.path, "with-config");
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+    writeFileSync(join(cwd, ".tofu-ocirc.json"), JSON.stringify({ mirrorTemplate: template, plainHttp: true }));
+    const provider = `${source.host}/acme/gadget`;
+    const args = ["providers", `${provider}@0.1.0`, "--platform", "linux_amd64", "--source-plain-http", "--format", "json"];
+    const result = await runBin("mirror", args, { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const [record] = parseRecords(result.stdout);
+    expect(`${record!.registry}/${record!.repository}`).toBe(template.replace("${namespace}", "acme").replace("${type}", "gadget"));
+
+    const flag = await runBin("mirror", [...args, "--to", join(cwd, "layout"), "--oci-layout"], { cwd });
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(parseRecords(flag.stdout)[0]!.registry).toBe("");
   });
 });

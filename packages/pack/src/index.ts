@@ -5,4 +5,3 @@ export { parseReleaseZipName, type ReleaseZipName } from "./release-files.js";
 export { zipTimestamp } from "./zip-writer.js";
 export { fileRecords, describeFileRecord, describeModuleRecord, describeProviderRecord, type FileRecord } from "./text.js";
 export type { ModuleEntry } from "./module-files.js";
-export { cli } from "./command.js";

@@ -10,6 +10,7 @@ export const DEFAULT_LEVEL = 1;
 /** A zip without ZIP64 holds at most 4 GiB. */
 export const MAX_PACKAGE_SIZE = 4 * 1024 ** 3;
 
+/** Where the zip goes and what is left out; every field has a default. */
 export interface PackModuleOptions {
   /** The zip to write. Default: `<module directory name>.zip` in `outDir`. */
   output?: string | undefined;

@@ -5,6 +5,7 @@ import { checkProviderZip } from "./provider-zip.js";
 import { collectReleaseFiles, parseReleaseZipName, type ReleaseZipName } from "./release-files.js";
 import { readShasums } from "./shasums.js";
 
+/** The provider address, version and release zips to collect. */
 export interface PackProviderOptions {
   /** `HOST/NAMESPACE/TYPE`, e.g. `registry.opentofu.org/hashicorp/null`. */
   provider: string;

@@ -55,6 +55,7 @@ export interface ReferrerRecord extends TransferFields {
   file: string;
 }
 
+/** What `tofu-oci-push` prints per artifact: a module or a provider version. */
 export type PushRecord = ModuleArtifactRecord | ProviderArtifactRecord;
 
 /** The transfer fields of one operation's stats. */

@@ -7,6 +7,7 @@ import { attachTo } from "./referrer.js";
 import { readAttachment } from "./sbom.js";
 import { Uploader, type TransferHooks } from "./uploader.js";
 
+/** What to attach to which subject, and where it lives. */
 export interface AttachOptions {
   /** The artifact to attach to: `HOST/REPO:TAG`, `HOST/REPO@DIGEST`, `oci://...`, or a layout `PATH:TAG`. */
   subject: string;

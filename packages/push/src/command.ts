@@ -2,6 +2,7 @@ import {
   ProgressBars,
   outputFor,
   readPackageVersion,
+  referenceDefaults,
   withRegistryOptions,
   type CliSpec,
   type CommandContext,
@@ -36,7 +37,7 @@ interface AttachArgs extends CommonArgs {
 
 function commonOptions<T>(parser: Argv<T>): Argv<T & CommonArgs> {
   return withRegistryOptions(parser)
-    .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG] (created when missing)" })
+    .option("oci-layout", { type: "boolean", describe: "The reference is an OCI image layout directory PATH[:TAG] (created when missing)" })
     .option("annotation", { alias: "a", type: "string", array: true, describe: "Manifest annotation key=value (repeatable)" }) as Argv<T & CommonArgs>;
 }
 
@@ -50,7 +51,11 @@ const pushCommand: CommandModule<object, PushArgs> = {
       .option("tag", { alias: "t", type: "string", array: true, describe: "Another tag to point at the pushed artifact (repeatable)" })
       .option("sbom", { type: "string", array: true, describe: "SPDX or CycloneDX JSON file to attach as a referrer (repeatable)" })
       .option("force", { type: "boolean", describe: "Replace a provider version tag that holds different content" })
-      .option("mount-from", { type: "string", array: true, describe: "Repository of the same registry to mount existing blobs from (repeatable)" }) as Argv<PushArgs>,
+      .option("mount-from", { type: "string", array: true, describe: "Repository of the same registry to mount existing blobs from (repeatable)" })
+      .example("tofu-oci-pack module ./net | $0 registry.example.com/modules/net:1.0.0", "Push what tofu-oci-pack packed")
+      .example("$0 registry.example.com/modules/net:1.0.0 net.zip -t latest --sbom sbom.spdx.json", "Push a zip, tag it twice, attach an SBOM")
+      .example("tofu-oci-pack provider --provider example.com/acme/thing --version 1.2.0 dist/ | $0 registry.example.com/providers/acme/thing", "Push a provider version (tag 1.2.0)")
+      .example("$0 --oci-layout ./oci-layout:1.0.0 net.zip", "Push into an OCI image layout directory") as Argv<PushArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<PushArgs>;
     const output = outputFor(args);
@@ -59,11 +64,12 @@ const pushCommand: CommandModule<object, PushArgs> = {
     if (args.passwordStdin && fromStdin) throw usageError("--password-stdin cannot be used while package records come on stdin", "Give the module ZIP as an argument, or log in with tofu-oci auth login.");
     const created = createdFrom(args.ctx.env.SOURCE_DATE_EPOCH);
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const [{ push }, { parseAnnotations }, { describePushRecord }] = await Promise.all([import("./push.js"), import("./annotations.js"), import("./text.js")]);
     const records = await withProgress(args.ctx, output, (hooks) =>
       push(
         {
-          reference: args.ref,
+          reference: args.ociLayout ? args.ref : qualify(args.ref),
           ...(zip !== undefined ? { zip } : {}),
           tags: args.tag ?? [],
           ociLayout: args.ociLayout ?? false,
@@ -90,16 +96,19 @@ const attachCommand: CommandModule<object, AttachArgs> = {
     commonOptions(y)
       .positional("subject", { type: "string", demandOption: true, describe: "The artifact: HOST/REPO:TAG or HOST/REPO@sha256:..." })
       .positional("file", { type: "string", demandOption: true, describe: "The file to attach; SPDX and CycloneDX JSON are detected" })
-      .option("artifact-type", { type: "string", describe: "The referrer's artifactType (required unless the file is an SBOM)" }) as Argv<AttachArgs>,
+      .option("artifact-type", { type: "string", describe: "The referrer's artifactType (required unless the file is an SBOM)" })
+      .example("$0 attach registry.example.com/modules/net:1.0.0 sbom.cdx.json", "Attach a CycloneDX SBOM (type detected)")
+      .example("$0 attach registry.example.com/modules/net:1.0.0 notes.txt --artifact-type application/vnd.example.notes -a org.opencontainers.image.description=notes", "Attach any file with its own artifactType") as Argv<AttachArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<AttachArgs>;
     const output = outputFor(args);
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const [{ attach }, { parseAnnotations }, { describeReferrerRecord }] = await Promise.all([import("./attach.js"), import("./annotations.js"), import("./text.js")]);
     const record = await withProgress(args.ctx, output, (hooks) =>
       attach(
         {
-          subject: args.subject,
+          subject: args.ociLayout ? args.subject : qualify(args.subject),
           file: args.file,
           ...(args.artifactType ? { artifactType: args.artifactType } : {}),
           annotations: parseAnnotations(args.annotation),
@@ -155,12 +164,5 @@ export const cli: CliSpec = {
   scriptName: "tofu-oci-push",
   version: readPackageVersion(import.meta.url),
   commands: [attachCommand, pushCommand],
-  epilogue: [
-    "Examples:",
-    "  tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0",
-    "  tofu-oci-push registry.example.com/modules/net:1.0.0 net.zip --sbom sbom.spdx.json",
-    "  tofu-oci-pack provider --provider example.com/acme/thing --version 1.2.0 dist/ | tofu-oci-push registry.example.com/providers/acme/thing",
-    "  tofu-oci-push --oci-layout ./oci-layout:1.0.0 net.zip",
-    "  tofu-oci-push attach registry.example.com/modules/net:1.0.0 sbom.cdx.json",
-  ].join("\n"),
+  epilogue: "Credentials: -u/-p, else exactly the ones tofu init would use (see tofu-oci-auth resolve).",
 };

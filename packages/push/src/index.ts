@@ -12,5 +12,3 @@ export type {
   PushedPlatform,
   ReferrerRecord,
 } from "./artifact-records.js";
-export type { TransferFields } from "@tofu-oci/core";
-export { cli } from "./command.js";

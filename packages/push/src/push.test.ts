@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitCodeOf, fetchManifestBytes, readAll, type Descriptor } from "@tofu-oci/core";
 import { MemoryTarget } from "@tofu-oci/core/memory";
-import { tempDir } from "@tofu-oci/testkit";
+import { ratioBomb, sizeBomb, tempDir } from "@tofu-oci/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { CYCLONEDX, moduleRecord, providerRecord, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
 import { expectModuleManifest, expectProviderIndex, expectProviderManifest } from "../test/rules.js";
@@ -105,6 +105,21 @@ describe("push: modules", () => {
     const referrers = await target.referrers({ mediaType: record!.mediaType, digest: record!.digest, size: 0 } as Descriptor);
     expect(referrers.map((r) => r.artifactType)).toEqual(["application/vnd.cyclonedx+json"]);
     expect(record!.referrers).toEqual([{ digest: referrers[0]!.digest, artifactType: "application/vnd.cyclonedx+json", file: sbom }]);
+  });
+});
+
+describe("push: zip bombs", () => {
+  it.each([
+    ["by ratio", ratioBomb("main.tf"), /expands \d+x/],
+    ["by size", sizeBomb("main.tf"), /unpacks to more than/],
+  ])("refuses a module zip that is a bomb %s, pushing nothing (exit 6)", async (_kind, bytes, message) => {
+    const file = join(scratch(), "bomb.zip");
+    writeFileSync(file, bytes);
+    const target = new MemoryTarget();
+    const error = await push({ reference: "registry.example.com/modules/net:1.0.0", zip: file, target }).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toMatch(message);
+    expect(await target.resolve("1.0.0").catch(() => undefined)).toBeUndefined();
   });
 });
 

@@ -12,6 +12,7 @@ import { attachTo, type AttachedReferrer } from "./referrer.js";
 import { readSbom, type Attachment } from "./sbom.js";
 import { Uploader, type TransferHooks } from "./uploader.js";
 
+/** What to push where: a module zip or package records, the reference, tags and attachments. */
 export interface PushOptions {
   /** REF: `HOST/REPO[:TAG]`, `oci://HOST/REPO[//SUBDIR][?tag=TAG]`, or with `ociLayout` `PATH[:TAG]`. */
   reference: string;

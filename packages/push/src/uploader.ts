@@ -1,10 +1,13 @@
+import { pipeline } from "node:stream";
 import {
+  ProgressStream,
   Semaphore,
   isMounter,
   isTofuOciError,
   type Content,
   type Descriptor,
   type EncodedManifest,
+  type ResumableContent,
   type Target,
 } from "@tofu-oci/core";
 
@@ -16,6 +19,7 @@ export interface BlobEvent {
   title: string;
 }
 
+/** How a blob reached the destination. */
 export type BlobOutcome = "uploaded" | "exists" | "mounted";
 
 /** Progress hooks; libraries never draw, commands turn these into progress bars. */
@@ -126,10 +130,14 @@ export class Uploader {
       outcome = "mounted";
       this.stats.blobsMounted++;
     } else {
-      await this.#target.push(descriptor, content((bytes) => hooks?.onProgress?.(event, bytes)), { signal });
+      const source = content((bytes) => hooks?.onProgress?.(event, bytes));
+      let read = 0;
+      const counted = countingReads(source, (bytes) => (read += bytes));
+      await this.#target.push(descriptor, counted ?? source, { signal });
       outcome = "uploaded";
       this.stats.blobsUploaded++;
-      this.stats.bytesUploaded += descriptor.size;
+      // A resumed upload sends only what the registry lacks; a retried chunk is sent twice.
+      this.stats.bytesUploaded += counted ? read : descriptor.size;
     }
     hooks?.onDone?.(event, outcome);
   }
@@ -153,4 +161,20 @@ export class Uploader {
     this.stats.manifestsPushed++;
     this.stats.bytesUploaded += size;
   }
+}
+
+/** Resumable content (a file) whose reads report their size: the bytes an upload really sent. */
+function countingReads(content: Content, onRead: (bytes: number) => void): ResumableContent | undefined {
+  const openRange = (content as Partial<ResumableContent>).openRange;
+  if (typeof openRange !== "function") return undefined;
+  return {
+    openRange: async (start, end) => {
+      let seen = 0;
+      const counter = new ProgressStream((total) => {
+        onRead(total - seen);
+        seen = total;
+      });
+      return pipeline(await openRange.call(content, start, end), counter, () => {});
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { MediaType, buildModuleManifest } from "@tofu-oci/core";
-import { binPath, skopeoInspectRaw, startRegistry, tempDir, uniqueRepository, type TestRegistry } from "@tofu-oci/testkit";
+import { RegistryStorage, binPath, skopeoInspectRaw, startRegistry, tempDir, uniqueRepository, waitUntil, type TestRegistry } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeLargeZip } from "./fixtures.js";
 import { clientFor, onlyRecord, repositoryOf, runPush, tagsOf } from "./registry-helpers.js";
@@ -15,24 +14,6 @@ afterAll(async () => {
   await Promise.all(started.map((registry) => registry.stop()));
   dir.cleanup();
 });
-
-/** Bytes distribution has received so far in the repository's upload sessions. */
-function uploadedBytes(dataDir: string, repository: string): number {
-  const uploads = join(dataDir, "docker", "registry", "v2", "repositories", repository, "_uploads");
-  if (!existsSync(uploads)) return 0;
-  return readdirSync(uploads).reduce((sum, session) => {
-    const data = join(uploads, session, "data");
-    return sum + (existsSync(data) ? statSync(data).size : 0);
-  }, 0);
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await sleep(5);
-  }
-}
 
 describe("an interrupted push", () => {
   it("leaves no tag and no manifest when the registry stops mid-upload, and the next run completes", { timeout: 180_000 }, async () => {
@@ -47,7 +28,7 @@ describe("an interrupted push", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await until(() => uploadedBytes(first.dataDir, repository) > 16 * 1024 * 1024, 60_000);
+    await waitUntil(() => new RegistryStorage(first.dataDir).uploadSessionBytes(repository) > 16 * 1024 * 1024, "16 MiB are uploaded");
     started.splice(started.indexOf(first), 1);
     // (testkit's stop() must not be called twice: a second call waits for an exit that already happened.)
     await first.stop();

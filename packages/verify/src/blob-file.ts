@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { Descriptor, OperationOptions } from "@tofu-oci/core";
+import { fileSink, type Descriptor, type OperationOptions } from "@tofu-oci/core";
 import { isContentError, type ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
 
@@ -22,7 +21,7 @@ export async function downloadLayer(store: ArtifactStore, layer: Descriptor, tem
   const dir = await mkdtemp(join(tempRoot, "tofu-oci-verify-"));
   const file: BlobFile = { path: join(dir, `layer-${randomBytes(4).toString("hex")}.zip`), remove: () => rm(dir, { recursive: true, force: true }) };
   try {
-    await pipeline(await store.fetchBlob(layer, options), createWriteStream(file.path));
+    await pipeline(await store.fetchBlob(layer, options), fileSink(file.path));
   } catch (error) {
     await file.remove();
     if (isContentError(error)) {

@@ -1,6 +1,7 @@
 import {
   outputFor,
   readPackageVersion,
+  referenceDefaults,
   withRegistryOptions,
   type CliSpec,
   type CommandContext,
@@ -35,17 +36,24 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option("provider", { type: "string", describe: "The lock-file entry to use, HOST/NAMESPACE/TYPE (default: the only one at the version)" })
       .option("extract", { type: "string", describe: "Unpack the module (or the one provider platform) into this new directory once every check passed" })
       .option("require-sbom", { type: "boolean", describe: "Fail unless an SPDX or CycloneDX SBOM is attached" })
-      .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG|@DIGEST]" }) as Argv<VerifyArgs>,
+      .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG|@DIGEST]" })
+      .example("$0 'oci://registry.example.com/modules/net//vpc?tag=1.0.0'", "A module, as a module block names it")
+      .example("$0 registry.example.com/providers/acme/thing:1.2.0 --lockfile .terraform.lock.hcl", "A provider version, with the lock file's hashes")
+      .example("$0 registry.example.com/providers/acme/thing:1.2.0 --platform linux_amd64 --extract ./thing", "Unpack one platform once every check passed")
+      .example("tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0", "Verify what was just pushed")
+      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM") as Argv<VerifyArgs>,
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<VerifyArgs>;
     const output = outputFor(args);
-    const fromStdin = args.ref === undefined || args.ref === "-";
+    // yargs turns a lone `-` into "" (or true): all of them mean stdin.
+    const fromStdin = typeof args.ref !== "string" || args.ref === "-" || args.ref === "";
     if (args.passwordStdin && fromStdin) throw usageError("--password-stdin cannot be used while artifact records come on stdin", "Give REF as an argument, or log in with tofu-oci auth login.");
     const [{ verify }, { describeVerification }] = await Promise.all([import("./verify.js"), import("./text.js")]);
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const { qualify } = await referenceDefaults(args.ctx);
     const records = await verify(
       {
-        ...(fromStdin ? {} : { reference: args.ref! }),
+        ...(fromStdin ? {} : { reference: args.ociLayout ? args.ref! : qualify(args.ref!) }),
         ...(args.type ? { type: args.type } : {}),
         platforms: args.platform ?? [],
         ...(args.lockfile !== undefined ? { lockFile: args.lockfile } : {}),
@@ -78,14 +86,5 @@ export const cli: CliSpec = {
   scriptName: "tofu-oci-verify",
   version: readPackageVersion(import.meta.url),
   commands: [verifyCommand],
-  epilogue: [
-    "Exit codes: 0 installs, 1 a check failed, 2 usage, 4 auth, 5 registry/network, 6 bad lock file or record.",
-    "",
-    "Examples:",
-    "  tofu-oci-verify 'oci://registry.example.com/modules/net//vpc?tag=1.0.0'",
-    "  tofu-oci-verify registry.example.com/providers/acme/thing:1.2.0 --lockfile .terraform.lock.hcl",
-    "  tofu-oci-verify registry.example.com/providers/acme/thing:1.2.0 --platform linux_amd64 --extract ./thing",
-    "  tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | tofu-oci-verify",
-    "  tofu-oci-verify --oci-layout ./oci-layout:1.0.0 --require-sbom",
-  ].join("\n"),
+  epilogue: "Exit codes: 0 installs, 1 a check failed, 2 usage, 4 auth, 5 registry/network, 6 bad lock file or record.",
 };

@@ -9,4 +9,3 @@ export { RULES, type Rule, type CheckId } from "./rules.js";
 export type { Check } from "./checks.js";
 export type { PlatformResult } from "./verify-provider.js";
 export { describeVerification } from "./text.js";
-export { cli } from "./command.js";

@@ -33,6 +33,7 @@ export function isProviderAddress(value: ProviderAddress | { problem: string }):
   return !("problem" in value);
 }
 
+/** Formats a provider address as `HOST/NAMESPACE/TYPE`. */
 export function formatProviderAddress(address: ProviderAddress): string {
   return `${address.hostname}/${address.namespace}/${address.type}`;
 }

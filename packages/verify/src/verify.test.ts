@@ -1,5 +1,10 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { memoryContext, runCli } from "@tofu-oci/cli-kit";
 import { MemoryTarget } from "@tofu-oci/core/memory";
+import { ratioBomb, tempDir } from "@tofu-oci/testkit";
 import { describe, expect, it } from "vitest";
+import { cli } from "./command.js";
 import { ArtifactWriter } from "../test/artifacts.js";
 import { buildZip } from "../test/zip-builder.js";
 import { verify } from "./verify.js";
@@ -26,5 +31,26 @@ describe("verify() on an in-memory target", () => {
     const { Readable } = await import("node:stream");
     const results = await verify({ target }, { stdin: Readable.from([records.map((r) => JSON.stringify(r)).join("\n")]) });
     expect(results.map((r) => r.ok)).toEqual([true, false]);
+  });
+});
+
+describe("tofu-oci-verify -", () => {
+  it("reads the records from stdin, like no REF at all", async () => {
+    const io = memoryContext({ stdin: `${JSON.stringify({ kind: "verification", ok: true })}\n` });
+    expect(await runCli(cli, ["-"], io.ctx)).toBe(6);
+    expect(io.stderr()).toMatch(/^error: .*artifact/);
+  });
+});
+
+describe("--extract of a zip bomb", () => {
+  it("fails the extract check and writes nothing, though OpenTofu would accept the zip", async () => {
+    const scratch = tempDir();
+    const target = new MemoryTarget("mem");
+    await new ArtifactWriter(target).module({ tag: "1", layers: [{ bytes: ratioBomb("main.tf") }] });
+    const [record] = await verify({ reference: "example.com/a/b:1", target, extract: join(scratch.path, "out") });
+    expect(record!.checks.filter((c) => !c.ok)).toEqual([expect.objectContaining({ id: "extract", message: expect.stringMatching(/zip bomb|expands/) })]);
+    expect(readdirSync(scratch.path)).toEqual([]);
+    expect(existsSync(join(scratch.path, "out"))).toBe(false);
+    scratch.cleanup();
   });
 });

@@ -3,7 +3,7 @@ export { startTokenServer, type TokenServer, type TokenServerOptions } from "./t
 export { ensureCommands, hasCommand, INTEGRATION_COMMANDS } from "./system-deps.js";
 export { makeServerCertificate, makeTokenSigningCertificate } from "./certificates.js";
 export { skopeo, skopeoInspectRaw } from "./skopeo.js";
-export { tempDir, uniqueRepository } from "./temp.js";
+export { tempDir, uniqueRepository, waitUntil } from "./temp.js";
 export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinOptions } from "./run-bin.js";
 export type { RegistryInfo } from "./global-setup.js";
 export { RegistryStorage } from "./registry-storage.js";
@@ -11,3 +11,4 @@ export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, t
 export { startProviderRegistry, type TestProvider, type TestProviderRegistry, type ProviderFault, type ProviderRegistryOptions, type ReleaseZip } from "./provider-registry.js";
 export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
+export { truncatedZip, ratioBomb, sizeBomb, buildTar, type TarSpec } from "./hostile-archives.js";

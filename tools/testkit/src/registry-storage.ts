@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
- * Writes content straight into a distribution registry's filesystem storage, bypassing its API.
- * Tests use it to serve what the API would refuse to store: manifests over 4 MiB, blobs whose
- * bytes do not match their digest. The layout is distribution's registry/storage/paths.go.
+ * Writes content straight into a distribution registry's filesystem storage, bypassing its API,
+ * and reads what it holds. Tests use it to serve what the API would refuse to store (manifests
+ * over 4 MiB, blobs whose bytes do not match their digest) and to see what a client left behind
+ * without a request. The layout is distribution's registry/storage/paths.go.
  */
 export class RegistryStorage {
   readonly #root: string;
@@ -34,6 +35,21 @@ export class RegistryStorage {
     return digest;
   }
 
+  /** A repository's tags and the number of its manifest revisions, read from storage. */
+  repositoryState(repository: string): { tags: string[]; manifests: number } {
+    const manifests = join(this.#root, "repositories", repository, "_manifests");
+    return { tags: list(join(manifests, "tags")), manifests: list(join(manifests, "revisions", "sha256")).length };
+  }
+
+  /** Bytes held by the repository's unfinished upload sessions. */
+  uploadSessionBytes(repository: string): number {
+    const uploads = join(this.#root, "repositories", repository, "_uploads");
+    return list(uploads).reduce((sum, session) => {
+      const data = join(uploads, session, "data");
+      return sum + (existsSync(data) ? statSync(data).size : 0);
+    }, 0);
+  }
+
   #write(parts: string[], content: Uint8Array | string): void {
     const path = join(this.#root, ...parts);
     mkdirSync(join(path, ".."), { recursive: true });
@@ -43,4 +59,8 @@ export class RegistryStorage {
 
 function sha256(bytes: Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+function list(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
 }

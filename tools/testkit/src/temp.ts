@@ -13,3 +13,12 @@ export function tempDir(prefix = "tofu-oci-test-"): { path: string; cleanup: () 
 export function uniqueRepository(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
+
+/** Polls `condition` every few milliseconds until it holds; rejects after `timeoutMs`, naming `what`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProcess, tempDir } from "../src/index.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseRecords, runProcess, tempDir, uniqueRepository } from "../src/index.js";
 
 // Installs every publishable package from its `pnpm pack` tarball into an empty project with
 // plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
@@ -61,13 +61,20 @@ describe("packed tarballs", () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it.each(published.map(({ manifest }) => manifest.name))("%s loads with require() from CommonJS (require(esm), Node >= 20.19)", async (name) => {
+    writeFileSync(join(project, "require.cjs"), `console.log(Object.keys(require(${JSON.stringify(name)})).length);`);
+    const result = await runProcess(process.execPath, ["require.cjs"], { cwd: project });
+    expect(result.stderr).toBe("");
+    expect(Number(result.stdout.trim())).toBeGreaterThan(0);
+  });
+
   it.each(published.map(({ manifest }) => manifest.name))("%s imports in plain Node ESM", async (name) => {
     const result = await runProcess(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(name)}); console.log(Object.keys(m).length);`], { cwd: project });
     expect(result.stderr).toBe("");
     expect(Number(result.stdout.trim())).toBeGreaterThan(0);
   });
 
-  it("a fresh ESM TypeScript project type-checks against the packed @tofu-oci/core", async () => {
+  it("a fresh ESM TypeScript project type-checks against the packed @tofu-oci/core (and every other package)", async () => {
     writeFileSync(
       join(project, "tsconfig.json"),
       JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false }, files: ["main.ts"] }),
@@ -85,11 +92,59 @@ describe("packed tarballs", () => {
         'export const out = [formatReference(ref, "opentofu"), digest, OciLayout.open, new RemoteRepository(new RegistryClient(), ref.registry, ref.repository).name];',
         "// @ts-expect-error: the types are real, so a wrong call fails to compile",
         "parseReference(42);",
+        // Every package's declarations load too: their imports of other packages' types
+        // (yargs, semver, undici) must resolve from the published dependencies.
+        'import { packModule } from "@tofu-oci/pack";',
+        'import { push } from "@tofu-oci/push";',
+        'import { verify } from "@tofu-oci/verify";',
+        'import { opentofuCredentials } from "@tofu-oci/auth";',
+        'import { copyArtifacts } from "@tofu-oci/mirror";',
+        'import { runCli, type CliSpec } from "@tofu-oci/cli-kit";',
+        'import { runUmbrella } from "@tofu-oci/cli";',
+        "export const libraries = [packModule, push, verify, opentofuCredentials, copyArtifacts, runCli, runUmbrella];",
+        "export type Spec = CliSpec;",
       ].join("\n"),
     );
     await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], { cwd: project, timeout: 120_000 });
     const result = await runProcess(tsc, ["-p", "."], { cwd: project });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
+  });
+});
+
+// One real command per bin against the test registry, from the installed tarballs: pack the
+// example module, push it, verify it, resolve its credentials, copy it to an OCI layout; then
+// the same chain through `npx @tofu-oci/cli <cmd>`.
+describe("installed bins against the test registry", () => {
+  const registry = inject("registries").plain;
+  const example = join(root, "examples", "modules", "network");
+  const env = { HOME: scratch.path, XDG_CONFIG_HOME: join(scratch.path, ".config"), DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
+  const runners: Record<string, (command: string, args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>> = {
+    "tofu-oci-<cmd>": (command, args) => runProcess(join(project, "node_modules", ".bin", `tofu-oci-${command}`), [...args, "--format", "json"], { cwd: project, env }),
+    // The form the docs use: npx runs the package's only bin, `tofu-oci`.
+    "npx @tofu-oci/cli <cmd>": (command, args) => runProcess("npx", ["--no-install", "@tofu-oci/cli", command, ...args, "--format", "json"], { cwd: project, env }),
+  };
+
+  it.each(Object.keys(runners))("%s: pack, push, verify, auth resolve, mirror copy", async (form) => {
+    const run = async (command: string, args: string[]) => {
+      const result = await runners[form]!(command, args);
+      expect(result.code, `${command} ${args.join(" ")}: ${result.stderr}`).toBe(0);
+      return parseRecords(result.stdout);
+    };
+    const name = form.startsWith("npx") ? "npx" : "bins";
+    const repository = uniqueRepository(`packed/${name}`);
+    const ref = `${registry.host}/${repository}:1.0.0`;
+    const zip = join(scratch.path, `${name}.zip`);
+
+    const [packed] = await run("pack", ["module", example, "-o", zip]);
+    expect(packed).toMatchObject({ kind: "package", type: "module", file: zip });
+    const [pushed] = await run("push", [ref, zip, "--plain-http"]);
+    expect(pushed).toMatchObject({ kind: "artifact", type: "module", tag: "1.0.0" });
+    const [verified] = await run("verify", [ref, "--plain-http"]);
+    expect(verified).toMatchObject({ kind: "verification", ok: true, digest: pushed!.digest });
+    const [credentials] = await run("auth", ["resolve", ref]);
+    expect(credentials).toMatchObject({ kind: "credentials", registry: registry.host, repository, anonymous: true });
+    const [copied] = await run("mirror", ["copy", ref, join(scratch.path, `${name}-layout`), "--to-oci-layout", "--plain-http"]);
+    expect(copied).toMatchObject({ kind: "artifact", digest: pushed!.digest, tag: "1.0.0" });
   });
 });

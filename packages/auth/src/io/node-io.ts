@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { errorCode, goOs, HelperNotFoundError, type AuthIo, type HelperOutput, type PathKind } from "./auth-io.js";
 
+/** The real machine `nodeAuthIo` reads: environment, platform, home and working directory. */
 export interface NodeAuthIoOptions {
   /** The process environment (HOME, XDG_*, TF_CLI_CONFIG_FILE, PATH...). */
   env: Readonly<Record<string, string | undefined>>;

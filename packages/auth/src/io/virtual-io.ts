@@ -4,6 +4,7 @@ import { HelperNotFoundError, type AuthIo, type GoOs, type HelperOutput } from "
 /** A simulated helper reply: credentials, or a raw exit code and stdout. */
 export type VirtualHelperReply = { Username: string; Secret: string } | { exitCode: number; stdout: string };
 
+/** A virtual machine for `virtualAuthIo`: files, environment, OS and simulated credential helpers. */
 export interface VirtualAuthIoOptions {
   /** Absolute forward-slash paths to contents; every other path is ENOENT. */
   files?: Record<string, string | Uint8Array>;

@@ -16,6 +16,7 @@ import { openContent, type Content, type OperationOptions, type PushOptions, typ
 const LAYOUT_FILE = "oci-layout";
 const INDEX_FILE = "index.json";
 
+/** How an OCI layout is opened. */
 export interface OciLayoutOptions {
   /** Create the directory and its layout files when missing. Default false. */
   create?: boolean;

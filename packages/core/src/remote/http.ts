@@ -7,6 +7,7 @@ import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail }
 export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
 export type Body = Uint8Array | string | Readable;
 
+/** One registry request; the body is opened again for each attempt. */
 export interface HttpRequest {
   method: Method;
   url: URL;
@@ -16,6 +17,7 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
 }
 
+/** A registry response, with the URL that answered. */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -24,6 +26,7 @@ export interface HttpResponse {
   url: URL;
 }
 
+/** Retries of requests that failed on the network, with 429 or with a 5xx status. */
 export interface RetryOptions {
   /** Attempts after the first. Default 4. */
   retries?: number;

@@ -8,6 +8,7 @@ import { asNetworkError, header, sendOnce, withRetry, type HttpRequest, type Htt
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 import { parseChallenge } from "./www-authenticate.js";
 
+/** Transport, credentials and limits of a registry client (the registry flags shared with ORAS). */
 export interface RegistryClientOptions {
   /** Talk HTTP instead of HTTPS (`--plain-http`). Default false. */
   plainHttp?: boolean;

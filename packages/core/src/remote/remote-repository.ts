@@ -20,6 +20,7 @@ import { resumingDownload } from "./resuming-download.js";
 import { DEFAULT_CHUNK_SIZE, uploadBlob, type UploadTransport } from "./blob-upload.js";
 import type { RegistryClient } from "./registry-client.js";
 
+/** Options of one remote repository. */
 export interface RemoteRepositoryOptions {
   /** Resumable blobs larger than this are uploaded in PATCH chunks of this size. Default: the client's. */
   chunkSize?: number;
@@ -136,9 +137,11 @@ export class RemoteRepository implements Target, Mounter {
 
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
     const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
+    // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
     const response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
       signal: options.signal,
       extraScopes: [`repository:${fromRepository}:pull`],
+      retry: true,
     });
     if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
     await response.body.dump();

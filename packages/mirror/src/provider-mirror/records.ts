@@ -45,6 +45,7 @@ export interface ProviderPlanRecord {
   checks: CheckResult[];
 }
 
+/** What `tofu-oci-mirror providers` prints: a mirrored version, a failed one, or a plan (`--dry-run`). */
 export type ProvidersRecord = ProviderMirrorRecord | ProviderFailureRecord | ProviderPlanRecord;
 
 /** The failure record of a version, naming each failed check. */

@@ -10,6 +10,7 @@ export interface SignatureResult {
   warning?: string;
 }
 
+/** OpenTofu's rules for checking SHA256SUMS signatures, with the environment switches it honours. */
 export interface SignatureCheckOptions {
   /** The registry host; only registry.opentofu.org may send no keys (rfc/20230905-provider-gpgkey-missing.md). */
   hostname: string;
