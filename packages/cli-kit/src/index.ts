@@ -8,3 +8,4 @@ export { withRegistryOptions, registryClientOptions, type RegistryArgs, type Res
 export { readPackageVersion } from "./version.js";
 export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
 export { memoryContext } from "./test-context.js";
+export { positionalOrStdin, assertStdinFree } from "./stdin-argument.js";

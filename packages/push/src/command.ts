@@ -1,5 +1,7 @@
 import {
   ProgressBars,
+  assertStdinFree,
+  positionalOrStdin,
   outputFor,
   readPackageVersion,
   referenceDefaults,
@@ -59,9 +61,9 @@ const pushCommand: CommandModule<object, PushArgs> = {
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<PushArgs>;
     const output = outputFor(args);
-    const zip = zipArgument(args.zip);
+    const zip = positionalOrStdin(args.zip);
     const fromStdin = zip === undefined;
-    if (args.passwordStdin && fromStdin) throw usageError("--password-stdin cannot be used while package records come on stdin", "Give the module ZIP as an argument, or log in with tofu-oci auth login.");
+    assertStdinFree(args, fromStdin, "package", "Give the module ZIP as an argument");
     const created = createdFrom(args.ctx.env.SOURCE_DATE_EPOCH);
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
@@ -145,11 +147,6 @@ async function withProgress<T>(ctx: CommandContext, output: Output, run: (hooks:
   } finally {
     bars.stop();
   }
-}
-
-/** The ZIP positional; `-` (which yargs turns into `true` or "") means stdin. */
-function zipArgument(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" && value !== "-" ? value : undefined;
 }
 
 /** `org.opencontainers.image.created` from SOURCE_DATE_EPOCH (reproducible builds), if set. */

@@ -1,5 +1,7 @@
 import {
+  assertStdinFree,
   outputFor,
+  positionalOrStdin,
   readPackageVersion,
   referenceDefaults,
   withRegistryOptions,
@@ -9,7 +11,7 @@ import {
   type Output,
   type RegistryArgs,
 } from "@tofu-oci/cli-kit";
-import { TofuOciError, usageError } from "@tofu-oci/core";
+import { TofuOciError } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { Argv, CommandModule } from "yargs";
 
@@ -45,15 +47,15 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
   handler: async (argv) => {
     const args = argv as unknown as HandlerArgs<VerifyArgs>;
     const output = outputFor(args);
-    // yargs turns a lone `-` into "" (or true): all of them mean stdin.
-    const fromStdin = typeof args.ref !== "string" || args.ref === "-" || args.ref === "";
-    if (args.passwordStdin && fromStdin) throw usageError("--password-stdin cannot be used while artifact records come on stdin", "Give REF as an argument, or log in with tofu-oci auth login.");
+    const ref = positionalOrStdin(args.ref);
+    const fromStdin = ref === undefined;
+    assertStdinFree(args, fromStdin, "artifact", "Give REF as an argument");
     const [{ verify }, { describeVerification }] = await Promise.all([import("./verify.js"), import("./text.js")]);
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const records = await verify(
       {
-        ...(fromStdin ? {} : { reference: args.ociLayout ? args.ref! : qualify(args.ref!) }),
+        ...(ref === undefined ? {} : { reference: args.ociLayout ? ref : qualify(ref) }),
         ...(args.type ? { type: args.type } : {}),
         platforms: args.platform ?? [],
         ...(args.lockfile !== undefined ? { lockFile: args.lockfile } : {}),
