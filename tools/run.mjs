@@ -70,8 +70,8 @@ async function test(vitestArgs) {
   let failed = 0;
   try {
     await build();
-    const { ensureCommands } = await import("./testkit/dist/system-deps.js");
-    ensureCommands();
+    const { ensureCommands, TEST_COMMANDS } = await import("./testkit/dist/system-deps.js");
+    ensureCommands(TEST_COMMANDS);
     const resultsDir = join(root, ".tofu-oci-test");
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, "results.json");

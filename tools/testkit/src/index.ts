@@ -1,6 +1,6 @@
 export { startRegistry, freePort, REGISTRY_MODES, type RegistryMode, type TestRegistry, type StartRegistryOptions } from "./registry.js";
 export { startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server.js";
-export { ensureCommands, hasCommand, INTEGRATION_COMMANDS } from "./system-deps.js";
+export { ensureCommands, hasCommand, INTEGRATION_COMMANDS, TEST_COMMANDS } from "./system-deps.js";
 export { makeServerCertificate, makeTokenSigningCertificate } from "./certificates.js";
 export { skopeo, skopeoInspectRaw } from "./skopeo.js";
 export { tempDir, uniqueRepository, waitUntil } from "./temp.js";

@@ -1,11 +1,27 @@
 import { execFileSync, spawnSync } from "node:child_process";
 
-/** Debian packages that provide each command the integration tests run. */
+/** Debian packages that provide each command the registry test bed runs. */
 export const INTEGRATION_COMMANDS: Record<string, string> = {
   "docker-registry": "docker-registry",
   htpasswd: "apache2-utils",
   skopeo: "skopeo",
   openssl: "openssl",
+};
+
+/**
+ * Every command any test runs, installed once before the suite starts so that parallel test
+ * files never race for the dpkg lock.
+ */
+export const TEST_COMMANDS: Record<string, string> = {
+  ...INTEGRATION_COMMANDS,
+  "docker-credential-pass": "golang-docker-credential-helpers",
+  pass: "pass",
+  gpg: "gnupg",
+  go: "golang-go",
+  git: "git",
+  unzip: "unzip",
+  zip: "zip",
+  curl: "curl",
 };
 
 export function hasCommand(command: string): boolean {
@@ -29,12 +45,13 @@ export function ensureCommands(commands: Record<string, string> = INTEGRATION_CO
   }
   process.stderr.write(`installing ${packages.join(" ")} for the integration tests...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const install = () =>
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...packages], { stdio: ["ignore", "ignore", "inherit"], env });
+  // Wait for the dpkg lock instead of failing when another installer holds it.
+  const aptGet = (args: string[]) => execFileSync("apt-get", ["-o", "DPkg::Lock::Timeout=600", ...args], { stdio: ["ignore", "ignore", "inherit"], env });
+  const install = () => aptGet(["install", "-y", "--no-install-recommends", ...packages]);
   try {
     install();
   } catch {
-    execFileSync("apt-get", ["update"], { stdio: ["ignore", "ignore", "inherit"], env });
+    aptGet(["update"]);
     install();
   }
   const still = missing.filter(([command]) => !hasCommand(command));
