@@ -30,6 +30,7 @@ export {
   digestStream,
   digestFile,
   verifiedStream,
+  ensureVerified,
   verifyBytes,
   DigestMeter,
   DigestVerifier,

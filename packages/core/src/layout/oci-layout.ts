@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { withFileLock, writeFileAtomic, writeStreamAtomic } from "../atomic-file.js";
 import { readAll } from "../content.js";
-import { DigestVerifier, digestHex, verifiedStream, verifyBytes } from "../digest.js";
+import { digestHex, ensureVerified, verifiedStream, verifyBytes } from "../digest.js";
 import { TofuOciError, invalidInput } from "../errors.js";
 import { assertSuccessorsExist, describeManifest, selectReferrers } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
@@ -58,7 +58,7 @@ export class OciLayout implements Target {
     if (isManifestMediaType(descriptor.mediaType)) await this.#pushManifest(descriptor, content, options);
     else if (!(await this.exists(descriptor))) {
       const progress = options.onProgress ? [new ProgressStream(options.onProgress)] : [];
-      await writeStreamAtomic(this.#blobPath(descriptor.digest), await openContent(content), new DigestVerifier(descriptor), ...progress);
+      await writeStreamAtomic(this.#blobPath(descriptor.digest), ensureVerified(await openContent(content), descriptor), ...progress);
     }
     if (options.tag) await this.tag(descriptor, options.tag);
   }

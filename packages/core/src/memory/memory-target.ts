@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { readAll } from "../content.js";
-import { verifiedStream } from "../digest.js";
+import { ensureVerified, verifiedStream } from "../digest.js";
 import { TofuOciError } from "../errors.js";
 import { assertSuccessorsExist, describeManifest, selectReferrers } from "../graph.js";
 import { parseManifest, type Descriptor } from "../manifest.js";
@@ -30,7 +30,7 @@ export class MemoryTarget implements Target {
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
-    const verified = verifiedStream(await openContent(content), descriptor);
+    const verified = ensureVerified(await openContent(content), descriptor);
     const bytes = await readAll(verified, descriptor.size);
     if (isManifestMediaType(descriptor.mediaType)) {
       await assertSuccessorsExist(this, parseManifest(bytes, descriptor.mediaType), options);

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
-import { DigestVerifier, verifiedStream } from "../digest.js";
+import { ensureVerified } from "../digest.js";
 import { RegistryError, TofuOciError } from "../errors.js";
 import type { Descriptor } from "../manifest.js";
 import { ProgressStream } from "../progress-stream.js";
@@ -53,7 +53,7 @@ async function putWhole(transport: UploadTransport, location: URL, descriptor: D
   const response = await transport.send("PUT", url, {
     signal: push.signal,
     headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
-    body: withProgress(alreadyVerified(body, descriptor) ? body : verifiedStream(body, descriptor, `the content for ${descriptor.digest}`), 0, push.onProgress),
+    body: withProgress(ensureVerified(body, descriptor, `the content for ${descriptor.digest}`), 0, push.onProgress),
   });
   await expectStatus(response, 201, `uploading ${descriptor.digest} to ${transport.name}`);
 }
@@ -124,14 +124,6 @@ async function patchChunk(transport: UploadTransport, location: URL, content: Re
   });
   await expectStatus(response, 202, `uploading bytes ${start}-${end} to ${transport.name}`);
   return transport.location(response);
-}
-
-/**
- * A blob fetched from another target arrives through a DigestVerifier for the same digest (copy
- * verifies on read); hashing it a second time on the way out only costs CPU (~0.5 s per GiB).
- */
-function alreadyVerified(body: Readable, descriptor: Descriptor): boolean {
-  return body instanceof DigestVerifier && body.checks(descriptor);
 }
 
 function withDigest(location: URL, descriptor: Descriptor): URL {
