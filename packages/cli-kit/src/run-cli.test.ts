@@ -1,20 +1,19 @@
 import { TofuOciError } from "@tofu-oci/core";
-import type { CommandModule } from "yargs";
+import { memoryContext } from "@tofu-oci/testkit";
 import { describe, expect, it } from "vitest";
-import { outputFor, runCli, type CliSpec, type HandlerArgs } from "./run-cli.js";
-import { memoryContext } from "./test-context.js";
+import { defineCommand } from "./define-command.js";
+import { runCli, type CliSpec } from "./run-cli.js";
 
-const greet: CommandModule<object, { name: string; fail?: string }> = {
+const greet = defineCommand({
   command: "greet <name>",
   describe: "Say hello",
   builder: (y) => y.positional("name", { type: "string", demandOption: true }).option("fail", { type: "string" }),
-  handler: async (argv) => {
-    const args = argv as HandlerArgs<{ name: string; fail?: string }>;
+  handler: async (args, output) => {
     if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
     if (args.fail === "bug") throw new TypeError("undefined is not a function");
-    outputFor(args).record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
+    output.record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
   },
-};
+});
 
 const spec: CliSpec = { scriptName: "tofu-oci-test", version: "1.2.3", commands: [greet] };
 
