@@ -5,8 +5,8 @@ import type { TransferHooks } from "./transfer-tally.js";
 
 /** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
 export async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions & { concurrency: number }> {
-  const { commandClientOptions } = await import("@tofu-oci/auth");
-  return commandClientOptions(args, ctx, output);
+  const { commandClientOptions } = await import("@tofu-oci/auth/command");
+  return commandClientOptions({ ...args, ctx }, output);
 }
 
 /** Runs a transfer with a progress bar per blob on a terminal stderr (never with --quiet). */

@@ -127,8 +127,8 @@ const attachCommand: CommandModule<object, AttachArgs> = {
 
 /** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
 async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions & { concurrency: number }> {
-  const { commandClientOptions } = await import("@tofu-oci/auth");
-  return commandClientOptions(args, ctx, output);
+  const { commandClientOptions } = await import("@tofu-oci/auth/command");
+  return commandClientOptions({ ...args, ctx }, output);
 }
 
 /** Runs a transfer with progress bars on a terminal stderr (never with --quiet). */

@@ -79,8 +79,8 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
 
 /** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
 async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions> {
-  const { commandClientOptions } = await import("@tofu-oci/auth");
-  return commandClientOptions(args, ctx, output);
+  const { commandClientOptions } = await import("@tofu-oci/auth/command");
+  return commandClientOptions({ ...args, ctx }, output);
 }
 
 /** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */
