@@ -1,6 +1,12 @@
-import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import type { ArgumentsCamelCase, Argv as YargsArgv, CommandModule as YargsCommandModule } from "yargs";
 import type { CommandContext } from "./context.js";
 import { Output, type Format } from "./output.js";
+
+/** yargs' parser, which a command's builder receives and returns (so commands need no yargs import). */
+export type Argv<T = object> = YargsArgv<T>;
+
+/** A yargs command, as `defineCommand` makes them and `CliSpec.commands` holds them. */
+export type CommandModule<T = object, U = object> = YargsCommandModule<T, U>;
 
 /** Options every tofu-oci command takes; `runCli` declares them once for all commands. */
 export interface GlobalArgs {

@@ -1,5 +1,13 @@
 export { runCli, nestCommands, type CliSpec } from "./run-cli.js";
-export { defineCommand, outputFor, type CommandDefinition, type GlobalArgs, type HandlerArgs } from "./define-command.js";
+export {
+  defineCommand,
+  outputFor,
+  type Argv,
+  type CommandDefinition,
+  type CommandModule,
+  type GlobalArgs,
+  type HandlerArgs,
+} from "./define-command.js";
 export { Output, type Format, type OutputOptions } from "./output.js";
 export { processContext, type CommandContext } from "./context.js";
 export { runBin, runMain, type Main } from "./run-bin.js";
@@ -14,7 +22,5 @@ export {
   type ResolveRegistryOptions,
 } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
-export { ProgressBars, type ProgressBarsOptions } from "./progress.js";
-export { formatBytes } from "@tofu-oci/core";
+export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
 export { positionalOrStdin, assertStdinFree } from "./stdin-argument.js";
-export type { Argv, CommandModule } from "yargs";
