@@ -65,12 +65,18 @@ function handlerArgs<A>(argv: ArgumentsCamelCase<A>): HandlerArgs<A> {
   const extra: { [name: string]: unknown } = argv;
   const { ctx, format, quiet, verbose } = extra;
   if (!isCommandContext(ctx)) throw new TypeError("a tofu-oci command runs through runCli, which passes it a CommandContext");
+  const first = { format: firstOf(format), quiet: firstOf(quiet), verbose: firstOf(verbose) };
   const globals: GlobalArgs = {
-    format: format === "json" || format === "text" ? format : undefined,
-    quiet: quiet === true,
-    verbose: verbose === true,
+    format: first.format === "json" || first.format === "text" ? first.format : undefined,
+    quiet: first.quiet === true,
+    verbose: first.verbose === true,
   };
   return { ...argv, ...globals, ctx };
+}
+
+/** A flag given twice comes as an array; the first occurrence counts, as in runCli's error output. */
+function firstOf(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function isCommandContext(value: unknown): value is CommandContext {

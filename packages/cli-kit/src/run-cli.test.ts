@@ -12,6 +12,7 @@ const greet = defineCommand({
     if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
     if (args.fail === "bug") throw new TypeError("undefined is not a function");
     output.record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
+    output.info(`greeted ${args.name}`);
   },
 });
 
@@ -28,6 +29,13 @@ describe("runCli", () => {
     expect(await run(["greet", "ada"])).toMatchObject({ code: 0, stdout: '{"kind":"greeting","name":"ada"}\n' });
     expect((await run(["greet", "ada"], { stdoutIsTTY: true })).stdout).toBe("hello ada\n");
     expect((await run(["greet", "ada", "--format", "text"])).stdout).toBe("hello ada\n");
+  });
+
+  it("gives a typed handler the global flags and the context; a repeated flag's first value counts", async () => {
+    expect((await run(["greet", "ada", "--format", "text", "--format", "json"])).stdout).toBe("hello ada\n");
+    expect((await run(["greet", "ada", "--format", "json", "--format", "text"], { stdoutIsTTY: true })).stdout).toBe('{"kind":"greeting","name":"ada"}\n');
+    expect((await run(["greet", "ada"])).stderr).toBe("greeted ada\n");
+    expect(await run(["greet", "ada", "-q"])).toMatchObject({ code: 0, stderr: "" });
   });
 
   it("prints --version and --help with exit code 0", async () => {

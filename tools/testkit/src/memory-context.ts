@@ -10,37 +10,19 @@ export interface MemoryContextOptions {
   cwd?: string;
 }
 
-/** A context and what its stdout and stderr received so far. */
-export interface MemoryContext {
-  /** Has every field of cli-kit's `CommandContext` (testkit does not depend on cli-kit). */
-  ctx: {
-    stdin: Readable;
-    stdout: PassThrough;
-    stderr: PassThrough;
-    env: Record<string, string>;
-    cwd: string;
-    stdinIsTTY: boolean;
-    stdoutIsTTY: boolean;
-    stderrIsTTY: boolean;
-    signal: AbortSignal;
-    now: () => Date;
-  };
-  stdout(): string;
-  stderr(): string;
-}
-
 /**
  * A command context (cli-kit's `CommandContext`) with in-memory streams, for running commands
  * in-process in tests: `runCli(spec, args, memoryContext().ctx)`. `stdout()` and `stderr()`
  * return what was written so far.
  */
-export function memoryContext(options: MemoryContextOptions = {}): MemoryContext {
+export function memoryContext(options: MemoryContextOptions = {}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
   let err = "";
   stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const signal: AbortSignal = new AbortController().signal;
   const ctx = {
     stdin: Readable.from([options.stdin ?? ""]),
     stdout,
@@ -50,7 +32,7 @@ export function memoryContext(options: MemoryContextOptions = {}): MemoryContext
     stdinIsTTY: false,
     stdoutIsTTY: options.stdoutIsTTY ?? false,
     stderrIsTTY: false,
-    signal: new AbortController().signal,
+    signal,
     now: () => new Date(0),
   };
   return { ctx, stdout: () => out, stderr: () => err };
