@@ -109,6 +109,7 @@ export {
   type CheckResult,
   type ErrorRecord,
 } from "./records.js";
+export { formatBytes } from "./format-bytes.js";
 export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";

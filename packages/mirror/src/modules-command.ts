@@ -1,16 +1,7 @@
-import { ProgressBars, outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
-import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor } from "./command-support.js";
-
-interface ModulesArgs extends RegistryArgs {
-  module: string;
-  to: string;
-  toOciLayout?: boolean;
-  sourcePlainHttp?: boolean;
-}
+import { ProgressBars, defineCommand, referenceDefaults, withRegistryOptions } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror modules NAMESPACE/NAME/SYSTEM[@CONSTRAINT] --to REPO`. */
-export const modulesCommand: CommandModule<object, ModulesArgs> = {
+export const modulesCommand = defineCommand({
   command: "modules <module>",
   describe: "Mirror module versions from a module registry into an OCI repository, one tag per version",
   builder: (y) =>
@@ -20,13 +11,11 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
       .option("to-oci-layout", { alias: "oci-layout", type: "boolean", describe: "--to is an OCI image layout directory (created when missing)" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http to a loopback module registry (for tests)" })
       .example("$0 modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc", "Every 5.x version, one tag each")
-      .example("$0 modules registry.example.com/acme/net/aws --to ./modules-layout --to-oci-layout", "The newest version into an OCI layout") as Argv<ModulesArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ModulesArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+      .example("$0 modules registry.example.com/acme/net/aws --to ./modules-layout --to-oci-layout", "The newest version into an OCI layout"),
+  handler: async (args, output) => {
+    const [{ mirrorModules }, { commandClientOptions }] = await Promise.all([import("./mirror-modules.js"), import("@tofu-oci/auth/command")]);
+    const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const { mirrorModules } = await import("./mirror-modules.js");
     const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
     try {
       const records = await mirrorModules(
@@ -53,4 +42,4 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
       bars.stop();
     }
   },
-};
+});

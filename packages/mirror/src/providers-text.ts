@@ -1,4 +1,4 @@
-import { formatBytes } from "@tofu-oci/cli-kit";
+import { formatBytes } from "@tofu-oci/core";
 import type { ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
 
 /** The human summary of a providers record (`--format text`). */

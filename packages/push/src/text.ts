@@ -1,6 +1,5 @@
-import { formatBytes } from "@tofu-oci/cli-kit";
+import { formatBytes, type TransferFields } from "@tofu-oci/core";
 import type { ModuleArtifactRecord, ProviderArtifactRecord, PushRecord, ReferrerRecord } from "./artifact-records.js";
-import type { TransferFields } from "@tofu-oci/core";
 
 /** The human summary of a push record (`--format text`). */
 export function describePushRecord(record: PushRecord): string {
