@@ -9,7 +9,7 @@ const greet: CommandModule<object, { name: string; fail?: string }> = {
   describe: "Say hello",
   builder: (y) => y.positional("name", { type: "string", demandOption: true }).option("fail", { type: "string" }),
   handler: async (argv) => {
-    const args = argv as HandlerArgs<{ name: string; fail?: string }>;
+    const args = argv as unknown as HandlerArgs<{ name: string; fail?: string }>;
     if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
     if (args.fail === "bug") throw new TypeError("undefined is not a function");
     outputFor(args).record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
