@@ -12,7 +12,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 
-
 function log(message) {
   process.stderr.write(`\n> ${message}\n`);
 }
@@ -65,7 +64,11 @@ const FORMAT_ENFORCED = false;
 /** The static checks, each a pass or a failure of its own: `npm run lint`, and the first part of `npm test`. */
 const LINT_CHECKS = [
   { name: "lint (biome lint)", args: ["exec", "biome", "lint", "--error-on-warnings", "."] },
-  { name: "format (biome format)", args: ["exec", "biome", "format", "--max-diagnostics=5", "."], enforced: FORMAT_ENFORCED },
+  {
+    name: "format (biome format)",
+    args: ["exec", "biome", "format", "--max-diagnostics=5", "."],
+    enforced: FORMAT_ENFORCED,
+  },
   { name: "type-check sources (tsc -b)", args: ["exec", "tsc", "-b"] },
   { name: "type-check tests (tsc -p tsconfig.test.json)", args: ["exec", "tsc", "-p", "tsconfig.test.json"] },
 ];
@@ -78,7 +81,8 @@ function runLintChecks() {
   for (const check of LINT_CHECKS) {
     log(check.name);
     if (run(pnpm[0], [...pnpm.slice(1), ...check.args]) === 0) passed++;
-    else if (check.enforced === false) log(`${check.name} failed, but is not enforced yet (FORMAT_ENFORCED in tools/run.mjs)`);
+    else if (check.enforced === false)
+      log(`${check.name} failed, but is not enforced yet (FORMAT_ENFORCED in tools/run.mjs)`);
     else {
       failed++;
       log(`${check.name} failed`);

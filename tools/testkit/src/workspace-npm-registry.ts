@@ -43,7 +43,9 @@ export async function startWorkspaceNpmRegistry(roots: RegistryRoot[]): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    packages: [...packages.values()].flatMap((versions) => [...versions.values()].map(({ manifest }) => `${manifest.name}@${manifest.version}`)),
+    packages: [...packages.values()].flatMap((versions) =>
+      [...versions.values()].map(({ manifest }) => `${manifest.name}@${manifest.version}`),
+    ),
     requests,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -69,7 +71,11 @@ function collect(roots: RegistryRoot[]): Map<string, Map<string, Served>> {
 function dependencyNames(manifest: Record<string, unknown>): string[] {
   const names = (key: string) => Object.keys((manifest[key] as Record<string, string> | undefined) ?? {});
   const optionalPeers = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>;
-  return [...names("dependencies"), ...names("optionalDependencies"), ...names("peerDependencies").filter((name) => !optionalPeers[name]?.optional)];
+  return [
+    ...names("dependencies"),
+    ...names("optionalDependencies"),
+    ...names("peerDependencies").filter((name) => !optionalPeers[name]?.optional),
+  ];
 }
 
 /** Node's lookup: `node_modules/NAME` in `from` and each parent; in a pnpm layout that finds the store copy. */
@@ -81,17 +87,26 @@ function resolvePackageDir(from: string, name: string): string | undefined {
   }
 }
 
-function handle(request: IncomingMessage, response: ServerResponse, packages: Map<string, Map<string, Served>>, origin: string): void {
+function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  packages: Map<string, Map<string, Served>>,
+  origin: string,
+): void {
   const path = decodeURIComponent(new URL(request.url ?? "/", origin).pathname);
   const tarball = /^\/-\/tarball\/(.+)\/([^/]+)\.tgz$/.exec(path);
   if (tarball) return sendTarball(response, packages.get(tarball[1]!)?.get(tarball[2]!));
   const versions = packages.get(path.slice(1));
-  if (!versions) return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+  if (!versions)
+    return void response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
   const packument = {
     name: path.slice(1),
     "dist-tags": { latest: [...versions.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).at(-1) },
     versions: Object.fromEntries(
-      [...versions].map(([version, { manifest }]) => [version, { ...manifest, dist: { tarball: `${origin}/-/tarball/${manifest.name}/${version}.tgz` } }]),
+      [...versions].map(([version, { manifest }]) => [
+        version,
+        { ...manifest, dist: { tarball: `${origin}/-/tarball/${manifest.name}/${version}.tgz` } },
+      ]),
     ),
   };
   response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(packument));
@@ -100,7 +115,11 @@ function handle(request: IncomingMessage, response: ServerResponse, packages: Ma
 /** A package directory as npm packs it: every file under `package/`, modes kept (bins stay executable). */
 function sendTarball(response: ServerResponse, served: Served | undefined): void {
   if (!served) return void response.writeHead(404).end();
-  const tar = spawn("tar", ["-czf", "-", "--owner=0", "--group=0", "--transform", "s,^\\.,package,", "-C", served.dir, "."], { stdio: ["ignore", "pipe", "inherit"] });
+  const tar = spawn(
+    "tar",
+    ["-czf", "-", "--owner=0", "--group=0", "--transform", "s,^\\.,package,", "-C", served.dir, "."],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   response.writeHead(200, { "content-type": "application/octet-stream" });
   tar.stdout.pipe(response);
   tar.on("close", (code) => {
