@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -29,17 +30,65 @@ function sourceAliases(dir: string) {
 
 const alias = workspaceDirs.flatMap(sourceAliases);
 
+/**
+ * Test files by kind, from where they live (CONTRIBUTING.md): `src/**` unit tests run in-process on the memory
+ * target and temp dirs; `test/**` integration tests use the shared registries of the global setup, real bins and
+ * skopeo; the slow suites cross every bin (tools/e2e), run the docs, or install the packed tarballs.
+ * One package's tests: `vitest run packages/core/`; one kind: `vitest run --project unit`.
+ */
+const SLOW = [
+  "tools/e2e/test/**/*.test.ts",
+  "tools/docs/test/**/*.test.ts",
+  "tools/testkit/test/packed-tarballs.test.ts",
+];
+// Unit tests share one module graph per worker thread (isolate: false): they use no mocks, no process-wide state
+// and no env changes, and their time is mostly imports. The others run in forked, isolated workers.
+const KINDS: Array<{
+  name: string;
+  include: string[];
+  exclude: string[];
+  pool: "threads" | "forks";
+  isolate: boolean;
+}> = [
+  {
+    name: "unit",
+    include: ["packages/*/src/**/*.test.ts", "tools/*/src/**/*.test.ts"],
+    exclude: [],
+    pool: "threads",
+    isolate: false,
+  },
+  {
+    name: "integration",
+    include: ["packages/*/test/**/*.test.ts", "tools/*/test/**/*.test.ts"],
+    exclude: SLOW,
+    pool: "forks",
+    isolate: true,
+  },
+  { name: "slow", include: SLOW, exclude: [], pool: "forks", isolate: true },
+];
+
+/**
+ * Test files run in parallel, one worker per CPU: most of the time goes to waiting on registries and spawned bins.
+ * They share the global setup's registries safely because every test works in its own repository
+ * (`uniqueRepository`) and temp dir. TOFU_OCI_TEST_WORKERS overrides the count.
+ */
+const workers = Number(process.env.TOFU_OCI_TEST_WORKERS) || availableParallelism();
+
 export default defineConfig({
   test: {
     globalSetup: [join(root, "tools/testkit/src/global-setup.ts")],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    projects: workspaceDirs.map((dir) => ({
+    maxWorkers: workers,
+    projects: KINDS.map((kind) => ({
       resolve: { alias },
       test: {
-        name: dir.split("/")[1]!,
-        root: join(root, dir),
-        include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+        name: kind.name,
+        root,
+        include: kind.include,
+        exclude: ["**/node_modules/**", "**/dist/**", ...kind.exclude],
+        pool: kind.pool,
+        isolate: kind.isolate,
         testTimeout: 60_000,
         hookTimeout: 120_000,
       },
