@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const root = import.meta.dirname;
 
@@ -74,12 +75,25 @@ const KINDS: Array<{
  */
 const workers = Number(process.env.TOFU_OCI_TEST_WORKERS) || availableParallelism();
 
+/**
+ * Longest first: the slow suites, then integration, then unit tests, each in vitest's own order (failed first, then by
+ * the last run's durations, then by size). A fresh clone has no durations, and the slow suites are small files.
+ */
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const order = KINDS.map((kind) => kind.name);
+    const rank = (file: TestSpecification) => order.indexOf(file.project.name);
+    return (await super.sort(files)).sort((a, b) => rank(b) - rank(a));
+  }
+}
+
 export default defineConfig({
   test: {
     globalSetup: [join(root, "tools/testkit/src/global-setup.ts")],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: workers,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: KINDS.map((kind) => ({
       resolve: { alias },
       test: {
