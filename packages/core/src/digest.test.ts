@@ -20,7 +20,7 @@ describe("digests", () => {
     expect((await readAll(verifiedStream(Readable.from([data]), expected), 2000)).equals(data)).toBe(true);
 
     const tampered = Buffer.from(data);
-    tampered[500] ^= 1;
+    tampered[500]! ^= 1;
     const mismatch = await readAll(verifiedStream(Readable.from([tampered]), expected), 2000).catch((e: unknown) => e);
     expect(exitCodeOf(mismatch)).toBe(1);
     expect((mismatch as Error).message).toContain("digest mismatch");

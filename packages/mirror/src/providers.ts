@@ -218,6 +218,7 @@ class ProvidersRun {
   async close(): Promise<void> {
     await this.http.close();
     if (this.#client) await (await this.#client).close();
+    // biome-ignore lint/nursery/noMisusedPromises: the promise's presence says a scratch directory was made.
     if (this.#workDir) await rm(await this.#workDir, { recursive: true, force: true });
   }
 }
