@@ -9,7 +9,9 @@ import { startPersonality } from "./personalities/start-personality.js";
 import { REGISTRY_MODES, startRegistry, type RegistryMode } from "./registry.js";
 
 const usage = `usage: tofu-oci-test-registry [${REGISTRY_MODES.join("|")}]
-       tofu-oci-test-registry personality <${PERSONALITY_NAMES.join("|")}> [--mode ${REGISTRY_MODES.join("|")}] [--tls] [--variant NAME]\n`;
+       tofu-oci-test-registry personality <${PERSONALITY_NAMES.join("|")}> [--mode ${REGISTRY_MODES.join(
+  "|",
+)}] [--tls] [--variant NAME]\n`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}`);
@@ -29,18 +31,20 @@ async function personality(args: string[]): Promise<void> {
     options: { mode: { type: "string" }, tls: { type: "boolean" }, variant: { type: "string" } },
   });
   const name = positionals[0] as PersonalityName;
-  if (positionals.length !== 1 || !PERSONALITY_NAMES.includes(name)) fail(`name one personality: ${PERSONALITY_NAMES.join(", ")}`);
+  if (positionals.length !== 1 || !PERSONALITY_NAMES.includes(name))
+    fail(`name one personality: ${PERSONALITY_NAMES.join(", ")}`);
   const mode = values.mode as RegistryMode | undefined;
   if (mode !== undefined && !REGISTRY_MODES.includes(mode)) fail(`--mode must be one of ${REGISTRY_MODES.join(", ")}`);
   const running = await startPersonality(name, { mode, tls: values.tls, variant: values.variant });
-  const { url, host, plainHttp, caFile, credentials, storageUrl, authUrl, backendAuth, skopeoFlags, registry, personality: data } = running;
+  const { stop, requests: _requests, personality: data, registry, ...info } = running;
   const registryInfo = { mode: registry.mode, url: registry.url };
-  const info = { personality: name, title: data.title, url, host, plainHttp, caFile, credentials, storageUrl, authUrl, backendAuth, registry: registryInfo };
-  process.stdout.write(`${JSON.stringify({ ...info, skopeoFlags, clientMustDo: data.clientMustDo })}\n`);
-  untilSignal(running.stop);
+  process.stdout.write(
+    `${JSON.stringify({ ...info, title: data.title, registry: registryInfo, clientMustDo: data.clientMustDo })}\n`,
+  );
+  untilSignal(stop);
 }
 
-async function registry(modeArgument: string | undefined): Promise<void> {
+async function testRegistry(modeArgument: string | undefined): Promise<void> {
   const mode = (modeArgument ?? "plain") as RegistryMode;
   if (!REGISTRY_MODES.includes(mode)) fail(`unknown mode ${mode}`);
   const started = await startRegistry({ mode });
@@ -51,7 +55,7 @@ async function registry(modeArgument: string | undefined): Promise<void> {
 
 try {
   if (process.argv[2] === "personality") await personality(process.argv.slice(3));
-  else await registry(process.argv[2]);
+  else await testRegistry(process.argv[2]);
 } catch (error) {
   fail((error as Error).message);
 }

@@ -23,6 +23,7 @@ export {
   PERSONALITIES,
   PERSONALITY_NAMES,
   OPENTOFU_MEDIA_TYPES,
+  UNREPRODUCED_ROWS,
   personalityKnobs,
   personalityGuide,
   type Personality,
@@ -32,4 +33,14 @@ export {
   type NativeRow,
   type KnobSelection,
 } from "./personalities/catalogue.js";
-export type { Knobs, Throttle, ThrottleBody, BlobRedirect, TokenEndpoint, BasicChallenge, TagPaging, MediaTypeAllowList, RouteKind } from "./personalities/knobs.js";
+export type {
+  Knobs,
+  Throttle,
+  ThrottleBody,
+  BlobRedirect,
+  TokenEndpoint,
+  BasicChallenge,
+  TagPaging,
+  MediaTypeAllowList,
+  RouteKind,
+} from "./personalities/knobs.js";

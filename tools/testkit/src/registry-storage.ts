@@ -83,7 +83,8 @@ export class RegistryStorage {
   /** Digests of the manifests the repository holds. */
   manifestDigests(repository: string): string[] {
     if (!this.hasRepository(repository)) return [];
-    return list(join(this.#root, "repositories", repository, "_manifests", "revisions", "sha256")).map((hex) => `sha256:${hex}`);
+    const revisions = join(this.#root, "repositories", repository, "_manifests", "revisions", "sha256");
+    return list(revisions).map((hex) => `sha256:${hex}`);
   }
 
   #write(parts: string[], content: Uint8Array | string): void {

@@ -20,12 +20,23 @@ export function jsonAnswer(status: number, value: unknown, headers: OutgoingHttp
 }
 
 /** An answer with a text body of the given type. */
-export function textAnswer(status: number, text: string, contentType: string, headers: OutgoingHttpHeaders = {}): Answer {
+export function textAnswer(
+  status: number,
+  text: string,
+  contentType: string,
+  headers: OutgoingHttpHeaders = {},
+): Answer {
   return { status, headers: { "content-type": contentType, ...headers }, body: Buffer.from(text) };
 }
 
 /** The spec's error shape: `{"errors":[{"code","message","detail"}]}`. */
-export function specError(status: number, code: string, message: string, detail?: unknown, headers: OutgoingHttpHeaders = {}): Answer {
+export function specError(
+  status: number,
+  code: string,
+  message: string,
+  detail?: unknown,
+  headers: OutgoingHttpHeaders = {},
+): Answer {
   return jsonAnswer(status, { errors: [{ code, message, ...(detail === undefined ? {} : { detail }) }] }, headers);
 }
 
@@ -112,7 +123,8 @@ export function parseChallenge(value: string): Challenge {
   const space = value.indexOf(" ");
   const scheme = space < 0 ? value : value.slice(0, space);
   const params: Record<string, string> = {};
-  for (const match of value.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/g)) params[match[1]!.toLowerCase()] = match[2]!;
+  for (const match of value.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/g))
+    params[match[1]!.toLowerCase()] = match[2]!;
   return { scheme, params };
 }
 

@@ -1,5 +1,14 @@
 import type { IncomingMessage } from "node:http";
-import { formatChallenge, header, jsonAnswer, parseChallenge, readAll, setBody, specError, type Answer } from "./answer.js";
+import {
+  formatChallenge,
+  header,
+  jsonAnswer,
+  parseChallenge,
+  readAll,
+  setBody,
+  specError,
+  type Answer,
+} from "./answer.js";
 import type { Exchange, FrontContext, Layer } from "./front.js";
 import type { TokenEndpoint } from "./knobs.js";
 
@@ -27,7 +36,10 @@ function tokenService(front: FrontContext): string {
 /** The challenge of a 401 the front makes itself, for a scope like `repository:a/b:pull`. */
 export function challengeFor(front: FrontContext, scope: string): string | undefined {
   if (front.backend.kind === "token") {
-    return formatChallenge({ scheme: "Bearer", params: { realm: tokenRealm(front), service: tokenService(front), scope, error: "insufficient_scope" } });
+    return formatChallenge({
+      scheme: "Bearer",
+      params: { realm: tokenRealm(front), service: tokenService(front), scope, error: "insufficient_scope" },
+    });
   }
   if (front.backend.kind === "basic") return basicChallenge(front);
   return undefined;
@@ -65,8 +77,13 @@ export function authLayer(front: FrontContext): Layer {
 function refuseOrTranslate(front: FrontContext, exchange: Exchange): Answer | undefined {
   const authorization = header(exchange.req, "authorization") ?? "";
   if (exchange.route.kind !== "other" && front.backend.kind === "token") {
-    if (front.knobs.basicOnBearer403 && /^basic /i.test(authorization)) return specError(403, "DENIED", "Your Authorization Token is invalid.");
-    if (front.knobs.passwordAsBearer403 && front.registryPassword && authorization.slice(7) === front.registryPassword) {
+    if (front.knobs.basicOnBearer403 && /^basic /i.test(authorization))
+      return specError(403, "DENIED", "Your Authorization Token is invalid.");
+    if (
+      front.knobs.passwordAsBearer403 &&
+      front.registryPassword &&
+      authorization === `Bearer ${front.registryPassword}`
+    ) {
       return specError(403, "DENIED", "invalid token");
     }
   }
@@ -78,7 +95,8 @@ function refuseOrTranslate(front: FrontContext, exchange: Exchange): Answer | un
 /** Basic credentials of the personality's user rewritten to the registry's own user. */
 function translateAuthorization(front: FrontContext, authorization: string | undefined): string | undefined {
   const credentials = parseBasic(authorization);
-  if (!credentials || credentials.user !== front.knobs.username || !front.registryUser) return authorization || undefined;
+  if (!credentials || credentials.user !== front.knobs.username || !front.registryUser)
+    return authorization || undefined;
   return `Basic ${Buffer.from(`${front.registryUser}:${credentials.password}`).toString("base64")}`;
 }
 
@@ -115,21 +133,37 @@ export async function serveToken(front: FrontContext, req: IncomingMessage, url:
   let result: TokenResult;
   if (req.method === "GET") {
     const credentials = parseBasic(header(req, "authorization"));
-    const scope = url.searchParams.getAll("scope");
+    let scope = url.searchParams
+      .getAll("scope")
+      .flatMap((value) => value.split(" "))
+      .filter(Boolean);
+    // token-multi-scope-ignored: only the last scope is granted.
+    if (front.knobs.tokenLastScopeOnly) scope = scope.slice(-1);
     if (front.knobs.acrRefreshTokens && credentials?.user === ACR_REFRESH_USER) {
-      result = await postForm(realm, { grant_type: "refresh_token", refresh_token: credentials.password, service, scope: scope.join(" ") });
+      result = await postForm(realm, {
+        grant_type: "refresh_token",
+        refresh_token: credentials.password,
+        service,
+        scope: scope.join(" "),
+      });
     } else {
       const query = new URLSearchParams(url.searchParams);
       query.set("service", service);
-      result = await tokenRequest(`${realm}?${query}`, { headers: authorizationHeader(translateAuthorization(front, header(req, "authorization"))) });
+      query.delete("scope");
+      for (const one of scope) query.append("scope", one);
+      result = await tokenRequest(`${realm}?${query}`, {
+        headers: authorizationHeader(translateAuthorization(front, header(req, "authorization"))),
+      });
     }
   } else if (req.method === "POST") {
     const form = new URLSearchParams((await readAll(req)).toString("utf8"));
     form.set("service", service);
+    if (front.knobs.tokenLastScopeOnly) form.set("scope", (form.get("scope") ?? "").split(" ").slice(-1).join(""));
     if (front.knobs.acrRefreshTokens && form.get("username") === ACR_REFRESH_USER) {
       form.set("grant_type", "refresh_token");
       form.set("refresh_token", form.get("password") ?? "");
-    } else if (form.get("username") === front.knobs.username && front.registryUser) form.set("username", front.registryUser);
+    } else if (form.get("username") === front.knobs.username && front.registryUser)
+      form.set("username", front.registryUser);
     result = await postForm(realm, Object.fromEntries(form));
   } else return specError(405, "UNSUPPORTED", "the token endpoint takes GET and POST");
   return shapeToken(tokenEndpoint(front), result);
@@ -141,16 +175,26 @@ async function acrExchange(front: FrontContext, req: IncomingMessage): Promise<A
   if (front.backend.kind !== "token" || req.method !== "POST" || form.get("grant_type") !== "access_token") {
     return jsonAnswer(400, { error: "unsupported_grant_type" });
   }
-  if (!front.registryPassword || form.get("access_token") !== front.registryPassword) return specError(401, "UNAUTHORIZED", "invalid access token");
+  if (!front.registryPassword || form.get("access_token") !== front.registryPassword)
+    return specError(401, "UNAUTHORIZED", "invalid access token");
   const refreshToken = await acrRefreshToken(front);
-  return refreshToken ? jsonAnswer(200, { refresh_token: refreshToken }) : specError(401, "UNAUTHORIZED", "exchange refused");
+  return refreshToken
+    ? jsonAnswer(200, { refresh_token: refreshToken })
+    : specError(401, "UNAUTHORIZED", "exchange refused");
 }
 
 /** A refresh token of the registry's user from the token server (what `az acr login --expose-token` prints). */
 export async function acrRefreshToken(front: FrontContext): Promise<string | undefined> {
   if (front.backend.kind !== "token" || !front.registryUser || !front.registryPassword) return undefined;
   const { realm, service } = front.backend;
-  const grant = { grant_type: "password", username: front.registryUser, password: front.registryPassword, access_type: "offline", service, scope: "" };
+  const grant = {
+    grant_type: "password",
+    username: front.registryUser,
+    password: front.registryPassword,
+    access_type: "offline",
+    service,
+    scope: "",
+  };
   const result = await postForm(realm, grant);
   return typeof result.json.refresh_token === "string" ? result.json.refresh_token : undefined;
 }
@@ -166,7 +210,11 @@ function authorizationHeader(value: string | undefined): Record<string, string> 
 
 function postForm(realm: string, form: Record<string, string>): Promise<TokenResult> {
   const body = new URLSearchParams(form).toString();
-  return tokenRequest(realm, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  return tokenRequest(realm, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
 }
 
 async function tokenRequest(url: string, init: RequestInit): Promise<TokenResult> {

@@ -6,7 +6,8 @@ import type { FrontContext, Layer } from "./front.js";
 import type { BlobRedirect } from "./knobs.js";
 
 const GAR_DOWNLOADS = /^\/artifacts-downloads\/namespaces\/[^/]+\/repositories\/.+\/downloads\/([^/]+)$/;
-const STORAGE_PATH = /^\/(s3|azure|cdn)\/[^/]+\/docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/;
+const STORAGE_PATH =
+  /^\/(s3|azure|cdn)\/[^/]+\/docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/;
 
 /**
  * Blob GETs redirected away from the registry (section 3 of docs/contract/registry-quirks.md): the
@@ -19,7 +20,8 @@ export function blobRedirectLayer(front: FrontContext): Layer {
       const style = front.knobs.blobRedirect;
       if (!style) return undefined;
       const download = GAR_DOWNLOADS.exec(exchange.url.pathname)?.[1];
-      if (style === "relative-same-host" && download !== undefined) return serveGarDownload(front, exchange.req, download);
+      if (style === "relative-same-host" && download !== undefined)
+        return serveGarDownload(front, exchange.req, download);
       if (exchange.route.kind !== "blob" || exchange.method !== "GET") return undefined;
       const { range: _range, ...headers } = exchange.forward.headers;
       const head = await front.upstream.fetch("HEAD", exchange.forward.path, headers);
@@ -49,23 +51,41 @@ function redirect(front: FrontContext, style: BlobRedirect, repo: string, digest
     });
     location = `${front.storageOrigin}/s3/prod-us-east-1-starport-layer-bucket/${blobPath}?${query}`;
   } else if (style === "azure-sas") {
-    const query = new URLSearchParams({ sv: "2019-12-12", se: new Date(expires * 1000).toISOString().replace(/\.\d+/, ""), sr: "b", sp: "r", sig: signature });
+    const query = new URLSearchParams({
+      sv: "2019-12-12",
+      se: new Date(expires * 1000).toISOString().replace(/\.\d+/, ""),
+      sr: "b",
+      sp: "r",
+      sig: signature,
+    });
     location = `${front.storageOrigin}/azure/registry/${blobPath}?${query}`;
   } else if (style === "cdn") {
     location = `${front.storageOrigin}/cdn/registry-v2/${blobPath}?verify=${expires}-${signature}`;
   } else {
     const token = `${Buffer.from(JSON.stringify({ digest, expires })).toString("base64url")}.${signature}`;
     const [project, ...rest] = repo.split("/");
-    location = `/artifacts-downloads/namespaces/${project}/repositories/${rest.join("/") || project}/downloads/${token}`;
+    location = `/artifacts-downloads/namespaces/${project}/repositories/${
+      rest.join("/") || project
+    }/downloads/${token}`;
   }
-  return { status: style === "relative-same-host" ? 302 : 307, headers: { location, "content-length": 0 }, body: Buffer.alloc(0) };
+  return {
+    status: style === "relative-same-host" ? 302 : 307,
+    headers: { location, "content-length": 0 },
+    body: Buffer.alloc(0),
+  };
 }
 
 function sign(front: FrontContext, style: BlobRedirect, digest: string, expires: number): string {
   return createHmac("sha256", front.secret).update(`${style}\n${digest}\n${expires}`).digest("hex");
 }
 
-function signatureMatches(front: FrontContext, style: BlobRedirect, digest: string, expires: number, signature: string): boolean {
+function signatureMatches(
+  front: FrontContext,
+  style: BlobRedirect,
+  digest: string,
+  expires: number,
+  signature: string,
+): boolean {
   const expected = Buffer.from(sign(front, style, digest, expires));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
@@ -103,7 +123,13 @@ export function storageHostAnswer(front: FrontContext, req: IncomingMessage): An
   return refusal ?? serveBlob(front, req, digest);
 }
 
-function storageRefusal(front: FrontContext, style: BlobRedirect, req: IncomingMessage, url: URL, digest: string): Answer | undefined {
+function storageRefusal(
+  front: FrontContext,
+  style: BlobRedirect,
+  req: IncomingMessage,
+  url: URL,
+  digest: string,
+): Answer | undefined {
   const authorization = header(req, "authorization") !== undefined;
   const query = url.searchParams;
   if (style === "s3-presigned") {
@@ -111,31 +137,50 @@ function storageRefusal(front: FrontContext, style: BlobRedirect, req: IncomingM
       return s3Error(
         400,
         "InvalidArgument",
-        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter" +
+          " or the Authorization header should be specified",
         "<ArgumentName>Authorization</ArgumentName>",
       );
     }
     // A presigned URL is signed for GET: HEAD gets 403 with no body.
-    if (req.method === "HEAD") return { status: 403, headers: { "content-type": "application/xml" }, body: Buffer.alloc(0) };
+    if (req.method === "HEAD")
+      return { status: 403, headers: { "content-type": "application/xml" }, body: Buffer.alloc(0) };
     const issued = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get("X-Amz-Date") ?? "");
-    const expires = issued ? Date.UTC(+issued[1]!, +issued[2]! - 1, +issued[3]!, +issued[4]!, +issued[5]!, +issued[6]!) / 1000 + Number(query.get("X-Amz-Expires")) : 0;
+    const expires = issued
+      ? Date.UTC(+issued[1]!, +issued[2]! - 1, +issued[3]!, +issued[4]!, +issued[5]!, +issued[6]!) / 1000 +
+        Number(query.get("X-Amz-Expires"))
+      : 0;
     if (!signatureMatches(front, style, digest, expires, query.get("X-Amz-Signature") ?? "")) {
-      return s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+      return s3Error(
+        403,
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided.",
+      );
     }
     return expires * 1000 < Date.now() ? s3Error(403, "AccessDenied", "Request has expired") : undefined;
   }
   if (style === "azure-sas") {
     if (authorization) {
-      return azureError(400, "InvalidAuthenticationInfo", "Authentication information is not given in the correct format. Check the value of Authorization header.");
+      return azureError(
+        400,
+        "InvalidAuthenticationInfo",
+        "Authentication information is not given in the correct format. Check the value of Authorization header.",
+      );
     }
     const expires = Date.parse(query.get("se") ?? "") / 1000;
     if (!signatureMatches(front, style, digest, expires, query.get("sig") ?? "") || expires * 1000 < Date.now()) {
-      return azureError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.");
+      return azureError(
+        403,
+        "AuthenticationFailed",
+        "Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly " +
+          "including the signature.",
+      );
     }
     return undefined;
   }
   const [expires = "0", signature = ""] = (query.get("verify") ?? "").split("-");
-  const valid = signatureMatches(front, style, digest, Number(expires), signature) && Number(expires) * 1000 >= Date.now();
+  const valid =
+    signatureMatches(front, style, digest, Number(expires), signature) && Number(expires) * 1000 >= Date.now();
   return valid ? undefined : textAnswer(403, "403 Forbidden\n", "text/plain; charset=utf-8");
 }
 
@@ -156,7 +201,11 @@ export function serveBlob(front: FrontContext, req: IncomingMessage, digest: str
   const partial = start !== 0 || end !== size - 1;
   const answer: Answer = {
     status: partial ? 206 : 200,
-    headers: { ...headers, "content-length": end - start + 1, ...(partial ? { "content-range": `bytes ${start}-${end}/${size}` } : {}) },
+    headers: {
+      ...headers,
+      "content-length": end - start + 1,
+      ...(partial ? { "content-range": `bytes ${start}-${end}/${size}` } : {}),
+    },
   };
   if (req.method !== "HEAD" && size > 0) answer.stream = createReadStream(path, { start, end });
   else answer.body = Buffer.alloc(0);
@@ -164,16 +213,21 @@ export function serveBlob(front: FrontContext, req: IncomingMessage, digest: str
 }
 
 function s3Error(status: number, code: string, message: string, extra = ""): Answer {
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>TESTBED</RequestId></Error>`;
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}` +
+    "<RequestId>TESTBED</RequestId></Error>";
   return textAnswer(status, xml, "application/xml");
 }
 
 function azureError(status: number, code: string, message: string): Answer {
-  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}\nRequestId:00000000-0000-0000-0000-000000000000\nTime:${new Date().toISOString()}</Message></Error>`;
-  return textAnswer(status, xml, "application/xml");
+  const request = `RequestId:00000000-0000-0000-0000-000000000000\nTime:${new Date().toISOString()}`;
+  const body = `<Error><Code>${code}</Code><Message>${message}\n${request}</Message></Error>`;
+  return textAnswer(status, `<?xml version="1.0" encoding="utf-8"?>${body}`, "application/xml");
 }
 
 function githubRateLimitPage(): Answer {
-  const page = "<!DOCTYPE html>\n<html><head><title>Too many requests &middot; GitHub</title></head><body><h1>Whoa there!</h1><p>You have exceeded a secondary rate limit.</p></body></html>\n";
+  const page =
+    "<!DOCTYPE html>\n<html><head><title>Too many requests &middot; GitHub</title></head>" +
+    "<body><h1>Whoa there!</h1><p>You have exceeded a secondary rate limit.</p></body></html>\n";
   return textAnswer(429, page, "text/html; charset=utf-8");
 }

@@ -33,6 +33,8 @@ export interface FrontContext {
   origin: string;
   /** `127.0.0.1:PORT` */
   host: string;
+  /** A second listener of the same registry (another port), for upload Locations on another host. */
+  aliasOrigin?: string;
   /** Origin of the blob storage host (redirect targets), when the knobs need one. */
   storageOrigin?: string;
   /** Origin of the separate token host, when the realm lives elsewhere. */
@@ -84,7 +86,8 @@ export function parseRoute(pathname: string): Route {
   if (!match) return { kind: "other" };
   const [, repo, kind, rest] = match as unknown as [string, string, string, string];
   if (kind === "manifests") return { kind: "manifest", repo, reference: rest };
-  if (kind === "blobs/uploads") return rest === "" ? { kind: "upload-start", repo } : { kind: "upload-session", repo, reference: rest };
+  if (kind === "blobs/uploads")
+    return rest === "" ? { kind: "upload-start", repo } : { kind: "upload-session", repo, reference: rest };
   if (kind === "blobs") return { kind: "blob", repo, reference: rest };
   if (kind === "referrers") return { kind: "referrers", repo, reference: rest };
   return rest === "list" ? { kind: "tags", repo } : { kind: "other" };
@@ -92,7 +95,10 @@ export function parseRoute(pathname: string): Route {
 
 /** True for the routes a client reads (GET or HEAD of manifests, blobs, tags, referrers). */
 export function isRead(exchange: Exchange): boolean {
-  return (exchange.method === "GET" || exchange.method === "HEAD") && ["manifest", "blob", "tags", "referrers"].includes(exchange.route.kind);
+  return (
+    (exchange.method === "GET" || exchange.method === "HEAD") &&
+    ["manifest", "blob", "tags", "referrers"].includes(exchange.route.kind)
+  );
 }
 
 /** The session record of an upload session id, created on first use. */

@@ -7,11 +7,16 @@
 
 /** How a 429 answer looks (see the rows of section 7 of the catalogue). */
 export type ThrottleBody =
-  /** `{"errors":[{"code":"TOOMANYREQUESTS","message":<message>}]}`; a Retry-After header only if `retryAfterSeconds`. */
+  /**
+   * `{"errors":[{"code":"TOOMANYREQUESTS","message":<message>}]}`; a Retry-After header only if `retryAfterSeconds`.
+   */
   | "json"
   /** text/plain `Too Many Requests (HAP429).` (dockerhub-hap429-plaintext). */
   | "hap429-text"
-  /** JSON whose message holds the wait as a Go duration: `retry-after: 10.305464ms, allowed: 2000/minute` (ghcr-429-hint-in-message). */
+  /**
+   * JSON whose message holds the wait as a Go duration: `retry-after: 10.305464ms, allowed: 2000/minute`
+   * (ghcr-429-hint-in-message).
+   */
   | "json-go-duration"
   /** nginx's HTML 429 page (quay-429-html). */
   | "nginx-html"
@@ -48,11 +53,17 @@ export type RouteKind =
 
 /** Where blob GETs go (section 3 of the catalogue). */
 export type BlobRedirect =
-  /** 307 to a presigned S3 URL on the storage host, which rejects `Authorization` with S3's XML 400 and HEAD with 403 (s3-one-auth-mechanism, presigned-head-and-expiry). */
+  /**
+   * 307 to a presigned S3 URL on the storage host, which rejects `Authorization` with S3's XML 400 and HEAD with 403
+   * (s3-one-auth-mechanism, presigned-head-and-expiry).
+   */
   | "s3-presigned"
   /** 307 to an Azure SAS URL on the storage host, which rejects `Authorization` with a 400 (acr-sas-auth-forward). */
   | "azure-sas"
-  /** 302 with a relative Location on the registry host itself, which works with or without `Authorization` (gar-relative-redirect). */
+  /**
+   * 302 with a relative Location on the registry host itself, which works with or without `Authorization`
+   * (gar-relative-redirect).
+   */
   | "relative-same-host"
   /** 307 to a CDN host that ignores `Authorization` and honours Range (dockerhub-cdn-redirect). */
   | "cdn";
@@ -100,7 +111,9 @@ export interface TagPaging {
 /** Manifest media-type allow-lists (gitlab-mediatype-allowlist, quay-artifact-allowlist). */
 export type MediaTypeAllowList =
   | {
-      /** GitLab: config, layer and artifactType must each be known; `400 MANIFEST_INVALID` `unknown media type: <x>`. */
+      /**
+       * GitLab: config, layer and artifactType must each be known; `400 MANIFEST_INVALID` `unknown media type: <x>`.
+       */
       style: "gitlab";
       types: string[];
     }
@@ -133,14 +146,26 @@ export interface Knobs {
   /**
    * The upload `Location`: `absolute` (distribution), `relative` (`/v2/...`), `singular-upload`
    * (`/v2/<n>/blobs/upload/<uuid>`, ghcr-upload-location-singular) or `gar-artifacts-uploads`
-   * (relative, outside `/v2/`, gar-upload-location-nonv2). Default absolute.
+   * (relative, outside `/v2/`, gar-upload-location-nonv2) or `other-host` (absolute, on a second
+   * listener of the same registry: another port, location-host-port-mismatch). Default absolute.
    */
-  uploadLocation?: "absolute" | "relative" | "singular-upload" | "gar-artifacts-uploads";
-  /** `strict-spec`: a PATCH Content-Range other than `<start>-<end>` is refused (acr-content-range-format). Default lenient (distribution 2.8 ignores it). */
+  uploadLocation?: "absolute" | "relative" | "singular-upload" | "gar-artifacts-uploads" | "other-host";
+  /**
+   * `strict-spec`: a PATCH Content-Range other than `<start>-<end>` is refused (acr-content-range-format). Default
+   * lenient (distribution 2.8 ignores it).
+   */
   contentRange?: "lenient" | "strict-spec";
-  /** After any failed or interrupted request, the session answers 404 BLOB_UPLOAD_UNKNOWN (ghcr-upload-unknown-on-retry). */
+  /**
+   * After any failed or interrupted request, the session answers 404 BLOB_UPLOAD_UNKNOWN
+   * (ghcr-upload-unknown-on-retry).
+   */
   poisonSessionOnError?: boolean;
-  /** A final PUT whose Content-Range does not start at the session's offset gets 416 (put-bad-range-divergence, zot). Default: distribution appends. */
+  /** A PUT with the whole blob on a session that saw no PATCH answers 404 BLOB_UNKNOWN (artifactory-requires-patch). */
+  requirePatchBeforePut?: boolean;
+  /**
+   * A final PUT whose Content-Range does not start at the session's offset gets 416 (put-bad-range-divergence, zot).
+   * Default: distribution appends.
+   */
   badRangePut416?: boolean;
 
   // --- mounts (section 2) ---
@@ -168,7 +193,10 @@ export interface Knobs {
   quayReferrersApi?: boolean;
   /** A missing `sha256-<hex>` tag resolves to the manifest `sha256:<hex>` (gitlab-dash-tag-resolves-digest). */
   dashTagResolvesDigest?: boolean;
-  /** `405`: DELETE of a manifest is UNSUPPORTED (ghcr-delete-405, delete-unsupported-variants); `by-digest-only`: by tag 400 UNSUPPORTED (Harbor). */
+  /**
+   * `405`: DELETE of a manifest is UNSUPPORTED (ghcr-delete-405, delete-unsupported-variants); `by-digest-only`: by tag
+   * 400 UNSUPPORTED (Harbor).
+   */
   deleteManifest?: "405" | "by-digest-only";
 
   // --- manifest acceptance (section 5) ---
@@ -187,6 +215,8 @@ export interface Knobs {
   dockerConfigStrict?: boolean;
   /** `false`: manifest GET answers carry no Docker-Content-Digest; HEAD still does (ecr-get-manifest-no-digest). */
   getManifestDigestHeader?: boolean;
+  /** `false`: manifest HEAD answers carry no Docker-Content-Digest (redhat-head-no-digest). */
+  headManifestDigestHeader?: boolean;
 
   // --- authentication (section 6) ---
   /** The login user name clients use; the front maps it to the registry's own user. */
@@ -195,21 +225,32 @@ export interface Knobs {
   basicChallenge?: BasicChallenge;
   /** The token realm served for a token-mode registry (gitlab-jwt-realm, ecr-public-bearer, ...). */
   tokenEndpoint?: TokenEndpoint;
+  /** The token service grants only the last `scope` of a request (token-multi-scope-ignored). */
+  tokenLastScopeOnly?: boolean;
   /** ACR's `/oauth2/exchange` and refresh-token login with the 0000... user (acr-refresh-token-exchange). */
   acrRefreshTokens?: boolean;
   /** Basic credentials on a Bearer registry: 403 DENIED `Your Authorization Token is invalid.` (ecr-public-bearer). */
   basicOnBearer403?: boolean;
   /** The password used as a Bearer token: 403 DENIED `invalid token` (ghcr-missing-or-private-403). */
   passwordAsBearer403?: boolean;
-  /** A read of a repository that does not exist: 401 UNAUTHORIZED (dockerhub-missing-repo-401) or 403 DENIED (ghcr-missing-or-private-403). */
+  /**
+   * A read of a repository that does not exist: 401 UNAUTHORIZED (dockerhub-missing-repo-401) or 403 DENIED
+   * (ghcr-missing-or-private-403).
+   */
   missingRepository?: "401" | "403";
-  /** Sets Harbor's session and CSRF cookies and answers 403 `CSRF token invalid` when a write sends them back (harbor-csrf-cookie). */
+  /**
+   * Sets Harbor's session and CSRF cookies and answers 403 `CSRF token invalid` when a write sends them back
+   * (harbor-csrf-cookie).
+   */
   csrfCookies?: boolean;
   /** 406 when Accept on upload and tag calls names only manifest types (artifactory-accept-406). */
   strictAccept?: boolean;
 
   // --- rate limits (section 7) ---
-  /** Docker Hub's pull limit: `ratelimit-*` headers on manifest answers, GET counted, HEAD free, 429 at the limit (dockerhub-ratelimit-headers). */
+  /**
+   * Docker Hub's pull limit: `ratelimit-*` headers on manifest answers, GET counted, HEAD free, 429 at the limit
+   * (dockerhub-ratelimit-headers).
+   */
   pullLimit?: { limit: number; windowSeconds: number };
   throttles?: Throttle[];
 

@@ -13,7 +13,8 @@ const GAR_UPLOAD_PATH = /^\/artifacts-uploads\/namespaces\/[^/]+\/repositories\/
  */
 export function registryPath(front: FrontContext, url: URL): string {
   const style = front.knobs.uploadLocation;
-  if (style === "singular-upload") return url.pathname.replace(SINGULAR_SESSION_PATH, "$1/blobs/uploads/$2") + url.search;
+  if (style === "singular-upload")
+    return url.pathname.replace(SINGULAR_SESSION_PATH, "$1/blobs/uploads/$2") + url.search;
   const opaque = style === "gar-artifacts-uploads" ? GAR_UPLOAD_PATH.exec(url.pathname)?.[1] : undefined;
   if (opaque === undefined) return url.pathname + url.search;
   const session = [...front.sessions.values()].find((candidate) => candidate.opaque === opaque);
@@ -36,6 +37,8 @@ export function publicLocation(front: FrontContext, location: string): string {
       return front.origin + (session ? path.replace("/blobs/uploads/", "/blobs/upload/") : path);
     case "gar-artifacts-uploads":
       return session ? garUploadLocation(front, session[1]!, session[2]!, path) : path;
+    case "other-host":
+      return (session ? front.aliasOrigin : front.origin) + path;
     default:
       return front.origin + path;
   }
@@ -53,7 +56,8 @@ function garUploadLocation(front: FrontContext, repo: string, id: string, regist
 export function locationLayer(front: FrontContext): Layer {
   return {
     decorate(_exchange, answer) {
-      if (answer.fromRegistry && typeof answer.headers.location === "string") answer.headers.location = publicLocation(front, answer.headers.location);
+      if (answer.fromRegistry && typeof answer.headers.location === "string")
+        answer.headers.location = publicLocation(front, answer.headers.location);
     },
   };
 }

@@ -39,12 +39,18 @@ function read(front: FrontContext, exchange: Exchange): undefined {
   const { repo, reference } = exchange.route as { repo: string; reference: string };
   const hex = /^sha256-([0-9a-f]{64})$/.exec(reference)?.[1];
   // gitlab-dash-tag-resolves-digest: a missing fallback tag answers with the subject itself.
-  if (front.knobs.dashTagResolvesDigest && hex && !front.storage.tagDigest(repo, reference) && front.storage.manifestDigests(repo).includes(`sha256:${hex}`)) {
+  if (
+    front.knobs.dashTagResolvesDigest &&
+    hex &&
+    !front.storage.tagDigest(repo, reference) &&
+    front.storage.manifestDigests(repo).includes(`sha256:${hex}`)
+  ) {
     const url = new URL(exchange.forward.path, "http://registry");
     exchange.forward.path = `/v2/${repo}/manifests/sha256:${hex}${url.search}`;
   }
-  // ecr-get-manifest-no-digest: GET loses the header, HEAD keeps it.
-  if (front.knobs.getManifestDigestHeader === false && exchange.method === "GET") {
+  // ecr-get-manifest-no-digest: GET loses the header, HEAD keeps it; redhat-head-no-digest the other way round.
+  const keep = exchange.method === "GET" ? front.knobs.getManifestDigestHeader : front.knobs.headManifestDigestHeader;
+  if (keep === false) {
     exchange.after.push((answer) => void delete answer.headers["docker-content-digest"]);
   }
   return undefined;
@@ -77,16 +83,27 @@ function refuse(front: FrontContext, document: ManifestDocument, contentType: st
   const mediaType = document.mediaType ?? contentType;
   // zot-docker2s2-rejected
   if (knobs.rejectDockerV2s2 && mediaType === DOCKER_V2S2) {
-    return specError(400, "MANIFEST_INVALID", "manifest invalid", { description: "zot does not accept Docker schema 2 manifests without http.compat docker2s2", mediaType });
+    return specError(400, "MANIFEST_INVALID", "manifest invalid", {
+      description: "zot does not accept Docker schema 2 manifests without http.compat docker2s2",
+      mediaType,
+    });
   }
   // ecr-manifest-validation-405
-  if (knobs.requireTopLevelMediaType && document.mediaType === undefined) return specError(405, "UNSUPPORTED", ECR_INVALID);
+  if (knobs.requireTopLevelMediaType && document.mediaType === undefined)
+    return specError(405, "UNSUPPORTED", ECR_INVALID);
   // ecr-mediatype-params
   const parameterised = knobs.rejectMediaTypeParams ? typesOf(document).find((type) => type.includes(";")) : undefined;
-  if (parameterised) return specError(405, "UNSUPPORTED", `Invalid parameter at 'mediaType' failed to satisfy constraint: '${parameterised}' has parameters`);
+  if (parameterised)
+    return specError(
+      405,
+      "UNSUPPORTED",
+      `Invalid parameter at 'mediaType' failed to satisfy constraint: '${parameterised}' has parameters`,
+    );
   // quay-docker-config-strict
   if (knobs.dockerConfigStrict && mediaType === DOCKER_V2S2 && document.config?.mediaType !== DOCKER_CONFIG) {
-    return specError(400, "MANIFEST_INVALID", "manifest invalid", { message: `failed to parse manifest: unknown config media type ${document.config?.mediaType}` });
+    return specError(400, "MANIFEST_INVALID", "manifest invalid", {
+      message: `failed to parse manifest: unknown config media type ${document.config?.mediaType}`,
+    });
   }
   if (knobs.mediaTypeAllowList) {
     const refused = allowListRefusal(knobs.mediaTypeAllowList, document, mediaType);
@@ -94,36 +111,60 @@ function refuse(front: FrontContext, document: ManifestDocument, contentType: st
   }
   // artifactory-history-required
   if (knobs.requireConfigHistory && !historyMatches(front.storage, document)) {
-    return specError(400, "MANIFEST_INVALID", "manifest invalid", "the image config needs a history entry for every layer (RTFACT-17134)");
+    return specError(
+      400,
+      "MANIFEST_INVALID",
+      "manifest invalid",
+      "the image config needs a history entry for every layer (RTFACT-17134)",
+    );
   }
   return undefined;
 }
 
 /** Every media type a manifest or index names besides its own. */
 function typesOf(document: ManifestDocument): string[] {
-  const types = [document.artifactType, document.config?.mediaType, ...(document.layers ?? []).map((layer) => layer.mediaType)];
+  const types = [
+    document.artifactType,
+    document.config?.mediaType,
+    ...(document.layers ?? []).map((layer) => layer.mediaType),
+  ];
   for (const child of document.manifests ?? []) types.push(child.mediaType, child.artifactType);
   return types.filter((type): type is string => typeof type === "string");
 }
 
-function allowListRefusal(list: MediaTypeAllowList, document: ManifestDocument, mediaType: string | undefined): Answer | undefined {
+function allowListRefusal(
+  list: MediaTypeAllowList,
+  document: ManifestDocument,
+  mediaType: string | undefined,
+): Answer | undefined {
   if (list.style === "gitlab") {
     // gitlab-mediatype-allowlist: config, layers and artifactType each checked.
-    const own = [document.artifactType, document.config?.mediaType, ...(document.layers ?? []).map((layer) => layer.mediaType)];
+    const own = [
+      document.artifactType,
+      document.config?.mediaType,
+      ...(document.layers ?? []).map((layer) => layer.mediaType),
+    ];
     const unknown = own.find((type) => typeof type === "string" && !list.types.includes(type));
-    return unknown ? specError(400, "MANIFEST_INVALID", "manifest invalid", `unknown media type: ${unknown}`) : undefined;
+    return unknown
+      ? specError(400, "MANIFEST_INVALID", "manifest invalid", `unknown media type: ${unknown}`)
+      : undefined;
   }
   // quay-artifact-allowlist
   if (mediaType === OCI_ARTIFACT_MANIFEST) return textAnswer(415, "", "application/json");
   if (!document.config) return undefined;
   const config = document.config.mediaType ?? "";
   const allowedLayers = list.configs[config];
-  if (!allowedLayers) return specError(400, "MANIFEST_INVALID", "manifest invalid", { message: `failed to parse manifest: config media type ${config} is not allowed` });
+  if (!allowedLayers)
+    return specError(400, "MANIFEST_INVALID", "manifest invalid", {
+      message: `failed to parse manifest: config media type ${config} is not allowed`,
+    });
   for (const layer of document.layers ?? []) {
     const type = layer.mediaType ?? "";
     if (!list.layerEnum.includes(type) || !allowedLayers.includes(type)) {
       const choices = list.layerEnum.map((choice) => `'${choice}'`).join(", ");
-      return specError(400, "MANIFEST_INVALID", "manifest invalid", { message: `failed to parse manifest: manifest data does not match schema: '${type}' is not one of [${choices}]` });
+      return specError(400, "MANIFEST_INVALID", "manifest invalid", {
+        message: `failed to parse manifest: manifest data does not match schema: '${type}' is not one of [${choices}]`,
+      });
     }
   }
   return undefined;
@@ -144,12 +185,17 @@ async function validationAs405(answer: Answer): Promise<void> {
   const text = (await answerBody(answer)).toString("utf8");
   if (!text.includes("MANIFEST_INVALID")) return;
   answer.status = 405;
-  setBody(answer, JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: ECR_INVALID }] }), "application/json; charset=utf-8");
+  setBody(
+    answer,
+    JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: ECR_INVALID }] }),
+    "application/json; charset=utf-8",
+  );
 }
 
 function remove(knobs: Knobs, exchange: Exchange): Answer | undefined {
   // ghcr-delete-405, delete-unsupported-variants
   if (knobs.deleteManifest === "405") return specError(405, "UNSUPPORTED", "The operation is unsupported.");
-  if (knobs.deleteManifest === "by-digest-only" && !exchange.route.reference?.includes(":")) return specError(400, "UNSUPPORTED", "The operation is unsupported.");
+  if (knobs.deleteManifest === "by-digest-only" && !exchange.route.reference?.includes(":"))
+    return specError(400, "UNSUPPORTED", "The operation is unsupported.");
   return undefined;
 }

@@ -15,7 +15,10 @@ interface Window {
  * small limit gets its 429 deterministically.
  */
 export function rateLimitLayer(front: FrontContext): Layer {
-  const throttles = (front.knobs.throttles ?? []).map((throttle) => ({ throttle, window: { start: Date.now(), count: 0 } }));
+  const throttles = (front.knobs.throttles ?? []).map((throttle) => ({
+    throttle,
+    window: { start: Date.now(), count: 0 },
+  }));
   const pulls: Window = { start: Date.now(), count: 0 };
   return {
     before(exchange) {
@@ -25,14 +28,20 @@ export function rateLimitLayer(front: FrontContext): Layer {
         if (left !== undefined) return tooManyRequests(throttle, left);
       }
       const limit = front.knobs.pullLimit;
-      if (limit && exchange.route.kind === "manifest" && exchange.method === "GET" && spend(pulls, limit.windowSeconds, limit.limit) !== undefined) {
+      if (
+        limit &&
+        exchange.route.kind === "manifest" &&
+        exchange.method === "GET" &&
+        spend(pulls, limit.windowSeconds, limit.limit) !== undefined
+      ) {
         return pullLimitReached(exchange);
       }
       return undefined;
     },
     decorate(exchange, answer) {
       const limit = front.knobs.pullLimit;
-      if (!limit || exchange.route.kind !== "manifest" || (exchange.method !== "GET" && exchange.method !== "HEAD")) return;
+      if (!limit || exchange.route.kind !== "manifest" || (exchange.method !== "GET" && exchange.method !== "HEAD"))
+        return;
       const remaining = Math.max(0, limit.limit - pulls.count);
       answer.headers["ratelimit-limit"] = `${limit.limit};w=${limit.windowSeconds}`;
       answer.headers["ratelimit-remaining"] = `${remaining};w=${limit.windowSeconds}`;
@@ -58,20 +67,36 @@ function spend(window: Window, windowSeconds: number, limit: number): number | u
 }
 
 function tooManyRequests(throttle: Throttle, leftMs: number): Answer {
-  const retryAfter: Record<string, string> = throttle.retryAfterSeconds === undefined ? {} : { "retry-after": String(throttle.retryAfterSeconds) };
+  const retryAfter: Record<string, string> =
+    throttle.retryAfterSeconds === undefined ? {} : { "retry-after": String(throttle.retryAfterSeconds) };
   switch (throttle.body) {
     case "hap429-text":
       return textAnswer(429, "Too Many Requests (HAP429).\n", "text/plain", retryAfter);
     case "json-go-duration": {
-      const per = throttle.windowSeconds === 60 ? "minute" : throttle.windowSeconds === 1 ? "second" : `${throttle.windowSeconds}s`;
-      return specError(429, "TOOMANYREQUESTS", `retry-after: ${goDuration(leftMs)}, allowed: ${throttle.limit}/${per}`, undefined, retryAfter);
+      const per =
+        throttle.windowSeconds === 60
+          ? "minute"
+          : throttle.windowSeconds === 1
+          ? "second"
+          : `${throttle.windowSeconds}s`;
+      return specError(
+        429,
+        "TOOMANYREQUESTS",
+        `retry-after: ${goDuration(leftMs)}, allowed: ${throttle.limit}/${per}`,
+        undefined,
+        retryAfter,
+      );
     }
     case "nginx-html": {
-      const page = "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+      const page =
+        "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n" +
+        "<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
       return textAnswer(429, page, "text/html", retryAfter);
     }
     case "afd-ref-text": {
-      const ref = `Ref A: ${randomBytes(16).toString("hex").toUpperCase()} Ref B: TESTBED01 Ref C: ${new Date().toISOString()}`;
+      const ref = `Ref A: ${randomBytes(16)
+        .toString("hex")
+        .toUpperCase()} Ref B: TESTBED01 Ref C: ${new Date().toISOString()}`;
       return textAnswer(429, ref, "text/plain", retryAfter);
     }
     default:
@@ -83,6 +108,7 @@ function pullLimitReached(exchange: Exchange): Answer {
   const message =
     header(exchange.req, "authorization") === undefined
       ? "You have reached your unauthenticated pull rate limit. https://www.docker.com/increase-rate-limit"
-      : "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit";
+      : "You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: " +
+        "https://www.docker.com/increase-rate-limit";
   return jsonAnswer(429, { errors: [{ code: "TOOMANYREQUESTS", message }] });
 }

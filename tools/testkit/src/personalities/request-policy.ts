@@ -14,12 +14,17 @@ export function csrfLayer(front: FrontContext): Layer {
     before(exchange) {
       if (!front.knobs.csrfCookies || ["GET", "HEAD", "OPTIONS"].includes(exchange.method)) return undefined;
       const cookies = header(exchange.req, "cookie") ?? "";
-      return /(^|;\s*)(sid|_gorilla_csrf|__csrf)=/.test(cookies) ? specError(403, "FORBIDDEN", "CSRF token invalid") : undefined;
+      return /(^|;\s*)(sid|_gorilla_csrf|__csrf)=/.test(cookies)
+        ? specError(403, "FORBIDDEN", "CSRF token invalid")
+        : undefined;
     },
     decorate(_exchange, answer) {
       if (!front.knobs.csrfCookies) return;
       const token = randomBytes(16).toString("hex");
-      answer.headers["set-cookie"] = [`sid=${randomBytes(16).toString("hex")}; Path=/; HttpOnly`, `_gorilla_csrf=${token}; Path=/; HttpOnly; SameSite=Strict`];
+      answer.headers["set-cookie"] = [
+        `sid=${randomBytes(16).toString("hex")}; Path=/; HttpOnly`,
+        `_gorilla_csrf=${token}; Path=/; HttpOnly; SameSite=Strict`,
+      ];
       answer.headers["x-harbor-csrf-token"] = token;
     },
   };
@@ -33,9 +38,11 @@ export function strictAcceptLayer(front: FrontContext): Layer {
   return {
     before(exchange) {
       const accept = header(exchange.req, "accept");
-      if (!front.knobs.strictAccept || accept === undefined || /\*\/\*|application\/json/.test(accept)) return undefined;
+      if (!front.knobs.strictAccept || accept === undefined || /\*\/\*|application\/json/.test(accept))
+        return undefined;
       const kind = exchange.route.kind;
-      const refused = kind === "tags" || ((kind === "upload-start" || kind === "upload-session") && MANIFEST_TYPE.test(accept));
+      const refused =
+        kind === "tags" || ((kind === "upload-start" || kind === "upload-session") && MANIFEST_TYPE.test(accept));
       return refused ? jsonAnswer(406, { errors: [{ status: 406, message: "Not Acceptable" }] }) : undefined;
     },
   };
@@ -50,15 +57,31 @@ export function missingRepositoryLayer(front: FrontContext): Layer {
     decorate(exchange, answer) {
       const mode = front.knobs.missingRepository;
       const repo = exchange.route.repo;
-      if (!mode || !answer.fromRegistry || answer.status !== 404 || !isRead(exchange) || !repo || front.storage.hasRepository(repo)) return;
+      if (
+        !mode ||
+        !answer.fromRegistry ||
+        answer.status !== 404 ||
+        !isRead(exchange) ||
+        !repo ||
+        front.storage.hasRepository(repo)
+      )
+        return;
       if (mode === "403") {
         answer.status = 403;
-        setBody(answer, JSON.stringify({ errors: [{ code: "DENIED", message: "requested access to the resource is denied" }] }), "application/json");
+        setBody(
+          answer,
+          JSON.stringify({ errors: [{ code: "DENIED", message: "requested access to the resource is denied" }] }),
+          "application/json",
+        );
         return;
       }
       answer.status = 401;
       const detail = [{ Type: "repository", Class: "", Name: repo, Action: "pull" }];
-      setBody(answer, JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required", detail }] }), "application/json");
+      setBody(
+        answer,
+        JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required", detail }] }),
+        "application/json",
+      );
       const challenge = challengeFor(front, `repository:${repo}:pull`);
       if (challenge) answer.headers["www-authenticate"] = challenge;
     },

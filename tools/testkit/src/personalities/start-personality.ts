@@ -11,7 +11,13 @@ import { startRegistry, type RegistryMode, type TestRegistry } from "../registry
 import { parseChallenge, sendAnswer, specError, type Answer } from "./answer.js";
 import { ACR_REFRESH_USER, acrRefreshToken, authLayer, serveToken, tokenEndpoint } from "./auth.js";
 import { blobRedirectLayer, storageHostAnswer } from "./blobs.js";
-import { PERSONALITIES, personalityKnobs, type KnobSelection, type Personality, type PersonalityName } from "./catalogue.js";
+import {
+  PERSONALITIES,
+  personalityKnobs,
+  type KnobSelection,
+  type Personality,
+  type PersonalityName,
+} from "./catalogue.js";
 import { parseRoute, type BackendAuth, type Exchange, type FrontContext, type Layer } from "./front.js";
 import type { Knobs } from "./knobs.js";
 import { locationLayer, registryPath } from "./locations.js";
@@ -24,7 +30,10 @@ import { uploadLayer } from "./uploads.js";
 import { Upstream } from "./upstream.js";
 
 /** What a personality needs of the registry behind it: a TestRegistry or an injected RegistryInfo. */
-export type PersonalityBackend = Pick<TestRegistry, "mode" | "url" | "host" | "dataDir" | "caFile" | "username" | "password">;
+export type PersonalityBackend = Pick<
+  TestRegistry,
+  "mode" | "url" | "host" | "dataDir" | "caFile" | "username" | "password"
+>;
 
 /** Options of startPersonality. */
 export interface StartPersonalityOptions extends KnobSelection {
@@ -59,7 +68,10 @@ export interface RunningPersonality {
   plainHttp: boolean;
   /** CA certificate of the TLS fronts. */
   caFile?: string;
-  /** The login that works here: the personality's user name (e.g. AWS, oauth2accesstoken) or ACR's 0000... user with a refresh token. */
+  /**
+   * The login that works here: the personality's user name (e.g. AWS, oauth2accesstoken) or ACR's 0000... user with a
+   * refresh token.
+   */
   credentials?: { username: string; password: string };
   /** The registry behind the front. */
   registry: PersonalityBackend;
@@ -88,7 +100,10 @@ interface Listener {
  * storage host for blob redirects and a token host where the registry's realm lives elsewhere.
  * Works in front of every registry mode: plain, tls, basic and token.
  */
-export async function startPersonality(name: PersonalityName, options: StartPersonalityOptions = {}): Promise<RunningPersonality> {
+export async function startPersonality(
+  name: PersonalityName,
+  options: StartPersonalityOptions = {},
+): Promise<RunningPersonality> {
   const personality = PERSONALITIES[name];
   const knobs = personalityKnobs(name, options);
   const owned = options.registry ? undefined : await startRegistry({ mode: options.mode ?? personality.defaultMode });
@@ -104,12 +119,17 @@ export async function startPersonality(name: PersonalityName, options: StartPers
   };
   try {
     const tls = options.tls ?? registry.mode === "tls";
-    const certificates = tls ? (options.certificates ?? makeServerCertificate(workDir)) : undefined;
+    const certificates = tls ? options.certificates ?? makeServerCertificate(workDir) : undefined;
     const front = await frontContext(knobs, registry, upstream);
     let layers: Layer[] = [];
     const main = await listen((req) => handle(front, layers, req), certificates);
     listeners.push(main);
     Object.assign(front, { origin: main.origin, host: main.host });
+    if (knobs.uploadLocation === "other-host") {
+      const alias = await listen((req) => handle(front, layers, req), certificates);
+      listeners.push(alias);
+      front.aliasOrigin = alias.origin;
+    }
     if (needsStorageHost(knobs)) {
       const storage = await listen(async (req) => storageHostAnswer(front, req), certificates);
       listeners.push(storage);
@@ -120,9 +140,19 @@ export async function startPersonality(name: PersonalityName, options: StartPers
       listeners.push(auth);
       front.authOrigin = auth.origin;
     }
-    layers = [rateLimitLayer, csrfLayer, authLayer, strictAcceptLayer, locationLayer, uploadLayer, blobRedirectLayer, manifestLayer, referrersLayer, tagsLayer, missingRepositoryLayer].map(
-      (layer) => layer(front),
-    );
+    layers = [
+      rateLimitLayer,
+      csrfLayer,
+      authLayer,
+      strictAcceptLayer,
+      locationLayer,
+      uploadLayer,
+      blobRedirectLayer,
+      manifestLayer,
+      referrersLayer,
+      tagsLayer,
+      missingRepositoryLayer,
+    ].map((layer) => layer(front));
     const credentials = await loginFor(front, registry);
     return {
       name,
@@ -176,14 +206,24 @@ async function probeBackend(upstream: Upstream): Promise<BackendAuth> {
 }
 
 function needsStorageHost(knobs: Knobs): boolean {
-  return (knobs.blobRedirect !== undefined && knobs.blobRedirect !== "relative-same-host") || knobs.referrers === "303-to-github";
+  return (
+    (knobs.blobRedirect !== undefined && knobs.blobRedirect !== "relative-same-host") ||
+    knobs.referrers === "303-to-github"
+  );
 }
 
 async function handle(front: FrontContext, layers: Layer[], req: IncomingMessage): Promise<Answer> {
   const url = new URL(req.url ?? "/", front.origin);
   const path = registryPath(front, url);
   const method = req.method ?? "GET";
-  const exchange: Exchange = { req, method, url, route: parseRoute(path.split("?")[0]!), forward: { path, headers: { ...req.headers } }, after: [] };
+  const exchange: Exchange = {
+    req,
+    method,
+    url,
+    route: parseRoute(path.split("?")[0]!),
+    forward: { path, headers: { ...req.headers } },
+    after: [],
+  };
   let answer: Answer | undefined;
   for (const layer of layers) {
     answer = await layer.before?.(exchange);
@@ -216,7 +256,11 @@ async function loginFor(front: FrontContext, registry: PersonalityBackend): Prom
   return { username: front.knobs.username ?? registry.username, password: registry.password };
 }
 
-function skopeoFlags(workDir: string, certificates: CertificateFiles | undefined, credentials: RunningPersonality["credentials"]): string[] {
+function skopeoFlags(
+  workDir: string,
+  certificates: CertificateFiles | undefined,
+  credentials: RunningPersonality["credentials"],
+): string[] {
   const flags = ["--tls-verify=false"];
   if (certificates) {
     const certDir = join(workDir, "skopeo-certs");
@@ -228,10 +272,17 @@ function skopeoFlags(workDir: string, certificates: CertificateFiles | undefined
   return flags;
 }
 
-async function listen(answer: (req: IncomingMessage) => Promise<Answer>, certificates?: CertificateFiles): Promise<Listener> {
+async function listen(
+  answer: (req: IncomingMessage) => Promise<Answer>,
+  certificates?: CertificateFiles,
+): Promise<Listener> {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     answer(req).then(
-      (reply) => sendAnswer(res, reply),
+      (reply) => {
+        sendAnswer(res, reply);
+        // An answer before the end of the request body (a refusal, an early registry error): read the rest away.
+        if (!req.complete) req.unpipe().resume();
+      },
       (error: Error) => sendAnswer(res, specError(502, "UNAVAILABLE", `personality front: ${error.message}`)),
     );
   };

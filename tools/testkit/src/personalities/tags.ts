@@ -16,20 +16,31 @@ export function tagsLayer(front: FrontContext): Layer {
       if (!paging || exchange.route.kind !== "tags" || exchange.method !== "GET") return undefined;
       const all = await front.upstream.fetch("GET", `/v2/${exchange.route.repo}/tags/list`, exchange.forward.headers);
       if (all.status !== 200) return all;
-      const { name, tags } = JSON.parse((await answerBody(all)).toString("utf8")) as { name: string; tags: string[] | null };
+      const { name, tags } = JSON.parse((await answerBody(all)).toString("utf8")) as {
+        name: string;
+        tags: string[] | null;
+      };
       return page(paging, exchange, name, [...(tags ?? [])].sort(), pageTokens);
     },
   };
 }
 
-function page(paging: TagPaging, exchange: Exchange, name: string, tags: string[], pageTokens: Map<string, number>): Answer {
+function page(
+  paging: TagPaging,
+  exchange: Exchange,
+  name: string,
+  tags: string[],
+  pageTokens: Map<string, number>,
+): Answer {
   const query = exchange.url.searchParams;
   let n = query.has("n") ? Number(query.get("n")) : paging.defaultN;
-  if (n !== undefined && (!Number.isInteger(n) || n < 0)) return specError(400, "PAGINATION_NUMBER_INVALID", "invalid number of results requested", { n: query.get("n") });
+  if (n !== undefined && (!Number.isInteger(n) || n < 0))
+    return specError(400, "PAGINATION_NUMBER_INVALID", "invalid number of results requested", { n: query.get("n") });
   if (n !== undefined && paging.maxN !== undefined && n > paging.maxN) {
     // ecr-tags-n-max-1000 / acr-tags-cap-1000
     if (paging.overMax === "error") {
-      const message = `Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal to ${paging.maxN}'`;
+      const constraint = `'Member must have value less than or equal to ${paging.maxN}'`;
+      const message = `Invalid parameter at 'maxResults' failed to satisfy constraint: ${constraint}`;
       return specError(400, "UNSUPPORTED", message);
     }
     n = paging.maxN;

@@ -21,7 +21,8 @@ export function uploadLayer(front: FrontContext): Layer {
 
 function startUpload(front: FrontContext, exchange: Exchange): Answer | undefined {
   // gar-post-411
-  if (front.knobs.requireContentLengthOnPost && exchange.req.headers["content-length"] === undefined) return lengthRequired();
+  if (front.knobs.requireContentLengthOnPost && exchange.req.headers["content-length"] === undefined)
+    return lengthRequired();
   const digest = exchange.url.searchParams.get("mount");
   const from = exchange.url.searchParams.get("from") ?? "";
   if (!digest || !front.knobs.mount) return undefined;
@@ -30,7 +31,13 @@ function startUpload(front: FrontContext, exchange: Exchange): Answer | undefine
     const project = from.split("/")[0]!;
     if (!front.storage.hasRepository(project)) {
       const challenge = challengeFor(front, `repository:${from}:pull`);
-      return specError(401, "UNAUTHORIZED", `project ${project} not found`, undefined, challenge ? { "www-authenticate": challenge } : {});
+      return specError(
+        401,
+        "UNAUTHORIZED",
+        `project ${project} not found`,
+        undefined,
+        challenge ? { "www-authenticate": challenge } : {},
+      );
     }
     return undefined;
   }
@@ -49,8 +56,13 @@ function dropMount(exchange: Exchange): void {
 /** Whether a manifest of `repository` names the blob as config, layer or child. */
 function isReferenced(storage: RegistryStorage, repository: string, digest: string): boolean {
   return storage.manifestDigests(repository).some((manifest) => {
-    const doc = storage.readJson(manifest) as { config?: { digest?: string }; layers?: { digest?: string }[]; manifests?: { digest?: string }[] } | undefined;
-    return doc?.config?.digest === digest || [...(doc?.layers ?? []), ...(doc?.manifests ?? [])].some((entry) => entry.digest === digest);
+    const doc = storage.readJson(manifest) as
+      | { config?: { digest?: string }; layers?: { digest?: string }[]; manifests?: { digest?: string }[] }
+      | undefined;
+    return (
+      doc?.config?.digest === digest ||
+      [...(doc?.layers ?? []), ...(doc?.manifests ?? [])].some((entry) => entry.digest === digest)
+    );
   });
 }
 
@@ -58,7 +70,12 @@ async function continueUpload(front: FrontContext, exchange: Exchange): Promise<
   const session = uploadSession(front, exchange.route.reference!);
   // ecr-upload-status-404, ghcr-upload-unknown-on-retry
   if ((exchange.method === "GET" && front.knobs.uploadStatusGet404) || session.poisoned) return uploadUnknown();
-  const refusal = exchange.method === "PATCH" ? await patch(front, exchange, session) : exchange.method === "PUT" ? await put(front, exchange, session) : undefined;
+  const refusal =
+    exchange.method === "PATCH"
+      ? await patch(front, exchange, session)
+      : exchange.method === "PUT"
+      ? await put(front, exchange, session)
+      : undefined;
   if (front.knobs.poisonSessionOnError) {
     if (refusal) session.poisoned = true;
     exchange.after.push((answer) => {
@@ -68,6 +85,10 @@ async function continueUpload(front: FrontContext, exchange: Exchange): Promise<
       if (!exchange.req.complete) session.poisoned = true;
     });
   }
+  // A finished upload needs no record any more.
+  exchange.after.push((answer) => {
+    if (exchange.method === "PUT" && answer.status === 201) front.sessions.delete(exchange.route.reference!);
+  });
   return refusal;
 }
 
@@ -82,7 +103,8 @@ async function patch(front: FrontContext, exchange: Exchange, session: UploadSes
     return specError(400, "BLOB_UPLOAD_INVALID", reason, { Range: range, Reason: reason });
   }
   // ecr-min-part-5mb: the part before this one was not the last, so it had to be big enough.
-  if (knobs.patchMinPart !== undefined && session.parts.length > 0 && session.parts.at(-1)! < knobs.patchMinPart) return partTooSmall(knobs.patchMinPart);
+  if (knobs.patchMinPart !== undefined && session.parts.length > 0 && session.parts.at(-1)! < knobs.patchMinPart)
+    return partTooSmall(knobs.patchMinPart);
   // ghcr-patch-4mib
   if (knobs.patchMaxBody !== undefined) {
     const refused = await limitBody(exchange, knobs.patchMaxBody);
@@ -106,16 +128,37 @@ async function patch(front: FrontContext, exchange: Exchange, session: UploadSes
 
 async function put(front: FrontContext, exchange: Exchange, session: UploadSession): Promise<Answer | undefined> {
   const { knobs } = front;
-  if (!knobs.refuseChunkedUploads && !knobs.emptyFinalPutAfterChunks500 && knobs.patchMinPart === undefined && !knobs.badRangePut416) return undefined;
+  const checks = [
+    knobs.refuseChunkedUploads,
+    knobs.emptyFinalPutAfterChunks500,
+    knobs.patchMinPart,
+    knobs.badRangePut416,
+    knobs.requirePatchBeforePut,
+  ];
+  if (checks.every((check) => check === undefined || check === false)) return undefined;
   const empty = await bodyIsEmpty(exchange);
+  // artifactory-requires-patch (Artifactory 6)
+  if (knobs.requirePatchBeforePut && !empty && session.parts.length === 0)
+    return specError(404, "BLOB_UNKNOWN", "blob unknown to registry");
   if (knobs.refuseChunkedUploads && !empty && session.parts.length > 0) return chunkedRefused();
   // ecr-empty-final-put-500
-  if (knobs.emptyFinalPutAfterChunks500 && empty && session.parts.length > 1) return { status: 500, headers: {}, body: Buffer.alloc(0) };
-  if (knobs.patchMinPart !== undefined && !empty && session.parts.length > 0 && session.parts.at(-1)! < knobs.patchMinPart) return partTooSmall(knobs.patchMinPart);
+  if (knobs.emptyFinalPutAfterChunks500 && empty && session.parts.length > 1)
+    return { status: 500, headers: {}, body: Buffer.alloc(0) };
+  if (
+    knobs.patchMinPart !== undefined &&
+    !empty &&
+    session.parts.length > 0 &&
+    session.parts.at(-1)! < knobs.patchMinPart
+  )
+    return partTooSmall(knobs.patchMinPart);
   // put-bad-range-divergence (zot)
   const range = header(exchange.req, "content-range");
   if (knobs.badRangePut416 && range !== undefined && Number(/^(\d+)-\d+$/.exec(range)?.[1] ?? -1) !== session.offset) {
-    return specError(416, "BLOB_UPLOAD_INVALID", `Content-Range ${range} does not start at the ${session.offset} bytes received`);
+    return specError(
+      416,
+      "BLOB_UPLOAD_INVALID",
+      `Content-Range ${range} does not start at the ${session.offset} bytes received`,
+    );
   }
   return undefined;
 }
@@ -200,11 +243,19 @@ function bodyTooLarge(max: number): Answer {
 }
 
 function partTooSmall(min: number): Answer {
-  return specError(400, "BLOB_UPLOAD_INVALID", `LayerPartTooSmallException: All layer parts except the last part should be at least ${formatSize(min)}`);
+  return specError(
+    400,
+    "BLOB_UPLOAD_INVALID",
+    `LayerPartTooSmallException: All layer parts except the last part should be at least ${formatSize(min)}`,
+  );
 }
 
 function chunkedRefused(): Answer {
-  return specError(400, "BLOB_UPLOAD_INVALID", "chunked uploads are not supported: send the blob in one PUT (or one PATCH without Content-Range)");
+  return specError(
+    400,
+    "BLOB_UPLOAD_INVALID",
+    "chunked uploads are not supported: send the blob in one PUT (or one PATCH without Content-Range)",
+  );
 }
 
 function uploadUnknown(): Answer {
