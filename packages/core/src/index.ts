@@ -85,7 +85,21 @@ export {
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
 export { copy, copyGraph, type CopyOptions, type CopyResult } from "./copy.js";
-export { openTarget, selectorOf, type OpenTargetOptions, type OpenedTarget } from "./open-target.js";
+export {
+  parseLocator,
+  formatLocator,
+  locatorName,
+  moduleSource,
+  repositoryOf,
+  selectorOf,
+  openLocator,
+  openTarget,
+  type Locator,
+  type ParseLocatorOptions,
+  type OpenLocatorOptions,
+  type OpenedLocator,
+  type OpenTargetOptions,
+} from "./locator.js";
 export {
   anonymous,
   staticCredentials,

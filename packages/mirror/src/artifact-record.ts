@@ -1,5 +1,4 @@
-import { ArtifactType, formatReference, isIndex, type ArtifactRecord, type Descriptor, type Manifest } from "@tofu-oci/core";
-import { endpointName, formatEndpoint, type Endpoint } from "./endpoint.js";
+import { ArtifactType, formatReference, isIndex, type ArtifactRecord, type Descriptor, type Manifest, locatorName, formatLocator, type Locator } from "@tofu-oci/core";
 import type { ReferrerSummary, TransferCounts } from "./transfer-tally.js";
 
 /** What kind of OpenTofu artifact a manifest is, from its `artifactType`. */
@@ -52,7 +51,7 @@ export interface RecordInput {
   /** The manifest stored at the destination. */
   descriptor: Descriptor;
   manifest: Manifest;
-  destination: Endpoint;
+  destination: Locator;
   tag?: string | undefined;
   counts: TransferCounts;
   referrers: ReferrerSummary[];
@@ -66,7 +65,7 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
   const record: MirroredArtifactRecord = {
     kind: "artifact",
     type,
-    reference: formatEndpoint(destination, { digest: descriptor.digest }),
+    reference: formatLocator(destination, { digest: descriptor.digest }),
     registry: destination.registry,
     repository: destination.repository,
     ...(input.tag ? { tag: input.tag } : {}),
@@ -86,11 +85,11 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
 }
 
 /** What to paste into OpenTofu: a pinned module source, or the provider repository for `oci_mirror`. */
-function sourceString(type: ArtifactKind, destination: Endpoint, digest: string): string {
-  if (destination.kind === "layout") return formatEndpoint(destination, { digest });
-  if (type === "provider") return endpointName(destination);
+function sourceString(type: ArtifactKind, destination: Locator, digest: string): string {
+  if (destination.kind === "layout") return formatLocator(destination, { digest });
+  if (type === "provider") return locatorName(destination);
   if (type === "module") return formatReference({ registry: destination.registry, repository: destination.repository, digest }, "opentofu");
-  return formatEndpoint(destination, { digest });
+  return formatLocator(destination, { digest });
 }
 
 /** The one-line text form of a record, for a terminal. */

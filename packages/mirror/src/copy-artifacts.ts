@@ -1,9 +1,8 @@
-import { copyGraph, fetchManifest, TofuOciError, usageError, type Descriptor, type ReadOnlyTarget, type Target } from "@tofu-oci/core";
+import { copyGraph, fetchManifest, TofuOciError, usageError, type Descriptor, type ReadOnlyTarget, type Target, formatLocator, type Locator } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
-import { formatEndpoint, openEndpoint, parseEndpoint, type Endpoint } from "./endpoint.js";
 import { filterIndex, parsePlatform, type PlatformName } from "./platform-filter.js";
-import { cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { TransferTally, type TransferHooks } from "./transfer-tally.js";
 
 /** Options of {@link copyArtifacts}; SRC and DST are required, everything else has a default. */
@@ -34,8 +33,8 @@ interface CopyJob {
 }
 
 interface CopyPlan {
-  source: Endpoint;
-  destination: Endpoint;
+  source: Locator;
+  destination: Locator;
   platforms: PlatformName[];
   /** Undefined with `allTags`: the jobs come from the source's tag list. */
   job?: CopyJob;
@@ -51,8 +50,8 @@ interface CopyPlan {
 export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
   const plan = planCopy(options, ctx);
   return withRegistryClient(options.clientOptions, async (client) => {
-    const src = await openEndpoint(plan.source, { client });
-    const dst = await openEndpoint(plan.destination, { client, create: true });
+    const src = await openShared(plan.source, { client });
+    const dst = await openShared(plan.destination, { client, create: true });
     const jobs = plan.job ? [plan.job] : await allTagJobs(src, plan.source, ctx);
     const records: MirroredArtifactRecord[] = [];
     for (const job of jobs) records.push(await copyJob(src, dst, job, plan, options, ctx));
@@ -62,8 +61,8 @@ export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorCo
 
 /** Checks every argument before anything is opened (design: validate local input first). */
 function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
-  const source = parseEndpoint(options.source, { ociLayout: options.fromOciLayout ?? false, ...cwdOf(ctx) });
-  const destination = parseEndpoint(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
+  const source = parseCopyLocator(options.source, { ociLayout: options.fromOciLayout ?? false, ...cwdOf(ctx) });
+  const destination = parseCopyLocator(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
   const platforms = (options.platforms ?? []).map(parsePlatform);
   if (destination.digest) throw usageError(`DST "${options.destination}" names a digest`, "The copy keeps SRC's digest; give DST a repository and optionally a tag.");
   if (options.allTags) {
@@ -74,16 +73,16 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
   if (!selector) throw usageError(`SRC "${options.source}" names no tag or digest`, "Add :TAG or @sha256:..., or pass --all-tags.");
   const tag = destination.tag ?? source.tag;
   if (!tag && destination.kind === "layout") throw usageError("an OCI layout destination needs a tag", "Write DST as PATH:TAG; an untagged manifest in a layout cannot be found again.");
-  return { source, destination, platforms, job: { selector, from: formatEndpoint(source), tag } };
+  return { source, destination, platforms, job: { selector, from: formatLocator(source), tag } };
 }
 
 /** One job per tag of the source repository; `sha256-...` referrers indexes travel with --recursive. */
-async function allTagJobs(src: ReadOnlyTarget, source: Endpoint, ctx: MirrorContext): Promise<CopyJob[]> {
+async function allTagJobs(src: ReadOnlyTarget, source: Locator, ctx: MirrorContext): Promise<CopyJob[]> {
   const jobs: CopyJob[] = [];
   for await (const tag of src.tags({ ...signalOf(ctx) })) {
-    if (!/^sha256-[a-f0-9]{64}/.test(tag)) jobs.push({ selector: tag, from: formatEndpoint(source, { tag }), tag });
+    if (!/^sha256-[a-f0-9]{64}/.test(tag)) jobs.push({ selector: tag, from: formatLocator(source, { tag }), tag });
   }
-  if (jobs.length === 0) throw new TofuOciError("not-found", `${formatEndpoint(source)} has no tags`, { hint: "Check the repository name." });
+  if (jobs.length === 0) throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
   return jobs.sort((a, b) => (a.selector < b.selector ? -1 : 1));
 }
 

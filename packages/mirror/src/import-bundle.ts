@@ -7,8 +7,7 @@ import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.j
 import { bundleArtifacts } from "./bundle/bundle-contents.js";
 import { extractBundle } from "./bundle/bundle-reader.js";
 import { parseImportTo, planImport, type ImportPlan } from "./bundle/import-destination.js";
-import { openEndpoint } from "./endpoint.js";
-import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { TransferTally, type TransferHooks } from "./transfer-tally.js";
 
 /** Options of {@link importBundle}. */
@@ -40,9 +39,9 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
     const bundle = await extractBundle(file, staging);
     const plans = planImport(to, await bundleArtifacts(bundle, file), file);
     return await withRegistryClient(options.clientOptions, async (client) => {
-      const layout = await openEndpoint({ kind: "layout", registry: "", repository: staging }, { client });
+      const layout = await openShared({ kind: "layout", registry: "", repository: staging }, { client });
       const pushed = [];
-      for (const plan of plans) pushed.push(await pushArtifact(layout, await openEndpoint(plan.destination, { client }), plan, options, ctx));
+      for (const plan of plans) pushed.push(await pushArtifact(layout, await openShared(plan.destination, { client }), plan, options, ctx));
       for (const { plan, target } of pushed) if (plan.tag) await target.tag(plan.artifact.descriptor, plan.tag, signalOf(ctx));
       return pushed.map(({ record }) => record);
     });

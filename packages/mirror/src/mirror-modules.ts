@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target } from "@tofu-oci/core";
+import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target, formatLocator, type Locator } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { packModule } from "@tofu-oci/pack";
 import { push, type ModuleArtifactRecord, type TransferHooks as PushHooks } from "@tofu-oci/push";
-import { formatEndpoint, openEndpoint, type Endpoint } from "./endpoint.js";
-import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
 import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
@@ -59,7 +58,7 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
   try {
     const versions = await chooseVersions(new ModuleRegistryClient(http), request);
     return await withRegistryClient(options.clientOptions, async (client) => {
-      const target = await openEndpoint(destination, { client, create: true });
+      const target = await openShared(destination, { client, create: true });
       const records: MirroredModuleRecord[] = [];
       for (const version of versions) records.push(await mirrorVersion({ request, version, destination, target, http, options, ctx }));
       return records;
@@ -69,7 +68,7 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
   }
 }
 
-function parseModuleDestination(to: string, ociLayout: boolean, ctx: MirrorContext): Endpoint {
+function parseModuleDestination(to: string, ociLayout: boolean, ctx: MirrorContext): Locator {
   if (ociLayout) {
     const parsed = parseLayoutReference(to);
     if (parsed.tag || parsed.digest) throw usageError(`--to "${to}" names a tag or digest`, "Each version becomes a tag of its own; give the layout directory alone.");
@@ -93,7 +92,7 @@ async function chooseVersions(registry: ModuleRegistryClient, request: ModuleReq
 interface VersionJob {
   request: ModuleRequest;
   version: string;
-  destination: Endpoint;
+  destination: Locator;
   target: Target;
   http: RegistryHttp;
   options: MirrorModulesOptions;
@@ -120,7 +119,7 @@ async function mirrorVersion(job: VersionJob): Promise<MirroredModuleRecord> {
 function pushOptions(job: VersionJob, tag: string, zip: string) {
   const { options, destination } = job;
   return {
-    reference: formatEndpoint(destination, { tag }),
+    reference: formatLocator(destination, { tag }),
     zip,
     ociLayout: destination.kind === "layout",
     concurrency: options.concurrency ?? 4,
@@ -151,11 +150,11 @@ function moduleRecord(pushed: ModuleArtifactRecord, job: VersionJob, from: strin
 function presentRecord(job: VersionJob, tag: string, descriptor: Descriptor): MirroredModuleRecord {
   const { destination } = job;
   const source = (selector: { digest: string } | { tag: string }) =>
-    destination.kind === "layout" ? formatEndpoint(destination, selector) : formatReference({ registry: destination.registry, repository: destination.repository, ...selector }, "opentofu");
+    destination.kind === "layout" ? formatLocator(destination, selector) : formatReference({ registry: destination.registry, repository: destination.repository, ...selector }, "opentofu");
   return {
     kind: "artifact",
     type: "module",
-    reference: formatEndpoint(destination, { digest: descriptor.digest }),
+    reference: formatLocator(destination, { digest: descriptor.digest }),
     registry: destination.registry,
     repository: destination.repository,
     tag,

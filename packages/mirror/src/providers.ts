@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { openShared } from "./mirror-context.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type Target } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { TransferHooks } from "@tofu-oci/push";
 import type { Dispatcher } from "undici";
-import { openEndpoint } from "./endpoint.js";
 import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
 import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
@@ -191,9 +191,9 @@ class ProvidersRun {
 
   /** A dry run creates no layout: a missing one reads as an empty target. */
   async #open(job: ProviderJob, client: RegistryClient): Promise<Target> {
-    if (!this.options.dryRun || job.destination.kind !== "layout") return openEndpoint(job.destination, { client, create: true });
+    if (!this.options.dryRun || job.destination.kind !== "layout") return openShared(job.destination, { client, create: true });
     try {
-      return await openEndpoint(job.destination, { client });
+      return await openShared(job.destination, { client });
     } catch {
       const { MemoryTarget } = await import("@tofu-oci/core/memory");
       return new MemoryTarget();

@@ -1,5 +1,4 @@
-import type { ArtifactRecord, EncodedManifest, TransferFields } from "@tofu-oci/core";
-import { moduleSource, pinnedReference, type DestinationRef } from "./destination.js";
+import { formatLocator, moduleSource, type ArtifactRecord, type EncodedManifest, type Locator, type TransferFields } from "@tofu-oci/core";
 import type { ModulePlan } from "./push-module.js";
 import type { ProviderPlan } from "./push-provider.js";
 import type { AttachedReferrer } from "./referrer.js";
@@ -65,11 +64,11 @@ export function transferFields(stats: TransferStats): TransferFields {
 }
 
 /** The fields every artifact record starts with: what was pushed, where, under which tags. */
-function artifactFields(ref: DestinationRef, encoded: EncodedManifest, tags: string[]) {
+function artifactFields(ref: Locator, encoded: EncodedManifest, tags: string[]) {
   const { descriptor, manifest } = encoded;
   return {
     kind: "artifact" as const,
-    reference: pinnedReference(ref, descriptor.digest),
+    reference: formatLocator(ref, { digest: descriptor.digest }),
     registry: ref.registry,
     repository: ref.repository,
     tag: tags[0]!,
@@ -80,7 +79,7 @@ function artifactFields(ref: DestinationRef, encoded: EncodedManifest, tags: str
   };
 }
 
-export function moduleRecord(ref: DestinationRef, plan: ModulePlan, stats: TransferStats, referrers: AttachedReferrer[]): ModuleArtifactRecord {
+export function moduleRecord(ref: Locator, plan: ModulePlan, stats: TransferStats, referrers: AttachedReferrer[]): ModuleArtifactRecord {
   const { digest, size } = plan.manifest.descriptor;
   return {
     ...artifactFields(ref, plan.manifest, plan.tags),
@@ -93,7 +92,7 @@ export function moduleRecord(ref: DestinationRef, plan: ModulePlan, stats: Trans
   };
 }
 
-export function providerRecord(ref: DestinationRef, plan: ProviderPlan, stats: TransferStats, referrers: AttachedReferrer[]): ProviderArtifactRecord {
+export function providerRecord(ref: Locator, plan: ProviderPlan, stats: TransferStats, referrers: AttachedReferrer[]): ProviderArtifactRecord {
   const record: ProviderArtifactRecord = {
     ...artifactFields(ref, plan.index, plan.tags),
     type: "provider",

@@ -1,8 +1,8 @@
-import { usageError, type Target } from "@tofu-oci/core";
+import { formatLocator, parseLocator, selectorOf, usageError, type Locator, type Target } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
 import { transferFields, type ReferrerRecord } from "./artifact-records.js";
-import { openDestination, parseSelected, pinnedReference, type Destination, type DestinationRef } from "./destination.js";
+import { openDestination, type Destination } from "./destination.js";
 import { attachTo } from "./referrer.js";
 import { readAttachment } from "./sbom.js";
 import { Uploader, type TransferHooks } from "./uploader.js";
@@ -41,7 +41,7 @@ export async function attach(options: AttachOptions, ctx: { cwd?: string; signal
     const { manifest } = await attachTo(uploader, subject, attachment, annotations);
     return {
       kind: "referrer",
-      reference: pinnedReference(destination, manifest.descriptor.digest),
+      reference: formatLocator(destination, { digest: manifest.descriptor.digest }),
       registry: destination.registry,
       repository: destination.repository,
       digest: manifest.descriptor.digest,
@@ -57,9 +57,9 @@ export async function attach(options: AttachOptions, ctx: { cwd?: string; signal
 }
 
 /** The repository (or layout) of SUBJECT and the tag or digest that selects the artifact. */
-function subjectRef(subject: string, ociLayout: boolean, cwd: string | undefined): { destination: DestinationRef; selector: string } {
-  const { ref, digest } = parseSelected(subject, { ociLayout, ...(cwd ? { cwd } : {}) });
-  const selector = digest ?? ref.tag;
+function subjectRef(subject: string, ociLayout: boolean, cwd: string | undefined): { destination: Locator; selector: string } {
+  const ref = parseLocator(subject, { ociLayout, ...(cwd ? { cwd } : {}) });
+  const selector = selectorOf(ref);
   if (!selector) throw usageError(`the subject "${subject}" names no tag or digest`, "Name the artifact to attach to, e.g. HOST/REPO:1.0.0 or HOST/REPO@sha256:....");
   return { destination: ref, selector };
 }

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
-import { Annotation, assertTag, parseReference, usageError, type AnyRecord, type Target } from "@tofu-oci/core";
+import { Annotation, assertTag, parseReference, usageError, type AnyRecord, type Locator, type Target } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
 import { moduleRecord, providerRecord, type PushRecord } from "./artifact-records.js";
-import { openDestination, parseDestination, type Destination, type DestinationRef } from "./destination.js";
+import { openDestination, parseDestination, type Destination } from "./destination.js";
 import { loadInputs } from "./inputs.js";
 import type { PushInput } from "./package-records.js";
 import { assertSingleModule, planModule, pushModule, type ModulePlan } from "./push-module.js";
@@ -79,7 +79,7 @@ export async function push(options: PushOptions, ctx: PushContext = {}): Promise
   }
 }
 
-function planAll(inputs: PushInput[], ref: DestinationRef, options: PushOptions): Plan[] {
+function planAll(inputs: PushInput[], ref: Locator, options: PushOptions): Plan[] {
   assertSingleModule(inputs.filter((input) => input.type === "module").length);
   const extraTags = (options.tags ?? []).map((tag) => assertTag(tag));
   const annotations = { ...assertAnnotations(options.annotations) };
@@ -96,7 +96,7 @@ async function readSboms(paths: readonly string[], packages: number): Promise<At
   return Promise.all(paths.map((path) => readSbom(path)));
 }
 
-async function open(ref: DestinationRef, options: PushOptions): Promise<Destination> {
+async function open(ref: Locator, options: PushOptions): Promise<Destination> {
   return options.target ? { ...ref, target: options.target } : openDestination(ref, options.clientOptions);
 }
 
@@ -121,7 +121,7 @@ async function pushPlan(plan: Plan, uploader: Uploader, destination: Destination
 }
 
 /** Mount sources are repositories of REF's registry. */
-function assertMountSources(ref: DestinationRef, repositories: readonly string[]): void {
+function assertMountSources(ref: Locator, repositories: readonly string[]): void {
   if (repositories.length > 0 && ref.kind === "layout") throw usageError("--mount-from needs a registry destination, not an OCI layout");
   for (const repository of repositories) parseReference(`${ref.registry}/${repository}`);
 }

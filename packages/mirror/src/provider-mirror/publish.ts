@@ -1,6 +1,5 @@
-import { MediaType, type AnyRecord, type Descriptor, type ProviderPackageRecord, type Target } from "@tofu-oci/core";
+import { MediaType, type AnyRecord, type Descriptor, type ProviderPackageRecord, type Target, locatorName, formatLocator, type Locator } from "@tofu-oci/core";
 import type { ProviderArtifactRecord, ReferrerRecord, TransferHooks } from "@tofu-oci/push";
-import { endpointName, formatEndpoint, type Endpoint } from "../endpoint.js";
 import type { LocalZip } from "./zip-files.js";
 
 /** One platform's verified zip, ready to push. */
@@ -11,7 +10,7 @@ export interface PlatformZip {
 }
 
 export interface PublishOptions {
-  destination: Endpoint;
+  destination: Locator;
   target: Target;
   /** Replace an existing index under the version tag (when platforms are added). Default false. */
   force?: boolean;
@@ -36,7 +35,7 @@ export async function publishVersion(provider: string, version: string, zips: re
   const { push } = await import("@tofu-oci/push");
   const [pushed] = await push(
     {
-      reference: endpointName(options.destination),
+      reference: locatorName(options.destination),
       ociLayout: options.destination.kind === "layout",
       packages: [record as unknown as AnyRecord],
       target: options.target,
@@ -54,7 +53,7 @@ export async function attachSbom(subjectDigest: string, file: string, options: P
   const { attach } = await import("@tofu-oci/push");
   return attach(
     {
-      subject: formatEndpoint(options.destination, { digest: subjectDigest }),
+      subject: formatLocator(options.destination, { digest: subjectDigest }),
       file,
       ociLayout: options.destination.kind === "layout",
       target: options.target,

@@ -1,8 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { NOTHING_TRANSFERRED, versionToTag, type CheckResult, type Semaphore, type Target } from "@tofu-oci/core";
+import { NOTHING_TRANSFERRED, versionToTag, type CheckResult, type Semaphore, type Target, formatLocator } from "@tofu-oci/core";
 import type { ProviderArtifactRecord, TransferHooks } from "@tofu-oci/push";
-import { formatEndpoint } from "../endpoint.js";
 import { CheckId, metadataChecks, result, zipChecks } from "../provider-registry/package-checks.js";
 import type { PackageMetadata, ProviderRegistryClient } from "../provider-registry/registry-client.js";
 import type { RegistryHttp } from "../registry-http.js";
@@ -57,7 +56,7 @@ export async function mirrorVersion(run: VersionRun, version: string, platformKe
     return undefined;
   }
   const tag = versionToTag(version);
-  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatEndpoint(run.job.destination, { tag }), checks);
+  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatLocator(run.job.destination, { tag }), checks);
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
   const state = await readMirroredVersion(run.target, tag, run.signal);
@@ -223,7 +222,7 @@ function planRecord(run: VersionRun, version: string, platforms: PlatformState[]
     type: "provider",
     provider: run.job.name,
     version,
-    reference: formatEndpoint(run.job.destination, { tag: versionToTag(version) }),
+    reference: formatLocator(run.job.destination, { tag: versionToTag(version) }),
     platforms: platforms.map((p) => p.key),
     action,
     checks: platforms.flatMap((p) => p.checks),
@@ -240,7 +239,7 @@ function mirrorRecord(run: VersionRun, version: string, platforms: PlatformState
   return {
     kind: "artifact",
     type: "provider",
-    reference: formatEndpoint(destination, { digest: state.descriptor.digest }),
+    reference: formatLocator(destination, { digest: state.descriptor.digest }),
     registry: destination.registry,
     repository: destination.repository,
     tag,
