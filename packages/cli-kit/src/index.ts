@@ -7,5 +7,6 @@ export { qualifyReference, referenceDefaults } from "./default-registry.js";
 export { withRegistryOptions, registryClientOptions, type RegistryArgs, type ResolveRegistryOptions } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
 export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
+export { withTransferProgress, blobLabel, describeTransfer, type ProgressHooks } from "./transfer-progress.js";
 export { memoryContext } from "./test-context.js";
 export { positionalOrStdin, assertStdinFree } from "./stdin-argument.js";

@@ -31,6 +31,7 @@ export {
   digestFile,
   verifiedStream,
   ensureVerified,
+  observeVerified,
   verifyBytes,
   DigestMeter,
   DigestVerifier,
@@ -66,8 +67,11 @@ export {
   isReplayable,
   fileContent,
   asResumable,
+  isResumable,
   type ResumableContent,
   isMounter,
+  isRangeFetcher,
+  type RangeFetcher,
   type Content,
   type Fetcher,
   type Pusher,
@@ -84,7 +88,40 @@ export {
   type OperationOptions,
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
-export { copy, copyGraph, type CopyOptions, type CopyResult } from "./copy.js";
+export { copy, copyGraph, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
+export { withManifests } from "./overlay-target.js";
+export {
+  NO_TRANSFER,
+  addCounts,
+  countsOf,
+  type TransferCounts,
+  type TransferHooks,
+  type DownloadHooks,
+} from "./transfer.js";
+export {
+  CONFIG_BLOB,
+  fileBlob,
+  stageGraph,
+  pushGraph,
+  type LocalFile,
+  type StagedBlob,
+  type LocalGraph,
+} from "./local-graph.js";
+export {
+  moduleGraph,
+  providerGraph,
+  referrerGraph,
+  buildReferrerManifest,
+  type Attachment,
+  type ProviderGraph,
+  type ProviderPlatformFile,
+} from "./artifact-graphs.js";
+export {
+  moduleArtifactRecord,
+  providerArtifactRecord,
+  pushedPlatform,
+  type ProviderRecordInput,
+} from "./artifact-records.js";
 export {
   parseLocator,
   formatLocator,
@@ -111,7 +148,13 @@ export {
   readRecords,
   writeRecord,
   NOTHING_TRANSFERRED,
+  transferFields,
   type TransferFields,
+  type AttachedReferrer,
+  type ModuleArtifactRecord,
+  type ProviderArtifactRecord,
+  type PushedPlatform,
+  type ReferrerRecord,
   expectKind,
   type AnyRecord,
   type PackageRecord,

@@ -1,5 +1,19 @@
-import { ArtifactType, formatReference, isIndex, type ArtifactRecord, type Descriptor, type Manifest, locatorName, formatLocator, type Locator } from "@tofu-oci/core";
-import type { ReferrerSummary, TransferCounts } from "./transfer-tally.js";
+import { describeTransfer } from "@tofu-oci/cli-kit";
+import {
+  ArtifactType,
+  formatLocator,
+  isIndex,
+  locatorName,
+  moduleSource,
+  transferFields,
+  type ArtifactRecord,
+  type Descriptor,
+  type Locator,
+  type Manifest,
+  type TransferCounts,
+  type TransferFields,
+} from "@tofu-oci/core";
+import type { ReferrerSummary } from "./referrer-summary.js";
 
 /** What kind of OpenTofu artifact a manifest is, from its `artifactType`. */
 export type ArtifactKind = "module" | "provider" | "other";
@@ -16,7 +30,7 @@ export interface CopiedPlatform {
  * The record of one artifact that mirror copied, exported or imported: push's artifact record
  * (design.md §2.2) plus where it came from and what the transfer moved.
  */
-export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferCounts {
+export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferFields {
   type: ArtifactKind;
   /** Where it was copied from: `HOST/REPO:TAG`, `HOST/REPO@DIGEST` or a layout path. */
   from: string;
@@ -75,7 +89,7 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
     source: sourceString(type, destination, descriptor.digest),
     from: input.from,
     sourceDigest: input.sourceDigest,
-    ...input.counts,
+    ...transferFields(input.counts),
     referrers: input.referrers,
   };
   const platforms = platformsOf(input.manifest);
@@ -88,17 +102,14 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
 function sourceString(type: ArtifactKind, destination: Locator, digest: string): string {
   if (destination.kind === "layout") return formatLocator(destination, { digest });
   if (type === "provider") return locatorName(destination);
-  if (type === "module") return formatReference({ registry: destination.registry, repository: destination.repository, digest }, "opentofu");
+  if (type === "module") return moduleSource(destination, { digest });
   return formatLocator(destination, { digest });
 }
 
 /** The one-line text form of a record, for a terminal. */
 export function describeArtifactRecord(record: MirroredArtifactRecord): string {
-  const moved = record.unchanged
-    ? "already there"
-    : `${record.blobsCopied} blobs, ${record.manifestsCopied} manifests, ${record.bytesCopied} bytes copied${record.mounted ? `, ${record.mounted} mounted` : ""}`;
   const referrers = record.referrers.length > 0 ? `, ${record.referrers.length} referrers` : "";
-  const lines = [`${record.type} ${record.from} -> ${record.reference} (${moved}${referrers})`];
+  const lines = [`${record.type} ${record.from} -> ${record.reference} (${describeTransfer(record)}${referrers})`];
   if (record.note) lines.push(`  note: ${record.note}`);
   if (record.type !== "other") lines.push(`  source: ${record.source}`);
   return lines.join("\n");

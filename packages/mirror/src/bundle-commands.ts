@@ -1,6 +1,6 @@
-import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, referenceDefaults, withRegistryOptions, withTransferProgress, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor, withProgress } from "./command-support.js";
+import { clientOptionsFor } from "./command-support.js";
 
 interface ExportArgs extends RegistryArgs {
   refs: string[];
@@ -29,7 +29,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const [{ exportBundle }, { describeArtifactRecord }] = await Promise.all([import("./export-bundle.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       exportBundle({ references: args.refs.map(qualify), output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) {
@@ -55,7 +55,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const [{ importBundle }, { describeArtifactRecord }] = await Promise.all([import("./import-bundle.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       importBundle({ bundle: args.bundle, to: qualify(args.to), concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) output.record(record, describeArtifactRecord);

@@ -1,9 +1,22 @@
-import { copyGraph, fetchManifest, TofuOciError, usageError, type Descriptor, type ReadOnlyTarget, type Target, formatLocator, type Locator } from "@tofu-oci/core";
+import {
+  copy,
+  fetchManifest,
+  formatLocator,
+  TofuOciError,
+  usageError,
+  withManifests,
+  type CopyOptions,
+  type Descriptor,
+  type Locator,
+  type ReadOnlyTarget,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { filterIndex, parsePlatform, type PlatformName } from "./platform-filter.js";
 import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link copyArtifacts}; SRC and DST are required, everything else has a default. */
 export interface CopyArtifactsOptions {
@@ -87,31 +100,34 @@ async function allTagJobs(src: ReadOnlyTarget, source: Locator, ctx: MirrorConte
 }
 
 async function copyJob(src: ReadOnlyTarget, dst: Target, job: CopyJob, plan: CopyPlan, options: CopyArtifactsOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
-  const tally = new TransferTally(options.hooks);
-  const copyOptions = { concurrency: options.concurrency ?? 4, referrers: options.recursive ?? false, ...signalOf(ctx), ...tally.copyOptions() };
+  const referrers = new ReferrerSummaries();
+  const copyOptions: CopyOptions = {
+    concurrency: options.concurrency ?? 4,
+    referrers: options.recursive ?? false,
+    ...options.hooks,
+    onReferrers: referrers.onReferrers,
+    ...signalOf(ctx),
+  };
   const root = await src.resolve(job.selector, signalOf(ctx));
   const { manifest, bytes } = await fetchManifest(src, root, signalOf(ctx));
   const common = { from: job.from, sourceDigest: root.digest, destination: plan.destination, tag: job.tag };
+  const tags = job.tag ? [job.tag] : [];
   if (plan.platforms.length === 0) {
-    await copyGraph(src, dst, root, copyOptions);
-    if (job.tag) await dst.tag(root, job.tag, signalOf(ctx));
-    return artifactRecord({ ...common, descriptor: root, manifest, counts: tally.counts(), referrers: tally.referrers() });
+    const copied = await copy(src, root, dst, tags, copyOptions);
+    return artifactRecord({ ...common, descriptor: root, manifest, counts: copied, referrers: referrers.list() });
   }
+  // The rebuilt index is new; the platform manifests and zips it keeps come from SRC.
   const filtered = filterIndex(bytes, plan.platforms, job.from);
-  for (const entry of filtered.kept) await copyGraph(src, dst, entry, copyOptions);
   const { descriptor } = filtered.index;
-  await pushManifest(dst, filtered.index, job.tag, tally, ctx);
+  const copied = await copy(withManifests(src, [filtered.index]), descriptor, dst, tags, { ...copyOptions, mountFrom: sameRegistry(plan) });
   const note = await filterNote(src, root, descriptor, filtered.kept, options.recursive ?? false, ctx);
-  return artifactRecord({ ...common, descriptor, manifest: filtered.index.manifest, counts: tally.counts(), referrers: tally.referrers(), note });
+  return artifactRecord({ ...common, descriptor, manifest: filtered.index.manifest, counts: copied, referrers: referrers.list(), note });
 }
 
-/** Stores a manifest mirror built itself, then tags it. */
-async function pushManifest(dst: Target, encoded: { descriptor: Descriptor; bytes: Uint8Array }, tag: string | undefined, tally: TransferTally, ctx: MirrorContext): Promise<void> {
-  if (!(await dst.exists(encoded.descriptor, signalOf(ctx)))) {
-    await dst.push(encoded.descriptor, encoded.bytes, signalOf(ctx));
-    tally.manifestPushed(encoded.descriptor);
-  }
-  if (tag) await dst.tag(encoded.descriptor, tag, signalOf(ctx));
+/** SRC's repository when DST is on the same registry, so its blobs are mounted, not uploaded. */
+function sameRegistry(plan: CopyPlan): string[] {
+  const { source, destination } = plan;
+  return source.kind === "registry" && destination.kind === "registry" && source.registry === destination.registry ? [source.repository] : [];
 }
 
 /** Says what `--platform` changed, as the issue asks: a new index digest, the same zips. */

@@ -1,6 +1,6 @@
-import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, referenceDefaults, withRegistryOptions, withTransferProgress, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor, withProgress } from "./command-support.js";
+import { clientOptionsFor } from "./command-support.js";
 
 interface CopyArgs extends RegistryArgs {
   src: string;
@@ -35,7 +35,7 @@ export const copyCommand: CommandModule<object, CopyArgs> = {
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const [{ copyArtifacts }, { describeArtifactRecord }] = await Promise.all([import("./copy-artifacts.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       copyArtifacts(
         {
           source: args.fromOciLayout ? args.src : qualify(args.src),

@@ -1,11 +1,11 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { copyGraph, fetchManifest, usageError, type Descriptor, formatLocator, type Locator } from "@tofu-oci/core";
+import { copyGraph, fetchManifest, formatLocator, usageError, type Descriptor, type Locator, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { BundleWriter } from "./bundle/bundle-writer.js";
 import { openShared, parseCopyLocator, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link exportBundle}. */
 export interface ExportBundleOptions {
@@ -71,11 +71,12 @@ async function assertWritable(output: string): Promise<void> {
 
 async function exportOne(client: RegistryClient, writer: BundleWriter, source: Locator, output: string, options: ExportBundleOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
   const src = await openShared(source, { client });
-  const tally = new TransferTally(options.hooks);
+  const referrers = new ReferrerSummaries();
   const root: Descriptor = await src.resolve((source.digest ?? source.tag)!, signalOf(ctx));
   const { manifest } = await fetchManifest(src, root, signalOf(ctx));
-  await copyGraph(src, writer, root, { concurrency: 1, referrers: options.recursive ?? true, ...signalOf(ctx), ...tally.copyOptions() });
+  // One blob at a time: the tar is written in order.
+  const copied = await copyGraph(src, writer, root, { concurrency: 1, referrers: options.recursive ?? true, ...options.hooks, onReferrers: referrers.onReferrers, ...signalOf(ctx) });
   writer.nameArtifact(root, { tag: source.tag, fullName: formatLocator(source) });
   const destination: Locator = { kind: "layout", registry: "", repository: output };
-  return artifactRecord({ from: formatLocator(source), sourceDigest: root.digest, descriptor: root, manifest, destination, tag: source.tag, counts: tally.counts(), referrers: tally.referrers() });
+  return artifactRecord({ from: formatLocator(source), sourceDigest: root.digest, descriptor: root, manifest, destination, tag: source.tag, counts: copied, referrers: referrers.list() });
 }

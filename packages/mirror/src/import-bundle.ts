@@ -1,14 +1,14 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { copyGraph, fetchManifest, usageError, type Target } from "@tofu-oci/core";
+import { copyGraph, fetchManifest, usageError, type Target, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { bundleArtifacts } from "./bundle/bundle-contents.js";
 import { extractBundle } from "./bundle/bundle-reader.js";
 import { parseImportTo, planImport, type ImportPlan } from "./bundle/import-destination.js";
 import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link importBundle}. */
 export interface ImportBundleOptions {
@@ -52,9 +52,15 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
 
 /** Pushes one artifact and its referrers, untagged. */
 async function pushArtifact(layout: Target, target: Target, plan: ImportPlan, options: ImportBundleOptions, ctx: MirrorContext) {
-  const tally = new TransferTally(options.hooks);
+  const referrers = new ReferrerSummaries();
   const { descriptor } = plan.artifact;
-  await copyGraph(layout, target, descriptor, { concurrency: options.concurrency ?? 4, referrers: true, ...signalOf(ctx), ...tally.copyOptions() });
+  const copied = await copyGraph(layout, target, descriptor, {
+    concurrency: options.concurrency ?? 4,
+    referrers: true,
+    ...options.hooks,
+    onReferrers: referrers.onReferrers,
+    ...signalOf(ctx),
+  });
   const { manifest } = await fetchManifest(layout, descriptor, signalOf(ctx));
   const record = artifactRecord({
     from: plan.from,
@@ -63,8 +69,8 @@ async function pushArtifact(layout: Target, target: Target, plan: ImportPlan, op
     manifest,
     destination: plan.destination,
     tag: plan.tag,
-    counts: tally.counts(),
-    referrers: tally.referrers(),
+    counts: copied,
+    referrers: referrers.list(),
   });
   return { plan, target, record };
 }

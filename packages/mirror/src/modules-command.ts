@@ -1,4 +1,4 @@
-import { ProgressBars, outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, referenceDefaults, withRegistryOptions, withTransferProgress, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor } from "./command-support.js";
 
@@ -27,9 +27,8 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const { mirrorModules } = await import("./mirror-modules.js");
-    const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
-    try {
-      const records = await mirrorModules(
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
+      mirrorModules(
         {
           module: args.module,
           to: args.toOciLayout ? args.to : qualify(args.to),
@@ -37,20 +36,13 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
           sourcePlainHttp: args.sourcePlainHttp ?? false,
           concurrency: clientOptions.concurrency,
           clientOptions,
-          hooks: {
-            onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-            onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-            onDone: (blob, outcome) => bars.finish(blob.digest, outcome),
-          },
+          hooks,
           onVersion: (version, state) => output.info(state === "present" ? `${version}: already mirrored` : `${version}: fetching, packing and pushing`),
           log: (line) => output.debug(line),
         },
         { cwd: args.ctx.cwd, env: args.ctx.env, signal: args.ctx.signal },
-      );
-      bars.stop();
-      for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
-    } finally {
-      bars.stop();
-    }
+      ),
+    );
+    for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
   },
 };

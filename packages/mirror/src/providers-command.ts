@@ -1,4 +1,4 @@
-import { outputFor, readPackageVersion, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { outputFor, readPackageVersion, referenceDefaults, withRegistryOptions, withTransferProgress, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 import { clientOptionsFor } from "./command-support.js";
@@ -39,13 +39,9 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
     const clientOptions = await clientOptionsFor(args, args.ctx, output);
     const { config, qualify } = await referenceDefaults(args.ctx);
     const to = args.to ?? config.mirrorTemplate;
-    const [{ mirrorProviders }, { describeProvidersRecord }, { withProvidersProgress }] = await Promise.all([
-      import("./providers.js"),
-      import("./providers-text.js"),
-      import("./providers-progress.js"),
-    ]);
+    const [{ mirrorProviders }, { describeProvidersRecord }] = await Promise.all([import("./providers.js"), import("./providers-text.js")]);
     const { ctx } = args;
-    const result = await withProvidersProgress(ctx, output, (hooks) =>
+    const result = await withTransferProgress(ctx, output, (progress) =>
       mirrorProviders(
         {
           providers: args.provider ?? [],
@@ -60,7 +56,7 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
           concurrency: clientOptions.concurrency,
           clientOptions,
           tool: { name: "tofu-oci-mirror", version: readPackageVersion(import.meta.url) },
-          hooks,
+          hooks: { ...progress, onWarning: (message) => output.warn(message), onLog: (message) => output.debug(message) },
         },
         { cwd: ctx.cwd, env: ctx.env, signal: ctx.signal, now: ctx.now },
       ),

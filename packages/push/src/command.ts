@@ -1,5 +1,4 @@
 import {
-  ProgressBars,
   assertStdinFree,
   positionalOrStdin,
   outputFor,
@@ -11,11 +10,11 @@ import {
   type HandlerArgs,
   type Output,
   type RegistryArgs,
+  withTransferProgress,
 } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { Argv, CommandModule } from "yargs";
-import type { TransferHooks } from "./uploader.js";
 
 interface CommonArgs extends RegistryArgs {
   ociLayout?: boolean;
@@ -68,7 +67,7 @@ const pushCommand: CommandModule<object, PushArgs> = {
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const [{ push }, { parseAnnotations }, { describePushRecord }] = await Promise.all([import("./push.js"), import("./annotations.js"), import("./text.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       push(
         {
           reference: args.ociLayout ? args.ref : qualify(args.ref),
@@ -107,7 +106,7 @@ const attachCommand: CommandModule<object, AttachArgs> = {
     const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const [{ attach }, { parseAnnotations }, { describeReferrerRecord }] = await Promise.all([import("./attach.js"), import("./annotations.js"), import("./text.js")]);
-    const record = await withProgress(args.ctx, output, (hooks) =>
+    const record = await withTransferProgress(args.ctx, output, (hooks) =>
       attach(
         {
           subject: args.ociLayout ? args.subject : qualify(args.subject),
@@ -129,24 +128,6 @@ const attachCommand: CommandModule<object, AttachArgs> = {
 async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions & { concurrency: number }> {
   const { commandClientOptions } = await import("@tofu-oci/auth");
   return commandClientOptions(args, ctx, output);
-}
-
-/** Runs a transfer with progress bars on a terminal stderr (never with --quiet). */
-async function withProgress<T>(ctx: CommandContext, output: Output, run: (hooks: TransferHooks) => Promise<T>): Promise<T> {
-  const bars = new ProgressBars(ctx.stderr, { enabled: ctx.stderrIsTTY && !output.quiet });
-  const hooks: TransferHooks = {
-    onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-    onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-    onDone: (blob, outcome) => {
-      bars.finish(blob.digest, outcome);
-      output.debug(`${outcome} ${blob.title} ${blob.digest} (${blob.size} bytes)`);
-    },
-  };
-  try {
-    return await run(hooks);
-  } finally {
-    bars.stop();
-  }
 }
 
 /** `org.opencontainers.image.created` from SOURCE_DATE_EPOCH (reproducible builds), if set. */
