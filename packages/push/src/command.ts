@@ -5,12 +5,12 @@ import {
   readPackageVersion,
   referenceDefaults,
   withRegistryOptions,
+  withTransferProgress,
   type CliSpec,
   type CommandContext,
   type HandlerArgs,
   type Output,
   type RegistryArgs,
-  withTransferProgress,
 } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
