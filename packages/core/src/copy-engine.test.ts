@@ -7,7 +7,7 @@ import { readAll } from "./content.js";
 import { copy, copyGraph } from "./copy.js";
 import { sha256Digest } from "./digest.js";
 import { TofuOciError, exitCodeOf } from "./errors.js";
-import { moduleGraph } from "./artifact-graphs.js";
+import { moduleGraph, providerGraph } from "./artifact-graphs.js";
 import { pushGraph, stageGraph } from "./local-graph.js";
 import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, type Descriptor } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
@@ -55,8 +55,8 @@ class MemoryRepository extends RecordingTarget implements Mounter {
   }
 }
 
-describe("copy: skipping and de-duplication", () => {
-  it("checks each blob once, however many manifests share it, and skips what the destination has", async () => {
+describe("copy: skipping", () => {
+  it("skips each blob the destination has, and counts what it sent", async () => {
     const zip = zipFile("shared.zip");
     const graph = moduleGraph(zip);
     const src = await stageGraph(graph);
@@ -77,6 +77,20 @@ describe("copy: skipping and de-duplication", () => {
     const again = await copy(src, graph.root.descriptor, dst, ["1"]);
     expect(again).toMatchObject({ blobsCopied: 0, blobsSkipped: 0, manifestsCopied: 0, manifestsSkipped: 1, bytesCopied: 0 });
     expect(dst.pushes).toEqual([]);
+  });
+});
+
+describe("copy: de-duplication", () => {
+  it("sends a blob that several manifests share once", async () => {
+    const zip = zipFile("shared.zip");
+    const graph = providerGraph([
+      { os: "linux", arch: "amd64", zip },
+      { os: "linux", arch: "arm64", zip },
+    ]);
+    const dst = new RecordingTarget();
+    const result = await pushGraph(dst, graph, ["1.0.0"]);
+    expect(dst.pushes.filter((p) => p === "archive/zip")).toHaveLength(1);
+    expect(result).toMatchObject({ blobsCopied: 2, manifestsCopied: 3, bytesCopied: zip.size + 2 + graph.manifests[0]!.descriptor.size * 2 + graph.root.descriptor.size });
   });
 });
 

@@ -55,9 +55,10 @@ export async function copy(
   tags: readonly string[] = [],
   options: CopyOptions = {},
 ): Promise<CopyResult> {
-  const root = typeof srcRef === "string" ? await src.resolve(srcRef, options) : srcRef;
+  const signal = { signal: options.signal };
+  const root = typeof srcRef === "string" ? await src.resolve(srcRef, signal) : srcRef;
   const stale: string[] = [];
-  for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, options))?.digest !== root.digest) stale.push(tag);
+  for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
   const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: stale[0] });
   await copier.node(root);
   for (const tag of stale.slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
