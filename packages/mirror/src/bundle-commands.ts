@@ -1,5 +1,4 @@
-import { defineCommand, referenceDefaults, withRegistryOptions } from "@tofu-oci/cli-kit";
-import { withProgress } from "./command-support.js";
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror export REF... -o bundle.tar`. */
 export const exportCommand = defineCommand({
@@ -19,7 +18,7 @@ export const exportCommand = defineCommand({
     ]);
     const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       exportBundle({ references: args.refs.map(qualify), output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) {
@@ -47,7 +46,7 @@ export const importCommand = defineCommand({
     ]);
     const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       importBundle({ bundle: args.bundle, to: qualify(args.to), concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) output.record(record, describeArtifactRecord);

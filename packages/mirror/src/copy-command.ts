@@ -1,5 +1,4 @@
-import { defineCommand, referenceDefaults, withRegistryOptions } from "@tofu-oci/cli-kit";
-import { withProgress } from "./command-support.js";
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror copy SRC DST`: byte-preserving copy between registries and OCI layouts. */
 export const copyCommand = defineCommand({
@@ -26,7 +25,7 @@ export const copyCommand = defineCommand({
     ]);
     const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       copyArtifacts(
         {
           source: args.fromOciLayout ? args.src : qualify(args.src),

@@ -1,4 +1,4 @@
-import { ProgressBars, defineCommand, referenceDefaults, withRegistryOptions } from "@tofu-oci/cli-kit";
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror modules NAMESPACE/NAME/SYSTEM[@CONSTRAINT] --to REPO`. */
 export const modulesCommand = defineCommand({
@@ -16,9 +16,8 @@ export const modulesCommand = defineCommand({
     const [{ mirrorModules }, { commandClientOptions }] = await Promise.all([import("./mirror-modules.js"), import("@tofu-oci/auth/command")]);
     const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
-    try {
-      const records = await mirrorModules(
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
+      mirrorModules(
         {
           module: args.module,
           to: args.toOciLayout ? args.to : qualify(args.to),
@@ -26,20 +25,13 @@ export const modulesCommand = defineCommand({
           sourcePlainHttp: args.sourcePlainHttp ?? false,
           concurrency: clientOptions.concurrency,
           clientOptions,
-          hooks: {
-            onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-            onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-            onDone: (blob, outcome) => bars.finish(blob.digest, outcome),
-          },
+          hooks,
           onVersion: (version, state) => output.info(state === "present" ? `${version}: already mirrored` : `${version}: fetching, packing and pushing`),
           log: (line) => output.debug(line),
         },
         { cwd: args.ctx.cwd, env: args.ctx.env, signal: args.ctx.signal },
-      );
-      bars.stop();
-      for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
-    } finally {
-      bars.stop();
-    }
+      ),
+    );
+    for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
   },
 });

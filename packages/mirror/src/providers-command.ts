@@ -1,6 +1,5 @@
-import { defineCommand, readPackageVersion, referenceDefaults, withRegistryOptions } from "@tofu-oci/cli-kit";
+import { defineCommand, readPackageVersion, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
-import { withProvidersProgress } from "./command-support.js";
 
 /** `tofu-oci-mirror providers PROVIDER[@CONSTRAINT]... --to TEMPLATE`: provider registry -> OCI mirror. */
 export const providersCommand = defineCommand({
@@ -30,7 +29,7 @@ export const providersCommand = defineCommand({
     const { config, qualify } = await referenceDefaults(args.ctx);
     const to = args.to ?? config.mirrorTemplate;
     const { ctx } = args;
-    const result = await withProvidersProgress(ctx, output, (hooks) =>
+    const result = await withTransferProgress(ctx, output, (progress) =>
       mirrorProviders(
         {
           providers: args.provider ?? [],
@@ -45,7 +44,7 @@ export const providersCommand = defineCommand({
           concurrency: clientOptions.concurrency,
           clientOptions,
           tool: { name: "tofu-oci-mirror", version: readPackageVersion(import.meta.url) },
-          hooks,
+          hooks: { ...progress, onWarning: (message) => output.warn(message), onLog: (message) => output.debug(message) },
         },
         { cwd: ctx.cwd, env: ctx.env, signal: ctx.signal, now: ctx.now },
       ),

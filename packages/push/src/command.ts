@@ -1,5 +1,4 @@
 import {
-  ProgressBars,
   assertStdinFree,
   defineCommand,
   positionalOrStdin,
@@ -7,12 +6,10 @@ import {
   referenceDefaults,
   withRegistryOptions,
   type Argv,
+  withTransferProgress,
   type CliSpec,
-  type CommandContext,
-  type Output,
 } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
-import type { TransferHooks } from "./uploader.js";
 
 /** The registry flags, `--oci-layout` and `-a/--annotation`, which push and attach share. */
 function commonOptions<T>(parser: Argv<T>) {
@@ -49,7 +46,7 @@ const pushCommand = defineCommand({
     ]);
     const client = args.ociLayout ? undefined : await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       push(
         {
           reference: args.ociLayout ? args.ref : qualify(args.ref),
@@ -91,7 +88,7 @@ const attachCommand = defineCommand({
     ]);
     const client = args.ociLayout ? undefined : await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const record = await withProgress(args.ctx, output, (hooks) =>
+    const record = await withTransferProgress(args.ctx, output, (hooks) =>
       attach(
         {
           subject: args.ociLayout ? args.subject : qualify(args.subject),
@@ -108,24 +105,6 @@ const attachCommand = defineCommand({
     output.record(record, describeReferrerRecord);
   },
 });
-
-/** Runs a transfer with progress bars on a terminal stderr (never with --quiet). */
-async function withProgress<T>(ctx: CommandContext, output: Output, run: (hooks: TransferHooks) => Promise<T>): Promise<T> {
-  const bars = new ProgressBars(ctx.stderr, { enabled: ctx.stderrIsTTY && !output.quiet });
-  const hooks: TransferHooks = {
-    onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-    onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-    onDone: (blob, outcome) => {
-      bars.finish(blob.digest, outcome);
-      output.debug(`${outcome} ${blob.title} ${blob.digest} (${blob.size} bytes)`);
-    },
-  };
-  try {
-    return await run(hooks);
-  } finally {
-    bars.stop();
-  }
-}
 
 /** `org.opencontainers.image.created` from SOURCE_DATE_EPOCH (reproducible builds), if set. */
 function createdFrom(epoch: string | undefined): Date | undefined {
