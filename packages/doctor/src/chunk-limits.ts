@@ -1,7 +1,16 @@
 /** How a registry refused a PATCH: a size limit to learn, or chunked uploads not at all. */
 export type ChunkRefusal = { maxBytes: number } | { minBytes: number } | { refused: true };
 
-const UNITS: Record<string, number> = { b: 1, bytes: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 const SIZE = String.raw`([\d.]+)\s*(bytes|B|KB|KiB|MB|MiB|GB|GiB)\b`;
 // ghcr-patch-4mib: "the request body is too large and exceeds the maximum permissible limit of 4.00MiB"
 const MAX_PATTERN = new RegExp(String.raw`(?:maximum|max|limit|larger than|exceeds)\D{0,40}?${SIZE}`, "i");

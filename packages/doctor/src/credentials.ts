@@ -17,10 +17,17 @@ export interface CredentialsOrigin {
  * secrets. Runs before any registry request.
  * @throws CredentialsError (exit 6) for a CLI configuration `tofu init` would refuse.
  */
-export async function explainCredentials(target: DoctorTarget, origin: CredentialsOrigin, effects: AuthEffects): Promise<CredentialsInfo> {
+export async function explainCredentials(
+  target: DoctorTarget,
+  origin: CredentialsOrigin,
+  effects: AuthEffects,
+): Promise<CredentialsInfo> {
   if (origin.from === "flags") return { from: "flags", username: origin.username ?? "" };
   const reference = target.repository ? `${target.registry}/${target.repository}` : target.registry;
-  const record = await resolve({ reference, ...(origin.registryConfig ? { registryConfig: origin.registryConfig } : {}) }, effects);
+  const record = await resolve(
+    { reference, ...(origin.registryConfig ? { registryConfig: origin.registryConfig } : {}) },
+    effects,
+  );
   const prefix = `${reference}: `;
   const answer = describeCredentials(record).split("\n")[0] ?? "";
   return {

@@ -62,7 +62,11 @@ export async function doctor(options: DoctorOptions, effects: DoctorEffects): Pr
   const origin = options.credentials ?? { from: "opentofu" };
   const credentials = await explainCredentials(target, origin, effects);
   const clientOptions = await withCredentials(options.clientOptions ?? {}, origin, effects);
-  const run = new DoctorRun(new DoctorSession(target, clientOptions, effects.signal), new Report(options.onProbe), effects);
+  const run = new DoctorRun(
+    new DoctorSession(target, clientOptions, effects.signal),
+    new Report(options.onProbe),
+    effects,
+  );
   let left: string[] = [];
   try {
     left = readOnly ? await run.readOnly(credentials) : await run.readWrite(credentials);
@@ -71,7 +75,11 @@ export async function doctor(options: DoctorOptions, effects: DoctorEffects): Pr
   }
   const probes = run.report.list(readOnly ? "--read-only: nothing is written" : "not run");
   const artifact = target.artifact ? formatLocator(target.artifact) : undefined;
-  const outcome = verdictOf(probes, { repository: target.repository ? `${target.registry}/${target.repository}` : "", ...(readOnly ? {} : { scratch: target.scratchRepository }), ...(artifact ? { artifact } : {}) });
+  const outcome = verdictOf(probes, {
+    repository: target.repository ? `${target.registry}/${target.repository}` : "",
+    ...(readOnly ? {} : { scratch: target.scratchRepository }),
+    ...(artifact ? { artifact } : {}),
+  });
   return {
     kind: "doctor",
     ok: outcome.ok,
@@ -89,10 +97,24 @@ export async function doctor(options: DoctorOptions, effects: DoctorEffects): Pr
 }
 
 /** The probes whose failure means OpenTofu cannot install from here; the others only inform. */
-const INSTALL_NEEDS: ReadonlySet<ProbeId> = new Set(["connection", "authentication", "read", "artifact", "push", "upload-monolithic", "module", "provider", "media-types"]);
+const INSTALL_NEEDS: ReadonlySet<ProbeId> = new Set([
+  "connection",
+  "authentication",
+  "read",
+  "artifact",
+  "push",
+  "upload-monolithic",
+  "module",
+  "provider",
+  "media-types",
+]);
 
 /** The client options with OpenTofu's credentials when none are given. */
-async function withCredentials(options: RegistryClientOptions, origin: CredentialsOrigin, effects: AuthEffects): Promise<RegistryClientOptions> {
+async function withCredentials(
+  options: RegistryClientOptions,
+  origin: CredentialsOrigin,
+  effects: AuthEffects,
+): Promise<RegistryClientOptions> {
   if (options.credentials) return options;
   return { ...options, credentials: await commandCredentials(effects)(origin.registryConfig) };
 }
@@ -115,7 +137,12 @@ class DoctorRun {
     if (!(await this.#reach(credentials))) return [];
     await this.#probe("read", () => probeRead(this.session, true));
     const artifact = await this.#artifact();
-    const subject: ReferrersSubject | undefined = artifact ? { repository: this.session.target.repository, descriptor: { mediaType: MediaType.imageManifest, digest: artifact, size: 0 } } : undefined;
+    const subject: ReferrersSubject | undefined = artifact
+      ? {
+          repository: this.session.target.repository,
+          descriptor: { mediaType: MediaType.imageManifest, digest: artifact, size: 0 },
+        }
+      : undefined;
     await this.#probe("referrers", async () => (await probeReferrers(this.session, subject, undefined)).probe);
     this.report.add(probeRateLimit(this.session));
     return [];
@@ -141,10 +168,19 @@ class DoctorRun {
     this.report.add(module.probe);
     const provider = await probeProvider(session, artifacts, this.#effects.cwd);
     this.report.add(provider.probe);
-    const zip = module.pushed ? { mediaType: MediaType.zip, digest: artifacts.module.digest, size: artifacts.module.size } : undefined;
+    const zip = module.pushed
+      ? { mediaType: MediaType.zip, digest: artifacts.module.digest, size: artifacts.module.size }
+      : undefined;
     await this.#probe("mount", () => probeMount(session, zip));
     const subject: ReferrersSubject | undefined = module.pushed
-      ? { repository: session.target.scratchRepository, descriptor: { mediaType: MediaType.imageManifest, digest: module.pushed.digest, size: Number(module.pushed.size) } }
+      ? {
+          repository: session.target.scratchRepository,
+          descriptor: {
+            mediaType: MediaType.imageManifest,
+            digest: module.pushed.digest,
+            size: Number(module.pushed.size),
+          },
+        }
       : undefined;
     let subjectAccepted: boolean | null = null;
     await this.#probe("referrers", async () => {

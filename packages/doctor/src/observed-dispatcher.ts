@@ -13,7 +13,8 @@ export interface Observation {
 }
 
 // Response headers a report may quote; cookies and everything else stay out of it.
-const KEPT = /^(ratelimit-|x-ratelimit-|docker-ratelimit-|retry-after$|www-authenticate$|oci-subject$|oci-chunk-min-length$|docker-distribution-api-version$|content-type$|location$)/;
+const KEPT =
+  /^(ratelimit-|x-ratelimit-|docker-ratelimit-|retry-after$|www-authenticate$|oci-subject$|oci-chunk-min-length$|docker-distribution-api-version$|content-type$|location$)/;
 const LIMIT = 5000;
 
 /**
@@ -24,7 +25,10 @@ const LIMIT = 5000;
 export function observedDispatcher(dispatcher: Dispatcher, observations: Observation[]): Dispatcher {
   return dispatcher.compose((dispatch) => (options, handler) => {
     const noted = { method: options.method, origin: String(options.origin ?? ""), path: options.path };
-    return dispatch(options, observing(handler, (status, headers) => note(observations, { ...noted, status, headers })));
+    return dispatch(
+      options,
+      observing(handler, (status, headers) => note(observations, { ...noted, status, headers })),
+    );
   });
 }
 
@@ -39,7 +43,10 @@ const ForwardingHandler = DecoratorHandler as unknown as new (
 ) => Dispatcher.DispatchHandler & Required<Pick<Dispatcher.DispatchHandler, "onResponseStart">>;
 
 /** `handler`, told first of each response's status and headers. */
-function observing(handler: Dispatcher.DispatchHandler, onStart: (status: number, headers: Record<string, string>) => void): Dispatcher.DispatchHandler {
+function observing(
+  handler: Dispatcher.DispatchHandler,
+  onStart: (status: number, headers: Record<string, string>) => void,
+): Dispatcher.DispatchHandler {
   const decorated = new ForwardingHandler(handler);
   const forward = decorated.onResponseStart.bind(decorated);
   decorated.onResponseStart = (controller, statusCode, headers, statusMessage) => {

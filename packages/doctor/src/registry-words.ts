@@ -9,7 +9,11 @@ const WORDS_LIMIT = 500;
  * `unknown media type: ...` in `detail`, Quay a `{message}` there), on one line.
  */
 export function registryWords(errors: readonly RegistryErrorDetail[]): string {
-  const text = errors.map((e) => [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": ")).join("; ");
+  const text = errors
+    .map((e) =>
+      [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": "),
+    )
+    .join("; ");
   return oneLine(text);
 }
 
@@ -26,7 +30,9 @@ export async function responseWords(response: HttpResponse): Promise<string> {
   try {
     const parsed = JSON.parse(text) as { errors?: unknown };
     if (Array.isArray(parsed.errors)) {
-      const errors = parsed.errors.filter((e): e is RegistryErrorDetail => typeof (e as RegistryErrorDetail)?.code === "string");
+      const errors = parsed.errors.filter(
+        (e): e is RegistryErrorDetail => typeof (e as RegistryErrorDetail)?.code === "string",
+      );
       if (errors.length > 0) return registryWords(errors);
     }
   } catch {
@@ -63,6 +69,6 @@ function detailText(detail: unknown): string | undefined {
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
+  const line = text.replace(/[\p{Cc}\s]+/gu, " ").trim();
   return line.length > WORDS_LIMIT ? `${line.slice(0, WORDS_LIMIT - 3)}...` : line;
 }

@@ -36,19 +36,43 @@ export class Report {
 }
 
 /** Whether OpenTofu can install from here, in a sentence, and the failure that decides it when not. */
-export function verdictOf(probes: Probe[], names: { repository: string; scratch?: string; artifact?: string }): Pick<DoctorRecord, "ok" | "verdict"> & { failure?: DoctorFailure } {
+export function verdictOf(
+  probes: Probe[],
+  names: { repository: string; scratch?: string; artifact?: string },
+): Pick<DoctorRecord, "ok" | "verdict"> & { failure?: DoctorFailure } {
   const failed = probes.find((probe) => probe.status === "fail");
   const where = names.repository || "this registry";
   if (failed) {
     const words = failed.words && !failed.summary.includes(failed.words) ? ` (${failed.words})` : "";
-    const failure: DoctorFailure = { probe: failed.id, code: failed.code ?? "verification-failed", message: `${failed.id}: ${failed.summary}${words}` };
+    const failure: DoctorFailure = {
+      probe: failed.id,
+      code: failed.code ?? "verification-failed",
+      message: `${failed.id}: ${failed.summary}${words}`,
+    };
     if (failed.hint) failure.hint = failed.hint;
-    const verdict = names.scratch ? `OpenTofu cannot install modules and providers from ${where}: ${failure.message}` : `OpenTofu cannot read from ${where}: ${failure.message}`;
+    const verdict = names.scratch
+      ? `OpenTofu cannot install modules and providers from ${where}: ${failure.message}`
+      : `OpenTofu cannot read from ${where}: ${failure.message}`;
     return { ok: false, verdict, failure };
   }
-  if (names.scratch) return { ok: true, verdict: `OpenTofu can install modules and providers from here: a scratch module and provider pushed to ${names.scratch} install by OpenTofu's rules` };
-  const proven = names.artifact ? `OpenTofu can install ${names.artifact} from here` : `OpenTofu can read from ${where}`;
-  return { ok: true, verdict: `${proven} (read-only: nothing was pushed, so installing what gets pushed here is not proven)` };
+  if (names.scratch)
+    return {
+      ok: true,
+      verdict: `OpenTofu can install modules and providers from here: a scratch module and provider pushed to ${names.scratch} install by OpenTofu's rules`,
+    };
+  if (!names.repository)
+    return {
+      ok: true,
+      verdict:
+        "the registry answers and takes the credentials (read-only, and REF names no repository: nothing was read)",
+    };
+  const proven = names.artifact
+    ? `OpenTofu can install ${names.artifact} from here`
+    : `OpenTofu can read from ${where}`;
+  return {
+    ok: true,
+    verdict: `${proven} (read-only: nothing was pushed, so installing what gets pushed here is not proven)`,
+  };
 }
 
 /**
@@ -58,8 +82,12 @@ export function verdictOf(probes: Probe[], names: { repository: string; scratch?
 export function doctorFailure(record: DoctorRecord): TofuOciError | undefined {
   if (!record.failure) return undefined;
   const { code, message, hint } = record.failure;
-  return new TofuOciError(code, `OpenTofu cannot ${record.readOnly ? "read from" : "install from"} ${record.registry}${record.repository ? `/${record.repository}` : ""}: ${message}`, {
-    reference: record.reference,
-    ...(hint ? { hint } : {}),
-  });
+  return new TofuOciError(
+    code,
+    `OpenTofu cannot ${record.readOnly ? "read from" : "install from"} ${record.registry}${record.repository ? `/${record.repository}` : ""}: ${message}`,
+    {
+      reference: record.reference,
+      ...(hint ? { hint } : {}),
+    },
+  );
 }

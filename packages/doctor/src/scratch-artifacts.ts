@@ -6,7 +6,13 @@ import { packModule, packProvider } from "@tofu-oci/pack";
 import { zipSync } from "fflate";
 
 /** The scratch provider's address, version and platform; its tag is the version. */
-export const SCRATCH_PROVIDER = { address: "registry.opentofu.org/tofu-oci/doctor", type: "doctor", version: "0.0.1", os: "linux", arch: "amd64" } as const;
+export const SCRATCH_PROVIDER = {
+  address: "registry.opentofu.org/tofu-oci/doctor",
+  type: "doctor",
+  version: "0.0.1",
+  os: "linux",
+  arch: "amd64",
+} as const;
 /** The scratch module's tag. */
 export const SCRATCH_MODULE_TAG = "module";
 
@@ -34,15 +40,36 @@ export async function makeScratchArtifacts(parent: string): Promise<ScratchArtif
   const nonce = randomBytes(8).toString("hex");
   const moduleDir = join(dir, "module");
   await mkdir(moduleDir);
-  await writeFile(join(moduleDir, "main.tf"), `# Pushed by tofu-oci doctor (run ${nonce}) to prove OpenTofu can install modules from this registry.\noutput "doctor" {\n  value = "${nonce}"\n}\n`);
+  await writeFile(
+    join(moduleDir, "main.tf"),
+    `# Pushed by tofu-oci doctor (run ${nonce}) to prove OpenTofu can install modules from this registry.\noutput "doctor" {\n  value = "${nonce}"\n}\n`,
+  );
   const module = await packModule(moduleDir, { output: join(dir, "module.zip"), threads: 0 });
   const { type, version, os, arch, address } = SCRATCH_PROVIDER;
   const zip = join(dir, `terraform-provider-${type}_${version}_${os}_${arch}.zip`);
-  const executable = new TextEncoder().encode(`#!/bin/sh\necho "tofu-oci doctor ${nonce}: not a real provider"\nexit 1\n`);
-  await writeFile(zip, zipSync({ [`terraform-provider-${type}_v${version}`]: [executable, { mtime: ZIP_EPOCH, os: 3, attrs: (0o100755 << 16) >>> 0 }] }, { level: 6 }));
+  const executable = new TextEncoder().encode(
+    `#!/bin/sh\necho "tofu-oci doctor ${nonce}: not a real provider"\nexit 1\n`,
+  );
+  await writeFile(
+    zip,
+    zipSync(
+      {
+        [`terraform-provider-${type}_v${version}`]: [
+          executable,
+          { mtime: ZIP_EPOCH, os: 3, attrs: (0o100755 << 16) >>> 0 },
+        ],
+      },
+      { level: 6 },
+    ),
+  );
   const provider = await packProvider({ provider: address, version, paths: [zip], onWarning: () => {} });
   const file = join(dir, "sbom.cdx.json");
-  const bom = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.5", version: 1, metadata: { component: { type: "library", name: `tofu-oci-doctor-${nonce}` } } });
+  const bom = JSON.stringify({
+    bomFormat: "CycloneDX",
+    specVersion: "1.5",
+    version: 1,
+    metadata: { component: { type: "library", name: `tofu-oci-doctor-${nonce}` } },
+  });
   await writeFile(file, bom);
   const sbom = { file, digest: sha256Digest(bom) };
   return { dir, nonce, module, provider, sbom };

@@ -1,5 +1,11 @@
 import type { Readable } from "node:stream";
-import { RegistryClient, TokenCache, registryDispatcher, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import {
+  RegistryClient,
+  TokenCache,
+  registryDispatcher,
+  type HttpResponse,
+  type RegistryClientOptions,
+} from "@tofu-oci/core/remote";
 import type { Dispatcher } from "undici";
 import { observedDispatcher, type Observation } from "./observed-dispatcher.js";
 import type { DoctorTarget } from "./target.js";
@@ -47,7 +53,11 @@ export class DoctorSession {
     this.signal = signal;
     this.#pool = options.dispatcher ?? registryDispatcher(options);
     this.dispatcher = observedDispatcher(this.#pool, this.observations);
-    this.clientOptions = { ...options, dispatcher: this.dispatcher, tokenCache: options.tokenCache ?? new TokenCache() };
+    this.clientOptions = {
+      ...options,
+      dispatcher: this.dispatcher,
+      tokenCache: options.tokenCache ?? new TokenCache(),
+    };
     this.client = new RegistryClient(this.clientOptions);
   }
 
@@ -66,7 +76,12 @@ export class DoctorSession {
   }
 
   /** Sends one request on behalf of `repository` through core's auth and retry layers. */
-  send(method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE", repository: string, url: URL, request: ProbeRequest = {}): Promise<HttpResponse> {
+  send(
+    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE",
+    repository: string,
+    url: URL,
+    request: ProbeRequest = {},
+  ): Promise<HttpResponse> {
     const actions = request.scope === "push" ? "pull,push" : "pull";
     const own = request.scope === "none" ? [] : [`repository:${repository}:${actions}`];
     const { body } = request;

@@ -28,9 +28,15 @@ export function parseTarget(reference: string, scratch?: string): DoctorTarget {
   // A bare HOST is checked as the registry of its default scratch repository.
   const locator = parseLocator(bareHost ? `${text}/${SCRATCH_NAME}` : reference);
   const repository = bareHost ? "" : locator.repository;
-  const scratchRepository = parseScratch(locator.registry, scratch ?? (bareHost ? SCRATCH_NAME : `${repository}/${SCRATCH_NAME}`));
+  const scratchRepository = parseScratch(
+    locator.registry,
+    scratch ?? (bareHost ? SCRATCH_NAME : `${repository}/${SCRATCH_NAME}`),
+  );
   if (scratchRepository === repository) {
-    throw usageError(`the scratch repository ${scratchRepository} is REF's own repository`, "doctor pushes and deletes in the scratch repository: name another one with --scratch-repository.");
+    throw usageError(
+      `the scratch repository ${scratchRepository} is REF's own repository`,
+      "doctor pushes and deletes in the scratch repository: name another one with --scratch-repository.",
+    );
   }
   const target: DoctorTarget = { reference, registry: locator.registry, repository, scratchRepository };
   if (!bareHost && (locator.tag !== undefined || locator.digest !== undefined)) target.artifact = locator;
@@ -42,10 +48,16 @@ function parseScratch(registry: string, scratch: string): string {
   try {
     locator = parseLocator(`${registry}/${scratch}`);
   } catch (error) {
-    throw usageError(`invalid scratch repository "${scratch}": ${(error as Error).message.replace(/^invalid reference "[^"]*": /, "")}`, "Give a repository path on REF's registry, e.g. --scratch-repository team/tofu-oci-doctor.");
+    throw usageError(
+      `invalid scratch repository "${scratch}": ${(error as Error).message.replace(/^invalid reference "[^"]*": /, "")}`,
+      "Give a repository path on REF's registry, e.g. --scratch-repository team/tofu-oci-doctor.",
+    );
   }
   if (locator.tag !== undefined || locator.digest !== undefined) {
-    throw usageError(`invalid scratch repository "${scratch}": it names a tag or digest`, "Give only the repository path; doctor picks the tags.");
+    throw usageError(
+      `invalid scratch repository "${scratch}": it names a tag or digest`,
+      "Give only the repository path; doctor picks the tags.",
+    );
   }
   return locator.repository;
 }

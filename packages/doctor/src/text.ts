@@ -8,10 +8,15 @@ const INDENT = " ".repeat(2 + ID_WIDTH + STATUS_WIDTH);
 export function describeDoctor(record: DoctorRecord): string {
   const name = record.repository ? `${record.registry}/${record.repository}` : record.registry;
   const scratch = record.scratchRepository ? ` (scratch repository ${record.scratchRepository})` : " (read-only)";
-  const lines = [`tofu-oci doctor ${name}${scratch}`, "", `  ${"PROBE".padEnd(ID_WIDTH)}${"RESULT".padEnd(STATUS_WIDTH)}FINDINGS`];
+  const lines = [
+    `tofu-oci doctor ${name}${scratch}`,
+    "",
+    `  ${"PROBE".padEnd(ID_WIDTH)}${"RESULT".padEnd(STATUS_WIDTH)}FINDINGS`,
+  ];
   const hints = new Set<string>();
   for (const probe of record.probes) lines.push(...probeLines(probe, hints));
-  if (record.left.length > 0) lines.push("", "Left in the registry (DELETE was refused):", ...record.left.map((item) => `  ${item}`));
+  if (record.left.length > 0)
+    lines.push("", "Left in the registry (DELETE was refused):", ...record.left.map((item) => `  ${item}`));
   lines.push("", `${record.ok ? "OK" : "FAILED"}: ${record.verdict}`);
   if (record.failure?.hint && !hints.has(record.failure.hint)) lines.push(`  ${record.failure.hint}`);
   return lines.join("\n");

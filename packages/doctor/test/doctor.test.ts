@@ -1,6 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeDoctor, doctor, doctorFailure, type DoctorOptions, type DoctorRecord, type Probe, type ProbeId } from "@tofu-oci/doctor";
+import {
+  describeDoctor,
+  doctor,
+  doctorFailure,
+  type DoctorOptions,
+  type DoctorRecord,
+  type Probe,
+  type ProbeId,
+} from "@tofu-oci/doctor";
 import { cli } from "@tofu-oci/doctor/command";
 import { exitCodeOf, staticCredentials } from "@tofu-oci/core";
 import { runCli } from "@tofu-oci/cli-kit";
@@ -36,19 +44,35 @@ afterAll(async () => {
 });
 
 async function front(name: PersonalityName, variant?: string): Promise<RunningPersonality> {
-  const started = await startPersonality(name, { registry: registries[PERSONALITIES[name].defaultMode], ...(variant ? { variant } : {}) });
+  const started = await startPersonality(name, {
+    registry: registries[PERSONALITIES[name].defaultMode],
+    ...(variant ? { variant } : {}),
+  });
   fronts.push(started);
   return started;
 }
 
 /** Runs doctor in-process on a fresh repository of the front, as the user the front expects. */
-function diagnose(target: RunningPersonality | RegistryInfo, options: Partial<DoctorOptions> = {}): Promise<DoctorRecord> {
-  const credentials = "credentials" in target ? target.credentials : target.username ? { username: target.username, password: target.password! } : undefined;
+function diagnose(
+  target: RunningPersonality | RegistryInfo,
+  options: Partial<DoctorOptions> = {},
+): Promise<DoctorRecord> {
+  const credentials =
+    "credentials" in target
+      ? target.credentials
+      : target.username
+        ? { username: target.username, password: target.password! }
+        : undefined;
   const plainHttp = "plainHttp" in target ? target.plainHttp : target.mode !== "tls";
   return doctor(
     {
       reference: `${target.host}/${uniqueRepository("doctor/app")}`,
-      clientOptions: { plainHttp, ...(target.caFile ? { caFile: target.caFile } : {}), ...(credentials ? { credentials: staticCredentials(credentials) } : {}), retry: { retries: 1, minDelayMs: 10 } },
+      clientOptions: {
+        plainHttp,
+        ...(target.caFile ? { caFile: target.caFile } : {}),
+        ...(credentials ? { credentials: staticCredentials(credentials) } : {}),
+        retry: { retries: 1, minDelayMs: 10 },
+      },
       credentials: { from: "flags", username: credentials?.username ?? "" },
       ...options,
     },
@@ -80,23 +104,136 @@ interface Expected {
   rateLimitHeaders?: boolean;
 }
 
-const allowList = (words: string, realmElsewhere: boolean): Expected => ({ ok: false, auth: "bearer", realmElsewhere, streamed: "ok", chunked: MiB, words });
+const allowList = (words: string, realmElsewhere: boolean): Expected => ({
+  ok: false,
+  auth: "bearer",
+  realmElsewhere,
+  streamed: "ok",
+  chunked: MiB,
+  words,
+});
 const EXPECTED: Record<string, Expected> = {
-  ghcr: { ok: true, auth: "bearer", streamed: "warn", chunked: MiB, maxChunk: 4128768, mount: 201, referrersApi: false, deleteAllowed: false }, // ghcr-patch-4mib, ghcr-delete-405
-  ecr: { ok: true, auth: "basic", streamed: "ok", chunked: 5 * MiB, minChunk: 5 * MiB, patchStatus: 201, mount: 201, referrersApi: true, deleteAllowed: true }, // ecr-min-part-5mb, ecr-patch-201
-  "ecr-public": { ok: true, auth: "bearer", streamed: "ok", chunked: 5 * MiB, minChunk: 5 * MiB, patchStatus: 201, mount: 201, referrersApi: false, deleteAllowed: true },
-  gar: { ok: true, auth: "bearer", streamed: "ok", chunked: "refused", mount: 201, referrersApi: false, deleteAllowed: true }, // gar-no-chunked
-  dockerhub: { ok: true, auth: "bearer", realmElsewhere: true, streamed: "ok", chunked: MiB, mount: 201, referrersApi: false, deleteAllowed: false, rateLimitHeaders: true }, // dockerhub-ratelimit-headers
+  ghcr: {
+    ok: true,
+    auth: "bearer",
+    streamed: "warn",
+    chunked: MiB,
+    maxChunk: 4128768,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: false,
+  }, // ghcr-patch-4mib, ghcr-delete-405
+  "ghcr@referrers-303": {
+    ok: true,
+    auth: "bearer",
+    streamed: "warn",
+    chunked: MiB,
+    maxChunk: 4128768,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: false,
+  }, // ghcr-referrers-404-then-303
+  ecr: {
+    ok: true,
+    auth: "basic",
+    streamed: "ok",
+    chunked: 5 * MiB,
+    minChunk: 5 * MiB,
+    patchStatus: 201,
+    mount: 201,
+    referrersApi: true,
+    deleteAllowed: true,
+  }, // ecr-min-part-5mb, ecr-patch-201
+  "ecr-public": {
+    ok: true,
+    auth: "bearer",
+    streamed: "ok",
+    chunked: 5 * MiB,
+    minChunk: 5 * MiB,
+    patchStatus: 201,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: true,
+  },
+  gar: {
+    ok: true,
+    auth: "bearer",
+    streamed: "ok",
+    chunked: "refused",
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: true,
+  }, // gar-no-chunked
+  dockerhub: {
+    ok: true,
+    auth: "bearer",
+    realmElsewhere: true,
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: false,
+    rateLimitHeaders: true,
+  }, // dockerhub-ratelimit-headers
   gitlab: allowList("unknown media type: application/vnd.opentofu.modulepkg", true), // gitlab-mediatype-allowlist, gitlab-jwt-realm
-  "gitlab@opentofu-types-allowed": { ok: true, auth: "bearer", realmElsewhere: true, streamed: "ok", chunked: MiB, mount: 201, referrersApi: false, deleteAllowed: true },
-  harbor: { ok: true, auth: "bearer", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true }, // harbor-csrf-cookie, delete by digest
+  "gitlab@opentofu-types-allowed": {
+    ok: true,
+    auth: "bearer",
+    realmElsewhere: true,
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: true,
+  },
+  harbor: {
+    ok: true,
+    auth: "bearer",
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: true,
+    deleteAllowed: true,
+  }, // harbor-csrf-cookie, delete by digest
   quay: allowList("'archive/zip' is not one of", false), // quay-artifact-allowlist
-  "quay@opentofu-types-allowed": { ok: true, auth: "bearer", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true },
+  "quay@opentofu-types-allowed": {
+    ok: true,
+    auth: "bearer",
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: true,
+    deleteAllowed: true,
+  },
   acr: { ok: true, auth: "bearer", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true }, // acr-refresh-token-exchange, acr-content-range-format
-  artifactory: { ok: true, auth: "bearer", streamed: "ok", chunked: MiB, mount: 202, referrersApi: false, deleteAllowed: true }, // artifactory-mount-202-autoshare, artifactory-referrers-406
-  nexus: { ok: true, auth: "basic", streamed: "ok", chunked: MiB, mount: 201, referrersApi: false, deleteAllowed: true }, // nexus-basic-uppercase
+  artifactory: {
+    ok: true,
+    auth: "bearer",
+    streamed: "ok",
+    chunked: MiB,
+    mount: 202,
+    referrersApi: false,
+    deleteAllowed: true,
+  }, // artifactory-mount-202-autoshare, artifactory-referrers-406
+  nexus: {
+    ok: true,
+    auth: "basic",
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: true,
+  }, // nexus-basic-uppercase
   zot: { ok: true, auth: "basic", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true },
-  distribution: { ok: true, auth: "none", streamed: "ok", chunked: MiB, mount: 201, referrersApi: false, deleteAllowed: true },
+  distribution: {
+    ok: true,
+    auth: "none",
+    streamed: "ok",
+    chunked: MiB,
+    mount: 201,
+    referrersApi: false,
+    deleteAllowed: true,
+  },
 };
 
 describe.concurrent("every registry personality gets its own report", () => {
@@ -113,7 +250,8 @@ describe.concurrent("every registry personality gets its own report", () => {
     const auth = probe(record, "authentication");
     expect(auth.status, text).toBe("ok");
     expect(auth.facts?.scheme).toBe(expected.auth);
-    if (expected.auth === "bearer") expect(auth.facts?.realmHost !== record.registry).toBe(expected.realmElsewhere ?? false);
+    if (expected.auth === "bearer")
+      expect(auth.facts?.realmHost !== record.registry).toBe(expected.realmElsewhere ?? false);
     expect(probe(record, "push").status, text).toBe("ok");
     expect(probe(record, "upload-monolithic").status, text).toBe("ok");
     expect(probe(record, "upload-streamed").status, text).toBe(expected.streamed);
@@ -144,9 +282,14 @@ describe.concurrent("every registry personality gets its own report", () => {
     if (expected.deleteAllowed) expect(record.left, text).toEqual([]);
     else {
       expect(deleted.status).toBe("warn");
-      expect(record.left.some((item) => item.includes("(tags module)")), text).toBe(true);
+      expect(
+        record.left.some((item) => item.includes("(tags module)")),
+        text,
+      ).toBe(true);
     }
-    expect(probe(record, "rate-limit").facts?.["ratelimit-limit"] !== undefined).toBe(expected.rateLimitHeaders ?? false);
+    expect(probe(record, "rate-limit").facts?.["ratelimit-limit"] !== undefined).toBe(
+      expected.rateLimitHeaders ?? false,
+    );
   });
 });
 
@@ -172,7 +315,12 @@ describe.concurrent("the transport, the credentials and what is written", () => 
 
   it("reports a wrong password as an authentication failure (exit 4) and probes nothing after it", async () => {
     for (const registry of [registries.basic, registries.token]) {
-      const record = await diagnose(registry, { clientOptions: { plainHttp: true, credentials: staticCredentials({ username: registry.username!, password: "wrong" }) } });
+      const record = await diagnose(registry, {
+        clientOptions: {
+          plainHttp: true,
+          credentials: staticCredentials({ username: registry.username!, password: "wrong" }),
+        },
+      });
       const auth = probe(record, "authentication");
       expect(auth).toMatchObject({ status: "fail", code: "unauthorized" });
       expect(auth.summary).toContain("rejected the credentials");
@@ -189,8 +337,20 @@ describe.concurrent("the transport, the credentials and what is written", () => 
     mkdirSync(join(home, ".docker"), { recursive: true });
     const auth = Buffer.from(`${registry.username}:${registry.password}`).toString("base64");
     writeFileSync(join(home, ".docker", "config.json"), JSON.stringify({ auths: { [registry.host]: { auth } } }));
-    const record = await doctor({ reference: `${registry.host}/${uniqueRepository("doctor/found")}`, clientOptions: { plainHttp: true }, readOnly: true }, { env: { HOME: home }, cwd: home });
-    expect(record.credentials).toMatchObject({ from: "opentofu", source: join(home, ".docker", "config.json"), username: registry.username, anonymous: false });
+    const record = await doctor(
+      {
+        reference: `${registry.host}/${uniqueRepository("doctor/found")}`,
+        clientOptions: { plainHttp: true },
+        readOnly: true,
+      },
+      { env: { HOME: home }, cwd: home },
+    );
+    expect(record.credentials).toMatchObject({
+      from: "opentofu",
+      source: join(home, ".docker", "config.json"),
+      username: registry.username,
+      anonymous: false,
+    });
     expect(probe(record, "authentication").summary).toContain(`${join(home, ".docker", "config.json")}`);
     expect(JSON.stringify(record)).not.toContain(registry.password!);
     expect(JSON.stringify(record)).not.toContain(auth);
@@ -203,17 +363,27 @@ describe.concurrent("the transport, the credentials and what is written", () => 
     mkdirSync(moduleDir, { recursive: true });
     writeFileSync(join(moduleDir, "main.tf"), 'output "x" {\n  value = 1\n}\n');
     const zip = await packModule(moduleDir, { output: join(scratch.path, "readonly.zip"), threads: 0 });
-    await push({ reference: `${registryFront.host}/${repository}:1.0.0`, packages: [{ ...zip }], clientOptions: { plainHttp: true } });
+    await push({
+      reference: `${registryFront.host}/${repository}:1.0.0`,
+      packages: [{ ...zip }],
+      clientOptions: { plainHttp: true },
+    });
     const before = registryFront.requests.length;
-    const record = await diagnose(registryFront, { reference: `${registryFront.host}/${repository}:1.0.0`, readOnly: true });
+    const record = await diagnose(registryFront, {
+      reference: `${registryFront.host}/${repository}:1.0.0`,
+      readOnly: true,
+    });
     expect(record.ok, describeDoctor(record)).toBe(true);
     expect(record.verdict).toContain("read-only: nothing was pushed");
     expect(probe(record, "artifact").status).toBe("ok");
     expect(probe(record, "read").facts?.tags).toBe(1);
-    for (const id of ["push", "upload-monolithic", "module", "provider", "mount", "delete"] as const) expect(probe(record, id)).toMatchObject({ status: "skip", summary: "--read-only: nothing is written" });
+    for (const id of ["push", "upload-monolithic", "module", "provider", "mount", "delete"] as const)
+      expect(probe(record, id)).toMatchObject({ status: "skip", summary: "--read-only: nothing is written" });
     const writes = registryFront.requests.slice(before).filter((request) => !["GET", "HEAD"].includes(request.method));
     expect(writes).toEqual([]);
-    expect(new RegistryStorage(registryFront.registry.dataDir).hasRepository(`${repository}/tofu-oci-doctor`)).toBe(false);
+    expect(new RegistryStorage(registryFront.registry.dataDir).hasRepository(`${repository}/tofu-oci-doctor`)).toBe(
+      false,
+    );
     const missing = await diagnose(registryFront, { readOnly: true });
     expect(probe(missing, "read")).toMatchObject({ status: "fail", code: "not-found" });
     expect(exitCodeOf(doctorFailure(missing))).toBe(3);
@@ -232,7 +402,10 @@ describe("malformed input", () => {
     ["an invalid scratch repository", "127.0.0.1:1/team/app", { scratchRepository: "Team/Doctor" }],
     ["REF's own repository as scratch", "127.0.0.1:1/team/app", { scratchRepository: "team/app" }],
   ] as const)("refuses %s with exit 2 before any request", async (_what, reference, options) => {
-    const error = await doctor({ reference, clientOptions: { plainHttp: true }, credentials: { from: "flags" }, ...options }, { env: {}, cwd: scratch.path }).catch((caught: unknown) => caught);
+    const error = await doctor(
+      { reference, clientOptions: { plainHttp: true }, credentials: { from: "flags" }, ...options },
+      { env: {}, cwd: scratch.path },
+    ).catch((caught: unknown) => caught);
     expect(exitCodeOf(error)).toBe(2);
     expect((error as Error).message).toMatch(/invalid|scratch repository/);
   });
@@ -251,19 +424,43 @@ describe("malformed input", () => {
 
 describe("the bins", () => {
   it("tofu-oci-doctor prints one doctor record in a pipe and exits 0", async () => {
-    const result = await runBin("doctor", [`${registries.plain.host}/${uniqueRepository("doctor/bin")}`, "--plain-http"], { env: { HOME: scratch.path, TF_CLI_CONFIG_FILE: "" }, cwd: scratch.path });
+    const result = await runBin(
+      "doctor",
+      [`${registries.plain.host}/${uniqueRepository("doctor/bin")}`, "--plain-http"],
+      { env: { HOME: scratch.path, TF_CLI_CONFIG_FILE: "" }, cwd: scratch.path },
+    );
     expect(result.code, result.stderr).toBe(0);
     const records = parseRecords(result.stdout);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ kind: "doctor", ok: true, readOnly: false, credentials: { from: "opentofu", source: null } });
+    expect(records[0]).toMatchObject({
+      kind: "doctor",
+      ok: true,
+      readOnly: false,
+      credentials: { from: "opentofu", source: null },
+    });
   });
 
   it("tofu-oci doctor names the failing probe and the registry's words, with exit 1", async () => {
     const gitlab = await front("gitlab");
-    const args = ["doctor", `${gitlab.host}/${uniqueRepository("doctor/umbrella")}`, "--plain-http", "-u", gitlab.credentials!.username, "--password-stdin", "--format", "text"];
-    const result = await runBin("cli", args, { env: { HOME: scratch.path, TF_CLI_CONFIG_FILE: "" }, cwd: scratch.path, stdin: gitlab.credentials!.password });
+    const args = [
+      "doctor",
+      `${gitlab.host}/${uniqueRepository("doctor/umbrella")}`,
+      "--plain-http",
+      "-u",
+      gitlab.credentials!.username,
+      "--password-stdin",
+      "--format",
+      "text",
+    ];
+    const result = await runBin("cli", args, {
+      env: { HOME: scratch.path, TF_CLI_CONFIG_FILE: "" },
+      cwd: scratch.path,
+      stdin: gitlab.credentials!.password,
+    });
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toMatch(/^ {2}module {12}fail {4}pushing .*the registry refuses application\/vnd\.opentofu\.modulepkg/m);
+    expect(result.stdout).toMatch(
+      /^ {2}module {12}fail {4}pushing .*the registry refuses application\/vnd\.opentofu\.modulepkg/m,
+    );
     expect(result.stderr).toContain("module: pushing");
     expect(result.stderr).toContain("unknown media type: application/vnd.opentofu.modulepkg");
     expect(result.stderr).toContain("allow-list");

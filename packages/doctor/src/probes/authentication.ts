@@ -11,14 +11,24 @@ import type { Ping } from "./connection.js";
  * whether the credentials OpenTofu would send (or `-u`/`-p`) get through it: an authenticated
  * `GET /v2/` through core's auth layer, the same flow every tofu-oci command and `tofu init` use.
  */
-export async function probeAuthentication(session: DoctorSession, ping: Ping, credentials: CredentialsInfo): Promise<Probe> {
+export async function probeAuthentication(
+  session: DoctorSession,
+  ping: Ping,
+  credentials: CredentialsInfo,
+): Promise<Probe> {
   const who = describeOrigin(credentials);
-  if (ping.status === 200) return ok("authentication", `none asked for GET /v2/; credentials: ${who}`, { facts: { scheme: "none" } });
+  if (ping.status === 200)
+    return ok("authentication", `none asked for GET /v2/; credentials: ${who}`, { facts: { scheme: "none" } });
   const challenge = parseChallenge(ping.challenge);
   if (!challenge) {
-    return fail("authentication", "unauthorized", `${session.registry} answered 401 without a WWW-Authenticate challenge`, {
-      hint: "The registry (or a proxy in front of it) does not say how to authenticate; check the host and port.",
-    });
+    return fail(
+      "authentication",
+      "unauthorized",
+      `${session.registry} answered 401 without a WWW-Authenticate challenge`,
+      {
+        hint: "The registry (or a proxy in front of it) does not say how to authenticate; check the host and port.",
+      },
+    );
   }
   const facts = challengeFacts(challenge);
   try {
@@ -27,12 +37,22 @@ export async function probeAuthentication(session: DoctorSession, ping: Ping, cr
     const response = await session.send("GET", repository, new URL("/v2/", session.baseUrl), { scope: "none" });
     await response.body.dump();
     if (response.status !== 200) {
-      return fail("authentication", response.status === 401 || response.status === 403 ? "unauthorized" : "network", `GET /v2/ with credentials answered HTTP ${response.status}`, { facts, hint: refusedHint(session, credentials) });
+      return fail(
+        "authentication",
+        response.status === 401 || response.status === 403 ? "unauthorized" : "network",
+        `GET /v2/ with credentials answered HTTP ${response.status}`,
+        { facts, hint: refusedHint(session, credentials) },
+      );
     }
-    return ok("authentication", `${describeChallenge(challenge, facts)}; credentials: ${who}`, { facts: { ...facts, tokenStatus: tokenStatus(session, challenge) } });
+    return ok("authentication", `${describeChallenge(challenge, facts)}; credentials: ${who}`, {
+      facts: { ...facts, tokenStatus: tokenStatus(session, challenge) },
+    });
   } catch (error) {
     if (!isTofuOciError(error) || error.code !== "unauthorized") throw error;
-    const what = credentials.from === "opentofu" && !credentials.source ? `${session.registry} requires credentials, and OpenTofu finds none` : `${session.registry} rejected the credentials (${who})`;
+    const what =
+      credentials.from === "opentofu" && !credentials.source
+        ? `${session.registry} requires credentials, and OpenTofu finds none`
+        : `${session.registry} rejected the credentials (${who})`;
     return failFrom("authentication", what, error, { facts, hint: refusedHint(session, credentials) });
   }
 }
@@ -49,7 +69,8 @@ function challengeFacts(challenge: Challenge): Facts {
 }
 
 function describeChallenge(challenge: Challenge, facts: Facts): string {
-  if (challenge.scheme === "basic") return `Basic${challenge.params.realm ? ` (realm "${challenge.params.realm}")` : ""}`;
+  if (challenge.scheme === "basic")
+    return `Basic${challenge.params.realm ? ` (realm "${challenge.params.realm}")` : ""}`;
   const service = facts.service ? ` for service "${facts.service}"` : "";
   const realm = challenge.params.realm ? challenge.params.realm.split("?")[0] : "no realm";
   if (challenge.scheme !== "bearer") return `${challenge.scheme} (realm ${realm})`;
@@ -66,14 +87,18 @@ function tokenStatus(session: DoctorSession, challenge: Challenge): number | nul
   } catch {
     return null;
   }
-  const asked = session.observations.filter((seen) => seen.origin === url.origin && seen.path.split("?")[0] === url.pathname);
+  const asked = session.observations.filter(
+    (seen) => seen.origin === url.origin && seen.path.split("?")[0] === url.pathname,
+  );
   return asked.at(-1)?.status ?? null;
 }
 
 function refusedHint(session: DoctorSession, credentials: CredentialsInfo): string {
   const host = session.registry;
   const resolve = `tofu-oci auth resolve ${session.target.repository ? `${host}/${session.target.repository}` : host}`;
-  if (credentials.from === "flags") return `Check the user name and password (or token) given with -u and -p/--password-stdin for ${host}.`;
-  if (!credentials.source) return `Log in where OpenTofu looks: tofu-oci auth login ${host} -u USER --password-stdin (${resolve} shows the search).`;
+  if (credentials.from === "flags")
+    return `Check the user name and password (or token) given with -u and -p/--password-stdin for ${host}.`;
+  if (!credentials.source)
+    return `Log in where OpenTofu looks: tofu-oci auth login ${host} -u USER --password-stdin (${resolve} shows the search).`;
   return `Renew or replace the credentials OpenTofu picks (${resolve} shows which entry of which file), e.g. tofu-oci auth login ${host}.`;
 }

@@ -21,22 +21,48 @@ export async function probeDelete(session: DoctorSession): Promise<{ probe: Prob
   const blobRefusals = await deleteAll(session, blobs);
   const left = [...manifestRefusals, ...blobRefusals].map(({ written }) => describe(session, written));
   const deleted = `${manifests.length - manifestRefusals.length} of ${manifests.length} manifests and ${blobs.length - blobRefusals.length} of ${blobs.length} blobs`;
-  const facts = { manifestsDeleted: manifestRefusals.length === 0, blobsDeleted: blobRefusals.length === 0, left: left.length };
+  const facts = {
+    manifestsDeleted: manifestRefusals.length === 0,
+    blobsDeleted: blobRefusals.length === 0,
+    left: left.length,
+  };
   const first = manifestRefusals[0] ?? blobRefusals[0];
-  if (!first) return { probe: ok("delete", `DELETE allowed: deleted the ${manifests.length} manifests and ${blobs.length} blobs it pushed`, { facts }), left };
+  if (!first)
+    return {
+      probe: ok(
+        "delete",
+        `DELETE allowed: deleted the ${manifests.length} manifests and ${blobs.length} blobs it pushed`,
+        { facts },
+      ),
+      left,
+    };
   if (manifestRefusals.length === 0) {
-    return { probe: ok("delete", `DELETE of manifests allowed; blobs not (${first.answer}): ${blobRefusals.length} unreferenced blob(s) left for the registry's garbage collection`, { facts }), left };
+    return {
+      probe: ok(
+        "delete",
+        `DELETE of manifests allowed; blobs not (${first.answer}): ${blobRefusals.length} unreferenced blob(s) left for the registry's garbage collection`,
+        { facts },
+      ),
+      left,
+    };
   }
   return {
-    probe: warn("delete", `DELETE refused (${first.answer}): deleted ${deleted}; the rest is left in ${session.target.scratchRepository}`, {
-      facts,
-      hint: "Delete what is left in the registry's UI or API (GHCR: the packages REST API with delete:packages). tofu-oci needs no DELETE to push or install.",
-    }),
+    probe: warn(
+      "delete",
+      `DELETE refused (${first.answer}): deleted ${deleted}; the rest is left in ${session.target.scratchRepository}`,
+      {
+        facts,
+        hint: "Delete what is left in the registry's UI or API (GHCR: the packages REST API with delete:packages). tofu-oci needs no DELETE to push or install.",
+      },
+    ),
     left,
   };
 }
 
-async function deleteAll(session: DoctorSession, items: Written[]): Promise<Array<{ written: Written; answer: string }>> {
+async function deleteAll(
+  session: DoctorSession,
+  items: Written[],
+): Promise<Array<{ written: Written; answer: string }>> {
   const refused: Array<{ written: Written; answer: string }> = [];
   for (const written of items) {
     const outcome = await remove(session, written);

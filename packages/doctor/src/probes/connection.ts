@@ -32,17 +32,28 @@ export async function probeConnection(session: DoctorSession): Promise<{ probe: 
   if (response.status !== 200 && response.status !== 401) {
     // A TLS server answers plain HTTP with 400 ("Client sent an HTTP request to an HTTPS server").
     const problem = `GET ${session.baseUrl.origin}/v2/ answered HTTP ${response.status}`;
-    const probe = (await mismatch(session, problem)) ?? fail("connection", "network", `${problem}, not the 200 or 401 of an OCI registry`, {
-      hint: "Check the host and port: REF names the registry's API host (for Docker Hub registry-1.docker.io, not docker.io).",
-    });
+    const probe =
+      (await mismatch(session, problem)) ??
+      fail("connection", "network", `${problem}, not the 200 or 401 of an OCI registry`, {
+        hint: "Check the host and port: REF names the registry's API host (for Docker Hub registry-1.docker.io, not docker.io).",
+      });
     return { probe };
   }
-  const transport = plainHttp ? "plain HTTP" : insecure ? "HTTPS, certificate not verified (--insecure)" : "HTTPS, certificate verified";
+  const transport = plainHttp
+    ? "plain HTTP"
+    : insecure
+      ? "HTTPS, certificate not verified (--insecure)"
+      : "HTTPS, certificate verified";
   const apiVersion = header(response.headers, "docker-distribution-api-version");
   const challenge = header(response.headers, "www-authenticate");
   return {
     probe: ok("connection", `${transport}; GET /v2/ answered ${response.status}`, {
-      facts: { scheme: plainHttp ? "http" : "https", tlsVerified: !plainHttp && !insecure, status: response.status, apiVersion: apiVersion ?? null },
+      facts: {
+        scheme: plainHttp ? "http" : "https",
+        tlsVerified: !plainHttp && !insecure,
+        status: response.status,
+        apiVersion: apiVersion ?? null,
+      },
     }),
     ping: { status: response.status, ...(challenge ? { challenge } : {}) },
   };
@@ -58,10 +69,16 @@ async function mismatch(session: DoctorSession, problem: string): Promise<Probe 
     const trusted = await answers(host, "https", caFile ? { caFile } : {});
     return fail("connection", "network", `${host} speaks TLS (HTTPS), not plain HTTP: ${problem}`, {
       facts,
-      hint: trusted ? "Drop --plain-http." : "Drop --plain-http, and pass --ca-file with the registry's CA certificate (this machine does not trust its certificate), or --insecure (unsafe).",
+      hint: trusted
+        ? "Drop --plain-http."
+        : "Drop --plain-http, and pass --ca-file with the registry's CA certificate (this machine does not trust its certificate), or --insecure (unsafe).",
     });
   }
-  if (await answers(host, "http", {})) return fail("connection", "network", `${host} speaks plain HTTP, not TLS: ${problem}`, { facts, hint: "Pass --plain-http." });
+  if (await answers(host, "http", {}))
+    return fail("connection", "network", `${host} speaks plain HTTP, not TLS: ${problem}`, {
+      facts,
+      hint: "Pass --plain-http.",
+    });
   if (await answers(host, "https", { insecure: true })) {
     return fail("connection", "network", `the TLS certificate of ${host} is not trusted: ${problem}`, {
       facts,
@@ -82,10 +99,23 @@ function unreachable(session: DoctorSession, problem: string): Probe {
  * Whether `GET /v2/` over this transport gets a registry's answer (200 or 401): a TLS server's
  * `400 Client sent an HTTP request to an HTTPS server` to plain HTTP does not count.
  */
-async function answers(host: string, scheme: "http" | "https", tls: { insecure?: boolean; caFile?: string }): Promise<boolean> {
-  const dispatcher = registryDispatcher({ ...tls, connectTimeoutMs: ALTERNATIVE_TIMEOUT_MS, idleTimeoutMs: ALTERNATIVE_TIMEOUT_MS });
+async function answers(
+  host: string,
+  scheme: "http" | "https",
+  tls: { insecure?: boolean; caFile?: string },
+): Promise<boolean> {
+  const dispatcher = registryDispatcher({
+    ...tls,
+    connectTimeoutMs: ALTERNATIVE_TIMEOUT_MS,
+    idleTimeoutMs: ALTERNATIVE_TIMEOUT_MS,
+  });
   try {
-    const response = await ping(dispatcher, new URL(`${scheme}://${host}`), AbortSignal.timeout(ALTERNATIVE_TIMEOUT_MS), 0);
+    const response = await ping(
+      dispatcher,
+      new URL(`${scheme}://${host}`),
+      AbortSignal.timeout(ALTERNATIVE_TIMEOUT_MS),
+      0,
+    );
     return response.status === 200 || response.status === 401;
   } catch {
     return false;
@@ -95,7 +125,12 @@ async function answers(host: string, scheme: "http" | "https", tls: { insecure?:
 }
 
 /** One anonymous `GET /v2/`, its body discarded; failures come out as core's readable network errors. */
-async function ping(dispatcher: Dispatcher, base: URL, signal: AbortSignal | undefined, retries: number | undefined): Promise<HttpResponse> {
+async function ping(
+  dispatcher: Dispatcher,
+  base: URL,
+  signal: AbortSignal | undefined,
+  retries: number | undefined,
+): Promise<HttpResponse> {
   const send = retrying(dispatcherSend(dispatcher), retries === undefined ? {} : { retries });
   const response = await send({ method: "GET", url: new URL("/v2/", base), signal });
   await response.body.dump();

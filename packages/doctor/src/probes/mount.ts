@@ -28,12 +28,25 @@ export async function probeMount(session: DoctorSession, zip: Descriptor | undef
     mounted = await repository.mount(layer, source, signal);
   } catch (error) {
     if (!isRegistryError(error)) return failFrom("mount", what, error);
-    return warn("mount", `${what} was refused: HTTP ${error.status}`, { words: errorWords(error), hint: HINT, facts: { status: error.status, mounted: false } });
+    return warn("mount", `${what} was refused: HTTP ${error.status}`, {
+      words: errorWords(error),
+      hint: HINT,
+      facts: { status: error.status, mounted: false },
+    });
   }
-  if (!mounted) return warn("mount", `${what} answered 202: no mount, an upload instead (tofu-oci uploads the blob then)`, { hint: HINT, facts: { status: 202, mounted: false } });
+  if (!mounted)
+    return warn("mount", `${what} answered 202: no mount, an upload instead (tofu-oci uploads the blob then)`, {
+      hint: HINT,
+      facts: { status: 202, mounted: false },
+    });
   session.wrote({ repository: target, kind: "blob", digest: zip.digest });
   if (!(await repository.exists(layer, signal))) {
-    return warn("mount", `${what} answered 201, but the blob is not in ${target}`, { hint: "A mount that does not happen (seen on GHCR under load): manifests that rely on it fail with MANIFEST_BLOB_UNKNOWN.", facts: { status: 201, mounted: false } });
+    return warn("mount", `${what} answered 201, but the blob is not in ${target}`, {
+      hint: "A mount that does not happen (seen on GHCR under load): manifests that rely on it fail with MANIFEST_BLOB_UNKNOWN.",
+      facts: { status: 201, mounted: false },
+    });
   }
-  return ok("mount", `${what} answered 201: blobs are shared across repositories`, { facts: { status: 201, mounted: true } });
+  return ok("mount", `${what} answered 201: blobs are shared across repositories`, {
+    facts: { status: 201, mounted: true },
+  });
 }

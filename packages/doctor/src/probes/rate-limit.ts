@@ -4,7 +4,14 @@ import type { DoctorSession } from "../session.js";
 
 // Docker Hub's pull limit (dockerhub-ratelimit-headers) and the X-RateLimit-* convention; docker-ratelimit-source
 // (the client's address) is not worth printing.
-const LIMIT_HEADERS = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
+const LIMIT_HEADERS = [
+  "ratelimit-limit",
+  "ratelimit-remaining",
+  "ratelimit-reset",
+  "x-ratelimit-limit",
+  "x-ratelimit-remaining",
+  "x-ratelimit-reset",
+];
 
 /**
  * `rate-limit`: the rate-limit headers in any answer of the run (the last value of each) and the
@@ -26,10 +33,14 @@ export function probeRateLimit(session: DoctorSession): Probe {
   const pullLimit = values["ratelimit-limit"] ? " (Docker Hub's pull limit: manifest GETs count, HEADs do not)" : "";
   if (throttled.length > 0) {
     const retryAfter = throttled.map((observation) => observation.headers["retry-after"]).find(Boolean);
-    return warn("rate-limit", `${throttled.length} answer(s) were 429 Too Many Requests${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}; ${listed}${pullLimit}`, {
-      facts,
-      hint: "Authenticate (anonymous limits are lowest), lower --concurrency, or wait for the window to pass.",
-    });
+    return warn(
+      "rate-limit",
+      `${throttled.length} answer(s) were 429 Too Many Requests${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}; ${listed}${pullLimit}`,
+      {
+        facts,
+        hint: "Authenticate (anonymous limits are lowest), lower --concurrency, or wait for the window to pass.",
+      },
+    );
   }
   return ok("rate-limit", `${listed}${pullLimit}`, { facts });
 }
