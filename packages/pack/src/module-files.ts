@@ -31,7 +31,14 @@ export interface CollectOptions {
 export async function collectModuleEntries(root: string, options: CollectOptions): Promise<ModuleEntry[]> {
   const walker = new ModuleWalker(root, options);
   walker.walkDirectory(root, "", new Set([root]));
-  return walker.entries.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return sortByUtf8(walker.entries);
+}
+
+/** Sorted by the UTF-8 bytes of the path; each path is encoded once, not once per comparison. */
+function sortByUtf8(entries: ModuleEntry[]): ModuleEntry[] {
+  const keyed = entries.map((entry) => ({ key: Buffer.from(entry.path), entry }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  return keyed.map(({ entry }) => entry);
 }
 
 /** What walking a directory found. */
