@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { crc32 } from "node:zlib";
 import { deflateSync } from "fflate";
+import { unreadable, type ModuleEntry } from "./module-files.js";
 
 /** A small file read whole and made ready for the zip. */
 export interface PreparedFile {
@@ -56,11 +57,14 @@ export class DeflatePool {
     }
   }
 
-  /** {@link prepareFile} of the file at `path` (of `size` bytes, to batch small files) on a worker. */
-  prepare(path: string, size: number): Promise<PreparedFile> {
+  /**
+   * {@link prepareFile} of an entry's file on a worker. A file that cannot be read rejects with
+   * the exit-code-6 error that names the entry; a failed worker with its own error.
+   */
+  prepare(entry: ModuleEntry): Promise<PreparedFile> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ path, size, resolve, reject });
+      this.#queue.push({ entry, resolve, reject });
       this.#dispatch();
     });
   }
@@ -77,14 +81,14 @@ export class DeflatePool {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.pop()!;
       const batch = [this.#queue.shift()!];
-      let bytes = batch[0]!.size;
+      let bytes = batch[0]!.entry.size;
       while (this.#queue.length > 0 && bytes < BATCH_BYTES && batch.length < BATCH_JOBS) {
         const job = this.#queue.shift()!;
         batch.push(job);
-        bytes += job.size;
+        bytes += job.entry.size;
       }
       this.#running.set(worker, batch);
-      worker.postMessage(batch.map((job) => job.path));
+      worker.postMessage(batch.map((job) => job.entry.source));
     }
   }
 
@@ -94,7 +98,7 @@ export class DeflatePool {
     this.#idle.push(worker);
     batch.forEach((job, index) => {
       const result = results[index]!;
-      if ("error" in result) job.reject(Object.assign(new Error(result.error.message), { code: result.error.code }));
+      if ("error" in result) job.reject(unreadable(job.entry.path, Object.assign(new Error(result.error.message), { code: result.error.code })));
       else job.resolve(result);
     });
     this.#dispatch();
@@ -109,8 +113,7 @@ export class DeflatePool {
 }
 
 interface Job {
-  path: string;
-  size: number;
+  entry: ModuleEntry;
   resolve: (file: PreparedFile) => void;
   reject: (error: Error) => void;
 }

@@ -174,8 +174,9 @@ class WholeFileReader {
   }
 
   async #prepare(entry: ModuleEntry): Promise<PreparedFile> {
+    if (this.#pool) return this.#pool.prepare(entry);
     try {
-      return this.#pool ? await this.#pool.prepare(entry.source, entry.size) : prepareFile(entry.source, this.#level);
+      return prepareFile(entry.source, this.#level);
     } catch (error) {
       throw unreadable(entry.path, error);
     }
