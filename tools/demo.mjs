@@ -29,7 +29,7 @@ try {
   step(2, `push into the OCI layout ${relative(root, layoutDir)}:${TAG}`);
   const { push } = await import(pathToFileURL(dist("push")).href);
   const [artifact] = await push({ reference: `${layoutDir}:${TAG}`, ociLayout: true, packages: [record] });
-  process.stderr.write(`    manifest ${artifact.digest} (${artifact.blobsUploaded} blobs, ${artifact.bytesUploaded} bytes written)\n`);
+  process.stderr.write(`    manifest ${artifact.digest} (${artifact.blobsCopied} blobs, ${artifact.bytesCopied} bytes written)\n`);
 
   step(3, "verify as tofu init would");
   const verified = verifyArtifact(artifact);

@@ -2,6 +2,7 @@
 // The entry behind the root npm scripts. It needs only Node >= 20 and npm: it bootstraps the
 // pinned pnpm, installs the workspace, builds it with turbo, then runs the task.
 //   node tools/run.mjs build | test [vitest args] | lint | bench [args] | demo
+// `test` runs the lint checks first and counts each one as a test.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,7 +11,6 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
-
 
 function log(message) {
   process.stderr.write(`\n> ${message}\n`);
@@ -57,11 +57,45 @@ async function build() {
   return 0;
 }
 
+// TODO(lead, issue 20): set to true in the commit after `pnpm exec biome format --write .` has reformatted the tree;
+// until then an unformatted file is reported by `npm run lint` and `npm test` but fails neither.
+const FORMAT_ENFORCED = false;
+
+/** The static checks, each a pass or a failure of its own: `npm run lint`, and the first part of `npm test`. */
+const LINT_CHECKS = [
+  { name: "lint (biome lint)", args: ["exec", "biome", "lint", "--error-on-warnings", "."] },
+  {
+    name: "format (biome format)",
+    args: ["exec", "biome", "format", "--max-diagnostics=5", "."],
+    enforced: FORMAT_ENFORCED,
+  },
+  { name: "type-check sources (tsc -b)", args: ["exec", "tsc", "-b"] },
+  { name: "type-check tests (tsc -p tsconfig.test.json)", args: ["exec", "tsc", "-p", "tsconfig.test.json"] },
+];
+
+/** Runs every check after a build; returns how many passed and how many failed (a check not enforced yet never fails). */
+function runLintChecks() {
+  pnpm ??= pnpmCommand();
+  let passed = 0;
+  let failed = 0;
+  for (const check of LINT_CHECKS) {
+    log(check.name);
+    if (run(pnpm[0], [...pnpm.slice(1), ...check.args]) === 0) passed++;
+    else if (check.enforced === false)
+      log(`${check.name} failed, but is not enforced yet (FORMAT_ENFORCED in tools/run.mjs)`);
+    else {
+      failed++;
+      log(`${check.name} failed`);
+    }
+  }
+  return { passed, failed };
+}
+
 async function lint() {
   await build();
-  log("type-check (tsc -b)");
-  pnpmRun(["exec", "tsc", "-b"]);
-  return 0;
+  const { passed, failed } = runLintChecks();
+  process.stderr.write(`\nlint: ${passed} checks passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
 }
 
 /** Runs every test once and ends with the line CI reads: `N passed, N failed`. */
@@ -70,6 +104,10 @@ async function test(vitestArgs) {
   let failed = 0;
   try {
     await build();
+    // The static checks count like tests, so a lint or type error fails CI's `N passed, N failed` line.
+    const checks = runLintChecks();
+    passed += checks.passed;
+    failed += checks.failed;
     const { ensureCommands, TEST_COMMANDS } = await import("./testkit/dist/system-deps.js");
     ensureCommands(TEST_COMMANDS);
     const resultsDir = join(root, ".tofu-oci-test");
@@ -89,8 +127,8 @@ async function test(vitestArgs) {
     ]);
     if (!existsSync(resultsFile)) throw new Error(`vitest wrote no results (exit code ${status})`);
     const results = JSON.parse(readFileSync(resultsFile, "utf8"));
-    passed = results.numPassedTests;
-    failed = results.numFailedTests + (results.numFailedTestSuites ?? 0);
+    passed += results.numPassedTests;
+    failed += results.numFailedTests + (results.numFailedTestSuites ?? 0);
     const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
     if (skipped > 0 && process.env.TOFU_OCI_REQUIRE_INTEGRATION === "1") {
       process.stderr.write(`\n${skipped} tests were skipped; TOFU_OCI_REQUIRE_INTEGRATION=1 allows none\n`);

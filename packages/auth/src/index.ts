@@ -1,5 +1,4 @@
 export { opentofuCredentials, commandCredentials, type OpenTofuCredentialsOptions } from "./provider.js";
-export { commandClientOptions } from "./command-client-options.js";
 export { resolveSource, materialize, type CredentialsQuery, type Resolution, type ResolveOptions, type Materialized } from "./resolver.js";
 export { CredentialsError, isCredentialsError, type ResolutionStage } from "./errors.js";
 export { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";
@@ -12,5 +11,6 @@ export { resolve, type ResolveCommandOptions } from "./resolve.js";
 export { login, type LoginOptions } from "./login.js";
 export { logout, type LogoutOptions } from "./logout.js";
 export { token, type TokenOptions } from "./token.js";
-export { hostSystem, type AuthSystem } from "./system.js";
+export type { AuthEffects } from "./effects.js";
+export type { ConfigFileStore } from "./store/config-file-store.js";
 export type { CredentialsRecord, CandidateRecord, LoginRecord, LogoutRecord, TokenRecord } from "./records.js";

@@ -1,71 +1,66 @@
-import type { CommandContext, RegistryArgs } from "@tofu-oci/cli-kit";
 import { staticCredentials, TofuOciError, usageError } from "@tofu-oci/core";
-import { RegistryClient } from "@tofu-oci/core/remote";
+import { RegistryClient, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import { authIoOf, configFilesOf, type AuthEffects } from "./effects.js";
 import { helperStore } from "./helpers/credential-helper.js";
 import type { AuthIo } from "./io/auth-io.js";
 import type { LoginRecord } from "./records.js";
 import { registryHost } from "./reference-query.js";
-import { clientOptions, configDefaults } from "./registry-flags.js";
 import { resolveSource } from "./resolver.js";
-import { nodeConfigFileStore, type ConfigFileStore } from "./store/config-file-store.js";
+import type { ConfigFileStore } from "./store/config-file-store.js";
 import { editableDocument, serializeDocument, setAuth } from "./store/docker-config-edit.js";
 import { loginPlan, type StorePlan } from "./store/store-plan.js";
 import { helperFailure } from "./store/helper-failure.js";
-import { authIoFor, hostSystem, type AuthSystem } from "./system.js";
 
-export interface LoginOptions extends RegistryArgs {
+/** What `login` checks and stores. */
+export interface LoginOptions {
   /** `HOST[:PORT]`. */
   host: string;
+  /** Must not be empty. */
+  username: string;
+  /** Must not be empty. */
+  password: string;
+  /** Store in this docker-style file instead of where OpenTofu finds them (`--registry-config`). */
+  registryConfig?: string;
+  /**
+   * How to reach the registry for the check (`plainHttp`, `insecure`, `caFile`...); its
+   * credentials are replaced by `username` and `password`, and it retries once. Default: HTTPS.
+   */
+  clientOptions?: RegistryClientOptions;
 }
-
-const PASSWORD_FLAG_WARNING = "a password on the command line can leak through shell history and ps; prefer --password-stdin";
 
 /**
  * `tofu-oci-auth login HOST`: checks the username and password against the registry (Basic or
  * token flow), then stores them where OpenTofu will find them for HOST (see `loginPlan`),
  * as an `auths` entry written atomically with mode 0600 or through a credential helper.
  * The record's `warnings` say when OpenTofu would still pick other credentials.
+ * @throws TofuOciError (usage) for an empty username or password, (unauthorized) when the
+ * registry rejects them; nothing is stored then.
  */
-export async function login(options: LoginOptions, ctx: CommandContext, system: AuthSystem = hostSystem(), files: ConfigFileStore = nodeConfigFileStore()): Promise<LoginRecord & { warnings: string[] }> {
+export async function login(options: LoginOptions, effects: AuthEffects): Promise<LoginRecord & { warnings: string[] }> {
   const host = registryHost(options.host);
-  const warnings: string[] = options.password !== undefined ? [PASSWORD_FLAG_WARNING] : [];
-  const username = options.username ?? "";
+  const { username, password } = options;
   if (username === "") throw usageError("login needs a username", `Run tofu-oci-auth login ${host} -u USER --password-stdin.`);
-  const password = await passwordOf(options, ctx);
-  const io = authIoFor(ctx, system);
-  const { config, registryConfig } = await configDefaults(ctx, options.registryConfig);
-  const plan = await loginPlan(io, files, host, registryConfig);
-  const verified = await verify(host, username, password, options, ctx, config);
+  if (password === "") throw usageError("the password is empty");
+  const io = authIoOf(effects);
+  const files = configFilesOf(effects);
+  const plan = await loginPlan(io, files, host, options.registryConfig);
+  const verified = await verify(host, username, password, options.clientOptions ?? {}, effects.signal);
   await store(io, files, plan, host, username, password);
-  warnings.push(...(await afterLogin(io, host, username, plan)));
+  const warnings = await afterLogin(io, host, username, plan);
   return { kind: "login", registry: host, username, ...planFields(plan), verified, warnings };
 }
 
-async function passwordOf(options: LoginOptions, ctx: CommandContext): Promise<string> {
-  if (options.password !== undefined && options.passwordStdin) throw usageError("give either --password or --password-stdin, not both");
-  let password = options.password;
-  if (options.passwordStdin) {
-    let text = "";
-    for await (const chunk of ctx.stdin) text += chunk.toString();
-    password = text.replace(/\r?\n$/, "");
-  }
-  if (password === undefined) throw usageError("login needs a password", "Pipe it in: printf %s \"$PASSWORD\" | tofu-oci-auth login HOST -u USER --password-stdin");
-  if (password === "") throw usageError("the password is empty");
-  return password;
-}
-
 /** Sends GET /v2/ with the credentials; true when the registry challenged and accepted them. */
-async function verify(host: string, username: string, password: string, options: LoginOptions, ctx: CommandContext, config: Awaited<ReturnType<typeof configDefaults>>["config"]): Promise<boolean> {
-  const credentials = staticCredentials({ username, password });
-  const transport = { plainHttp: options.plainHttp, insecure: options.insecure, caFile: options.caFile };
+async function verify(host: string, username: string, password: string, clientOptions: RegistryClientOptions, signal: AbortSignal | undefined): Promise<boolean> {
   let challenged = false;
   const client = new RegistryClient({
-    ...(await clientOptions(transport, ctx, config, credentials)),
+    ...clientOptions,
+    credentials: staticCredentials({ username, password }),
     retry: { retries: 1 },
     log: (line) => (challenged ||= line.endsWith("-> 401")),
   });
   try {
-    const response = await client.send({ method: "GET", url: new URL("/v2/", client.baseUrl(host)), repository: "", scopes: [], signal: ctx.signal });
+    const response = await client.send({ method: "GET", url: new URL("/v2/", client.baseUrl(host)), repository: "", scopes: [], signal });
     await response.body.dump();
     if (response.status !== 200) throw new TofuOciError("network", `${host} answered HTTP ${response.status} to GET /v2/; it does not look like an OCI registry`, { hint: "Check the host and port, and --plain-http." });
     return challenged;

@@ -1,15 +1,13 @@
-import type { CommandContext } from "@tofu-oci/cli-kit";
+import { authIoOf, configFilesOf, type AuthEffects } from "./effects.js";
 import { helperErase, helperGet } from "./helpers/credential-helper.js";
 import type { AuthIo } from "./io/auth-io.js";
 import type { LogoutRecord } from "./records.js";
 import { registryHost } from "./reference-query.js";
-import { configDefaults } from "./registry-flags.js";
 import { materialize, resolveSource } from "./resolver.js";
-import { nodeConfigFileStore, type ConfigFileStore } from "./store/config-file-store.js";
+import type { ConfigFileStore } from "./store/config-file-store.js";
 import { editableDocument, removeAuth, serializeDocument } from "./store/docker-config-edit.js";
 import { helperFailure } from "./store/helper-failure.js";
 import { logoutPlan, type StorePlan } from "./store/store-plan.js";
-import { authIoFor, hostSystem, type AuthSystem } from "./system.js";
 
 /** What `logout` removes: the credentials of `host`, from `registryConfig` when given. */
 export interface LogoutOptions {
@@ -24,11 +22,11 @@ export interface LogoutOptions {
  * login stores them (an `auths` entry, or the helper's store). Not being logged in is no error.
  * The record's `warnings` name credentials OpenTofu still finds afterwards.
  */
-export async function logout(options: LogoutOptions, ctx: CommandContext, system: AuthSystem = hostSystem(), files: ConfigFileStore = nodeConfigFileStore()): Promise<LogoutRecord & { warnings: string[] }> {
+export async function logout(options: LogoutOptions, effects: AuthEffects): Promise<LogoutRecord & { warnings: string[] }> {
   const host = registryHost(options.host);
-  const io = authIoFor(ctx, system);
-  const { registryConfig } = await configDefaults(ctx, options.registryConfig);
-  const plan = await logoutPlan(io, files, host, registryConfig);
+  const io = authIoOf(effects);
+  const files = configFilesOf(effects);
+  const plan = await logoutPlan(io, files, host, options.registryConfig);
   const removed = await erase(io, files, plan, host);
   const record: LogoutRecord & { warnings: string[] } = { kind: "logout", registry: host, removed, warnings: await remaining(io, host) };
   if (plan.store !== "none" && plan.file) record.file = plan.file;

@@ -1,4 +1,4 @@
-import { memoryContext } from "@tofu-oci/cli-kit";
+import { memoryContext } from "@tofu-oci/testkit";
 import { exitCodeOf } from "@tofu-oci/core";
 import { describe, expect, it } from "vitest";
 import { virtualAuthIo } from "./io/virtual-io.js";
@@ -30,20 +30,20 @@ describe("commandCredentials", () => {
   const system = (files: Record<string, string>) => ({ platform: "linux", homedir: () => "/h", io: virtualAuthIo({ env: { HOME: "/h" }, cwd: "/w", files }) });
 
   it("refuses a CLI configuration with a syntax error before the provider is asked anything", async () => {
-    const make = commandCredentials(memoryContext().ctx, system({ "/h/.tofurc": 'oci_credentials "a.io" {\n  username = "u"\n' }));
+    const make = commandCredentials({ ...memoryContext().ctx, ...system({ "/h/.tofurc": 'oci_credentials "a.io" {\n  username = "u"\n' }) });
     const error = await make(undefined).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toContain("problems with the CLI configuration");
   });
 
   it("refuses a --registry-config file that is not a docker-style config", async () => {
-    const error = await commandCredentials(memoryContext({ cwd: "/w" }).ctx, system({ "/w/c.json": "{" }))("c.json").catch((e: unknown) => e);
+    const error = await commandCredentials({ ...memoryContext({ cwd: "/w" }).ctx, ...system({ "/w/c.json": "{" }) })("c.json").catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toContain("/w/c.json");
   });
 
   it("gives the provider for a sound configuration", async () => {
-    const provider = await commandCredentials(memoryContext().ctx, system({ "/h/.docker/config.json": '{"auths": {"a.io": {"auth": "dTpw"}}}' }))(undefined);
+    const provider = await commandCredentials({ ...memoryContext().ctx, ...system({ "/h/.docker/config.json": '{"auths": {"a.io": {"auth": "dTpw"}}}' }) })(undefined);
     expect(await provider("a.io", "x")).toEqual({ username: "u", password: "p" });
   });
 });

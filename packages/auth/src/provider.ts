@@ -1,9 +1,8 @@
-import type { CommandContext } from "@tofu-oci/cli-kit";
 import type { Credential, CredentialProvider } from "@tofu-oci/core";
+import { authIoOf, type AuthEffects } from "./effects.js";
 import type { AuthIo } from "./io/auth-io.js";
 import { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";
 import { checkConfiguration, materialize, resolveSource } from "./resolver.js";
-import { hostSystem, type AuthSystem } from "./system.js";
 
 /** Where the provider's I/O comes from: the caller's process (see {@link NodeAuthIoOptions}), or `io`. */
 export interface OpenTofuCredentialsOptions extends NodeAuthIoOptions {
@@ -26,8 +25,12 @@ export interface OpenTofuCredentialsOptions extends NodeAuthIoOptions {
  * @throws CredentialsError when OpenTofu would fail too (bad CLI config, broken entries, failing helper).
  */
 export function opentofuCredentials(options: OpenTofuCredentialsOptions): CredentialProvider {
-  const io = options.io ?? nodeAuthIo(options);
-  const files = options.registryConfig ? [io.path.resolve(io.cwd, options.registryConfig)] : undefined;
+  return providerOn(options.io ?? nodeAuthIo(options), options.registryConfig);
+}
+
+/** {@link opentofuCredentials} on this I/O, with `registryConfig` as the only docker-style file if given. */
+export function providerOn(io: AuthIo, registryConfig: string | undefined): CredentialProvider {
+  const files = registryConfig ? [io.path.resolve(io.cwd, registryConfig)] : undefined;
   const answers = new Map<string, Promise<Credential | undefined>>();
   return (registry, repository) => {
     const key = `${registry}\u0000${repository}`;
@@ -47,24 +50,16 @@ async function lookUp(io: AuthIo, query: { registry: string; repository: string 
 
 /**
  * The credentials factory every tofu-oci command passes to cli-kit's `registryClientOptions`:
- * given `--registry-config` (or none), the OpenTofu-identical provider for this command's
- * environment, after checking the CLI configuration and the docker-style files it lists.
+ * given `--registry-config` (or none), the OpenTofu-identical provider for these effects (the
+ * command's environment and directory), after checking the CLI configuration and the
+ * docker-style files it lists.
  * @throws CredentialsError (exit 6) for a configuration `tofu init` would refuse.
  */
-export function commandCredentials(ctx: CommandContext, system: AuthSystem = hostSystem()): (registryConfig: string | undefined) => Promise<CredentialProvider> {
+export function commandCredentials(effects: AuthEffects): (registryConfig: string | undefined) => Promise<CredentialProvider> {
   return async (registryConfig) => {
-    const options: OpenTofuCredentialsOptions = {
-      env: ctx.env,
-      platform: system.platform,
-      homedir: system.homedir,
-      cwd: ctx.cwd,
-      stderr: ctx.stderr,
-      ...(registryConfig ? { registryConfig } : {}),
-      ...(system.io ? { io: system.io } : {}),
-    };
+    const io = authIoOf(effects);
     // A broken CLI configuration is bad local input: refuse it before the first request.
-    const io = options.io ?? nodeAuthIo(options);
     await checkConfiguration(io, registryConfig ? { dockerStyleConfigFiles: [io.path.resolve(io.cwd, registryConfig)] } : {});
-    return opentofuCredentials({ ...options, io });
+    return providerOn(io, registryConfig);
   };
 }

@@ -1,11 +1,10 @@
-import type { CommandContext } from "@tofu-oci/cli-kit";
+import { authIoOf, type AuthEffects } from "./effects.js";
 import type { CredentialsSource } from "./policy/credentials-source.js";
 import type { ConsideredCandidate } from "./policy/select-source.js";
 import { formatSpecificity } from "./policy/specificity.js";
 import { queryFromReference } from "./reference-query.js";
 import type { CandidateRecord, CredentialsRecord } from "./records.js";
 import { materialize, resolveSource, type Materialized, type Resolution } from "./resolver.js";
-import { authIoFor, hostSystem, type AuthSystem } from "./system.js";
 import { surprisingRules } from "./warnings.js";
 
 /** Options of `resolve` (the `tofu-oci-auth resolve` command as a function). */
@@ -24,9 +23,9 @@ export interface ResolveCommandOptions {
  * Runs the selected credential helper, as OpenTofu does when a registry asks.
  * @throws CredentialsError, TofuOciError (usage) for a bad reference.
  */
-export async function resolve(options: ResolveCommandOptions, ctx: CommandContext, system: AuthSystem = hostSystem()): Promise<CredentialsRecord> {
+export async function resolve(options: ResolveCommandOptions, effects: AuthEffects): Promise<CredentialsRecord> {
   const query = queryFromReference(options.reference);
-  const io = authIoFor(ctx, system);
+  const io = authIoOf(effects);
   const files = options.registryConfig ? [io.path.resolve(io.cwd, options.registryConfig)] : undefined;
   const resolution = await resolveSource(io, query, files ? { dockerStyleConfigFiles: files } : {});
   const materialized = await materialize(io, resolution.selection.selected);

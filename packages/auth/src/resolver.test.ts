@@ -51,7 +51,8 @@ describe("resolveSource and materialize: rules not covered by cases.json", () =>
 
   it("discards every default file when one is unreadable, but keeps explicit blocks (spec §4.3)", async () => {
     const files = { "/h/.docker/config.json": `{"auths": {"example.com": {"auth": "${b64("u:p")}"}}}`, "/h/.tofurc": 'oci_credentials "other.io" { docker_credentials_helper = "x" }' };
-    for (const fileErrors of [{ "/h/.dockercfg": "EACCES" }, { "/h/.config/containers/auth.json": "EISDIR" }]) {
+    const unreadable: Record<string, string>[] = [{ "/h/.dockercfg": "EACCES" }, { "/h/.config/containers/auth.json": "EISDIR" }];
+    for (const fileErrors of unreadable) {
       const result = await lookUp({ files, fileErrors });
       expect(result.resolution.policy.ambient.discarded).toBe(true);
       expect(result.resolution.configLocations).toEqual(['explicit oci_credentials "other.io" block']);

@@ -1,40 +1,44 @@
 import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
-import type { CommandContext, RegistryArgs } from "@tofu-oci/cli-kit";
 import { parseReference, TofuOciError } from "@tofu-oci/core";
 import { RegistryClient, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import { Agent, type Dispatcher } from "undici";
-import { opentofuCredentials } from "./provider.js";
+import { authIoOf, type AuthEffects } from "./effects.js";
+import { providerOn } from "./provider.js";
 import type { TokenRecord } from "./records.js";
-import { clientOptions, configDefaults } from "./registry-flags.js";
-import { hostSystem, type AuthSystem } from "./system.js";
 
-export interface TokenOptions extends RegistryArgs {
+/** Which token `token` gets, and how. */
+export interface TokenOptions {
   /** `HOST/REPO[:TAG]` or `oci://HOST/REPO`. */
   reference: string;
+  /**
+   * How to reach the registry (`plainHttp`, `insecure`, `caFile`...) and with which
+   * credentials. Default: HTTPS with the credentials OpenTofu would use.
+   */
+  clientOptions?: RegistryClientOptions;
+  /**
+   * A docker-style config.json OpenTofu's credentials come from instead of its search, when
+   * `clientOptions` has no credentials. Default: none.
+   */
+  registryConfig?: string;
 }
 
 /**
  * `tofu-oci-auth token REF`: a bearer token with pull scope for REF's repository, obtained
- * with the credentials OpenTofu would use (or -u/-p), for debugging with curl. An
- * `access_token` from the CLI configuration is returned as is, as OpenTofu sends it.
+ * with the credentials OpenTofu would use (or those of `clientOptions`), for debugging with
+ * curl. An `access_token` from the CLI configuration is returned as is, as OpenTofu sends it.
  * @throws TofuOciError when the registry uses Basic authentication or none at all.
  */
-export async function token(options: TokenOptions, ctx: CommandContext, system: AuthSystem = hostSystem()): Promise<TokenRecord> {
+export async function token(options: TokenOptions, effects: AuthEffects): Promise<TokenRecord> {
   const reference = parseReference(options.reference);
-  const { config, registryConfig } = await configDefaults(ctx, options.registryConfig);
-  const provider = opentofuCredentials({
-    env: ctx.env, platform: system.platform, homedir: system.homedir, cwd: ctx.cwd, stderr: ctx.stderr,
-    ...(registryConfig ? { registryConfig } : {}),
-    ...(system.io ? { io: system.io } : {}),
-  });
-  const base = await clientOptions(options, ctx, config, provider);
+  const base = options.clientOptions ?? {};
+  const credentials = base.credentials ?? providerOn(authIoOf(effects), options.registryConfig);
   const url = new URL(`/v2/${reference.repository}/tags/list`, `${base.plainHttp ? "http" : "https"}://${reference.registry}`);
   const recorder = await recordingAgent(base, url.origin);
-  const client = new RegistryClient({ ...base, dispatcher: recorder.dispatcher, retry: { retries: 1 } });
+  const client = new RegistryClient({ ...base, credentials, dispatcher: recorder.dispatcher, retry: { retries: 1 } });
   const scope = `repository:${reference.repository}:pull`;
   try {
-    const response = await client.send({ method: "GET", url, repository: reference.repository, scopes: [scope], signal: ctx.signal });
+    const response = await client.send({ method: "GET", url, repository: reference.repository, scopes: [scope], signal: effects.signal });
     await response.body.dump();
   } finally {
     await client.close();

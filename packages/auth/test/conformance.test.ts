@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { EXPLANATION_KEYS, runCase, type ConformanceCase } from "@tofu-oci/auth/conformance";
 import { describe, expect, it } from "vitest";
 
-// A copy of ../shared/auth/cases.json: tests never read outside the repository.
-const cases = JSON.parse(readFileSync(new URL("./fixtures/cases.json", import.meta.url), "utf8")) as ConformanceCase[];
+// The credential spec's own cases (docs/contract/auth/spec.md §11), kept once in the repository.
+const casesFile = new URL("../../../docs/contract/auth/cases.json", import.meta.url);
+const cases = JSON.parse(readFileSync(casesFile, "utf8")) as ConformanceCase[];
 
 describe("OpenTofu conformance cases (cases.json, spec §11)", () => {
   it("has every case", () => {

@@ -21,17 +21,21 @@ describe("no secret in any output", () => {
     return result;
   };
 
-  it.each(["basic", "token"] as const)("runs every command and flag combination against %s", async (mode) => {
+  // One test per registry and output format: each runs ~10 processes, well inside the test timeout.
+  const modesAndFormats = (["basic", "token"] as const).flatMap((mode) => (["json", "text"] as const).map((format) => [mode, format] as const));
+  it.each(modesAndFormats)("runs every command and flag combination against %s, --format %s", async (mode, format) => {
     const { host, username, password } = registries[mode];
     const creds = ["-u", username!, "--plain-http"];
-    for (const format of ["json", "text"]) {
-      await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format, "--verbose"], password);
-      await run(mode, ["login", host, ...creds, "--password", password!, "--format", format]);
-      await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format], `${password}-wrong`);
-      for (const reference of [`${host}/a/b`, `oci://${host}/a?tag=1`, host]) await run(mode, ["resolve", reference, "--format", format, "--verbose"]);
-      await run(mode, ["token", `${host}/a/b`, "--plain-http", "--format", format, "--verbose"]);
-      await run(mode, ["token", `${host}/a/b`, ...creds, "--password-stdin", "--format", format], password);
-    }
+    await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format, "--verbose"], password);
+    await run(mode, ["login", host, ...creds, "--password", password!, "--format", format]);
+    await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format], `${password}-wrong`);
+    for (const reference of [`${host}/a/b`, `oci://${host}/a?tag=1`, host]) await run(mode, ["resolve", reference, "--format", format, "--verbose"]);
+    await run(mode, ["token", `${host}/a/b`, "--plain-http", "--format", format, "--verbose"]);
+    await run(mode, ["token", `${host}/a/b`, ...creds, "--password-stdin", "--format", format], password);
+  });
+
+  it.each(["basic", "token"] as const)("resolves with a missing credsStore helper, then logs out of %s", async (mode) => {
+    const { host } = registries[mode];
     const home = join(dir.path, mode);
     mkdirSync(join(home, ".docker"), { recursive: true });
     writeFileSync(join(home, ".docker/config.json"), JSON.stringify({ credsStore: "missing-helper" }));

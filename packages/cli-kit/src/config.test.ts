@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitCodeOf } from "@tofu-oci/core";
-import { tempDir } from "@tofu-oci/testkit";
+import { memoryContext, tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 import { registryClientOptions } from "./registry-options.js";
-import { memoryContext } from "./test-context.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());

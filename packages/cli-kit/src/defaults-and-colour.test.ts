@@ -1,11 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "@tofu-oci/testkit";
+import { memoryContext, tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { qualifyReference } from "./default-registry.js";
 import { Output } from "./output.js";
 import { registryClientOptions } from "./registry-options.js";
-import { memoryContext } from "./test-context.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());

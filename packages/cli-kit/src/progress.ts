@@ -1,4 +1,7 @@
 import type { Writable } from "node:stream";
+import { formatBytes } from "@tofu-oci/core";
+
+export { formatBytes };
 
 /** When progress bars draw: only on a terminal stderr and never with `--quiet`. */
 export interface ProgressBarsOptions {
@@ -89,17 +92,4 @@ export class ProgressBars {
     const amount = `${formatBytes(bar.done)}/${formatBytes(bar.total)}`;
     return `${gauge} ${String(Math.floor(ratio * 100)).padStart(3)}% ${amount.padEnd(19)} ${bar.label}${bar.status ? ` (${bar.status})` : ""}`;
   }
-}
-
-const UNITS = ["B", "kB", "MB", "GB", "TB"];
-
-/** A byte count for people: `1.5 MB` (decimal units, as curl and docker print them). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
 }

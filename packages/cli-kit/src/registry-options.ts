@@ -23,8 +23,11 @@ export interface RegistryArgs {
   concurrency?: number;
 }
 
-/** Adds the registry flags to a command's parser. */
-export function withRegistryOptions<T>(parser: Argv<T>): Argv<T & RegistryArgs> {
+/**
+ * Adds the registry flags to a command's parser; the handler's args then have the
+ * {@link RegistryArgs} fields.
+ */
+export function withRegistryOptions<T>(parser: Argv<T>) {
   return parser
     .option("plain-http", { type: "boolean", describe: "Use HTTP instead of HTTPS" })
     .option("insecure", { type: "boolean", describe: "Skip TLS certificate verification (unsafe)" })
@@ -39,9 +42,9 @@ export function withRegistryOptions<T>(parser: Argv<T>): Argv<T & RegistryArgs> 
       if (argv.concurrency !== undefined && !(Number.isInteger(argv.concurrency) && argv.concurrency > 0)) {
         throw usageError("--concurrency must be a positive integer");
       }
-      if (argv.password !== undefined && argv.passwordStdin) throw usageError("give either --password or --password-stdin, not both");
+      if (argv.password !== undefined && argv["password-stdin"]) throw usageError("give either --password or --password-stdin, not both");
       return true;
-    }) as Argv<T & RegistryArgs>;
+    });
 }
 
 /** Where `registryClientOptions` takes credentials, config defaults and its log from. */
@@ -57,7 +60,11 @@ export interface ResolveRegistryOptions {
   log?: (line: string) => void;
 }
 
-/** Turns the registry flags (then config defaults) into client options. */
+/**
+ * Turns the registry flags (then config defaults) into client options: the transport of
+ * {@link transportOptions}, credentials (-u/-p/--password-stdin, else `options.credentials`),
+ * `concurrency` (default 4) and resumable upload sessions under the user's cache directory.
+ */
 export async function registryClientOptions(
   args: RegistryArgs,
   ctx: CommandContext,
@@ -65,20 +72,44 @@ export async function registryClientOptions(
 ): Promise<RegistryClientOptions & { concurrency: number }> {
   const config = options.config ?? (await loadConfig(ctx.cwd)).config;
   const result: RegistryClientOptions & { concurrency: number } = {
-    plainHttp: args.plainHttp ?? config.plainHttp ?? false,
-    insecure: args.insecure ?? config.insecure ?? false,
+    ...transportOptions(args, config),
     credentials: await credentialsFrom(args, ctx, options, config),
     concurrency: args.concurrency ?? config.concurrency ?? 4,
-    userAgent: "tofu-oci",
     uploadSessions: await uploadSessionsIn(ctx),
+  };
+  if (options.log) result.log = options.log;
+  return result;
+}
+
+/**
+ * How to reach a registry, from `--plain-http`, `--insecure` and `--ca-file`, then the config
+ * file's defaults (also its retry timing and chunk size); no credentials.
+ */
+export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecure" | "caFile">, config: TofuOciConfig): RegistryClientOptions {
+  const result: RegistryClientOptions = {
+    plainHttp: args.plainHttp ?? config.plainHttp ?? false,
+    insecure: args.insecure ?? config.insecure ?? false,
+    userAgent: "tofu-oci",
   };
   const retry = retryOptions(config);
   if (retry) result.retry = retry;
   if (config.chunkSize) result.chunkSize = config.chunkSize;
   const caFile = args.caFile ?? config.caFile;
   if (caFile) result.caFile = caFile;
-  if (options.log) result.log = options.log;
   return result;
+}
+
+/**
+ * The password of `--password-stdin` (read from stdin now, without its final newline) or of
+ * `-p`, which gets a warning on stderr that it can leak; undefined when neither is given.
+ */
+export async function passwordFromFlags(args: Pick<RegistryArgs, "password" | "passwordStdin">, ctx: CommandContext): Promise<string | undefined> {
+  if (args.passwordStdin) {
+    if (ctx.stdinIsTTY) ctx.stderr.write("password: ");
+    return (await readStream(ctx.stdin)).replace(/\r?\n$/, "");
+  }
+  if (args.password !== undefined) ctx.stderr.write("warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n");
+  return args.password;
 }
 
 /** Retry timing from the config file; undefined leaves core's defaults. */
@@ -96,14 +127,8 @@ async function credentialsFrom(
   options: ResolveRegistryOptions,
   config: TofuOciConfig,
 ): Promise<CredentialProvider> {
-  if (args.passwordStdin) {
-    if (ctx.stdinIsTTY) ctx.stderr.write("password: ");
-    const password = (await readStream(ctx.stdin)).replace(/\r?\n$/, "");
-    return staticCredentials({ username: args.username ?? "", password });
-  }
-  if (args.username !== undefined || args.password !== undefined) {
-    if (args.password !== undefined) ctx.stderr.write("warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n");
-    return staticCredentials({ username: args.username ?? "", password: args.password ?? "" });
+  if (args.passwordStdin || args.username !== undefined || args.password !== undefined) {
+    return staticCredentials({ username: args.username ?? "", password: (await passwordFromFlags(args, ctx)) ?? "" });
   }
   const registryConfig = args.registryConfig ?? config.registryConfig;
   if (options.credentials) return options.credentials(registryConfig);

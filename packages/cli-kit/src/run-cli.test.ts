@@ -1,20 +1,20 @@
 import { TofuOciError } from "@tofu-oci/core";
-import type { CommandModule } from "yargs";
+import { memoryContext } from "@tofu-oci/testkit";
 import { describe, expect, it } from "vitest";
-import { outputFor, runCli, type CliSpec, type HandlerArgs } from "./run-cli.js";
-import { memoryContext } from "./test-context.js";
+import { defineCommand } from "./define-command.js";
+import { runCli, type CliSpec } from "./run-cli.js";
 
-const greet: CommandModule<object, { name: string; fail?: string }> = {
+const greet = defineCommand({
   command: "greet <name>",
   describe: "Say hello",
   builder: (y) => y.positional("name", { type: "string", demandOption: true }).option("fail", { type: "string" }),
-  handler: async (argv) => {
-    const args = argv as HandlerArgs<{ name: string; fail?: string }>;
+  handler: async (args, output) => {
     if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
     if (args.fail === "bug") throw new TypeError("undefined is not a function");
-    outputFor(args).record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
+    output.record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
+    output.info(`greeted ${args.name}`);
   },
-};
+});
 
 const spec: CliSpec = { scriptName: "tofu-oci-test", version: "1.2.3", commands: [greet] };
 
@@ -29,6 +29,13 @@ describe("runCli", () => {
     expect(await run(["greet", "ada"])).toMatchObject({ code: 0, stdout: '{"kind":"greeting","name":"ada"}\n' });
     expect((await run(["greet", "ada"], { stdoutIsTTY: true })).stdout).toBe("hello ada\n");
     expect((await run(["greet", "ada", "--format", "text"])).stdout).toBe("hello ada\n");
+  });
+
+  it("gives a typed handler the global flags and the context; a repeated flag's first value counts", async () => {
+    expect((await run(["greet", "ada", "--format", "text", "--format", "json"])).stdout).toBe("hello ada\n");
+    expect((await run(["greet", "ada", "--format", "json", "--format", "text"], { stdoutIsTTY: true })).stdout).toBe('{"kind":"greeting","name":"ada"}\n');
+    expect((await run(["greet", "ada"])).stderr).toBe("greeted ada\n");
+    expect(await run(["greet", "ada", "-q"])).toMatchObject({ code: 0, stderr: "" });
   });
 
   it("prints --version and --help with exit code 0", async () => {

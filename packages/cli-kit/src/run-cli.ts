@@ -4,16 +4,6 @@ import type { CommandContext } from "./context.js";
 import { Output, type Format } from "./output.js";
 import { loadYargs } from "./yargs-loader.js";
 
-/** Options every tofu-oci command takes. */
-export interface GlobalArgs {
-  format?: Format;
-  quiet?: boolean;
-  verbose?: boolean;
-}
-
-/** What a command handler receives: its parsed flags plus the context. */
-export type HandlerArgs<T> = T & GlobalArgs & { ctx: CommandContext; _: Array<string | number>; $0: string };
-
 /** A whole command line: its name, version, yargs commands and help epilogue; `runCli` runs it. */
 export interface CliSpec {
   /** The bin's name, e.g. `tofu-oci-pack`. */
@@ -38,7 +28,7 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
     .option("format", { choices: ["json", "text"] as const, describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal", global: true })
     .option("quiet", { alias: "q", type: "boolean", describe: "Print no progress or status on stderr", global: true })
     .option("verbose", { alias: "v", type: "boolean", describe: "Print requests and decisions on stderr", global: true })
-    .command(spec.commands as CommandModule<any, any>[])
+    .command([...spec.commands])
     .demandCommand(1, "Name a command; see --help.")
     .recommendCommands()
     .strict()
@@ -80,18 +70,13 @@ function flagsOf(args: string[]): { format?: Format; quiet: boolean; verbose: bo
   return result;
 }
 
-/** Creates the output a handler prints through, from its parsed flags. */
-export function outputFor(argv: HandlerArgs<unknown>): Output {
-  return new Output(argv.ctx, { format: argv.format, quiet: argv.quiet, verbose: argv.verbose });
-}
-
 /** Wraps a package's commands as one command of the umbrella CLI, e.g. `tofu-oci pack ...`. */
 export function nestCommands(name: string, describe: string, commands: ReadonlyArray<CommandModule<any, any>>): CommandModule {
   return {
     command: name,
     describe,
     builder: (y) => {
-      const nested = y.command(commands as CommandModule<any, any>[]);
+      const nested = y.command([...commands]);
       const hasDefault = commands.some((c) => [c.command].flat().some((form) => String(form).startsWith("$0")));
       return hasDefault ? nested : nested.demandCommand(1, `Name a ${name} command; see tofu-oci ${name} --help.`);
     },

@@ -1,6 +1,5 @@
-import { Output, runCli, type CommandContext } from "@tofu-oci/cli-kit";
+import { Output, runCli, type CommandContext, type CommandModule } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
-import type { CommandModule } from "yargs";
 import type { BuiltInCommand } from "./built-ins.js";
 import { PLUGIN_PREFIX, findPlugin, runPlugin, suggest } from "./plugins.js";
 

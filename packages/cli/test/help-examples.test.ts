@@ -1,4 +1,4 @@
-import { memoryContext } from "@tofu-oci/cli-kit";
+import { memoryContext } from "@tofu-oci/testkit";
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_COMMANDS } from "../src/built-ins.js";
 import { runUmbrella } from "../src/umbrella.js";

@@ -114,13 +114,29 @@ export function verifiedStream(source: Readable, expected: Expected, what?: stri
   return pipelineCallback(source, new DigestVerifier(expected, what), () => {});
 }
 
+/** Streams piped on from a DigestVerifier (see {@link observeVerified}), with that verifier. */
+const verifiedUpstream = new WeakMap<Readable, DigestVerifier>();
+
 /**
  * Like {@link verifiedStream}, but a stream that already comes through a DigestVerifier for the
  * same content (every target's fetch verifies on read) is returned as is: hashing it a second
  * time on the way into another target only costs CPU (~0.5 s per GiB).
  */
 export function ensureVerified(source: Readable, expected: Expected, what?: string): Readable {
-  return source instanceof DigestVerifier && source.checks(expected) ? source : verifiedStream(source, expected, what);
+  const verifier = source instanceof DigestVerifier ? source : verifiedUpstream.get(source);
+  return verifier?.checks(expected) ? source : verifiedStream(source, expected, what);
+}
+
+/**
+ * Pipes `source` through `observer` (a pass-through that counts or reports progress). When
+ * `source` is verified, so is the result for {@link ensureVerified}: a verification failure
+ * upstream fails the returned stream before it can end.
+ */
+export function observeVerified(source: Readable, observer: Transform): Readable {
+  const observed = pipelineCallback(source, observer, () => {});
+  const verifier = source instanceof DigestVerifier ? source : verifiedUpstream.get(source);
+  if (verifier) verifiedUpstream.set(observed, verifier);
+  return observed;
 }
 
 /** Throws unless `data` has the expected digest and size. */

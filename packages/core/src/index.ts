@@ -31,6 +31,7 @@ export {
   digestFile,
   verifiedStream,
   ensureVerified,
+  observeVerified,
   verifyBytes,
   DigestMeter,
   DigestVerifier,
@@ -66,8 +67,11 @@ export {
   isReplayable,
   fileContent,
   asResumable,
+  isResumable,
   type ResumableContent,
   isMounter,
+  isRangeFetcher,
+  type RangeFetcher,
   type Content,
   type Fetcher,
   type Pusher,
@@ -84,8 +88,55 @@ export {
   type OperationOptions,
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
-export { copy, copyGraph, type CopyOptions, type CopyResult } from "./copy.js";
-export { openTarget, selectorOf, type OpenTargetOptions, type OpenedTarget } from "./open-target.js";
+export { copy, copyGraph, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
+export { withManifests } from "./overlay-target.js";
+export {
+  NO_TRANSFER,
+  addCounts,
+  countsOf,
+  type TransferCounts,
+  type TransferHooks,
+  type DownloadHooks,
+} from "./transfer.js";
+export {
+  CONFIG_BLOB,
+  fileBlob,
+  stageGraph,
+  pushGraph,
+  type LocalFile,
+  type StagedBlob,
+  type LocalGraph,
+} from "./local-graph.js";
+export {
+  moduleGraph,
+  providerGraph,
+  referrerGraph,
+  buildReferrerManifest,
+  type Attachment,
+  type ProviderGraph,
+  type ProviderPlatformFile,
+} from "./artifact-graphs.js";
+export {
+  moduleArtifactRecord,
+  providerArtifactRecord,
+  pushedPlatform,
+  type ProviderRecordInput,
+} from "./artifact-records.js";
+export {
+  parseLocator,
+  formatLocator,
+  locatorName,
+  moduleSource,
+  repositoryOf,
+  selectorOf,
+  openLocator,
+  openTarget,
+  type Locator,
+  type ParseLocatorOptions,
+  type OpenLocatorOptions,
+  type OpenedLocator,
+  type OpenTargetOptions,
+} from "./locator.js";
 export {
   anonymous,
   staticCredentials,
@@ -97,7 +148,13 @@ export {
   readRecords,
   writeRecord,
   NOTHING_TRANSFERRED,
+  transferFields,
   type TransferFields,
+  type AttachedReferrer,
+  type ModuleArtifactRecord,
+  type ProviderArtifactRecord,
+  type PushedPlatform,
+  type ReferrerRecord,
   expectKind,
   type AnyRecord,
   type PackageRecord,
@@ -109,6 +166,8 @@ export {
   type CheckResult,
   type ErrorRecord,
 } from "./records.js";
+export { formatBytes } from "./format-bytes.js";
+export { describeTransfer } from "./transfer-text.js";
 export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { invalidInput } from "./errors.js";
+import { countsOf, NO_TRANSFER, type TransferCounts } from "./transfer.js";
 
 /** A module zip made by tofu-oci-pack (design.md §2.2). */
 export interface ModulePackageRecord {
@@ -37,18 +38,23 @@ export interface ProviderPackageRecord {
 /** What `tofu-oci-pack` prints: a module or a provider package. */
 export type PackageRecord = ModulePackageRecord | ProviderPackageRecord;
 
-/** How much a push or copy had to send (records of push and mirror). */
-export interface TransferFields {
-  /** True when nothing was sent: everything was already there. */
+/**
+ * How much a push or copy had to send: the same fields in the records of push, mirror copy,
+ * export, import, modules and providers (see {@link TransferCounts}).
+ */
+export interface TransferFields extends TransferCounts {
+  /** True when nothing was sent or mounted: everything, tags included, was already there. */
   unchanged: boolean;
-  blobsUploaded: number;
-  blobsSkipped: number;
-  blobsMounted: number;
-  bytesUploaded: number;
 }
 
-/** The transfer fields of an artifact that was already there, whole. */
-export const NOTHING_TRANSFERRED: Readonly<TransferFields> = Object.freeze({ unchanged: true, blobsUploaded: 0, blobsSkipped: 0, blobsMounted: 0, bytesUploaded: 0 });
+/** The transfer fields of a transfer's counts. */
+export function transferFields(counts: TransferCounts): TransferFields {
+  const { blobsCopied, blobsMounted, manifestsCopied } = counts;
+  return { unchanged: blobsCopied + blobsMounted + manifestsCopied === 0, ...countsOf(counts) };
+}
+
+/** The transfer fields of an artifact that was already there, whole, and not looked at again. */
+export const NOTHING_TRANSFERRED: Readonly<TransferFields> = Object.freeze(transferFields(NO_TRANSFER));
 
 /** What tofu-oci-push stored. `source` is what to paste into OpenTofu. */
 export interface ArtifactRecord {
@@ -63,6 +69,61 @@ export interface ArtifactRecord {
   artifactType: string;
   source: string;
   [extra: string]: unknown;
+}
+
+/** A file attached to an artifact as a referrer. */
+export interface AttachedReferrer {
+  digest: string;
+  artifactType: string;
+  file: string;
+}
+
+/** The record of a pushed module (design.md §2.2). `source` pins the digest. */
+export interface ModuleArtifactRecord extends ArtifactRecord, TransferFields {
+  type: "module";
+  tags: string[];
+  size: number;
+  /** The same module by its first tag: `oci://HOST/REPO?tag=TAG`. */
+  sourceByTag: string;
+  referrers: AttachedReferrer[];
+}
+
+/** One platform of a pushed provider version. */
+export interface PushedPlatform {
+  os: string;
+  arch: string;
+  /** The platform manifest's digest. */
+  digest: string;
+  /** The release zip's digest; as `zh:<hex>` it is the lock-file hash. */
+  layerDigest: string;
+  size: number;
+  zh: string;
+}
+
+/** The record of a pushed provider version. `source` is the repository for `oci_mirror`. */
+export interface ProviderArtifactRecord extends ArtifactRecord, TransferFields {
+  type: "provider";
+  provider: string;
+  version: string;
+  tags: string[];
+  platforms: PushedPlatform[];
+  referrers: AttachedReferrer[];
+  /** Set when --force replaced different content under the version tag. */
+  replaced?: string;
+}
+
+/** The record of a file attached to an artifact (`tofu-oci-push attach`). */
+export interface ReferrerRecord extends TransferFields {
+  kind: "referrer";
+  reference: string;
+  registry: string;
+  repository: string;
+  digest: string;
+  mediaType: string;
+  artifactType: string;
+  /** The digest of the artifact this one refers to. */
+  subject: string;
+  file: string;
 }
 
 /** One named check of a verification record. */

@@ -39,6 +39,20 @@ export interface Pusher {
   push(descriptor: Descriptor, content: Content, options?: PushOptions): Promise<void>;
 }
 
+/**
+ * Reads part of stored content, so an upload from it can resume mid-blob. A part has no digest of
+ * its own: it is not verified here (the receiving registry checks the whole blob's digest).
+ */
+export interface RangeFetcher {
+  /** Streams bytes `start` to `end` inclusive (default: to the end) of the content. */
+  fetchRange(descriptor: Descriptor, start: number, end?: number, options?: OperationOptions): Promise<Readable>;
+}
+
+/** True when `target` can read parts of its content. */
+export function isRangeFetcher(target: object): target is RangeFetcher {
+  return typeof (target as Partial<RangeFetcher>).fetchRange === "function";
+}
+
 /** Tells whether a blob or manifest is already stored. */
 export interface ExistenceChecker {
   exists(descriptor: Descriptor, options?: OperationOptions): Promise<boolean>;
@@ -97,9 +111,14 @@ export async function openContent(content: Content): Promise<Readable> {
   return content();
 }
 
-/** A file as resumable content. */
+/** Read-ahead for files: large reads keep an upload's socket full without holding much memory. */
+const FILE_READ_CHUNK = 1024 * 1024;
+
+/** A file as resumable content, read in 1 MiB chunks. */
 export function fileContent(path: string): ResumableContent {
-  return { openRange: (start, end) => createReadStream(path, end === undefined ? { start } : { start, end }) };
+  return {
+    openRange: (start, end) => createReadStream(path, { start, ...(end === undefined ? {} : { end }), highWaterMark: FILE_READ_CHUNK }),
+  };
 }
 
 /** Bytes, or content with `openRange`, can be read from any offset. */
@@ -108,7 +127,8 @@ export function asResumable(content: Content): ResumableContent | undefined {
   return isResumable(content) ? content : undefined;
 }
 
-function isResumable(content: Content): content is ResumableContent {
+/** True for content with `openRange` (files, and the staged blobs of a memory target). */
+export function isResumable(content: Content): content is ResumableContent {
   return typeof (content as Partial<ResumableContent>).openRange === "function";
 }
 

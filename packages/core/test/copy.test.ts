@@ -76,12 +76,12 @@ describe("copy between registry and OCI layout", () => {
 
     const exported = await copy(source, "1.0.0", layout, ["1.0.0"], { referrers: true });
     expect(exported.descriptor.digest).toBe(index.digest);
-    // 1 index + 4 manifests + 4 zips + empty config + 4 SBOM manifests + 4 SBOM blobs
-    expect(exported.copied).toBe(18);
+    // 1 index + 4 manifests + 4 SBOM manifests; 4 zips + empty config + 4 SBOM blobs
+    expect(exported).toMatchObject({ manifestsCopied: 9, blobsCopied: 9 });
 
     const destination = repository("destination");
     const imported = await copy(layout, "1.0.0", destination, ["1.0.0"], { referrers: true });
-    expect(imported.copied).toBe(18);
+    expect(imported).toMatchObject({ manifestsCopied: 9, blobsCopied: 9 });
     expect((await destination.resolve("1.0.0")).digest).toBe(index.digest);
     expect(Buffer.from(await fetchManifestBytes(destination, index)).equals(Buffer.from(await fetchManifestBytes(source, index)))).toBe(true);
 
@@ -97,10 +97,10 @@ describe("copy between registry and OCI layout", () => {
     await pushProvider(source);
     const destination = repository("mount-destination");
     const first = await copy(source, "1.0.0", destination, ["1.0.0"]);
-    expect(first.mounted).toBe(5);
-    expect(first.copied).toBe(5);
+    expect(first.blobsMounted).toBe(5);
+    expect(first.blobsCopied + first.manifestsCopied).toBe(5);
     const again = await copy(source, "1.0.0", destination, ["1.0.0"]);
-    expect(again).toMatchObject({ copied: 0, mounted: 0, bytesCopied: 0 });
+    expect(again).toMatchObject({ blobsCopied: 0, manifestsCopied: 0, blobsMounted: 0, bytesCopied: 0, manifestsSkipped: 1 });
   });
 
   it("refuses content whose bytes do not match its digest, and pushes no manifest", async () => {

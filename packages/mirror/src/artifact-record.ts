@@ -1,6 +1,19 @@
-import { ArtifactType, formatReference, isIndex, type ArtifactRecord, type Descriptor, type Manifest } from "@tofu-oci/core";
-import { endpointName, formatEndpoint, type Endpoint } from "./endpoint.js";
-import type { ReferrerSummary, TransferCounts } from "./transfer-tally.js";
+import { describeTransfer } from "@tofu-oci/core";
+import {
+  ArtifactType,
+  formatLocator,
+  isIndex,
+  locatorName,
+  moduleSource,
+  transferFields,
+  type ArtifactRecord,
+  type Descriptor,
+  type Locator,
+  type Manifest,
+  type TransferCounts,
+  type TransferFields,
+} from "@tofu-oci/core";
+import type { ReferrerSummary } from "./referrer-summary.js";
 
 /** What kind of OpenTofu artifact a manifest is, from its `artifactType`. */
 export type ArtifactKind = "module" | "provider" | "other";
@@ -17,7 +30,7 @@ export interface CopiedPlatform {
  * The record of one artifact that mirror copied, exported or imported: push's artifact record
  * (design.md §2.2) plus where it came from and what the transfer moved.
  */
-export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferCounts {
+export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferFields {
   type: ArtifactKind;
   /** Where it was copied from: `HOST/REPO:TAG`, `HOST/REPO@DIGEST` or a layout path. */
   from: string;
@@ -52,7 +65,7 @@ export interface RecordInput {
   /** The manifest stored at the destination. */
   descriptor: Descriptor;
   manifest: Manifest;
-  destination: Endpoint;
+  destination: Locator;
   tag?: string | undefined;
   counts: TransferCounts;
   referrers: ReferrerSummary[];
@@ -66,7 +79,7 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
   const record: MirroredArtifactRecord = {
     kind: "artifact",
     type,
-    reference: formatEndpoint(destination, { digest: descriptor.digest }),
+    reference: formatLocator(destination, { digest: descriptor.digest }),
     registry: destination.registry,
     repository: destination.repository,
     ...(input.tag ? { tag: input.tag } : {}),
@@ -76,7 +89,7 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
     source: sourceString(type, destination, descriptor.digest),
     from: input.from,
     sourceDigest: input.sourceDigest,
-    ...input.counts,
+    ...transferFields(input.counts),
     referrers: input.referrers,
   };
   const platforms = platformsOf(input.manifest);
@@ -86,20 +99,17 @@ export function artifactRecord(input: RecordInput): MirroredArtifactRecord {
 }
 
 /** What to paste into OpenTofu: a pinned module source, or the provider repository for `oci_mirror`. */
-function sourceString(type: ArtifactKind, destination: Endpoint, digest: string): string {
-  if (destination.kind === "layout") return formatEndpoint(destination, { digest });
-  if (type === "provider") return endpointName(destination);
-  if (type === "module") return formatReference({ registry: destination.registry, repository: destination.repository, digest }, "opentofu");
-  return formatEndpoint(destination, { digest });
+function sourceString(type: ArtifactKind, destination: Locator, digest: string): string {
+  if (destination.kind === "layout") return formatLocator(destination, { digest });
+  if (type === "provider") return locatorName(destination);
+  if (type === "module") return moduleSource(destination, { digest });
+  return formatLocator(destination, { digest });
 }
 
 /** The one-line text form of a record, for a terminal. */
 export function describeArtifactRecord(record: MirroredArtifactRecord): string {
-  const moved = record.unchanged
-    ? "already there"
-    : `${record.blobsCopied} blobs, ${record.manifestsCopied} manifests, ${record.bytesCopied} bytes copied${record.mounted ? `, ${record.mounted} mounted` : ""}`;
   const referrers = record.referrers.length > 0 ? `, ${record.referrers.length} referrers` : "";
-  const lines = [`${record.type} ${record.from} -> ${record.reference} (${moved}${referrers})`];
+  const lines = [`${record.type} ${record.from} -> ${record.reference} (${describeTransfer(record)}${referrers})`];
   if (record.note) lines.push(`  note: ${record.note}`);
   if (record.type !== "other") lines.push(`  source: ${record.source}`);
   return lines.join("\n");

@@ -1,20 +1,7 @@
-import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
-import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor, withProgress } from "./command-support.js";
-
-interface ExportArgs extends RegistryArgs {
-  refs: string[];
-  output: string;
-  recursive?: boolean;
-}
-
-interface ImportArgs extends RegistryArgs {
-  bundle: string;
-  to: string;
-}
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror export REF... -o bundle.tar`. */
-export const exportCommand: CommandModule<object, ExportArgs> = {
+export const exportCommand = defineCommand({
   command: "export <refs..>",
   describe: "Write artifacts and their referrers into one tar (an OCI image layout) to carry across an air gap",
   builder: (y) =>
@@ -22,14 +9,16 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .positional("refs", { type: "string", array: true, demandOption: true, describe: "HOST/REPO:TAG or HOST/REPO@sha256:... (several allowed)" })
       .option("output", { alias: "o", type: "string", demandOption: true, describe: "The tar file to write" })
       .option("recursive", { alias: "r", type: "boolean", default: true, describe: "Carry referrers (SBOMs, signatures); --no-recursive leaves them out" })
-      .example("$0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar", "Two artifacts and their referrers in one tar") as Argv<ExportArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ExportArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+      .example("$0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar", "Two artifacts and their referrers in one tar"),
+  handler: async (args, output) => {
+    const [{ exportBundle }, { describeArtifactRecord }, { commandClientOptions }] = await Promise.all([
+      import("./export-bundle.js"),
+      import("./artifact-record.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const [{ exportBundle }, { describeArtifactRecord }] = await Promise.all([import("./export-bundle.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       exportBundle({ references: args.refs.map(qualify), output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) {
@@ -37,10 +26,10 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       else output.record(record, describeArtifactRecord);
     }
   },
-};
+});
 
 /** `tofu-oci-mirror import bundle.tar --to TEMPLATE|REF`. */
-export const importCommand: CommandModule<object, ImportArgs> = {
+export const importCommand = defineCommand({
   command: "import <bundle>",
   describe: "Push the artifacts of a bundle made by export; every digest is checked before anything is pushed or tagged",
   builder: (y) =>
@@ -48,16 +37,18 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .positional("bundle", { type: "string", demandOption: true, describe: "The tar file" })
       .option("to", { type: "string", demandOption: true, describe: "HOST/REPO[:TAG], or a template such as 'mirror.internal/${repository}' (${registry}, ${repository}, ${name})" })
       .example("$0 import bundle.tar --to 'mirror.internal/${repository}'", "Every artifact under its own repository name")
-      .example("$0 import bundle.tar --to mirror.internal/modules/net:1.0.0", "A bundle of one artifact, to one reference") as Argv<ImportArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ImportArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+      .example("$0 import bundle.tar --to mirror.internal/modules/net:1.0.0", "A bundle of one artifact, to one reference"),
+  handler: async (args, output) => {
+    const [{ importBundle }, { describeArtifactRecord }, { commandClientOptions }] = await Promise.all([
+      import("./import-bundle.js"),
+      import("./artifact-record.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const [{ importBundle }, { describeArtifactRecord }] = await Promise.all([import("./import-bundle.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       importBundle({ bundle: args.bundle, to: qualify(args.to), concurrency: clientOptions.concurrency, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
     );
     for (const record of records) output.record(record, describeArtifactRecord);
   },
-};
+});

@@ -1,10 +1,22 @@
-import { copyGraph, fetchManifest, TofuOciError, usageError, type Descriptor, type ReadOnlyTarget, type Target } from "@tofu-oci/core";
+import {
+  copy,
+  fetchManifest,
+  formatLocator,
+  TofuOciError,
+  usageError,
+  withManifests,
+  type CopyOptions,
+  type Descriptor,
+  type Locator,
+  type ReadOnlyTarget,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
-import { formatEndpoint, openEndpoint, parseEndpoint, type Endpoint } from "./endpoint.js";
 import { filterIndex, parsePlatform, type PlatformName } from "./platform-filter.js";
-import { cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link copyArtifacts}; SRC and DST are required, everything else has a default. */
 export interface CopyArtifactsOptions {
@@ -34,8 +46,8 @@ interface CopyJob {
 }
 
 interface CopyPlan {
-  source: Endpoint;
-  destination: Endpoint;
+  source: Locator;
+  destination: Locator;
   platforms: PlatformName[];
   /** Undefined with `allTags`: the jobs come from the source's tag list. */
   job?: CopyJob;
@@ -51,8 +63,8 @@ interface CopyPlan {
 export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
   const plan = planCopy(options, ctx);
   return withRegistryClient(options.clientOptions, async (client) => {
-    const src = await openEndpoint(plan.source, { client });
-    const dst = await openEndpoint(plan.destination, { client, create: true });
+    const src = await openShared(plan.source, { client });
+    const dst = await openShared(plan.destination, { client, create: true });
     const jobs = plan.job ? [plan.job] : await allTagJobs(src, plan.source, ctx);
     const records: MirroredArtifactRecord[] = [];
     for (const job of jobs) records.push(await copyJob(src, dst, job, plan, options, ctx));
@@ -62,8 +74,8 @@ export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorCo
 
 /** Checks every argument before anything is opened (design: validate local input first). */
 function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
-  const source = parseEndpoint(options.source, { ociLayout: options.fromOciLayout ?? false, ...cwdOf(ctx) });
-  const destination = parseEndpoint(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
+  const source = parseCopyLocator(options.source, { ociLayout: options.fromOciLayout ?? false, ...cwdOf(ctx) });
+  const destination = parseCopyLocator(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
   const platforms = (options.platforms ?? []).map(parsePlatform);
   if (destination.digest) throw usageError(`DST "${options.destination}" names a digest`, "The copy keeps SRC's digest; give DST a repository and optionally a tag.");
   if (options.allTags) {
@@ -74,45 +86,48 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
   if (!selector) throw usageError(`SRC "${options.source}" names no tag or digest`, "Add :TAG or @sha256:..., or pass --all-tags.");
   const tag = destination.tag ?? source.tag;
   if (!tag && destination.kind === "layout") throw usageError("an OCI layout destination needs a tag", "Write DST as PATH:TAG; an untagged manifest in a layout cannot be found again.");
-  return { source, destination, platforms, job: { selector, from: formatEndpoint(source), tag } };
+  return { source, destination, platforms, job: { selector, from: formatLocator(source), tag } };
 }
 
 /** One job per tag of the source repository; `sha256-...` referrers indexes travel with --recursive. */
-async function allTagJobs(src: ReadOnlyTarget, source: Endpoint, ctx: MirrorContext): Promise<CopyJob[]> {
+async function allTagJobs(src: ReadOnlyTarget, source: Locator, ctx: MirrorContext): Promise<CopyJob[]> {
   const jobs: CopyJob[] = [];
   for await (const tag of src.tags({ ...signalOf(ctx) })) {
-    if (!/^sha256-[a-f0-9]{64}/.test(tag)) jobs.push({ selector: tag, from: formatEndpoint(source, { tag }), tag });
+    if (!/^sha256-[a-f0-9]{64}/.test(tag)) jobs.push({ selector: tag, from: formatLocator(source, { tag }), tag });
   }
-  if (jobs.length === 0) throw new TofuOciError("not-found", `${formatEndpoint(source)} has no tags`, { hint: "Check the repository name." });
+  if (jobs.length === 0) throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
   return jobs.sort((a, b) => (a.selector < b.selector ? -1 : 1));
 }
 
 async function copyJob(src: ReadOnlyTarget, dst: Target, job: CopyJob, plan: CopyPlan, options: CopyArtifactsOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
-  const tally = new TransferTally(options.hooks);
-  const copyOptions = { concurrency: options.concurrency ?? 4, referrers: options.recursive ?? false, ...signalOf(ctx), ...tally.copyOptions() };
+  const referrers = new ReferrerSummaries();
+  const copyOptions: CopyOptions = {
+    concurrency: options.concurrency ?? 4,
+    referrers: options.recursive ?? false,
+    ...options.hooks,
+    onReferrers: referrers.onReferrers,
+    ...signalOf(ctx),
+  };
   const root = await src.resolve(job.selector, signalOf(ctx));
   const { manifest, bytes } = await fetchManifest(src, root, signalOf(ctx));
   const common = { from: job.from, sourceDigest: root.digest, destination: plan.destination, tag: job.tag };
+  const tags = job.tag ? [job.tag] : [];
   if (plan.platforms.length === 0) {
-    await copyGraph(src, dst, root, copyOptions);
-    if (job.tag) await dst.tag(root, job.tag, signalOf(ctx));
-    return artifactRecord({ ...common, descriptor: root, manifest, counts: tally.counts(), referrers: tally.referrers() });
+    const copied = await copy(src, root, dst, tags, copyOptions);
+    return artifactRecord({ ...common, descriptor: root, manifest, counts: copied, referrers: referrers.list() });
   }
+  // The rebuilt index is new; the platform manifests and zips it keeps come from SRC.
   const filtered = filterIndex(bytes, plan.platforms, job.from);
-  for (const entry of filtered.kept) await copyGraph(src, dst, entry, copyOptions);
   const { descriptor } = filtered.index;
-  await pushManifest(dst, filtered.index, job.tag, tally, ctx);
+  const copied = await copy(withManifests(src, [filtered.index]), descriptor, dst, tags, { ...copyOptions, mountFrom: sameRegistry(plan) });
   const note = await filterNote(src, root, descriptor, filtered.kept, options.recursive ?? false, ctx);
-  return artifactRecord({ ...common, descriptor, manifest: filtered.index.manifest, counts: tally.counts(), referrers: tally.referrers(), note });
+  return artifactRecord({ ...common, descriptor, manifest: filtered.index.manifest, counts: copied, referrers: referrers.list(), note });
 }
 
-/** Stores a manifest mirror built itself, then tags it. */
-async function pushManifest(dst: Target, encoded: { descriptor: Descriptor; bytes: Uint8Array }, tag: string | undefined, tally: TransferTally, ctx: MirrorContext): Promise<void> {
-  if (!(await dst.exists(encoded.descriptor, signalOf(ctx)))) {
-    await dst.push(encoded.descriptor, encoded.bytes, signalOf(ctx));
-    tally.manifestPushed(encoded.descriptor);
-  }
-  if (tag) await dst.tag(encoded.descriptor, tag, signalOf(ctx));
+/** SRC's repository when DST is on the same registry, so its blobs are mounted, not uploaded. */
+function sameRegistry(plan: CopyPlan): string[] {
+  const { source, destination } = plan;
+  return source.kind === "registry" && destination.kind === "registry" && source.registry === destination.registry ? [source.repository] : [];
 }
 
 /** Says what `--platform` changed, as the issue asks: a new index digest, the same zips. */

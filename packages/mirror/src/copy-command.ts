@@ -1,19 +1,7 @@
-import { outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
-import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor, withProgress } from "./command-support.js";
-
-interface CopyArgs extends RegistryArgs {
-  src: string;
-  dst: string;
-  recursive?: boolean;
-  allTags?: boolean;
-  platform?: string[];
-  fromOciLayout?: boolean;
-  toOciLayout?: boolean;
-}
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror copy SRC DST`: byte-preserving copy between registries and OCI layouts. */
-export const copyCommand: CommandModule<object, CopyArgs> = {
+export const copyCommand = defineCommand({
   command: "copy <src> <dst>",
   describe: "Copy a module or provider version (every manifest and blob, byte for byte) between registries and OCI layouts",
   builder: (y) =>
@@ -28,14 +16,16 @@ export const copyCommand: CommandModule<object, CopyArgs> = {
       .example("$0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing -r", "Registry to registry, SBOMs and signatures included")
       .example("$0 copy registry.example.com/modules/net --all-tags ./air-gap --to-oci-layout", "Every tag into an OCI layout on disk")
       .example("$0 copy ./air-gap:1.0.0 mirror.internal/modules/net --from-oci-layout", "From the layout into a registry")
-      .example("$0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing --platform linux_amd64", "One platform only (a new index digest)") as Argv<CopyArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<CopyArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+      .example("$0 copy registry.example.com/providers/acme/thing:1.2.0 mirror.internal/acme/thing --platform linux_amd64", "One platform only (a new index digest)"),
+  handler: async (args, output) => {
+    const [{ copyArtifacts }, { describeArtifactRecord }, { commandClientOptions }] = await Promise.all([
+      import("./copy-artifacts.js"),
+      import("./artifact-record.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const [{ copyArtifacts }, { describeArtifactRecord }] = await Promise.all([import("./copy-artifacts.js"), import("./artifact-record.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       copyArtifacts(
         {
           source: args.fromOciLayout ? args.src : qualify(args.src),
@@ -57,4 +47,4 @@ export const copyCommand: CommandModule<object, CopyArgs> = {
       output.record(record, describeArtifactRecord);
     }
   },
-};
+});

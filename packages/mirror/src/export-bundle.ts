@@ -1,12 +1,11 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { copyGraph, fetchManifest, usageError, type Descriptor } from "@tofu-oci/core";
+import { copyGraph, fetchManifest, formatLocator, usageError, type Descriptor, type Locator, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { BundleWriter } from "./bundle/bundle-writer.js";
-import { formatEndpoint, openEndpoint, parseEndpoint, type Endpoint } from "./endpoint.js";
-import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { openShared, parseCopyLocator, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link exportBundle}. */
 export interface ExportBundleOptions {
@@ -57,8 +56,8 @@ export async function exportBundle(options: ExportBundleOptions, ctx: MirrorCont
   });
 }
 
-function parseSource(reference: string): Endpoint {
-  const source = parseEndpoint(reference);
+function parseSource(reference: string): Locator {
+  const source = parseCopyLocator(reference);
   if (!source.tag && !source.digest) throw usageError(`"${reference}" names no tag or digest`, "Export names exact artifacts: add :TAG or @sha256:...");
   return source;
 }
@@ -70,13 +69,14 @@ async function assertWritable(output: string): Promise<void> {
   if ((await stat(output).catch(() => undefined))?.isDirectory()) throw usageError(`cannot write ${output}: it is a directory`, "Give -o a file name such as bundle.tar.");
 }
 
-async function exportOne(client: RegistryClient, writer: BundleWriter, source: Endpoint, output: string, options: ExportBundleOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
-  const src = await openEndpoint(source, { client });
-  const tally = new TransferTally(options.hooks);
+async function exportOne(client: RegistryClient, writer: BundleWriter, source: Locator, output: string, options: ExportBundleOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
+  const src = await openShared(source, { client });
+  const referrers = new ReferrerSummaries();
   const root: Descriptor = await src.resolve((source.digest ?? source.tag)!, signalOf(ctx));
   const { manifest } = await fetchManifest(src, root, signalOf(ctx));
-  await copyGraph(src, writer, root, { concurrency: 1, referrers: options.recursive ?? true, ...signalOf(ctx), ...tally.copyOptions() });
-  writer.nameArtifact(root, { tag: source.tag, fullName: formatEndpoint(source) });
-  const destination: Endpoint = { kind: "layout", registry: "", repository: output };
-  return artifactRecord({ from: formatEndpoint(source), sourceDigest: root.digest, descriptor: root, manifest, destination, tag: source.tag, counts: tally.counts(), referrers: tally.referrers() });
+  // One blob at a time: the tar is written in order.
+  const copied = await copyGraph(src, writer, root, { concurrency: 1, referrers: options.recursive ?? true, ...options.hooks, onReferrers: referrers.onReferrers, ...signalOf(ctx) });
+  writer.nameArtifact(root, { tag: source.tag, fullName: formatLocator(source) });
+  const destination: Locator = { kind: "layout", registry: "", repository: output };
+  return artifactRecord({ from: formatLocator(source), sourceDigest: root.digest, descriptor: root, manifest, destination, tag: source.tag, counts: copied, referrers: referrers.list() });
 }

@@ -1,15 +1,14 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { copyGraph, fetchManifest, usageError, type Target } from "@tofu-oci/core";
+import { copyGraph, fetchManifest, usageError, type Target, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { bundleArtifacts } from "./bundle/bundle-contents.js";
 import { extractBundle } from "./bundle/bundle-reader.js";
 import { parseImportTo, planImport, type ImportPlan } from "./bundle/import-destination.js";
-import { openEndpoint } from "./endpoint.js";
-import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
-import { TransferTally, type TransferHooks } from "./transfer-tally.js";
+import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { ReferrerSummaries } from "./referrer-summary.js";
 
 /** Options of {@link importBundle}. */
 export interface ImportBundleOptions {
@@ -40,9 +39,9 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
     const bundle = await extractBundle(file, staging);
     const plans = planImport(to, await bundleArtifacts(bundle, file), file);
     return await withRegistryClient(options.clientOptions, async (client) => {
-      const layout = await openEndpoint({ kind: "layout", registry: "", repository: staging }, { client });
+      const layout = await openShared({ kind: "layout", registry: "", repository: staging }, { client });
       const pushed = [];
-      for (const plan of plans) pushed.push(await pushArtifact(layout, await openEndpoint(plan.destination, { client }), plan, options, ctx));
+      for (const plan of plans) pushed.push(await pushArtifact(layout, await openShared(plan.destination, { client }), plan, options, ctx));
       for (const { plan, target } of pushed) if (plan.tag) await target.tag(plan.artifact.descriptor, plan.tag, signalOf(ctx));
       return pushed.map(({ record }) => record);
     });
@@ -53,9 +52,15 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
 
 /** Pushes one artifact and its referrers, untagged. */
 async function pushArtifact(layout: Target, target: Target, plan: ImportPlan, options: ImportBundleOptions, ctx: MirrorContext) {
-  const tally = new TransferTally(options.hooks);
+  const referrers = new ReferrerSummaries();
   const { descriptor } = plan.artifact;
-  await copyGraph(layout, target, descriptor, { concurrency: options.concurrency ?? 4, referrers: true, ...signalOf(ctx), ...tally.copyOptions() });
+  const copied = await copyGraph(layout, target, descriptor, {
+    concurrency: options.concurrency ?? 4,
+    referrers: true,
+    ...options.hooks,
+    onReferrers: referrers.onReferrers,
+    ...signalOf(ctx),
+  });
   const { manifest } = await fetchManifest(layout, descriptor, signalOf(ctx));
   const record = artifactRecord({
     from: plan.from,
@@ -64,8 +69,8 @@ async function pushArtifact(layout: Target, target: Target, plan: ImportPlan, op
     manifest,
     destination: plan.destination,
     tag: plan.tag,
-    counts: tally.counts(),
-    referrers: tally.referrers(),
+    counts: copied,
+    referrers: referrers.list(),
   });
   return { plan, target, record };
 }

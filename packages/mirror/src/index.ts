@@ -6,7 +6,8 @@ export { parseVersionConstraint, selectVersions, parseVersion, type VersionConst
 export { filterIndex, parsePlatform, type FilteredIndex, type PlatformName } from "./platform-filter.js";
 export { artifactKind, describeArtifactRecord, type ArtifactKind, type CopiedPlatform, type MirroredArtifactRecord } from "./artifact-record.js";
 export type { MirrorContext } from "./mirror-context.js";
-export type { ReferrerSummary, TransferCounts, TransferHooks } from "./transfer-tally.js";
+export type { ReferrerSummary } from "./referrer-summary.js";
+export type { TransferCounts, TransferHooks } from "./transfer.js";
 export { mirrorProviders, type ProvidersOptions, type ProvidersContext, type ProvidersHooks, type ProvidersResult } from "./providers.js";
 export type { ProvidersRecord, ProviderMirrorRecord, ProviderFailureRecord, ProviderPlanRecord, AttachedSbom } from "./provider-mirror/records.js";
 export { describeProvidersRecord } from "./providers-text.js";

@@ -1,3 +1,4 @@
+import { openLocator, parseLocator, usageError, type Locator, type ParseLocatorOptions, type Target } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 
 /** The side effects mirror's library functions use; all optional. */
@@ -31,4 +32,20 @@ export function signalOf(ctx: MirrorContext): { signal?: AbortSignal } {
 /** `{ cwd }` when the context has one. */
 export function cwdOf(ctx: MirrorContext): { cwd?: string } {
   return ctx.cwd ? { cwd: ctx.cwd } : {};
+}
+
+/**
+ * Parses SRC or DST of copy and export (design.md §2.1, layouts with `ociLayout`); a `//SUBDIR`
+ * is refused: mirror copies whole artifacts.
+ * @throws TofuOciError "usage" (exit 2).
+ */
+export function parseCopyLocator(input: string, options: ParseLocatorOptions = {}): Locator {
+  const locator = parseLocator(input, options);
+  if (locator.subdir) throw usageError(`"${input}" names a //subdirectory`, "Copy whole artifacts: leave out the //SUBDIR part.");
+  return locator;
+}
+
+/** Opens a repository with the run's one client (blobs mount between its repositories), or a layout. */
+export async function openShared(locator: Locator, options: { client: RegistryClient; create?: boolean }): Promise<Target> {
+  return (await openLocator(locator, options)).target;
 }

@@ -1,12 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target } from "@tofu-oci/core";
+import { join } from "node:path";
+import {
+  NO_TRANSFER,
+  TofuOciError,
+  moduleArtifactRecord,
+  moduleGraph,
+  parseLocator,
+  pushGraph,
+  resolveIfExists,
+  usageError,
+  versionToTag,
+  type Descriptor,
+  type Locator,
+  type ModuleArtifactRecord,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { packModule } from "@tofu-oci/pack";
-import { push, type ModuleArtifactRecord, type TransferHooks as PushHooks } from "@tofu-oci/push";
-import { formatEndpoint, openEndpoint, type Endpoint } from "./endpoint.js";
-import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
 import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
@@ -22,18 +35,18 @@ export interface MirrorModulesOptions {
   toOciLayout?: boolean;
   /** Allow http to a loopback module registry and its archives (tests). Default false. */
   sourcePlainHttp?: boolean;
-  /** Blob uploads at once. Default 4. */
+  /** Blob transfers at once. Default 4. */
   concurrency?: number;
   clientOptions?: RegistryClientOptions;
-  /** Upload progress, from push. */
-  hooks?: PushHooks;
+  /** Upload progress (core's copy hooks). */
+  hooks?: TransferHooks;
   /** Called before each version is fetched. */
   onVersion?: (version: string, state: "mirroring" | "present") => void;
   /** Receives a line per request, for --verbose. */
   log?: (line: string) => void;
 }
 
-/** The record of one mirrored module version: push's module record plus where it came from. */
+/** The record of one mirrored module version: the module record of push plus where it came from. */
 export interface MirroredModuleRecord extends ModuleArtifactRecord {
   /** `HOST/NAMESPACE/NAME/SYSTEM`. */
   module: string;
@@ -48,8 +61,8 @@ export interface MirroredModuleRecord extends ModuleArtifactRecord {
  * Mirrors module versions from a module registry (Module Registry Protocol: discovery
  * `modules.v1`, versions, download) into an OCI repository as module packages, one tag per
  * version. Each package is fetched (http(s) archive or git), repacked deterministically with
- * tofu-oci-pack's library and pushed with tofu-oci-push's. Versions whose tag exists are
- * skipped without fetching.
+ * tofu-oci-pack's library and copied in by core's engine. Versions whose tag exists are skipped
+ * without fetching.
  * @throws TofuOciError with the exit code of design.md §2.2.
  */
 export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorContext = {}): Promise<MirroredModuleRecord[]> {
@@ -59,7 +72,7 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
   try {
     const versions = await chooseVersions(new ModuleRegistryClient(http), request);
     return await withRegistryClient(options.clientOptions, async (client) => {
-      const target = await openEndpoint(destination, { client, create: true });
+      const target = await openShared(destination, { client, create: true });
       const records: MirroredModuleRecord[] = [];
       for (const version of versions) records.push(await mirrorVersion({ request, version, destination, target, http, options, ctx }));
       return records;
@@ -69,15 +82,11 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
   }
 }
 
-function parseModuleDestination(to: string, ociLayout: boolean, ctx: MirrorContext): Endpoint {
-  if (ociLayout) {
-    const parsed = parseLayoutReference(to);
-    if (parsed.tag || parsed.digest) throw usageError(`--to "${to}" names a tag or digest`, "Each version becomes a tag of its own; give the layout directory alone.");
-    return { kind: "layout", registry: "", repository: resolve(ctx.cwd ?? ".", parsed.path) };
-  }
-  const parsed = parseReference(to);
-  if (parsed.tag || parsed.digest || parsed.subdir) throw usageError(`--to "${to}" names more than a repository`, "Each version becomes a tag of its own: give HOST/REPO alone.");
-  return { kind: "registry", registry: parsed.registry, repository: parsed.repository };
+function parseModuleDestination(to: string, ociLayout: boolean, ctx: MirrorContext): Locator {
+  const locator = parseLocator(to, { ociLayout, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });
+  if (ociLayout && (locator.tag || locator.digest)) throw usageError(`--to "${to}" names a tag or digest`, "Each version becomes a tag of its own; give the layout directory alone.");
+  if (locator.tag || locator.digest || locator.subdir) throw usageError(`--to "${to}" names more than a repository`, "Each version becomes a tag of its own: give HOST/REPO alone.");
+  return locator;
 }
 
 async function chooseVersions(registry: ModuleRegistryClient, request: ModuleRequest): Promise<string[]> {
@@ -93,7 +102,7 @@ async function chooseVersions(registry: ModuleRegistryClient, request: ModuleReq
 interface VersionJob {
   request: ModuleRequest;
   version: string;
-  destination: Endpoint;
+  destination: Locator;
   target: Target;
   http: RegistryHttp;
   options: MirrorModulesOptions;
@@ -102,7 +111,7 @@ interface VersionJob {
 
 async function mirrorVersion(job: VersionJob): Promise<MirroredModuleRecord> {
   const tag = versionToTag(job.version);
-  const present = await existing(job.target, tag, job.ctx);
+  const present = await resolveIfExists(job.target, tag, signalOf(job.ctx));
   job.options.onVersion?.(job.version, present ? "present" : "mirroring");
   if (present) return presentRecord(job, tag, present);
   const workDir = await mkdtemp(join(tmpdir(), "tofu-oci-mirror-module-"));
@@ -110,66 +119,23 @@ async function mirrorVersion(job: VersionJob): Promise<MirroredModuleRecord> {
     const location = await new ModuleRegistryClient(job.http).location(job.request.address, job.version);
     const fetched = await fetchPackage(location, workDir, { http: job.http, git: gitOptions(job) });
     const zip = await packModule(fetched.directory, { output: join(workDir, "module.zip"), ...signalOf(job.ctx) });
-    const [pushed] = await push(pushOptions(job, tag, zip.file), { ...signalOf(job.ctx) });
-    return moduleRecord(pushed as ModuleArtifactRecord, job, fetched.from);
+    const { options } = job;
+    const pushed = await pushGraph(job.target, moduleGraph(zip), [tag], { concurrency: options.concurrency ?? 4, ...options.hooks, ...signalOf(job.ctx) });
+    return { ...moduleArtifactRecord(job.destination, pushed.descriptor, [tag], pushed), ...moduleFields(job), from: fetched.from };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-}
-
-function pushOptions(job: VersionJob, tag: string, zip: string) {
-  const { options, destination } = job;
-  return {
-    reference: formatEndpoint(destination, { tag }),
-    zip,
-    ociLayout: destination.kind === "layout",
-    concurrency: options.concurrency ?? 4,
-    ...(options.clientOptions ? { clientOptions: options.clientOptions } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-  };
 }
 
 function gitOptions(job: VersionJob) {
   return { plainHttp: job.options.sourcePlainHttp ?? false, ...(job.ctx.env ? { env: job.ctx.env } : {}), ...signalOf(job.ctx), ...(job.options.log ? { log: job.options.log } : {}) };
 }
 
-/** What a tag already names at the destination, or undefined. */
-async function existing(target: Target, tag: string, ctx: MirrorContext): Promise<Descriptor | undefined> {
-  try {
-    return await target.resolve(tag, signalOf(ctx));
-  } catch (error) {
-    if (error instanceof TofuOciError && error.code === "not-found") return undefined;
-    throw error;
-  }
-}
-
-function moduleRecord(pushed: ModuleArtifactRecord, job: VersionJob, from: string): MirroredModuleRecord {
-  return { ...pushed, module: formatModuleAddress(job.request.address), version: job.version, from };
+function moduleFields(job: VersionJob): Pick<MirroredModuleRecord, "module" | "version"> {
+  return { module: formatModuleAddress(job.request.address), version: job.version };
 }
 
 /** The record of a version the destination had: same fields, nothing transferred. */
 function presentRecord(job: VersionJob, tag: string, descriptor: Descriptor): MirroredModuleRecord {
-  const { destination } = job;
-  const source = (selector: { digest: string } | { tag: string }) =>
-    destination.kind === "layout" ? formatEndpoint(destination, selector) : formatReference({ registry: destination.registry, repository: destination.repository, ...selector }, "opentofu");
-  return {
-    kind: "artifact",
-    type: "module",
-    reference: formatEndpoint(destination, { digest: descriptor.digest }),
-    registry: destination.registry,
-    repository: destination.repository,
-    tag,
-    tags: [tag],
-    digest: descriptor.digest,
-    mediaType: descriptor.mediaType,
-    artifactType: descriptor.artifactType ?? "",
-    size: descriptor.size,
-    source: source({ digest: descriptor.digest }),
-    sourceByTag: source({ tag }),
-    ...NOTHING_TRANSFERRED,
-    referrers: [],
-    module: formatModuleAddress(job.request.address),
-    version: job.version,
-    alreadyMirrored: true,
-  };
+  return { ...moduleArtifactRecord(job.destination, descriptor, [tag], NO_TRANSFER), ...moduleFields(job), alreadyMirrored: true };
 }

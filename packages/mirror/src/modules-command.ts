@@ -1,16 +1,7 @@
-import { ProgressBars, outputFor, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
-import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor } from "./command-support.js";
-
-interface ModulesArgs extends RegistryArgs {
-  module: string;
-  to: string;
-  toOciLayout?: boolean;
-  sourcePlainHttp?: boolean;
-}
+import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 
 /** `tofu-oci-mirror modules NAMESPACE/NAME/SYSTEM[@CONSTRAINT] --to REPO`. */
-export const modulesCommand: CommandModule<object, ModulesArgs> = {
+export const modulesCommand = defineCommand({
   command: "modules <module>",
   describe: "Mirror module versions from a module registry into an OCI repository, one tag per version",
   builder: (y) =>
@@ -20,16 +11,13 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
       .option("to-oci-layout", { alias: "oci-layout", type: "boolean", describe: "--to is an OCI image layout directory (created when missing)" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http to a loopback module registry (for tests)" })
       .example("$0 modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc", "Every 5.x version, one tag each")
-      .example("$0 modules registry.example.com/acme/net/aws --to ./modules-layout --to-oci-layout", "The newest version into an OCI layout") as Argv<ModulesArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ModulesArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
+      .example("$0 modules registry.example.com/acme/net/aws --to ./modules-layout --to-oci-layout", "The newest version into an OCI layout"),
+  handler: async (args, output) => {
+    const [{ mirrorModules }, { commandClientOptions }] = await Promise.all([import("./mirror-modules.js"), import("@tofu-oci/auth/command")]);
+    const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const { mirrorModules } = await import("./mirror-modules.js");
-    const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
-    try {
-      const records = await mirrorModules(
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
+      mirrorModules(
         {
           module: args.module,
           to: args.toOciLayout ? args.to : qualify(args.to),
@@ -37,20 +25,13 @@ export const modulesCommand: CommandModule<object, ModulesArgs> = {
           sourcePlainHttp: args.sourcePlainHttp ?? false,
           concurrency: clientOptions.concurrency,
           clientOptions,
-          hooks: {
-            onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-            onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-            onDone: (blob, outcome) => bars.finish(blob.digest, outcome),
-          },
+          hooks,
           onVersion: (version, state) => output.info(state === "present" ? `${version}: already mirrored` : `${version}: fetching, packing and pushing`),
           log: (line) => output.debug(line),
         },
         { cwd: args.ctx.cwd, env: args.ctx.env, signal: args.ctx.signal },
-      );
-      bars.stop();
-      for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
-    } finally {
-      bars.stop();
-    }
+      ),
+    );
+    for (const record of records) output.record(record, (r: typeof record) => `module ${r.module} ${r.version} -> ${r.reference}${r.alreadyMirrored ? " (already mirrored)" : ""}\n  source: ${r.source}`);
   },
-};
+});

@@ -1,22 +1,8 @@
-import { outputFor, readPackageVersion, referenceDefaults, withRegistryOptions, type HandlerArgs, type RegistryArgs } from "@tofu-oci/cli-kit";
+import { defineCommand, readPackageVersion, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
-import type { Argv, CommandModule } from "yargs";
-import { clientOptionsFor } from "./command-support.js";
-
-interface ProvidersArgs extends RegistryArgs {
-  provider?: string[];
-  to?: string;
-  platform?: string[];
-  lockfile?: string;
-  sbom?: boolean;
-  dryRun?: boolean;
-  printConfig?: boolean;
-  sourcePlainHttp?: boolean;
-  ociLayout?: boolean;
-}
 
 /** `tofu-oci-mirror providers PROVIDER[@CONSTRAINT]... --to TEMPLATE`: provider registry -> OCI mirror. */
-export const providersCommand: CommandModule<object, ProvidersArgs> = {
+export const providersCommand = defineCommand({
   command: "providers [provider..]",
   describe: "Mirror provider versions from their registry into OCI repositories, checking every zip's hashes and signature first",
   builder: (y) =>
@@ -32,20 +18,18 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
       .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
       .example("$0 providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
       .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
-      .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap") as Argv<ProvidersArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ProvidersArgs>;
-    const output = outputFor(args);
-    const clientOptions = await clientOptionsFor(args, args.ctx, output);
-    const { config, qualify } = await referenceDefaults(args.ctx);
-    const to = args.to ?? config.mirrorTemplate;
-    const [{ mirrorProviders }, { describeProvidersRecord }, { withProvidersProgress }] = await Promise.all([
+      .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap"),
+  handler: async (args, output) => {
+    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }] = await Promise.all([
       import("./providers.js"),
       import("./providers-text.js"),
-      import("./providers-progress.js"),
+      import("@tofu-oci/auth/command"),
     ]);
+    const clientOptions = await commandClientOptions(args, output);
+    const { config, qualify } = await referenceDefaults(args.ctx);
+    const to = args.to ?? config.mirrorTemplate;
     const { ctx } = args;
-    const result = await withProvidersProgress(ctx, output, (hooks) =>
+    const result = await withTransferProgress(ctx, output, (progress) =>
       mirrorProviders(
         {
           providers: args.provider ?? [],
@@ -60,7 +44,7 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
           concurrency: clientOptions.concurrency,
           clientOptions,
           tool: { name: "tofu-oci-mirror", version: readPackageVersion(import.meta.url) },
-          hooks,
+          hooks: { ...progress, onWarning: (message) => output.warn(message), onLog: (message) => output.debug(message) },
         },
         { cwd: ctx.cwd, env: ctx.env, signal: ctx.signal, now: ctx.now },
       ),
@@ -69,7 +53,7 @@ export const providersCommand: CommandModule<object, ProvidersArgs> = {
     if (result.config) output.record(result.config, (config: { text: string }) => config.text);
     if (result.failures.length > 0) throw summarize(result.failures);
   },
-};
+});
 
 /** One error for the exit code: a registry or network failure wins over failed checks (exit 1). */
 function summarize(failures: readonly TofuOciError[]): TofuOciError {

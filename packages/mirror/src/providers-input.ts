@@ -1,8 +1,7 @@
 import { arch as hostArch, platform as hostPlatform } from "node:os";
 import { resolve } from "node:path";
-import { usageError } from "@tofu-oci/core";
+import { usageError, type Locator } from "@tofu-oci/core";
 import type { ProviderLock } from "@tofu-oci/verify";
-import type { Endpoint } from "./endpoint.js";
 import { formatProviderAddress, parseProviderAddress, parseProviderRequest, type ProviderAddress } from "./provider-registry/address.js";
 import { assertRegistryTemplate, destinationFor, parseRepositoryTemplate, type RepositoryTemplate } from "./repository-template.js";
 import { parseVersionConstraint, type VersionConstraint } from "./version-constraints.js";
@@ -18,7 +17,7 @@ export interface ProviderJob {
   constraint?: VersionConstraint;
   /** With --lockfile: the pinned version and its hashes. */
   pinned?: ProviderLock;
-  destination: Endpoint;
+  destination: Locator;
 }
 
 /** Everything `providers` needs, checked before the first network request. */

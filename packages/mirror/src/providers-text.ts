@@ -1,4 +1,4 @@
-import { formatBytes } from "@tofu-oci/cli-kit";
+import { describeTransfer, formatBytes } from "@tofu-oci/core";
 import type { ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
 
 /** The human summary of a providers record (`--format text`). */
@@ -10,7 +10,7 @@ export function describeProvidersRecord(record: ProvidersRecord): string {
 
 function describeMirrored(record: ProviderMirrorRecord): string {
   const platforms = record.platforms.map((p) => `${p.os}_${p.arch}`).join(", ");
-  const moved = `${formatBytes(record.bytesDownloaded)} downloaded, ${record.blobsUploaded} blobs (${formatBytes(record.bytesUploaded)}) uploaded`;
+  const moved = `${formatBytes(record.bytesDownloaded)} downloaded; ${describeTransfer(record)}`;
   const lines = [`${record.unchanged ? "unchanged" : "mirrored"} ${record.provider} ${record.version} -> ${record.reference}`, `  platforms: ${platforms}`, `  ${moved}`];
   for (const sbom of record.sboms) lines.push(`  SBOM ${sbom.os}_${sbom.arch}: ${sbom.digest} (${sbom.modules} modules)`);
   return lines.join("\n");

@@ -1,25 +1,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { openShared } from "./mirror-context.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type Target } from "@tofu-oci/core";
+import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type DownloadHooks, type Target, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
-import type { TransferHooks } from "@tofu-oci/push";
 import type { Dispatcher } from "undici";
-import { openEndpoint } from "./endpoint.js";
 import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
 import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
-import type { DownloadHooks } from "./provider-mirror/zip-files.js";
 import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
 import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
 import { selectVersions } from "./version-constraints.js";
 
-/** Progress and messages of a providers run; libraries never draw. */
-export interface ProvidersHooks extends DownloadHooks {
-  /** Uploads, as the push library reports them. */
-  upload?: TransferHooks;
+/** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
+export interface ProvidersHooks extends DownloadHooks, TransferHooks {
   onWarning?(message: string): void;
   /** Requests and decisions, for --verbose. */
   onLog?(message: string): void;
@@ -191,9 +187,9 @@ class ProvidersRun {
 
   /** A dry run creates no layout: a missing one reads as an empty target. */
   async #open(job: ProviderJob, client: RegistryClient): Promise<Target> {
-    if (!this.options.dryRun || job.destination.kind !== "layout") return openEndpoint(job.destination, { client, create: true });
+    if (!this.options.dryRun || job.destination.kind !== "layout") return openShared(job.destination, { client, create: true });
     try {
-      return await openEndpoint(job.destination, { client });
+      return await openShared(job.destination, { client });
     } catch {
       const { MemoryTarget } = await import("@tofu-oci/core/memory");
       return new MemoryTarget();
@@ -218,6 +214,7 @@ class ProvidersRun {
   async close(): Promise<void> {
     await this.http.close();
     if (this.#client) await (await this.#client).close();
+    // biome-ignore lint/nursery/noMisusedPromises: the promise's presence says a scratch directory was made.
     if (this.#workDir) await rm(await this.#workDir, { recursive: true, force: true });
   }
 }

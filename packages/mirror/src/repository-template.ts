@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { parseReference, usageError, type TofuOciError } from "@tofu-oci/core";
-import type { Endpoint } from "./endpoint.js";
+import { parseReference, usageError, type TofuOciError, type Locator } from "@tofu-oci/core";
 import { formatProviderAddress, type ProviderAddress } from "./provider-registry/address.js";
 
 /** The variables an `oci_mirror` `repository_template` may use. */
@@ -81,12 +80,12 @@ export function assertRegistryTemplate(template: RepositoryTemplate, providers: 
  * (or, with `ociLayout`, a directory resolved against `cwd`).
  * @throws TofuOciError "usage" (exit 2) when the output is not a valid repository address.
  */
-export function destinationFor(template: RepositoryTemplate, address: ProviderAddress, options: { ociLayout?: boolean; cwd?: string } = {}): Endpoint {
+export function destinationFor(template: RepositoryTemplate, address: ProviderAddress, options: { ociLayout?: boolean; cwd?: string } = {}): Locator {
   if (options.ociLayout) return { kind: "layout", registry: "", repository: resolve(options.cwd ?? ".", renderTemplate(template, address)) };
   return toRegistryDestination(template, address);
 }
 
-function toRegistryDestination(template: RepositoryTemplate, address: ProviderAddress): Endpoint {
+function toRegistryDestination(template: RepositoryTemplate, address: ProviderAddress): Locator {
   const rendered = renderTemplate(template, address);
   const problem = (detail: string, hint?: string) =>
     badTemplate(template.text, `for ${formatProviderAddress(address)} it gives "${rendered}", ${detail}`, hint);

@@ -31,7 +31,7 @@ describe("tofu-oci-mirror copy", () => {
     const out = await mirrorOk(["copy", `${source.name}:1.0.0`, `${layout}:thing-1.0.0`, "--to-oci-layout", "--recursive", ...plain]);
     expect(out[0]).toMatchObject({ kind: "artifact", type: "provider", digest: provider.index.digest, sourceDigest: provider.index.digest, tag: "thing-1.0.0" });
     // 4 zips + empty config + 4 SBOM blobs; index + 4 platform manifests + 4 SBOM manifests
-    expect(out[0]).toMatchObject({ blobsCopied: 9, manifestsCopied: 9, skipped: 0, unchanged: false });
+    expect(out[0]).toMatchObject({ blobsCopied: 9, manifestsCopied: 9, blobsSkipped: 0, manifestsSkipped: 0, unchanged: false });
     expect((out[0]!.referrers as unknown[]).length).toBe(4);
     await mirrorOk(["copy", `${moduleSource.name}:2.1.0`, `${layout}:net-2.1.0`, "--to-oci-layout", ...plain]);
 
@@ -60,10 +60,10 @@ describe("tofu-oci-mirror copy", () => {
     await pushProvider(source);
     const destination = repository("mount-destination");
     const [first] = await mirrorOk(["copy", `${source.name}:1.0.0`, destination.name, "-r", ...plain]);
-    expect(first).toMatchObject({ tag: "1.0.0", mounted: 9, blobsCopied: 0, manifestsCopied: 9 });
+    expect(first).toMatchObject({ tag: "1.0.0", blobsMounted: 9, blobsCopied: 0, manifestsCopied: 9 });
     const [again] = await mirrorOk(["copy", `${source.name}:1.0.0`, destination.name, "-r", ...plain]);
-    expect(again).toMatchObject({ unchanged: true, blobsCopied: 0, manifestsCopied: 0, bytesCopied: 0, mounted: 0 });
-    expect(again!.skipped).toBeGreaterThan(0);
+    expect(again).toMatchObject({ unchanged: true, blobsCopied: 0, manifestsCopied: 0, bytesCopied: 0, blobsMounted: 0 });
+    expect(again!.manifestsSkipped).toBeGreaterThan(0);
   });
 
   it("--platform builds the index buildProviderIndex would, keeps the zips, and says the digest changed", async () => {
@@ -109,7 +109,7 @@ describe("tofu-oci-mirror copy", () => {
       const destination = `${token.host}/${uniqueRepository("mirror/token-destination")}`;
       const result = await runBin("mirror", ["copy", `${source.name}:1.0.0`, destination, "-r", "--plain-http", "-u", token.username!, "--password-stdin", "--format", "json"], { stdin: `${token.password}\n` });
       expect(result.code, result.stderr).toBe(0);
-      expect(parseRecords(result.stdout)[0]).toMatchObject({ digest: provider.index.digest, mounted: 9 });
+      expect(parseRecords(result.stdout)[0]).toMatchObject({ digest: provider.index.digest, blobsMounted: 9 });
       expect(result.stdout + result.stderr).not.toContain(token.password!);
     } finally {
       await client.close();

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { zipSync } from "fflate";
-import { buildReferrerManifest } from "@tofu-oci/push";
 import {
+  buildReferrerManifest,
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   MediaType,

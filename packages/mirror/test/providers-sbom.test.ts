@@ -75,6 +75,6 @@ describe("--sbom: CycloneDX from the provider executable's Go build info", () =>
   it("finds the SBOMs on a re-run and sends nothing", async () => {
     const result = await mirror({ providers: [`${source.host}/acme/hello`], to: template, platforms: ["all"], sbom: true });
     const [record] = result.records as ProviderMirrorRecord[];
-    expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesUploaded: 0, sboms: [] });
+    expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesCopied: 0, sboms: [] });
   });
 });

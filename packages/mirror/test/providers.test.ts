@@ -49,7 +49,7 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     expect(records.map((r) => r.version).sort()).toEqual(["1.0.0", "1.1.0"]);
     for (const record of records) {
       expect(record).toMatchObject({ kind: "artifact", type: "provider", unchanged: false, provider: widget(), tag: record.version });
-      expect(record.blobsUploaded).toBe(3);
+      expect(record.blobsCopied).toBe(3);
       const sums = sumsByFile(source.sha256sums("acme", "widget", record.version));
       expect(record.platforms.map((p) => `${p.os}_${p.arch}`).sort()).toEqual(["darwin_arm64", "linux_amd64"]);
       for (const platform of record.platforms) {
@@ -70,7 +70,7 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: template, platforms: ["linux_amd64", "darwin_arm64"] });
     expect(result.failures).toEqual([]);
     for (const record of mirrored(result.records)) {
-      expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesUploaded: 0, blobsUploaded: 0 });
+      expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesCopied: 0, blobsCopied: 0 });
     }
     expect(source.bytesServed()).toBe(served);
   });
@@ -80,7 +80,7 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     expect(result.failures).toEqual([]);
     const [record] = mirrored(result.records);
     expect(record!.platforms.map((p) => `${p.os}_${p.arch}`).sort()).toEqual(["darwin_arm64", "linux_amd64", "linux_arm64"]);
-    expect(record!.blobsUploaded).toBe(1);
+    expect(record!.blobsCopied).toBe(1);
     expect(record!.replaced).toMatch(/^sha256:/);
     const [verdict] = await verify({ reference: `${record!.registry}/${record!.repository}:1.0.0`, clientOptions: { plainHttp: true } });
     expect(verdict!.ok).toBe(true);

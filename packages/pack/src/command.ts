@@ -1,24 +1,7 @@
-import { outputFor, readPackageVersion, type CliSpec, type HandlerArgs } from "@tofu-oci/cli-kit";
+import { defineCommand, readPackageVersion, type CliSpec } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
-import type { Argv, CommandModule } from "yargs";
 
-interface ModuleArgs {
-  dir: string;
-  output?: string;
-  outDir?: string;
-  exclude?: string[];
-  defaultExcludes?: boolean;
-  dryRun?: boolean;
-}
-
-interface ProviderArgs {
-  paths?: string[];
-  provider: string;
-  version: string;
-  requireShasums?: boolean;
-}
-
-const moduleCommand: CommandModule<object, ModuleArgs> = {
+const moduleCommand = defineCommand({
   command: "module <dir>",
   describe: "Pack a module directory into a deterministic zip and print its package record",
   builder: (y) =>
@@ -32,10 +15,8 @@ const moduleCommand: CommandModule<object, ModuleArgs> = {
       .option("dry-run", { type: "boolean", describe: "Print the files that would be packed; write nothing" })
       .example("$0 module ./modules/network", "Write ./network.zip and print its package record")
       .example("$0 module . -o dist/net.zip --exclude 'tests/'", "Choose the zip; leave out tests/")
-      .example("$0 module ./net --dry-run --format text", "List what would go in") as Argv<ModuleArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ModuleArgs>;
-    const output = outputFor(args);
+      .example("$0 module ./net --dry-run --format text", "List what would go in"),
+  handler: async (args, output) => {
     const [{ packModule, planModule }, { parseSourceDateEpoch }, text] = await Promise.all([import("./pack-module.js"), import("./source-date-epoch.js"), import("./text.js")]);
     const options = {
       output: args.output,
@@ -52,9 +33,9 @@ const moduleCommand: CommandModule<object, ModuleArgs> = {
     }
     output.record(await packModule(args.dir, options), text.describeModuleRecord);
   },
-};
+});
 
-const providerCommand: CommandModule<object, ProviderArgs> = {
+const providerCommand = defineCommand({
   command: "provider [paths..]",
   describe: "Collect a provider version's release zips (unchanged) and print its package record",
   builder: (y) =>
@@ -64,10 +45,8 @@ const providerCommand: CommandModule<object, ProviderArgs> = {
       .option("provider", { type: "string", demandOption: true, describe: "The provider address HOST/NAMESPACE/TYPE" })
       .option("version", { type: "string", demandOption: true, describe: "The version, as in the zips' names (e.g. 1.2.0)" })
       .option("require-shasums", { type: "boolean", describe: "Fail unless a *_SHA256SUMS file lists every zip" })
-      .example("$0 provider --provider registry.example.com/acme/thing --version 1.2.0 dist/", "All zips of a goreleaser dist/, checked against its SHA256SUMS") as unknown as Argv<ProviderArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<ProviderArgs>;
-    const output = outputFor(args);
+      .example("$0 provider --provider registry.example.com/acme/thing --version 1.2.0 dist/", "All zips of a goreleaser dist/, checked against its SHA256SUMS"),
+  handler: async (args, output) => {
     if (typeof args.version !== "string") throw usageError("--version needs a value, e.g. --version 1.2.0");
     const [{ packProvider }, { describeProviderRecord }] = await Promise.all([import("./pack-provider.js"), import("./text.js")]);
     const record = await packProvider({
@@ -81,7 +60,7 @@ const providerCommand: CommandModule<object, ProviderArgs> = {
     });
     output.record(record, describeProviderRecord);
   },
-};
+});
 
 /** The tofu-oci-pack command line; the umbrella runs it as `tofu-oci pack`. */
 export const cli: CliSpec = {

@@ -1,5 +1,4 @@
-import { formatBytes } from "@tofu-oci/cli-kit";
-import type { ModulePackageRecord, ProviderPackageRecord } from "@tofu-oci/core";
+import { formatBytes, type ModulePackageRecord, type ProviderPackageRecord } from "@tofu-oci/core";
 import type { ModulePlan } from "./pack-module.js";
 
 /** One line of `--dry-run` output: a path that would be packed. */

@@ -1,11 +1,20 @@
-import { usageError, type Target } from "@tofu-oci/core";
+import {
+  formatLocator,
+  parseLocator,
+  pushGraph,
+  referrerGraph,
+  selectorOf,
+  transferFields,
+  usageError,
+  type Locator,
+  type ReferrerRecord,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
-import { transferFields, type ReferrerRecord } from "./artifact-records.js";
-import { openDestination, parseSelected, pinnedReference, type Destination, type DestinationRef } from "./destination.js";
-import { attachTo } from "./referrer.js";
+import { openDestination, type Destination } from "./destination.js";
 import { readAttachment } from "./sbom.js";
-import { Uploader, type TransferHooks } from "./uploader.js";
 
 /** What to attach to which subject, and where it lives. */
 export interface AttachOptions {
@@ -21,6 +30,7 @@ export interface AttachOptions {
   clientOptions?: RegistryClientOptions;
   /** Attach within this target instead of opening SUBJECT's repository. */
   target?: Target;
+  /** Progress of every blob and manifest (core's copy hooks). */
   hooks?: TransferHooks;
 }
 
@@ -31,25 +41,25 @@ export interface AttachOptions {
  * @throws TofuOciError: "usage" without a tag or digest, "invalid-input" for the file, "not-found" for the subject.
  */
 export async function attach(options: AttachOptions, ctx: { cwd?: string; signal?: AbortSignal } = {}): Promise<ReferrerRecord> {
-  const ref = subjectRef(options.subject, options.ociLayout ?? false, ctx.cwd);
+  const { locator, selector } = subjectOf(options.subject, options.ociLayout ?? false, ctx.cwd);
   const attachment = await readAttachment(options.file, options.artifactType);
   const annotations = assertAnnotations(options.annotations);
-  const destination: Destination = options.target ? { ...ref.destination, target: options.target } : await openDestination(ref.destination, options.clientOptions);
+  const destination: Destination = options.target ? { ...locator, target: options.target } : await openDestination(locator, options.clientOptions);
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
   try {
-    const subject = await destination.target.resolve(ref.selector, ctx.signal ? { signal: ctx.signal } : {});
-    const uploader = new Uploader(destination.target, { ...(options.hooks ? { hooks: options.hooks } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-    const { manifest } = await attachTo(uploader, subject, attachment, annotations);
+    const subject = await destination.target.resolve(selector, signal);
+    const pushed = await pushGraph(destination.target, referrerGraph(subject, attachment, annotations), [], { ...options.hooks, ...signal });
     return {
       kind: "referrer",
-      reference: pinnedReference(destination, manifest.descriptor.digest),
+      reference: formatLocator(destination, { digest: pushed.descriptor.digest }),
       registry: destination.registry,
       repository: destination.repository,
-      digest: manifest.descriptor.digest,
-      mediaType: manifest.descriptor.mediaType,
+      digest: pushed.descriptor.digest,
+      mediaType: pushed.descriptor.mediaType,
       artifactType: attachment.artifactType,
       subject: subject.digest,
       file: attachment.file,
-      ...transferFields(uploader.stats),
+      ...transferFields(pushed),
     };
   } finally {
     await destination.client?.close();
@@ -57,9 +67,9 @@ export async function attach(options: AttachOptions, ctx: { cwd?: string; signal
 }
 
 /** The repository (or layout) of SUBJECT and the tag or digest that selects the artifact. */
-function subjectRef(subject: string, ociLayout: boolean, cwd: string | undefined): { destination: DestinationRef; selector: string } {
-  const { ref, digest } = parseSelected(subject, { ociLayout, ...(cwd ? { cwd } : {}) });
-  const selector = digest ?? ref.tag;
+function subjectOf(subject: string, ociLayout: boolean, cwd: string | undefined): { locator: Locator; selector: string } {
+  const locator = parseLocator(subject, { ociLayout, ...(cwd ? { cwd } : {}) });
+  const selector = selectorOf(locator);
   if (!selector) throw usageError(`the subject "${subject}" names no tag or digest`, "Name the artifact to attach to, e.g. HOST/REPO:1.0.0 or HOST/REPO@sha256:....");
-  return { destination: ref, selector };
+  return { locator, selector };
 }

@@ -1,49 +1,24 @@
 import {
-  ProgressBars,
   assertStdinFree,
+  defineCommand,
   positionalOrStdin,
-  outputFor,
   readPackageVersion,
   referenceDefaults,
   withRegistryOptions,
+  type Argv,
+  withTransferProgress,
   type CliSpec,
-  type CommandContext,
-  type HandlerArgs,
-  type Output,
-  type RegistryArgs,
 } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
-import type { RegistryClientOptions } from "@tofu-oci/core/remote";
-import type { Argv, CommandModule } from "yargs";
-import type { TransferHooks } from "./uploader.js";
 
-interface CommonArgs extends RegistryArgs {
-  ociLayout?: boolean;
-  annotation?: string[];
-}
-
-interface PushArgs extends CommonArgs {
-  ref: string;
-  zip?: string | boolean;
-  tag?: string[];
-  sbom?: string[];
-  force?: boolean;
-  mountFrom?: string[];
-}
-
-interface AttachArgs extends CommonArgs {
-  subject: string;
-  file: string;
-  artifactType?: string;
-}
-
-function commonOptions<T>(parser: Argv<T>): Argv<T & CommonArgs> {
+/** The registry flags, `--oci-layout` and `-a/--annotation`, which push and attach share. */
+function commonOptions<T>(parser: Argv<T>) {
   return withRegistryOptions(parser)
     .option("oci-layout", { type: "boolean", describe: "The reference is an OCI image layout directory PATH[:TAG] (created when missing)" })
-    .option("annotation", { alias: "a", type: "string", array: true, describe: "Manifest annotation key=value (repeatable)" }) as Argv<T & CommonArgs>;
+    .option("annotation", { alias: "a", type: "string", array: true, describe: "Manifest annotation key=value (repeatable)" });
 }
 
-const pushCommand: CommandModule<object, PushArgs> = {
+const pushCommand = defineCommand({
   command: "$0 <ref> [zip]",
   describe: "Push a module zip, or the packages piped from tofu-oci-pack, to REF",
   builder: (y) =>
@@ -57,18 +32,21 @@ const pushCommand: CommandModule<object, PushArgs> = {
       .example("tofu-oci-pack module ./net | $0 registry.example.com/modules/net:1.0.0", "Push what tofu-oci-pack packed")
       .example("$0 registry.example.com/modules/net:1.0.0 net.zip -t latest --sbom sbom.spdx.json", "Push a zip, tag it twice, attach an SBOM")
       .example("tofu-oci-pack provider --provider example.com/acme/thing --version 1.2.0 dist/ | $0 registry.example.com/providers/acme/thing", "Push a provider version (tag 1.2.0)")
-      .example("$0 --oci-layout ./oci-layout:1.0.0 net.zip", "Push into an OCI image layout directory") as Argv<PushArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<PushArgs>;
-    const output = outputFor(args);
+      .example("$0 --oci-layout ./oci-layout:1.0.0 net.zip", "Push into an OCI image layout directory"),
+  handler: async (args, output) => {
     const zip = positionalOrStdin(args.zip);
     const fromStdin = zip === undefined;
     assertStdinFree(args, fromStdin, "package", "Give the module ZIP as an argument");
     const created = createdFrom(args.ctx.env.SOURCE_DATE_EPOCH);
-    const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const [{ push }, { parseAnnotations }, { describePushRecord }, { commandClientOptions }] = await Promise.all([
+      import("./push.js"),
+      import("./annotations.js"),
+      import("./text.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const client = args.ociLayout ? undefined : await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const [{ push }, { parseAnnotations }, { describePushRecord }] = await Promise.all([import("./push.js"), import("./annotations.js"), import("./text.js")]);
-    const records = await withProgress(args.ctx, output, (hooks) =>
+    const records = await withTransferProgress(args.ctx, output, (hooks) =>
       push(
         {
           reference: args.ociLayout ? args.ref : qualify(args.ref),
@@ -89,9 +67,9 @@ const pushCommand: CommandModule<object, PushArgs> = {
     );
     for (const record of records) output.record(record, describePushRecord);
   },
-};
+});
 
-const attachCommand: CommandModule<object, AttachArgs> = {
+const attachCommand = defineCommand({
   command: "attach <subject> <file>",
   describe: "Attach a file (an SBOM, a signature, ...) to an existing artifact as a referrer",
   builder: (y) =>
@@ -100,14 +78,17 @@ const attachCommand: CommandModule<object, AttachArgs> = {
       .positional("file", { type: "string", demandOption: true, describe: "The file to attach; SPDX and CycloneDX JSON are detected" })
       .option("artifact-type", { type: "string", describe: "The referrer's artifactType (required unless the file is an SBOM)" })
       .example("$0 attach registry.example.com/modules/net:1.0.0 sbom.cdx.json", "Attach a CycloneDX SBOM (type detected)")
-      .example("$0 attach registry.example.com/modules/net:1.0.0 notes.txt --artifact-type application/vnd.example.notes -a org.opencontainers.image.description=notes", "Attach any file with its own artifactType") as Argv<AttachArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<AttachArgs>;
-    const output = outputFor(args);
-    const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+      .example("$0 attach registry.example.com/modules/net:1.0.0 notes.txt --artifact-type application/vnd.example.notes -a org.opencontainers.image.description=notes", "Attach any file with its own artifactType"),
+  handler: async (args, output) => {
+    const [{ attach }, { parseAnnotations }, { describeReferrerRecord }, { commandClientOptions }] = await Promise.all([
+      import("./attach.js"),
+      import("./annotations.js"),
+      import("./text.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const client = args.ociLayout ? undefined : await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const [{ attach }, { parseAnnotations }, { describeReferrerRecord }] = await Promise.all([import("./attach.js"), import("./annotations.js"), import("./text.js")]);
-    const record = await withProgress(args.ctx, output, (hooks) =>
+    const record = await withTransferProgress(args.ctx, output, (hooks) =>
       attach(
         {
           subject: args.ociLayout ? args.subject : qualify(args.subject),
@@ -123,31 +104,7 @@ const attachCommand: CommandModule<object, AttachArgs> = {
     );
     output.record(record, describeReferrerRecord);
   },
-};
-
-/** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
-async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions & { concurrency: number }> {
-  const { commandClientOptions } = await import("@tofu-oci/auth");
-  return commandClientOptions(args, ctx, output);
-}
-
-/** Runs a transfer with progress bars on a terminal stderr (never with --quiet). */
-async function withProgress<T>(ctx: CommandContext, output: Output, run: (hooks: TransferHooks) => Promise<T>): Promise<T> {
-  const bars = new ProgressBars(ctx.stderr, { enabled: ctx.stderrIsTTY && !output.quiet });
-  const hooks: TransferHooks = {
-    onStart: (blob) => bars.start(blob.digest, blob.title, blob.size),
-    onProgress: (blob, bytes) => bars.update(blob.digest, bytes),
-    onDone: (blob, outcome) => {
-      bars.finish(blob.digest, outcome);
-      output.debug(`${outcome} ${blob.title} ${blob.digest} (${blob.size} bytes)`);
-    },
-  };
-  try {
-    return await run(hooks);
-  } finally {
-    bars.stop();
-  }
-}
+});
 
 /** `org.opencontainers.image.created` from SOURCE_DATE_EPOCH (reproducible builds), if set. */
 function createdFrom(epoch: string | undefined): Date | undefined {

@@ -1,19 +1,6 @@
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
-import { pipeline, type Readable } from "node:stream";
-import { ProgressStream, digestFile, invalidInput, type ResumableContent } from "@tofu-oci/core";
-
-/** Read-ahead for uploads: large reads keep the socket full without holding much memory. */
-const READ_CHUNK = 1024 * 1024;
-
-/** A local file to upload as one blob. */
-export interface LocalBlob {
-  /** Absolute path. */
-  file: string;
-  digest: string;
-  size: number;
-}
+import { resolve } from "node:path";
+import { digestFile, invalidInput, type LocalFile } from "@tofu-oci/core";
 
 /**
  * Checks that `path` is a readable regular file that starts like a zip archive and, when a
@@ -59,27 +46,8 @@ async function assertZipStructure(file: string): Promise<void> {
 }
 
 /** Digests a zip given by path (streamed), for input that comes without a record. */
-export async function describeZipFile(path: string): Promise<LocalBlob> {
+export async function describeZipFile(path: string): Promise<LocalFile> {
   const { file } = await assertZipFile(path, "the module zip");
   const { digest, size } = await digestFile(file);
   return { file, digest, size };
-}
-
-/**
- * The upload content of a file: resumable, so the registry target can upload it in chunks and
- * continue an interrupted upload from the last byte the registry has, and replayable for
- * retries; nothing is buffered. `onProgress` gets the bytes read so far, counting from 0.
- */
-export function fileContent(file: string, onProgress?: (bytes: number) => void): ResumableContent {
-  return {
-    openRange: (start: number, end?: number): Readable => {
-      const source = createReadStream(file, { start, ...(end === undefined ? {} : { end }), highWaterMark: READ_CHUNK });
-      return onProgress ? pipeline(source, new ProgressStream((bytes) => onProgress(start + bytes)), () => {}) : source;
-    },
-  };
-}
-
-/** The `org.opencontainers.image.title` of a file: its base name. */
-export function titleOf(file: string): string {
-  return basename(file);
 }

@@ -7,21 +7,22 @@ import {
   versionToTag,
   type AnyRecord,
   type ModulePackageRecord,
+  type LocalFile,
   type ProviderPackageRecord,
 } from "@tofu-oci/core";
-import { assertZipFile, type LocalBlob } from "./local-file.js";
+import { assertZipFile } from "./local-file.js";
 
 /** A module zip to push. */
 export interface ModuleInput {
   type: "module";
-  zip: LocalBlob;
+  zip: LocalFile;
 }
 
 /** One platform's release zip of a provider version. */
 export interface ProviderPlatformInput {
   os: string;
   arch: string;
-  zip: LocalBlob;
+  zip: LocalFile;
 }
 
 /** A provider version to push: one release zip per platform. */
@@ -82,7 +83,7 @@ async function providerInput(record: ProviderPackageRecord, where: string, cwd: 
   return { type: "provider", provider: record.provider, version: record.version, platforms };
 }
 
-async function blobOf(fields: { file?: unknown; digest?: unknown; size?: unknown }, where: string, what: string, cwd: string | undefined): Promise<LocalBlob> {
+async function blobOf(fields: { file?: unknown; digest?: unknown; size?: unknown }, where: string, what: string, cwd: string | undefined): Promise<LocalFile> {
   if (typeof fields.file !== "string" || fields.file === "") throw invalidInput(`${where}: "file" must be a path`);
   if (typeof fields.digest !== "string" || !isValidDigest(fields.digest)) throw invalidInput(`${where}: "digest" must be sha256: and 64 hex digits`);
   if (!Number.isSafeInteger(fields.size) || (fields.size as number) < 0) throw invalidInput(`${where}: "size" must be a byte count`);

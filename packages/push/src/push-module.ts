@@ -1,8 +1,5 @@
-import { buildModuleManifest, usageError, type EncodedManifest, type ImageManifest } from "@tofu-oci/core";
-import { CONFIG_UPLOAD, fileUpload } from "./blobs.js";
-import { titleOf } from "./local-file.js";
+import { moduleGraph, usageError, type EncodedManifest, type ImageManifest, type LocalGraph } from "@tofu-oci/core";
 import type { ModuleInput } from "./package-records.js";
-import type { Uploader } from "./uploader.js";
 
 /** OpenTofu and ORAS both read a module source without a tag as `latest`. */
 export const DEFAULT_MODULE_TAG = "latest";
@@ -11,22 +8,16 @@ export const DEFAULT_MODULE_TAG = "latest";
 export interface ModulePlan {
   type: "module";
   input: ModuleInput;
-  manifest: EncodedManifest<ImageManifest>;
+  /** Config, zip and the manifest of design.md §3 (the zip's file name as the layer title). */
+  graph: LocalGraph & { root: EncodedManifest<ImageManifest> };
   /** REF's tag and every `--tag`, or `latest` when there is none. */
   tags: string[];
 }
 
-/** The manifest of design.md §3 for a module zip, with the zip's file name as the layer title. */
+/** The graph of design.md §3 for a module zip, and its tags. */
 export function planModule(input: ModuleInput, settings: { tags: readonly string[]; annotations: Record<string, string> }): ModulePlan {
-  const manifest = buildModuleManifest({ layer: input.zip, title: titleOf(input.zip.file), annotations: settings.annotations });
   const tags = settings.tags.length > 0 ? [...settings.tags] : [DEFAULT_MODULE_TAG];
-  return { type: "module", input, manifest, tags };
-}
-
-/** Config blob and zip first, then the manifest with its tags. */
-export async function pushModule(plan: ModulePlan, uploader: Uploader): Promise<void> {
-  await uploader.blobs([CONFIG_UPLOAD, fileUpload(plan.input.zip)]);
-  await uploader.manifest(plan.manifest, plan.tags);
+  return { type: "module", input, graph: moduleGraph(input.zip, { annotations: settings.annotations }), tags };
 }
 
 /** One REF tag names one module; several module records at once would overwrite each other. */

@@ -1,25 +1,21 @@
 import {
   TofuOciError,
-  buildProviderIndex,
-  buildProviderManifest,
+  providerGraph,
+  resolveIfExists,
   usageError,
   versionToTag,
-  type EncodedManifest,
-  type ImageIndex,
-  type ImageManifest,
+  type OperationOptions,
+  type ProviderGraph,
+  type Target,
 } from "@tofu-oci/core";
-import { CONFIG_UPLOAD, fileUpload } from "./blobs.js";
-import { titleOf } from "./local-file.js";
 import type { ProviderInput } from "./package-records.js";
-import type { Uploader } from "./uploader.js";
 
 /** Everything a provider push will store, computed before any network request. */
 export interface ProviderPlan {
   type: "provider";
   input: ProviderInput;
-  /** One per platform, in the input's order. */
-  manifests: EncodedManifest<ImageManifest>[];
-  index: EncodedManifest<ImageIndex>;
+  /** Config, release zips, one manifest per platform (in the input's order) and the index. */
+  graph: ProviderGraph;
   /** The version tag (`+` -> `_`) first, then extra `--tag`s. */
   tags: string[];
   /** What the version tag named before the push; set by {@link checkProviderTag}. */
@@ -33,11 +29,8 @@ export function planProvider(
   input: ProviderInput,
   settings: { refTag?: string; tags: readonly string[]; annotations: Record<string, string> },
 ): ProviderPlan {
-  const manifests = input.platforms.map(({ os, arch, zip }) =>
-    buildProviderManifest({ layer: zip, platform: { os, architecture: arch }, title: titleOf(zip.file) }),
-  );
-  const index = buildProviderIndex({ manifests, annotations: settings.annotations });
-  return { type: "provider", input, manifests, index, tags: providerTags(input.version, settings.refTag, settings.tags) };
+  const graph = providerGraph(input.platforms, { annotations: settings.annotations });
+  return { type: "provider", input, graph, tags: providerTags(input.version, settings.refTag, settings.tags) };
 }
 
 /**
@@ -62,22 +55,13 @@ export function providerTags(version: string, refTag: string | undefined, extra:
  * Provider versions are immutable for lock files: refuses (exit 1, before anything is sent) when
  * the version tag already names different content, unless `force`.
  */
-export async function checkProviderTag(plan: ProviderPlan, uploader: Uploader, where: string, force: boolean): Promise<void> {
+export async function checkProviderTag(plan: ProviderPlan, target: Target, force: boolean, options: OperationOptions = {}): Promise<void> {
   const tag = plan.tags[0]!;
-  const current = await uploader.currentDigest(tag);
+  const current = (await resolveIfExists(target, tag, options))?.digest;
   if (current !== undefined) plan.previous = current;
-  if (current === undefined || current === plan.index.descriptor.digest || force) return;
-  throw new TofuOciError("verification-failed", `${where}:${tag} already holds different content (${current}); provider versions are immutable`, {
+  if (current === undefined || current === plan.graph.root.descriptor.digest || force) return;
+  throw new TofuOciError("verification-failed", `${target.name}:${tag} already holds different content (${current}); provider versions are immutable`, {
     hint: "Lock files pin the hashes of a published version. Publish a new version, or pass --force to replace it anyway.",
-    reference: `${where}:${tag}`,
+    reference: `${target.name}:${tag}`,
   });
-}
-
-/** Release zips and config first, then each platform manifest, then the tagged index. */
-export async function pushProvider(plan: ProviderPlan, uploader: Uploader): Promise<void> {
-  // The registry stored the index only once everything it references was there.
-  if (plan.previous === plan.index.descriptor.digest) return uploader.manifest(plan.index, plan.tags);
-  await uploader.blobs([CONFIG_UPLOAD, ...plan.input.platforms.map(({ zip }) => fileUpload(zip))]);
-  for (const manifest of plan.manifests) await uploader.manifest(manifest);
-  await uploader.manifest(plan.index, plan.tags);
 }

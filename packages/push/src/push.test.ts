@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CYCLONEDX, moduleRecord, providerRecord, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
 import { expectModuleManifest, expectProviderIndex, expectProviderManifest } from "../test/rules.js";
 import { push } from "./push.js";
-import type { ModuleArtifactRecord, ProviderArtifactRecord } from "./artifact-records.js";
+import type { ModuleArtifactRecord, ProviderArtifactRecord } from "@tofu-oci/core";
 
 const dirs: Array<{ cleanup: () => void }> = [];
 function scratch(): string {
@@ -41,10 +41,12 @@ describe("push: modules", () => {
       reference: `registry.example.com/modules/net@${record!.digest}`,
       source: `oci://registry.example.com/modules/net?digest=${record!.digest}`,
       sourceByTag: "oci://registry.example.com/modules/net?tag=1.0.0",
-      blobsUploaded: 2,
+      blobsCopied: 2,
+      // The manifest is stored with the first tag, and sent again under the second.
+      manifestsCopied: 2,
       unchanged: false,
     });
-    expect(record!.bytesUploaded).toBe(zip.size + 2 + record!.size * 2);
+    expect(record!.bytesCopied).toBe(zip.size + 2 + record!.size * 2);
   });
 
   it("uploads nothing the second time and says unchanged", async () => {
@@ -53,7 +55,8 @@ describe("push: modules", () => {
     const target = new MemoryTarget();
     await push({ reference: "r.example/m:1", zip: zip.file, target });
     const [again] = await push({ reference: "r.example/m:1", zip: zip.file, target });
-    expect(again).toMatchObject({ unchanged: true, blobsUploaded: 0, bytesUploaded: 0, blobsSkipped: 2 });
+    // The manifest is there, so its blobs are too: one existence check, nothing walked or sent.
+    expect(again).toMatchObject({ unchanged: true, blobsCopied: 0, manifestsCopied: 0, bytesCopied: 0, manifestsSkipped: 1, blobsSkipped: 0 });
   });
 
   it("tags latest when neither REF nor --tag names one, and keeps //subdir in the source", async () => {
@@ -80,19 +83,29 @@ describe("push: modules", () => {
     expect(record!.digest).toMatch(/^sha256:/);
   });
 
-  it("reports each blob to the hooks", async () => {
+  it("reports each blob and the manifest to the hooks", async () => {
     const dir = scratch();
     const zip = writeModuleZip(dir, "hooks");
     const events: string[] = [];
     let progressed = 0;
-    await push({
+    const name = (d: Descriptor) => d.annotations?.["org.opencontainers.image.title"] ?? d.mediaType;
+    const [record] = await push({
       reference: "r.example/m:1",
       zip: zip.file,
       target: new MemoryTarget(),
-      hooks: { onStart: (b) => events.push(`start ${b.title}`), onProgress: (_b, n) => (progressed = Math.max(progressed, n)), onDone: (b, o) => events.push(`${o} ${b.title}`) },
+      hooks: {
+        onStart: (d) => events.push(`start ${name(d)}`),
+        onProgress: (d, n) => (progressed = d.digest === zip.digest ? Math.max(progressed, n) : progressed),
+        onCopied: (d) => events.push(`copied ${name(d)}`),
+      },
     });
-    expect(events.sort()).toEqual(["start config", "start module.zip", "uploaded config", "uploaded module.zip"].sort());
+    const config = "application/vnd.oci.empty.v1+json";
+    const manifest = "application/vnd.oci.image.manifest.v1+json";
+    expect(events.slice(0, 4).sort()).toEqual([`start ${config}`, "start module.zip", `copied ${config}`, "copied module.zip"].sort());
+    // Blobs first, the manifest last.
+    expect(events.slice(4)).toEqual([`start ${manifest}`, `copied ${manifest}`]);
     expect(progressed).toBe(zip.size);
+    expect(record!.blobsCopied).toBe(2);
   });
 
   it("attaches an SBOM as a referrer of the pushed manifest", async () => {
@@ -150,7 +163,7 @@ describe("push: providers", () => {
     const target = new MemoryTarget();
     await push({ reference: "r.example/p", packages, target });
     const [again] = await push({ reference: "r.example/p", packages, target });
-    expect(again).toMatchObject({ unchanged: true, blobsUploaded: 0, bytesUploaded: 0 });
+    expect(again).toMatchObject({ unchanged: true, blobsCopied: 0, manifestsCopied: 0, bytesCopied: 0 });
   });
 
   it("refuses different content under an existing version tag (exit 1) unless --force", async () => {

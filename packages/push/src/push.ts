@@ -1,16 +1,37 @@
 import type { Readable } from "node:stream";
-import { Annotation, assertTag, parseReference, usageError, type AnyRecord, type Target } from "@tofu-oci/core";
+import {
+  Annotation,
+  addCounts,
+  assertTag,
+  countsOf,
+  moduleArtifactRecord,
+  parseReference,
+  providerArtifactRecord,
+  pushGraph,
+  pushedPlatform,
+  referrerGraph,
+  usageError,
+  type AnyRecord,
+  type Attachment,
+  type AttachedReferrer,
+  type CopyOptions,
+  type Locator,
+  type ModuleArtifactRecord,
+  type ProviderArtifactRecord,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
-import { moduleRecord, providerRecord, type PushRecord } from "./artifact-records.js";
-import { openDestination, parseDestination, type Destination, type DestinationRef } from "./destination.js";
+import { openDestination, parseDestination, type Destination } from "./destination.js";
 import { loadInputs } from "./inputs.js";
 import type { PushInput } from "./package-records.js";
-import { assertSingleModule, planModule, pushModule, type ModulePlan } from "./push-module.js";
-import { checkProviderTag, planProvider, pushProvider, type ProviderPlan } from "./push-provider.js";
-import { attachTo, type AttachedReferrer } from "./referrer.js";
-import { readSbom, type Attachment } from "./sbom.js";
-import { Uploader, type TransferHooks } from "./uploader.js";
+import { assertSingleModule, planModule, type ModulePlan } from "./push-module.js";
+import { checkProviderTag, planProvider, type ProviderPlan } from "./push-provider.js";
+import { readSbom } from "./sbom.js";
+
+/** What `tofu-oci-push` prints per artifact: a module or a provider version. */
+export type PushRecord = ModuleArtifactRecord | ProviderArtifactRecord;
 
 /** What to push where: a module zip or package records, the reference, tags and attachments. */
 export interface PushOptions {
@@ -32,7 +53,7 @@ export interface PushOptions {
   sboms?: readonly string[];
   /** Replace a provider version tag that names different content. Default false. */
   force?: boolean;
-  /** Blob uploads at once. Default 4. */
+  /** Blob transfers at once. Default 4. */
   concurrency?: number;
   /** Repositories of the same registry to mount blobs from instead of uploading them. */
   mountFrom?: readonly string[];
@@ -40,6 +61,7 @@ export interface PushOptions {
   clientOptions?: RegistryClientOptions;
   /** Push into this target instead of opening REF (e.g. a MemoryTarget); REF then only names it. */
   target?: Target;
+  /** Progress of every blob and manifest (core's copy hooks). */
   hooks?: TransferHooks;
 }
 
@@ -61,25 +83,31 @@ type Plan = ModulePlan | ProviderPlan;
  * @throws TofuOciError with the exit code of design.md §2.2.
  */
 export async function push(options: PushOptions, ctx: PushContext = {}): Promise<PushRecord[]> {
-  const ref = parseDestination(options.reference, { ociLayout: options.ociLayout ?? false, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });
-  assertMountSources(ref, options.mountFrom ?? []);
-  const plans = planAll(await loadInputs({ ...options, ...ctx }), ref, options);
+  const locator = parseDestination(options.reference, { ociLayout: options.ociLayout ?? false, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });
+  assertMountSources(locator, options.mountFrom ?? []);
+  const plans = planAll(await loadInputs({ ...options, ...ctx }), locator, options);
   const sboms = await readSboms(options.sboms ?? [], plans.length);
-  const destination = await open(ref, options);
+  const destination = await open(locator, options);
+  const signal = ctx.signal ? { signal: ctx.signal } : {};
   try {
-    const runs = plans.map((plan) => ({ plan, uploader: uploaderFor(destination, options, ctx) }));
-    for (const { plan, uploader } of runs) {
-      if (plan.type === "provider") await checkProviderTag(plan, uploader, destination.target.name, options.force ?? false);
+    for (const plan of plans) {
+      if (plan.type === "provider") await checkProviderTag(plan, destination.target, options.force ?? false, signal);
     }
+    const copyOptions: CopyOptions = {
+      concurrency: options.concurrency ?? 4,
+      ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
+      ...options.hooks,
+      ...signal,
+    };
     const records: PushRecord[] = [];
-    for (const { plan, uploader } of runs) records.push(await pushPlan(plan, uploader, destination, sboms));
+    for (const plan of plans) records.push(await pushPlan(plan, destination, sboms, copyOptions));
     return records;
   } finally {
     await destination.client?.close();
   }
 }
 
-function planAll(inputs: PushInput[], ref: DestinationRef, options: PushOptions): Plan[] {
+function planAll(inputs: PushInput[], ref: Locator, options: PushOptions): Plan[] {
   assertSingleModule(inputs.filter((input) => input.type === "module").length);
   const extraTags = (options.tags ?? []).map((tag) => assertTag(tag));
   const annotations = { ...assertAnnotations(options.annotations) };
@@ -96,32 +124,30 @@ async function readSboms(paths: readonly string[], packages: number): Promise<At
   return Promise.all(paths.map((path) => readSbom(path)));
 }
 
-async function open(ref: DestinationRef, options: PushOptions): Promise<Destination> {
+async function open(ref: Locator, options: PushOptions): Promise<Destination> {
   return options.target ? { ...ref, target: options.target } : openDestination(ref, options.clientOptions);
 }
 
-function uploaderFor(destination: Destination, options: PushOptions, ctx: PushContext): Uploader {
-  return new Uploader(destination.target, {
-    concurrency: options.concurrency ?? 4,
-    ...(options.mountFrom ? { mountFrom: options.mountFrom } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
-}
-
-async function pushPlan(plan: Plan, uploader: Uploader, destination: Destination, sboms: Attachment[]): Promise<PushRecord> {
-  if (plan.type === "module") await pushModule(plan, uploader);
-  else await pushProvider(plan, uploader);
-  const subject = plan.type === "module" ? plan.manifest.descriptor : plan.index.descriptor;
+/** Pushes one artifact (its graph staged in memory, then copied) and attaches the SBOMs to it. */
+async function pushPlan(plan: Plan, destination: Destination, sboms: Attachment[], options: CopyOptions): Promise<PushRecord> {
+  const { target } = destination;
+  const pushed = await pushGraph(target, plan.graph, plan.tags, options);
+  let counts = countsOf(pushed);
   const referrers: AttachedReferrer[] = [];
-  for (const sbom of sboms) referrers.push((await attachTo(uploader, subject, sbom)).referrer);
-  return plan.type === "module"
-    ? moduleRecord(destination, plan, uploader.stats, referrers)
-    : providerRecord(destination, plan, uploader.stats, referrers);
+  for (const sbom of sboms) {
+    const graph = referrerGraph(pushed.descriptor, sbom);
+    counts = addCounts(counts, await pushGraph(target, graph, [], options));
+    referrers.push({ digest: graph.root.descriptor.digest, artifactType: sbom.artifactType, file: sbom.file });
+  }
+  if (plan.type === "module") return moduleArtifactRecord(destination, pushed.descriptor, plan.tags, counts, referrers);
+  const { input, graph } = plan;
+  const platforms = input.platforms.map(({ os, arch, zip }, i) => pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip));
+  const record = { provider: input.provider, version: input.version, index: pushed.descriptor, tags: plan.tags, platforms };
+  return providerArtifactRecord(destination, plan.previous ? { ...record, replaced: plan.previous } : record, counts, referrers);
 }
 
 /** Mount sources are repositories of REF's registry. */
-function assertMountSources(ref: DestinationRef, repositories: readonly string[]): void {
+function assertMountSources(ref: Locator, repositories: readonly string[]): void {
   if (repositories.length > 0 && ref.kind === "layout") throw usageError("--mount-from needs a registry destination, not an OCI layout");
   for (const repository of repositories) parseReference(`${ref.registry}/${repository}`);
 }

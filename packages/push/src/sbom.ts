@@ -1,17 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { MediaType, invalidInput, sha256Digest } from "@tofu-oci/core";
-import type { LocalBlob } from "./local-file.js";
+import { MediaType, invalidInput, sha256Digest, type Attachment } from "@tofu-oci/core";
 
 /** SBOMs are parsed in memory to detect their format; larger files are refused. */
 export const SBOM_SIZE_LIMIT = 64 * 1024 * 1024;
-
-/** A file to attach as a referrer, with the artifact type that names its format. */
-export interface Attachment extends LocalBlob {
-  artifactType: string;
-  /** The layer media type: the SBOM's own type, or application/octet-stream. */
-  mediaType: string;
-}
 
 /**
  * The SBOM media type of a parsed JSON document: `application/spdx+json` for SPDX JSON

@@ -1,6 +1,11 @@
-import { formatBytes } from "@tofu-oci/cli-kit";
-import type { ModuleArtifactRecord, ProviderArtifactRecord, PushRecord, ReferrerRecord } from "./artifact-records.js";
-import type { TransferFields } from "@tofu-oci/core";
+import {
+  describeTransfer,
+  type ModuleArtifactRecord,
+  type ProviderArtifactRecord,
+  type ReferrerRecord,
+  type TransferFields,
+} from "@tofu-oci/core";
+import type { PushRecord } from "./push.js";
 
 /** The human summary of a push record (`--format text`). */
 export function describePushRecord(record: PushRecord): string {
@@ -8,7 +13,7 @@ export function describePushRecord(record: PushRecord): string {
 }
 
 function describeModule(record: ModuleArtifactRecord): string {
-  const lines = [`${headline(record)} module ${record.reference}`, `  tags: ${record.tags.join(", ")}`, `  ${transfers(record)}`];
+  const lines = [`${headline(record)} module ${record.reference}`, `  tags: ${record.tags.join(", ")}`, `  ${describeTransfer(record)}`];
   if (record.registry === "") {
     lines.push(`  OCI layout: ${record.source}`, "  Copy it to a registry (tofu-oci-push or oras cp) to use it from OpenTofu; the digest stays the same.");
   } else {
@@ -22,7 +27,7 @@ function describeProvider(record: ProviderArtifactRecord): string {
     `${headline(record)} provider ${record.provider} ${record.version} as ${record.reference}`,
     `  tags: ${record.tags.join(", ")}`,
     `  platforms: ${record.platforms.map((p) => `${p.os}_${p.arch}`).join(", ")}`,
-    `  ${transfers(record)}`,
+    `  ${describeTransfer(record)}`,
   ];
   if (record.replaced) lines.push(`  replaced ${record.replaced} (--force)`);
   if (record.registry !== "") lines.push("  Install it with this in the OpenTofu CLI configuration:", indent(ociMirrorSnippet(record), 4));
@@ -49,17 +54,11 @@ export function ociMirrorSnippet(record: Pick<ProviderArtifactRecord, "source" |
 
 /** The human summary of an attach record. */
 export function describeReferrerRecord(record: ReferrerRecord): string {
-  return [`${headline(record)} ${record.artifactType} ${record.reference}`, `  refers to ${record.subject}`, `  ${transfers(record)}`].join("\n");
+  return [`${headline(record)} ${record.artifactType} ${record.reference}`, `  refers to ${record.subject}`, `  ${describeTransfer(record)}`].join("\n");
 }
 
 function headline(record: TransferFields): string {
   return record.unchanged ? "unchanged" : "pushed";
-}
-
-function transfers(record: TransferFields): string {
-  const parts = [`${record.blobsUploaded} blob${record.blobsUploaded === 1 ? "" : "s"} uploaded (${formatBytes(record.bytesUploaded)} sent)`, `${record.blobsSkipped} already there`];
-  if (record.blobsMounted > 0) parts.push(`${record.blobsMounted} mounted`);
-  return parts.join(", ");
 }
 
 function referrerLines(referrers: ReadonlyArray<{ digest: string; artifactType: string }>): string[] {

@@ -32,13 +32,13 @@ describe.each(REGISTRY_MODES)("tofu-oci-push against distribution (%s)", (mode) 
       tags: ["1.0.0", "stable"],
       source: `oci://${registry.host}/${repository}?digest=${record.digest}`,
       sourceByTag: `oci://${registry.host}/${repository}?tag=1.0.0`,
-      blobsUploaded: 2,
+      blobsCopied: 2,
       unchanged: false,
     });
     expect(digestOf(await skopeoInspectRaw(`${registry.host}/${repository}:stable`, registry.skopeoFlags))).toBe(record.digest);
 
     const again = onlyRecord(await runPush([ref, zip.file, ...auth.flags, "--tag", "stable"], auth.stdin ? { stdin: auth.stdin } : {}));
-    expect(again).toMatchObject({ digest: record.digest, unchanged: true, blobsUploaded: 0, bytesUploaded: 0 });
+    expect(again).toMatchObject({ digest: record.digest, unchanged: true, blobsCopied: 0, bytesCopied: 0 });
   });
 
   it("pushes a provider from stdin records: §3 index and platform manifests; identical again sends nothing; changed content is refused", async () => {
@@ -48,7 +48,7 @@ describe.each(REGISTRY_MODES)("tofu-oci-push against distribution (%s)", (mode) 
     const stdin = `${JSON.stringify(providerRecord(`example.com/acme/thing${mode}`, version, zips))}\n`;
     const ref = `${registry.host}/${repository}`;
     const record = onlyRecord(await runPush([ref, ...flags], { stdin }));
-    expect(record).toMatchObject({ type: "provider", tag: "2.1.0_ent.1", source: ref, version, unchanged: false, blobsUploaded: 3 });
+    expect(record).toMatchObject({ type: "provider", tag: "2.1.0_ent.1", source: ref, version, unchanged: false, blobsCopied: 3 });
 
     const raw = await skopeoInspectRaw(`${ref}:2.1.0_ent.1`, registry.skopeoFlags);
     expect(digestOf(raw)).toBe(record.digest);
@@ -61,7 +61,7 @@ describe.each(REGISTRY_MODES)("tofu-oci-push against distribution (%s)", (mode) 
     }
 
     const again = onlyRecord(await runPush([ref, ...flags], { stdin }));
-    expect(again).toMatchObject({ digest: record.digest, unchanged: true, blobsUploaded: 0, bytesUploaded: 0 });
+    expect(again).toMatchObject({ digest: record.digest, unchanged: true, blobsCopied: 0, bytesCopied: 0 });
 
     const changed = `${JSON.stringify(providerRecord(`example.com/acme/thing${mode}`, version, [writeProviderZip(dir.path, `other${mode}`, version, "linux", "amd64")]))}\n`;
     const refused = await runPush([ref, ...flags], { stdin: changed });
@@ -82,7 +82,7 @@ describe("tofu-oci-push features (plain registry)", () => {
     const first = uniqueRepository("push/mount/a");
     onlyRecord(await runPush([`${token.host}/${first}:1`, zip.file, ...tokenFlags]));
     const second = onlyRecord(await runPush([`${token.host}/${uniqueRepository("push/mount/b")}:1`, zip.file, ...tokenFlags, "--mount-from", first]));
-    expect(second).toMatchObject({ blobsMounted: 2, blobsUploaded: 0 });
+    expect(second).toMatchObject({ blobsMounted: 2, blobsCopied: 0 });
   });
 
   it("pushes into an OCI layout that skopeo reads back byte for byte", async () => {

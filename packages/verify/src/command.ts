@@ -1,32 +1,7 @@
-import {
-  assertStdinFree,
-  outputFor,
-  positionalOrStdin,
-  readPackageVersion,
-  referenceDefaults,
-  withRegistryOptions,
-  type CliSpec,
-  type CommandContext,
-  type HandlerArgs,
-  type Output,
-  type RegistryArgs,
-} from "@tofu-oci/cli-kit";
+import { assertStdinFree, defineCommand, positionalOrStdin, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
-import type { RegistryClientOptions } from "@tofu-oci/core/remote";
-import type { Argv, CommandModule } from "yargs";
 
-interface VerifyArgs extends RegistryArgs {
-  ref?: string;
-  type?: "module" | "provider";
-  platform?: string[];
-  lockfile?: string;
-  provider?: string;
-  extract?: string;
-  requireSbom?: boolean;
-  ociLayout?: boolean;
-}
-
-const verifyCommand: CommandModule<object, VerifyArgs> = {
+const verifyCommand = defineCommand({
   command: "$0 [ref]",
   describe: "Check that an artifact installs with tofu init (OpenTofu >= 1.10), exactly by OpenTofu's rules",
   builder: (y) =>
@@ -43,15 +18,17 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
       .example("$0 registry.example.com/providers/acme/thing:1.2.0 --lockfile .terraform.lock.hcl", "A provider version, with the lock file's hashes")
       .example("$0 registry.example.com/providers/acme/thing:1.2.0 --platform linux_amd64 --extract ./thing", "Unpack one platform once every check passed")
       .example("tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0", "Verify what was just pushed")
-      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM") as Argv<VerifyArgs>,
-  handler: async (argv) => {
-    const args = argv as unknown as HandlerArgs<VerifyArgs>;
-    const output = outputFor(args);
+      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM"),
+  handler: async (args, output) => {
     const ref = positionalOrStdin(args.ref);
     const fromStdin = ref === undefined;
     assertStdinFree(args, fromStdin, "artifact", "Give REF as an argument");
-    const [{ verify }, { describeVerification }] = await Promise.all([import("./verify.js"), import("./text.js")]);
-    const client = args.ociLayout ? undefined : await clientOptionsFor(args, args.ctx, output);
+    const [{ verify }, { describeVerification }, { commandClientOptions }] = await Promise.all([
+      import("./verify.js"),
+      import("./text.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
+    const client = args.ociLayout ? undefined : await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
     const records = await verify(
       {
@@ -75,13 +52,7 @@ const verifyCommand: CommandModule<object, VerifyArgs> = {
       });
     }
   },
-};
-
-/** Registry settings and credentials (-u/-p, else exactly what `tofu init` would use). */
-async function clientOptionsFor(args: RegistryArgs, ctx: CommandContext, output: Output): Promise<RegistryClientOptions> {
-  const { commandClientOptions } = await import("@tofu-oci/auth");
-  return commandClientOptions(args, ctx, output);
-}
+});
 
 /** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */
 export const cli: CliSpec = {

@@ -44,6 +44,7 @@ function classSource(body: string): string {
   return `[${negate ? "^/" : ""}${inner}]`;
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: module-private; the global escape() is never used.
 function escape(char: string): string {
   return char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }

@@ -1,17 +1,11 @@
-import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
-import { expectKind, invalidInput, isTofuOciError, parseLayoutReference, parseReference, readRecords, type AnyRecord } from "@tofu-oci/core";
-
-/** Where an artifact is: a registry repository or an OCI image layout, with tag or digest. */
-export type Location =
-  | { kind: "registry"; registry: string; repository: string; tag?: string; digest?: string; subdir?: string }
-  | { kind: "layout"; path: string; tag?: string; digest?: string; subdir?: string };
+import { expectKind, invalidInput, isTofuOciError, parseLocator, readRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
 
 /** One thing to verify. */
 export interface VerifyInput {
   /** The reference as the user (or the record) gave it; the record's `reference`. */
   reference: string;
-  location: Location;
+  location: Locator;
   /** The artifact type, when the input says it. */
   type?: "module" | "provider";
   /** A provider tag written with `+`, which no OCI tag can hold. */
@@ -27,21 +21,13 @@ export interface VerifyInput {
  */
 export function inputFromReference(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): VerifyInput {
   try {
-    return { reference, location: locate(reference, options) };
+    return { reference, location: parseLocator(reference, options) };
   } catch (error) {
     const plus = /[:=]([\w.+-]*\+[\w.+-]*)$/.exec(reference)?.[1];
     if (!plus || !isTofuOciError(error) || error.code !== "usage") throw error;
-    const location = locate(reference.slice(0, reference.length - plus.length) + plus.replaceAll("+", "_"), options);
+    const location = parseLocator(reference.slice(0, reference.length - plus.length) + plus.replaceAll("+", "_"), options);
     return { reference, location, type: "provider", plusTag: plus };
   }
-}
-
-function locate(reference: string, options: { ociLayout?: boolean; cwd?: string }): Location {
-  if (options.ociLayout) {
-    const { path, tag, digest } = parseLayoutReference(reference);
-    return { kind: "layout", path: resolvePath(options.cwd ?? ".", path), ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
-  }
-  return { kind: "registry", ...parseReference(reference) };
 }
 
 /**
@@ -84,11 +70,6 @@ function text(record: AnyRecord, field: string): string | undefined {
 }
 
 /** The tag or digest to resolve: the reference's, else `latest` (OpenTofu's module default). */
-export function selectorOf(location: Location): string {
+export function selectorToResolve(location: Locator): string {
   return location.digest ?? location.tag ?? "latest";
-}
-
-/** `HOST/REPO` or the layout path. */
-export function repositoryName(location: Location): string {
-  return location.kind === "registry" ? `${location.registry}/${location.repository}` : location.path;
 }

@@ -190,8 +190,6 @@ function checkExtractablePlatforms(session: Session, platforms: string[]): void 
 function providerType(session: Session, lockAddress?: string): ProviderState["type"] {
   const address = session.settings.provider ?? session.input.pushed?.provider ?? lockAddress;
   if (address) return { name: address.split("/")[2] ?? address, guessed: false, address };
-  const { location } = session.input;
-  const repository = location.kind === "registry" ? location.repository : location.path;
-  const last = repository.split("/").pop()!.replace(/^terraform-provider-/, "");
+  const last = session.input.location.repository.split("/").pop()!.replace(/^terraform-provider-/, "");
   return { name: last, guessed: true };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { memoryContext, runCli } from "@tofu-oci/cli-kit";
+import { runCli } from "@tofu-oci/cli-kit";
+import { memoryContext } from "@tofu-oci/testkit";
 import { MemoryTarget } from "@tofu-oci/core/memory";
 import { ratioBomb, tempDir } from "@tofu-oci/testkit";
 import { describe, expect, it } from "vitest";

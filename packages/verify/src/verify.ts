@@ -3,7 +3,7 @@ import { ArtifactType, isIndexMediaType, usageError, type ReadOnlyTarget, type V
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { ArtifactStore } from "./artifact-store.js";
 import { Checks, type Check } from "./checks.js";
-import { inputFromReference, inputsFromRecords, selectorOf, type VerifyInput } from "./inputs.js";
+import { inputFromReference, inputsFromRecords, selectorToResolve, type VerifyInput } from "./inputs.js";
 import { openStore } from "./open-store.js";
 import { resolveSelector, type Resolution } from "./resolution.js";
 import type { Session, Settings } from "./session.js";
@@ -70,7 +70,7 @@ async function readInputs(options: VerifyOptions, ctx: VerifyContext): Promise<V
 async function verifyInput(input: VerifyInput, settings: Settings, options: VerifyOptions): Promise<VerifyRecord> {
   const store = options.target ? await targetStore(options.target) : await openStore(input.location, options.clientOptions);
   try {
-    const resolution = input.plusTag ? undefined : await resolveSelector(store, selectorOf(input.location), { signal: settings.signal });
+    const resolution = input.plusTag ? undefined : await resolveSelector(store, selectorToResolve(input.location), { signal: settings.signal });
     const type = settings.type ?? input.type ?? detectType(settings, resolution);
     const session: Session = { input, store, checks: new Checks(), settings, ...(resolution ? { resolution } : {}) };
     const { verifyModule } = await import("./verify-module.js");

@@ -58,7 +58,7 @@ async function measure({ versions, platforms, goalMs, source, registry, repetiti
   const servedBefore = source.bytesServed();
   for (let i = 0; i < repetitions; i++) {
     const again = await timeBin("mirror", args);
-    const moved = again.records.filter((r) => !r.unchanged || r.bytesDownloaded !== 0 || r.bytesUploaded !== 0);
+    const moved = again.records.filter((r) => !r.unchanged || r.bytesDownloaded !== 0 || r.bytesCopied !== 0);
     if (moved.length > 0) throw new Error(`a re-run transferred content: ${JSON.stringify(moved[0])}`);
     times.push(again.ms);
     cpuTimes.push(again.cpuMs);

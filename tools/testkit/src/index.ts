@@ -1,7 +1,7 @@
 export { startRegistry, freePort, REGISTRY_MODES, type RegistryMode, type TestRegistry, type StartRegistryOptions } from "./registry.js";
 export { startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server.js";
 export { ensureCommands, hasCommand, INTEGRATION_COMMANDS, TEST_COMMANDS } from "./system-deps.js";
-export { makeServerCertificate, makeTokenSigningCertificate } from "./certificates.js";
+export { makeServerCertificate, makeTokenSigningCertificate, type CertificateFiles } from "./certificates.js";
 export { skopeo, skopeoInspectRaw } from "./skopeo.js";
 export { tempDir, uniqueRepository, waitUntil } from "./temp.js";
 export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinOptions } from "./run-bin.js";
@@ -12,3 +12,36 @@ export { startProviderRegistry, type TestProvider, type TestProviderRegistry, ty
 export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
 export { truncatedZip, ratioBomb, sizeBomb, buildTar, type TarSpec } from "./hostile-archives.js";
+export { memoryContext, type MemoryContextOptions } from "./memory-context.js";
+export {
+  startPersonality,
+  type StartPersonalityOptions,
+  type RunningPersonality,
+  type PersonalityBackend,
+  type RequestRecord,
+} from "./personalities/start-personality.js";
+export {
+  PERSONALITIES,
+  PERSONALITY_NAMES,
+  OPENTOFU_MEDIA_TYPES,
+  UNREPRODUCED_ROWS,
+  personalityKnobs,
+  personalityGuide,
+  type Personality,
+  type PersonalityName,
+  type PersonalityGuide,
+  type Quirk,
+  type NativeRow,
+  type KnobSelection,
+} from "./personalities/catalogue.js";
+export type {
+  Knobs,
+  Throttle,
+  ThrottleBody,
+  BlobRedirect,
+  TokenEndpoint,
+  BasicChallenge,
+  TagPaging,
+  MediaTypeAllowList,
+  RouteKind,
+} from "./personalities/knobs.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -48,6 +48,43 @@ export class RegistryStorage {
       const data = join(uploads, session, "data");
       return sum + (existsSync(data) ? statSync(data).size : 0);
     }, 0);
+  }
+
+  /** Where a blob's bytes are, or undefined when the registry holds no such blob. Only sha256 digests. */
+  blobPath(digest: string): string | undefined {
+    const hex = /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1];
+    const path = hex && join(this.#root, "blobs", "sha256", hex.slice(0, 2), hex, "data");
+    return path && existsSync(path) ? path : undefined;
+  }
+
+  /** A blob parsed as JSON (a manifest or config), or undefined when absent or not JSON. */
+  readJson(digest: string): unknown {
+    const path = this.blobPath(digest);
+    if (!path) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether anything was ever pushed to the repository (or, with a one-segment name, below it). */
+  hasRepository(repository: string): boolean {
+    return !repository.split("/").includes("..") && existsSync(join(this.#root, "repositories", repository));
+  }
+
+  /** The digest a tag points at, or undefined. */
+  tagDigest(repository: string, tag: string): string | undefined {
+    if (!/^[\w][\w.-]{0,127}$/.test(tag) || !this.hasRepository(repository)) return undefined;
+    const link = join(this.#root, "repositories", repository, "_manifests", "tags", tag, "current", "link");
+    return existsSync(link) ? readFileSync(link, "utf8").trim() : undefined;
+  }
+
+  /** Digests of the manifests the repository holds. */
+  manifestDigests(repository: string): string[] {
+    if (!this.hasRepository(repository)) return [];
+    const revisions = join(this.#root, "repositories", repository, "_manifests", "revisions", "sha256");
+    return list(revisions).map((hex) => `sha256:${hex}`);
   }
 
   #write(parts: string[], content: Uint8Array | string): void {

@@ -1,14 +1,18 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseRecords, runProcess, tempDir, uniqueRepository } from "../src/index.js";
+import { startWorkspaceNpmRegistry, type WorkspaceNpmRegistry } from "../src/workspace-npm-registry.js";
 
 // Installs every publishable package from its `pnpm pack` tarball into an empty project with
 // plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
-// import, a wrong `bin` path or an unpublished workspace range fails here.
+// import, a wrong `bin` path or an unpublished workspace range fails here. npm resolves their
+// dependencies from a loopback registry that serves the workspace's installed copies, with an
+// empty cache: nothing comes from the public registry, and a dependency the workspace does not
+// install cannot be found.
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -29,17 +33,32 @@ const published = readdirSync(join(root, "packages"))
 const scratch = tempDir("tofu-oci-packed-");
 const project = join(scratch.path, "project");
 const tarballs = join(scratch.path, "tarballs");
-afterAll(() => scratch.cleanup());
+let npmRegistry: WorkspaceNpmRegistry;
+/** npm's settings for every npm and npx call: the loopback registry and a cache of this run only. */
+let npmEnv: Record<string, string>;
 
 beforeAll(async () => {
-  for (const { dir } of published) await run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: dir });
+  const dependencies = published.flatMap(({ dir, manifest }) => Object.keys(manifest.dependencies ?? {}).map((name) => ({ from: dir, name })));
+  npmRegistry = await startWorkspaceNpmRegistry([...dependencies, { from: root, name: "@types/node" }]);
+  npmEnv = { npm_config_registry: npmRegistry.url, npm_config_cache: join(scratch.path, "npm-cache"), npm_config_update_notifier: "false" };
+  const filters = published.flatMap(({ dir }) => ["--filter", `./${relative(root, dir)}`]);
+  await run("pnpm", ["--recursive", ...filters, "pack", "--pack-destination", tarballs], { cwd: root });
   await run("mkdir", ["-p", project]);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, timeout: 240_000 });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, env: { ...process.env, ...npmEnv }, timeout: 240_000 });
 }, 300_000);
+afterAll(async () => {
+  await npmRegistry?.stop();
+  scratch.cleanup();
+});
 
 describe("packed tarballs", () => {
+  it("install with their dependencies from the workspace's copies alone", () => {
+    expect(npmRegistry.requests.some((path) => path.startsWith("/-/tarball/undici/")), npmRegistry.requests.join("\n")).toBe(true);
+    for (const name of ["undici", "yargs", "cosmiconfig"]) expect(existsSync(join(project, "node_modules", name, "package.json")), name).toBe(true);
+  });
+
   it("publish real versions for workspace and catalog ranges", () => {
     for (const { manifest } of published) {
       const installed = JSON.parse(readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8")) as Manifest;
@@ -56,7 +75,7 @@ describe("packed tarballs", () => {
   });
 
   it("npx runs the umbrella from the installed tarball", async () => {
-    const result = await runProcess("npx", ["--no-install", "tofu-oci", "--version"], { cwd: project });
+    const result = await runProcess("npx", ["--no-install", "tofu-oci", "--version"], { cwd: project, env: npmEnv });
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -105,7 +124,7 @@ describe("packed tarballs", () => {
         "export type Spec = CliSpec;",
       ].join("\n"),
     );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], { cwd: project, timeout: 120_000 });
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], { cwd: project, env: { ...process.env, ...npmEnv }, timeout: 120_000 });
     const result = await runProcess(tsc, ["-p", "."], { cwd: project });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -122,7 +141,7 @@ describe("installed bins against the test registry", () => {
   const runners: Record<string, (command: string, args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>> = {
     "tofu-oci-<cmd>": (command, args) => runProcess(join(project, "node_modules", ".bin", `tofu-oci-${command}`), [...args, "--format", "json"], { cwd: project, env }),
     // The form the docs use: npx runs the package's only bin, `tofu-oci`.
-    "npx @tofu-oci/cli <cmd>": (command, args) => runProcess("npx", ["--no-install", "@tofu-oci/cli", command, ...args, "--format", "json"], { cwd: project, env }),
+    "npx @tofu-oci/cli <cmd>": (command, args) => runProcess("npx", ["--no-install", "@tofu-oci/cli", command, ...args, "--format", "json"], { cwd: project, env: { ...env, ...npmEnv } }),
   };
 
   it.each(Object.keys(runners))("%s: pack, push, verify, auth resolve, mirror copy", async (form) => {

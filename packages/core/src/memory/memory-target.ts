@@ -6,12 +6,27 @@ import { assertSuccessorsExist, describeManifest, selectReferrers } from "../gra
 import { parseManifest, type Descriptor } from "../manifest.js";
 import { isManifestMediaType } from "../media-types.js";
 import { assertTag, isValidDigest } from "../reference.js";
-import { openContent, type Content, type OperationOptions, type PushOptions, type ReferrersOptions, type Target } from "../target.js";
+import {
+  openContent,
+  type Content,
+  type OperationOptions,
+  type PushOptions,
+  type RangeFetcher,
+  type ReferrersOptions,
+  type ResumableContent,
+  type Target,
+} from "../target.js";
 
-/** A target held in memory, for unit tests and dry runs. */
-export class MemoryTarget implements Target {
+/** A blob held as bytes, or kept by reference to content that can be read again (a file). */
+type Stored = Buffer | ResumableContent;
+
+/**
+ * A target held in memory: for unit tests, dry runs, and for building a graph before copying it
+ * (push stages its artifacts here, see {@link MemoryTarget.stageBlob}).
+ */
+export class MemoryTarget implements Target, RangeFetcher {
   readonly name: string;
-  readonly #blobs = new Map<string, Buffer>();
+  readonly #blobs = new Map<string, Stored>();
   readonly #manifests = new Map<string, Descriptor>();
   readonly #tags = new Map<string, Descriptor>();
 
@@ -20,19 +35,32 @@ export class MemoryTarget implements Target {
   }
 
   async fetch(descriptor: Descriptor): Promise<Readable> {
-    const bytes = this.#blobs.get(descriptor.digest);
-    if (!bytes) throw notFound(this.name, descriptor.digest);
-    return verifiedStream(Readable.from([bytes]), descriptor);
+    return verifiedStream(await this.#open(descriptor, 0), descriptor);
+  }
+
+  async fetchRange(descriptor: Descriptor, start: number, end?: number): Promise<Readable> {
+    return this.#open(descriptor, start, end);
   }
 
   async exists(descriptor: Descriptor): Promise<boolean> {
     return this.#blobs.has(descriptor.digest);
   }
 
+  /**
+   * Keeps a blob by reference to content that can be read again (`fileContent(path)`), without
+   * reading it: a layer never sits in memory. Every read streams it afresh and verifies size and
+   * digest, so a file that changed after staging fails the read.
+   */
+  stageBlob(descriptor: Descriptor, content: ResumableContent): void {
+    if (isManifestMediaType(descriptor.mediaType)) throw new TofuOciError("invalid-input", `cannot stage manifest ${descriptor.digest} by reference`);
+    this.#blobs.set(descriptor.digest, content);
+  }
+
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
+    const manifest = isManifestMediaType(descriptor.mediaType);
     const verified = ensureVerified(await openContent(content), descriptor);
     const bytes = await readAll(verified, descriptor.size);
-    if (isManifestMediaType(descriptor.mediaType)) {
+    if (manifest) {
       await assertSuccessorsExist(this, parseManifest(bytes, descriptor.mediaType), options);
       this.#manifests.set(descriptor.digest, describeManifest(bytes, descriptor.digest, descriptor.mediaType));
     }
@@ -58,7 +86,7 @@ export class MemoryTarget implements Target {
   }
 
   async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
-    const stored = [...this.#manifests.keys()].map((digest) => ({ digest, bytes: this.#blobs.get(digest)! }));
+    const stored = [...this.#manifests.keys()].map((digest) => ({ digest, bytes: this.#blobs.get(digest) as Buffer }));
     return selectReferrers(stored, subject, options.artifactType);
   }
 
@@ -66,6 +94,13 @@ export class MemoryTarget implements Target {
   delete(digest: string, _options?: OperationOptions): void {
     this.#blobs.delete(digest);
     this.#manifests.delete(digest);
+  }
+
+  async #open(descriptor: Descriptor, start: number, end?: number): Promise<Readable> {
+    const stored = this.#blobs.get(descriptor.digest);
+    if (!stored) throw notFound(this.name, descriptor.digest);
+    if (!Buffer.isBuffer(stored)) return stored.openRange(start, end);
+    return Readable.from([stored.subarray(start, end === undefined ? undefined : end + 1)]);
   }
 }
 

@@ -1,13 +1,11 @@
 import { readAll } from "../content.js";
+import { anonymous, type Credential, type CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
-import type { Credential, CredentialProvider } from "../credentials.js";
-import { type HttpRequest, type HttpResponse } from "./http.js";
-import type { Challenge } from "./www-authenticate.js";
+import { header, type HttpRequest, type RegistryRequest, type Send } from "./http.js";
+import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
 const CLIENT_ID = "tofu-oci";
-
-type Send = (request: HttpRequest) => Promise<HttpResponse>;
 
 interface CachedToken {
   header: string;
@@ -15,37 +13,89 @@ interface CachedToken {
 }
 
 /**
- * The distribution auth flow (distribution token spec): answers a 401 challenge with Basic
- * credentials or a Bearer token from the challenge's realm, and caches the result per host
- * (Basic) or per host and scope set (Bearer).
+ * Authorization headers already obtained: Basic per host, Bearer tokens per host and scope set
+ * until they expire. One cache can serve several clients, so a token is fetched once per run.
  */
-export class Authenticator {
-  readonly #credentials: CredentialProvider;
-  readonly #send: Send;
+export class TokenCache {
   readonly #basic = new Map<string, string>();
   readonly #tokens = new Map<string, CachedToken>();
   readonly #now: () => number;
 
-  constructor(credentials: CredentialProvider, send: Send, now: () => number = Date.now) {
-    this.#credentials = credentials;
-    this.#send = send;
+  /** `now` is the clock tokens expire by. Default `Date.now`. */
+  constructor(now: () => number = Date.now) {
     this.#now = now;
   }
 
   /** The Authorization header known for this host and scope set, if any. */
-  cached(host: string, scopes: string[]): string | undefined {
+  get(host: string, scopes: string[]): string | undefined {
     const token = this.#tokens.get(tokenKey(host, scopes));
     if (token && token.expiresAt > this.#now()) return token.header;
     return this.#basic.get(host);
   }
 
-  /** Obtains an Authorization header that answers `challenge`, or throws an exit-code-4 error. */
+  /** Remembers a Basic header for every request to `host`. */
+  setBasic(host: string, value: string): void {
+    this.#basic.set(host, value);
+  }
+
+  /** Remembers a Bearer header for `host` and `scopes` for `expiresInMs`. */
+  setToken(host: string, scopes: string[], value: string, expiresInMs: number): void {
+    this.#tokens.set(tokenKey(host, scopes), { header: value, expiresAt: this.#now() + expiresInMs });
+  }
+}
+
+/** Options of {@link authenticating}. */
+export interface AuthOptions {
+  /** Where credentials come from, per registry and repository. Default: anonymous. */
+  credentials?: CredentialProvider;
+  /** Headers already obtained. Default: a new cache for this decorator. */
+  cache?: TokenCache;
+}
+
+/**
+ * A decorator that answers a registry's 401 challenge (distribution token spec): Basic
+ * credentials, or a Bearer token fetched from the challenge's realm through `send` itself, then
+ * sends the request again once. Known headers come from the cache without a round trip.
+ * @throws TofuOciError "unauthorized" (exit 4) when there are no credentials or they are refused.
+ */
+export function authenticating(send: Send, options: AuthOptions = {}): Send<RegistryRequest> {
+  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache());
+  return async (request) => {
+    const host = request.url.host;
+    const response = await send(withAuthorization(request, flow.cache.get(host, request.scopes)));
+    if (response.status !== 401) return response;
+    await response.body.dump();
+    const challenge = parseChallenge(header(response.headers, "www-authenticate"));
+    if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
+    const fresh = await flow.authorize(host, request.repository, challenge, request.scopes, request.signal);
+    const retried = await send(withAuthorization(request, fresh));
+    if (retried.status === 401) {
+      await retried.body.dump();
+      throw refused(host);
+    }
+    return retried;
+  };
+}
+
+function withAuthorization<R extends HttpRequest>(request: R, authorization: string | undefined): R {
+  if (!authorization) return request;
+  return { ...request, headers: { ...request.headers, authorization } };
+}
+
+/** Obtains the Authorization header that answers a challenge, and caches it. */
+class AuthFlow {
+  constructor(
+    readonly credentials: CredentialProvider,
+    readonly send: Send,
+    readonly cache: TokenCache,
+  ) {}
+
   async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
-    const credential = await this.#credentials(host, repository);
+    const credential = await this.credentials(host, repository);
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
       const value = `Basic ${Buffer.from(`${credential.username ?? ""}:${credential.password ?? ""}`).toString("base64")}`;
-      this.#basic.set(host, value);
+      this.cache.setBasic(host, value);
       return value;
     }
     if (challenge.scheme !== "bearer") {
@@ -55,9 +105,9 @@ export class Authenticator {
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
       : await this.#fetchToken(host, challenge, allScopes, credential, signal);
-    const cached = { header: `Bearer ${token.value}`, expiresAt: this.#now() + token.expiresInMs };
-    this.#tokens.set(tokenKey(host, scopes), cached);
-    return cached.header;
+    const value = `Bearer ${token.value}`;
+    this.cache.setToken(host, scopes, value, token.expiresInMs);
+    return value;
   }
 
   async #fetchToken(
@@ -72,7 +122,7 @@ export class Authenticator {
     const request = credential?.refreshToken
       ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
       : basicTokenRequest(realm, service, scopes, credential);
-    const response = await this.#send({ ...request, signal });
+    const response = await this.send({ ...request, signal });
     if (response.status === 401 || response.status === 403) {
       await response.body.dump();
       throw refused(host);
@@ -162,4 +212,3 @@ export function refused(host: string): TofuOciError {
     hint: `Check the username and password for ${host} (tofu-oci auth resolve shows which ones were used).`,
   });
 }
-

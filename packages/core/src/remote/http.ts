@@ -15,6 +15,15 @@ export interface HttpRequest {
   /** Opens the body afresh for each attempt; a body sent once cannot be replayed. */
   body?: () => Body | Promise<Body>;
   signal?: AbortSignal | undefined;
+  /** Retry transient failures (see {@link retrying}). Default: true for GET and HEAD only. */
+  retry?: boolean;
+}
+
+/** A request to a registry's `/v2/` API on behalf of one repository: what the auth layer needs. */
+export interface RegistryRequest extends HttpRequest {
+  repository: string;
+  /** Token scopes the request needs, e.g. `repository:a/b:pull`. */
+  scopes: string[];
 }
 
 /** A registry response, with the URL that answered. */
@@ -35,6 +44,12 @@ export interface RetryOptions {
   /** Longest wait, also the cap on `Retry-After`. Default 10 000 ms. */
   maxDelayMs?: number;
 }
+
+/**
+ * Sends one request and answers with the response: the one shape every HTTP layer has, so layers
+ * compose as decorators (oras-go's `auth.Client` around `retry.Client` around `http.Client`).
+ */
+export type Send<R extends HttpRequest = HttpRequest> = (request: R) => Promise<HttpResponse>;
 
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -75,6 +90,52 @@ function isRedirect(status: number): boolean {
 
 function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
+}
+
+/** Options of {@link dispatcherSend}. */
+export interface DispatcherSendOptions {
+  /** The User-Agent header. Default "tofu-oci". */
+  userAgent?: string;
+  /** Receives `METHOD URL -> STATUS` for each request (never headers, so never secrets). */
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * The innermost layer: sends each request once through an undici dispatcher (its connection
+ * pool and TLS settings), following redirects without leaking credentials (see {@link sendOnce}).
+ */
+export function dispatcherSend(dispatcher: Dispatcher, options: DispatcherSendOptions = {}): Send {
+  const userAgent = options.userAgent ?? "tofu-oci";
+  const { log } = options;
+  return async (request) => {
+    const response = await sendOnce(dispatcher, request, userAgent);
+    log?.(`${request.method} ${request.url.origin}${request.url.pathname} -> ${response.status}`);
+    return response;
+  };
+}
+
+/** Options of {@link retrying}. */
+export interface RetryingOptions extends RetryOptions {
+  /** Receives one line per retry, for --verbose. */
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * A decorator that sends requests marked retryable ({@link HttpRequest.retry}, by default GET and
+ * HEAD) again after network errors and 429/5xx answers (see {@link withRetry}). Low-level
+ * failures of every request come out as exit-code-5 errors with a readable message.
+ */
+export function retrying<R extends HttpRequest>(send: Send<R>, options: RetryingOptions = {}): Send<R> {
+  const { log, ...retry } = options;
+  return async (request) => {
+    const retryable = request.retry ?? (request.method === "GET" || request.method === "HEAD");
+    if (!retryable) return send(request).catch((error: unknown) => Promise.reject(asNetworkError(error)));
+    return withRetry(() => send(request), {
+      ...retry,
+      signal: request.signal,
+      onRetry: (reason, delay) => log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
+    });
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
-import { anonymous, type CredentialProvider } from "../credentials.js";
+import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
-import { Authenticator, refused } from "./authenticator.js";
-import { asNetworkError, header, sendOnce, withRetry, type HttpRequest, type HttpResponse, type RetryOptions } from "./http.js";
+import { authenticating, type TokenCache } from "./authenticator.js";
+import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
-import { parseChallenge } from "./www-authenticate.js";
+
+export type { RegistryRequest } from "./http.js";
 
 /** Transport, credentials and limits of a registry client (the registry flags shared with ORAS). */
 export interface RegistryClientOptions {
@@ -18,6 +19,8 @@ export interface RegistryClientOptions {
   caFile?: string;
   /** Where credentials come from. Default: anonymous. */
   credentials?: CredentialProvider;
+  /** Authorization headers to share between clients. Default: one cache per client. */
+  tokenCache?: TokenCache;
   /** Connections per registry; requests beyond it queue. Default 8. */
   connections?: number;
   /** An undici dispatcher to use instead of the client's own connection pool. */
@@ -39,15 +42,6 @@ export interface RegistryClientOptions {
   log?: (line: string) => void;
 }
 
-/** A request to a registry's `/v2/` API on behalf of one repository. */
-export interface RegistryRequest extends HttpRequest {
-  repository: string;
-  /** Token scopes the request needs, e.g. `repository:a/b:pull`. */
-  scopes: string[];
-  /** Retry transient failures. Default: true for GET and HEAD. */
-  retry?: boolean;
-}
-
 /**
  * Shared state for talking to registries: the connection pool (undici keeps connections alive
  * and reuses them), TLS settings, and the auth flow with its token cache.
@@ -56,19 +50,21 @@ export class RegistryClient {
   readonly options: RegistryClientOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
-  readonly #auth: Authenticator;
-  readonly #userAgent: string;
+  readonly #send: Send<RegistryRequest>;
   readonly uploadSessions: UploadSessionStore;
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
     this.#ownsDispatcher = !options.dispatcher;
-    this.#dispatcher = options.dispatcher ?? createAgent(options);
-    this.#userAgent = options.userAgent ?? "tofu-oci";
+    this.#dispatcher = options.dispatcher ?? registryDispatcher(options);
     this.uploadSessions = options.uploadSessions ?? memoryUploadSessions();
-    this.#auth = new Authenticator(options.credentials ?? anonymous, (request) =>
-      this.#sendLogged(request),
-    );
+    const { log } = options;
+    const base = dispatcherSend(this.#dispatcher, { userAgent: options.userAgent ?? "tofu-oci", log });
+    const auth = authenticating(base, {
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.tokenCache ? { cache: options.tokenCache } : {}),
+    });
+    this.#send = retrying(auth, { ...options.retry, log });
   }
 
   /** `https://HOST` or `http://HOST` with `--plain-http`. */
@@ -77,51 +73,21 @@ export class RegistryClient {
   }
 
   /** Sends a request, answering auth challenges and retrying transient failures. */
-  async send(request: RegistryRequest): Promise<HttpResponse> {
-    const retry = request.retry ?? (request.method === "GET" || request.method === "HEAD");
-    const attempt = () => this.#sendAuthorized(request);
-    if (!retry) return attempt().catch((error) => Promise.reject(asNetworkError(error)));
-    return withRetry(attempt, {
-      ...this.options.retry,
-      signal: request.signal,
-      onRetry: (reason, delay) => this.options.log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
-    });
+  send(request: RegistryRequest): Promise<HttpResponse> {
+    return this.#send(request);
   }
 
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
-
-  async #sendAuthorized(request: RegistryRequest): Promise<HttpResponse> {
-    const host = request.url.host;
-    const known = this.#auth.cached(host, request.scopes);
-    const response = await this.#sendLogged(withAuthorization(request, known));
-    if (response.status !== 401) return response;
-    await response.body.dump();
-    const challenge = parseChallenge(header(response.headers, "www-authenticate"));
-    if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
-    const fresh = await this.#auth.authorize(host, request.repository, challenge, request.scopes, request.signal);
-    const retried = await this.#sendLogged(withAuthorization(request, fresh));
-    if (retried.status === 401) {
-      await retried.body.dump();
-      throw refused(host);
-    }
-    return retried;
-  }
-
-  async #sendLogged(request: HttpRequest): Promise<HttpResponse> {
-    const response = await sendOnce(this.#dispatcher, request, this.#userAgent);
-    this.options.log?.(`${request.method} ${request.url.origin}${request.url.pathname} -> ${response.status}`);
-    return response;
-  }
 }
 
-function withAuthorization(request: HttpRequest, authorization: string | undefined): HttpRequest {
-  if (!authorization) return request;
-  return { ...request, headers: { ...request.headers, authorization } };
-}
-
-function createAgent(options: RegistryClientOptions): Agent {
+/**
+ * The connection pool of a registry client: keep-alive connections (at most `connections` per
+ * origin), the timeouts, and the TLS settings (`insecure`, `caFile` added to the system CAs).
+ * @throws TofuOciError "invalid-input" when the CA file cannot be read.
+ */
+export function registryDispatcher(options: Omit<RegistryClientOptions, "dispatcher"> = {}): Agent {
   const idle = options.idleTimeoutMs ?? 120_000;
   return new Agent({
     connections: options.connections ?? 8,

@@ -1,14 +1,13 @@
-import { parseReference, usageError } from "@tofu-oci/core";
-import type { Endpoint } from "../endpoint.js";
+import { parseReference, usageError, type Locator } from "@tofu-oci/core";
 import type { BundleArtifact } from "./bundle-contents.js";
 
 /** Where `import --to` sends the bundle's artifacts. */
-export type ImportTo = { kind: "template"; template: string } | { kind: "reference"; endpoint: Endpoint };
+export type ImportTo = { kind: "template"; template: string } | { kind: "reference"; endpoint: Locator };
 
 /** One artifact with its destination. */
 export interface ImportPlan {
   artifact: BundleArtifact;
-  destination: Endpoint;
+  destination: Locator;
   tag?: string;
   /** Where the artifact came from, for the record. */
   from: string;
@@ -63,7 +62,7 @@ function fromTemplate(template: string, artifact: BundleArtifact, file: string):
   return { artifact, destination: { kind: "registry", registry: target.registry, repository: target.repository }, ...(tag ? { tag } : {}), from: artifact.fullName };
 }
 
-function toReference(endpoint: Endpoint, artifact: BundleArtifact, count: number, file: string): ImportPlan {
+function toReference(endpoint: Locator, artifact: BundleArtifact, count: number, file: string): ImportPlan {
   if (endpoint.tag && count > 1) throw usageError(`--to names the tag ${endpoint.tag}, but ${file} holds ${count} artifacts`, "Leave the tag out: each artifact keeps its own tag.");
   const tag = endpoint.tag ?? artifact.tag;
   const { tag: _ignored, ...repository } = endpoint;

@@ -1,6 +1,21 @@
-import { MediaType, type AnyRecord, type Descriptor, type ProviderPackageRecord, type Target } from "@tofu-oci/core";
-import type { ProviderArtifactRecord, ReferrerRecord, TransferHooks } from "@tofu-oci/push";
-import { endpointName, formatEndpoint, type Endpoint } from "../endpoint.js";
+import {
+  MediaType,
+  countsOf,
+  digestFile,
+  providerArtifactRecord,
+  providerGraph,
+  pushGraph,
+  pushedPlatform,
+  referrerGraph,
+  versionToTag,
+  type CopyOptions,
+  type Descriptor,
+  type Locator,
+  type ProviderArtifactRecord,
+  type Target,
+  type TransferCounts,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { LocalZip } from "./zip-files.js";
 
 /** One platform's verified zip, ready to push. */
@@ -11,61 +26,55 @@ export interface PlatformZip {
 }
 
 export interface PublishOptions {
-  destination: Endpoint;
+  destination: Locator;
   target: Target;
-  /** Replace an existing index under the version tag (when platforms are added). Default false. */
-  force?: boolean;
   concurrency?: number;
   hooks?: TransferHooks;
   signal?: AbortSignal;
 }
 
 /**
- * Pushes a provider version with the push library: the zips byte for byte as layers, one
- * manifest per platform, and the index of design.md §3 under the version tag. Blobs the
- * destination has are not uploaded again.
+ * Pushes a provider version through core's copy: the zips byte for byte as layers, one manifest
+ * per platform, and the index of design.md §3 under the version tag. Blobs the destination has
+ * are not uploaded again. `replaced` is the index the tag named before (platforms were added).
+ * @throws TofuOciError "invalid-input" for a zip OpenTofu's unzip would refuse (a zip bomb, a damaged archive).
  */
-export async function publishVersion(provider: string, version: string, zips: readonly PlatformZip[], options: PublishOptions): Promise<ProviderArtifactRecord> {
-  const record: ProviderPackageRecord = {
-    kind: "package",
-    type: "provider",
+export async function publishVersion(
+  provider: string,
+  version: string,
+  zips: readonly PlatformZip[],
+  options: PublishOptions & { replaced?: string },
+): Promise<ProviderArtifactRecord> {
+  const { listZip } = await import("@tofu-oci/core/zip");
+  for (const { zip } of zips) await listZip(zip.file);
+  const platforms = zips.map(({ os, arch, zip }) => ({ os, arch, zip: { file: zip.file, digest: `sha256:${zip.sha256}`, size: zip.size } }));
+  const graph = providerGraph(platforms);
+  const tags = [versionToTag(version)];
+  const pushed = await pushGraph(options.target, graph, tags, copyOptions(options));
+  const record = {
     provider,
     version,
-    platforms: zips.map(({ os, arch, zip }) => ({ os, arch, file: zip.file, digest: `sha256:${zip.sha256}`, size: zip.size })),
+    index: pushed.descriptor,
+    tags,
+    platforms: platforms.map(({ os, arch, zip }, i) => pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip)),
   };
-  const { push } = await import("@tofu-oci/push");
-  const [pushed] = await push(
-    {
-      reference: endpointName(options.destination),
-      ociLayout: options.destination.kind === "layout",
-      packages: [record as unknown as AnyRecord],
-      target: options.target,
-      force: options.force ?? false,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
-    },
-    options.signal ? { signal: options.signal } : {},
-  );
-  return pushed as ProviderArtifactRecord;
+  return providerArtifactRecord(options.destination, options.replaced ? { ...record, replaced: options.replaced } : record, countsOf(pushed));
 }
 
-/** Attaches an SBOM file as a referrer of a platform manifest (referrers API or tag schema). */
-export async function attachSbom(subjectDigest: string, file: string, options: PublishOptions): Promise<ReferrerRecord> {
-  const { attach } = await import("@tofu-oci/push");
-  return attach(
-    {
-      subject: formatEndpoint(options.destination, { digest: subjectDigest }),
-      file,
-      ociLayout: options.destination.kind === "layout",
-      target: options.target,
-      ...(options.hooks ? { hooks: options.hooks } : {}),
-    },
-    options.signal ? { signal: options.signal } : {},
-  );
+/** Attaches a CycloneDX SBOM file as a referrer of a platform manifest (referrers API or tag schema). */
+export async function attachSbom(subjectDigest: string, file: string, options: PublishOptions): Promise<{ digest: string; counts: TransferCounts }> {
+  const subject = await options.target.resolve(subjectDigest, options.signal ? { signal: options.signal } : {});
+  const attachment = { file, ...(await digestFile(file)), mediaType: MediaType.cyclonedxJson, artifactType: MediaType.cyclonedxJson };
+  const pushed = await pushGraph(options.target, referrerGraph(subject, attachment), [], copyOptions(options));
+  return { digest: pushed.descriptor.digest, counts: countsOf(pushed) };
 }
 
 /** True when a CycloneDX SBOM already refers to the manifest. */
 export async function hasSbom(target: Target, manifest: Descriptor, signal?: AbortSignal): Promise<boolean> {
   const referrers = await target.referrers(manifest, { artifactType: MediaType.cyclonedxJson, ...(signal ? { signal } : {}) });
   return referrers.some((referrer) => referrer.artifactType === MediaType.cyclonedxJson);
+}
+
+function copyOptions(options: PublishOptions): CopyOptions {
+  return { ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...options.hooks, ...(options.signal ? { signal: options.signal } : {}) };
 }

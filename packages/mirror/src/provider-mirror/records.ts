@@ -1,5 +1,4 @@
-import type { CheckResult, VerificationRecord } from "@tofu-oci/core";
-import type { ProviderArtifactRecord } from "@tofu-oci/push";
+import type { CheckResult, ProviderArtifactRecord, VerificationRecord } from "@tofu-oci/core";
 
 /** An SBOM attached to one platform manifest. */
 export interface AttachedSbom {

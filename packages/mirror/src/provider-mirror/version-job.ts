@@ -1,8 +1,20 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { NOTHING_TRANSFERRED, versionToTag, type CheckResult, type Semaphore, type Target } from "@tofu-oci/core";
-import type { ProviderArtifactRecord, TransferHooks } from "@tofu-oci/push";
-import { formatEndpoint } from "../endpoint.js";
+import {
+  NO_TRANSFER,
+  addCounts,
+  formatLocator,
+  providerArtifactRecord,
+  pushedPlatform,
+  transferFields,
+  versionToTag,
+  type CheckResult,
+  type DownloadHooks,
+  type ProviderArtifactRecord,
+  type Semaphore,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import { CheckId, metadataChecks, result, zipChecks } from "../provider-registry/package-checks.js";
 import type { PackageMetadata, ProviderRegistryClient } from "../provider-registry/registry-client.js";
 import type { RegistryHttp } from "../registry-http.js";
@@ -13,7 +25,7 @@ import { hasSbom, publishVersion, type PlatformZip, type PublishOptions } from "
 import { failureRecord, type ProviderMirrorRecord, type ProvidersRecord } from "./records.js";
 import type { SignedSumsCache } from "./signed-sums.js";
 import { attachSboms } from "./version-sboms.js";
-import { downloadZip, fetchMirroredZip, type DownloadHooks, type LocalZip } from "./zip-files.js";
+import { downloadZip, fetchMirroredZip, type LocalZip } from "./zip-files.js";
 
 /** What mirroring one version needs from the run. */
 export interface VersionRun {
@@ -30,7 +42,7 @@ export interface VersionRun {
   dryRun: boolean;
   concurrency: number;
   tool: { name: string; version: string };
-  hooks: DownloadHooks & { upload?: TransferHooks; onWarning?(message: string): void };
+  hooks: DownloadHooks & TransferHooks & { onWarning?(message: string): void };
   signal?: AbortSignal;
 }
 
@@ -57,7 +69,7 @@ export async function mirrorVersion(run: VersionRun, version: string, platformKe
     return undefined;
   }
   const tag = versionToTag(version);
-  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatEndpoint(run.job.destination, { tag }), checks);
+  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatLocator(run.job.destination, { tag }), checks);
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
   const state = await readMirroredVersion(run.target, tag, run.signal);
@@ -89,17 +101,15 @@ async function completeVersion(
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
   const options = publishOptions(run);
-  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), { ...options, force: state.kind === "provider" }) : undefined;
+  const replaced = state.kind === "provider" ? { replaced: state.descriptor.digest } : {};
+  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), { ...options, ...replaced }) : undefined;
   const record = mirrorRecord(run, version, platforms, state, pushed, bytesDownloaded);
   if (!run.sbom) return record;
   const wanted = new Set([...missing.map((p) => p.key), ...needSbom]);
   const zipOf = (key: string) => platforms.find((p) => p.key === key)?.zip ?? mirroredZips.get(key);
   const attached = await attachSboms(run, version, record.platforms.filter((p) => wanted.has(`${p.os}_${p.arch}`)), zipOf, dir, options);
   record.sboms = attached.sboms;
-  record.blobsUploaded += attached.blobsUploaded;
-  record.bytesUploaded += attached.bytesUploaded;
-  if (attached.sboms.length > 0) record.unchanged = false;
-  return record;
+  return Object.assign(record, transferFields(addCounts(record, attached.counts)));
 }
 
 /**
@@ -212,7 +222,7 @@ function publishOptions(run: VersionRun): PublishOptions {
     destination: run.job.destination,
     target: run.target,
     concurrency: run.concurrency,
-    ...(run.hooks.upload ? { hooks: run.hooks.upload } : {}),
+    hooks: run.hooks,
     ...(run.signal ? { signal: run.signal } : {}),
   };
 }
@@ -223,7 +233,7 @@ function planRecord(run: VersionRun, version: string, platforms: PlatformState[]
     type: "provider",
     provider: run.job.name,
     version,
-    reference: formatEndpoint(run.job.destination, { tag: versionToTag(version) }),
+    reference: formatLocator(run.job.destination, { tag: versionToTag(version) }),
     platforms: platforms.map((p) => p.key),
     action,
     checks: platforms.flatMap((p) => p.checks),
@@ -235,34 +245,8 @@ function mirrorRecord(run: VersionRun, version: string, platforms: PlatformState
   const checks = platforms.flatMap((p) => p.checks);
   if (pushed) return { ...pushed, bytesDownloaded, checks, sboms: [] };
   if (state.kind !== "provider") throw new Error("a version that was not pushed must be in the mirror");
-  const destination = run.job.destination;
-  const tag = versionToTag(version);
-  return {
-    kind: "artifact",
-    type: "provider",
-    reference: formatEndpoint(destination, { digest: state.descriptor.digest }),
-    registry: destination.registry,
-    repository: destination.repository,
-    tag,
-    tags: [tag],
-    digest: state.descriptor.digest,
-    mediaType: state.descriptor.mediaType,
-    artifactType: state.index.artifactType ?? "",
-    source: destination.kind === "layout" ? destination.repository : `${destination.registry}/${destination.repository}`,
-    provider: run.job.name,
-    version,
-    platforms: [...state.platforms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => ({
-      os: p.os,
-      arch: p.arch,
-      digest: p.manifest.digest,
-      layerDigest: p.layer.digest,
-      size: p.layer.size,
-      zh: `zh:${p.layer.digest.slice("sha256:".length)}`,
-    })),
-    ...NOTHING_TRANSFERRED,
-    referrers: [],
-    bytesDownloaded,
-    checks,
-    sboms: [],
-  };
+  const mirrored = [...state.platforms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => pushedPlatform(p.os, p.arch, p.manifest.digest, p.layer));
+  const index = { ...state.descriptor, artifactType: state.index.artifactType ?? "" };
+  const record = providerArtifactRecord(run.job.destination, { provider: run.job.name, version, index, tags: [versionToTag(version)], platforms: mirrored }, NO_TRANSFER);
+  return { ...record, bytesDownloaded, checks, sboms: [] };
 }

@@ -1,4 +1,4 @@
-import type { PushedPlatform } from "@tofu-oci/push";
+import { MediaType, NO_TRANSFER, addCounts, type PushedPlatform, type TransferCounts } from "@tofu-oci/core";
 import { providerSbom } from "../sbom/provider-sbom.js";
 import { attachSbom, type PublishOptions } from "./publish.js";
 import type { AttachedSbom } from "./records.js";
@@ -8,8 +8,7 @@ import type { LocalZip } from "./zip-files.js";
 /** SBOMs attached for a version, and what attaching them sent. */
 export interface AttachedSboms {
   sboms: AttachedSbom[];
-  blobsUploaded: number;
-  bytesUploaded: number;
+  counts: TransferCounts;
 }
 
 /**
@@ -25,7 +24,7 @@ export async function attachSboms(
   dir: string,
   options: PublishOptions,
 ): Promise<AttachedSboms> {
-  const attached: AttachedSboms = { sboms: [], blobsUploaded: 0, bytesUploaded: 0 };
+  const attached: AttachedSboms = { sboms: [], counts: NO_TRANSFER };
   for (const platform of platforms) {
     const key = `${platform.os}_${platform.arch}`;
     const zip = zipOf(key);
@@ -33,9 +32,8 @@ export async function attachSboms(
     const sbom = await providerSbom(zip.file, dir, { provider: run.job.name, version, os: platform.os, arch: platform.arch, zh: platform.zh, tool: run.tool });
     if (sbom.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sbom.warning}`);
     const referrer = await attachSbom(platform.digest, sbom.file, options);
-    attached.sboms.push({ os: platform.os, arch: platform.arch, digest: referrer.digest, subject: platform.digest, artifactType: referrer.artifactType, modules: sbom.modules });
-    attached.blobsUploaded += referrer.blobsUploaded;
-    attached.bytesUploaded += referrer.bytesUploaded;
+    attached.sboms.push({ os: platform.os, arch: platform.arch, digest: referrer.digest, subject: platform.digest, artifactType: MediaType.cyclonedxJson, modules: sbom.modules });
+    attached.counts = addCounts(attached.counts, referrer.counts);
   }
   return attached;
 }

@@ -1,18 +1,9 @@
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ProgressStream, digestHex, type Descriptor, type Fetcher, type Semaphore } from "@tofu-oci/core";
+import { ProgressStream, digestHex, type Descriptor, type DownloadHooks, type Fetcher, type Semaphore } from "@tofu-oci/core";
 import type { PackageMetadata } from "../provider-registry/registry-client.js";
 import type { DownloadedFile, RegistryHttp } from "../registry-http.js";
-
-/** Progress of package downloads, for bars on a terminal. */
-export interface DownloadHooks {
-  /** A download began; `total` is 0 while the size is unknown. */
-  onDownloadStart?(id: string, label: string, total: number): void;
-  /** Bytes so far, and the size once the server told it. */
-  onDownloadProgress?(id: string, bytes: number, total?: number): void;
-  onDownloadDone?(id: string): void;
-}
 
 /** A release zip on local disk. */
 export interface LocalZip extends DownloadedFile {

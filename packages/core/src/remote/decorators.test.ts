@@ -1,0 +1,101 @@
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { exitCodeOf } from "../errors.js";
+import { authenticating, TokenCache } from "./authenticator.js";
+import { retrying, type HttpRequest, type HttpResponse, type RegistryRequest, type Send } from "./http.js";
+
+/** A response as the dispatcher layer returns it, with a body that can be dumped or read. */
+function answer(status: number, headers: Record<string, string> = {}, body = ""): HttpResponse {
+  const stream = Readable.from([Buffer.from(body)]) as Readable & { dump(): Promise<void> };
+  stream.dump = async () => void stream.resume();
+  return { status, headers, body: stream as unknown as HttpResponse["body"], url: new URL("https://r.example/") };
+}
+
+/** The innermost layer replaced by a script: each request is recorded and answered in turn. */
+function scripted(...responses: Array<(request: HttpRequest) => HttpResponse>) {
+  const seen: HttpRequest[] = [];
+  const send: Send = async (request) => {
+    seen.push(request);
+    const next = responses.shift();
+    if (!next) throw new Error(`unexpected ${request.method} ${request.url}`);
+    return next(request);
+  };
+  return { send, seen };
+}
+
+function registryRequest(method: HttpRequest["method"] = "GET", extra: Partial<RegistryRequest> = {}): RegistryRequest {
+  return { method, url: new URL("https://r.example/v2/a/b/manifests/1"), repository: "a/b", scopes: ["repository:a/b:pull"], ...extra };
+}
+
+describe("authenticating", () => {
+  it("answers a Basic challenge once, then sends the cached header without a round trip", async () => {
+    const { send, seen } = scripted(
+      () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
+      () => answer(200),
+      () => answer(200),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) });
+    expect((await auth(registryRequest())).status).toBe(200);
+    expect((await auth(registryRequest())).status).toBe(200);
+    const basic = `Basic ${Buffer.from("u:p").toString("base64")}`;
+    expect(seen.map((r) => r.headers?.authorization)).toEqual([undefined, basic, basic]);
+  });
+
+  it("fetches a Bearer token from the realm through the layer below, with the merged scopes", async () => {
+    const { send, seen } = scripted(
+      () => answer(401, { "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:push"' }),
+      () => answer(200, {}, JSON.stringify({ token: "t1", expires_in: 300 })),
+      () => answer(200),
+    );
+    const cache = new TokenCache();
+    const auth = authenticating(send, { credentials: async () => undefined, cache });
+    await auth(registryRequest());
+    expect(seen[1]!.url.searchParams.getAll("scope")).toEqual(["repository:a/b:pull,push"]);
+    expect(seen[2]!.headers?.authorization).toBe("Bearer t1");
+    // The cache is the caller's: another client given it needs no token request.
+    expect(cache.get("r.example", ["repository:a/b:pull"])).toBe("Bearer t1");
+  });
+
+  it("refuses (exit 4) when the registry rejects the credentials it asked for", async () => {
+    const { send } = scripted(
+      () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
+      () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "u", password: "wrong" }) });
+    expect(exitCodeOf(await auth(registryRequest()).catch((e: unknown) => e))).toBe(4);
+  });
+});
+
+describe("retrying", () => {
+  it("sends a GET again after a 503 and gives up after `retries`", async () => {
+    const { send, seen } = scripted(() => answer(503), () => answer(200));
+    expect((await retrying(send, { minDelayMs: 1 })(registryRequest())).status).toBe(200);
+    expect(seen).toHaveLength(2);
+    const failing = scripted(() => answer(503), () => answer(503));
+    expect((await retrying(failing.send, { retries: 1, minDelayMs: 1 })(registryRequest())).status).toBe(503);
+    expect(failing.seen).toHaveLength(2);
+  });
+
+  it("sends a PUT once unless the request says it may be retried", async () => {
+    const once = scripted(() => answer(503));
+    expect((await retrying(once.send, { minDelayMs: 1 })(registryRequest("PUT"))).status).toBe(503);
+    expect(once.seen).toHaveLength(1);
+    const twice = scripted(() => answer(503), () => answer(201));
+    expect((await retrying(twice.send, { minDelayMs: 1 })(registryRequest("PUT", { retry: true }))).status).toBe(201);
+  });
+
+  it("turns a socket failure of an unretried request into a network error (exit 5)", async () => {
+    const send: Send = async () => Promise.reject(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    expect(exitCodeOf(await retrying(send)(registryRequest("PATCH")).catch((e: unknown) => e))).toBe(5);
+  });
+
+  it("never retries an authentication failure from the layer below", async () => {
+    const { send, seen } = scripted(
+      () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
+      () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
+    );
+    const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), { minDelayMs: 1 });
+    expect(exitCodeOf(await client(registryRequest()).catch((e: unknown) => e))).toBe(4);
+    expect(seen).toHaveLength(2);
+  });
+});

@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { runProcess } from "../src/index.js";
+
+// The TypeScript examples of the package READMEs that are fenced as ```ts check compile. All such
+// blocks of one README form one small project inside the package (so `@tofu-oci/<pkg>` resolves
+// to the package itself and its dependencies to its own node_modules), type-checked by the
+// workspace's tsc against the built declarations (run `tsc -b` first). A block is the file its
+// first comment names (`// src/command.ts`), else `example-N.ts`.
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const tsc = join(dirname(createRequire(join(root, "package.json")).resolve("typescript/package.json")), "bin", "tsc");
+const scratchDirs: string[] = [];
+afterAll(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const readmes = readdirSync(join(root, "packages"))
+  .map((dir) => join(root, "packages", dir))
+  .filter((dir) => existsSync(join(dir, "README.md")) && checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0);
+
+/** The bodies of the README's ```ts check blocks. */
+function checkedBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts check\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+}
+
+function fileNameOf(block: string, index: number): string {
+  const named = block.split("\n", 2).map((line) => /^\/\/ (src\/[\w./-]+\.ts)\b/.exec(line)?.[1]).find(Boolean);
+  return named ?? `example-${index + 1}.ts`;
+}
+
+/** Writes the blocks as a project in the package and returns its directory. */
+function project(packageDir: string, blocks: string[]): string {
+  mkdirSync(join(packageDir, ".tofu-oci-test"), { recursive: true });
+  const dir = mkdtempSync(join(packageDir, ".tofu-oci-test", "readme-"));
+  scratchDirs.push(dir);
+  blocks.forEach((block, index) => {
+    const file = join(dir, fileNameOf(block, index));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, block);
+  });
+  const compilerOptions = { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false };
+  const tsconfig = { extends: relative(dir, join(root, "tsconfig.base.json")), compilerOptions, include: ["**/*.ts"] };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  return dir;
+}
+
+describe("README examples", () => {
+  it("has examples to check", () => {
+    expect(readmes.map((dir) => relative(root, dir))).toEqual(expect.arrayContaining(["packages/auth", "packages/cli-kit"]));
+  });
+
+  it.each(readmes.map((dir) => [relative(root, dir), dir] as const))("%s/README.md: the ts check blocks compile", async (_name, dir) => {
+    const blocks = checkedBlocks(readFileSync(join(dir, "README.md"), "utf8"));
+    const result = await runProcess(process.execPath, [tsc, "-p", project(dir, blocks)], { timeoutMs: 120_000 });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  }, 150_000);
+});
