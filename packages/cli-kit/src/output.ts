@@ -1,4 +1,4 @@
-import { exitCodeOf, isTofuOciError, writeRecord, type ErrorRecord } from "@tofu-oci/core";
+import { exitCodeOf, isTofuOciError, isUpstreamError, writeRecord, type AnyRecord, type ErrorRecord } from "@tofu-oci/core";
 import type { CommandContext } from "./context.js";
 
 /** Output format: `json` (NDJSON records) or `text` (a human summary). */
@@ -35,6 +35,16 @@ export class Output {
     else this.#ctx.stdout.write(`${describe(record as never)}\n`);
   }
 
+  /**
+   * Passes on a record the command read but does not consume (the pipeline's pass-through
+   * rule): unchanged on stdout in JSON mode; in text mode stdout is for people, so only
+   * --verbose mentions it.
+   */
+  forward(record: AnyRecord): void {
+    if (this.format === "json") writeRecord(this.#ctx.stdout, record);
+    else this.debug(`passed on a "${record.kind}" record`);
+  }
+
   /** A progress or status line on stderr, unless --quiet. */
   info(message: string): void {
     if (!this.quiet) this.#ctx.stderr.write(`${message}\n`);
@@ -51,14 +61,16 @@ export class Output {
 
   /**
    * Reports a failure: one line (and a hint) on stderr, an error record on stdout in JSON mode.
-   * Returns the exit code. Unexpected errors (bugs) also get their stack with --verbose.
+   * Returns the exit code. Unexpected errors (bugs) also get their stack with --verbose; an
+   * upstream command's failure (read from its error record) is not printed on stderr again.
    */
   error(error: unknown): number {
     const code = exitCodeOf(error);
     const known = isTofuOciError(error);
     const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-    this.#ctx.stderr.write(`${this.#paint("error:", 31)} ${message}\n`);
-    if (known && error.hint) this.#ctx.stderr.write(`  ${error.hint}\n`);
+    // The command before this one in the pipeline printed its own failure already.
+    if (isUpstreamError(error)) this.debug(`the command before this one failed: ${message}`);
+    else this.#printError(message, known ? error.hint : undefined);
     if (!known && this.verbose && error instanceof Error && error.stack) this.#ctx.stderr.write(`${error.stack}\n`);
     if (this.format === "json") {
       const record: ErrorRecord = { kind: "error", code: known ? error.code : "internal", message };
@@ -67,6 +79,11 @@ export class Output {
       writeRecord(this.#ctx.stdout, record);
     }
     return code;
+  }
+
+  #printError(message: string, hint: string | undefined): void {
+    this.#ctx.stderr.write(`${this.#paint("error:", 31)} ${message}\n`);
+    if (hint) this.#ctx.stderr.write(`  ${hint}\n`);
   }
 
   #paint(text: string, color: number): string {
