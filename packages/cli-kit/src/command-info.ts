@@ -73,17 +73,26 @@ function positionalOf(token: string): PositionalInfo | undefined {
 }
 
 function optionsOf(options: ParserOptions, positionals: string[]): OptionInfo[] {
-  const aliasNames = new Set(Object.values(options.alias).flat());
-  return Object.keys(options.key)
-    .filter((key) => !aliasNames.has(key) && !positionals.includes(key) && !options.hiddenOptions.includes(key))
+  // yargs keeps aliases in groups under whichever name declared them (`alias("h", "help")`
+  // files `help` under `h`); the long name is the option's name.
+  const groups = new Map<string, string[]>();
+  for (const key of Object.keys(options.key)) {
+    const group = [key, ...(options.alias[key] ?? [])];
+    for (const [name, aliases] of Object.entries(options.alias)) if (aliases.includes(key)) group.push(name, ...aliases);
+    const names = [...new Set(group)].sort((a, b) => b.length - a.length);
+    groups.set(names[0]!, names.slice(1));
+  }
+  return [...groups.keys()]
+    .filter((key) => !positionals.includes(key) && !options.hiddenOptions.includes(key))
     .map((name) => {
       const info: OptionInfo = {
         name,
-        aliases: options.alias[name] ?? [],
+        aliases: groups.get(name)!,
         type: options.boolean.includes(name) ? "boolean" : options.number.includes(name) ? "number" : "string",
         array: options.array.includes(name),
         required: name in options.demandedOptions,
-        global: GLOBAL_OPTIONS.includes(name),
+        // A command may replace --version with its own option (pack provider --version 1.2.0).
+        global: GLOBAL_OPTIONS.includes(name) && (name !== "version" || options.boolean.includes(name)),
       };
       const choices = options.choices[name];
       if (choices) info.choices = choices.map(String);

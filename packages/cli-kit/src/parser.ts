@@ -69,11 +69,23 @@ export async function createParser(spec: CliSpec, args: string[]): Promise<Argv<
       if (error && error.name !== "YError") throw error;
       throw usageError(error?.message ?? message ?? "invalid arguments", `Run ${spec.scriptName} --help for usage.`);
     });
+  skipHelpCache(parser);
   if (spec.epilogue) parser = parser.epilogue(spec.epilogue);
   // Listed in --help; runCli answers `completion` and `--get-yargs-completions` itself.
   if (!spec.scriptName.includes(" ")) parser = parser.completion("completion", `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`);
   if (spec.configure) parser = spec.configure(parser);
   return parser;
+}
+
+/**
+ * yargs formats the whole help text each time a named command runs, in case its handler calls
+ * `showHelp()` (none does): 20-50 ms of CPU on every run, and the load of the help formatter
+ * that yargs-loader otherwise defers. The cache is skipped; `--help` still formats on demand.
+ */
+function skipHelpCache(parser: Argv<any>): void {
+  const internals = parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = internals.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
 }
 
 /**

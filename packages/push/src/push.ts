@@ -41,6 +41,8 @@ export interface PushOptions {
   /** Push into this target instead of opening REF (e.g. a MemoryTarget); REF then only names it. */
   target?: Target;
   hooks?: TransferHooks;
+  /** Receives the records on stdin that are not package records, to pass on unchanged. */
+  onOtherRecord?: (record: AnyRecord) => void;
 }
 
 /** The side effects push uses; all optional. */

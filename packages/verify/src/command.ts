@@ -1,4 +1,4 @@
-import { assertStdinFree, defineCommand, positionalOrStdin, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
+import { defineCommand, positionalOrRecords, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
 import { TofuOciError } from "@tofu-oci/core";
 
 const verifyCommand = defineCommand({
@@ -20,9 +20,7 @@ const verifyCommand = defineCommand({
       .example("tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0", "Verify what was just pushed")
       .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM"),
   handler: async (args, output) => {
-    const ref = positionalOrStdin(args.ref);
-    const fromStdin = ref === undefined;
-    assertStdinFree(args, fromStdin, "artifact", "Give REF as an argument");
+    const ref = positionalOrRecords(args.ref, args, { records: "artifact", pipeline: "tofu-oci-push REF ZIP | tofu-oci-verify", instead: "give REF as an argument" });
     const [{ verify }, { describeVerification }, { commandClientOptions }] = await Promise.all([
       import("./verify.js"),
       import("./text.js"),
@@ -42,6 +40,7 @@ const verifyCommand = defineCommand({
         ociLayout: args.ociLayout ?? false,
         ...(client ? { clientOptions: client } : {}),
         onRecord: (record) => output.record(record, describeVerification),
+        onOtherRecord: (record) => output.forward(record),
       },
       { stdin: args.ctx.stdin, cwd: args.ctx.cwd, signal: args.ctx.signal },
     );

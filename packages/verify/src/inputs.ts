@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
-import { expectKind, invalidInput, isTofuOciError, parseLayoutReference, parseReference, readRecords, type AnyRecord } from "@tofu-oci/core";
+import { invalidInput, isTofuOciError, parseLayoutReference, parseReference, readInputRecords, type AnyRecord } from "@tofu-oci/core";
 
 /** Where an artifact is: a registry repository or an OCI image layout, with tag or digest. */
 export type Location =
@@ -48,12 +48,13 @@ function locate(reference: string, options: { ociLayout?: boolean; cwd?: string 
  * Reads tofu-oci-push artifact records from stdin, one input each: modules by their OpenTofu
  * `source` (which carries //subdir and the digest), providers by `registry/repository:tag`
  * (OpenTofu finds provider versions by tag). Records from a push to a layout (`registry` "")
- * are layout inputs.
- * @throws TofuOciError "invalid-input" (exit 6) for a malformed or foreign record.
+ * are layout inputs. Records of other kinds go to `onOtherRecord` (to pass on); an upstream
+ * error record ends the read with that command's failure.
+ * @throws TofuOciError "invalid-input" (exit 6) for a malformed record; the upstream failure.
  */
-export async function inputsFromRecords(stream: Readable, options: { cwd?: string } = {}): Promise<VerifyInput[]> {
+export async function inputsFromRecords(stream: Readable, options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {}): Promise<VerifyInput[]> {
   const inputs: VerifyInput[] = [];
-  for await (const record of readRecords(stream)) inputs.push(inputFromRecord(expectKind(record, ["artifact"], "tofu-oci-verify"), options));
+  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord })) inputs.push(inputFromRecord(record, options));
   if (inputs.length === 0) throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
   return inputs;
 }

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { ArtifactType, isIndexMediaType, usageError, type ReadOnlyTarget, type VerificationRecord } from "@tofu-oci/core";
+import { ArtifactType, isIndexMediaType, usageError, type AnyRecord, type ReadOnlyTarget, type VerificationRecord } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { ArtifactStore } from "./artifact-store.js";
 import { Checks, type Check } from "./checks.js";
@@ -24,6 +24,8 @@ export interface VerifyOptions extends SettingsOptions {
   target?: ReadOnlyTarget;
   /** Called with each record as soon as it is made. */
   onRecord?: (record: VerifyRecord) => void;
+  /** Receives the records on stdin that are not artifact records, to pass on unchanged. */
+  onOtherRecord?: (record: AnyRecord) => void;
 }
 
 /** The side effects verify uses. Default: no stdin, the process's working directory. */
@@ -64,7 +66,7 @@ async function readInputs(options: VerifyOptions, ctx: VerifyContext): Promise<V
     const input = inputFromReference(options.reference, { ociLayout: options.ociLayout ?? false, cwd });
     return [input];
   }
-  return inputsFromRecords(ctx.stdin ?? Readable.from([]), { cwd });
+  return inputsFromRecords(ctx.stdin ?? Readable.from([]), { cwd, onOtherRecord: options.onOtherRecord });
 }
 
 async function verifyInput(input: VerifyInput, settings: Settings, options: VerifyOptions): Promise<VerifyRecord> {
