@@ -19,8 +19,9 @@ const INTERRUPT = "\u0003";
  */
 export async function readHiddenLine(ctx: Pick<CommandContext, "stdin" | "stderr">, prompt: string): Promise<string> {
   const input = ctx.stdin as TerminalInput;
-  ctx.stderr.write(prompt);
+  // Raw mode first: a key typed as soon as the prompt shows must not be echoed.
   input.setRawMode?.(true);
+  ctx.stderr.write(prompt);
   try {
     return await new Promise<string>((resolve, reject) => {
       const decoder = new StringDecoder("utf8");

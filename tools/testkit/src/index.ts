@@ -13,3 +13,4 @@ export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOption
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
 export { truncatedZip, ratioBomb, sizeBomb, buildTar, type TarSpec } from "./hostile-archives.js";
 export { memoryContext, type MemoryContextOptions } from "./memory-context.js";
+export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";
