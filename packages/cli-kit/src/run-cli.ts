@@ -1,4 +1,4 @@
-import { TofuOciError, isTofuOciError } from "@tofu-oci/core";
+import { TofuOciError, isTofuOciError, isUpstreamError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 import { describeCommands } from "./command-info.js";
 import { COMPLETIONS_FLAG, completeWords, completionScript } from "./completion.js";
@@ -80,7 +80,7 @@ async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRu
 async function explain(spec: CliSpec, args: string[], ctx: CommandContext, error: unknown): Promise<unknown> {
   if (error instanceof UnknownArguments) return unknownArgumentsError(error.names, args, await describeCommands(spec), spec.scriptName);
   if (ctx.signal.aborted) return isTofuOciError(ctx.signal.reason) ? ctx.signal.reason : new TofuOciError("cancelled", "cancelled", { cause: error });
-  if (!isTofuOciError(error) || !spec.scriptName.includes(" ")) return error;
+  if (!isTofuOciError(error) || isUpstreamError(error) || !spec.scriptName.includes(" ")) return error;
   const options = { cause: error.cause, ...(error.hint ? { hint: asRunBy(spec, error.hint) } : {}), ...(error.reference ? { reference: error.reference } : {}) };
   return new TofuOciError(error.code, asRunBy(spec, error.message), options);
 }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
 import { invalidInput, isTofuOciError, parseLayoutReference, parseReference, readInputRecords, type AnyRecord } from "@tofu-oci/core";
@@ -65,6 +66,8 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
   if (!type || registry === undefined || !repository || !reference) {
     throw invalidInput(`an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`, "Pipe records from tofu-oci-push unchanged.");
   }
+  const bundled = registry === "" ? bundledSource(record, resolvePath(options.cwd ?? ".", repository)) : undefined;
+  if (bundled) return { ...inputFromReference(bundled), type, pushed: pushedFields(record) };
   const layout = registry === "";
   const tag = text(record, "tag");
   const source = text(record, "source");
@@ -72,6 +75,18 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
     type === "provider" && tag ? `${layout ? repository : `${registry}/${repository}`}:${tag}` : !layout && source?.startsWith("oci://") ? source : reference;
   const input = inputFromReference(chosen, { ociLayout: layout, cwd: options.cwd ?? "." });
   return { ...input, type, pushed: pushedFields(record) };
+}
+
+/**
+ * An artifact that `mirror export` wrote into a bundle tar, which verify does not open: it is
+ * checked at the registry it came from (`from`), by its digest, so the bytes are the bundle's.
+ */
+function bundledSource(record: AnyRecord, path: string): string | undefined {
+  const from = text(record, "from");
+  const digest = text(record, "digest");
+  if (!from || !digest || !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const { registry, repository } = parseReference(from);
+  return `${registry}/${repository}@${digest}`;
 }
 
 function pushedFields(record: AnyRecord): NonNullable<VerifyInput["pushed"]> {
