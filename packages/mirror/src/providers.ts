@@ -117,12 +117,19 @@ class ProvidersRun {
       for (const warning of client.warnings) this.options.hooks?.onWarning?.(`${job.name}: ${warning}`);
       const versions = this.#select(job, available.map((v) => v.version));
       const run = await this.#versionRun(job, client);
+      const failuresBefore = this.failures.length;
       const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {
         const keys = platforms.all ? (available.find((v) => v.version === version)?.platforms ?? []) : platforms.keys;
         return this.#version(run, version, keys);
       });
       // Records in the order the versions were selected, whatever order they finished in.
       for (const record of records) if (record) this.records.push(record);
+      // A version without the platforms is skipped with a warning; none at all is "not found".
+      if (!platforms.all && records.every((record) => record === undefined) && this.failures.length === failuresBefore) {
+        throw new TofuOciError("not-found", `${job.name} has no ${platforms.keys.join(" or ")} package in ${versions.length === 1 ? `version ${versions[0]}` : `any of the versions ${versions.join(", ")}`}`, {
+          hint: "Name platforms the provider publishes (its registry page lists them), or --platform all.",
+        });
+      }
     } catch (error) {
       this.#failed(error, job.name);
     }

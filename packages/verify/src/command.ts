@@ -45,18 +45,28 @@ const verifyCommand = defineCommand({
       { stdin: args.ctx.stdin, cwd: args.ctx.cwd, signal: args.ctx.signal },
     );
     const failed = records.filter((record) => !record.ok);
+    const missing = failed.filter((record) => record.notFound);
+    // Nothing to check is "not found" (3), not a failed check (1); it wins when both happen.
+    if (missing.length > 0) {
+      const what = missing.length === 1 ? `${missing[0]!.reference} does not exist` : `${missing.length} of ${records.length} artifacts do not exist`;
+      throw new TofuOciError("not-found", what, { hint: "The resolve check in the verification record names what is missing; check the reference, or push the artifact." });
+    }
     if (failed.length > 0) {
-      throw new TofuOciError("verification-failed", `${failed.length} of ${records.length} artifact${records.length > 1 ? "s" : ""} would not install with tofu init`, {
+      throw new TofuOciError("verification-failed", `${failed.length} of ${plural(records.length, "artifact")} would not install with tofu init`, {
         hint: "Each failed check in the verification record says what to fix.",
       });
     }
   },
 });
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */
 export const cli: CliSpec = {
   scriptName: "tofu-oci-verify",
   version: readPackageVersion(import.meta.url),
   commands: [verifyCommand],
-  epilogue: "Exit codes: 0 installs, 1 a check failed, 2 usage, 4 auth, 5 registry/network, 6 bad lock file or record.",
+  epilogue: "Exit codes: 0 installs, 1 a check failed, 2 usage, 3 not found, 4 auth, 5 registry/network, 6 bad lock file or record.",
 };

@@ -1,4 +1,4 @@
-import { ArtifactType, MediaType, versionToTag, type Descriptor } from "@tofu-oci/core";
+import { ArtifactType, MediaType, usageError, versionToTag, type Descriptor } from "@tofu-oci/core";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import type { GoIndex } from "./go-json.js";
@@ -180,10 +180,13 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
   }
 }
 
-/** `extract` needs one platform: the only one requested or in the index. */
+/**
+ * `extract` needs one platform: the only one requested or in the index. More is a usage error,
+ * not a verdict: the artifact may install fine, the command line asked for two things at once.
+ */
 function checkExtractablePlatforms(session: Session, platforms: string[]): void {
   if (!session.settings.extract || platforms.length === 1) return;
-  session.checks.fail("extract", `--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")}); pass --platform OS_ARCH`);
+  throw usageError(`--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`, "Pass --platform OS_ARCH with --extract.");
 }
 
 /** The provider type: --provider, the record's provider, the lock entry, else the repository name's last part. */

@@ -38,6 +38,8 @@ export interface VerifyContext {
 /** A verification record (design.md §2.2) with verify's check details. */
 export interface VerifyRecord extends VerificationRecord {
   checks: Check[];
+  /** Set when the tag, digest or repository does not exist: nothing could be checked (exit code 3). */
+  notFound?: true;
 }
 
 /**
@@ -79,7 +81,8 @@ async function verifyInput(input: VerifyInput, settings: Settings, options: Veri
     const { verifyProvider } = await import("./verify-provider.js");
     const outcome = type === "module" ? await verifyModule(session) : await verifyProvider(session);
     const { digest, ...extra } = outcome;
-    return { kind: "verification", ok: session.checks.ok, type, reference: input.reference, ...(digest ? { digest } : {}), checks: session.checks.list, ...extra };
+    const missing = resolution && !resolution.ok && resolution.missing ? { notFound: true as const } : {};
+    return { kind: "verification", ok: session.checks.ok, type, reference: input.reference, ...(digest ? { digest } : {}), ...missing, checks: session.checks.list, ...extra };
   } finally {
     await store.close();
   }
