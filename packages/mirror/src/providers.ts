@@ -39,6 +39,8 @@ export interface ProvidersOptions extends ProvidersInputOptions {
   sourceDispatcher?: Dispatcher;
   /** Names the tool in SBOMs. Default tofu-oci-mirror 0.0.0. */
   tool?: { name: string; version: string };
+  /** Of the versions a constraint matches, mirror only the newest (what `tofu init` picks). Default false: every match. */
+  latest?: boolean;
   hooks?: ProvidersHooks;
 }
 
@@ -154,7 +156,8 @@ class ProvidersRun {
       throw new TofuOciError("not-found", `${job.name} ${job.pinned.version} (pinned by the lock file) is not in the registry`, { hint: "Run tofu init -upgrade to move the lock file to an available version." });
     }
     const selected = selectVersions(available, job.constraint);
-    if (selected.length > 0) return selected;
+    // Newest first, so the newest match is the first.
+    if (selected.length > 0) return this.options.latest ? selected.slice(0, 1) : selected;
     const wanted = job.constraint ? `matches "${job.constraint.text}"` : "is a release (not a prerelease)";
     throw new TofuOciError("not-found", `no version of ${job.name} ${wanted}`, { hint: `Available: ${available.slice(0, 20).join(", ") || "none"}.` });
   }
