@@ -65,6 +65,9 @@ export function defineCommand<A>(definition: CommandDefinition<A>): CommandModul
   };
 }
 
+/** Where `runCli` tells the handlers the name the command runs under (for {@link outputFor}). */
+export const SCRIPT_NAME = Symbol("tofu-oci script name");
+
 /** Where `parseCommandLine` asks the handlers to hand over their args instead of running. */
 export const DRY_RUN = Symbol("tofu-oci dry run");
 
@@ -85,7 +88,8 @@ function valuesRequired<A>(parser: Argv<A>, positionals: readonly string[]): Arg
 
 /** Creates the output a handler prints through, from its parsed global flags. */
 export function outputFor(args: GlobalArgs & { ctx: CommandContext }): Output {
-  return new Output(args.ctx, { format: args.format, quiet: args.quiet, verbose: args.verbose });
+  const scriptName = (args as { [SCRIPT_NAME]?: string })[SCRIPT_NAME];
+  return new Output(args.ctx, { format: args.format, quiet: args.quiet, verbose: args.verbose, scriptName });
 }
 
 /** The parsed flags plus what yargs cannot type: the context runCli passes and the global flags. */

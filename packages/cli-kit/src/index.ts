@@ -30,3 +30,4 @@ export { readHiddenLine } from "./hidden-input.js";
 export { describeCommands, type CommandInfo, type OptionInfo, type PositionalInfo } from "./command-info.js";
 export { COMPLETIONS_FLAG, completeWords, completionScript } from "./completion.js";
 export { suggest } from "./suggest.js";
+export { isStdout, writeToStdout } from "./stdout-file.js";

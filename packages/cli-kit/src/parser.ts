@@ -51,7 +51,7 @@ export async function createParser(spec: CliSpec, args: string[]): Promise<Argv<
     .locale("en")
     .parserConfiguration({ "populate--": true, "greedy-arrays": false })
     .option("format", { choices: ["json", "text"] as const, requiresArg: true, describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal", global: true })
-    .option("quiet", { alias: "q", type: "boolean", describe: "Print no progress or status on stderr", global: true })
+    .option("quiet", { alias: "q", type: "boolean", describe: "Print no progress or status on stderr (warnings and errors still print)", global: true })
     .option("verbose", { alias: "v", type: "boolean", describe: "Print requests and decisions on stderr", global: true })
     .middleware(lastValueWins as never, true)
     .command([...spec.commands])

@@ -1,11 +1,11 @@
-import { TofuOciError, isTofuOciError, isUpstreamError } from "@tofu-oci/core";
+import { TofuOciError, isTofuOciError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 import { describeCommands } from "./command-info.js";
 import { COMPLETIONS_FLAG, completeWords, completionScript } from "./completion.js";
 import type { CommandContext } from "./context.js";
-import { DRY_RUN, type DryRun, type HandlerArgs } from "./define-command.js";
+import { DRY_RUN, SCRIPT_NAME, type DryRun, type HandlerArgs } from "./define-command.js";
 import { OutputClosed } from "./output-closed.js";
-import { Output, type Format } from "./output.js";
+import { Output, asRunBy, type Format } from "./output.js";
 import { UnknownArguments, createParser } from "./parser.js";
 import { firstWord, unknownArgumentsError } from "./unknown-arguments.js";
 
@@ -52,7 +52,7 @@ export async function parseCommandLine(spec: CliSpec, args: string[], ctx: Comma
 }
 
 async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRun: DryRun | undefined): Promise<number> {
-  const output = new Output(ctx, outputOptionsFromArgs(args));
+  const output = new Output(ctx, { ...outputOptionsFromArgs(args), scriptName: spec.scriptName });
   try {
     if (args[0] === COMPLETIONS_FLAG) {
       const words = completeWords(await describeCommands(spec), args.slice(2), spec.scriptName.includes(" ") ? [] : ["completion"]);
@@ -65,10 +65,10 @@ async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRu
     }
     const parser = await createParser(spec, args);
     let printed = "";
-    await parser.parseAsync(args, { ctx, ...(dryRun ? { [DRY_RUN]: dryRun } : {}) }, (_error, _argv, text) => {
+    await parser.parseAsync(args, { ctx, [SCRIPT_NAME]: spec.scriptName, ...(dryRun ? { [DRY_RUN]: dryRun } : {}) }, (_error, _argv, text) => {
       printed = text;
     });
-    if (printed) ctx.stdout.write(`${asRunBy(spec, printed)}\n`);
+    if (printed) ctx.stdout.write(`${asRunBy(spec.scriptName, printed)}\n`);
     return 0;
   } catch (error) {
     if (ctx.signal.reason instanceof OutputClosed) return 0;
@@ -76,21 +76,11 @@ async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRu
   }
 }
 
-/** The error to report: unknown arguments with suggestions, cancellation, bin names as typed. */
+/** The error to report: unknown arguments with suggestions, or cancellation. */
 async function explain(spec: CliSpec, args: string[], ctx: CommandContext, error: unknown): Promise<unknown> {
   if (error instanceof UnknownArguments) return unknownArgumentsError(error.names, args, await describeCommands(spec), spec.scriptName);
   if (ctx.signal.aborted) return isTofuOciError(ctx.signal.reason) ? ctx.signal.reason : new TofuOciError("cancelled", "cancelled", { cause: error });
-  if (!isTofuOciError(error) || isUpstreamError(error) || !spec.scriptName.includes(" ")) return error;
-  const options = { cause: error.cause, ...(error.hint ? { hint: asRunBy(spec, error.hint) } : {}), ...(error.reference ? { reference: error.reference } : {}) };
-  return new TofuOciError(error.code, asRunBy(spec, error.message), options);
-}
-
-/**
- * Under the umbrella (`tofu-oci pack`), messages and help name the commands as the user runs
- * them: `tofu-oci push` rather than the standalone `tofu-oci-push`.
- */
-function asRunBy(spec: CliSpec, text: string): string {
-  return spec.scriptName.includes(" ") ? text.replace(/(?<![\w@/.-])tofu-oci-([a-z]+)\b(?![.-])/g, "tofu-oci $1") : text;
+  return error;
 }
 
 /**

@@ -112,6 +112,7 @@ export {
 } from "./records.js";
 export { readInputRecords, UpstreamError, isUpstreamError, type InputRecordsOptions } from "./input-records.js";
 export { formatBytes } from "./format-bytes.js";
+export { plural } from "./plural.js";
 export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";

@@ -12,7 +12,7 @@ export const MAX_PACKAGE_SIZE = 4 * 1024 ** 3;
 
 /** Where the zip goes and what is left out; every field has a default. */
 export interface PackModuleOptions {
-  /** The zip to write. Default: `<module directory name>.zip` in `outDir`. */
+  /** The zip to write (its directory is created when missing). Default: `<module directory name>.zip` in `outDir`. */
   output?: string | undefined;
   /** Where the default-named zip goes (created when missing). Default: `cwd`. */
   outDir?: string | undefined;
@@ -34,6 +34,8 @@ export interface PackModuleOptions {
   /** Refuse a package whose files add up to more. Default {@link MAX_PACKAGE_SIZE}. */
   maxSize?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Reports the bytes of files packed so far and the total, after each entry (progress bars). */
+  onProgress?: ((bytes: number, total: number) => void) | undefined;
 }
 
 /** What {@link planModule} found: the package's entries, checked, before anything is written. */
@@ -89,13 +91,16 @@ export async function packModule(dir: string, options: PackModuleOptions = {}): 
   const level = options.level ?? DEFAULT_LEVEL;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw invalidInput(`compression level ${level} is not an integer from 0 to 9`);
   const plan = await planModule(dir, options);
-  if (options.output === undefined && options.outDir !== undefined) await mkdir(dirname(plan.output), { recursive: true });
-  else await assertDirectory(dirname(plan.output));
+  // The zip's directory is created when missing (-o dist/net.zip), as --out-dir is.
+  await mkdir(dirname(plan.output), { recursive: true }).catch(() => assertDirectory(dirname(plan.output)));
+  let packed = 0;
+  const { onProgress } = options;
   const { digest, size } = await writeDeterministicZip(plan.output, plan.entries, {
     level,
     mtime: zipTimestamp(options.sourceDateEpoch),
     threads: options.threads,
     signal: options.signal,
+    ...(onProgress ? { onEntry: (entry: ModuleEntry) => onProgress((packed += entry.size), plan.size) } : {}),
   });
   return { kind: "package", type: "module", file: plan.output, digest, size, mediaType: "archive/zip", files: plan.files, source: plan.source };
 }

@@ -16,6 +16,8 @@ export interface ZipWriterOptions {
   /** Compression threads. Default: one per core, at most 4; 0 compresses on the calling thread. */
   threads?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Called after each entry is in the zip, in order (progress). */
+  onEntry?: ((entry: ModuleEntry) => void) | undefined;
 }
 
 /** Files up to this size are read and compressed in one piece; larger ones are streamed. */
@@ -71,6 +73,7 @@ async function produce(output: ZipOutput, entries: readonly ModuleEntry[], optio
       else if (isWhole(entry)) addPrepared(zip, entry, await wholeFiles.take(index), options);
       else await addStreamed(zip, output, entry, options);
       await output.ready();
+      options.onEntry?.(entry);
     }
     zip.end();
   } finally {

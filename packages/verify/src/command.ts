@@ -1,5 +1,5 @@
 import { defineCommand, positionalOrRecords, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
-import { TofuOciError } from "@tofu-oci/core";
+import { TofuOciError, plural } from "@tofu-oci/core";
 
 const verifyCommand = defineCommand({
   command: "$0 [ref]",
@@ -58,10 +58,6 @@ const verifyCommand = defineCommand({
     }
   },
 });
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
 
 /** The tofu-oci-verify command line; the umbrella runs it as `tofu-oci verify`. */
 export const cli: CliSpec = {

@@ -170,7 +170,7 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
     const hashes = packageHashes(zip.entries, zip.plan);
     result.h1 = hashes.dirH1;
     if (state.lock) checks.expect("lock-h1", h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
-    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed });
+    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed, os: result.platform.split("_")[0]! });
     if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
     checks.pass("provider-executable", executable.name, executable.warning);
     result.executable = executable.name;
