@@ -1,4 +1,3 @@
 export { runUmbrella, type UmbrellaOptions } from "./umbrella.js";
 export { BUILT_IN_COMMANDS, type BuiltInCommand } from "./built-ins.js";
 export { findPlugin, listPlugins } from "./plugins.js";
-export { suggest } from "@tofu-oci/cli-kit";
