@@ -10,7 +10,7 @@ const doctorCommand = defineCommand({
   command: "$0 <ref>",
   describe: "Probe a registry and repository, and prove OpenTofu can install modules and providers from it",
   builder: (y) =>
-    withRegistryOptions(y)
+    withRegistryOptions(y, { concurrency: false })
       .positional("ref", {
         type: "string",
         demandOption: true,

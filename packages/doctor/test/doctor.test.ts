@@ -384,6 +384,9 @@ describe.concurrent("the transport, the credentials and what is written", () => 
     expect(new RegistryStorage(registryFront.registry.dataDir).hasRepository(`${repository}/tofu-oci-doctor`)).toBe(
       false,
     );
+    const missingTag = await diagnose(registryFront, { reference: `${registryFront.host}/${repository}:9.9.9`, readOnly: true });
+    expect(probe(missingTag, "artifact")).toMatchObject({ status: "fail", code: "not-found" });
+    expect(exitCodeOf(doctorFailure(missingTag))).toBe(3);
     const missing = await diagnose(registryFront, { readOnly: true });
     expect(probe(missing, "read")).toMatchObject({ status: "fail", code: "not-found" });
     expect(exitCodeOf(doctorFailure(missing))).toBe(3);

@@ -68,6 +68,14 @@ export async function probeArtifact(
     const verdict = await verifyAsOpenTofu(session, { reference: session.target.reference }, cwd);
     const digest = verdict.record.digest;
     const facts = { type: verdict.record.type, digest: digest ?? null };
+    if (verdict.record.notFound) {
+      return {
+        probe: fail("artifact", "not-found", `${name} does not exist: ${verdict.summary}`, {
+          facts,
+          hint: "Check the tag or digest in REF.",
+        }),
+      };
+    }
     if (!verdict.ok)
       return {
         probe: fail("artifact", "verification-failed", `${name} would not install with tofu init: ${verdict.summary}`, {
