@@ -104,136 +104,41 @@ interface Expected {
   rateLimitHeaders?: boolean;
 }
 
-const allowList = (words: string, realmElsewhere: boolean): Expected => ({
-  ok: false,
+/** A registry where everything OpenTofu needs works; each personality says how it differs. */
+const works: Expected = {
+  ok: true,
   auth: "bearer",
-  realmElsewhere,
   streamed: "ok",
   chunked: MiB,
+  mount: 201,
+  referrersApi: false,
+  deleteAllowed: true,
+};
+const ghcr: Expected = { ...works, streamed: "warn", maxChunk: 4128768, deleteAllowed: false }; // ghcr-patch-4mib, ghcr-delete-405
+const ecr: Expected = { ...works, chunked: 5 * MiB, minChunk: 5 * MiB, patchStatus: 201 }; // ecr-min-part-5mb, ecr-patch-201
+const allowList = (words: string, realmElsewhere: boolean): Expected => ({
+  ...works,
+  ok: false,
+  realmElsewhere,
   words,
 });
 const EXPECTED: Record<string, Expected> = {
-  ghcr: {
-    ok: true,
-    auth: "bearer",
-    streamed: "warn",
-    chunked: MiB,
-    maxChunk: 4128768,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: false,
-  }, // ghcr-patch-4mib, ghcr-delete-405
-  "ghcr@referrers-303": {
-    ok: true,
-    auth: "bearer",
-    streamed: "warn",
-    chunked: MiB,
-    maxChunk: 4128768,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: false,
-  }, // ghcr-referrers-404-then-303
-  ecr: {
-    ok: true,
-    auth: "basic",
-    streamed: "ok",
-    chunked: 5 * MiB,
-    minChunk: 5 * MiB,
-    patchStatus: 201,
-    mount: 201,
-    referrersApi: true,
-    deleteAllowed: true,
-  }, // ecr-min-part-5mb, ecr-patch-201
-  "ecr-public": {
-    ok: true,
-    auth: "bearer",
-    streamed: "ok",
-    chunked: 5 * MiB,
-    minChunk: 5 * MiB,
-    patchStatus: 201,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: true,
-  },
-  gar: {
-    ok: true,
-    auth: "bearer",
-    streamed: "ok",
-    chunked: "refused",
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: true,
-  }, // gar-no-chunked
-  dockerhub: {
-    ok: true,
-    auth: "bearer",
-    realmElsewhere: true,
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: false,
-    rateLimitHeaders: true,
-  }, // dockerhub-ratelimit-headers
+  ghcr,
+  "ghcr@referrers-303": ghcr, // ghcr-referrers-404-then-303
+  ecr: { ...ecr, auth: "basic", referrersApi: true }, // ecr-basic-challenge
+  "ecr-public": ecr,
+  gar: { ...works, chunked: "refused" }, // gar-no-chunked
+  dockerhub: { ...works, realmElsewhere: true, deleteAllowed: false, rateLimitHeaders: true }, // dockerhub-ratelimit-headers
   gitlab: allowList("unknown media type: application/vnd.opentofu.modulepkg", true), // gitlab-mediatype-allowlist, gitlab-jwt-realm
-  "gitlab@opentofu-types-allowed": {
-    ok: true,
-    auth: "bearer",
-    realmElsewhere: true,
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: true,
-  },
-  harbor: {
-    ok: true,
-    auth: "bearer",
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: true,
-    deleteAllowed: true,
-  }, // harbor-csrf-cookie, delete by digest
+  "gitlab@opentofu-types-allowed": { ...works, realmElsewhere: true },
+  harbor: { ...works, referrersApi: true }, // harbor-csrf-cookie, delete by digest
   quay: allowList("'archive/zip' is not one of", false), // quay-artifact-allowlist
-  "quay@opentofu-types-allowed": {
-    ok: true,
-    auth: "bearer",
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: true,
-    deleteAllowed: true,
-  },
-  acr: { ok: true, auth: "bearer", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true }, // acr-refresh-token-exchange, acr-content-range-format
-  artifactory: {
-    ok: true,
-    auth: "bearer",
-    streamed: "ok",
-    chunked: MiB,
-    mount: 202,
-    referrersApi: false,
-    deleteAllowed: true,
-  }, // artifactory-mount-202-autoshare, artifactory-referrers-406
-  nexus: {
-    ok: true,
-    auth: "basic",
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: true,
-  }, // nexus-basic-uppercase
-  zot: { ok: true, auth: "basic", streamed: "ok", chunked: MiB, mount: 201, referrersApi: true, deleteAllowed: true },
-  distribution: {
-    ok: true,
-    auth: "none",
-    streamed: "ok",
-    chunked: MiB,
-    mount: 201,
-    referrersApi: false,
-    deleteAllowed: true,
-  },
+  "quay@opentofu-types-allowed": { ...works, referrersApi: true },
+  acr: { ...works, referrersApi: true }, // acr-refresh-token-exchange, acr-content-range-format
+  artifactory: { ...works, mount: 202 }, // artifactory-mount-202-autoshare, artifactory-referrers-406
+  nexus: { ...works, auth: "basic" }, // nexus-basic-uppercase
+  zot: { ...works, auth: "basic", referrersApi: true },
+  distribution: { ...works, auth: "none" },
 };
 
 describe.concurrent("every registry personality gets its own report", () => {
@@ -384,7 +289,10 @@ describe.concurrent("the transport, the credentials and what is written", () => 
     expect(new RegistryStorage(registryFront.registry.dataDir).hasRepository(`${repository}/tofu-oci-doctor`)).toBe(
       false,
     );
-    const missingTag = await diagnose(registryFront, { reference: `${registryFront.host}/${repository}:9.9.9`, readOnly: true });
+    const missingTag = await diagnose(registryFront, {
+      reference: `${registryFront.host}/${repository}:9.9.9`,
+      readOnly: true,
+    });
     expect(probe(missingTag, "artifact")).toMatchObject({ status: "fail", code: "not-found" });
     expect(exitCodeOf(doctorFailure(missingTag))).toBe(3);
     const missing = await diagnose(registryFront, { readOnly: true });
