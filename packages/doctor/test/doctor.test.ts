@@ -57,13 +57,7 @@ function diagnose(
   target: RunningPersonality | RegistryInfo,
   options: Partial<DoctorOptions> = {},
 ): Promise<DoctorRecord> {
-  const credentials =
-    "credentials" in target
-      ? target.credentials
-      : target.username
-        ? { username: target.username, password: target.password! }
-        : undefined;
-  const plainHttp = "plainHttp" in target ? target.plainHttp : target.mode !== "tls";
+  const { credentials, plainHttp } = "personality" in target ? target : asUser(target);
   return doctor(
     {
       reference: `${target.host}/${uniqueRepository("doctor/app")}`,
@@ -78,6 +72,14 @@ function diagnose(
     },
     { env: { HOME: scratch.path }, cwd: scratch.path, tmpdir: scratch.path },
   );
+}
+
+/** A shared test registry as its user reaches it. */
+function asUser(registry: RegistryInfo): { credentials?: { username: string; password: string }; plainHttp: boolean } {
+  const plainHttp = registry.mode !== "tls";
+  return registry.username
+    ? { credentials: { username: registry.username, password: registry.password! }, plainHttp }
+    : { plainHttp };
 }
 
 function probe(record: DoctorRecord, id: ProbeId): Probe {
