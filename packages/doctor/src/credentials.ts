@@ -2,7 +2,7 @@ import { describeCredentials, resolve, type AuthEffects } from "@tofu-oci/auth";
 import type { CredentialsInfo } from "./records.js";
 import type { DoctorTarget } from "./target.js";
 
-/** Where the run's credentials come from: the command line (`-u`, `-p`), or OpenTofu's own search. */
+/** Where the run's credentials come from: given (`-u`/`-p`, or by a library caller), or OpenTofu's own search. */
 export interface CredentialsOrigin {
   from: "flags" | "opentofu";
   /** The `-u` user name, with `from: "flags"`. */
@@ -46,7 +46,8 @@ export async function explainCredentials(
 
 /** One line for the report: who the requests went as. */
 export function describeOrigin(info: CredentialsInfo): string {
-  if (info.from === "flags") return `user ${info.username} from the command line (-u/-p)`;
+  if (info.from === "flags")
+    return info.username ? `user ${info.username}, given with -u/-p` : "the ones given with -u/-p";
   const how = "OpenTofu's search, as tofu-oci auth resolve explains";
   if (!info.source) return `none (${how}: no entry matches)`;
   return `${info.explanation}${info.anonymous ? ", which gives none" : ""} (${how})`;

@@ -4,11 +4,11 @@ import { commandCredentials, type AuthEffects } from "@tofu-oci/auth";
 import { MediaType, formatLocator } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { explainCredentials, type CredentialsOrigin } from "./credentials.js";
-import { failFrom } from "./probe.js";
+import { failFrom, skip, warnFrom } from "./probe.js";
 import { probeAuthentication } from "./probes/authentication.js";
 import { probeDelete } from "./probes/cleanup.js";
 import { probeConnection } from "./probes/connection.js";
-import { probeModule, probeProvider } from "./probes/install.js";
+import { probeModule, probeProvider, type Installed } from "./probes/install.js";
 import { probeMediaTypes } from "./probes/media-types.js";
 import { probeMount } from "./probes/mount.js";
 import { probeRateLimit } from "./probes/rate-limit.js";
@@ -34,7 +34,10 @@ export interface DoctorOptions {
    * credentials OpenTofu would use (`@tofu-oci/auth`).
    */
   clientOptions?: RegistryClientOptions;
-  /** Where `clientOptions.credentials` come from, for the report. Default: OpenTofu's search. */
+  /**
+   * Where `clientOptions.credentials` come from, for the report. Default: given (`flags`) when
+   * `clientOptions.credentials` is set, else OpenTofu's search.
+   */
   credentials?: CredentialsOrigin;
   /** Told about each probe as it finishes (progress). */
   onProbe?: (probe: Probe) => void;
@@ -59,7 +62,7 @@ export interface DoctorEffects extends AuthEffects {
 export async function doctor(options: DoctorOptions, effects: DoctorEffects): Promise<DoctorRecord> {
   const target = parseTarget(options.reference, options.scratchRepository);
   const readOnly = options.readOnly ?? false;
-  const origin = options.credentials ?? { from: "opentofu" };
+  const origin = options.credentials ?? { from: options.clientOptions?.credentials ? "flags" : "opentofu" };
   const credentials = await explainCredentials(target, origin, effects);
   const clientOptions = await withCredentials(options.clientOptions ?? {}, origin, effects);
   const run = new DoctorRun(
@@ -164,10 +167,8 @@ class DoctorRun {
     await this.#probe("upload-chunked", () => probeChunked(session, knowledge));
     const artifacts = await makeScratchArtifacts(this.#effects.tmpdir ?? tmpdir());
     this.#artifacts = artifacts;
-    const module = await probeModule(session, artifacts, this.#effects.cwd);
-    this.report.add(module.probe);
-    const provider = await probeProvider(session, artifacts, this.#effects.cwd);
-    this.report.add(provider.probe);
+    const module = await this.#install("module", () => probeModule(session, artifacts, this.#effects.cwd));
+    const provider = await this.#install("provider", () => probeProvider(session, artifacts, this.#effects.cwd));
     const zip = module.pushed
       ? { mediaType: MediaType.zip, digest: artifacts.module.digest, size: artifacts.module.size }
       : undefined;
@@ -228,19 +229,31 @@ class DoctorRun {
     return digest;
   }
 
+  /** Pushes and verifies a scratch artifact as the probe `id`. */
+  async #install(id: "module" | "provider", install: () => Promise<Installed>): Promise<Installed> {
+    let installed: Installed = { probe: skip(id, "not run"), refusedTypes: [] };
+    const probe = await this.#probe(id, async () => {
+      installed = await install();
+      return installed.probe;
+    });
+    return { ...installed, probe };
+  }
+
   /**
    * Runs a probe; an unexpected error becomes its failure, or a warning for a probe installing
    * does not depend on (cancellation still stops the run).
    */
   async #probe(id: ProbeId, probe: () => Promise<Probe>): Promise<Probe> {
+    this.session.signal?.throwIfAborted();
     try {
-      return this.report.add(await probe());
+      const found = await probe();
+      // A probe reports what failed; a cancelled run stops, whatever it reported.
+      this.session.signal?.throwIfAborted();
+      return this.report.add(found);
     } catch (error) {
       if (this.session.signal?.aborted) throw error;
-      const failed = failFrom(id, `the ${id} probe failed`, error);
-      if (INSTALL_NEEDS.has(id)) return this.report.add(failed);
-      const { code: _code, ...rest } = failed;
-      return this.report.add({ ...rest, status: "warn" });
+      const what = `the ${id} probe failed`;
+      return this.report.add(INSTALL_NEEDS.has(id) ? failFrom(id, what, error) : warnFrom(id, what, error));
     }
   }
 }

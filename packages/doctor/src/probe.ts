@@ -39,6 +39,12 @@ export function failFrom(id: ProbeId, what: string, error: unknown, details: Pro
   });
 }
 
+/** A warning for a thrown error, in a probe that installing does not depend on. */
+export function warnFrom(id: ProbeId, what: string, error: unknown, details: ProbeDetails = {}): Probe {
+  const { code: _code, ...failed } = failFrom(id, what, error, details);
+  return { ...failed, status: "warn" };
+}
+
 /**
  * The error code a failure stands for: a registry's 401 or 403 is about credentials (exit 4);
  * another 4xx refused what was sent (exit 1: a check failed); a 429, a 5xx or a lost connection

@@ -1,6 +1,6 @@
 import { MediaType, isRegistryError, type Descriptor } from "@tofu-oci/core";
 import { RemoteRepository } from "@tofu-oci/core/remote";
-import { failFrom, ok, skip, warn } from "../probe.js";
+import { ok, skip, warn, warnFrom } from "../probe.js";
 import { errorWords } from "../registry-words.js";
 import type { Probe } from "../records.js";
 import type { DoctorSession } from "../session.js";
@@ -27,7 +27,7 @@ export async function probeMount(session: DoctorSession, zip: Descriptor | undef
   try {
     mounted = await repository.mount(layer, source, signal);
   } catch (error) {
-    if (!isRegistryError(error)) return failFrom("mount", what, error);
+    if (!isRegistryError(error)) return warnFrom("mount", what, error);
     return warn("mount", `${what} was refused: HTTP ${error.status}`, {
       words: errorWords(error),
       hint: HINT,

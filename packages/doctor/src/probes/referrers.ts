@@ -1,7 +1,7 @@
 import { MediaType, isRegistryError, type Descriptor } from "@tofu-oci/core";
 import { RemoteRepository, header, referrersTag } from "@tofu-oci/core/remote";
 import { attach } from "@tofu-oci/push";
-import { failFrom, ok, skip, warn } from "../probe.js";
+import { ok, skip, warn, warnFrom } from "../probe.js";
 import { errorWords, statusWords } from "../registry-words.js";
 import type { Probe } from "../records.js";
 import type { DoctorSession } from "../session.js";
@@ -54,7 +54,7 @@ export async function probeReferrers(
       .digest;
   } catch (error) {
     if (!isRegistryError(error))
-      return { probe: failFrom("referrers", `attaching an SBOM to ${reference}`, error), subjectAccepted: null };
+      return { probe: warnFrom("referrers", `attaching an SBOM to ${reference}`, error), subjectAccepted: null };
     const summary = `attaching an SBOM (a manifest with subject) to the scratch module was refused: HTTP ${error.status}`;
     return {
       probe: warn("referrers", summary, {

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { isTofuOciError, sha256Digest, type Descriptor } from "@tofu-oci/core";
 import { RemoteRepository, header, type HttpResponse } from "@tofu-oci/core/remote";
 import { binarySize, chunkRefusal } from "../chunk-limits.js";
-import { fail, failFrom, ok, warn } from "../probe.js";
+import { fail, failFrom, ok, warn, warnFrom } from "../probe.js";
 import { responseWords } from "../registry-words.js";
 import type { Facts, Probe } from "../records.js";
 import type { DoctorSession } from "../session.js";
@@ -114,7 +114,7 @@ export async function probeStreamed(session: DoctorSession, knowledge: UploadKno
       facts: { patchStatus: status },
     });
   } catch (error) {
-    if (!(error instanceof Refused)) return failFrom("upload-streamed", what, error);
+    if (!(error instanceof Refused)) return warnFrom("upload-streamed", what, error);
     const refusal = chunkRefusal(error.status, error.words, STREAMED_SIZE);
     if ("maxBytes" in refusal) knowledge.maxPatch = refusal.maxBytes;
     const limit = "maxBytes" in refusal ? `: PATCH bodies are limited to about ${binarySize(refusal.maxBytes)}` : "";
@@ -165,7 +165,7 @@ export async function probeChunked(session: DoctorSession, knowledge: UploadKnow
         { facts },
       );
     } catch (error) {
-      if (!(error instanceof Refused)) return failFrom("upload-chunked", `chunks of ${binarySize(chunk)}`, error);
+      if (!(error instanceof Refused)) return warnFrom("upload-chunked", `chunks of ${binarySize(chunk)}`, error);
       const refusal = chunkRefusal(error.status, error.words, chunk);
       if ("maxBytes" in refusal) {
         max = Math.min(max, refusal.maxBytes);
