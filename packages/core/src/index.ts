@@ -19,8 +19,6 @@ export {
   isValidDigest,
   assertTag,
   assertDigest,
-  versionToTag,
-  tagToVersion,
   type Reference,
   type LayoutReference,
 } from "./reference.js";
@@ -43,9 +41,8 @@ export {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   encodeManifest,
-  buildModuleManifest,
-  buildProviderManifest,
-  buildProviderIndex,
+  buildImageManifest,
+  buildImageIndex,
   parseManifest,
   isIndex,
   successors,
@@ -57,9 +54,8 @@ export {
   type ImageIndex,
   type Manifest,
   type EncodedManifest,
-  type ModuleManifestOptions,
-  type ProviderManifestOptions,
-  type ProviderIndexOptions,
+  type ImageManifestOptions,
+  type ImageIndexOptions,
 } from "./manifest.js";
 export {
   openContent,

@@ -4,11 +4,11 @@ import {
   invalidInput,
   isValidDigest,
   isValidTag,
-  versionToTag,
   type AnyRecord,
   type ModulePackageRecord,
   type ProviderPackageRecord,
 } from "@tofu-oci/core";
+import { versionToTag } from "@tofu-oci/opentofu";
 import { assertZipFile, type LocalBlob } from "./local-file.js";
 
 /** A module zip to push. */

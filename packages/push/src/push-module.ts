@@ -1,4 +1,5 @@
-import { buildModuleManifest, usageError, type EncodedManifest, type ImageManifest } from "@tofu-oci/core";
+import { usageError, type EncodedManifest, type ImageManifest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { CONFIG_UPLOAD, fileUpload } from "./blobs.js";
 import { titleOf } from "./local-file.js";
 import type { ModuleInput } from "./package-records.js";

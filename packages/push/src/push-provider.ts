@@ -1,13 +1,5 @@
-import {
-  TofuOciError,
-  buildProviderIndex,
-  buildProviderManifest,
-  usageError,
-  versionToTag,
-  type EncodedManifest,
-  type ImageIndex,
-  type ImageManifest,
-} from "@tofu-oci/core";
+import { TofuOciError, usageError, type EncodedManifest, type ImageIndex, type ImageManifest } from "@tofu-oci/core";
+import { buildProviderIndex, buildProviderManifest, versionToTag } from "@tofu-oci/opentofu";
 import { CONFIG_UPLOAD, fileUpload } from "./blobs.js";
 import { titleOf } from "./local-file.js";
 import type { ProviderInput } from "./package-records.js";

@@ -1,6 +1,7 @@
 /**
- * Decodes OCI manifests the way OpenTofu does: Go's `encoding/json` into image-spec's
- * `ociv1.Manifest` and `ociv1.Index`. Field names match case-insensitively, unknown fields are
+ * Decodes OCI manifests the way OpenTofu does (internal/getmodules/oci_getter.go:326 and
+ * internal/getproviders/oci_registry_mirror_source.go:544, :596): Go's `encoding/json` into
+ * image-spec's `ociv1.Manifest` and `ociv1.Index`. Field names match case-insensitively, unknown fields are
  * ignored, `null` leaves a field empty, and a value of the wrong type anywhere in a known field
  * is an error, as `json.Unmarshal` reports it.
  */
@@ -14,12 +15,14 @@ export interface GoDescriptor {
   platform?: { os: string; architecture: string; osVersion: string };
 }
 
+/** The image manifest fields OpenTofu reads (image-spec `ociv1.Manifest`). */
 export interface GoManifest {
   mediaType: string;
   artifactType: string;
   layers: GoDescriptor[];
 }
 
+/** The image index fields OpenTofu reads (image-spec `ociv1.Index`). */
 export interface GoIndex {
   mediaType: string;
   artifactType: string;

@@ -7,7 +7,7 @@ export type Selection = { ok: true; descriptor: GoDescriptor; note: string } | {
 const ZIP = MediaType.zip;
 
 /**
- * The module package layer (internal/getmodules/oci_getter.go selectOCILayerBlob): exactly one
+ * The module package layer (internal/getmodules/oci_getter.go:410 selectOCILayerBlob): exactly one
  * layer of a supported archive type (only archive/zip today); other layers are ignored.
  */
 export function selectModuleLayer(layers: GoDescriptor[]): Selection {
@@ -19,7 +19,7 @@ export function selectModuleLayer(layers: GoDescriptor[]): Selection {
 }
 
 /**
- * The provider package layer (internal/getproviders/oci_registry_mirror_source.go
+ * The provider package layer (internal/getproviders/oci_registry_mirror_source.go:718
  * selectOCILayerBlob): exactly one layer of media type archive/zip; others are ignored.
  */
 export function selectProviderLayer(layers: GoDescriptor[]): Selection {
@@ -40,7 +40,7 @@ function ignoredNote(others: number): string {
 }
 
 /**
- * The image manifest for one platform (oci_registry_mirror_source.go selectOCIImageManifest):
+ * The image manifest for one platform (oci_registry_mirror_source.go:648 selectOCIImageManifest):
  * entries without artifactType provider-target are skipped; such an entry must be an image
  * manifest with a platform, or every platform fails; entries with os.version or another
  * platform are skipped; exactly one may remain.
@@ -80,7 +80,7 @@ export function indexPlatforms(entries: GoDescriptor[]): string[] {
 }
 
 /**
- * checkOCIBlobDescriptor and hashFromOCIDigest (package_location_oci_blob_archive.go): a
+ * checkOCIBlobDescriptor and hashFromOCIDigest (package_location_oci_blob_archive.go:287, :273): a
  * platform on the layer, when present, matches; the digest is a valid sha256 digest.
  */
 export function layerPlatformProblem(layer: GoDescriptor, os: string, arch: string): string | undefined {

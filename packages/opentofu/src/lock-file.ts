@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { TofuOciError, invalidInput } from "@tofu-oci/core";
+import { TofuOciError, invalidInput, isTofuOciError } from "@tofu-oci/core";
 import { literalString, parseHcl } from "./hcl.js";
-import { isProviderAddress, parseProviderAddress } from "./provider-address.js";
-import { normalizeVersion } from "./provider-version.js";
+import { isBuiltInProvider, parseProviderAddress, type ProviderAddress } from "./provider-address.js";
+import { normalizeVersion } from "./version.js";
 
 /** One `provider` block of `.terraform.lock.hcl`. */
 export interface ProviderLock {
@@ -23,7 +23,7 @@ const LOCK_HINT = "Fix the file, or delete it and run tofu init to write it agai
 
 /**
  * Parses `.terraform.lock.hcl` text with the rules of OpenTofu's loader
- * (internal/depsfile/locks_file.go decodeLocksFromHCL): only `provider "HOST/NS/TYPE"` and
+ * (internal/depsfile/locks_file.go:182 decodeLocksFromHCL, :252 decodeProviderLockFromHCL): only `provider "HOST/NS/TYPE"` and
  * `module` blocks, normalized addresses, no duplicates, a normalized `version`, an optional
  * `constraints` string and a non-empty `hashes` list of `scheme:value` strings.
  * Not checked: that `constraints` is in OpenTofu's normalized form.
@@ -62,15 +62,27 @@ function decodeProviderBlocks(value: unknown, providers: Map<string, ProviderLoc
     return;
   }
   for (const [label, bodies] of Object.entries(value)) {
-    const address = parseProviderAddress(label);
-    if (!isProviderAddress(address)) {
-      problems.push(`invalid provider source address: ${address.problem}`);
+    const problem = lockableAddressProblem(label);
+    if (problem) {
+      problems.push(`invalid provider source address: ${problem}`);
       continue;
     }
     if (bodies.length > 1 || providers.has(label)) problems.push(`duplicate provider lock for ${label}`);
     const lock = decodeProviderBody(label, bodies[0]!, problems);
     if (lock && !providers.has(label)) providers.set(label, lock);
   }
+}
+
+/** locks_file.go:256-308: a normalized, fully-qualified address of a provider that is not built in. */
+function lockableAddressProblem(label: string): string | undefined {
+  let address: ProviderAddress;
+  try {
+    address = parseProviderAddress(label, { form: "normalized" });
+  } catch (error) {
+    if (!isTofuOciError(error)) throw error;
+    return error.message.replace(/^invalid provider address /, "");
+  }
+  return isBuiltInProvider(address) ? `${label} is a built-in provider, which is never locked` : undefined;
 }
 
 function decodeProviderBody(address: string, body: Record<string, unknown>, problems: string[]): ProviderLock | undefined {

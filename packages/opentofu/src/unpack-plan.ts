@@ -17,12 +17,12 @@ export interface UnpackPlan {
 }
 
 /**
- * Replays go-getter's ZipDecompressor.Decompress (v1.8.6, dir mode) over the entry list: a
+ * Replays go-getter's ZipDecompressor.Decompress (decompress_zip.go:29, v1.8.6, dir mode) over the entry list: a
  * path is `filepath.Join(dst, name)`, directories are made with os.MkdirAll, files replace
  * files of the same name (os.O_TRUNC). Returns the plan, or why unpacking would fail:
  * a directory needed where a file was written, or a file written over a directory.
  */
-export function planUnpack(entries: PlannedEntry[]): UnpackPlan | { problem: string } {
+export function planUnpack(entries: readonly PlannedEntry[]): UnpackPlan | { problem: string } {
   const plan: UnpackPlan = { dirs: new Set([""]), files: new Map(), targets: [] };
   for (const [index, entry] of entries.entries()) {
     const target = targetOf(entry.name);

@@ -6,8 +6,8 @@ import type { UnpackPlan } from "./unpack-plan.js";
 export type ModuleDir = { ok: true; dir: string } | { ok: false; problem: string };
 
 /**
- * Resolves `//subdir` as go-getter's SubdirGlob does after OpenTofu unpacks the whole package
- * (module_install.go installGoGetterModule): path.Clean, then filepath.Glob — exactly one match,
+ * Resolves `//subdir` as go-getter's SubdirGlob (source.go:63) does after OpenTofu unpacks the
+ * whole package (internal/initwd/module_install.go:855 installGoGetterModule): path.Clean, then filepath.Glob — exactly one match,
  * and it must be a directory for configs.LoadConfigDir to read it.
  */
 export function findModuleDir(plan: UnpackPlan, subdir: string | undefined): ModuleDir {
@@ -62,7 +62,7 @@ const TEST_EXTENSIONS = [".tftest.hcl", ".tftest.json", ".tofutest.hcl", ".tofut
 
 /**
  * The configuration files OpenTofu loads from a module directory
- * (internal/configs/parser_config_dir.go dirFiles): files directly in it with a .tf, .tf.json,
+ * (internal/configs/parser_config_dir.go:150 dirFiles): files directly in it with a .tf, .tf.json,
  * .tofu or .tofu.json extension, not tests, not ignored (hidden, `~` backups, `#...#`).
  */
 export function configFiles(plan: UnpackPlan, dir: string): string[] {
@@ -74,7 +74,7 @@ export function configFiles(plan: UnpackPlan, dir: string): string[] {
     .sort();
 }
 
-/** configs.IsIgnoredFile: editor swap files and hidden files. */
+/** configs.IsIgnoredFile (parser_config_dir.go:362): editor swap files and hidden files. */
 function isIgnoredFile(name: string): boolean {
   return name.startsWith(".") || name.endsWith("~") || (name.startsWith("#") && name.endsWith("#"));
 }

@@ -24,8 +24,10 @@ const CLAUSE = /^(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?(
  * Parses OpenTofu's version-constraint syntax (comma-separated clauses with `=`, `!=`, `>`,
  * `>=`, `<`, `<=` and `~>`; a bare version means `=`), as the providers and modules
  * commands take after `@`. `~> 1.2` means `>= 1.2.0, < 2.0.0` and `~> 1.2.3` means
- * `>= 1.2.3, < 1.3.0` (apparentlymart/go-versions, which OpenTofu uses for providers).
- * A prerelease version matches only when a clause names it exactly, as in OpenTofu.
+ * `>= 1.2.3, < 1.3.0`: internal/getproviders/types.go:163 ParseVersionConstraints, which is
+ * apparentlymart/go-versions versions/constraints/ruby_style.go:68 ParseRubyStyleMulti. A
+ * prerelease version matches only when a clause names it exactly (go-versions
+ * versions/parse.go:48 MeetingConstraints).
  * @throws TofuOciError "usage" (exit 2) naming the clause that is not understood.
  */
 export function parseVersionConstraint(text: string): VersionConstraint {
@@ -50,7 +52,11 @@ export function selectVersions(versions: Iterable<string>, constraint?: VersionC
   return newest ? [newest.text] : [];
 }
 
-/** Parses a registry version (`1.2.3`, `v1.2`, `1.0.0-beta1+build`); undefined when it is none. */
+/**
+ * Parses a registry version (`1.2.3`, `v1.2`, `1.0.0-beta1+build`); undefined when it is none.
+ * More lenient than `normalizeVersion` (it takes a `v`, as module registries write
+ * versions for hashicorp/go-version); provider versions go through `normalizeVersion`.
+ */
 export function parseVersion(version: string): semver.SemVer | undefined {
   const match = /^v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
   if (!match) return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exitCodeOf } from "@tofu-oci/core";
 import { parseLockFile } from "./lock-file.js";
-import { h1Problem, selectLock, zhProblem } from "./lock-hashes.js";
+import { h1Problem, packageMatchesAnyHash, selectLock, zhProblem } from "./lock-hashes.js";
 
 // As asserted in OpenTofu's internal/command/init_test.go.
 const OPENTOFU_LOCK = `# This file is maintained automatically by "tofu init".
@@ -46,15 +46,36 @@ describe("the lock decision", () => {
     expect(zhProblem({ ...lock, hashes: [] }, DIGEST)).toBeUndefined();
     expect(zhProblem({ ...lock, hashes: ["other:1"] }, DIGEST)).toBeUndefined();
   });
-  it("tries hashes in file order: an h1: error before the match refuses, after it does not", () => {
-    const broken = { zipH1: { error: "dirhash: filenames with newlines are not supported" }, dirH1: "h1:y" };
-    expect(h1Problem(lock, DIGEST, broken)).toBeDefined();
-    expect(h1Problem({ ...lock, hashes: [...lock.hashes].reverse() }, DIGEST, broken)).toBeUndefined();
+  it("tries hashes in file order: an h1: error before the match refuses, after it does not", async () => {
+    const broken = { h1OfZipEntries: { error: "dirhash: filenames with newlines are not supported" }, h1OfUnpackedPackage: "h1:y" };
+    expect(await h1Problem(lock, DIGEST, broken)).toBeDefined();
+    expect(await h1Problem({ ...lock, hashes: [...lock.hashes].reverse() }, DIGEST, broken)).toBeUndefined();
   });
   it("selects the only block at the version, or asks for --provider", () => {
     const two = { providers: new Map([["a/b/c", { ...lock, address: "a/b/c" }], ["a/b/d", { ...lock, address: "a/b/d" }]]) };
     expect(selectLock(two, undefined, "1.2.3").kind).toBe("problem");
     expect(selectLock(two, "a/b/d", "1.2.3")).toMatchObject({ kind: "entry", lock: { address: "a/b/d" } });
     expect(selectLock(two, undefined, "9.0.0").kind).toBe("none");
+  });
+});
+
+describe("packageMatchesAnyHash (hash.go PackageMatchesAnyHash)", () => {
+  const zh = `zh:${"a".repeat(64)}`;
+  const fail = () => {
+    throw new Error("dirhash: filenames with newlines are not supported");
+  };
+
+  it("accepts the first matching hash in order and computes h1: only when an h1: comes up", async () => {
+    expect(await packageMatchesAnyHash([zh, "h1:x"], { zh, h1OfZipEntries: fail })).toEqual({ ok: true, hash: zh });
+    let computed = 0;
+    const h1OfZipEntries = () => (computed++, "h1:y");
+    expect(await packageMatchesAnyHash(["h1:x", "zz:1", "h1:y", zh], { zh, h1OfZipEntries })).toEqual({ ok: true, hash: "h1:y" });
+    expect(computed).toBe(1);
+  });
+
+  it("refuses on an h1: error before a match, and checks nothing without hashes", async () => {
+    expect(await packageMatchesAnyHash(["h1:x", zh], { zh, h1OfZipEntries: fail })).toEqual({ ok: false, error: expect.stringContaining("newlines") });
+    expect(await packageMatchesAnyHash([`zh:${"b".repeat(64)}`, "other:1"], { zh, h1OfZipEntries: fail })).toEqual({ ok: false });
+    expect(await packageMatchesAnyHash([], { zh, h1OfZipEntries: fail })).toEqual({ ok: true, hash: "" });
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { GoJsonError, decodeImageIndex, decodeImageManifest } from "./go-json.js";
 import { segmentMatcher } from "./go-glob.js";
 import { selectModuleLayer, selectPlatformManifest } from "./layer-select.js";
-import { manifestTooLarge } from "./manifest-reader.js";
+import { manifestTooLarge } from "./manifests.js";
 import { configFiles, findModuleDir } from "./module-files.js";
-import { judgeVersionTag, normalizeVersion } from "./provider-version.js";
+import { judgeVersionTag, normalizeVersion } from "./version.js";
 import { planUnpack } from "./unpack-plan.js";
 import { reviewNames } from "./zip-inspect.js";
 

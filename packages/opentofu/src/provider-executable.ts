@@ -1,14 +1,22 @@
-import type { CheckedZip } from "./package-zip.js";
+import type { UnpackPlan } from "./unpack-plan.js";
+
+/** A provider zip and where its entries land when OpenTofu unpacks it. */
+export interface UnpackedZip {
+  entries: ReadonlyArray<{ mode: number | undefined }>;
+  plan: UnpackPlan;
+}
 
 /** The executable tofu init would run, or why it would find none. */
 export type ExecutableVerdict = { ok: true; name: string; warning?: string } | { ok: false; problem: string };
 
 /**
- * CachedProvider.ExecutableFile (internal/providercache/cached_provider.go): the first file, in
- * name order, directly in the package directory whose name is `terraform-provider-TYPE`
- * optionally followed by `_` or `.` and more.
+ * CachedProvider.ExecutableFile (internal/providercache/cached_provider.go:108): the first file,
+ * in name order, directly in the package directory whose name is `terraform-provider-TYPE`
+ * optionally followed by `_` or `.` and more. A file without execute bits passes with a warning.
+ * @param options.guessed the type is a guess (from a repository name): any `terraform-provider-*`
+ *   file passes, with a warning.
  */
-export function findExecutable(zip: CheckedZip, type: string, options: { guessed?: boolean } = {}): ExecutableVerdict {
+export function findExecutable(zip: UnpackedZip, type: string, options: { guessed?: boolean } = {}): ExecutableVerdict {
   const prefix = `terraform-provider-${type}`;
   const names = [...zip.plan.files.keys()].filter((path) => !path.includes("/")).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const name = names.find((file) => file.startsWith(prefix) && (file.length === prefix.length || file[prefix.length] === "_" || file[prefix.length] === "."));

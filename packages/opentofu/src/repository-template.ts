@@ -1,7 +1,5 @@
-import { resolve } from "node:path";
 import { parseReference, usageError, type TofuOciError } from "@tofu-oci/core";
-import type { Endpoint } from "./endpoint.js";
-import { formatProviderAddress, type ProviderAddress } from "./provider-registry/address.js";
+import { formatProviderAddress, type ProviderAddress } from "./provider-address.js";
 
 /** The variables an `oci_mirror` `repository_template` may use. */
 export type TemplateVariable = "hostname" | "namespace" | "type";
@@ -19,7 +17,8 @@ const VARIABLES = new Set<string>(["hostname", "namespace", "type"]);
 const EXAMPLE: ProviderAddress = { hostname: "example.com", namespace: "example-namespace", type: "example-type" };
 
 /**
- * Parses the HCL template syntax OpenTofu's `oci_mirror { repository_template }` takes, limited
+ * Parses the HCL template syntax OpenTofu's `oci_mirror { repository_template }` takes
+ * (internal/command/cliconfig/provider_installation.go:332 decodeOCIMirrorInstallationMethodBlock), limited
  * to what that block allows: literal text, `${hostname}`, `${namespace}`, `${type}`, and the
  * escapes `$${` and `%%{`. Directives (`%{...}`) and other expressions are refused.
  * @throws TofuOciError "usage" (exit 2).
@@ -60,7 +59,8 @@ export function renderTemplate(template: RepositoryTemplate, address: ProviderAd
 }
 
 /**
- * Checks the template the way OpenTofu loads an `oci_mirror` block whose `include` lists
+ * Checks the template the way OpenTofu loads an `oci_mirror` block
+ * (provider_installation.go:396 prepareOCIMirrorRepositoryMapping) whose `include` lists
  * exactly `providers`: each variable it leaves out must have one value across them, and it must
  * yield `registry[:port]/repository` without tag or digest (for the placeholder address
  * example.com/example-namespace/example-type and for each provider).
@@ -73,20 +73,22 @@ export function assertRegistryTemplate(template: RepositoryTemplate, providers: 
       throw badTemplate(template.text, `it must refer to \${${variable}}, since the providers have ${values.size} different ${variable}s (${[...values].join(", ")})`);
     }
   }
-  toRegistryDestination(template, EXAMPLE);
+  templateRepository(template, EXAMPLE);
+}
+
+/** A registry repository a template names. */
+export interface TemplateRepository {
+  registry: string;
+  repository: string;
 }
 
 /**
- * The destination of one provider: the template's output parsed as `registry[:port]/repository`
- * (or, with `ociLayout`, a directory resolved against `cwd`).
+ * The repository of one provider: the template's output parsed as `registry[:port]/repository`
+ * as OpenTofu does (internal/command/cliconfig/provider_installation.go:552
+ * evalOCIProviderMirrorRepositoryTemplate, then ORAS reference parsing).
  * @throws TofuOciError "usage" (exit 2) when the output is not a valid repository address.
  */
-export function destinationFor(template: RepositoryTemplate, address: ProviderAddress, options: { ociLayout?: boolean; cwd?: string } = {}): Endpoint {
-  if (options.ociLayout) return { kind: "layout", registry: "", repository: resolve(options.cwd ?? ".", renderTemplate(template, address)) };
-  return toRegistryDestination(template, address);
-}
-
-function toRegistryDestination(template: RepositoryTemplate, address: ProviderAddress): Endpoint {
+export function templateRepository(template: RepositoryTemplate, address: ProviderAddress): TemplateRepository {
   const rendered = renderTemplate(template, address);
   const problem = (detail: string, hint?: string) =>
     badTemplate(template.text, `for ${formatProviderAddress(address)} it gives "${rendered}", ${detail}`, hint);
@@ -99,7 +101,7 @@ function toRegistryDestination(template: RepositoryTemplate, address: ProviderAd
   }
   if (rendered.startsWith("oci://")) throw problem("but the template is not an oci:// address: write REGISTRY/REPOSITORY");
   if (reference.tag || reference.digest) throw problem("which names a tag or digest; the template names a repository only");
-  return { kind: "registry", registry: reference.registry, repository: reference.repository };
+  return { registry: reference.registry, repository: reference.repository };
 }
 
 function badTemplate(text: string, problem: string, hint = "Write e.g. registry.example.com/opentofu-providers/${namespace}/${type} (quote it in the shell)."): TofuOciError {

@@ -1,5 +1,5 @@
-import { digestHex } from "@tofu-oci/core";
 import type { LockFile, ProviderLock } from "./lock-file.js";
+import { zhOf, type PackageHashes } from "./package-hashes.js";
 
 /** Which lock-file block applies to the artifact, and how it was chosen. */
 export type LockSelection =
@@ -36,20 +36,16 @@ function selectByAddress(file: LockFile, provider: string, version: string | und
   return { kind: "entry", lock, how: `the entry for ${provider}` };
 }
 
-/** The hashes OpenTofu uses from a lock entry, in file order (getproviders.PreferredHashes). */
+/** The hashes OpenTofu uses from a lock entry, in file order (internal/getproviders/hash.go:311 PreferredHashes). */
 export function preferredHashes(lock: ProviderLock): string[] {
   return lock.hashes.filter((hash) => hash.startsWith("h1:") || hash.startsWith("zh:"));
 }
 
-/** `zh:` + the hex of a sha256 layer digest: OpenTofu's hash for an OCI provider package. */
-export function zhOf(layerDigest: string): string {
-  return `zh:${digestHex(layerDigest)}`;
-}
-
 /**
  * OpenTofu's check before it downloads an OCI provider package
- * (package_location_oci_blob_archive.go InstallProviderPackage): when the lock has any
- * preferred hashes, the layer digest as `zh:` must be one of them. Returns the problem, if any.
+ * (internal/getproviders/package_location_oci_blob_archive.go:86 InstallProviderPackage, :264
+ * ociPackageDescriptorDigestMatchesAnyHash): when the lock has any preferred hashes, the layer
+ * digest as `zh:` must be one of them. Returns the problem, if any.
  */
 export function zhProblem(lock: ProviderLock, layerDigest: string): string | undefined {
   const hashes = preferredHashes(lock);
@@ -64,35 +60,62 @@ export function zhProblem(lock: ProviderLock, layerDigest: string): string | und
   return `the layer digest ${zh} is not among the ${hashes.length} hashes locked for ${lock.address} ${lock.version}, so tofu init refuses the package ("doesn't match any of the checksums previously recorded in the dependency lock file"); if this package is right, ${how}`;
 }
 
-/** The two `h1:` hashes of a provider zip. */
-export interface PackageHashes {
-  /** dirhash.HashZip over the zip's entries, what OpenTofu compares against the lock before unpacking; undefined with the reason when it cannot be computed. */
-  zipH1: string | { error: string };
-  /** The h1: of the unpacked directory, what tofu init writes into the lock file. */
-  dirH1: string;
+/** What a provider archive is checked with: its `zh:`, and its `h1:` computed only when needed. */
+export interface ArchiveHashes {
+  zh: string;
+  /** `h1OfZipEntries` of the archive; a throw is OpenTofu's "failed to calculate checksum". */
+  h1OfZipEntries: () => string | Promise<string>;
+}
+
+/** The hash that matched, or why none did (`error`: computing the `h1:` failed first). */
+export type HashMatch = { ok: true; hash: string } | { ok: false; error?: string };
+
+/**
+ * OpenTofu's check of a provider archive against the lock file (internal/getproviders/hash.go:226
+ * PackageMatchesAnyHash over HashesMatchingPackage, :247), made by every install
+ * (package_location_local_archive.go:39): the allowed hashes are tried in order; an `h1:` is
+ * compared with the `h1:` of the zip's entries, computed the first time one comes up, and an
+ * error computing it refuses the package; a `zh:` is compared with the zip's sha256; other
+ * schemes never match. No allowed hashes means no check (`ok` with hash "").
+ */
+export async function packageMatchesAnyHash(allowed: readonly string[], archive: ArchiveHashes): Promise<HashMatch> {
+  if (allowed.length === 0) return { ok: true, hash: "" };
+  let h1: string | undefined;
+  for (const hash of allowed) {
+    if (hash.startsWith("h1:")) {
+      try {
+        h1 ??= await archive.h1OfZipEntries();
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
+      }
+      if (hash === h1) return { ok: true, hash };
+    } else if (hash.startsWith("zh:") && hash === archive.zh) return { ok: true, hash };
+  }
+  return { ok: false };
 }
 
 /**
- * OpenTofu's final hash check (hash.go HashesMatchingPackage via MatchesAnyHash): the locked
- * hashes are tried in file order, computing h1: over the zip when an h1: comes up; the first
- * match accepts, and an error computing h1: before that refuses the package.
- * Returns the problem, if any (the zh: check before download already passed).
+ * OpenTofu's final hash check of an OCI provider package, after the `zh:` check before download
+ * passed ({@link packageMatchesAnyHash} with the lock's preferred hashes): returns the problem when
+ * an `h1:` comes before the matching hash and cannot be computed.
  */
-export function h1Problem(lock: ProviderLock, layerDigest: string, hashes: PackageHashes): string | undefined {
-  const zh = zhOf(layerDigest);
-  for (const hash of preferredHashes(lock)) {
-    if (hash.startsWith("h1:")) {
-      if (typeof hashes.zipH1 !== "string") return `OpenTofu cannot compute the h1: hash of the package (${hashes.zipH1.error}), and the lock file lists an h1: hash it must try first`;
-      if (hash === hashes.zipH1) return undefined;
-    } else if (hash === zh) return undefined;
-  }
-  return undefined;
+export async function h1Problem(lock: ProviderLock, layerDigest: string, hashes: PackageHashes): Promise<string | undefined> {
+  const { h1OfZipEntries } = hashes;
+  const match = await packageMatchesAnyHash(preferredHashes(lock), {
+    zh: zhOf(layerDigest),
+    h1OfZipEntries: () => {
+      if (typeof h1OfZipEntries !== "string") throw new Error(h1OfZipEntries.error);
+      return h1OfZipEntries;
+    },
+  });
+  if (match.ok || match.error === undefined) return undefined;
+  return `OpenTofu cannot compute the h1: hash of the package (${match.error}), and the lock file lists an h1: hash it must try first`;
 }
 
 /** A sentence on how the package's h1: relates to the locked ones. */
 export function describeH1(lock: ProviderLock, hashes: PackageHashes): string {
   const locked = preferredHashes(lock).filter((hash) => hash.startsWith("h1:"));
-  if (locked.includes(hashes.dirH1)) return `${hashes.dirH1} (the unpacked package) is locked`;
-  if (locked.length === 0) return `${hashes.dirH1} (the unpacked package); the lock file has no h1: hash, tofu init adds this one`;
-  return `${hashes.dirH1} (the unpacked package) is not among the ${locked.length} locked h1: hashes, which are likely for other platforms; tofu init accepts the package by its zh: hash and adds this h1:`;
+  if (locked.includes(hashes.h1OfUnpackedPackage)) return `${hashes.h1OfUnpackedPackage} (the unpacked package) is locked`;
+  if (locked.length === 0) return `${hashes.h1OfUnpackedPackage} (the unpacked package); the lock file has no h1: hash, tofu init adds this one`;
+  return `${hashes.h1OfUnpackedPackage} (the unpacked package) is not among the ${locked.length} locked h1: hashes, which are likely for other platforms; tofu init accepts the package by its zh: hash and adds this h1:`;
 }

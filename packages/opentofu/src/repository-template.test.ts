@@ -1,8 +1,7 @@
 import { exitCodeOf } from "@tofu-oci/core";
 import { describe, expect, it } from "vitest";
-import { parseProviderAddress } from "./provider-registry/address.js";
-import { cliConfigRecord } from "./providers-config.js";
-import { assertRegistryTemplate, destinationFor, parseRepositoryTemplate, renderTemplate } from "./repository-template.js";
+import { parseProviderAddress } from "./provider-address.js";
+import { assertRegistryTemplate, parseRepositoryTemplate, renderTemplate, templateRepository } from "./repository-template.js";
 
 const aws = parseProviderAddress("hashicorp/aws");
 const google = parseProviderAddress("hashicorp/google");
@@ -23,11 +22,7 @@ describe("repository templates (oci_mirror repository_template)", () => {
     const template = parseRepositoryTemplate("reg.example.com/p/${hostname}/${ namespace }/${type}");
     expect(renderTemplate(template, aws)).toBe("reg.example.com/p/registry.opentofu.org/hashicorp/aws");
     expect(renderTemplate(parseRepositoryTemplate("a/$${x}/%%{y}"), aws)).toBe("a/${x}/%{y}");
-    expect(destinationFor(template, aws)).toEqual({ kind: "registry", registry: "reg.example.com", repository: "p/registry.opentofu.org/hashicorp/aws" });
-  });
-
-  it("gives directories with --oci-layout", () => {
-    expect(destinationFor(parseRepositoryTemplate("mirror/${namespace}/${type}"), aws, { ociLayout: true, cwd: "/tmp" })).toEqual({ kind: "layout", registry: "", repository: "/tmp/mirror/hashicorp/aws" });
+    expect(templateRepository(template, aws)).toEqual({ registry: "reg.example.com", repository: "p/registry.opentofu.org/hashicorp/aws" });
   });
 
   it("refuses other symbols, directives and unclosed interpolations", () => {
@@ -45,25 +40,7 @@ describe("repository templates (oci_mirror repository_template)", () => {
   it("requires registry/repository without tag or digest, and explains a port in ${hostname}", () => {
     expect(usageMessage(() => assertRegistryTemplate(parseRepositoryTemplate("${namespace}-${type}"), [aws]))).toMatch(/not a valid OCI repository address/);
     expect(usageMessage(() => assertRegistryTemplate(parseRepositoryTemplate("r.example.com/${namespace}/${type}:latest"), [aws]))).toMatch(/tag or digest/);
-    expect(usageMessage(() => destinationFor(parseRepositoryTemplate("r.example.com/${hostname}/${namespace}/${type}"), local))).toMatch(/not a valid OCI repository/);
+    expect(usageMessage(() => templateRepository(parseRepositoryTemplate("r.example.com/${hostname}/${namespace}/${type}"), local))).toMatch(/not a valid OCI repository/);
     expect(usageMessage(() => parseRepositoryTemplate(""))).toMatch(/empty/);
-  });
-
-  it("prints the provider_installation block with include and direct exclude", () => {
-    const { text, include } = cliConfigRecord(parseRepositoryTemplate("r.example.com/p/${namespace}/${type}"), [google, aws]);
-    expect(include).toEqual(["registry.opentofu.org/hashicorp/aws", "registry.opentofu.org/hashicorp/google"]);
-    expect(text).toBe(
-      [
-        "provider_installation {",
-        "  oci_mirror {",
-        '    repository_template = "r.example.com/p/${namespace}/${type}"',
-        '    include             = ["registry.opentofu.org/hashicorp/aws", "registry.opentofu.org/hashicorp/google"]',
-        "  }",
-        "  direct {",
-        '    exclude = ["registry.opentofu.org/hashicorp/aws", "registry.opentofu.org/hashicorp/google"]',
-        "  }",
-        "}",
-      ].join("\n"),
-    );
   });
 });
