@@ -12,3 +12,4 @@ export { startProviderRegistry, type TestProvider, type TestProviderRegistry, ty
 export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
 export { truncatedZip, ratioBomb, sizeBomb, buildTar, type TarSpec } from "./hostile-archives.js";
+export { goProgram, GREET, MAIN_MODULE, type GoProgram } from "./go-program.js";

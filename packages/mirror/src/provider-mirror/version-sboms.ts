@@ -1,5 +1,5 @@
 import type { PushedPlatform } from "@tofu-oci/push";
-import { providerSbom } from "../sbom/provider-sbom.js";
+import { providerSbom } from "@tofu-oci/sbom";
 import { attachSbom, type PublishOptions } from "./publish.js";
 import type { AttachedSbom } from "./records.js";
 import type { VersionRun } from "./version-job.js";

@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir } from "@tofu-oci/testkit";
+import { GREET, MAIN_MODULE, goProgram, tempDir, type GoProgram } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readBuildInfo } from "../src/buildinfo/buildinfo.js";
-import { GREET, MAIN_MODULE, goProgram, type GoProgram } from "./go-program.js";
+import { readBuildInfo } from "../src/index.js";
 
 const scratch = tempDir();
 let program: GoProgram;

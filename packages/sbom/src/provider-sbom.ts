@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { invalidInput } from "@tofu-oci/core";
-import { readBuildInfo } from "../buildinfo/buildinfo.js";
+import { readBuildInfo } from "./buildinfo/buildinfo.js";
 import { buildCycloneDx, type SbomSubject } from "./cyclonedx.js";
 
 /** A generated SBOM file and, when the executable had no build info, why. */

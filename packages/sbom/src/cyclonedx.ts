@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { GoBuildInfo, GoModule } from "../buildinfo/modinfo.js";
+import type { GoBuildInfo, GoModule } from "./buildinfo/modinfo.js";
 
 /** What the SBOM describes besides the build info: the provider package and its executable. */
 export interface SbomSubject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { purlOf, h1ToSha256 } from "../sbom/cyclonedx.js";
+import { purlOf, h1ToSha256 } from "../cyclonedx.js";
 import { parseModInfo, unquote } from "./modinfo.js";
 
 const TEXT = [

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureCommands } from "@tofu-oci/testkit";
+import { ensureCommands } from "./system-deps.js";
 import { zipSync } from "fflate";
 
 /** The dependency module the test program uses, served by a local file GOPROXY (no network). */
