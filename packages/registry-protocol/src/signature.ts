@@ -1,4 +1,4 @@
-import { DEFAULT_PROVIDER_HOST } from "./address.js";
+import { DEFAULT_PROVIDER_HOST } from "@tofu-oci/opentofu";
 
 /** The outcome of checking the detached signature over SHA256SUMS. */
 export interface SignatureResult {
@@ -26,7 +26,9 @@ type OpenPgp = typeof import("openpgp");
 
 /**
  * Checks a binary detached OpenPGP signature over the exact SHA256SUMS bytes against the
- * registry's `signing_keys`, the way OpenTofu's `signatureAuthentication` does: keys are tried
+ * registry's `signing_keys`, the way OpenTofu's `signatureAuthentication` does
+ * (internal/getproviders/package_authentication.go:589 AuthenticatePackage, :672
+ * findSigningKey): keys are tried
  * in turn, a key that did not make the signature ("unknown issuer") moves on to the next, any
  * other failure is final, and an expired key passes with a warning unless expiry is enforced.
  */

@@ -3,16 +3,20 @@ import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError, readAll } from "@tofu-oci/core";
-import { header, sendOnce, withRetry, type HttpResponse } from "@tofu-oci/core/remote";
+import { header, sendOnce, withRetry, type HttpResponse, type RetryOptions } from "@tofu-oci/core/remote";
+import { hostnameForComparison, hostnameForDisplay } from "@tofu-oci/opentofu";
 import { Agent, type Dispatcher } from "undici";
 
+/** How {@link RegistryHttp} connects, authenticates and retries. */
 export interface RegistryHttpOptions {
   /** Allow `http:` URLs, for loopback hosts only (`--source-plain-http`). Default false. */
   plainHttp?: boolean;
   /** Use this dispatcher instead of an own connection pool. */
   dispatcher?: Dispatcher;
-  /** The `Authorization: Bearer` token for a registry host's API, if any. */
+  /** The `Authorization: Bearer` token for a registry host's API, if any (e.g. {@link tokensFromEnv}). */
   token?: (host: string) => string | undefined;
+  /** Retry timing; default core's (the same policy as every OCI registry request). */
+  retry?: RetryOptions;
   /** Receives one line per request, for --verbose. */
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -105,8 +109,8 @@ export class RegistryHttp {
     this.assertAllowed(url, what);
     const signal = this.#options.signal;
     const response = await withRetry(() => sendOnce(this.#dispatcher, { method: "GET", url, headers, signal }, USER_AGENT), {
+      ...this.#options.retry,
       signal,
-      retries: 3,
       onRetry: (reason, delay) => this.#options.log?.(`retrying GET ${url.href} in ${Math.round(delay)} ms: ${reason}`),
     });
     this.#options.log?.(`GET ${url.href} -> ${response.status}`);
@@ -144,9 +148,24 @@ export async function statusError(response: { status: number; body: HttpResponse
   return new TofuOciError("network", message);
 }
 
-/** OpenTofu's `TF_TOKEN_<host>` API tokens from an environment. */
+/**
+ * OpenTofu's `TF_TOKEN_<host>` API tokens from an environment, read as
+ * internal/command/cliconfig/credentials.go:123 collectCredentialsFromEnv does: in a variable's
+ * name `__` stands for `-` and `_` for `.`; the host may be written in Unicode or punycode, and is
+ * compared in svchost's comparison form; names that are no hostname are ignored; of two
+ * variables for one host, the later wins.
+ */
 export function tokensFromEnv(env: Record<string, string | undefined>): (host: string) => string | undefined {
-  return (host) => env[`TF_TOKEN_${tokenVariableHost(host)}`];
+  const tokens = new Map<string, string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("TF_TOKEN_") || value === undefined) continue;
+    const host = hostnameForComparison(hostnameForDisplay(name.slice("TF_TOKEN_".length).replaceAll("__", "-").replaceAll("_", ".")));
+    if (typeof host === "string") tokens.set(host, value);
+  }
+  return (host) => {
+    const normalized = hostnameForComparison(host);
+    return tokens.get(typeof normalized === "string" ? normalized : host);
+  };
 }
 
 /** The host part of OpenTofu's TF_TOKEN_<host> variable: dots become `_`, dashes `__`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { NULL_3_1_0_SHA256SUMS } from "../../test/fixtures/opentofu-gpg-vector.js";
-import { metadataChecks, sha256sumsEntry, zipChecks } from "./package-checks.js";
-import type { PackageMetadata } from "./registry-client.js";
+import { NULL_3_1_0_SHA256SUMS } from "../test/fixtures/opentofu-gpg-vector.js";
+import { metadataChecks, sha256sumsEntry, zipChecks } from "./package-authentication.js";
+import type { PackageMetadata } from "./provider-registry-client.js";
 
 const LINUX = "53e30545ff8926a8e30ad30648991ca8b93b6fa496272cd23b26763c8ee84515";
 const sums = Buffer.from(NULL_3_1_0_SHA256SUMS);

@@ -1,11 +1,10 @@
 import { TofuOciError } from "@tofu-oci/core";
-import type { RegistryHttp } from "../registry-http.js";
-import { discoverService } from "../service-discovery.js";
-
-export { invalidResponse, parseJsonObject } from "../service-discovery.js";
+import type { RegistryHttp } from "./registry-http.js";
+import { discoverService } from "./service-discovery.js";
 
 /**
- * Finds a host's Provider Registry Protocol base URL (`providers.v1`). Like OpenTofu, no `/` is
+ * Finds a host's Provider Registry Protocol base URL (`providers.v1`, internal/getproviders/
+ * registry_source.go). Like OpenTofu, no `/` is
  * appended: endpoints are resolved against it by RFC 3986 rules, so registries publish it with
  * a trailing slash.
  * @throws TofuOciError "not-found" when the host offers no provider registry.

@@ -1,7 +1,8 @@
 import { TofuOciError } from "@tofu-oci/core";
-import { formatProviderAddress, type ProviderAddress } from "./address.js";
-import { discoverProvidersApi, invalidResponse, parseJsonObject } from "./discovery.js";
-import { statusError, type RegistryHttp } from "../registry-http.js";
+import { formatProviderAddress, type ProviderAddress } from "@tofu-oci/opentofu";
+import { discoverProvidersApi } from "./provider-discovery.js";
+import { statusError, type RegistryHttp } from "./registry-http.js";
+import { invalidResponse, parseJsonObject } from "./service-discovery.js";
 
 /** One entry of the `versions` endpoint. */
 export interface AvailableVersion {
@@ -38,7 +39,7 @@ const API_LIMIT = 4 * 1024 * 1024;
 
 /**
  * A client for one provider of a Provider Registry Protocol host
- * (OpenTofu `internal/getproviders/registry_client.go`).
+ * (OpenTofu internal/getproviders/registry_client.go: :64 ProviderVersions, :156 PackageMeta).
  */
 export class ProviderRegistryClient {
   /** Registry warnings from the versions endpoint, to show the user. */
@@ -108,7 +109,7 @@ function platformKey(value: unknown): string[] {
   return typeof os === "string" && typeof arch === "string" ? [`${os}_${arch}`] : [];
 }
 
-/** Validates and normalizes a download response as OpenTofu's `PackageMeta` does. */
+/** Validates and normalizes a download response as OpenTofu's `PackageMeta` does (registry_client.go:156). */
 export function parsePackageMetadata(body: Record<string, unknown>, responseUrl: URL, what: string): PackageMetadata {
   const text = (field: string): string => {
     const value = body[field];

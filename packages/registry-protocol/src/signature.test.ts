@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NULL_3_1_0_SHA256SUMS, NULL_3_1_0_SIGNATURE_BASE64, TESTING_PUBLIC_KEY } from "../../test/fixtures/opentofu-gpg-vector.js";
+import { NULL_3_1_0_SHA256SUMS, NULL_3_1_0_SIGNATURE_BASE64, TESTING_PUBLIC_KEY } from "../test/fixtures/opentofu-gpg-vector.js";
 import { checkSignature } from "./signature.js";
 
 const document = Buffer.from(NULL_3_1_0_SHA256SUMS);

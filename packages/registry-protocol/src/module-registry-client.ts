@@ -1,8 +1,8 @@
 import { TofuOciError } from "@tofu-oci/core";
-import { formatModuleAddress, type ModuleAddress } from "./module-address.js";
 import { header } from "@tofu-oci/core/remote";
-import { statusError, type RegistryHttp } from "../registry-http.js";
-import { discoverService, invalidResponse, parseJsonObject } from "../service-discovery.js";
+import { formatModuleAddress, type ModuleAddress } from "@tofu-oci/opentofu";
+import { statusError, type RegistryHttp } from "./registry-http.js";
+import { discoverService, invalidResponse, parseJsonObject } from "./service-discovery.js";
 
 const API_LIMIT = 1024 * 1024;
 

@@ -1,8 +1,8 @@
 import { isTofuOciError, type CheckResult } from "@tofu-oci/core";
-import { CheckId, result } from "../provider-registry/package-checks.js";
-import type { PackageMetadata } from "../provider-registry/registry-client.js";
-import { checkSignature, type SignatureCheckOptions } from "../provider-registry/signature.js";
-import type { RegistryHttp } from "../registry-http.js";
+import { PackageCheckId, checkResult } from "./package-authentication.js";
+import type { PackageMetadata } from "./provider-registry-client.js";
+import type { RegistryHttp } from "./registry-http.js";
+import { checkSignature, type SignatureCheckOptions } from "./signature.js";
 
 /** A version's SHA256SUMS and the verdict on its signature. */
 export interface SignedSums {
@@ -41,11 +41,11 @@ export class SignedSumsCache {
 
   async #load(metadata: PackageMetadata): Promise<SignedSums> {
     const document = await fetchOrMissing(() => this.http.document(metadata.shasumsUrl, SUMS_LIMIT, "SHA256SUMS"));
-    if (!document) return { signature: result(CheckId.signature, false, `SHA256SUMS is missing at ${metadata.shasumsUrl.href}`) };
+    if (!document) return { signature: checkResult(PackageCheckId.signature, false, `SHA256SUMS is missing at ${metadata.shasumsUrl.href}`) };
     const signature = await fetchOrMissing(() => this.http.document(metadata.shasumsSignatureUrl, SIGNATURE_LIMIT, "the SHA256SUMS signature"));
-    if (!signature) return { document, signature: result(CheckId.signature, false, `the SHA256SUMS signature is missing at ${metadata.shasumsSignatureUrl.href}`) };
+    if (!signature) return { document, signature: checkResult(PackageCheckId.signature, false, `the SHA256SUMS signature is missing at ${metadata.shasumsSignatureUrl.href}`) };
     const verdict = await checkSignature(document, signature, metadata.signingKeys, this.options);
-    const sums: SignedSums = { document, signature: result(CheckId.signature, verdict.ok, verdict.message) };
+    const sums: SignedSums = { document, signature: checkResult(PackageCheckId.signature, verdict.ok, verdict.message) };
     if (verdict.warning) sums.warning = verdict.warning;
     return sums;
   }
