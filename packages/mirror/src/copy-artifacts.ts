@@ -1,8 +1,9 @@
 import { copyGraph, fetchManifest, TofuOciError, usageError, type Descriptor, type ReadOnlyTarget, type Target } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import { parsePlatform } from "@tofu-oci/opentofu";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { formatEndpoint, openEndpoint, parseEndpoint, type Endpoint } from "./endpoint.js";
-import { filterIndex, parsePlatform, type PlatformName } from "./platform-filter.js";
+import { filterIndex, type PlatformName } from "./platform-filter.js";
 import { cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { TransferTally, type TransferHooks } from "./transfer-tally.js";
 

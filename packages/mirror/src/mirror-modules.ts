@@ -1,17 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, versionToTag, type Descriptor, type Target } from "@tofu-oci/core";
+import { NOTHING_TRANSFERRED, TofuOciError, formatReference, parseLayoutReference, parseReference, usageError, type Descriptor, type Target } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import { selectVersions, versionToTag } from "@tofu-oci/opentofu";
 import { packModule } from "@tofu-oci/pack";
 import { push, type ModuleArtifactRecord, type TransferHooks as PushHooks } from "@tofu-oci/push";
+import { ModuleRegistryClient, RegistryHttp, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import { formatEndpoint, openEndpoint, type Endpoint } from "./endpoint.js";
 import { signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
-import { ModuleRegistryClient } from "./modules/module-registry-client.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Options of {@link mirrorModules}. */
 export interface MirrorModulesOptions {

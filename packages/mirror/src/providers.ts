@@ -3,18 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type Target } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
+import { selectVersions } from "@tofu-oci/opentofu";
 import type { TransferHooks } from "@tofu-oci/push";
+import { ProviderRegistryClient, RegistryHttp, SignedSumsCache, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import type { Dispatcher } from "undici";
 import { openEndpoint } from "./endpoint.js";
 import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
-import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
 import type { DownloadHooks } from "./provider-mirror/zip-files.js";
-import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Progress and messages of a providers run; libraries never draw. */
 export interface ProvidersHooks extends DownloadHooks {
