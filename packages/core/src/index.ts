@@ -85,7 +85,6 @@ export { openTarget, selectorOf, type OpenTargetOptions, type OpenedTarget } fro
 export {
   anonymous,
   staticCredentials,
-  dockerConfigCredentials,
   type Credential,
   type CredentialProvider,
 } from "./credentials.js";
