@@ -19,8 +19,6 @@ export {
   isValidDigest,
   assertTag,
   assertDigest,
-  versionToTag,
-  tagToVersion,
   type Reference,
   type LayoutReference,
 } from "./reference.js";
@@ -44,9 +42,8 @@ export {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   encodeManifest,
-  buildModuleManifest,
-  buildProviderManifest,
-  buildProviderIndex,
+  buildImageManifest,
+  buildImageIndex,
   parseManifest,
   isIndex,
   successors,
@@ -58,9 +55,8 @@ export {
   type ImageIndex,
   type Manifest,
   type EncodedManifest,
-  type ModuleManifestOptions,
-  type ProviderManifestOptions,
-  type ProviderIndexOptions,
+  type ImageManifestOptions,
+  type ImageIndexOptions,
 } from "./manifest.js";
 export {
   openContent,
@@ -107,21 +103,8 @@ export {
   type StagedBlob,
   type LocalGraph,
 } from "./local-graph.js";
-export {
-  moduleGraph,
-  providerGraph,
-  referrerGraph,
-  buildReferrerManifest,
-  type Attachment,
-  type ProviderGraph,
-  type ProviderPlatformFile,
-} from "./artifact-graphs.js";
-export {
-  moduleArtifactRecord,
-  providerArtifactRecord,
-  pushedPlatform,
-  type ProviderRecordInput,
-} from "./artifact-records.js";
+export { referrerGraph, buildReferrerManifest, type Attachment } from "./referrer-graph.js";
+export { moduleArtifactRecord, providerArtifactRecord, type ProviderRecordInput } from "./artifact-records.js";
 export {
   parseLocator,
   formatLocator,
@@ -140,7 +123,6 @@ export {
 export {
   anonymous,
   staticCredentials,
-  dockerConfigCredentials,
   type Credential,
   type CredentialProvider,
 } from "./credentials.js";

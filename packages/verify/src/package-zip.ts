@@ -1,6 +1,5 @@
+import { inspectZip, planUnpack, reviewNames, type InspectedEntry, type UnpackPlan } from "@tofu-oci/opentofu";
 import type { Checks } from "./checks.js";
-import { planUnpack, type UnpackPlan } from "./unpack-plan.js";
-import { inspectZip, reviewNames, type InspectedEntry } from "./zip-inspect.js";
 
 /** A package zip that go-getter would unpack, and the tree it unpacks to. */
 export interface CheckedZip {

@@ -45,3 +45,4 @@ export type {
   MediaTypeAllowList,
   RouteKind,
 } from "./personalities/knobs.js";
+export { goProgram, GREET, MAIN_MODULE, type GoProgram } from "./go-program.js";
