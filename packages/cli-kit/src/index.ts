@@ -22,6 +22,6 @@ export {
   type ResolveRegistryOptions,
 } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
-export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
+export { ProgressBars, type ProgressBarsOptions } from "./progress.js";
 export { withTransferProgress, blobLabel, type ProgressHooks } from "./transfer-progress.js";
 export { positionalOrStdin, assertStdinFree } from "./stdin-argument.js";
