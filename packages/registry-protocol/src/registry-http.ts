@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError, readAll } from "@tofu-oci/core";
-import { header, sendOnce, withRetry, type HttpResponse, type RetryOptions } from "@tofu-oci/core/remote";
+import { dispatcherSend, header, retrying, type HttpResponse, type RetryOptions, type Send } from "@tofu-oci/core/remote";
 import { hostnameForComparison, hostnameForDisplay } from "@tofu-oci/opentofu";
 import { Agent, type Dispatcher } from "undici";
 
@@ -39,7 +39,8 @@ export interface ApiResponse {
 const USER_AGENT = "tofu-oci-mirror";
 
 /**
- * HTTP for the registry side (provider and module registries): small bounded GETs for the API
+ * HTTP for the registry side (provider and module registries), built from core's HTTP layers
+ * (`dispatcherSend`, `retrying`) like its `RegistryClient`: small bounded GETs for the API
  * and documents, and streaming downloads to files. Only https is used, except http to loopback
  * hosts when `plainHttp` is set; credentials go to API requests only, and to a download only
  * when the registry asks for it (a module's `use_registry_credentials`).
@@ -48,11 +49,15 @@ export class RegistryHttp {
   readonly #options: RegistryHttpOptions;
   readonly #dispatcher: Dispatcher;
   readonly #owned: boolean;
+  readonly #send: Send;
 
   constructor(options: RegistryHttpOptions = {}) {
     this.#options = options;
     this.#owned = !options.dispatcher;
     this.#dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    // The same layers as core's RegistryClient, without its OCI authentication: tokens are TF_TOKEN_*.
+    const log = options.log;
+    this.#send = retrying(dispatcherSend(this.#dispatcher, { userAgent: USER_AGENT, log }), { ...options.retry, log });
   }
 
   /** `https://HOST/`, or `http://HOST/` for a loopback host with `plainHttp`. */
@@ -107,13 +112,7 @@ export class RegistryHttp {
 
   async #get(url: URL, what: string, headers: Record<string, string>): Promise<HttpResponse> {
     this.assertAllowed(url, what);
-    const signal = this.#options.signal;
-    const response = await withRetry(() => sendOnce(this.#dispatcher, { method: "GET", url, headers, signal }, USER_AGENT), {
-      ...this.#options.retry,
-      signal,
-      onRetry: (reason, delay) => this.#options.log?.(`retrying GET ${url.href} in ${Math.round(delay)} ms: ${reason}`),
-    });
-    this.#options.log?.(`GET ${url.href} -> ${response.status}`);
+    const response = await this.#send({ method: "GET", url, headers, signal: this.#options.signal });
     // A redirect may lead anywhere; the final URL must obey the same scheme rule.
     if (response.url.href !== url.href) this.assertAllowed(response.url, what);
     return response;
