@@ -70,7 +70,7 @@ export {
 export { inspectZip, readPackageZip, reviewNames, type InspectedEntry, type NameReview } from "./zip-inspect.js";
 export { planUnpack, type UnpackPlan, type PlannedEntry } from "./unpack-plan.js";
 export { findModuleDir, configFiles, type ModuleDir } from "./module-files.js";
-export { findExecutable, type ExecutableVerdict, type UnpackedZip } from "./provider-executable.js";
+export { findExecutable, runsAsIs, type ExecutableVerdict, type UnpackedZip } from "./provider-executable.js";
 export {
   parseRepositoryTemplate,
   renderTemplate,

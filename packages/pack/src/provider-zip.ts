@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { invalidInput } from "@tofu-oci/core";
 import { listZip, unsafeEntryReason } from "@tofu-oci/core/zip";
-import { findExecutable, h1OfUnpackedPackage, planUnpack, readPackageZip } from "@tofu-oci/opentofu";
+import { findExecutable, h1OfUnpackedPackage, planUnpack, readPackageZip, runsAsIs } from "@tofu-oci/opentofu";
 
 /**
  * Checks a provider release zip as OpenTofu will unpack it, and returns the `h1:` hash that
@@ -41,9 +41,9 @@ export async function checkProviderZip(file: string, type: string, os: string): 
     );
   }
   const mode = entries[plan.files.get(executable.name)!]!.mode;
-  if (os !== "windows" && mode !== undefined && (mode & 0o111) === 0) {
+  if (!runsAsIs(mode, os)) {
     throw invalidInput(
-      `${basename(file)}: ${executable.name} is not executable (mode ${mode.toString(8)})`,
+      `${basename(file)}: ${executable.name} is not executable (mode ${mode!.toString(8)})`,
       "Re-create the zip with the execute bit set on the provider binary.",
     );
   }
