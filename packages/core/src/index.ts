@@ -26,6 +26,7 @@ export {
 } from "./reference.js";
 export {
   sha256Digest,
+  checkedDigest,
   digestHex,
   digestStream,
   digestFile,
@@ -172,3 +173,5 @@ export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from ".
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";
 export { ProgressStream } from "./progress-stream.js";
+export { safeRemoteText, type SafeTextOptions } from "./remote-text.js";
+export { RetryBudget, withRetryScope, operationBudget, currentBudget, type RetryBudgetOptions } from "./retry-budget.js";

@@ -45,3 +45,13 @@ export type {
   MediaTypeAllowList,
   RouteKind,
 } from "./personalities/knobs.js";
+export {
+  startHostileServer,
+  sendJson,
+  sendEndless,
+  sendTrickle,
+  type HostileServer,
+  type HostileServerOptions,
+  type HostileHandler,
+  type SeenRequest,
+} from "./hostile-server.js";
