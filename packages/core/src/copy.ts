@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { Semaphore } from "./concurrency.js";
 import { fetchManifest } from "./content.js";
 import { observeVerified } from "./digest.js";
-import { isTofuOciError } from "./errors.js";
+import { TofuOciError, isTofuOciError } from "./errors.js";
 import { successors, type Descriptor } from "./manifest.js";
 import { isManifestMediaType } from "./media-types.js";
 import { ProgressStream } from "./progress-stream.js";
@@ -76,6 +76,21 @@ export function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, op
     const copier = new GraphCopier(src, dst, options);
     await copier.node(root);
     return { descriptor: root, ...copier.counts };
+  });
+}
+
+/**
+ * Reads `tag` back after a push and throws unless it names `descriptor`. A registry without tag
+ * immutability lets the last of two concurrent pushes win; the loser must not report a digest the
+ * tag does not serve. It narrows the race to the moment between the two reads, no more.
+ * @throws TofuOciError "verification-failed" (exit 1).
+ */
+export async function confirmTag(target: ReadOnlyTarget, tag: string, descriptor: Descriptor, options: OperationOptions = {}): Promise<void> {
+  const current = await resolveIfExists(target, tag, options);
+  if (current?.digest === descriptor.digest) return;
+  throw new TofuOciError("verification-failed", `${target.name}:${tag} names ${current?.digest ?? "nothing"} right after ${descriptor.digest} was pushed under it: another push changed it at the same time`, {
+    hint: "See which content the tag serves now (tofu-oci verify); only the registry's tag immutability keeps a version tag from concurrent pushes.",
+    reference: `${target.name}:${tag}`,
   });
 }
 

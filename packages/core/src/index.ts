@@ -89,7 +89,7 @@ export {
   type OperationOptions,
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
-export { copy, copyGraph, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
+export { copy, copyGraph, confirmTag, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
 export { withManifests } from "./overlay-target.js";
 export {
   NO_TRANSFER,

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exitCodeOf, fetchManifestBytes, readAll, type Descriptor } from "@tofu-oci/core";
+import { copy, exitCodeOf, fetchManifestBytes, readAll, type Content, type Descriptor, type PushOptions as TargetPushOptions } from "@tofu-oci/core";
 import { MemoryTarget } from "@tofu-oci/core/memory";
 import { ratioBomb, sizeBomb, tempDir } from "@tofu-oci/testkit";
 import { afterEach, describe, expect, it } from "vitest";
@@ -179,6 +179,28 @@ describe("push: providers", () => {
     const [forced] = (await push({ reference: "r.example/p", packages: changed, target, force: true })) as ProviderArtifactRecord[];
     expect(forced!.replaced).toBe(first[0]!.digest);
     expect((await target.resolve("1.0.0")).digest).toBe(forced!.digest);
+  });
+
+  // Issue 22, item 2: two pushes of different content to one version at once both exited 0,
+  // each reporting its own digest, while the tag named one of them.
+  it("fails (exit 1), recording nothing, when a concurrent push wins the version tag", async () => {
+    const dir = scratch();
+    const rival = new MemoryTarget();
+    const [theirs] = await push({ reference: "r.example/p", packages: [providerRecord("example.com/acme/thing", "1.0.0", [writeProviderZip(dir, "thing", "1.0.0", "linux", "amd64")])], target: rival });
+    /** A registry where another job's push of the same version lands right after ours: the last writer wins the tag. */
+    class RacedTarget extends MemoryTarget {
+      #raced = false;
+      override async push(descriptor: Descriptor, content: Content, options: TargetPushOptions = {}): Promise<void> {
+        await super.push(descriptor, content, options);
+        if (options.tag !== "1.0.0" || this.#raced) return;
+        this.#raced = true;
+        await copy(rival, theirs!.digest, this, ["1.0.0"]);
+      }
+    }
+    const target = new RacedTarget();
+    const error = await push({ reference: "r.example/p", packages: [providerRecord("example.com/acme/thing", "1.0.0", release(dir, "1.0.0"))], target }).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(1);
+    expect((error as Error).message).toMatch(/another push changed it/);
   });
 
   it("refuses a REF tag other than the version, and version-like extra tags (exit 2)", async () => {

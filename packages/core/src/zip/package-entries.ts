@@ -1,6 +1,6 @@
 import { basename, posix } from "node:path";
 import { invalidInput } from "../errors.js";
-import { readZip, unsafeEntryReason, type ZipLimits } from "./zip-reader.js";
+import { listZip, readZip, unsafeEntryReason, type ZipLimits } from "./zip-reader.js";
 
 /**
  * Checks a package zip before it is published (push) or taken in (pack), reading all of it as an
@@ -15,19 +15,18 @@ import { readZip, unsafeEntryReason, type ZipLimits } from "./zip-reader.js";
 export async function assertPackageEntries(path: string, limits: ZipLimits = {}): Promise<void> {
   const seen = new Set<string>();
   const file = basename(path);
-  await readZip(
-    path,
-    async (entry) => {
-      const reason = unsafeEntryReason(entry.name);
-      if (reason) throw refused(file, entry.name, `${reason}, so it would be unpacked outside the package directory`);
-      if (entry.isSymlink) throw refused(file, entry.name, "it is a symbolic link, which OpenTofu unpacks as a file holding the link text");
-      const target = posix.normalize(entry.name).replace(/\/$/, "");
-      if (seen.has(target)) throw refused(file, entry.name, "another entry has the same path, so what is unpacked depends on the unzip");
-      seen.add(target);
-      for await (const _ of await entry.open());
-    },
-    limits,
-  );
+  // The central directory first: its limits, names and types cost no decompression.
+  for (const entry of await listZip(path, limits)) {
+    const reason = unsafeEntryReason(entry.name);
+    if (reason) throw refused(file, entry.name, `${reason}, so it would be unpacked outside the package directory`);
+    if (entry.isSymlink) throw refused(file, entry.name, "it is a symbolic link, which OpenTofu unpacks as a file holding the link text");
+    const target = posix.normalize(entry.name).replace(/\/$/, "");
+    if (seen.has(target)) throw refused(file, entry.name, "another entry has the same path, so what is unpacked depends on the unzip");
+    seen.add(target);
+  }
+  await readZip(path, async (entry) => {
+    for await (const _ of await entry.open());
+  }, limits);
 }
 
 function refused(file: string, name: string, why: string) {
