@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { copy, exitCodeOf, fetchManifestBytes, readAll, type Content, type Descriptor, type PushOptions as TargetPushOptions } from "@tofu-oci/core";
 import { MemoryTarget } from "@tofu-oci/core/memory";
 import { ratioBomb, sizeBomb, tempDir } from "@tofu-oci/testkit";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { CYCLONEDX, moduleRecord, providerRecord, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
+import { CYCLONEDX, moduleRecord, providerRecord, writeLargeZip, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
 import { expectModuleManifest, expectProviderIndex, expectProviderManifest } from "../test/rules.js";
 import { push } from "./push.js";
 import type { ModuleArtifactRecord, ProviderArtifactRecord } from "@tofu-oci/core";
@@ -118,6 +119,23 @@ describe("push: modules", () => {
     const referrers = await target.referrers({ mediaType: record!.mediaType, digest: record!.digest, size: 0 } as Descriptor);
     expect(referrers.map((r) => r.artifactType)).toEqual(["application/vnd.cyclonedx+json"]);
     expect(record!.referrers).toEqual([{ digest: referrers[0]!.digest, artifactType: "application/vnd.cyclonedx+json", file: sbom }]);
+  });
+});
+
+// Issue 22, item 8: SIGINT during `push --oci-layout` of a big blob was ignored: the push finished,
+// tagged and exited 0. The layout's writes now stop at the signal and leave nothing.
+describe("push: cancelled into an OCI layout", () => {
+  it("stops mid-blob, leaving no blob, temp file or tag", async () => {
+    const dir = scratch();
+    const zip = await writeLargeZip(dir, 32 * 1024 * 1024);
+    const layout = join(dir, "layout");
+    const controller = new AbortController();
+    const hooks = { onProgress: (_descriptor: Descriptor, bytes: number) => bytes > 1024 * 1024 && controller.abort() };
+    const error = await push({ reference: `${layout}:1.0.0`, ociLayout: true, zip: zip.file, hooks }, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(controller.signal.aborted).toBe(true);
+    expect((error as Error).name).toMatch(/AbortError|TofuOciError/);
+    expect(readdirSync(join(layout, "blobs", "sha256")).filter((name) => name === zip.digest.slice(7) || name.endsWith(".tmp"))).toEqual([]);
+    expect(existsSync(join(layout, "index.json")) ? JSON.parse(readFileSync(join(layout, "index.json"), "utf8")).manifests : []).toEqual([]);
   });
 });
 
