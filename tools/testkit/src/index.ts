@@ -55,3 +55,4 @@ export {
   type HostileHandler,
   type SeenRequest,
 } from "./hostile-server.js";
+export { startGitDaemon, type GitDaemon } from "./git-daemon.js";
