@@ -164,6 +164,34 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     });
   });
 
+  // Issue 22, item 6: an endless download_url body wrote 8 GiB before the checksum failed.
+  it("stops an endless zip download at --max-download-size, failing that version as a registry failure", async () => {
+    const fresh = freshTemplate(registry.host);
+    source.setFault("acme", "gadget", "0.2.0", "endless-zip");
+    try {
+      const result = await mirror({ providers: [`${gadget()}@0.2.0`], to: fresh, platforms: ["linux_amd64", "darwin_arm64"], maxDownloadSize: 1024 * 1024 });
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures[0]).toMatchObject({ code: "network", message: expect.stringContaining("is larger than 1048576 bytes, the most one download may write") });
+      expect(await tags(fresh, "acme", "gadget")).toEqual([]);
+    } finally {
+      source.setFault("acme", "gadget", "0.2.0", undefined);
+    }
+  });
+
+  // Issue 22, item 14: versions whose listed platforms all answered 404 were skipped with a
+  // warning each, and the run exited 0.
+  it("fails a version whose listed platform has no download (exit 5), instead of skipping it", async () => {
+    const fresh = freshTemplate(registry.host);
+    source.setFault("acme", "gadget", "0.2.0", "missing-download");
+    try {
+      const result = await mirror({ providers: [`${gadget()}@>= 0.1.0`], to: fresh, platforms: ["all"] });
+      expect(result.failures.map((failure) => [failure.code, failure.message])).toEqual([["network", expect.stringMatching(/0\.2\.0: the registry lists \w+ for this version but has no download for it/)]]);
+      expect(await tags(fresh, "acme", "gadget")).toEqual(["0.1.0"]);
+    } finally {
+      source.setFault("acme", "gadget", "0.2.0", undefined);
+    }
+  });
+
   it("--lockfile mirrors exactly the pinned versions and fails a hash mismatch", async () => {
     const fresh = freshTemplate(registry.host);
     const zh = (type: string, version: string, platform: string) => `zh:${source.zip("acme", type, version, platform).sha256}`;
