@@ -34,12 +34,14 @@ const packageRecord = (f: BadFiles) => `${JSON.stringify({ kind: "package", type
 export function badInputCases(f: BadFiles): BadInputCase[] {
   return [
     // tofu-oci-pack
-    { name: "pack: an unknown flag", bin: "pack", args: ["module", f.moduleDir, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "pack: an unknown flag", bin: "pack", args: ["module", f.moduleDir, "--bogus"], code: 2, message: /unknown option --bogus$/ },
     { name: "pack: a missing module directory", bin: "pack", args: ["module", "no-such-dir"], code: 6, message: /no-such-dir does not exist/ },
     { name: "pack: a file instead of a directory", bin: "pack", args: ["module", f.moduleZip], code: 6, message: /is not a directory/ },
     { name: "pack: no .tf file at the root", bin: "pack", args: ["module", f.noTfDir], code: 6, message: /has no \.tf/ },
     { name: "pack: a symlink leading outside the module", bin: "pack", args: ["module", f.escapingLinkDir, "-o", "x.zip"], code: 6, message: /outside/ },
-    { name: "pack: -o into a missing directory", bin: "pack", args: ["module", f.moduleDir, "-o", join("missing", "x.zip")], code: 6, message: /is not a directory/ },
+    { name: "pack: -o under a file", bin: "pack", args: ["module", f.moduleDir, "-o", join(f.moduleZip, "x.zip")], code: 6, message: /is not a directory/ },
+    { name: "pack: a config file with an unknown key (every command checks it)", bin: "pack", args: ["module", f.moduleDir, "--dry-run"], cwdFiles: { ".tofu-ocirc": JSON.stringify({ bogus: 1 }) }, code: 6, message: /unknown key "bogus"/ },
+    { name: "pack: --exclude without its pattern", bin: "pack", args: ["module", f.moduleDir, "--dry-run", "--exclude"], code: 2, message: /Not enough arguments following: exclude/ },
     { name: "pack: -o together with --out-dir", bin: "pack", args: ["module", f.moduleDir, "-o", "x.zip", "--out-dir", "out"], code: 2, message: /mutually exclusive/ },
     { name: "pack: SOURCE_DATE_EPOCH that is not a number", bin: "pack", args: ["module", f.moduleDir], env: { SOURCE_DATE_EPOCH: "yesterday" }, code: 2, message: /SOURCE_DATE_EPOCH/ },
     { name: "pack: provider without --provider", bin: "pack", args: ["provider", "--version", "1.0.0", f.release.slip], code: 2, message: /Missing required argument: provider/ },
@@ -54,7 +56,7 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     // tofu-oci-push
     { name: "push: a reference with a space", bin: "push", args: [`${H}/a b:1`, f.moduleZip], code: 2, message: /invalid/ },
     { name: "push: a tag longer than 128 characters", bin: "push", args: [`${H}/repo:${"t".repeat(129)}`, f.moduleZip], code: 2, message: /invalid tag/ },
-    { name: "push: an unknown flag", bin: "push", args: [`${H}/repo:1`, f.moduleZip, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "push: an unknown flag", bin: "push", args: [`${H}/repo:1`, f.moduleZip, "--bogus"], code: 2, message: /unknown option --bogus$/ },
     { name: "push: --concurrency 0", bin: "push", args: [`${H}/repo:1`, f.moduleZip, "--concurrency", "0"], code: 2, message: /--concurrency must be a positive integer/ },
     { name: "push: a truncated zip", bin: "push", args: [`${H}/repo:1`, f.truncatedZip], code: 6, message: /not a valid zip/ },
     { name: "push: a zip bomb by ratio", bin: "push", args: [`${H}/repo:1`, f.ratioBombZip], code: 6, message: /expands \d+x/ },
@@ -66,7 +68,12 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "push: a module zip with two entries of one name", bin: "push", args: [`${H}/repo:1`, f.hostileZip.duplicate], code: 6, message: /same path/ },
     { name: "push: a module zip whose sizes lie", bin: "push", args: [`${H}/repo:1`, f.hostileZip.lyingSize], code: 6, message: /too many bytes/ },
     { name: "push: NDJSON cut in the middle of a line", bin: "push", args: [`${H}/repo:1`], stdin: '{"kind":"package","type":"mod', code: 6, message: /line 1 is not JSON/ },
-    { name: "push: a record of kind artifact", bin: "push", args: [`${H}/repo:1`], stdin: `${JSON.stringify({ kind: "artifact", type: "module" })}\n`, code: 6, message: /reads package records/ },
+    { name: "push: only a record of kind artifact", bin: "push", args: [`${H}/repo:1`], stdin: `${JSON.stringify({ kind: "artifact", type: "module" })}\n`, code: 6, message: /no package records on stdin/, format: "text" },
+    { name: "push: a zip piped in where records belong", bin: "push", args: [`${H}/repo:1`, "-"], stdin: "PK\u0003\u0004\u0014\u0000\u0000\u0000\u0008\u0000binary\u0000bytes\n", code: 6, message: /line 1 is not JSON: \(a zip archive: give the zip file as an argument instead\)$/ },
+    { name: "push: a reference whose first part is not a host, and no registry configured", bin: "push", args: ["modules/net:1.0.0", f.moduleZip], code: 2, message: /"modules" in modules\/net:1\.0\.0 is not a registry host/ },
+    { name: "push: a --ca-file without a certificate", bin: "push", args: [`${H}/repo:1`, f.moduleZip, "--ca-file", "hostname"], cwdFiles: { hostname: "myhost\n" }, code: 6, message: /the CA file .*hostname holds no PEM certificate/ },
+    { name: "push: a .tofu-ocirc that is broken JSON", bin: "push", args: [`${H}/repo:1`, f.moduleZip], cwdFiles: { ".tofu-ocirc": '{"plainHttp": true,' }, code: 6, message: /JSON Error in .*\.tofu-ocirc/ },
+    { name: "push: a misspelt option", bin: "push", args: [`${H}/repo:1`, f.moduleZip, "--tga", "x"], code: 2, message: /unknown option --tga; did you mean --tag\?$/ },
     { name: "push: a package record lacking its fields", bin: "push", args: [`${H}/repo:1`], stdin: `${JSON.stringify({ kind: "package", type: "module" })}\n`, code: 6, message: /record/ },
     { name: "push: a config file with a syntax error", bin: "push", args: [`${H}/repo:1`, f.moduleZip], cwdFiles: BAD_RC, code: 6, message: /cannot read the tofu-oci config file/ },
     { name: "push: a config file with an unknown key", bin: "push", args: [`${H}/repo:1`, f.moduleZip], cwdFiles: UNKNOWN_KEY_RC, code: 6, message: /unknown key "retry"/ },
@@ -77,13 +84,14 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
 
     // tofu-oci-verify
     { name: "verify: an unsupported oci:// argument", bin: "verify", args: [`oci://${H}/repo?ref=1`], code: 2, message: /unsupported argument "ref"/ },
-    { name: "verify: an unknown flag", bin: "verify", args: [`${H}/repo:1`, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "verify: an unknown flag", bin: "verify", args: [`${H}/repo:1`, "--bogus"], code: 2, message: /unknown option --bogus$/ },
     { name: "verify: records that are not JSON", bin: "verify", args: [], stdin: notJson, code: 6, message: /line 1 is not JSON/ },
-    { name: "verify: a verification record on stdin", bin: "verify", args: ["-"], stdin: verificationRecord, code: 6, message: /artifact/ },
+    { name: "verify: only a verification record on stdin", bin: "verify", args: ["-"], stdin: verificationRecord, code: 6, message: /no artifact records on stdin/, format: "text" },
+    { name: "verify: --platform without its value, before REF", bin: "verify", args: ["--platform", `${H}/repo:1`], code: 2, message: /Not enough arguments following: platform|invalid platform/ },
     { name: "verify: an artifact record lacking fields", bin: "verify", args: [], stdin: `${JSON.stringify({ kind: "artifact", type: "module" })}\n`, code: 6, message: /lacks type, registry, repository or reference/ },
     { name: "verify: a bad --platform", bin: "verify", args: [`${H}/repo:1`, "--platform", "linux"], code: 2, message: /invalid platform "linux"/ },
     { name: "verify: a lock file with a syntax error", bin: "verify", args: [`${H}/repo:1`, "--lockfile", f.badLockFile], code: 6, message: /bad\.terraform\.lock\.hcl/ },
-    { name: "verify: a missing lock file", bin: "verify", args: [`${H}/repo:1`, "--lockfile", "missing.lock.hcl"], code: 2, message: /cannot read the lock file .*missing\.lock\.hcl/ },
+    { name: "verify: a missing lock file", bin: "verify", args: [`${H}/repo:1`, "--lockfile", "missing.lock.hcl"], code: 6, message: /cannot read the lock file .*missing\.lock\.hcl/ },
     { name: "verify: --platform with --type module", bin: "verify", args: [`${H}/repo:1`, "--type", "module", "--platform", "linux_amd64"], code: 2, message: /apply to providers/ },
     { name: "verify: a bad --provider", bin: "verify", args: [`${H}/repo:1`, "--provider", "not/a/provider/address"], code: 2, message: /invalid --provider/ },
     { name: "verify: --extract into a directory that is not empty", bin: "verify", args: [`${H}/repo:1`, "--extract", "out"], cwdFiles: { "out/keep.txt": "x" }, code: 2, message: /exists and is not an empty directory/ },
@@ -107,7 +115,7 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "auth: a JSON CLI config with a syntax error", bin: "auth", args: ["resolve", `${H}/repo`], homeFiles: { ".terraform.d/oci.tfrc.json": '{"oci_credentials": ' }, code: 6, message: /CLI configuration/, format: "text" },
 
     // tofu-oci-mirror
-    { name: "mirror: copy with an unknown flag", bin: "mirror", args: ["copy", `${H}/a:1`, `${H}/b`, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "mirror: copy with an unknown flag", bin: "mirror", args: ["copy", `${H}/a:1`, `${H}/b`, "--bogus"], code: 2, message: /unknown option --bogus$/ },
     { name: "mirror: copy with an invalid tag", bin: "mirror", args: ["copy", `${H}/a:bad!tag`, `${H}/b`], code: 2, message: /invalid/ },
     { name: "mirror: copy with a config file with a syntax error", bin: "mirror", args: ["copy", `${H}/a:1`, `${H}/b`], cwdFiles: BAD_RC, code: 6, message: /cannot read the tofu-oci config file/ },
     { name: "mirror: copy with a CLI config file with a syntax error", bin: "mirror", args: ["copy", `${H}/a:1`, `${H}/b`], homeFiles: BAD_TOFURC, code: 6, message: /problems with the CLI configuration/ },
@@ -116,17 +124,21 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "mirror: import of a bundle with a ../ entry", bin: "mirror", args: ["import", f.tar.slip, "--to", `${H}/a`], code: 6, message: /not an OCI layout bundle/ },
     { name: "mirror: import of a bundle with an absolute entry", bin: "mirror", args: ["import", f.tar.absolute, "--to", `${H}/a`], code: 6, message: /not an OCI layout bundle/, format: "text" },
     { name: "mirror: providers with a lock file that is not HCL", bin: "mirror", args: ["providers", "--lockfile", "lock.hcl", "--to", `${H}/p/\${type}`], cwdFiles: { "lock.hcl": "provider {{{" }, code: 6, message: /lock\.hcl/ },
-    { name: "mirror: modules with an unknown flag", bin: "mirror", args: ["modules", "acme/net/aws", "--to", `${H}/m`, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "mirror: a misspelt command", bin: "mirror", args: ["provider", "hashicorp/aws"], code: 2, message: /^error: unknown command 'provider'; did you mean 'providers'\?$/ },
+    { name: "mirror: providers --latest with --lockfile", bin: "mirror", args: ["providers", "--lockfile", "lock.hcl", "--latest", "--to", `${H}/p/\${type}`], code: 2, message: /mutually exclusive/ },
+    { name: "mirror: modules with an unknown flag", bin: "mirror", args: ["modules", "acme/net/aws", "--to", `${H}/m`, "--bogus"], code: 2, message: /unknown option --bogus$/ },
 
     // tofu-oci (the umbrella)
     { name: "umbrella: an unknown command", bin: "cli", args: ["frobnicate"], code: 2, message: /frobnicate/ },
     { name: "umbrella: no command", bin: "cli", args: [], code: 2, message: /command/ },
     { name: "umbrella: push with an invalid reference", bin: "cli", args: ["push", `${H}/Bad_Repo:1`, f.moduleZip], code: 2, message: /invalid repository name/ },
     { name: "umbrella: pack of a missing directory", bin: "cli", args: ["pack", "module", "no-such-dir"], code: 6, message: /does not exist/ },
-    { name: "umbrella: verify with an unknown flag", bin: "cli", args: ["verify", `${H}/a:1`, "--bogus"], code: 2, message: /Unknown argument: bogus/ },
+    { name: "umbrella: verify with an unknown flag", bin: "cli", args: ["verify", `${H}/a:1`, "--bogus"], code: 2, message: /unknown option --bogus$/ },
     { name: "umbrella: mirror copy without DST", bin: "cli", args: ["mirror", "copy", `${H}/a:1`], code: 2, message: /Not enough non-option arguments/ },
     { name: "umbrella: auth resolve of a host with a space", bin: "cli", args: ["auth", "resolve", "a b"], code: 2, message: /invalid registry "a b"/ },
-    { name: "umbrella: push of package records of the wrong kind", bin: "cli", args: ["push", `${H}/repo:1`], stdin: verificationRecord, code: 6, message: /reads package records/ },
+    { name: "umbrella: push of records of the wrong kind", bin: "cli", args: ["push", `${H}/repo:1`], stdin: verificationRecord, code: 6, message: /no package records on stdin/, format: "text" },
+    { name: "umbrella: a misspelt command", bin: "cli", args: ["pakc", "module", "."], code: 2, message: /^error: unknown command 'pakc'; did you mean 'pack'\?$/ },
+    { name: "umbrella: a global flag before the command, then a bad input", bin: "cli", args: ["-q", "pack", "module", "no-such-dir"], code: 6, message: /does not exist/ },
     { name: "umbrella: push of a record whose file changed size", bin: "cli", args: ["push", `${H}/repo:1`], stdin: packageRecord(f), code: 6, message: /its record says 1/ },
   ];
 }

@@ -56,3 +56,4 @@ export {
   type SeenRequest,
 } from "./hostile-server.js";
 export { startGitDaemon, type GitDaemon } from "./git-daemon.js";
+export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";
