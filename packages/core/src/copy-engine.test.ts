@@ -224,9 +224,9 @@ describe("copy: a hostile referrers list", () => {
     let fetches = 0;
     const hostile = Object.assign(Object.create(src) as MemoryTarget, {
       referrers: async () => listed,
-      fetch: (d: Descriptor, o?: OperationOptions) => {
+      fetch: (d: Descriptor) => {
         fetches++;
-        return src.fetch(d, o);
+        return src.fetch(d);
       },
     });
     const error = await copyGraph(hostile, new MemoryTarget(), descriptor, { referrers: true, concurrency: 4 }).catch((e: unknown) => e);

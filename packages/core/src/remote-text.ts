@@ -7,6 +7,7 @@ export interface SafeTextOptions {
 }
 
 // C0 controls (ESC starts ANSI sequences; CR and LF forge lines), DEL and the C1 controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // What looks like a credential wherever it appears: an auth scheme and its value, a JWT.
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -27,7 +28,15 @@ export function safeRemoteText(text: string, options: SafeTextOptions = {}): str
   let safe = text;
   for (const secret of expandSecrets(options.secrets ?? [])) safe = safe.split(secret).join("[redacted]");
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) safe = safe.replace(pattern, replacement);
-  safe = safe.replace(CONTROL, (char) => (char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "\t" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  safe = safe.replace(CONTROL, (char) =>
+    char === "\n"
+      ? "\\n"
+      : char === "\r"
+        ? "\\r"
+        : char === "\t"
+          ? "\\t"
+          : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   const limit = options.limit ?? 500;
   return safe.length > limit ? `${safe.slice(0, limit)}...` : safe;
 }

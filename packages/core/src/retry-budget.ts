@@ -55,9 +55,13 @@ export class RetryBudget {
   /** The error for an attempt refused because the operation has given up (exit 5). */
   exhaustedError(): TofuOciError {
     const seconds = Math.round((this.#now() - (this.#firstFailure ?? this.#now())) / 1000);
-    return new TofuOciError("network", `giving up after ${this.#failures} failed attempts in ${seconds} s (last: ${this.#lastReason})`, {
-      hint: "The registry is unreachable or stalled; check it and run again. Config keys retries, retryDeadlineMs and idleTimeoutMs tune this.",
-    });
+    return new TofuOciError(
+      "network",
+      `giving up after ${this.#failures} failed attempts in ${seconds} s (last: ${this.#lastReason})`,
+      {
+        hint: "The registry is unreachable or stalled; check it and run again. Config keys retries, retryDeadlineMs and idleTimeoutMs tune this.",
+      },
+    );
   }
 }
 

@@ -118,6 +118,7 @@ describe("hostile registry responses", () => {
     const message = (error as Error).message;
     expect(exitCodeOf(error)).toBe(4);
     expect(message).toContain("denied");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is that none are left.
     expect(message).not.toMatch(/[\u0000-\u001f]/);
     expect(message).toContain("\\u001b[2J");
     expect(message).not.toContain(SECRET);

@@ -17,7 +17,19 @@ export interface GitDaemon {
  */
 export async function startGitDaemon(baseDir: string): Promise<GitDaemon> {
   const port = await freePort();
-  const child = spawn("git", ["daemon", "--reuseaddr", "--export-all", `--base-path=${baseDir}`, "--listen=127.0.0.1", `--port=${port}`, baseDir], { stdio: "ignore" });
+  const child = spawn(
+    "git",
+    [
+      "daemon",
+      "--reuseaddr",
+      "--export-all",
+      `--base-path=${baseDir}`,
+      "--listen=127.0.0.1",
+      `--port=${port}`,
+      baseDir,
+    ],
+    { stdio: "ignore" },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await waitForPort(port, child);
   const host = `127.0.0.1:${port}`;

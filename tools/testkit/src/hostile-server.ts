@@ -36,7 +36,10 @@ export interface HostileServerOptions {
 }
 
 /** Starts an HTTP(S) server on 127.0.0.1 that records each request and hands it to `handler`. */
-export async function startHostileServer(handler: HostileHandler, options: HostileServerOptions = {}): Promise<HostileServer> {
+export async function startHostileServer(
+  handler: HostileHandler,
+  options: HostileServerOptions = {},
+): Promise<HostileServer> {
   const requests: SeenRequest[] = [];
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization });
@@ -60,13 +63,25 @@ export async function startHostileServer(handler: HostileHandler, options: Hosti
 }
 
 /** Answers JSON with a Content-Length. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
+    .end(text);
 }
 
 /** Streams filler without a Content-Length until the client goes away, at most `limit` bytes (default 64 MiB). */
-export function sendEndless(req: IncomingMessage, res: ServerResponse, headers: Record<string, string> = {}, limit = 64 * 1024 * 1024): void {
+export function sendEndless(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string> = {},
+  limit = 64 * 1024 * 1024,
+): void {
   res.writeHead(200, headers);
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   let sent = 0;
@@ -86,7 +101,13 @@ export function sendEndless(req: IncomingMessage, res: ServerResponse, headers: 
  * time every `intervalMs`, then nothing more, holding the connection open: a body that trickles
  * and then stalls.
  */
-export function sendTrickle(req: IncomingMessage, res: ServerResponse, body: Uint8Array, headers: Record<string, string> = {}, options: { bytes?: number; intervalMs?: number } = {}): void {
+export function sendTrickle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Uint8Array,
+  headers: Record<string, string> = {},
+  options: { bytes?: number; intervalMs?: number } = {},
+): void {
   res.writeHead(200, { "content-length": String(body.length), ...headers });
   const total = Math.min(options.bytes ?? 8, body.length - 1);
   let sent = 0;

@@ -10,7 +10,11 @@ import { TofuOciError } from "../errors.js";
  */
 export function assertRealmTransport(registry: URL, realm: URL, allowInsecure: boolean): void {
   if (allowInsecure || realm.protocol !== "http:" || registry.protocol !== "https:") return;
-  throw new TofuOciError("unauthorized", `${registry.host} asks for credentials to be sent to ${realm.origin} over plain http; refused`, {
-    hint: "The registry's token realm must use https. Pass --insecure only if you accept credentials in cleartext on this network.",
-  });
+  throw new TofuOciError(
+    "unauthorized",
+    `${registry.host} asks for credentials to be sent to ${realm.origin} over plain http; refused`,
+    {
+      hint: "The registry's token realm must use https. Pass --insecure only if you accept credentials in cleartext on this network.",
+    },
+  );
 }

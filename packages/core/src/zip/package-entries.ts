@@ -19,16 +19,25 @@ export async function assertPackageEntries(path: string, limits: ZipLimits = {})
   for (const entry of await listZip(path, limits)) {
     const reason = unsafeEntryReason(entry.name);
     if (reason) throw refused(file, entry.name, `${reason}, so it would be unpacked outside the package directory`);
-    if (entry.isSymlink) throw refused(file, entry.name, "it is a symbolic link, which OpenTofu unpacks as a file holding the link text");
+    if (entry.isSymlink)
+      throw refused(file, entry.name, "it is a symbolic link, which OpenTofu unpacks as a file holding the link text");
     const target = posix.normalize(entry.name).replace(/\/$/, "");
-    if (seen.has(target)) throw refused(file, entry.name, "another entry has the same path, so what is unpacked depends on the unzip");
+    if (seen.has(target))
+      throw refused(file, entry.name, "another entry has the same path, so what is unpacked depends on the unzip");
     seen.add(target);
   }
-  await readZip(path, async (entry) => {
-    for await (const _ of await entry.open());
-  }, limits);
+  await readZip(
+    path,
+    async (entry) => {
+      for await (const _ of await entry.open());
+    },
+    limits,
+  );
 }
 
 function refused(file: string, name: string, why: string) {
-  return invalidInput(`${file}: entry ${JSON.stringify(name)} is refused: ${why}`, "Re-create the zip with tofu-oci-pack (or a zip of plain files with relative paths).");
+  return invalidInput(
+    `${file}: entry ${JSON.stringify(name)} is refused: ${why}`,
+    "Re-create the zip with tofu-oci-pack (or a zip of plain files with relative paths).",
+  );
 }

@@ -58,8 +58,15 @@ interface Scan {
  */
 export async function extractBundle(file: string, directory: string): Promise<ExtractedBundle> {
   const scan = await scanBundle(file);
-  for (const [required, bytes] of [[LAYOUT_FILE, scan.layout], [INDEX_FILE, scan.index]] as const) {
-    if (!bytes) throw invalidInput(`${file} is not an OCI layout bundle: it has no ${required}`, "Make bundles with tofu-oci-mirror export.");
+  for (const [required, bytes] of [
+    [LAYOUT_FILE, scan.layout],
+    [INDEX_FILE, scan.index],
+  ] as const) {
+    if (!bytes)
+      throw invalidInput(
+        `${file} is not an OCI layout bundle: it has no ${required}`,
+        "Make bundles with tofu-oci-mirror export.",
+      );
   }
   await mkdir(join(directory, "blobs", "sha256"), { recursive: true });
   await writeFile(join(directory, LAYOUT_FILE), scan.layout!);
@@ -76,11 +83,19 @@ export async function extractBundle(file: string, directory: string): Promise<Ex
     const digest = `sha256:${blob[1]}`;
     if (result.blobs.has(digest)) return drain(entry);
     if ((entry.header.size ?? 0) !== size) {
-      throw new TofuOciError("verification-failed", `blob ${digest} in ${file} holds ${entry.header.size ?? 0} bytes, but it is referenced with ${size}`, {
-        hint: "The bundle is damaged or was tampered with; nothing was written from it.",
-      });
+      throw new TofuOciError(
+        "verification-failed",
+        `blob ${digest} in ${file} holds ${entry.header.size ?? 0} bytes, but it is referenced with ${size}`,
+        {
+          hint: "The bundle is damaged or was tampered with; nothing was written from it.",
+        },
+      );
     }
-    await writeStreamAtomic(join(directory, blobPath(digest)), entry, new DigestVerifier({ digest, size }, `blob ${digest} in ${file}`));
+    await writeStreamAtomic(
+      join(directory, blobPath(digest)),
+      entry,
+      new DigestVerifier({ digest, size }, `blob ${digest} in ${file}`),
+    );
     result.blobs.set(digest, size);
   });
   return result;
@@ -147,15 +162,21 @@ async function eachEntry(file: string, visit: (entry: tar.Entry, name: string) =
   const extract = tar.extract();
   const gzip = await isGzip(file);
   const source = createReadStream(file);
-  const reading = (gzip ? pipeline(source, createGunzip(), extract) : pipeline(source, extract)).catch((error: unknown) => {
-    throw notATar(file, error);
-  });
+  const reading = (gzip ? pipeline(source, createGunzip(), extract) : pipeline(source, extract)).catch(
+    (error: unknown) => {
+      throw notATar(file, error);
+    },
+  );
   try {
     for await (const entry of extract) {
       const name = entry.header.name.replace(/^\.\//, "");
       const type = entry.header.type ?? "file";
       if (type === "directory" || type === "pax-header" || type === "pax-global-header") await drain(entry);
-      else if (type !== "file" && type !== "contiguous-file") throw invalidInput(`${file}: ${name} is a ${type}, which a bundle must not contain`, "Make bundles with tofu-oci-mirror export.");
+      else if (type !== "file" && type !== "contiguous-file")
+        throw invalidInput(
+          `${file}: ${name} is a ${type}, which a bundle must not contain`,
+          "Make bundles with tofu-oci-mirror export.",
+        );
       else await visit(entry, name);
     }
     await reading;
@@ -186,5 +207,9 @@ async function drain(entry: Readable): Promise<void> {
 
 function notATar(file: string, error: unknown): unknown {
   if (error instanceof TofuOciError) return error;
-  return invalidInput(`${file} is not a readable tar file: ${(error as Error).message}`, "The bundle is damaged or truncated; copy it again.", error);
+  return invalidInput(
+    `${file} is not a readable tar file: ${(error as Error).message}`,
+    "The bundle is damaged or truncated; copy it again.",
+    error,
+  );
 }

@@ -11,15 +11,23 @@ import type { ModuleLocation } from "./module-registry-client.js";
  * @throws TofuOciError "invalid-input" (exit 6) for a host the allow-list does not name, and for
  * addresses that cannot be mirrored at all (see parsePackageAddress).
  */
-export function checkDownloadHost(location: ModuleLocation, registryHost: string, allowed: readonly string[]): string | undefined {
+export function checkDownloadHost(
+  location: ModuleLocation,
+  registryHost: string,
+  allowed: readonly string[],
+): string | undefined {
   const host = location.kind === "direct" ? location.url.host : downloadHost(parsePackageAddress(location.address));
   const own = host.toLowerCase() === registryHost.toLowerCase();
   if (own) return undefined;
   if (allowed.length > 0 && !allowed.some((name) => name.toLowerCase() === host.toLowerCase())) {
     const where = location.kind === "direct" ? location.url.href : location.address;
-    throw new TofuOciError("invalid-input", `refusing to download the package at "${where}": ${host} is neither the registry ${registryHost} nor an allowed download host`, {
-      hint: `Add --allow-download-host ${host} if you trust it.`,
-    });
+    throw new TofuOciError(
+      "invalid-input",
+      `refusing to download the package at "${where}": ${host} is neither the registry ${registryHost} nor an allowed download host`,
+      {
+        hint: `Add --allow-download-host ${host} if you trust it.`,
+      },
+    );
   }
   return host;
 }
