@@ -49,7 +49,10 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     expect(records.map((r) => r.version).sort()).toEqual(["1.0.0", "1.1.0"]);
     for (const record of records) {
       expect(record).toMatchObject({ kind: "artifact", type: "provider", unchanged: false, provider: widget(), tag: record.version });
-      expect(record.blobsCopied).toBe(3);
+      // The two versions go up at once into one repository: the shared empty config is uploaded
+      // by one of them, or by both when their checks for it cross.
+      expect(record.blobsCopied + record.blobsSkipped).toBe(3);
+      expect(record.blobsCopied).toBeGreaterThanOrEqual(2);
       const sums = sumsByFile(source.sha256sums("acme", "widget", record.version));
       expect(record.platforms.map((p) => `${p.os}_${p.arch}`).sort()).toEqual(["darwin_arm64", "linux_amd64"]);
       for (const platform of record.platforms) {

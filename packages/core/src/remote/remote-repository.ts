@@ -32,7 +32,7 @@ export interface RemoteRepositoryOptions {
 type Scope = "pull" | "push";
 
 /** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
-const REFERRER_MERGE_ROUNDS = 8;
+const REFERRER_MERGE_ROUNDS = 16;
 
 /** One repository of a remote registry, spoken to over the OCI distribution API. */
 export class RemoteRepository implements Target, Mounter {
@@ -253,23 +253,34 @@ export class RemoteRepository implements Target, Mounter {
 
   /**
    * Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). The tag has
-   * no compare-and-swap, so two writers can each replace the other's list: after writing, the
-   * index is read again (after a random pause that lets a concurrent writer land) and the merge
-   * is repeated until the referrer is listed. This narrows the race; only a registry with the
-   * referrers API closes it.
+   * no compare-and-swap, so two writers can each replace the other's list. Each writer therefore
+   * keeps every entry it has seen listed, its own included, and reads the index again until that
+   * whole set is listed in two reads in a row, writing the merge whenever something is missing:
+   * so it restores what a concurrent writer dropped, its own entry or another's. The pause
+   * between reads is twice this writer's last read-and-write time plus jitter, so a writer that
+   * read before ours has landed its write by then. This narrows the race; only a registry with
+   * the referrers API closes it.
    */
   async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
+    const known = new Map([[referrer.digest, referrer]]);
+    let confirmed = 0;
     for (let round = 0; round < REFERRER_MERGE_ROUNDS; round++) {
-      const existing = await this.#tagSchemaIndex(subject, options);
-      const manifests = existing?.manifests ?? [];
-      if (manifests.some((d) => d.digest === referrer.digest)) return;
-      const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...manifests, referrer] };
-      const bytes = Buffer.from(JSON.stringify(index));
-      const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
-      await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
-      await sleep(50 + Math.random() * 200, undefined, options.signal ? { signal: options.signal } : {});
+      const started = Date.now();
+      const listed = (await this.#tagSchemaIndex(subject, options))?.manifests ?? [];
+      for (const entry of listed) if (!known.has(entry.digest)) known.set(entry.digest, entry);
+      const missing = [...known.values()].filter((entry) => !listed.some((d) => d.digest === entry.digest));
+      if (missing.length === 0 && ++confirmed >= 2) return;
+      if (missing.length > 0) {
+        confirmed = 0;
+        const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...listed, ...missing] };
+        const bytes = Buffer.from(JSON.stringify(index));
+        const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
+        await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+      }
+      const cycle = Math.max(50, Date.now() - started);
+      await sleep(Math.min(10_000, cycle * (2 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
     }
-    throw new TofuOciError("network", `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} is not listed`, {
+    throw new TofuOciError("network", `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} may not be listed`, {
       hint: "Attach again when the other pushes have finished; a registry with the OCI referrers API avoids this race.",
     });
   }
