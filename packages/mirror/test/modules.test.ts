@@ -151,6 +151,14 @@ describe("tofu-oci-mirror modules", () => {
     expect((await runProcess("skopeo", ["list-tags", "--tls-verify=false", `docker://${repository}`])).code).not.toBe(0);
   });
 
+  // Issue 22, item 14: an oversized answer from the registry is its fault (exit 5), not invalid input (6).
+  it("fails a versions list over the API limit as the registry's fault (exit 5)", async () => {
+    for (let i = 0; i < 100_000; i++) modules.addVersion("huge/list/aws", `1.0.${i}`, { header: `${modules.url}/files/net-1.0.0.tar.gz` });
+    const result = await mirror(["modules", `${modules.host}/huge/list/aws`, "--to", `${registry.host}/x/y`, ...flags]);
+    expect(result.code, result.stderr).toBe(5);
+    expect(result.stderr).toMatch(/the versions of .* is larger than 1048576 bytes/);
+  });
+
   it("says which versions exist when none matches", async () => {
     const result = await mirror(["modules", `${modules.host}/acme/net/aws@~> 3.0`, "--to", `${registry.host}/x/y`, ...flags]);
     expect(result.code).toBe(3);
