@@ -56,4 +56,5 @@ export {
   type SeenRequest,
 } from "./hostile-server.js";
 export { startGitDaemon, type GitDaemon } from "./git-daemon.js";
+export { goProgram, GREET, MAIN_MODULE, type GoProgram } from "./go-program.js";
 export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";

@@ -1,6 +1,6 @@
 import { TofuOciError } from "@tofu-oci/core";
 import { downloadHost, parsePackageAddress } from "./package-address.js";
-import type { ModuleLocation } from "./module-registry-client.js";
+import type { ModuleLocation } from "@tofu-oci/registry-protocol";
 
 /**
  * The host a module version's package comes from, checked before anything is fetched: with an
