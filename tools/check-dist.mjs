@@ -65,7 +65,6 @@ function newerThanSources(packageDir) {
 /** What is wrong with the package's dist/, one line each; empty when it is the build of src/. */
 export function distProblems(packageDir) {
   const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-  const dist = join(packageDir, "dist");
   const problems = entryFiles(manifest)
     .filter((target) => !existsSync(join(packageDir, target)))
     .map((target) => `${target} (named in package.json) is missing`);
@@ -77,7 +76,12 @@ export function distProblems(packageDir) {
 function leftovers(packageDir) {
   const src = join(packageDir, "src");
   return compiledFiles(join(packageDir, "dist"))
-    .filter((file) => ![".ts", ".mts", ".cts"].some((ext) => existsSync(join(src, file.replace(/\.d\.(m|c)?ts$|\.(m|c)?js$/, "") + ext))))
+    .filter(
+      (file) =>
+        ![".ts", ".mts", ".cts"].some((ext) =>
+          existsSync(join(src, file.replace(/\.d\.(m|c)?ts$|\.(m|c)?js$/, "") + ext)),
+        ),
+    )
     .map((file) => `dist/${file} has no source (left over from a deleted file)`);
 }
 
@@ -86,15 +90,31 @@ function compiledProblems(packageDir) {
   const dist = join(packageDir, "dist");
   const scratch = mkdtempSync(join(tmpdir(), "tofu-oci-check-dist-"));
   try {
-    const flags = ["--outDir", scratch, "--composite", "false", "--incremental", "false", "--declarationMap", "false", "--sourceMap", "false"];
-    const built = spawnSync(process.execPath, [tsc, "-p", join(packageDir, "tsconfig.json"), ...flags], { encoding: "utf8" });
+    const flags = [
+      "--outDir",
+      scratch,
+      "--composite",
+      "false",
+      "--incremental",
+      "false",
+      "--declarationMap",
+      "false",
+      "--sourceMap",
+      "false",
+    ];
+    const built = spawnSync(process.execPath, [tsc, "-p", join(packageDir, "tsconfig.json"), ...flags], {
+      encoding: "utf8",
+    });
     if (built.status !== 0) return [`src/ does not compile:\n${built.stdout}${built.stderr}`];
     const problems = [];
     const fresh = compiledFiles(scratch);
     for (const file of fresh) {
       const published = join(dist, file);
       if (!existsSync(published)) problems.push(`dist/${file} is missing`);
-      else if (withoutMapComment(readFileSync(published, "utf8")) !== withoutMapComment(readFileSync(join(scratch, file), "utf8"))) {
+      else if (
+        withoutMapComment(readFileSync(published, "utf8")) !==
+        withoutMapComment(readFileSync(join(scratch, file), "utf8"))
+      ) {
         problems.push(`dist/${file} differs from the build of src/`);
       }
     }
@@ -117,7 +137,10 @@ if (isMain) {
     if (problems.length === 0) continue;
     failed = true;
     const name = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name;
-    const shown = problems.slice(0, 10).map((problem) => `  ${problem}\n`).join("");
+    const shown = problems
+      .slice(0, 10)
+      .map((problem) => `  ${problem}\n`)
+      .join("");
     const more = problems.length > 10 ? `  ... and ${problems.length - 10} more\n` : "";
     process.stderr.write(`${name}: dist/ is not the build of src/, refusing to pack it:\n${shown}${more}`);
   }

@@ -161,7 +161,10 @@ async function demo(args) {
 function publishedPackageDirs() {
   return readdirSync(join(root, "packages"))
     .map((dir) => join(root, "packages", dir))
-    .filter((dir) => existsSync(join(dir, "package.json")) && !JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).private);
+    .filter(
+      (dir) =>
+        existsSync(join(dir, "package.json")) && !JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).private,
+    );
 }
 
 /**
@@ -179,7 +182,11 @@ async function emptyRegistry() {
     response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, uploads, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    uploads,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 function runAsync(command, args, options) {
@@ -201,12 +208,14 @@ function runAsync(command, args, options) {
  */
 async function release(args) {
   const dryRun = args.includes("--dry-run");
-  const skip = (flag) => args.includes(flag) && (dryRun || fail(`${flag} is only for --dry-run: a release is built and tested`));
+  const skip = (flag) =>
+    args.includes(flag) && (dryRun || fail(`${flag} is only for --dry-run: a release is built and tested`));
   const publishArgs = args.filter((arg) => !["--dry-run", "--skip-build", "--skip-tests"].includes(arg));
   if (!skip("--skip-build")) await build();
   if (!skip("--skip-tests") && (await test([])) !== 0) fail("the tests failed; nothing was published");
   log("dist guard (tools/check-dist.mjs)");
-  if (run(process.execPath, [join(root, "tools", "check-dist.mjs"), ...publishedPackageDirs()]) !== 0) fail("dist/ is stale; nothing was published");
+  if (run(process.execPath, [join(root, "tools", "check-dist.mjs"), ...publishedPackageDirs()]) !== 0)
+    fail("dist/ is stale; nothing was published");
   const changeset = join(root, "node_modules", ".bin", "changeset");
   if (!dryRun) {
     log("changeset publish");
