@@ -52,7 +52,9 @@ function publishedRange(range: string, name: string, catalog: Map<string, string
 
 describe("package metadata", () => {
   it("reads the workspace (the catalog and at least the known packages)", () => {
-    expect(published.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(["@tofu-oci/core", "@tofu-oci/cli"]));
+    expect(published.map(({ manifest }) => manifest.name)).toEqual(
+      expect.arrayContaining(["@tofu-oci/core", "@tofu-oci/cli"]),
+    );
     expect(defaultCatalog().get("undici")).toMatch(/^\^/);
   });
 
@@ -74,7 +76,9 @@ describe("package metadata", () => {
   it.each(published.map(({ dir, manifest }) => [manifest.name, dir, manifest] as const))(
     "%s: ships dist with the sources its maps point at, README and CHANGELOG; publishes with provenance behind the dist guard",
     (_name, _dir, manifest) => {
-      expect(manifest.files).toEqual(expect.arrayContaining(["dist", "src", "!src/**/*.test.ts", "README.md", "CHANGELOG.md"]));
+      expect(manifest.files).toEqual(
+        expect.arrayContaining(["dist", "src", "!src/**/*.test.ts", "README.md", "CHANGELOG.md"]),
+      );
       expect(manifest.scripts?.prepack).toBe("node ../../tools/check-dist.mjs");
       expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
     },
@@ -99,7 +103,9 @@ describe("package metadata", () => {
   it("workspace tools are private, so neither changesets nor a publish can pick them", () => {
     expect(tools.length).toBeGreaterThan(0);
     expect(tools.filter(({ manifest }) => manifest.private !== true).map(({ dir }) => dir)).toEqual([]);
-    const config = JSON.parse(readFileSync(join(root, ".changeset", "config.json"), "utf8")) as { privatePackages?: unknown };
+    const config = JSON.parse(readFileSync(join(root, ".changeset", "config.json"), "utf8")) as {
+      privatePackages?: unknown;
+    };
     expect(config.privatePackages).toEqual({ version: false, tag: false });
   });
 });

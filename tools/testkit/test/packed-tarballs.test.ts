@@ -20,6 +20,7 @@ const tsc = join(root, "node_modules", ".bin", "tsc");
 
 interface Manifest {
   name: string;
+  version: string;
   private?: boolean;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
@@ -65,6 +66,25 @@ describe("packed tarballs", () => {
       const ranges = Object.values(installed.dependencies ?? {});
       expect(ranges.filter((range) => range.startsWith("workspace:") || range.startsWith("catalog:")), manifest.name).toEqual([]);
     }
+  });
+
+  /** `pnpm pack`'s file name: @tofu-oci/core 0.1.0 -> tofu-oci-core-0.1.0.tgz. */
+  const tarballOf = (manifest: Manifest) => join(tarballs, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`);
+  const byName = published.map(({ manifest }) => [manifest.name, manifest] as const);
+
+  it.each(byName)("%s: publint --strict finds nothing in the tarball", async (_name, manifest) => {
+    const result = await runProcess(join(root, "node_modules", ".bin", "publint"), ["run", tarballOf(manifest), "--strict"], { cwd: scratch.path });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("All good!");
+  });
+
+  // esm-only: the packages are ESM; CommonJS callers load them with require(esm) (Node >= 20.19, tested below).
+  it.each(byName)("%s: are-the-types-wrong finds nothing in the tarball", async (_name, manifest) => {
+    const args = [tarballOf(manifest), "--profile", "esm-only", "--no-emoji", "--no-color"];
+    const result = await runProcess(join(root, "node_modules", ".bin", "attw"), args, { cwd: scratch.path });
+    // attw exits 1 on any problem the profile does not ignore (the strict profile fails these tarballs).
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${manifest.name} v${manifest.version}`);
   });
 
   it.each(published.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {})))("%s --help runs from the installed tarball", async (bin) => {
