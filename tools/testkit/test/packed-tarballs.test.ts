@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseRecords, runProcess, tempDir, uniqueRepository } from "../src/index.js";
 import { startWorkspaceNpmRegistry, type WorkspaceNpmRegistry } from "../src/workspace-npm-registry.js";
+import { checkedBlocks, writeBlocks } from "./readme-blocks.js";
 
 // Installs every publishable package from its `pnpm pack` tarball into an empty project with
 // plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
@@ -150,6 +151,21 @@ describe("packed tarballs", () => {
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
   });
+  // Issue 21: a user copies a README example into a strict NodeNext project that installed the
+  // tarballs. Runs after the test above, which installs @types/node into the project.
+  it.each(published.filter(({ dir }) => checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0).map(({ dir, manifest }) => [manifest.name, dir] as const))(
+    "%s: the README's TypeScript examples type-check against the installed tarballs",
+    async (name, dir) => {
+      const examples = join(project, "readme", name.replace(/^@tofu-oci\//, ""));
+      writeBlocks(examples, checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")));
+      const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false };
+      writeFileSync(join(examples, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
+      const result = await runProcess(tsc, ["-p", examples], { cwd: project });
+      expect(result.stdout + result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    },
+    60_000,
+  );
 });
 
 // One real command per bin against the test registry, from the installed tarballs: pack the

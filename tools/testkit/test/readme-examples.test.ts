@@ -4,6 +4,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { runProcess } from "../src/index.js";
+import { checkedBlocks, writeBlocks } from "./readme-blocks.js";
 
 // The TypeScript examples of the package READMEs that are fenced as ```ts check compile. All such
 // blocks of one README form one small project inside the package (so `@tofu-oci/<pkg>` resolves
@@ -20,16 +21,6 @@ const allReadmes = readdirSync(join(root, "packages"))
   .map((dir) => join(root, "packages", dir))
   .filter((dir) => existsSync(join(dir, "README.md")));
 const readmes = allReadmes.filter((dir) => checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0);
-
-/** The bodies of the README's ```ts check blocks. */
-function checkedBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```ts check\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
-}
-
-function fileNameOf(block: string, index: number): string {
-  const named = block.split("\n", 2).map((line) => /^\/\/ (src\/[\w./-]+\.ts)\b/.exec(line)?.[1]).find(Boolean);
-  return named ?? `example-${index + 1}.ts`;
-}
 
 /**
  * Every workspace package in the project's node_modules, so an example may import any of them
@@ -48,11 +39,7 @@ function project(packageDir: string, blocks: string[]): string {
   mkdirSync(join(packageDir, ".tofu-oci-test"), { recursive: true });
   const dir = mkdtempSync(join(packageDir, ".tofu-oci-test", "readme-"));
   scratchDirs.push(dir);
-  blocks.forEach((block, index) => {
-    const file = join(dir, fileNameOf(block, index));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, block);
-  });
+  writeBlocks(dir, blocks);
   const compilerOptions = { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false };
   const tsconfig = { extends: relative(dir, join(root, "tsconfig.base.json")), compilerOptions, include: ["**/*.ts"] };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
