@@ -1,3 +1,8 @@
+/**
+ * One PATH lookup for programs run by name (plugins, credential helpers): PATHEXT on Windows, `.cmd` files
+ * through cmd.exe.
+ * @module
+ */
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 import crossSpawn from "cross-spawn";
