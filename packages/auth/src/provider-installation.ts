@@ -1,6 +1,6 @@
 import { loadCliConfig } from "./cli-config/load-cli-config.js";
 import type { ProviderInstallationMethod } from "./cli-config/provider-installation.js";
-import type { AuthIo } from "./io/auth-io.js";
+import { authIoOf, type AuthEffects } from "./effects.js";
 
 export type { ProviderInstallationMethod } from "./cli-config/provider-installation.js";
 
@@ -17,14 +17,15 @@ export interface ProviderInstallationConfig {
 }
 
 /**
- * Reads the `provider_installation` block of OpenTofu's CLI configuration, found and merged
+ * Reads the `provider_installation` block of OpenTofu's CLI configuration (with the environment
+ * and machine of `effects`), found and merged
  * exactly as for credentials (TF_CLI_CONFIG_FILE, `~/.tofurc`, the `*.tfrc` files of the config
  * directory; docs/contract/auth/spec.md §2), decoded as OpenTofu decodes it
  * (internal/command/cliconfig/provider_installation.go:64). `oci_mirror` templates and
  * include/exclude patterns come as written; `@tofu-oci/opentofu` checks them.
  */
-export async function providerInstallation(io: AuthIo): Promise<ProviderInstallationConfig> {
-  const config = await loadCliConfig(io);
+export async function providerInstallation(effects: AuthEffects): Promise<ProviderInstallationConfig> {
+  const config = await loadCliConfig(authIoOf(effects));
   const errors = config.installationDiagnostics.filter((d) => d.severity === "error").map((d) => d.message);
   const block = config.providerInstallation[0];
   return { ...(block ? { methods: block.methods, file: block.file } : {}), files: config.files, errors };

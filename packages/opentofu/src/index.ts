@@ -25,7 +25,7 @@ export {
 } from "./package-hashes.js";
 export { parseLockFile, readLockFile, type LockFile, type ProviderLock } from "./lock-file.js";
 export { formatLockFile, LOCK_FILE_HEADER } from "./lock-file-writer.js";
-export { quoteHclString } from "./hcl.js";
+export { quoteHclString, parseHcl, literalString } from "./hcl.js";
 export {
   selectLock,
   preferredHashes,

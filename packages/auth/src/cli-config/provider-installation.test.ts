@@ -58,7 +58,8 @@ provider_installation = {} # should be a block, not an argument
 `;
 
 function read(text: string, name = "/h/.tofurc") {
-  return providerInstallation(virtualAuthIo({ env: { HOME: "/h", TF_CLI_CONFIG_FILE: name }, files: { [name]: text } }));
+  const io = virtualAuthIo({ env: { HOME: "/h", TF_CLI_CONFIG_FILE: name }, files: { [name]: text } });
+  return providerInstallation({ env: io.env, cwd: "/", io });
 }
 
 describe("provider_installation in the CLI configuration", () => {
