@@ -3,18 +3,36 @@ import { TofuOciError, plural } from "@tofu-oci/core";
 
 const lockCommand = defineCommand({
   command: "lock [dir]",
-  describe: "Write .terraform.lock.hcl with zh: and h1: hashes for every platform, from the OCI mirror OpenTofu's CLI configuration names",
+  describe:
+    "Write .terraform.lock.hcl with zh: and h1: hashes for every platform, from the OCI mirror OpenTofu's CLI configuration names",
   builder: (y) =>
     withRegistryOptions(y)
       .positional("dir", { type: "string", describe: "The configuration directory (default: the current one)" })
-      .option("platform", { type: "string", array: true, describe: "Lock only this platform, os_arch or os/arch (repeatable; default: every platform in the mirror)" })
-      .option("upgrade", { type: "boolean", describe: "Take the newest allowed versions instead of the locked ones, as tofu init -upgrade" })
-      .option("download", { type: "boolean", describe: "Download every zip: check all of it, and each recorded h1: against it" })
+      .option("platform", {
+        type: "string",
+        array: true,
+        describe: "Lock only this platform, os_arch or os/arch (repeatable; default: every platform in the mirror)",
+      })
+      .option("upgrade", {
+        type: "boolean",
+        describe: "Take the newest allowed versions instead of the locked ones, as tofu init -upgrade",
+      })
+      .option("download", {
+        type: "boolean",
+        describe: "Download every zip: check all of it, and each recorded h1: against it",
+      })
       .option("dry-run", { type: "boolean", describe: "Report what would change without writing the lock file" })
       .example("$0 lock", "Lock every platform of the configuration here, from the oci_mirror of ~/.tofurc")
-      .example("TF_CLI_CONFIG_FILE=ci.tfrc $0 lock ./infra --platform linux_amd64 --platform darwin_arm64", "Two platforms, another CLI configuration"),
+      .example(
+        "TF_CLI_CONFIG_FILE=ci.tfrc $0 lock ./infra --platform linux_amd64 --platform darwin_arm64",
+        "Two platforms, another CLI configuration",
+      ),
   handler: async (args, output) => {
-    const [{ lock }, { describeRecord }, { commandClientOptions }] = await Promise.all([import("./lock.js"), import("./text.js"), import("@tofu-oci/auth/command")]);
+    const [{ lock }, { describeRecord }, { commandClientOptions }] = await Promise.all([
+      import("./lock.js"),
+      import("./text.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
     const clientOptions = await commandClientOptions(args, output);
     const result = await lock(
       {
@@ -31,7 +49,9 @@ const lockCommand = defineCommand({
     );
     if (result.failed.length === 0) return;
     const what = `${plural(result.failed.length, "provider")} could not be locked: ${result.failed.map((r) => r.provider).join(", ")}`;
-    throw new TofuOciError(result.notFound ? "not-found" : "verification-failed", what, { hint: "Each provider-lock record says why; its lock entry was left as it was." });
+    throw new TofuOciError(result.notFound ? "not-found" : "verification-failed", what, {
+      hint: "Each provider-lock record says why; its lock entry was left as it was.",
+    });
   },
 });
 
@@ -40,13 +60,26 @@ const outdatedCommand = defineCommand({
   describe: "List every oci:// module source with what it pins, the newest version and the newest allowed one",
   builder: (y) =>
     withRegistryOptions(y, { concurrency: false })
-      .positional("dir", { type: "string", describe: "The configuration directory, subdirectories included (default: the current one)" })
-      .option("constraint", { type: "string", describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line" })
-      .option("exit-code", { type: "boolean", describe: "Exit 1 when a source is outdated or its pinned tag moved (for CI)" })
+      .positional("dir", {
+        type: "string",
+        describe: "The configuration directory, subdirectories included (default: the current one)",
+      })
+      .option("constraint", {
+        type: "string",
+        describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line",
+      })
+      .option("exit-code", {
+        type: "boolean",
+        describe: "Exit 1 when a source is outdated or its pinned tag moved (for CI)",
+      })
       .example("$0 outdated", "Every module source here and below")
       .example("$0 outdated ./infra --constraint '~> 1.0' --exit-code", "Fail CI when a newer 1.x exists"),
   handler: async (args, output) => {
-    const [{ outdated }, { describeRecord }, { commandClientOptions }] = await Promise.all([import("./outdated.js"), import("./text.js"), import("@tofu-oci/auth/command")]);
+    const [{ outdated }, { describeRecord }, { commandClientOptions }] = await Promise.all([
+      import("./outdated.js"),
+      import("./text.js"),
+      import("@tofu-oci/auth/command"),
+    ]);
     const clientOptions = await commandClientOptions(args, output);
     const records = await outdated(
       {
@@ -58,10 +91,15 @@ const outdatedCommand = defineCommand({
       { cwd: args.ctx.cwd, signal: args.ctx.signal },
     );
     const problems = records.filter((record) => record.problem !== undefined);
-    if (problems.length > 0) throw new TofuOciError("not-found", `${plural(problems.length, "module source")} could not be checked`, { hint: "Each module-source record with a problem says why." });
+    if (problems.length > 0)
+      throw new TofuOciError("not-found", `${plural(problems.length, "module source")} could not be checked`, {
+        hint: "Each module-source record with a problem says why.",
+      });
     const stale = records.filter((record) => record.outdated || record.tagMoved);
     if (args.exitCode && stale.length > 0) {
-      throw new TofuOciError("verification-failed", `${plural(stale.length, "module source")} outdated or moved`, { hint: "Run tofu-oci deps update to move them to the newest allowed versions, pinned by digest." });
+      throw new TofuOciError("verification-failed", `${plural(stale.length, "module source")} outdated or moved`, {
+        hint: "Run tofu-oci deps update to move them to the newest allowed versions, pinned by digest.",
+      });
     }
   },
 });
@@ -75,14 +113,31 @@ function pinCommand(verb: "pin" | "update") {
         : "Move every oci:// module source to the newest version its constraint allows, pinned by digest",
     builder: (y) =>
       withRegistryOptions(y, { concurrency: false })
-        .positional("dir", { type: "string", describe: "The configuration directory, subdirectories included (default: the current one)" })
-        .option("constraint", { type: "string", hidden: verb === "pin", describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line" })
+        .positional("dir", {
+          type: "string",
+          describe: "The configuration directory, subdirectories included (default: the current one)",
+        })
+        .option("constraint", {
+          type: "string",
+          hidden: verb === "pin",
+          describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line",
+        })
         .option("dry-run", { type: "boolean", describe: "Report what would change without writing any file" })
-        .example(`$0 ${verb}`, verb === "pin" ? "?tag=1.2.0 becomes ?digest=sha256:... # tofu-oci: tag=1.2.0" : "Each source to its newest allowed version, pinned"),
+        .example(
+          `$0 ${verb}`,
+          verb === "pin"
+            ? "?tag=1.2.0 becomes ?digest=sha256:... # tofu-oci: tag=1.2.0"
+            : "Each source to its newest allowed version, pinned",
+        ),
     handler: async (args, output) => {
-      const [pins, { describeRecord }, { commandClientOptions }] = await Promise.all([import("./pin.js"), import("./text.js"), import("@tofu-oci/auth/command")]);
+      const [pins, { describeRecord }, { commandClientOptions }] = await Promise.all([
+        import("./pin.js"),
+        import("./text.js"),
+        import("@tofu-oci/auth/command"),
+      ]);
       const clientOptions = await commandClientOptions(args, output);
-      if (verb === "pin" && args.constraint !== undefined) throw new TofuOciError("usage", "--constraint applies to deps update and deps outdated, not to deps pin");
+      if (verb === "pin" && args.constraint !== undefined)
+        throw new TofuOciError("usage", "--constraint applies to deps update and deps outdated, not to deps pin");
       const options = {
         ...(args.dir !== undefined ? { dir: args.dir } : {}),
         ...(args.constraint !== undefined ? { constraint: args.constraint } : {}),
@@ -90,11 +145,18 @@ function pinCommand(verb: "pin" | "update") {
         clientOptions,
         onRecord: (record: Parameters<typeof describeRecord>[0]) => output.record(record, describeRecord),
       };
-      const records = await (verb === "pin" ? pins.pin : pins.update)(options, { cwd: args.ctx.cwd, signal: args.ctx.signal });
+      const records = await (verb === "pin" ? pins.pin : pins.update)(options, {
+        cwd: args.ctx.cwd,
+        signal: args.ctx.signal,
+      });
       const refused = records.filter((record) => record.action === "refused");
       if (refused.length > 0) {
         const notFound = refused.some((record) => !record.checks);
-        throw new TofuOciError(notFound ? "not-found" : "verification-failed", `${plural(refused.length, "module source")} left as they were`, { hint: "Each refused module-pin record says why." });
+        throw new TofuOciError(
+          notFound ? "not-found" : "verification-failed",
+          `${plural(refused.length, "module source")} left as they were`,
+          { hint: "Each refused module-pin record says why." },
+        );
       }
     },
   });

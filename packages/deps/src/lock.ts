@@ -75,7 +75,10 @@ export async function lock(options: LockOptions = {}, ctx: DepsContext = {}): Pr
   const file = join(dir, LOCK_FILE);
   const before = await readExisting(file);
   const installation = await Installation.load(options.installation, { ...ctx, cwd: ctx.cwd ?? dir });
-  for (const module of configuration.unresolved) options.onWarning?.(`module.${module.key} (${module.source}) is not installed, so its providers are not known; run tofu init first`);
+  for (const module of configuration.unresolved)
+    options.onWarning?.(
+      `module.${module.key} (${module.source}) is not installed, so its providers are not known; run tofu init first`,
+    );
   const session = new RegistrySession(options, ctx.signal);
   const result: LockResult = { records: [], failed: [], notFound: false };
   const emit = (record: ProviderLockRecord | LockFileRecord) => {
@@ -84,14 +87,28 @@ export async function lock(options: LockOptions = {}, ctx: DepsContext = {}): Pr
   };
   const after: LockFile = { providers: new Map(before.lock.providers) };
   try {
-    const settings = { session, platforms, upgrade: options.upgrade ?? false, download: options.download ?? false, ...(options.tempDir ? { tempDir: options.tempDir } : {}) };
+    const settings = {
+      session,
+      platforms,
+      upgrade: options.upgrade ?? false,
+      download: options.download ?? false,
+      ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+    };
     for (const requirement of [...configuration.providers.values()].sort((a, b) => (a.address < b.address ? -1 : 1))) {
       const existing = before.lock.providers.get(requirement.address);
       const plan = installation.plan(requirement.provider);
       const outcome: ProviderOutcome =
         plan.kind === "oci"
           ? await lockProvider(requirement, plan.repositories, existing, settings)
-          : { record: { kind: "provider-lock", provider: requirement.address, action: "kept", problem: `not installed from an OCI mirror: ${plan.reason}`, ...(existing ? { version: existing.version } : {}) } };
+          : {
+              record: {
+                kind: "provider-lock",
+                provider: requirement.address,
+                action: "kept",
+                problem: `not installed from an OCI mirror: ${plan.reason}`,
+                ...(existing ? { version: existing.version } : {}),
+              },
+            };
       if (outcome.entry) after.providers.set(requirement.address, outcome.entry);
       if (outcome.record.action === "failed") result.failed.push(outcome.record);
       if (outcome.notFound) result.notFound = true;
@@ -112,22 +129,40 @@ async function readExisting(file: string): Promise<{ text?: string; lock: LockFi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { lock: { providers: new Map() } };
-    throw invalidInput(`cannot read the lock file ${file}: ${code ?? (error as Error).message}`, "Make it a readable file, or delete it to have it written anew.");
+    throw invalidInput(
+      `cannot read the lock file ${file}: ${code ?? (error as Error).message}`,
+      "Make it a readable file, or delete it to have it written anew.",
+    );
   }
   return { text, lock: await parseLockFile(text, file) };
 }
 
 /** installer.go:255: entries of providers the configuration does not require go. */
-function removeUnrequired(after: LockFile, required: ReadonlyMap<string, unknown>, emit: (record: ProviderLockRecord) => void): void {
+function removeUnrequired(
+  after: LockFile,
+  required: ReadonlyMap<string, unknown>,
+  emit: (record: ProviderLockRecord) => void,
+): void {
   for (const [address, entry] of [...after.providers]) {
     if (required.has(address)) continue;
     after.providers.delete(address);
-    emit({ kind: "provider-lock", provider: address, action: "removed", version: (entry as ProviderLock).version, problem: "the configuration no longer requires it" });
+    emit({
+      kind: "provider-lock",
+      provider: address,
+      action: "removed",
+      version: (entry as ProviderLock).version,
+      problem: "the configuration no longer requires it",
+    });
   }
 }
 
 /** Written only when the bytes change; a lock file with no providers is not created (init.go:975). */
-async function writeLock(file: string, before: { text?: string; lock: LockFile }, after: LockFile, dryRun: boolean): Promise<LockFileRecord> {
+async function writeLock(
+  file: string,
+  before: { text?: string; lock: LockFile },
+  after: LockFile,
+  dryRun: boolean,
+): Promise<LockFileRecord> {
   const text = formatLockFile(after);
   const changed = before.text === undefined ? after.providers.size > 0 : text !== before.text;
   if (changed && !dryRun) await writeFileAtomic(file, text);

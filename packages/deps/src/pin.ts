@@ -42,7 +42,9 @@ export function pin(options: PinOptions = {}, ctx: DepsContext = {}): Promise<Mo
     if (locator!.digest) return { unchanged: "already pinned by digest" };
     const tag = locator!.tag ?? "latest";
     const descriptor = await session.resolve(locator!.registry, locator!.repository, tag);
-    return descriptor ? { tag, digest: descriptor.digest } : { problem: `the tag ${tag} does not exist in ${locator!.registry}/${locator!.repository}` };
+    return descriptor
+      ? { tag, digest: descriptor.digest }
+      : { problem: `the tag ${tag} does not exist in ${locator!.registry}/${locator!.repository}` };
   });
 }
 
@@ -55,10 +57,15 @@ export function update(options: UpdateOptions = {}, ctx: DepsContext = {}): Prom
   return rewriteSources(options, ctx, "updated", async (source, session) => {
     const status = await inspectSource(source, session, options.constraint);
     if (status.problem !== undefined) return { problem: status.problem };
-    if (status.wanted === undefined) return { unchanged: `no version tag${status.constraint ? ` allowed by "${status.constraint}"` : ""} in the repository` };
+    if (status.wanted === undefined)
+      return {
+        unchanged: `no version tag${status.constraint ? ` allowed by "${status.constraint}"` : ""} in the repository`,
+      };
     const { locator } = source;
     const descriptor = await session.resolve(locator!.registry, locator!.repository, status.wanted);
-    return descriptor ? { tag: status.wanted, digest: descriptor.digest } : { problem: `the tag ${status.wanted} disappeared from ${locator!.registry}/${locator!.repository}` };
+    return descriptor
+      ? { tag: status.wanted, digest: descriptor.digest }
+      : { problem: `the tag ${status.wanted} disappeared from ${locator!.registry}/${locator!.repository}` };
   });
 }
 
@@ -95,20 +102,46 @@ async function rewriteOne(
   action: "pinned" | "updated",
   choose: (source: ModuleSource, session: RegistrySession) => Promise<Target>,
 ): Promise<{ record: ModulePinRecord; changes: Edit[] }> {
-  const base = { kind: "module-pin" as const, file: source.path, line: source.site.line, module: source.site.module, from: source.site.value };
-  if (!source.locator) return { record: { ...base, action: "refused", problem: source.problem ?? "not an oci:// source" }, changes: [] };
+  const base = {
+    kind: "module-pin" as const,
+    file: source.path,
+    line: source.site.line,
+    module: source.site.module,
+    from: source.site.value,
+  };
+  if (!source.locator)
+    return { record: { ...base, action: "refused", problem: source.problem ?? "not an oci:// source" }, changes: [] };
   const target = await choose(source, session);
   if ("problem" in target) return { record: { ...base, action: "refused", problem: target.problem }, changes: [] };
-  if ("unchanged" in target) return { record: { ...base, action: "unchanged", problem: target.unchanged }, changes: [] };
+  if ("unchanged" in target)
+    return { record: { ...base, action: "unchanged", problem: target.unchanged }, changes: [] };
   const to = moduleSource(source.locator, { digest: target.digest });
   const pinned = { ...base, to, tag: target.tag, digest: target.digest };
-  if (to === source.site.value && source.directive.tag === target.tag) return { record: { ...pinned, action: "unchanged" }, changes: [] };
+  if (to === source.site.value && source.directive.tag === target.tag)
+    return { record: { ...pinned, action: "unchanged" }, changes: [] };
   const { locator } = source;
-  const [verdict] = await verify({ reference: to, type: "module", ...(await session.verifyAccess(locator.registry, locator.repository)) });
+  const [verdict] = await verify({
+    reference: to,
+    type: "module",
+    ...(await session.verifyAccess(locator.registry, locator.repository)),
+  });
   if (!verdict!.ok) {
     const checks = verdict!.checks.filter((check) => !check.ok);
-    return { record: { ...base, action: "refused", tag: target.tag, digest: target.digest, problem: `${to} would not install with tofu init`, checks }, changes: [] };
+    return {
+      record: {
+        ...base,
+        action: "refused",
+        tag: target.tag,
+        digest: target.digest,
+        problem: `${to} would not install with tofu init`,
+        checks,
+      },
+      changes: [],
+    };
   }
-  const directive = { ...(source.directive.constraint ? { constraint: source.directive.constraint } : {}), tag: target.tag };
+  const directive = {
+    ...(source.directive.constraint ? { constraint: source.directive.constraint } : {}),
+    tag: target.tag,
+  };
   return { record: { ...pinned, action }, changes: sourceEdits(text, source.site, to, directive) };
 }

@@ -54,7 +54,9 @@ export class RegistrySession {
     const key = `${registry}/${repository}`;
     let target = this.#targets.get(key);
     if (!target) {
-      target = this.#access.openTarget ? this.#access.openTarget(registry, repository) : await this.#remote(registry, repository);
+      target = this.#access.openTarget
+        ? this.#access.openTarget(registry, repository)
+        : await this.#remote(registry, repository);
       this.#targets.set(key, target);
     }
     return target;

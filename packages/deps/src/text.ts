@@ -28,7 +28,8 @@ function describeSource(record: ModuleSourceRecord): string {
 
 function describeProvider(record: ProviderLockRecord): string {
   const head = `${record.provider}${record.version ? ` ${record.version}` : ""}: ${record.action}`;
-  if (record.action === "failed" || record.action === "kept" || record.action === "removed") return `${head}${record.problem ? ` (${record.problem})` : ""}`;
+  if (record.action === "failed" || record.action === "kept" || record.action === "removed")
+    return `${head}${record.problem ? ` (${record.problem})` : ""}`;
   const added = record.platforms!.filter((p) => p.added).length;
   return `${head}, ${record.platforms!.length} platforms${added > 0 ? ` (${added} new)` : ""}, ${record.hashes} hashes`;
 }

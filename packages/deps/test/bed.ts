@@ -29,8 +29,13 @@ function scratch(bed: Bed, name: string): string {
 function releaseZips(bed: Bed, type: string, version: string, platforms: readonly string[]): string {
   const dir = scratch(bed, `${type}-${version}`);
   for (const platform of platforms) {
-    const exe = platform.startsWith("windows") ? `terraform-provider-${type}_v${version}.exe` : `terraform-provider-${type}_v${version}`;
-    const zip = buildZip([{ name: exe, content: `#!/bin/sh\necho ${type} ${version} ${platform}\n`, mode: 0o755 }, { name: "LICENSE", content: `${type} license\n` }]);
+    const exe = platform.startsWith("windows")
+      ? `terraform-provider-${type}_v${version}.exe`
+      : `terraform-provider-${type}_v${version}`;
+    const zip = buildZip([
+      { name: exe, content: `#!/bin/sh\necho ${type} ${version} ${platform}\n`, mode: 0o755 },
+      { name: "LICENSE", content: `${type} license\n` },
+    ]);
     writeFileSync(join(dir, `terraform-provider-${type}_${version}_${platform}.zip`), zip);
   }
   return dir;
@@ -48,14 +53,24 @@ export async function pushProvider(
 ): Promise<void> {
   const type = provider.address.split("/")[2]!;
   const dir = releaseZips(bed, type, provider.version, provider.platforms ?? PLATFORMS);
-  const record = await packProvider({ provider: provider.address, version: provider.version, paths: [dir], onWarning: () => {} });
+  const record = await packProvider({
+    provider: provider.address,
+    version: provider.version,
+    paths: [dir],
+    onWarning: () => {},
+  });
   const reference = `${bed.host}/${repository}`;
   if (provider.annotation === undefined) {
-    await push({ reference, packages: [record], clientOptions: bed.clientOptions });
+    await push({ reference, packages: [{ ...record }], clientOptions: bed.clientOptions });
     return;
   }
   const platforms = await Promise.all(
-    record.platforms.map(async (p) => ({ os: p.os, arch: p.arch, zip: { file: p.file, ...(await digestFile(p.file)) }, ...(provider.annotation === "none" ? {} : { h1: provider.annotation! }) })),
+    record.platforms.map(async (p) => ({
+      os: p.os,
+      arch: p.arch,
+      zip: { file: p.file, ...(await digestFile(p.file)) },
+      ...(provider.annotation === "none" ? {} : { h1: provider.annotation! }),
+    })),
   );
   const { target, client } = await openTarget(reference, { clientOptions: bed.clientOptions });
   await pushGraph(target, providerGraph(platforms), [provider.version.replaceAll("+", "_")]);
@@ -63,12 +78,21 @@ export async function pushProvider(
 }
 
 /** Packs and pushes a module whose main.tf names `version`, under `tag`; returns its digest. */
-export async function pushModule(bed: Bed, repository: string, tag: string, files: Record<string, string> = {}): Promise<string> {
+export async function pushModule(
+  bed: Bed,
+  repository: string,
+  tag: string,
+  files: Record<string, string> = {},
+): Promise<string> {
   const dir = scratch(bed, "module");
   const module = join(dir, "net");
   writeTree(module, { "main.tf": `output "version" {\n  value = "${tag}"\n}\n`, ...files });
   const record = await packModule(module, { outDir: dir, threads: 0 });
-  const [artifact] = await push({ reference: `${bed.host}/${repository}:${tag}`, packages: [record], clientOptions: bed.clientOptions });
+  const [artifact] = await push({
+    reference: `${bed.host}/${repository}:${tag}`,
+    packages: [{ ...record }],
+    clientOptions: bed.clientOptions,
+  });
   return (artifact as { digest: string }).digest;
 }
 
@@ -91,7 +115,10 @@ export function configuration(bed: Bed, files: Record<string, string>): string {
 export function cliConfig(bed: Bed, template: string, include: string[] = []): Record<string, string> {
   const file = join(scratch(bed, "tofurc"), "tofurc");
   const includes = include.length > 0 ? `\n    include = [${include.map((p) => JSON.stringify(p)).join(", ")}]` : "";
-  writeFileSync(file, `provider_installation {\n  oci_mirror {\n    repository_template = "${template}"${includes}\n  }\n  direct {\n    exclude = [${include.map((p) => JSON.stringify(p)).join(", ")}]\n  }\n}\n`);
+  writeFileSync(
+    file,
+    `provider_installation {\n  oci_mirror {\n    repository_template = "${template}"${includes}\n  }\n  direct {\n    exclude = [${include.map((p) => JSON.stringify(p)).join(", ")}]\n  }\n}\n`,
+  );
   return { TF_CLI_CONFIG_FILE: file, HOME: bed.dir };
 }
 

@@ -22,10 +22,16 @@ afterAll(() => scratch.cleanup());
 
 beforeAll(async () => {
   await Promise.all([
-    ...["1.0.0", "1.1.0", "2.0.0"].map((version) => pushProvider(bed, repo("alpha"), { address: address("alpha"), version })),
+    ...["1.0.0", "1.1.0", "2.0.0"].map((version) =>
+      pushProvider(bed, repo("alpha"), { address: address("alpha"), version }),
+    ),
     pushProvider(bed, repo("beta"), { address: address("beta"), version: "0.5.0" }),
     pushProvider(bed, repo("gamma"), { address: address("gamma"), version: "3.0.0", annotation: "none" }),
-    pushProvider(bed, repo("delta"), { address: address("delta"), version: "1.0.0", annotation: `h1:${"A".repeat(43)}=` }),
+    pushProvider(bed, repo("delta"), {
+      address: address("delta"),
+      version: "1.0.0",
+      annotation: `h1:${"A".repeat(43)}=`,
+    }),
     pushBroken(repo("broken")),
   ]);
 }, 120_000);
@@ -35,7 +41,9 @@ async function pushBroken(repository: string): Promise<void> {
   const file = join(scratch.path, "terraform-provider-broken_1.0.0_linux_amd64.zip");
   writeFileSync(file, buildZip([{ name: "README.md", content: "no provider here\n" }]));
   const { target, client } = await openTarget(`${registry.host}/${repository}`, { clientOptions: bed.clientOptions });
-  await pushGraph(target, providerGraph([{ os: "linux", arch: "amd64", zip: { file, ...(await digestFile(file)) } }]), ["1.0.0"]);
+  await pushGraph(target, providerGraph([{ os: "linux", arch: "amd64", zip: { file, ...(await digestFile(file)) } }]), [
+    "1.0.0",
+  ]);
   await client?.close();
 }
 
@@ -47,7 +55,10 @@ function required(providers: Record<string, string | undefined>): string {
   return `terraform {\n  required_providers {\n${lines.join("\n")}\n  }\n}\n`;
 }
 
-async function run(dir: string, options: Parameters<typeof lock>[0] = {}): Promise<LockResult & { text: string; entries: Map<string, ProviderLock> }> {
+async function run(
+  dir: string,
+  options: Parameters<typeof lock>[0] = {},
+): Promise<LockResult & { text: string; entries: Map<string, ProviderLock> }> {
   const result = await lock({ clientOptions: bed.clientOptions, ...options }, { cwd: dir, env });
   const text = readFileSync(join(dir, ".terraform.lock.hcl"), "utf8");
   return { ...result, text, entries: (await parseLockFile(text)).providers };
@@ -60,7 +71,10 @@ function providerRecord(result: LockResult, type: string): ProviderLockRecord {
 
 /** The zh: and h1: of every platform, as verify computes them from the downloaded zips. */
 async function hashesFromZips(type: string, version: string): Promise<string[]> {
-  const [record] = await verify({ reference: `${registry.host}/${repo(type)}:${version}`, clientOptions: bed.clientOptions });
+  const [record] = await verify({
+    reference: `${registry.host}/${repo(type)}:${version}`,
+    clientOptions: bed.clientOptions,
+  });
   expect(record!.ok).toBe(true);
   return (record!.platforms as Array<{ zh: string; h1: string }>).flatMap((p) => [p.zh, p.h1]).sort();
 }
@@ -87,7 +101,11 @@ describe("deps lock: three providers from an OCI mirror, four platforms each", (
 
   it("locks 4 zh: and 4 h1: per provider, the hashes verify computes from the zips", async () => {
     expect(first.failed).toEqual([]);
-    for (const [type, version] of [["alpha", "1.1.0"], ["beta", "0.5.0"], ["gamma", "3.0.0"]] as const) {
+    for (const [type, version] of [
+      ["alpha", "1.1.0"],
+      ["beta", "0.5.0"],
+      ["gamma", "3.0.0"],
+    ] as const) {
       const entry = first.entries.get(address(type))!;
       expect(entry.version).toBe(version);
       expect(entry.hashes.filter((h) => h.startsWith("zh:"))).toHaveLength(4);
@@ -105,16 +123,31 @@ describe("deps lock: three providers from an OCI mirror, four platforms each", (
     expect(first.entries.get(address("gamma"))!.constraints).toBe(">= 3.0.0");
     expect(first.entries.get(address("beta"))!.constraints).toBeUndefined();
     expect(first.text).toContain(RANDOM_LOCK);
-    expect(first.text).toContain(`provider "${address("alpha")}" {\n  version     = "1.1.0"\n  constraints = "~> 1.0"\n  hashes = [\n`);
-    expect(first.text.startsWith('# This file is maintained automatically by "tofu init".\n# Manual edits may be lost in future updates.\n\n')).toBe(true);
-    expect(providerRecord(first, "registry.opentofu.org/hashicorp/random")).toMatchObject({ action: "kept", version: "3.7.2" });
+    expect(first.text).toContain(
+      `provider "${address("alpha")}" {\n  version     = "1.1.0"\n  constraints = "~> 1.0"\n  hashes = [\n`,
+    );
+    expect(
+      first.text.startsWith(
+        '# This file is maintained automatically by "tofu init".\n# Manual edits may be lost in future updates.\n\n',
+      ),
+    ).toBe(true);
+    expect(providerRecord(first, "registry.opentofu.org/hashicorp/random")).toMatchObject({
+      action: "kept",
+      version: "3.7.2",
+    });
     expect(providerRecord(first, "old")).toMatchObject({ action: "removed" });
     expect(first.entries.has(address("old"))).toBe(false);
   });
 
   it("is what tofu init accepts on every platform, adding no hash", async () => {
     for (const platform of PLATFORMS) {
-      const [record] = await verify({ reference: `${registry.host}/${repo("alpha")}:1.1.0`, platforms: [platform], lockFile: join(dir, ".terraform.lock.hcl"), provider: address("alpha"), clientOptions: bed.clientOptions });
+      const [record] = await verify({
+        reference: `${registry.host}/${repo("alpha")}:1.1.0`,
+        platforms: [platform],
+        lockFile: join(dir, ".terraform.lock.hcl"),
+        provider: address("alpha"),
+        clientOptions: bed.clientOptions,
+      });
       expect(record!.ok, JSON.stringify(record!.checks.filter((c) => !c.ok))).toBe(true);
       const [hashes] = record!.platforms as Array<{ zh: string; h1: string }>;
       expect(first.entries.get(address("alpha"))!.hashes).toEqual(expect.arrayContaining([hashes!.zh, hashes!.h1]));
@@ -125,7 +158,11 @@ describe("deps lock: three providers from an OCI mirror, four platforms each", (
     const second = await run(dir);
     expect(second.text).toBe(first.text);
     expect(second.records.at(-1)).toMatchObject({ kind: "lock-file", changed: false, providers: 4 });
-    expect(second.records.filter((r) => r.kind === "provider-lock" && r.action !== "kept").map((r) => (r as ProviderLockRecord).action)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(
+      second.records
+        .filter((r) => r.kind === "provider-lock" && r.action !== "kept")
+        .map((r) => (r as ProviderLockRecord).action),
+    ).toEqual(["unchanged", "unchanged", "unchanged"]);
   });
 });
 
@@ -142,7 +179,10 @@ describe("deps lock: versions as tofu init chooses them", () => {
     expect(upgraded.entries.get(address("alpha"))!.hashes).toEqual(await hashesFromZips("alpha", "1.1.0"));
     writeFileSync(join(dir, "main.tf"), required({ alpha: "~> 2.0" }));
     const refused = await run(dir);
-    expect(providerRecord(refused, "alpha")).toMatchObject({ action: "failed", problem: expect.stringContaining("does not match configured version constraint ~> 2.0") });
+    expect(providerRecord(refused, "alpha")).toMatchObject({
+      action: "failed",
+      problem: expect.stringContaining("does not match configured version constraint ~> 2.0"),
+    });
     expect(refused.text).toBe(upgraded.text);
   });
 
@@ -158,7 +198,10 @@ describe("deps lock: what would not install is reported, not locked", () => {
   it("refuses a provider without its executable, and leaves the others locked", async () => {
     const dir = configuration(bed, { "main.tf": required({ broken: undefined, beta: undefined }) });
     const result = await run(dir);
-    expect(providerRecord(result, "broken")).toMatchObject({ action: "failed", checks: [expect.objectContaining({ id: "provider-executable" })] });
+    expect(providerRecord(result, "broken")).toMatchObject({
+      action: "failed",
+      checks: [expect.objectContaining({ id: "provider-executable" })],
+    });
     expect(result.entries.has(address("broken"))).toBe(false);
     expect(result.entries.has(address("beta"))).toBe(true);
   });
@@ -166,7 +209,12 @@ describe("deps lock: what would not install is reported, not locked", () => {
   it("with --download, checks each recorded h1: against the zip", async () => {
     const dir = configuration(bed, { "main.tf": required({ delta: undefined }) });
     const result = await lock({ clientOptions: bed.clientOptions, download: true }, { cwd: dir, env });
-    expect(result.failed).toEqual([expect.objectContaining({ provider: address("delta"), checks: expect.arrayContaining([expect.objectContaining({ id: "h1-annotation" })]) })]);
+    expect(result.failed).toEqual([
+      expect.objectContaining({
+        provider: address("delta"),
+        checks: expect.arrayContaining([expect.objectContaining({ id: "h1-annotation" })]),
+      }),
+    ]);
   });
 
   it("is exit 3 for a version the mirror does not have, from the bin", async () => {
@@ -174,7 +222,10 @@ describe("deps lock: what would not install is reported, not locked", () => {
     const result = await runBin("deps", ["lock", dir, "--plain-http", "--format", "json"], { env });
     expect(result.code, result.stderr).toBe(3);
     const records = parseRecords(result.stdout);
-    expect(records.find((r) => r.provider === address("alpha"))).toMatchObject({ action: "failed", problem: expect.stringContaining("no version") });
+    expect(records.find((r) => r.provider === address("alpha"))).toMatchObject({
+      action: "failed",
+      problem: expect.stringContaining("no version"),
+    });
     expect(records.find((r) => r.kind === "lock-file")).toMatchObject({ changed: true, providers: 1 });
   });
 });

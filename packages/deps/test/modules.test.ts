@@ -20,7 +20,8 @@ afterAll(() => scratch.cleanup());
 const digests: Record<string, string> = {};
 
 beforeAll(async () => {
-  for (const tag of ["1.0.0", "1.1.0", "1.2.0-rc1", "2.0.0"]) digests[`net:${tag}`] = await pushModule(bed, `${prefix}/net`, tag);
+  for (const tag of ["1.0.0", "1.1.0", "1.2.0-rc1", "2.0.0"])
+    digests[`net:${tag}`] = await pushModule(bed, `${prefix}/net`, tag);
   for (const tag of ["v0.1.0", "v0.2.0", "main"]) digests[`dns:${tag}`] = await pushModule(bed, `${prefix}/dns`, tag);
   digests["moving:before"] = await pushModule(bed, `${prefix}/moving`, "1.0.0");
   // The tag moves after the digest was pinned: same tag, other content.
@@ -60,7 +61,12 @@ module "local" {
 }
 
 function appTf(): string {
-  return [`module "app" {`, `  source = "${oci("moving", `?digest=${digests["moving:before"]}`)}" # tofu-oci: tag=1.0.0`, "}", ""].join("\r\n");
+  return [
+    `module "app" {`,
+    `  source = "${oci("moving", `?digest=${digests["moving:before"]}`)}" # tofu-oci: tag=1.0.0`,
+    "}",
+    "",
+  ].join("\r\n");
 }
 
 function files(): Record<string, string> {
@@ -77,10 +83,25 @@ describe("deps outdated", () => {
     const records = await outdated({ clientOptions: bed.clientOptions }, { cwd: dir });
     const byModule = Object.fromEntries(records.map((r) => [r.module, r])) as Record<string, ModuleSourceRecord>;
     expect(Object.keys(byModule).sort()).toEqual(["app", "dns", "missing_subdir", "net", "net2"]);
-    expect(byModule.net).toMatchObject({ file: "main.tf", line: 3, current: "1.0.0", constraint: "~> 1.0", wanted: "1.1.0", latest: "2.0.0", outdated: true });
+    expect(byModule.net).toMatchObject({
+      file: "main.tf",
+      line: 3,
+      current: "1.0.0",
+      constraint: "~> 1.0",
+      wanted: "1.1.0",
+      latest: "2.0.0",
+      outdated: true,
+    });
     expect(byModule.net2).toMatchObject({ current: "2.0.0", wanted: "2.0.0", latest: "2.0.0", outdated: false });
     expect(byModule.dns).toMatchObject({ current: "v0.1.0", wanted: "v0.2.0", outdated: true });
-    expect(byModule.app).toMatchObject({ file: "modules/app/app.tf", line: 2, current: "1.0.0", digest: digests["moving:before"], tagMoved: true, outdated: false });
+    expect(byModule.app).toMatchObject({
+      file: "modules/app/app.tf",
+      line: 2,
+      current: "1.0.0",
+      digest: digests["moving:before"],
+      tagMoved: true,
+      outdated: false,
+    });
   });
 
   it("takes --constraint for sources without their own", async () => {
@@ -94,7 +115,12 @@ describe("deps outdated", () => {
     const dir = configuration(bed, files());
     const result = await runBin("deps", ["outdated", "--plain-http", "--exit-code", "--format", "json"], { cwd: dir });
     expect(result.code, result.stderr).toBe(1);
-    expect(parseRecords(result.stdout).filter((r) => r.outdated === true).map((r) => r.module).sort()).toEqual(["dns", "missing_subdir", "net"]);
+    expect(
+      parseRecords(result.stdout)
+        .filter((r) => r.outdated === true)
+        .map((r) => r.module)
+        .sort(),
+    ).toEqual(["dns", "missing_subdir", "net"]);
   });
 });
 
@@ -103,13 +129,28 @@ describe("deps pin", () => {
     const dir = configuration(bed, files());
     const records = await pin({ clientOptions: bed.clientOptions }, { cwd: dir });
     const actions = Object.fromEntries(records.map((r) => [r.module, r.action]));
-    expect(actions).toEqual({ net: "pinned", net2: "pinned", dns: "pinned", missing_subdir: "refused", app: "unchanged" });
+    expect(actions).toEqual({
+      net: "pinned",
+      net2: "pinned",
+      dns: "pinned",
+      missing_subdir: "refused",
+      app: "unchanged",
+    });
     const refused = records.find((r) => r.module === "missing_subdir") as ModulePinRecord;
     expect(refused.checks).toEqual([expect.objectContaining({ id: "subdir", ok: false })]);
     const expected = mainTf()
-      .replace(`"${oci("net", "?tag=1.0.0")}" # tofu-oci: ~> 1.0`, `"${oci("net", `?digest=${digests["net:1.0.0"]}`)}" # tofu-oci: ~> 1.0; tag=1.0.0`)
-      .replace(`"${oci("net", "?tag=2.0.0")}"\n`, `"${oci("net", `?digest=${digests["net:2.0.0"]}`)}" # tofu-oci: tag=2.0.0\n`)
-      .replace(`{ source = "${oci("dns", "?tag=v0.1.0")}" }`, `{ source = "${oci("dns", `?digest=${digests["dns:v0.1.0"]}`)}" /* tofu-oci: tag=v0.1.0 */ }`);
+      .replace(
+        `"${oci("net", "?tag=1.0.0")}" # tofu-oci: ~> 1.0`,
+        `"${oci("net", `?digest=${digests["net:1.0.0"]}`)}" # tofu-oci: ~> 1.0; tag=1.0.0`,
+      )
+      .replace(
+        `"${oci("net", "?tag=2.0.0")}"\n`,
+        `"${oci("net", `?digest=${digests["net:2.0.0"]}`)}" # tofu-oci: tag=2.0.0\n`,
+      )
+      .replace(
+        `{ source = "${oci("dns", "?tag=v0.1.0")}" }`,
+        `{ source = "${oci("dns", `?digest=${digests["dns:v0.1.0"]}`)}" /* tofu-oci: tag=v0.1.0 */ }`,
+      );
     expect(read(dir, "main.tf")).toBe(expected);
     expect(read(dir, "modules/app/app.tf")).toBe(appTf());
     // Pinning again changes nothing.
@@ -123,15 +164,29 @@ describe("deps update", () => {
   it("moves each source to the newest allowed version, pinned, CRLF and all", async () => {
     const dir = configuration(bed, files());
     const dry = await update({ clientOptions: bed.clientOptions, dryRun: true }, { cwd: dir });
-    expect(dry.filter((r) => r.action === "updated").map((r) => r.module).sort()).toEqual(["app", "dns", "net", "net2"]);
+    expect(
+      dry
+        .filter((r) => r.action === "updated")
+        .map((r) => r.module)
+        .sort(),
+    ).toEqual(["app", "dns", "net", "net2"]);
     expect(read(dir, "main.tf")).toBe(mainTf());
     const records = await update({ clientOptions: bed.clientOptions }, { cwd: dir });
     expect(records.find((r) => r.module === "missing_subdir")).toMatchObject({ action: "refused", tag: "2.0.0" });
     expect(read(dir, "main.tf")).toBe(
       mainTf()
-        .replace(`"${oci("net", "?tag=1.0.0")}" # tofu-oci: ~> 1.0`, `"${oci("net", `?digest=${digests["net:1.1.0"]}`)}" # tofu-oci: ~> 1.0; tag=1.1.0`)
-        .replace(`"${oci("net", "?tag=2.0.0")}"\n`, `"${oci("net", `?digest=${digests["net:2.0.0"]}`)}" # tofu-oci: tag=2.0.0\n`)
-        .replace(`{ source = "${oci("dns", "?tag=v0.1.0")}" }`, `{ source = "${oci("dns", `?digest=${digests["dns:v0.2.0"]}`)}" /* tofu-oci: tag=v0.2.0 */ }`),
+        .replace(
+          `"${oci("net", "?tag=1.0.0")}" # tofu-oci: ~> 1.0`,
+          `"${oci("net", `?digest=${digests["net:1.1.0"]}`)}" # tofu-oci: ~> 1.0; tag=1.1.0`,
+        )
+        .replace(
+          `"${oci("net", "?tag=2.0.0")}"\n`,
+          `"${oci("net", `?digest=${digests["net:2.0.0"]}`)}" # tofu-oci: tag=2.0.0\n`,
+        )
+        .replace(
+          `{ source = "${oci("dns", "?tag=v0.1.0")}" }`,
+          `{ source = "${oci("dns", `?digest=${digests["dns:v0.2.0"]}`)}" /* tofu-oci: tag=v0.2.0 */ }`,
+        ),
     );
     // The moved tag: re-pinned to what 1.0.0 names now, the line end still CRLF.
     expect(read(dir, "modules/app/app.tf")).toBe(appTf().replace(digests["moving:before"]!, digests["moving:1.0.0"]!));

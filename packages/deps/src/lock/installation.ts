@@ -39,13 +39,27 @@ export class Installation {
    * @throws TofuOciError "invalid-input" (exit 6) for a configuration OpenTofu reports problems with.
    */
   static async load(given: readonly ProviderInstallationMethod[] | undefined, ctx: DepsContext): Promise<Installation> {
-    if (given) return new Installation(given.map((method) => parseMethod(method, "the given installation methods")), "the given installation methods");
-    const config = await providerInstallation({ env: ctx.env ?? {}, cwd: ctx.cwd ?? ".", ...(ctx.platform ? { platform: ctx.platform } : {}) });
+    if (given)
+      return new Installation(
+        given.map((method) => parseMethod(method, "the given installation methods")),
+        "the given installation methods",
+      );
+    const config = await providerInstallation({
+      env: ctx.env ?? {},
+      cwd: ctx.cwd ?? ".",
+      ...(ctx.platform ? { platform: ctx.platform } : {}),
+    });
     if (config.errors.length > 0) {
-      throw invalidInput(`There are some problems with the CLI configuration: ${config.errors.join("; ")}`, "Fix the provider_installation block: tofu init reports these problems too.");
+      throw invalidInput(
+        `There are some problems with the CLI configuration: ${config.errors.join("; ")}`,
+        "Fix the provider_installation block: tofu init reports these problems too.",
+      );
     }
     const where = config.file ?? "the CLI configuration";
-    return new Installation(config.methods?.map((method) => parseMethod(method, where)), where);
+    return new Installation(
+      config.methods?.map((method) => parseMethod(method, where)),
+      where,
+    );
   }
 
   /**
@@ -55,18 +69,27 @@ export class Installation {
    * mirror) may install is left alone, since its versions there cannot be seen.
    */
   plan(address: ProviderAddress): InstallationPlan {
-    if (!this.#methods) return { kind: "other", reason: "the CLI configuration has no provider_installation block, so tofu init installs it directly" };
+    if (!this.#methods)
+      return {
+        kind: "other",
+        reason: "the CLI configuration has no provider_installation block, so tofu init installs it directly",
+      };
     const methods = this.#methods.filter((method) => methodHandlesProvider(method, address));
     if (methods.length === 0) return { kind: "other", reason: `no installation method in ${this.#where} includes it` };
     const others = methods.filter((method) => method.kind !== "oci_mirror").map((method) => method.kind);
-    if (others.length > 0) return { kind: "other", reason: `${[...new Set(others)].join(" and ")} in ${this.#where} may install it too` };
+    if (others.length > 0)
+      return { kind: "other", reason: `${[...new Set(others)].join(" and ")} in ${this.#where} may install it too` };
     return { kind: "oci", repositories: methods.map((method) => repositoryOf(method.template!, address, this.#where)) };
   }
 }
 
 function parseMethod(method: ProviderInstallationMethod, where: string): Method {
   try {
-    const parsed: Method = { kind: method.kind, include: parseProviderPatterns(method.include), exclude: parseProviderPatterns(method.exclude) };
+    const parsed: Method = {
+      kind: method.kind,
+      include: parseProviderPatterns(method.include),
+      exclude: parseProviderPatterns(method.exclude),
+    };
     if (method.kind === "oci_mirror") parsed.template = parseRepositoryTemplate(method.repositoryTemplate);
     return parsed;
   } catch (error) {
@@ -84,5 +107,8 @@ function repositoryOf(template: RepositoryTemplate, address: ProviderAddress, wh
 
 function configError(error: unknown, where: string): unknown {
   if (!isTofuOciError(error)) return error;
-  return new TofuOciError("invalid-input", `${where}: ${error.message}`, { hint: error.hint ?? "Fix the provider_installation block.", cause: error });
+  return new TofuOciError("invalid-input", `${where}: ${error.message}`, {
+    hint: error.hint ?? "Fix the provider_installation block.",
+    cause: error,
+  });
 }

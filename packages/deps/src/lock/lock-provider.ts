@@ -45,9 +45,17 @@ export interface ProviderOutcome {
  * (the layer digest) and its `h1:` to the hashes locked before for the same version
  * (installer.go:713 priorHashes).
  */
-export async function lockProvider(requirement: ProviderRequirement, repositories: TemplateRepository[], existing: ProviderLock | undefined, settings: ProviderLockSettings): Promise<ProviderOutcome> {
+export async function lockProvider(
+  requirement: ProviderRequirement,
+  repositories: TemplateRepository[],
+  existing: ProviderLock | undefined,
+  settings: ProviderLockSettings,
+): Promise<ProviderOutcome> {
   const base = { kind: "provider-lock" as const, provider: requirement.address };
-  const fail = (problem: string, extra: Partial<ProviderLockRecord> = {}, notFound = false): ProviderOutcome => ({ record: { ...base, action: "failed", problem, ...extra }, ...(notFound ? { notFound } : {}) });
+  const fail = (problem: string, extra: Partial<ProviderLockRecord> = {}, notFound = false): ProviderOutcome => ({
+    record: { ...base, action: "failed", problem, ...extra },
+    ...(notFound ? { notFound } : {}),
+  });
   const constraints = configuredConstraints(requirement);
   if ("problem" in constraints) return fail(constraints.problem);
   const available = await availableVersions(settings.session, repositories);
@@ -73,7 +81,9 @@ export async function lockProvider(requirement: ProviderRequirement, repositorie
 }
 
 /** The configuration's constraints, merged and written as the lock file writes them. */
-function configuredConstraints(requirement: ProviderRequirement): { text: string; constraint?: VersionConstraint } | { problem: string } {
+function configuredConstraints(
+  requirement: ProviderRequirement,
+): { text: string; constraint?: VersionConstraint } | { problem: string } {
   if (requirement.constraints.length === 0) return { text: "" };
   try {
     const text = canonicalConstraints(requirement.constraints);
@@ -85,7 +95,10 @@ function configuredConstraints(requirement: ProviderRequirement): { text: string
 }
 
 /** Every version the repositories list, with the repositories that hold its exact tag, in order. */
-async function availableVersions(session: RegistrySession, repositories: TemplateRepository[]): Promise<Map<string, TemplateRepository[]>> {
+async function availableVersions(
+  session: RegistrySession,
+  repositories: TemplateRepository[],
+): Promise<Map<string, TemplateRepository[]>> {
   const available = new Map<string, TemplateRepository[]>();
   for (const repository of repositories) {
     const tags = await session.tags(repository.registry, repository.repository);
@@ -113,22 +126,36 @@ function chooseVersion(
   if (existing && !upgrade) {
     // installer.go:323: the locked version wins, and must still meet the constraints.
     if (constraints.constraint && !constraints.constraint.matches(existing.version)) {
-      return { problem: `locked provider ${requirement.address} ${existing.version} does not match configured version constraint ${constraints.text}; use --upgrade (as tofu init -upgrade) to allow selection of new versions` };
+      return {
+        problem: `locked provider ${requirement.address} ${existing.version} does not match configured version constraint ${constraints.text}; use --upgrade (as tofu init -upgrade) to allow selection of new versions`,
+      };
     }
     version = existing.version;
   } else {
     version = selectVersions(available.keys(), constraints.constraint)[0];
     if (version === undefined) {
       const allowed = constraints.text ? ` matching "${constraints.text}"` : "";
-      return { problem: `the OCI mirror has no version of ${requirement.address}${allowed} (tags: ${available.size === 0 ? "none that are versions" : [...available.keys()].join(", ")})`, notFound: true };
+      return {
+        problem: `the OCI mirror has no version of ${requirement.address}${allowed} (tags: ${available.size === 0 ? "none that are versions" : [...available.keys()].join(", ")})`,
+        notFound: true,
+      };
     }
   }
   const repository = available.get(version)?.[0];
-  if (!repository) return { problem: `the OCI mirror has no tag ${versionToTag(version)} for ${requirement.address} ${version}`, notFound: true };
+  if (!repository)
+    return {
+      problem: `the OCI mirror has no tag ${versionToTag(version)} for ${requirement.address} ${version}`,
+      notFound: true,
+    };
   return { version, repository };
 }
 
-function lockedOutcome(requirement: ProviderRequirement, existing: ProviderLock | undefined, located: { version: string; reference: string; constraints?: string }, results: PlatformResult[]): ProviderOutcome {
+function lockedOutcome(
+  requirement: ProviderRequirement,
+  existing: ProviderLock | undefined,
+  located: { version: string; reference: string; constraints?: string },
+  results: PlatformResult[],
+): ProviderOutcome {
   const prior = existing?.version === located.version ? existing.hashes : [];
   const platforms: LockedPlatform[] = results.map((result) => ({
     platform: result.platform,
@@ -138,12 +165,28 @@ function lockedOutcome(requirement: ProviderRequirement, existing: ProviderLock 
     added: !prior.includes(result.zh!) && !prior.includes(result.h1!),
   }));
   const hashes = [...new Set([...prior, ...platforms.flatMap((p) => [p.zh, p.h1])])].sort();
-  const entry: ProviderLock = { address: requirement.address, version: located.version, hashes, ...(located.constraints ? { constraints: located.constraints } : {}) };
+  const entry: ProviderLock = {
+    address: requirement.address,
+    version: located.version,
+    hashes,
+    ...(located.constraints ? { constraints: located.constraints } : {}),
+  };
   const action = !existing ? "added" : sameEntry(existing, entry) ? "unchanged" : "updated";
-  return { record: { kind: "provider-lock", provider: requirement.address, action, ...located, platforms, hashes: hashes.length }, entry };
+  return {
+    record: {
+      kind: "provider-lock",
+      provider: requirement.address,
+      action,
+      ...located,
+      platforms,
+      hashes: hashes.length,
+    },
+    entry,
+  };
 }
 
 function sameEntry(a: ProviderLock, b: ProviderLock): boolean {
-  const canonical = (lock: ProviderLock) => JSON.stringify([lock.version, lock.constraints ?? "", [...new Set(lock.hashes)].sort()]);
+  const canonical = (lock: ProviderLock) =>
+    JSON.stringify([lock.version, lock.constraints ?? "", [...new Set(lock.hashes)].sort()]);
   return canonical(a) === canonical(b);
 }

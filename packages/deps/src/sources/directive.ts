@@ -18,7 +18,10 @@ export function parseDirective(comment: string | undefined): Directive {
   if (comment === undefined || at === -1) return {};
   const body = comment.slice(at + MARKER.length).replace(/\*\/\s*$/, "");
   const directive: Directive = {};
-  for (const item of body.split(";").map((part) => part.trim()).filter(Boolean)) {
+  for (const item of body
+    .split(";")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     if (item.startsWith("tag=")) directive.tag = item.slice(4).trim();
     else directive.constraint = item;
   }
@@ -27,7 +30,9 @@ export function parseDirective(comment: string | undefined): Directive {
 
 /** The directive as written back: the constraint, then the tag. */
 export function formatDirective(directive: Directive): string {
-  const items = [directive.constraint, directive.tag === undefined ? undefined : `tag=${directive.tag}`].filter((item): item is string => Boolean(item));
+  const items = [directive.constraint, directive.tag === undefined ? undefined : `tag=${directive.tag}`].filter(
+    (item): item is string => Boolean(item),
+  );
   return `${MARKER} ${items.join("; ")}`;
 }
 
@@ -36,7 +41,11 @@ export function formatDirective(directive: Directive): string {
  * the old comment with `; tofu-oci: ...` appended, or a new `# tofu-oci: ...` comment (`/* *\/`
  * when code follows on the line, as in a one-line block).
  */
-export function rewriteComment(comment: string | undefined, directive: Directive, options: { codeFollows?: boolean } = {}): string {
+export function rewriteComment(
+  comment: string | undefined,
+  directive: Directive,
+  options: { codeFollows?: boolean } = {},
+): string {
   const text = formatDirective(directive);
   if (comment === undefined) return options.codeFollows ? `/* ${text} */` : `# ${text}`;
   const block = comment.startsWith("/*");

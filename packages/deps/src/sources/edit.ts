@@ -17,10 +17,18 @@ export interface Edit {
 export function sourceEdits(text: string, site: SourceSite, value: string, directive: Directive): Edit[] {
   const edits: Edit[] = [{ start: site.start, end: site.end, text: quoteHclString(value) }];
   if (site.comment) {
-    edits.push({ start: site.comment.start, end: site.comment.end, text: rewriteComment(site.comment.text, directive) });
+    edits.push({
+      start: site.comment.start,
+      end: site.comment.end,
+      text: rewriteComment(site.comment.text, directive),
+    });
   } else {
     const rest = restOfLine(text, site.end);
-    edits.push({ start: site.end, end: site.end, text: ` ${rewriteComment(undefined, directive, { codeFollows: rest.trim() !== "" })}` });
+    edits.push({
+      start: site.end,
+      end: site.end,
+      text: ` ${rewriteComment(undefined, directive, { codeFollows: rest.trim() !== "" })}`,
+    });
   }
   return edits;
 }
@@ -28,7 +36,8 @@ export function sourceEdits(text: string, site: SourceSite, value: string, direc
 /** Applies non-overlapping edits. */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
   let result = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  for (const edit of [...edits].sort((a, b) => b.start - a.start))
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
 }
 

@@ -68,9 +68,9 @@ function quoted(text: string, start: number): Token {
   while (i < text.length && text[i] !== '"' && text[i] !== "\n") {
     const c = text[i]!;
     if (c === "\\") {
-      const escape = unescape(text, i);
-      value += escape.value;
-      i = escape.end;
+      const decoded = decodeEscape(text, i);
+      value += decoded.value;
+      i = decoded.end;
     } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
       value += `${c}{`;
       i += 3;
@@ -87,13 +87,14 @@ function quoted(text: string, start: number): Token {
 }
 
 /** hclsyntax's escapes: \n \r \t \" \\ \uNNNN \UNNNNNNNN. */
-function unescape(text: string, i: number): { value: string; end: number } {
+function decodeEscape(text: string, i: number): { value: string; end: number } {
   const c = text[i + 1] ?? "";
   const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
   if (c in simple) return { value: simple[c]!, end: i + 2 };
   const digits = c === "u" ? 4 : c === "U" ? 8 : 0;
   const hex = text.slice(i + 2, i + 2 + digits);
-  if (digits > 0 && /^[0-9A-Fa-f]+$/.test(hex) && hex.length === digits) return { value: String.fromCodePoint(Number.parseInt(hex, 16)), end: i + 2 + digits };
+  if (digits > 0 && /^[0-9A-Fa-f]+$/.test(hex) && hex.length === digits)
+    return { value: String.fromCodePoint(Number.parseInt(hex, 16)), end: i + 2 + digits };
   return { value: `\\${c}`, end: i + 2 };
 }
 

@@ -1,5 +1,11 @@
 import { isTofuOciError } from "@tofu-oci/core";
-import { parseVersion, parseVersionConstraint, selectVersions, tagToVersion, type VersionConstraint } from "@tofu-oci/opentofu";
+import {
+  parseVersion,
+  parseVersionConstraint,
+  selectVersions,
+  tagToVersion,
+  type VersionConstraint,
+} from "@tofu-oci/opentofu";
 import type { RegistrySession } from "../registry-session.js";
 import type { ModuleSource } from "./module-sources.js";
 
@@ -36,7 +42,11 @@ const DEFAULT_TAG = "latest";
  * versions, `_` as `+` as OpenTofu reads provider tags, a leading `v` allowed), picks the newest
  * and the newest the constraint allows, and resolves the pinned tag.
  */
-export async function inspectSource(source: ModuleSource, session: RegistrySession, defaultConstraint: string | undefined): Promise<SourceStatus> {
+export async function inspectSource(
+  source: ModuleSource,
+  session: RegistrySession,
+  defaultConstraint: string | undefined,
+): Promise<SourceStatus> {
   const { locator } = source;
   if (!locator) return { source, outdated: false, problem: source.problem ?? "not an oci:// source" };
   const status: SourceStatus = { source, outdated: false, ...pinned(source) };
@@ -50,7 +60,12 @@ export async function inspectSource(source: ModuleSource, session: RegistrySessi
   }
   if (constraintText !== undefined) status.constraint = constraintText;
   const tags = await session.tags(locator.registry, locator.repository);
-  if (tags === undefined) return { ...status, problem: `the repository ${locator.registry}/${locator.repository} does not exist`, notFound: true };
+  if (tags === undefined)
+    return {
+      ...status,
+      problem: `the repository ${locator.registry}/${locator.repository} does not exist`,
+      notFound: true,
+    };
   Object.assign(status, newestTags(tags, constraint));
   if (status.tag !== undefined && status.digest !== undefined) {
     status.tagDigest = (await session.resolve(locator.registry, locator.repository, status.tag))?.digest;
@@ -67,7 +82,10 @@ function pinned(source: ModuleSource): { tag?: string; digest?: string } {
 }
 
 /** The newest version tag, and the newest the constraint allows (OpenTofu's selection: prereleases only by name). */
-export function newestTags(tags: readonly string[], constraint: VersionConstraint | undefined): { latest?: string; wanted?: string } {
+export function newestTags(
+  tags: readonly string[],
+  constraint: VersionConstraint | undefined,
+): { latest?: string; wanted?: string } {
   const byVersion = new Map<string, string>();
   for (const tag of [...tags].sort()) {
     const version = tagToVersion(tag);
@@ -75,7 +93,10 @@ export function newestTags(tags: readonly string[], constraint: VersionConstrain
   }
   const latest = selectVersions(byVersion.keys())[0];
   const wanted = constraint ? selectVersions(byVersion.keys(), constraint)[0] : latest;
-  return { ...(latest ? { latest: byVersion.get(latest)! } : {}), ...(wanted ? { wanted: byVersion.get(wanted)! } : {}) };
+  return {
+    ...(latest ? { latest: byVersion.get(latest)! } : {}),
+    ...(wanted ? { wanted: byVersion.get(wanted)! } : {}),
+  };
 }
 
 async function isOutdated(status: SourceStatus, session: RegistrySession): Promise<boolean> {
@@ -87,6 +108,7 @@ async function isOutdated(status: SourceStatus, session: RegistrySession): Promi
   // No version to compare (a digest alone, or a tag like "latest"): outdated when the wanted tag names other content.
   const { locator } = status.source;
   const wantedDigest = (await session.resolve(locator!.registry, locator!.repository, wanted))?.digest;
-  const currentDigest = status.digest ?? status.tagDigest ?? (await session.resolve(locator!.registry, locator!.repository, tag!))?.digest;
+  const currentDigest =
+    status.digest ?? status.tagDigest ?? (await session.resolve(locator!.registry, locator!.repository, tag!))?.digest;
   return wantedDigest !== undefined && wantedDigest !== currentDigest;
 }

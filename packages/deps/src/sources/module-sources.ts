@@ -39,7 +39,9 @@ export async function readModuleSources(dir: string): Promise<SourceFile[]> {
   for (const file of await configurationFiles(dir)) {
     const text = await readFile(file, "utf8");
     const sites = await checkedSites(file, text);
-    const sources = sites.filter((site) => site.value.startsWith("oci://")).map((site) => moduleSource(dir, file, site));
+    const sources = sites
+      .filter((site) => site.value.startsWith("oci://"))
+      .map((site) => moduleSource(dir, file, site));
     if (sources.length > 0) files.push({ file, text, sources });
   }
   return files;
@@ -51,10 +53,16 @@ async function configurationFiles(dir: string): Promise<string[]> {
     const found = await moduleFiles(dir);
     files = [...found.primary, ...found.override].filter((file) => !file.endsWith(".json"));
   } catch (error) {
-    throw invalidInput(`cannot read the directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "Give the directory of an OpenTofu configuration.");
+    throw invalidInput(
+      `cannot read the directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      "Give the directory of an OpenTofu configuration.",
+    );
   }
   const entries = await readdir(dir, { withFileTypes: true });
-  const subdirs = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name)).map((entry) => entry.name).sort();
+  const subdirs = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED_DIRS.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
   for (const name of subdirs) files.push(...(await configurationFiles(join(dir, name))));
   return files;
 }
@@ -66,7 +74,10 @@ async function checkedSites(file: string, text: string): Promise<SourceSite[]> {
   const sites = findSourceSites(text);
   const found = sites.map((site) => `${site.module}\u0000${site.value}`).sort();
   if (JSON.stringify(found) !== JSON.stringify(expected)) {
-    throw invalidInput(`${file}: cannot tell where each module source is written (found ${found.length}, HCL has ${expected.length})`, "Write each module's source as one quoted string on its own line: source = \"oci://...\".");
+    throw invalidInput(
+      `${file}: cannot tell where each module source is written (found ${found.length}, HCL has ${expected.length})`,
+      'Write each module\'s source as one quoted string on its own line: source = "oci://...".',
+    );
   }
   return sites;
 }

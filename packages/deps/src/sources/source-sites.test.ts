@@ -58,7 +58,9 @@ describe("findSourceSites", () => {
   });
 
   it("skips a source that is a template or an expression", () => {
-    expect(findSourceSites('module "a" {\n  source = "oci://${var.host}/a"\n}\nmodule "b" {\n  source = local.s\n}\n')).toEqual([]);
+    expect(
+      findSourceSites('module "a" {\n  source = "oci://${var.host}/a"\n}\nmodule "b" {\n  source = local.s\n}\n'),
+    ).toEqual([]);
   });
 });
 
@@ -75,7 +77,9 @@ describe("tofu-oci: directives", () => {
 
   it("writes the constraint, then the tag, into the comment it came from", () => {
     expect(formatDirective({ constraint: "~> 1.2", tag: "1.2.3" })).toBe("tofu-oci: ~> 1.2; tag=1.2.3");
-    expect(rewriteComment("# tofu-oci: ~> 1.2", { constraint: "~> 1.2", tag: "1.2.3" })).toBe("# tofu-oci: ~> 1.2; tag=1.2.3");
+    expect(rewriteComment("# tofu-oci: ~> 1.2", { constraint: "~> 1.2", tag: "1.2.3" })).toBe(
+      "# tofu-oci: ~> 1.2; tag=1.2.3",
+    );
     expect(rewriteComment("# the network", { tag: "1" })).toBe("# the network; tofu-oci: tag=1");
     expect(rewriteComment("/* tofu-oci: tag=1 */", { tag: "2" })).toBe("/* tofu-oci: tag=2 */");
     expect(rewriteComment(undefined, { tag: "2" }, { codeFollows: true })).toBe("/* tofu-oci: tag=2 */");
@@ -89,13 +93,22 @@ describe("sourceEdits", () => {
     const text = `${TRICKY}`.replaceAll("\n", "\r\n");
     const sites = findSourceSites(text);
     const edits = [
-      ...sourceEdits(text, sites[0]!, `oci://r.example/net//vpc?digest=${DIGEST}`, { constraint: "~> 1.0", tag: "1.0.0" }),
+      ...sourceEdits(text, sites[0]!, `oci://r.example/net//vpc?digest=${DIGEST}`, {
+        constraint: "~> 1.0",
+        tag: "1.0.0",
+      }),
       ...sourceEdits(text, sites[1]!, `oci://r.example/one?digest=${DIGEST}`, { tag: "2" }),
     ];
     const edited = applyEdits(text, edits);
     const expected = text
-      .replace('"oci://r.example/net//vpc?tag=1.0.0" # tofu-oci: ~> 1.0', `"oci://r.example/net//vpc?digest=${DIGEST}" # tofu-oci: ~> 1.0; tag=1.0.0`)
-      .replace('{ source = "oci://r.example/one?tag=2" }', `{ source = "oci://r.example/one?digest=${DIGEST}" /* tofu-oci: tag=2 */ }`);
+      .replace(
+        '"oci://r.example/net//vpc?tag=1.0.0" # tofu-oci: ~> 1.0',
+        `"oci://r.example/net//vpc?digest=${DIGEST}" # tofu-oci: ~> 1.0; tag=1.0.0`,
+      )
+      .replace(
+        '{ source = "oci://r.example/one?tag=2" }',
+        `{ source = "oci://r.example/one?digest=${DIGEST}" /* tofu-oci: tag=2 */ }`,
+      );
     expect(edited).toBe(expected);
     // The edited file reads back with the new sources and directives.
     const again = findSourceSites(edited);

@@ -64,9 +64,18 @@ function sourceAt(text: string, code: Token[], i: number, module: string, tokens
   const [equals, value, after] = [code[i + 1], code[i + 2], code[i + 3]];
   if (!equals || !punct(text, equals, "=") || value?.type !== "string" || value.literal === undefined) return undefined;
   if (after && after.type !== "newline" && !punct(text, after, "}")) return undefined;
-  const site: SourceSite = { module, line: lineOf(text, value.start), start: value.start, end: value.end, value: value.literal };
-  const comment = tokens.find((token) => token.type === "comment" && token.start >= value.end && (!after || token.start < after.start));
-  if (comment && !text.slice(value.end, comment.start).includes("\n")) site.comment = { start: comment.start, end: comment.end, text: text.slice(comment.start, comment.end) };
+  const site: SourceSite = {
+    module,
+    line: lineOf(text, value.start),
+    start: value.start,
+    end: value.end,
+    value: value.literal,
+  };
+  const comment = tokens.find(
+    (token) => token.type === "comment" && token.start >= value.end && (!after || token.start < after.start),
+  );
+  if (comment && !text.slice(value.end, comment.start).includes("\n"))
+    site.comment = { start: comment.start, end: comment.end, text: text.slice(comment.start, comment.end) };
   return site;
 }
 
