@@ -1,5 +1,14 @@
 import { defineCommand, readPackageVersion, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
-import { TofuOciError, plural } from "@tofu-oci/core";
+import { TofuOciError, plural, type ErrorCode } from "@tofu-oci/core";
+
+/**
+ * The exit code of a record that failed (docs/contract/design.md 2.2): 3 when what it names does
+ * not exist, 1 when verify's checks failed, 6 for anything else (bad constraints, sources, locks).
+ */
+function problemCode(record: { notFound?: true; checks?: unknown[] }): ErrorCode {
+  if (record.notFound) return "not-found";
+  return record.checks?.length ? "verification-failed" : "invalid-input";
+}
 
 const lockCommand = defineCommand({
   command: "lock [dir]",
@@ -49,7 +58,7 @@ const lockCommand = defineCommand({
     );
     if (result.failed.length === 0) return;
     const what = `${plural(result.failed.length, "provider")} could not be locked: ${result.failed.map((r) => r.provider).join(", ")}`;
-    throw new TofuOciError(result.notFound ? "not-found" : "verification-failed", what, {
+    throw new TofuOciError(problemCode(result.failed[0]!), what, {
       hint: "Each provider-lock record says why; its lock entry was left as it was.",
     });
   },
@@ -92,9 +101,13 @@ const outdatedCommand = defineCommand({
     );
     const problems = records.filter((record) => record.problem !== undefined);
     if (problems.length > 0)
-      throw new TofuOciError("not-found", `${plural(problems.length, "module source")} could not be checked`, {
-        hint: "Each module-source record with a problem says why.",
-      });
+      throw new TofuOciError(
+        problemCode(problems[0]!),
+        `${plural(problems.length, "module source")} could not be checked`,
+        {
+          hint: "Each module-source record with a problem says why.",
+        },
+      );
     const stale = records.filter((record) => record.outdated || record.tagMoved);
     if (args.exitCode && stale.length > 0) {
       throw new TofuOciError("verification-failed", `${plural(stale.length, "module source")} outdated or moved`, {
@@ -151,9 +164,8 @@ function pinCommand(verb: "pin" | "update") {
       });
       const refused = records.filter((record) => record.action === "refused");
       if (refused.length > 0) {
-        const notFound = refused.some((record) => !record.checks);
         throw new TofuOciError(
-          notFound ? "not-found" : "verification-failed",
+          problemCode(refused[0]!),
           `${plural(refused.length, "module source")} left as they were`,
           { hint: "Each refused module-pin record says why." },
         );

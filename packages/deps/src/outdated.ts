@@ -30,7 +30,7 @@ export async function outdated(options: OutdatedOptions = {}, ctx: DepsContext =
   const records: ModuleSourceRecord[] = [];
   try {
     for (const source of files.flatMap((file) => file.sources)) {
-      const record = sourceRecord(await inspectSource(source, session, options.constraint));
+      const record = sourceRecord(missingTagProblem(await inspectSource(source, session, options.constraint)));
       options.onRecord?.(record);
       records.push(record);
     }
@@ -51,6 +51,14 @@ export function checkConstraint(constraint: string | undefined): void {
   }
 }
 
+/** A pinned tag that is not in the repository is reported (with `latest`, `wanted`) as not found. */
+export function missingTagProblem(status: SourceStatus): SourceStatus {
+  if (!status.tagMissing || status.problem !== undefined) return status;
+  const { locator } = status.source;
+  const problem = `the tag ${status.tag} does not exist in ${locator!.registry}/${locator!.repository}`;
+  return { ...status, problem, notFound: true };
+}
+
 function sourceRecord(status: SourceStatus): ModuleSourceRecord {
   const { source } = status;
   const { locator } = source;
@@ -69,5 +77,6 @@ function sourceRecord(status: SourceStatus): ModuleSourceRecord {
     ...(status.tagMoved !== undefined ? { tagMoved: status.tagMoved } : {}),
     outdated: status.outdated,
     ...(status.problem !== undefined ? { problem: status.problem } : {}),
+    ...(status.notFound ? { notFound: true as const } : {}),
   };
 }

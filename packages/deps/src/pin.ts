@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { moduleSource, writeFileAtomic } from "@tofu-oci/core";
 import { verify } from "@tofu-oci/verify";
 import type { DepsContext } from "./context.js";
-import { checkConstraint } from "./outdated.js";
+import { checkConstraint, missingTagProblem } from "./outdated.js";
 import type { ModulePinRecord } from "./records.js";
 import { RegistrySession, type RegistryAccess } from "./registry-session.js";
 import { applyEdits, sourceEdits, type Edit } from "./sources/edit.js";
@@ -26,7 +26,7 @@ export interface UpdateOptions extends PinOptions {
 }
 
 /** Where one source should point: a tag and the digest it names, or why not. */
-type Target = { tag: string; digest: string } | { unchanged: string } | { problem: string };
+type Target = { tag: string; digest: string } | { unchanged: string } | { problem: string; notFound?: boolean };
 
 /**
  * Pins every `oci://` module source under `dir` that selects a tag (`?tag=X`, or none: OpenTofu's
@@ -44,7 +44,7 @@ export function pin(options: PinOptions = {}, ctx: DepsContext = {}): Promise<Mo
     const descriptor = await session.resolve(locator!.registry, locator!.repository, tag);
     return descriptor
       ? { tag, digest: descriptor.digest }
-      : { problem: `the tag ${tag} does not exist in ${locator!.registry}/${locator!.repository}` };
+      : { problem: `the tag ${tag} does not exist in ${locator!.registry}/${locator!.repository}`, notFound: true };
   });
 }
 
@@ -56,7 +56,9 @@ export function update(options: UpdateOptions = {}, ctx: DepsContext = {}): Prom
   checkConstraint(options.constraint);
   return rewriteSources(options, ctx, "updated", async (source, session) => {
     const status = await inspectSource(source, session, options.constraint);
-    if (status.problem !== undefined) return { problem: status.problem };
+    if (status.problem !== undefined) return { problem: status.problem, notFound: status.notFound === true };
+    if (status.wanted === undefined && status.tagMissing)
+      return { problem: missingTagProblem(status).problem!, notFound: true };
     if (status.wanted === undefined)
       return {
         unchanged: `no version tag${status.constraint ? ` allowed by "${status.constraint}"` : ""} in the repository`,
@@ -65,7 +67,10 @@ export function update(options: UpdateOptions = {}, ctx: DepsContext = {}): Prom
     const descriptor = await session.resolve(locator!.registry, locator!.repository, status.wanted);
     return descriptor
       ? { tag: status.wanted, digest: descriptor.digest }
-      : { problem: `the tag ${status.wanted} disappeared from ${locator!.registry}/${locator!.repository}` };
+      : {
+          problem: `the tag ${status.wanted} disappeared from ${locator!.registry}/${locator!.repository}`,
+          notFound: true,
+        };
   });
 }
 
@@ -112,7 +117,10 @@ async function rewriteOne(
   if (!source.locator)
     return { record: { ...base, action: "refused", problem: source.problem ?? "not an oci:// source" }, changes: [] };
   const target = await choose(source, session);
-  if ("problem" in target) return { record: { ...base, action: "refused", problem: target.problem }, changes: [] };
+  if ("problem" in target) {
+    const notFound = target.notFound ? { notFound: true as const } : {};
+    return { record: { ...base, action: "refused", problem: target.problem, ...notFound }, changes: [] };
+  }
   if ("unchanged" in target)
     return { record: { ...base, action: "unchanged", problem: target.unchanged }, changes: [] };
   const to = moduleSource(source.locator, { digest: target.digest });

@@ -27,6 +27,8 @@ export interface ModuleSourceRecord {
   outdated: boolean;
   /** Why the source could not be checked. */
   problem?: string;
+  /** With `problem`: the repository or tag does not exist (exit 3; other problems are invalid input, exit 6). */
+  notFound?: true;
 }
 
 /** `deps pin` and `deps update`: what happened to one source. */
@@ -45,6 +47,8 @@ export interface ModulePinRecord {
   /** `pinned`/`updated`: written (or would be, with --dry-run); `unchanged`: already so; `refused`: see `problem`. */
   action: "pinned" | "updated" | "unchanged" | "refused";
   problem?: string;
+  /** Refused because the repository or tag does not exist. */
+  notFound?: true;
   /** The failed checks of a module that would not install with tofu init. */
   checks?: Check[];
 }
@@ -75,6 +79,8 @@ export interface ProviderLockRecord {
   /** Hashes in the entry. */
   hashes?: number;
   problem?: string;
+  /** Failed because the mirror has no such repository, version or platform. */
+  notFound?: true;
   checks?: Check[];
 }
 

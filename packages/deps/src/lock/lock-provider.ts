@@ -53,7 +53,7 @@ export async function lockProvider(
 ): Promise<ProviderOutcome> {
   const base = { kind: "provider-lock" as const, provider: requirement.address };
   const fail = (problem: string, extra: Partial<ProviderLockRecord> = {}, notFound = false): ProviderOutcome => ({
-    record: { ...base, action: "failed", problem, ...extra },
+    record: { ...base, action: "failed", problem, ...extra, ...(notFound ? { notFound: true as const } : {}) },
     ...(notFound ? { notFound } : {}),
   });
   const constraints = configuredConstraints(requirement);

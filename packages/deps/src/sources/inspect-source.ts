@@ -26,6 +26,8 @@ export interface SourceStatus {
   tagDigest?: string;
   /** A digest pin whose tag names another digest now. */
   tagMoved?: boolean;
+  /** The tag pinned without a digest is not in the repository's tag list: tofu init would fail. */
+  tagMissing?: boolean;
   /** A newer allowed version exists (or, where the version is unknown, the wanted tag names other content). */
   outdated: boolean;
   /** Why the source could not be inspected; nothing is changed for it. */
@@ -67,6 +69,7 @@ export async function inspectSource(
       notFound: true,
     };
   Object.assign(status, newestTags(tags, constraint));
+  if (status.digest === undefined && status.tag !== undefined && !tags.includes(status.tag)) status.tagMissing = true;
   if (status.tag !== undefined && status.digest !== undefined) {
     status.tagDigest = (await session.resolve(locator.registry, locator.repository, status.tag))?.digest;
     status.tagMoved = status.tagDigest !== status.digest;
