@@ -64,19 +64,23 @@ const lockCommand = defineCommand({
   },
 });
 
+const SOURCES_DIR = {
+  type: "string",
+  describe: "The configuration directory, subdirectories included (default: the current one)",
+} as const;
+
+const CONSTRAINT = {
+  type: "string",
+  describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line",
+} as const;
+
 const outdatedCommand = defineCommand({
   command: "outdated [dir]",
   describe: "List every oci:// module source with what it pins, the newest version and the newest allowed one",
   builder: (y) =>
     withRegistryOptions(y, { concurrency: false })
-      .positional("dir", {
-        type: "string",
-        describe: "The configuration directory, subdirectories included (default: the current one)",
-      })
-      .option("constraint", {
-        type: "string",
-        describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line",
-      })
+      .positional("dir", SOURCES_DIR)
+      .option("constraint", CONSTRAINT)
       .option("exit-code", {
         type: "boolean",
         describe: "Exit 1 when a source is outdated or its pinned tag moved (for CI)",
@@ -126,15 +130,8 @@ function pinCommand(verb: "pin" | "update") {
         : "Move every oci:// module source to the newest version its constraint allows, pinned by digest",
     builder: (y) =>
       withRegistryOptions(y, { concurrency: false })
-        .positional("dir", {
-          type: "string",
-          describe: "The configuration directory, subdirectories included (default: the current one)",
-        })
-        .option("constraint", {
-          type: "string",
-          hidden: verb === "pin",
-          describe: "Version constraint for sources without a '# tofu-oci: ~> 1.2' comment on their line",
-        })
+        .positional("dir", SOURCES_DIR)
+        .option("constraint", { ...CONSTRAINT, hidden: verb === "pin" })
         .option("dry-run", { type: "boolean", describe: "Report what would change without writing any file" })
         .example(
           `$0 ${verb}`,
