@@ -38,7 +38,10 @@ beforeAll(async () => {
   // A registry whose tag lists are not what the distribution spec says.
   hostile = await startHostileServer((req, res) => {
     if (req.url === "/v2/") return sendJson(res, 200, {});
-    if (req.url?.includes("/tags/list")) return res.writeHead(200, { "content-type": "application/json" }).end("{tags");
+    if (req.url?.includes("/tags/list")) {
+      res.writeHead(200, { "content-type": "application/json" }).end("{tags");
+      return;
+    }
     sendJson(res, 404, { errors: [{ code: "MANIFEST_UNKNOWN", message: "unknown" }] });
   });
 }, 120_000);
