@@ -57,7 +57,8 @@ const lockCommand = defineCommand({
       { cwd: args.ctx.cwd, env: args.ctx.env, signal: args.ctx.signal },
     );
     if (result.failed.length === 0) return;
-    const what = `${plural(result.failed.length, "provider")} could not be locked: ${result.failed.map((r) => r.provider).join(", ")}`;
+    const names = result.failed.map((r) => r.provider).join(", ");
+    const what = `${plural(result.failed.length, "provider")} could not be locked: ${names}`;
     throw new TofuOciError(problemCode(result.failed[0]!), what, {
       hint: "Each provider-lock record says why; its lock entry was left as it was.",
     });
@@ -177,7 +178,8 @@ export const cli: CliSpec = {
   version: readPackageVersion(import.meta.url),
   commands: [lockCommand, outdatedCommand, pinCommand("pin"), pinCommand("update")],
   epilogue: [
-    "Exit codes: 0 ok; 1 a check failed (or, with --exit-code, something is outdated); 2 usage; 3 not found; 4 auth; 5 registry/network; 6 bad configuration or lock file.",
+    "Exit codes: 0 ok; 1 a check failed (or, with --exit-code, something is outdated); 2 usage;",
+    "3 not found; 4 auth; 5 registry/network; 6 bad configuration, lock file, source or constraint.",
     "Examples:",
     "  $0 lock --platform linux_amd64 --platform darwin_arm64",
     "  $0 outdated --exit-code",

@@ -2,7 +2,10 @@
 export interface DepsContext {
   /** Relative directories resolve against it. Default ".". */
   cwd?: string;
-  /** Where `deps lock` finds OpenTofu's CLI configuration (TF_CLI_CONFIG_FILE, HOME, XDG_CONFIG_HOME...). Default: empty. */
+  /**
+   * Where `deps lock` finds OpenTofu's CLI configuration (TF_CLI_CONFIG_FILE, HOME, XDG_CONFIG_HOME...).
+   * Default: empty.
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** `process.platform`-style name, for where the CLI configuration is (Windows differs). Default: this machine's. */
   platform?: string;

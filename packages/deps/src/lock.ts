@@ -21,7 +21,10 @@ import { RegistrySession, type RegistryAccess } from "./registry-session.js";
 export interface LockOptions extends RegistryAccess {
   /** The configuration directory (the root module); its `.terraform.lock.hcl` is written. Default: `ctx.cwd`. */
   dir?: string;
-  /** Platforms to lock, `os_arch` or `os/arch`, as `tofu providers lock -platform`. Default: every platform in the mirror. */
+  /**
+   * Platforms to lock, `os_arch` or `os/arch`, as `tofu providers lock -platform`. Default: every
+   * platform in the mirror.
+   */
   platforms?: string[];
   /** Take the newest allowed versions instead of the locked ones (`tofu init -upgrade`). Default false. */
   upgrade?: boolean;
@@ -33,7 +36,7 @@ export interface LockOptions extends RegistryAccess {
   download?: boolean;
   /** Report what would change without writing the file. Default false. */
   dryRun?: boolean;
-  /** Use these installation methods instead of the `provider_installation` block of OpenTofu's CLI configuration (library use). */
+  /** These installation methods instead of the CLI configuration's `provider_installation` block (library use). */
   installation?: ProviderInstallationMethod[];
   /** Where zips are downloaded. Default: the OS temp directory. */
   tempDir?: string;

@@ -11,7 +11,10 @@ import { readModuleSources } from "./sources/module-sources.js";
 export interface OutdatedOptions extends RegistryAccess {
   /** The configuration directory; every subdirectory is read too. Default: `ctx.cwd`. */
   dir?: string;
-  /** The constraint for sources without a `# tofu-oci:` constraint on their line, e.g. `~> 1.2`. Default: none (the newest version). */
+  /**
+   * The constraint for sources without a `# tofu-oci:` constraint on their line, e.g. `~> 1.2`.
+   * Default: none (the newest version).
+   */
   constraint?: string;
   /** Called with each record as soon as it is made. */
   onRecord?: (record: ModuleSourceRecord) => void;

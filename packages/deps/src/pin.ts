@@ -21,7 +21,10 @@ export interface PinOptions extends RegistryAccess {
 
 /** What `deps update` changes: {@link PinOptions} and the constraint for sources without their own. */
 export interface UpdateOptions extends PinOptions {
-  /** The constraint for sources without a `# tofu-oci:` constraint on their line. Default: none (the newest version). */
+  /**
+   * The constraint for sources without a `# tofu-oci:` constraint on their line. Default: none
+   * (the newest version).
+   */
   constraint?: string;
 }
 

@@ -69,7 +69,10 @@ export interface ProviderLockRecord {
   kind: "provider-lock";
   /** `HOSTNAME/NAMESPACE/TYPE`. */
   provider: string;
-  /** `added`/`updated`/`unchanged`: the entry from the mirror; `kept`: not from an OCI mirror, left as it was; `removed`: no longer required; `failed`: see `problem`. */
+  /**
+   * `added`/`updated`/`unchanged`: the entry from the mirror; `kept`: not from an OCI mirror, left
+   * as it was; `removed`: no longer required; `failed`: see `problem`.
+   */
   action: "added" | "updated" | "unchanged" | "kept" | "removed" | "failed";
   version?: string;
   constraints?: string;

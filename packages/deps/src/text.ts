@@ -1,3 +1,4 @@
+import { plural } from "@tofu-oci/core";
 import type { LockFileRecord, ModulePinRecord, ModuleSourceRecord, ProviderLockRecord } from "./records.js";
 
 /** Any record of the deps verbs. */
@@ -9,11 +10,11 @@ export function describeRecord(record: DepsRecord): string {
     case "module-source":
       return describeSource(record);
     case "module-pin":
-      return `${record.file}:${record.line} module.${record.module}: ${record.action}${record.to ? ` ${record.to}` : ""}${record.tag ? ` (${record.tag})` : ""}${record.problem ? `: ${record.problem}` : ""}`;
+      return describePin(record);
     case "provider-lock":
       return describeProvider(record);
     case "lock-file":
-      return `${record.file}: ${record.changed ? "written" : "unchanged"}, ${record.providers} provider${record.providers === 1 ? "" : "s"}`;
+      return `${record.file}: ${record.changed ? "written" : "unchanged"}, ${plural(record.providers, "provider")}`;
   }
 }
 
@@ -23,7 +24,15 @@ function describeSource(record: ModuleSourceRecord): string {
   const current = record.current ?? record.digest ?? "?";
   const state = record.outdated ? `outdated: wanted ${record.wanted}` : "current";
   const moved = record.tagMoved ? `; tag ${record.current} moved since the digest was pinned` : "";
-  return `${where}: ${current} (${state}; latest ${record.latest ?? "none"}${record.constraint ? `, constraint ${record.constraint}` : ""}${moved})`;
+  const constraint = record.constraint ? `, constraint ${record.constraint}` : "";
+  return `${where}: ${current} (${state}; latest ${record.latest ?? "none"}${constraint}${moved})`;
+}
+
+function describePin(record: ModulePinRecord): string {
+  const to = record.to ? ` ${record.to}` : "";
+  const tag = record.tag ? ` (${record.tag})` : "";
+  const problem = record.problem ? `: ${record.problem}` : "";
+  return `${record.file}:${record.line} module.${record.module}: ${record.action}${to}${tag}${problem}`;
 }
 
 function describeProvider(record: ProviderLockRecord): string {

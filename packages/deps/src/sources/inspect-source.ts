@@ -12,7 +12,10 @@ import type { ModuleSource } from "./module-sources.js";
 /** What a module source pins and what its repository offers now. */
 export interface SourceStatus {
   source: ModuleSource;
-  /** The tag it pins: `?tag=`, OpenTofu's default `latest` without one, or the `tag=` of its comment beside `?digest=`. */
+  /**
+   * The tag it pins: `?tag=`, OpenTofu's default `latest` without one, or the `tag=` of its
+   * comment beside `?digest=`.
+   */
   tag?: string;
   /** The digest it pins (`?digest=`). */
   digest?: string;
