@@ -2,7 +2,7 @@ import { TofuOciError, usageError } from "@tofu-oci/core";
 import type { Argv, CommandModule } from "yargs";
 import type { CommandContext } from "./context.js";
 import { Output, type Format } from "./output.js";
-import { loadYargs } from "./yargs-loader.js";
+import { loadYargs, withoutHelpCache } from "./yargs-loader.js";
 
 /** A whole command line: its name, version, yargs commands and help epilogue; `runCli` runs it. */
 export interface CliSpec {
@@ -44,6 +44,7 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
   // A package nested in the umbrella (`tofu-oci pack`) is completed by the umbrella's script.
   if (!spec.scriptName.includes(" ")) parser = parser.completion("completion", `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`);
   if (spec.configure) parser = spec.configure(parser);
+  withoutHelpCache(parser);
 
   const output = new Output(ctx, flagsOf(args));
   try {

@@ -3,8 +3,8 @@ import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError, readAll } from "@tofu-oci/core";
-import { header, sendOnce, withRetry, type HttpResponse } from "@tofu-oci/core/remote";
-import { Agent, type Dispatcher } from "undici";
+import { header, newAgent, sendOnce, withRetry, type HttpResponse } from "@tofu-oci/core/remote";
+import type { Dispatcher } from "undici";
 
 export interface RegistryHttpOptions {
   /** Allow `http:` URLs, for loopback hosts only (`--source-plain-http`). Default false. */
@@ -48,7 +48,7 @@ export class RegistryHttp {
   constructor(options: RegistryHttpOptions = {}) {
     this.#options = options;
     this.#owned = !options.dispatcher;
-    this.#dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    this.#dispatcher = options.dispatcher ?? newAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
   }
 
   /** `https://HOST/`, or `http://HOST/` for a loopback host with `plainHttp`. */
