@@ -25,9 +25,18 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
   let parser: Argv<any> = yargs(args)
     .scriptName(spec.scriptName)
     .parserConfiguration({ "populate--": true })
-    .option("format", { choices: ["json", "text"] as const, describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal", global: true })
+    .option("format", {
+      choices: ["json", "text"] as const,
+      describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal",
+      global: true,
+    })
     .option("quiet", { alias: "q", type: "boolean", describe: "Print no progress or status on stderr", global: true })
-    .option("verbose", { alias: "v", type: "boolean", describe: "Print requests and decisions on stderr", global: true })
+    .option("verbose", {
+      alias: "v",
+      type: "boolean",
+      describe: "Print requests and decisions on stderr",
+      global: true,
+    })
     .command([...spec.commands])
     .demandCommand(1, "Name a command; see --help.")
     .recommendCommands()
@@ -42,7 +51,11 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
     });
   if (spec.epilogue) parser = parser.epilogue(spec.epilogue);
   // A package nested in the umbrella (`tofu-oci pack`) is completed by the umbrella's script.
-  if (!spec.scriptName.includes(" ")) parser = parser.completion("completion", `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`);
+  if (!spec.scriptName.includes(" "))
+    parser = parser.completion(
+      "completion",
+      `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`,
+    );
   if (spec.configure) parser = spec.configure(parser);
   withoutHelpCache(parser);
 
@@ -62,7 +75,12 @@ export async function runCli(spec: CliSpec, args: string[], ctx: CommandContext)
 /** Output flags read directly, so errors during parsing are reported in the requested format. */
 function flagsOf(args: string[]): { format?: Format; quiet: boolean; verbose: boolean } {
   const formatIndex = args.findIndex((a) => a === "--format" || a.startsWith("--format="));
-  const raw = formatIndex === -1 ? undefined : args[formatIndex]!.includes("=") ? args[formatIndex]!.split("=")[1] : args[formatIndex + 1];
+  const raw =
+    formatIndex === -1
+      ? undefined
+      : args[formatIndex]!.includes("=")
+        ? args[formatIndex]!.split("=")[1]
+        : args[formatIndex + 1];
   const result: { format?: Format; quiet: boolean; verbose: boolean } = {
     quiet: args.includes("--quiet") || args.includes("-q"),
     verbose: args.includes("--verbose") || args.includes("-v"),
@@ -72,7 +90,11 @@ function flagsOf(args: string[]): { format?: Format; quiet: boolean; verbose: bo
 }
 
 /** Wraps a package's commands as one command of the umbrella CLI, e.g. `tofu-oci pack ...`. */
-export function nestCommands(name: string, describe: string, commands: ReadonlyArray<CommandModule<any, any>>): CommandModule {
+export function nestCommands(
+  name: string,
+  describe: string,
+  commands: ReadonlyArray<CommandModule<any, any>>,
+): CommandModule {
   return {
     command: name,
     describe,
