@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAll } from "./content.js";
@@ -11,6 +12,8 @@ import { moduleGraph, providerGraph } from "./artifact-graphs.js";
 import { pushGraph, stageGraph } from "./local-graph.js";
 import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, type Descriptor } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
+import { isManifestMediaType } from "./media-types.js";
+import { withManifests } from "./overlay-target.js";
 import type { Content, Mounter, OperationOptions, PushOptions, ResumableContent } from "./target.js";
 
 const scratch = tempDir("tofu-oci-copy-engine-");
@@ -50,7 +53,11 @@ class MemoryRepository extends RecordingTarget implements Mounter {
     if (!this.readable(fromRepository)) throw new TofuOciError("unauthorized", `no pull access to ${fromRepository}`);
     const from = this.repositories.get(fromRepository);
     if (!from || !(await from.exists(descriptor))) return false;
-    await MemoryTarget.prototype.push.call(this, descriptor, await readAll(await from.fetch(descriptor), descriptor.size));
+    await MemoryTarget.prototype.push.call(
+      this,
+      descriptor,
+      await readAll(await from.fetch(descriptor), descriptor.size),
+    );
     return true;
   }
 }
@@ -64,7 +71,13 @@ describe("copy: skipping", () => {
     await dst.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     const skipped: string[] = [];
     const result = await copy(src, graph.root.descriptor, dst, ["1"], { onSkipped: (d) => skipped.push(d.mediaType) });
-    expect(result).toMatchObject({ blobsCopied: 1, blobsSkipped: 1, manifestsCopied: 1, manifestsSkipped: 0, bytesCopied: zip.size + graph.root.descriptor.size });
+    expect(result).toMatchObject({
+      blobsCopied: 1,
+      blobsSkipped: 1,
+      manifestsCopied: 1,
+      manifestsSkipped: 0,
+      bytesCopied: zip.size + graph.root.descriptor.size,
+    });
     expect(skipped).toEqual([EMPTY_CONFIG.mediaType]);
   });
 
@@ -75,7 +88,13 @@ describe("copy: skipping", () => {
     await copy(src, graph.root.descriptor, dst, ["1"]);
     dst.pushes.length = 0;
     const again = await copy(src, graph.root.descriptor, dst, ["1"]);
-    expect(again).toMatchObject({ blobsCopied: 0, blobsSkipped: 0, manifestsCopied: 0, manifestsSkipped: 1, bytesCopied: 0 });
+    expect(again).toMatchObject({
+      blobsCopied: 0,
+      blobsSkipped: 0,
+      manifestsCopied: 0,
+      manifestsSkipped: 1,
+      bytesCopied: 0,
+    });
     expect(dst.pushes).toEqual([]);
   });
 });
@@ -90,7 +109,11 @@ describe("copy: de-duplication", () => {
     const dst = new RecordingTarget();
     const result = await pushGraph(dst, graph, ["1.0.0"]);
     expect(dst.pushes.filter((p) => p === "archive/zip")).toHaveLength(1);
-    expect(result).toMatchObject({ blobsCopied: 2, manifestsCopied: 3, bytesCopied: zip.size + 2 + graph.manifests[0]!.descriptor.size * 2 + graph.root.descriptor.size });
+    expect(result).toMatchObject({
+      blobsCopied: 2,
+      manifestsCopied: 3,
+      bytesCopied: zip.size + 2 + graph.manifests[0]!.descriptor.size * 2 + graph.root.descriptor.size,
+    });
   });
 });
 
@@ -109,7 +132,12 @@ describe("copy: tags", () => {
     dst.pushes.length = 0;
     const moved = await copy(src, graph.root.descriptor, dst, ["a", "b"]);
     expect(dst.pushes).toEqual([`${manifest}:b`]);
-    expect(moved).toMatchObject({ manifestsCopied: 1, manifestsSkipped: 1, blobsCopied: 0, bytesCopied: graph.root.descriptor.size });
+    expect(moved).toMatchObject({
+      manifestsCopied: 1,
+      manifestsSkipped: 1,
+      blobsCopied: 0,
+      bytesCopied: graph.root.descriptor.size,
+    });
     expect((await dst.resolve("b")).digest).toBe(graph.root.descriptor.digest);
   });
 });
@@ -150,7 +178,9 @@ describe("copy: mounting", () => {
     const graph = moduleGraph(zipFile("forbidden.zip"));
     await pushGraph(new MemoryRepository("r.example", "secret", repositories), graph);
     const dst = new MemoryRepository("r.example", "dst", repositories, (repository) => repository !== "secret");
-    expect(await copy(await stageGraph(graph), graph.root.descriptor, dst, [], { mountFrom: ["secret"] })).toMatchObject({ blobsMounted: 0, blobsCopied: 2 });
+    expect(
+      await copy(await stageGraph(graph), graph.root.descriptor, dst, [], { mountFrom: ["secret"] }),
+    ).toMatchObject({ blobsMounted: 0, blobsCopied: 2 });
   });
 });
 
@@ -160,13 +190,15 @@ describe("copy: events and bytes", () => {
     const graph = moduleGraph(zip);
     const events: string[] = [];
     const progress = new Map<string, number>();
-    const name = (d: Descriptor) => (d.digest === zip.digest ? "zip" : d.digest === EMPTY_CONFIG.digest ? "config" : "manifest");
+    const name = (d: Descriptor) =>
+      d.digest === zip.digest ? "zip" : d.digest === EMPTY_CONFIG.digest ? "config" : "manifest";
     await copyGraph(await stageGraph(graph), new MemoryTarget(), graph.root.descriptor, {
       onStart: (d) => events.push(`start ${name(d)}`),
       onProgress: (d, bytes) => progress.set(name(d), bytes),
       onCopied: (d) => events.push(`copied ${name(d)}`),
     });
-    for (const blob of ["zip", "config"]) expect(events.indexOf(`start ${blob}`)).toBeLessThan(events.indexOf(`copied ${blob}`));
+    for (const blob of ["zip", "config"])
+      expect(events.indexOf(`start ${blob}`)).toBeLessThan(events.indexOf(`copied ${blob}`));
     expect(events.slice(-2)).toEqual(["start manifest", "copied manifest"]);
     expect(Object.fromEntries(progress)).toEqual({ zip: zip.size, config: 2 });
   });
@@ -211,5 +243,54 @@ describe("staged graphs", () => {
     const manifest = buildModuleManifest({ layer: zip });
     const error = await stageGraph({ blobs: [], manifests: [], root: manifest }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
+  });
+});
+
+describe("copy: streams from a source that cannot read parts", () => {
+  /** The source as a registry looks to the engine: whole fetches only, each blob request counted and its stream kept. */
+  function wholeFetchSource(base: MemoryTarget) {
+    const fetched: Readable[] = [];
+    const asked = { blobs: 0 };
+    const overlay = withManifests(base, []);
+    const source = {
+      ...overlay,
+      fetch: async (descriptor: Descriptor, options?: OperationOptions) => {
+        if (!isManifestMediaType(descriptor.mediaType)) asked.blobs++;
+        const stream = await overlay.fetch(descriptor, options);
+        if (!isManifestMediaType(descriptor.mediaType)) fetched.push(stream);
+        return stream;
+      },
+    };
+    return { source, fetched, asked };
+  }
+
+  it("asks the source for a blob while the destination starts its upload", async () => {
+    const zip = zipFile("early.zip");
+    const graph = moduleGraph(zip);
+    const { source, fetched, asked } = wholeFetchSource(await stageGraph(graph));
+    const dst = new RecordingTarget();
+    const seenAtPush: number[] = [];
+    const push = dst.push.bind(dst);
+    dst.push = async (descriptor, content, options) => {
+      if (!isManifestMediaType(descriptor.mediaType)) seenAtPush.push(asked.blobs);
+      return push(descriptor, content, options);
+    };
+    const result = await copy(source, graph.root.descriptor, dst, ["1"]);
+    expect(result).toMatchObject({ blobsCopied: 2, manifestsCopied: 1 });
+    expect(seenAtPush.every((count) => count > 0)).toBe(true);
+    expect(fetched).toHaveLength(2);
+  });
+
+  it("closes the stream it asked for when the destination fails before reading it", async () => {
+    const graph = moduleGraph(zipFile("refused.zip"));
+    const { source, fetched } = wholeFetchSource(await stageGraph(graph));
+    const dst = new RecordingTarget();
+    dst.push = async () => {
+      throw new TofuOciError("unauthorized", "the destination refuses uploads");
+    };
+    expect(exitCodeOf(await copy(source, graph.root.descriptor, dst, ["1"]).catch((e: unknown) => e))).toBe(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.every((stream) => stream.destroyed)).toBe(true);
   });
 });
