@@ -47,10 +47,7 @@ async function lazyYargs(): Promise<YargsModules> {
   const fileUrl = (path: string) => pathToFileURL(join(root, path)).href;
   const [{ YargsFactory }, { getProcessArgvBin, hideBin }] = await Promise.all([
     import(fileUrl("build/lib/yargs-factory.js")) as Promise<{ YargsFactory: (shim: object) => YargsFunction }>,
-    import(fileUrl("build/lib/utils/process-argv.js")) as Promise<{
-      getProcessArgvBin: () => string;
-      hideBin: (argv: string[]) => string[];
-    }>,
+    import(fileUrl("build/lib/utils/process-argv.js")) as Promise<{ getProcessArgvBin: () => string; hideBin: (argv: string[]) => string[] }>,
   ]);
   return { yargs: YargsFactory(platformShim(join(root, "lib/platform-shims/esm.mjs"), getProcessArgvBin)), hideBin };
 }
@@ -101,24 +98,7 @@ export function platformShim(shimPath: string, getProcessArgvBin: () => string):
   };
 }
 
-/**
- * Stops yargs from rendering the full help text after every command has started. yargs' command
- * runner calls `usage.cacheHelpMessage()` right after calling a command's handler (so that a
- * handler calling `showHelp()` later still shows that command's help, build/lib/command.js), and
- * rendering it loads cliui and string-width and lays out every option: 95-272 ms of every run
- * in the profiles of issue 19. No handler here shows help, and `--help` and usage errors render
- * it the normal way, so the cache is never needed.
- */
-export function withoutHelpCache<T extends object>(parser: T): T {
-  const internal = parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
-  const usage = internal.getInternalMethods?.().getUsageInstance?.();
-  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
-  return parser;
-}
-
 /** The default export of a required ES module (Node >= 20.19 requires ESM), or a CommonJS export. */
 function interop(module: unknown): unknown {
-  return module !== null && typeof module === "object" && "__esModule" in module && "default" in module
-    ? module.default
-    : module;
+  return module !== null && typeof module === "object" && "__esModule" in module && "default" in module ? module.default : module;
 }

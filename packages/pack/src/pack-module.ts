@@ -12,7 +12,7 @@ export const MAX_PACKAGE_SIZE = 4 * 1024 ** 3;
 
 /** Where the zip goes and what is left out; every field has a default. */
 export interface PackModuleOptions {
-  /** The zip to write. Default: `<module directory name>.zip` in `outDir`. */
+  /** The zip to write (its directory is created when missing). Default: `<module directory name>.zip` in `outDir`. */
   output?: string | undefined;
   /** Where the default-named zip goes (created when missing). Default: `cwd`. */
   outDir?: string | undefined;
@@ -34,6 +34,8 @@ export interface PackModuleOptions {
   /** Refuse a package whose files add up to more. Default {@link MAX_PACKAGE_SIZE}. */
   maxSize?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Reports the bytes of files packed so far and the total, after each entry (progress bars). */
+  onProgress?: ((bytes: number, total: number) => void) | undefined;
 }
 
 /** What {@link planModule} found: the package's entries, checked, before anything is written. */
@@ -96,13 +98,16 @@ export async function packModule(dir: string, options: PackModuleOptions = {}): 
   const compression = new CompressionThreads({ level, threads: options.threads });
   try {
     const planned = await plan(dir, options, (entry) => compression.add(entry));
-    if (options.output === undefined && options.outDir !== undefined) await mkdir(dirname(planned.output), { recursive: true });
-    else await assertDirectory(dirname(planned.output));
+    // The zip's directory is created when missing (-o dist/net.zip), as --out-dir is.
+    await mkdir(dirname(planned.output), { recursive: true }).catch(() => assertDirectory(dirname(planned.output)));
+    let packed = 0;
+    const { onProgress } = options;
     const { digest, size } = await writeDeterministicZip(planned.output, planned.entries, {
       level,
       mtime: zipTimestamp(options.sourceDateEpoch),
       compression,
       signal: options.signal,
+      ...(onProgress ? { onEntry: (entry: ModuleEntry) => onProgress((packed += entry.size), planned.size) } : {}),
     });
     return { kind: "package", type: "module", file: planned.output, digest, size, mediaType: "archive/zip", files: planned.files, source: planned.source };
   } finally {

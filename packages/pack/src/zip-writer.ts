@@ -18,6 +18,8 @@ export interface ZipWriterOptions {
   /** Threads already started for these entries by the walk (with the same level); closed here. */
   compression?: CompressionThreads | undefined;
   signal?: AbortSignal | undefined;
+  /** Called after each entry is in the zip, in order (progress). */
+  onEntry?: ((entry: ModuleEntry) => void) | undefined;
 }
 
 /** Files up to this size are read and compressed in one piece; larger ones are streamed. */
@@ -66,6 +68,7 @@ async function produce(output: ZipOutput, entries: readonly ModuleEntry[], optio
       else if (isWhole(entry)) addPrepared(zip, entry, await wholeFiles.take(index), options);
       else await addStreamed(zip, output, entry, options);
       await output.ready();
+      options.onEntry?.(entry);
     }
     output.finish(zip.finish());
   } finally {
