@@ -72,35 +72,21 @@ export async function copy(
 }
 
 /** The tags (in order, each once) that do not name `root` at `dst` yet, looked up at once. */
-async function staleTags(
-  dst: Target,
-  tags: readonly string[],
-  root: Descriptor,
-  signal: AbortSignal | undefined,
-): Promise<string[]> {
+async function staleTags(dst: Target, tags: readonly string[], root: Descriptor, signal: AbortSignal | undefined): Promise<string[]> {
   const unique = [...new Set(tags)];
   const named = await Promise.all(unique.map(async (tag) => (await resolveIfExists(dst, tag, { signal }))?.digest));
   return unique.filter((_, i) => named[i] !== root.digest);
 }
 
 /** Copies `root` and all it references (and with `referrers`, what refers to it), untagged. */
-export async function copyGraph(
-  src: ReadOnlyTarget,
-  dst: Target,
-  root: Descriptor,
-  options: CopyOptions = {},
-): Promise<CopyResult> {
+export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
   const copier = new GraphCopier(src, dst, options);
   await copier.node(root);
   return { descriptor: root, ...copier.counts };
 }
 
 /** The descriptor a tag or digest names in `target`, or undefined when it names nothing. */
-export async function resolveIfExists(
-  target: ReadOnlyTarget,
-  reference: string,
-  options: OperationOptions = {},
-): Promise<Descriptor | undefined> {
+export async function resolveIfExists(target: ReadOnlyTarget, reference: string, options: OperationOptions = {}): Promise<Descriptor | undefined> {
   try {
     return await target.resolve(reference, options);
   } catch (error) {
@@ -230,10 +216,7 @@ class GraphCopier {
     const { signal } = options;
     const open = async (start: number, end?: number): Promise<Readable> => {
       const whole = start === 0 && end === undefined;
-      const stream =
-        whole || !isRangeFetcher(src)
-          ? await src.fetch(descriptor, { signal })
-          : await src.fetchRange(descriptor, start, end, { signal });
+      const stream = whole || !isRangeFetcher(src) ? await src.fetch(descriptor, { signal }) : await src.fetchRange(descriptor, start, end, { signal });
       let seen = 0;
       return observeVerified(
         stream,
@@ -254,11 +237,7 @@ class GraphCopier {
     };
     return {
       content: () => take() ?? open(0),
-      release: () =>
-        void take()?.then(
-          (stream) => stream.destroy(),
-          () => {},
-        ),
+      release: () => void take()?.then((stream) => stream.destroy(), () => {}),
     };
   }
 
