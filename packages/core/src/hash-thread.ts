@@ -1,16 +1,16 @@
 import { Worker } from "node:worker_threads";
 
 /** Bytes handed to the hashing thread at once. */
-const BATCH_BYTES = 1024 * 1024;
-/** Batches one hash may have in flight; a fifth waits for one to come back (back-pressure). */
-const BATCHES = 4;
+const BATCH_BYTES = 2 * 1024 * 1024;
+/** Batches one hash may have in flight; a fourth waits for one to come back (back-pressure). */
+const BATCHES = 3;
 
 /**
  * An incremental SHA-256 whose hashing runs on a shared worker thread, so the thread that
  * receives and writes the bytes does not also hash them (~0.5 s of CPU per GiB). The caller's
- * chunks are copied into 1 MiB batches that travel to the thread and back (transferred, not
- * copied again); at most 4 MiB per hash is in flight, and `update` returns a promise to wait
- * on when that is reached. Updates are hashed in the order given.
+ * chunks are copied into 2 MiB batches that travel to the thread and back (transferred, not
+ * copied again; big batches mean few thread wake-ups); at most 6 MiB per hash is in flight, and
+ * `update` returns a promise to wait on when that is reached. Updates are hashed in the order given.
  */
 export class ThreadedSha256 {
   readonly #id: number;
