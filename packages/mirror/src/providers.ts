@@ -12,6 +12,7 @@ import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
 import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
+import { inShard } from "./shard.js";
 import { selectVersions } from "./version-constraints.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
@@ -113,7 +114,9 @@ class ProvidersRun {
       const client = await ProviderRegistryClient.open(this.http, job.address);
       const available = await client.versions();
       for (const warning of client.warnings) this.options.hooks?.onWarning?.(`${job.name}: ${warning}`);
-      const versions = this.#select(job, available.map((v) => v.version));
+      const versions = this.#select(job, available.map((v) => v.version)).filter((version) => inShard(this.options.shard, `${job.name} ${version}`));
+      // Another shard's share: nothing to do here.
+      if (versions.length === 0) return;
       const run = await this.#versionRun(job, client);
       const failuresBefore = this.failures.length;
       const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {

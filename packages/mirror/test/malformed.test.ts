@@ -23,6 +23,7 @@ describe("malformed input: exit code and one error line, before any network requ
     ["a --shard that is not K/N", ["copy", `${nowhere}/a`, `${nowhere}/b`, "--all-tags", "--shard", "2of4"], 2, /invalid --shard "2of4"/],
     ["a --shard past its count", ["copy", `${nowhere}/a`, `${nowhere}/b`, "--all-tags", "--shard", "5/4"], 2, /invalid --shard "5\/4"/],
     ["a --shard of 0", ["copy", `${nowhere}/a`, `${nowhere}/b`, "--all-tags", "--shard", "0/4"], 2, /invalid --shard "0\/4"/],
+    ["providers with a bad --shard", ["providers", "acme/thing", "--to", `${nowhere}/\${namespace}/\${type}`, "--shard", "3/2"], 2, /invalid --shard "3\/2"/],
     ["an untagged layout destination", ["copy", `${nowhere}/a@sha256:${"1".repeat(64)}`, join(scratch.path, "layout"), "--to-oci-layout"], 2, /needs a tag/],
     ["a missing source layout", ["copy", `${join(scratch.path, "missing")}:1`, `${nowhere}/b`, "--from-oci-layout"], 3, /is not an OCI image layout/],
     ["export without -o", ["export", `${nowhere}/a:1`], 2, /Missing required argument: output/],
