@@ -20,8 +20,6 @@ export {
   isValidDigest,
   assertTag,
   assertDigest,
-  versionToTag,
-  tagToVersion,
   type Reference,
   type LayoutReference,
 } from "./reference.js";
@@ -45,9 +43,8 @@ export {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   encodeManifest,
-  buildModuleManifest,
-  buildProviderManifest,
-  buildProviderIndex,
+  buildImageManifest,
+  buildImageIndex,
   parseManifest,
   isIndex,
   successors,
@@ -59,9 +56,8 @@ export {
   type ImageIndex,
   type Manifest,
   type EncodedManifest,
-  type ModuleManifestOptions,
-  type ProviderManifestOptions,
-  type ProviderIndexOptions,
+  type ImageManifestOptions,
+  type ImageIndexOptions,
 } from "./manifest.js";
 export {
   openContent,
@@ -108,21 +104,8 @@ export {
   type StagedBlob,
   type LocalGraph,
 } from "./local-graph.js";
-export {
-  moduleGraph,
-  providerGraph,
-  referrerGraph,
-  buildReferrerManifest,
-  type Attachment,
-  type ProviderGraph,
-  type ProviderPlatformFile,
-} from "./artifact-graphs.js";
-export {
-  moduleArtifactRecord,
-  providerArtifactRecord,
-  pushedPlatform,
-  type ProviderRecordInput,
-} from "./artifact-records.js";
+export { referrerGraph, buildReferrerManifest, type Attachment } from "./referrer-graph.js";
+export { moduleArtifactRecord, providerArtifactRecord, type ProviderRecordInput } from "./artifact-records.js";
 export {
   parseLocator,
   formatLocator,
@@ -141,7 +124,6 @@ export {
 export {
   anonymous,
   staticCredentials,
-  dockerConfigCredentials,
   type Credential,
   type CredentialProvider,
 } from "./credentials.js";

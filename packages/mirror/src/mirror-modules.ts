@@ -5,12 +5,10 @@ import {
   NO_TRANSFER,
   TofuOciError,
   moduleArtifactRecord,
-  moduleGraph,
   parseLocator,
   pushGraph,
   resolveIfExists,
   usageError,
-  versionToTag,
   type Descriptor,
   type Locator,
   type ModuleArtifactRecord,
@@ -18,13 +16,12 @@ import {
   type TransferHooks,
 } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import { moduleGraph, selectVersions, versionToTag } from "@tofu-oci/opentofu";
 import { packModule } from "@tofu-oci/pack";
 import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { ModuleRegistryClient, RegistryHttp, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
-import { ModuleRegistryClient } from "./modules/module-registry-client.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Options of {@link mirrorModules}. */
 export interface MirrorModulesOptions {

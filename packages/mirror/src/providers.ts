@@ -4,16 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type DownloadHooks, type Target, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
+import { selectVersions } from "@tofu-oci/opentofu";
+import { ProviderRegistryClient, RegistryHttp, SignedSumsCache, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import type { Dispatcher } from "undici";
 import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
-import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
-import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
 import { inShard } from "./shard.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
 export interface ProvidersHooks extends DownloadHooks, TransferHooks {

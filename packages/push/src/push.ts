@@ -8,7 +8,6 @@ import {
   parseReference,
   providerArtifactRecord,
   pushGraph,
-  pushedPlatform,
   referrerGraph,
   usageError,
   type AnyRecord,
@@ -21,6 +20,7 @@ import {
   type Target,
   type TransferHooks,
 } from "@tofu-oci/core";
+import { pushedPlatform } from "@tofu-oci/opentofu";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
 import { openDestination, parseDestination, type Destination } from "./destination.js";

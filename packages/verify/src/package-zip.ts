@@ -1,7 +1,6 @@
 import { plural } from "@tofu-oci/core";
+import { inspectZip, planUnpack, reviewNames, type InspectedEntry, type UnpackPlan } from "@tofu-oci/opentofu";
 import type { Checks } from "./checks.js";
-import { planUnpack, type UnpackPlan } from "./unpack-plan.js";
-import { inspectZip, reviewNames, type InspectedEntry } from "./zip-inspect.js";
 
 /** A package zip that go-getter would unpack, and the tree it unpacks to. */
 export interface CheckedZip {

@@ -45,4 +45,5 @@ export type {
   MediaTypeAllowList,
   RouteKind,
 } from "./personalities/knobs.js";
+export { goProgram, GREET, MAIN_MODULE, type GoProgram } from "./go-program.js";
 export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";

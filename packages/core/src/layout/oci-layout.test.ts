@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readAll } from "../content.js";
 import { sha256Digest } from "../digest.js";
 import { exitCodeOf } from "../errors.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest } from "../manifest.js";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES } from "../manifest.js";
 import { OciLayout } from "./oci-layout.js";
+import { zipManifest } from "../../test/support/artifacts.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());
@@ -20,7 +21,7 @@ const fresh = () => OciLayout.open(join(scratch.path, `layout-${counter++}`), { 
 async function pushModule(layout: OciLayout, tag?: string) {
   const zip = randomBytes(500);
   const layer = { mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length };
-  const manifest = buildModuleManifest({ layer });
+  const manifest = zipManifest(layer);
   await layout.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   await layout.push(layer, zip);
   await layout.push(manifest.descriptor, manifest.bytes, tag ? { tag } : {});
@@ -66,7 +67,7 @@ describe("OciLayout", () => {
 
   it("refuses a manifest whose blobs are missing, and content that does not match its digest", async () => {
     const layout = await fresh();
-    const manifest = buildModuleManifest({ layer: { digest: sha256Digest("absent"), size: 6 } });
+    const manifest = zipManifest({ digest: sha256Digest("absent"), size: 6 });
     expect(exitCodeOf(await layout.push(manifest.descriptor, manifest.bytes).catch((e: unknown) => e))).toBe(6);
     const wrong = { mediaType: "archive/zip", digest: sha256Digest("expected"), size: 8 };
     expect(exitCodeOf(await layout.push(wrong, Buffer.from("tampered")).catch((e: unknown) => e))).toBe(1);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, copyGraph, sha256Digest } from "@tofu-oci/core";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, copyGraph, sha256Digest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { MemoryTarget } from "@tofu-oci/core/memory";
 import { tempDir } from "@tofu-oci/testkit";
 import { bundleArtifacts } from "./bundle-contents.js";

@@ -1,9 +1,8 @@
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TofuOciError, invalidInput } from "@tofu-oci/core";
+import type { ModuleLocation, RegistryHttp } from "@tofu-oci/registry-protocol";
 import { gitClone, type GitCloneOptions } from "./git-clone.js";
-import type { RegistryHttp } from "../registry-http.js";
-import type { ModuleLocation } from "./module-registry-client.js";
 import { unpackArchive } from "./package-archive.js";
 import { parsePackageAddress, type ArchiveFormat } from "./package-address.js";
 

@@ -3,11 +3,8 @@ import {
   countsOf,
   digestFile,
   providerArtifactRecord,
-  providerGraph,
   pushGraph,
-  pushedPlatform,
   referrerGraph,
-  versionToTag,
   type CopyOptions,
   type Descriptor,
   type Locator,
@@ -16,6 +13,7 @@ import {
   type TransferCounts,
   type TransferHooks,
 } from "@tofu-oci/core";
+import { providerGraph, pushedPlatform, versionToTag } from "@tofu-oci/opentofu";
 import type { LocalZip } from "./zip-files.js";
 
 /** One platform's verified zip, ready to push. */

@@ -1,5 +1,5 @@
 import { Annotation, sha256Digest, type CheckResult } from "@tofu-oci/core";
-import { CheckId, result } from "../provider-registry/package-checks.js";
+import { MirrorCheckId, checkResult } from "./check-ids.js";
 import type { MirroredVersion } from "./mirror-state.js";
 
 /**
@@ -65,7 +65,7 @@ export async function unchangedSinceMirrored(
     const { layer } = state.platforms.get(key)!;
     const file = layer.annotations?.[Annotation.title];
     if (!file || listed.get(file) !== layer.digest) return undefined;
-    checks.push(result(CheckId.mirror, true, `${key}: the mirror already holds ${layer.digest}, the ${file} of the unchanged SHA256SUMS (${recorded}) it was mirrored from`));
+    checks.push(checkResult(MirrorCheckId.mirror, true, `${key}: the mirror already holds ${layer.digest}, the ${file} of the unchanged SHA256SUMS (${recorded}) it was mirrored from`));
   }
   return checks;
 }

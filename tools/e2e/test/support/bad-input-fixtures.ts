@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, sha256Digest } from "@tofu-oci/core";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, sha256Digest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { OciLayout } from "@tofu-oci/core/layout";
 import { buildTar, buildZip, ratioBomb, sizeBomb, truncatedZip } from "@tofu-oci/testkit";
 import { writeModuleDir, writeModuleZip } from "./fixtures.js";

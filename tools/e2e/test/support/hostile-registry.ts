@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MediaType, buildModuleManifest, sha256Digest } from "@tofu-oci/core";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MediaType, sha256Digest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { buildZip } from "@tofu-oci/testkit";
 
 // Responses distribution never sends, so they cannot come from the real registry: this server
