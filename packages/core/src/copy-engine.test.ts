@@ -237,7 +237,7 @@ describe("copy: streams from a source that cannot read parts", () => {
 
   it("asks the source for a blob while the destination starts its upload", async () => {
     const zip = zipFile("early.zip");
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     const { source, fetched, asked } = wholeFetchSource(await stageGraph(graph));
     const dst = new RecordingTarget();
     const seenAtPush: number[] = [];
@@ -253,7 +253,7 @@ describe("copy: streams from a source that cannot read parts", () => {
   });
 
   it("closes the stream it asked for when the destination fails before reading it", async () => {
-    const graph = moduleGraph(zipFile("refused.zip"));
+    const graph = zipGraph(zipFile("refused.zip"));
     const { source, fetched } = wholeFetchSource(await stageGraph(graph));
     const dst = new RecordingTarget();
     dst.push = async () => {
