@@ -107,7 +107,7 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     const request = { providers: [`${gadget()}@0.2.0`], to: full, platforms: ["linux_amd64"] };
     expect((await mirror(request)).failures).toEqual([]);
     const repository = new RemoteRepository(client, registry.host, full.replace("${namespace}", "acme").replace("${type}", "gadget").slice(registry.host.length + 1));
-    for (const recorded of ["sha256:" + "0".repeat(64), undefined]) {
+    for (const recorded of [`sha256:${"0".repeat(64)}`, undefined]) {
       // The index as an older mirror (no record) or a changed source (another digest) left it.
       const index = parseManifest(await fetchManifestBytes(repository, await repository.resolve("0.2.0"))) as ImageIndex;
       const annotations = { ...index.annotations, "dev.tofu-oci.mirror.shasums-digest": recorded };
