@@ -18,18 +18,21 @@ export const providersCommand = defineCommand({
       .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
       .option("shard", { type: "string", describe: "Mirror only share K of N of the versions (K/N, split by provider and version): N machines together mirror each version once" })
+      .option("max-download-size", { type: "string", describe: "The most one zip download may write, e.g. 512MiB (default 1GiB); an endless body stops there" })
       .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
       .example("$0 providers hashicorp/aws@'~> 5.0' --latest --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
       .example("$0 providers hashicorp/random@'>= 3.5' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}'", "Every random version from 3.5 on (a constraint mirrors every match)")
       .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
       .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap"),
   handler: async (args, output) => {
-    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }, { parseShard }] = await Promise.all([
+    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }, { parseByteSize }, { parseShard }] = await Promise.all([
       import("./providers.js"),
       import("./providers-text.js"),
       import("@tofu-oci/auth/command"),
+      import("./byte-size.js"),
       import("./shard.js"),
     ]);
+    const maxDownloadSize = args.maxDownloadSize === undefined ? undefined : parseByteSize(args.maxDownloadSize, "--max-download-size");
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     const clientOptions = await commandClientOptions(args, output);
     const { config, qualify } = await referenceDefaults(args.ctx);
@@ -47,6 +50,7 @@ export const providersCommand = defineCommand({
           latest: args.latest ?? false,
           printConfig: args.printConfig ?? false,
           sourcePlainHttp: args.sourcePlainHttp ?? false,
+          ...(maxDownloadSize ? { maxDownloadSize } : {}),
           ociLayout: args.ociLayout ?? false,
           concurrency: clientOptions.concurrency,
           ...(shard ? { shard } : {}),
@@ -63,10 +67,14 @@ export const providersCommand = defineCommand({
   },
 });
 
+/** Failures listed in the summary; a hostile registry can make thousands. */
+const LISTED_FAILURES = 10;
+
 /** One error for the exit code: a registry or network failure wins over failed checks (exit 1). */
 function summarize(failures: readonly TofuOciError[]): TofuOciError {
   if (failures.length === 1) return failures[0]!;
   const worst = failures.find((failure) => failure.code !== "verification-failed") ?? failures[0]!;
-  const lines = failures.map((failure) => `  ${failure.message}`).join("\n");
+  const more = failures.length > LISTED_FAILURES ? [`  ... and ${failures.length - LISTED_FAILURES} more`] : [];
+  const lines = [...failures.slice(0, LISTED_FAILURES).map((failure) => `  ${failure.message}`), ...more].join("\n");
   return new TofuOciError(worst.code, `${failures.length} provider versions failed:\n${lines}`, worst.hint ? { hint: worst.hint } : {});
 }

@@ -2,6 +2,7 @@ import { readAll } from "../content.js";
 import { anonymous, type Credential, type CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { header, type HttpRequest, type RegistryRequest, type Send } from "./http.js";
+import { assertRealmTransport } from "./realm-policy.js";
 import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
@@ -50,6 +51,11 @@ export interface AuthOptions {
   credentials?: CredentialProvider;
   /** Headers already obtained. Default: a new cache for this decorator. */
   cache?: TokenCache;
+  /**
+   * Send credentials to an `http://` token realm of an `https://` registry (--plain-http or
+   * --insecure). Default false: refused (see assertRealmTransport).
+   */
+  allowInsecureRealm?: boolean;
 }
 
 /**
@@ -59,7 +65,7 @@ export interface AuthOptions {
  * @throws TofuOciError "unauthorized" (exit 4) when there are no credentials or they are refused.
  */
 export function authenticating(send: Send, options: AuthOptions = {}): Send<RegistryRequest> {
-  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache());
+  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache(), options.allowInsecureRealm ?? false);
   return async (request) => {
     const host = request.url.host;
     const response = await send(withAuthorization(request, flow.cache.get(host, request.scopes)));
@@ -67,7 +73,7 @@ export function authenticating(send: Send, options: AuthOptions = {}): Send<Regi
     await response.body.dump();
     const challenge = parseChallenge(header(response.headers, "www-authenticate"));
     if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
-    const fresh = await flow.authorize(host, request.repository, challenge, request.scopes, request.signal);
+    const fresh = await flow.authorize(request.url, request.repository, challenge, request.scopes, request.signal);
     const retried = await send(withAuthorization(request, fresh));
     if (retried.status === 401) {
       await retried.body.dump();
@@ -88,9 +94,11 @@ class AuthFlow {
     readonly credentials: CredentialProvider,
     readonly send: Send,
     readonly cache: TokenCache,
+    readonly allowInsecureRealm: boolean,
   ) {}
 
-  async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+  async authorize(registry: URL, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+    const host = registry.host;
     const credential = await this.credentials(host, repository);
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
@@ -104,20 +112,22 @@ class AuthFlow {
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
-      : await this.#fetchToken(host, challenge, allScopes, credential, signal);
+      : await this.#fetchToken(registry, challenge, allScopes, credential, signal);
     const value = `Bearer ${token.value}`;
     this.cache.setToken(host, scopes, value, token.expiresInMs);
     return value;
   }
 
   async #fetchToken(
-    host: string,
+    registry: URL,
     challenge: Challenge,
     scopes: string[],
     credential: Credential | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ value: string; expiresInMs: number }> {
+    const host = registry.host;
     const realm = parseRealm(host, challenge.params.realm);
+    if (credential?.refreshToken || credential?.username || credential?.password) assertRealmTransport(registry, realm, this.allowInsecureRealm);
     const service = challenge.params.service;
     const request = credential?.refreshToken
       ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
