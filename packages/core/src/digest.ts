@@ -90,9 +90,9 @@ export const THREADED_HASH_MIN_BYTES = 32 * 1024 * 1024;
 /**
  * A pass-through stream that fails unless exactly `expected.size` bytes with
  * `expected.digest` flow through it. It fails as soon as the size is exceeded,
- * so an endless body never fills memory or disk. Content of
- * {@link THREADED_HASH_MIN_BYTES} or more is hashed on a worker thread, so the bytes flow on
- * while they are hashed; the stream still ends only after the digest matched.
+ * so an endless body never fills memory or disk. Content of 32 MiB or more
+ * (`THREADED_HASH_MIN_BYTES`) is hashed on a worker thread, so the bytes flow on while they
+ * are hashed; the stream still ends only after the digest matched.
  */
 export class DigestVerifier extends Transform {
   readonly #hash: Hash | ThreadedSha256;
