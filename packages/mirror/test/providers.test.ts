@@ -64,6 +64,8 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
       expect(record.bytesDownloaded).toBe(record.platforms.reduce((sum, p) => sum + p.size, 0));
       const [verdict] = await verify({ reference: `${record.registry}/${record.repository}:${record.tag}`, clientOptions: { plainHttp: true } });
       expect(verdict!.ok, JSON.stringify(verdict!.checks.filter((c) => !c.ok))).toBe(true);
+      // Each platform manifest records the package's h1:, and it is the one verify computes from the zip.
+      expect(verdict!.checks.filter((c) => c.id === "h1-annotation" && c.ok)).toHaveLength(2);
     }
     expect(result.config?.text).toContain(`repository_template = "${template}"`);
     expect(result.config?.include).toEqual([widget()]);
