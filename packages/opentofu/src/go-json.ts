@@ -20,6 +20,8 @@ export interface GoManifest {
   mediaType: string;
   artifactType: string;
   layers: GoDescriptor[];
+  /** The manifest's annotations (null values dropped); null when there are none. */
+  annotations: Record<string, string> | null;
 }
 
 /** The image index fields OpenTofu reads (image-spec `ociv1.Index`). */
@@ -57,7 +59,14 @@ const INDEX: Schema = { ...COMMON, manifests: [DESCRIPTOR] };
 /** Decodes image manifest bytes; throws {@link GoJsonError} where Go would fail. */
 export function decodeImageManifest(bytes: Uint8Array): GoManifest {
   const value = decode(bytes, MANIFEST);
-  return { mediaType: text(value, "mediaType"), artifactType: text(value, "artifactType"), layers: descriptors(value, "layers") };
+  const annotations = field(value, "annotations") as Record<string, string | null> | null | undefined;
+  const kept = annotations ? Object.entries(annotations).filter((entry): entry is [string, string] => entry[1] !== null) : [];
+  return {
+    mediaType: text(value, "mediaType"),
+    artifactType: text(value, "artifactType"),
+    layers: descriptors(value, "layers"),
+    annotations: annotations ? Object.fromEntries(kept) : null,
+  };
 }
 
 /** Decodes image index bytes; throws {@link GoJsonError} where Go would fail. */

@@ -21,7 +21,8 @@ describe("manifest size (fetchOCIManifestBlob: size / 1024 / 1024 > 4 in integer
 describe("Go json.Unmarshal into ociv1.Manifest", () => {
   it("matches field names case-insensitively and ignores unknown fields", () => {
     const manifest = decodeImageManifest(json({ MediaType: "m", ARTIFACTTYPE: "a", layers: [{ mediatype: "archive/zip", digest: "d", size: 3 }], extra: 1 }));
-    expect(manifest).toEqual({ mediaType: "m", artifactType: "a", layers: [{ mediaType: "archive/zip", digest: "d", size: 3, artifactType: "" }] });
+    expect(manifest).toEqual({ mediaType: "m", artifactType: "a", layers: [{ mediaType: "archive/zip", digest: "d", size: 3, artifactType: "" }], annotations: null });
+    expect(decodeImageManifest(json({ Annotations: { a: "1", b: null } })).annotations).toEqual({ a: "1" });
   });
   it("fails on a wrong type anywhere in a known field", () => {
     expect(() => decodeImageManifest(json({ layers: [{ size: "3" }] }))).toThrow(GoJsonError);
