@@ -11,7 +11,10 @@ export function checkedBlocks(markdown: string): string[] {
 
 /** The file a block is written to. */
 export function fileNameOf(block: string, index: number): string {
-  const named = block.split("\n", 2).map((line) => /^\/\/ (src\/[\w./-]+\.ts)\b/.exec(line)?.[1]).find(Boolean);
+  const named = block
+    .split("\n", 2)
+    .map((line) => /^\/\/ (src\/[\w./-]+\.ts)\b/.exec(line)?.[1])
+    .find(Boolean);
   return named ?? `example-${index + 1}.ts`;
 }
 
