@@ -41,6 +41,7 @@ const SLOW = [
   "tools/e2e/test/**/*.test.ts",
   "tools/docs/test/**/*.test.ts",
   "tools/testkit/test/packed-tarballs.test.ts",
+  "tools/testkit/test/release-dry-run.test.ts",
 ];
 // Unit tests share one module graph per worker thread (isolate: false): they use no mocks, no process-wide state
 // and no env changes, and their time is mostly imports. The others run in forked, isolated workers.

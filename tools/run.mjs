@@ -2,9 +2,10 @@
 // The entry behind the root npm scripts. It needs only Node >= 20 and npm: it bootstraps the
 // pinned pnpm, installs the workspace, builds it with turbo, then runs the task.
 //   node tools/run.mjs build | test [vitest args] | lint | bench [args] | demo
-// `test` runs the lint checks first and counts each one as a test.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+// `test` runs the lint checks first and counts each one as a test. `release` is in CONTRIBUTING.md.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -156,8 +157,89 @@ async function demo(args) {
   return run(process.execPath, [join(root, "tools/demo.mjs"), ...args]);
 }
 
+/** The workspace packages that are published: packages/* that are not private. */
+function publishedPackageDirs() {
+  return readdirSync(join(root, "packages"))
+    .map((dir) => join(root, "packages", dir))
+    .filter(
+      (dir) =>
+        existsSync(join(dir, "package.json")) && !JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).private,
+    );
+}
+
+/**
+ * A registry on 127.0.0.1 that has no package: `npm info` gets 404 for everything (so every
+ * package counts as unpublished), and an upload fails the dry run.
+ */
+async function emptyRegistry() {
+  const uploads = [];
+  const server = createServer((request, response) => {
+    request.resume();
+    if (request.method === "PUT") {
+      uploads.push(request.url);
+      return response.writeHead(500, { "content-type": "application/json" }).end('{"error":"this is a dry run"}');
+    }
+    response.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    uploads,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+function runAsync(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: "inherit", ...options });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/**
+ * Publishes every package whose version is not on the registry yet: build, test, the dist guard
+ * (tools/check-dist.mjs, also every package's `prepack`), then `changeset publish`, which runs
+ * `pnpm publish` per package (`workspace:^` and `catalog:` become version ranges there).
+ *   node tools/run.mjs release [--dry-run [--skip-build] [--skip-tests]] [changeset publish flags]
+ * `--dry-run` uploads nothing and reaches no network: npm asks a loopback registry that has no
+ * package, every `pnpm publish` runs as `--dry-run`, and no git tag is made. The test suite runs
+ * the dry run without the build and the tests (it runs inside both).
+ */
+async function release(args) {
+  const dryRun = args.includes("--dry-run");
+  const skip = (flag) =>
+    args.includes(flag) && (dryRun || fail(`${flag} is only for --dry-run: a release is built and tested`));
+  const publishArgs = args.filter((arg) => !["--dry-run", "--skip-build", "--skip-tests"].includes(arg));
+  if (!skip("--skip-build")) await build();
+  if (!skip("--skip-tests") && (await test([])) !== 0) fail("the tests failed; nothing was published");
+  log("dist guard (tools/check-dist.mjs)");
+  if (run(process.execPath, [join(root, "tools", "check-dist.mjs"), ...publishedPackageDirs()]) !== 0)
+    fail("dist/ is stale; nothing was published");
+  const changeset = join(root, "node_modules", ".bin", "changeset");
+  if (!dryRun) {
+    log("changeset publish");
+    return run(changeset, ["publish", ...publishArgs]);
+  }
+  const registry = await emptyRegistry();
+  try {
+    log(`changeset publish (dry run against ${registry.url})`);
+    const dryEnv = { ...env, npm_config_registry: registry.url, npm_config_dry_run: "true" };
+    const status = await runAsync(changeset, ["publish", "--no-git-tag", ...publishArgs], { env: dryEnv });
+    if (registry.uploads.length > 0) fail(`the dry run tried to upload ${registry.uploads.join(", ")}`);
+    if (status === 0) log("dry run: every package packed and passed `pnpm publish --dry-run`; nothing was uploaded");
+    return status;
+  } finally {
+    await registry.close();
+  }
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
 const [task = "build", ...rest] = process.argv.slice(2);
-const tasks = { build, test, lint, bench, demo };
+const tasks = { build, test, lint, bench, demo, release };
 if (!tasks[task]) {
   console.error(`usage: node tools/run.mjs ${Object.keys(tasks).join("|")}`);
   process.exit(2);

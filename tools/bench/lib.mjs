@@ -151,7 +151,7 @@ function textPool(seed, size) {
   const parts = [];
   let length = 0;
   while (length < size) {
-    const word = words[next() % words.length] + (next() % 10 < 3 ? (next() % 1_000_000).toString(36) : "") + " ";
+    const word = `${words[next() % words.length] + (next() % 10 < 3 ? (next() % 1_000_000).toString(36) : "")} `;
     parts.push(word);
     length += word.length;
   }

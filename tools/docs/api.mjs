@@ -3,18 +3,21 @@
 // entry points each package.json exports. Any warning fails the run (exit 1).
 //   node tools/docs/api.mjs [--out DIR]
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Application, LogLevel } from "typedoc";
+import { Application, Comment, Converter, LogLevel, ReflectionKind } from "typedoc";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const outIndex = process.argv.indexOf("--out");
 const out = outIndex === -1 ? join(root, "docs", "api") : process.argv[outIndex + 1];
 
-/** `./dist/x/index.js` export targets become `packages/<pkg>/src/x/index.ts` entry points. */
+/**
+ * `./dist/x/index.js` export targets become `packages/<pkg>/src/x/index.ts` entry points, each
+ * titled by its import path (`@tofu-oci/core/layout`); `./command` entries included.
+ */
 function entryPoints() {
-  const entries = [];
+  const entries = new Map();
   for (const dir of readdirSync(join(root, "packages"))) {
     const manifestPath = join(root, "packages", dir, "package.json");
     if (!existsSync(manifestPath)) continue;
@@ -22,15 +25,18 @@ function entryPoints() {
     if (manifest.private) continue;
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       const file = typeof target === "string" ? target : target.default;
-      if (subpath === "./command" || !file?.startsWith("./dist/")) continue;
-      entries.push(join(root, "packages", dir, file.replace("./dist/", "src/").replace(/\.js$/, ".ts")));
+      if (!file?.startsWith("./dist/")) continue;
+      const source = join(root, "packages", dir, file.replace("./dist/", "src/").replace(/\.js$/, ".ts"));
+      const title = `${manifest.name}${subpath.slice(1)}`;
+      entries.set(source, { title, description: subpath === "." ? manifest.description : undefined });
     }
   }
   return entries;
 }
 
+const entries = entryPoints();
 const app = await Application.bootstrapWithPlugins({
-  entryPoints: entryPoints(),
+  entryPoints: [...entries.keys()],
   entryPointStrategy: "resolve",
   tsconfig: join(here, "tsconfig.json"),
   out,
@@ -45,6 +51,16 @@ const app = await Application.bootstrapWithPlugins({
   skipErrorChecking: true,
   disableSources: true,
 });
+// Modules are titled by import path, not by their folder (`core/src/layout`), and described by
+// the package's description (the main entry) or the entry file's `@module` comment (subpaths).
+app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
+  if (!reflection.kindOf(ReflectionKind.Module)) return;
+  const file = context.getSymbolFromReflection(reflection)?.declarations?.find((node) => node.kind === 308 || node.getSourceFile)?.getSourceFile().fileName;
+  const entry = file && entries.get(file.replaceAll("/", sep));
+  if (!entry) return;
+  reflection.name = entry.title;
+  if (!reflection.comment?.summary.length && entry.description) reflection.comment = new Comment([{ kind: "text", text: entry.description }]);
+});
 const project = await app.convert();
 // convert() does not run the validation options above; the typedoc CLI runs them through validate().
 if (project) {
@@ -58,6 +74,7 @@ if (project) {
  */
 function warnUndocumentedExports(project) {
   for (const module of project.children ?? []) {
+    if (!module.comment?.summary.length) app.logger.warn(`${module.name}: the module has no description (a \`@module\` comment at the top of its entry file)`);
     for (const exported of module.children ?? []) {
       const documented = exported.hasComment() || (exported.signatures ?? []).some((signature) => signature.hasComment());
       if (!documented) app.logger.warn(`${module.name}: the export ${exported.name} has no JSDoc comment`);

@@ -1,3 +1,8 @@
+/**
+ * The `auth` command (login, logout, resolve, token) for the umbrella `tofu-oci` and the `tofu-oci-auth` bin;
+ * loads the CLI kit.
+ * @module
+ */
 import {
   defineCommand,
   passwordFromFlags,

@@ -1,3 +1,8 @@
+/**
+ * The credentials conformance runner: runs one case of the shared `cases.json` (docs/contract/auth) against the
+ * resolver on a virtual machine, so other implementations can be held to the same cases.
+ * @module
+ */
 import { posix } from "node:path";
 import { dockerStyleSearchPaths } from "./docker-config/search-paths.js";
 import { isCredentialsError } from "./errors.js";

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { findPlugin, listPlugins } from "./plugins.js";
+import { findPlugin, listPlugins, runPlugin } from "./plugins.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());
@@ -38,5 +38,23 @@ describe("plugins", () => {
       ["hello", hello],
       ["other", other],
     ]);
+  });
+
+  // Node refuses to spawn a .cmd without a shell (EINVAL): runPlugin goes through the shared spawnProgram.
+  it.runIf(process.platform === "win32")("finds, lists and runs a tofu-oci-<name>.cmd plugin by PATHEXT", async () => {
+    const dir = join(scratch.path, "windows");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "tofu-oci-batch.cmd"), "@echo off\r\nexit /b 3\r\n");
+    expect(findPlugin("batch", dir)).toBe(join(dir, "tofu-oci-batch.cmd"));
+    expect([...listPlugins(dir, []).keys()]).toEqual(["batch"]);
+    expect(await runPlugin(join(dir, "tofu-oci-batch.cmd"), ["a b"], process.env)).toBe(3);
+  });
+
+  it.skipIf(process.platform === "win32")("runs a plugin with its arguments and answers its exit code", async () => {
+    const plugin = join(scratch.path, "exit-code", "tofu-oci-exit");
+    mkdirSync(join(scratch.path, "exit-code"), { recursive: true });
+    writeFileSync(plugin, '#!/bin/sh\n[ "$1" = "two words" ] && exit 4\nexit 1\n');
+    chmodSync(plugin, 0o755);
+    expect(await runPlugin(plugin, ["two words"], process.env)).toBe(4);
   });
 });

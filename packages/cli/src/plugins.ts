@@ -1,18 +1,16 @@
-import { spawn } from "node:child_process";
-import { accessSync, constants, readdirSync, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { readdirSync } from "node:fs";
+import { posix, win32 } from "node:path";
+import { findProgram, pathDirectories, programName, spawnProgram, type PathLookup } from "@tofu-oci/core/executables";
 
 export const PLUGIN_PREFIX = "tofu-oci-";
 
-/** The first executable `tofu-oci-<name>` on PATH, git-style. */
-export function findPlugin(name: string, path: string | undefined, platform = process.platform): string | undefined {
-  for (const dir of pathDirs(path)) {
-    for (const extension of extensionsOf(platform)) {
-      const candidate = join(dir, `${PLUGIN_PREFIX}${name}${extension}`);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
+/** The first executable `tofu-oci-<name>` on PATH, git-style (PATHEXT endings on Windows). */
+export function findPlugin(
+  name: string,
+  path: string | undefined,
+  platform: string = process.platform,
+): string | undefined {
+  return findProgram(`${PLUGIN_PREFIX}${name}`, lookupOf(path, platform));
 }
 
 /**
@@ -20,9 +18,15 @@ export function findPlugin(name: string, path: string | undefined, platform = pr
  * runs), leaving out the names in `except` (the built-in commands, whose own bins are
  * `tofu-oci-pack` and so on): what `tofu-oci --help` and completion offer as plugins.
  */
-export function listPlugins(path: string | undefined, except: readonly string[], platform = process.platform): Map<string, string> {
+export function listPlugins(
+  path: string | undefined,
+  except: readonly string[],
+  platform: string = process.platform,
+): Map<string, string> {
+  const lookup = lookupOf(path, platform);
+  const join = platform === "win32" ? win32.join : posix.join;
   const plugins = new Map<string, string>();
-  for (const dir of pathDirs(path)) {
+  for (const dir of pathDirectories(lookup)) {
     let entries: string[];
     try {
       entries = readdirSync(dir);
@@ -30,43 +34,37 @@ export function listPlugins(path: string | undefined, except: readonly string[],
       continue;
     }
     for (const entry of entries.sort()) {
-      const name = pluginName(entry, platform);
+      const name = pluginName(entry, lookup);
       if (!name || except.includes(name) || plugins.has(name)) continue;
-      if (isExecutable(join(dir, entry))) plugins.set(name, join(dir, entry));
+      const file = join(dir, entry);
+      // On Windows only PATHEXT endings run; elsewhere the name must be exact.
+      if (findProgram(`${PLUGIN_PREFIX}${name}`, { ...lookup, env: { ...lookup.env, PATH: dir } }) === file)
+        plugins.set(name, file);
     }
   }
   return plugins;
 }
 
-/** `tofu-oci-foo` (or `tofu-oci-foo.exe` on Windows) -> `foo`. */
-function pluginName(entry: string, platform: NodeJS.Platform): string | undefined {
+function lookupOf(path: string | undefined, platform: string): PathLookup {
+  // PATH is the only variable read here: PATHEXT comes from this process, as the spawn runs here.
+  return { env: { PATH: path, PATHEXT: process.env.PATHEXT }, platform };
+}
+
+/** `tofu-oci-foo` (or `tofu-oci-foo.cmd` on Windows) -> `foo`. */
+function pluginName(entry: string, lookup: PathLookup): string | undefined {
   if (!entry.startsWith(PLUGIN_PREFIX)) return undefined;
-  const extension = extensionsOf(platform).find((ext) => ext !== "" && entry.toLowerCase().endsWith(ext));
-  const name = entry.slice(PLUGIN_PREFIX.length, extension ? -extension.length : undefined);
+  const name = programName(entry, lookup).slice(PLUGIN_PREFIX.length);
   return /^[a-z0-9][a-z0-9-]*$/i.test(name) ? name : undefined;
 }
 
-function pathDirs(path: string | undefined): string[] {
-  return (path ?? "").split(delimiter).filter(Boolean);
-}
-
-function extensionsOf(platform: NodeJS.Platform): string[] {
-  return platform === "win32" ? ["", ".cmd", ".exe", ".bat"] : [""];
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Runs a plugin with the remaining arguments and this process's stdio; resolves to its exit code. */
-export function runPlugin(executable: string, args: string[], env: Record<string, string | undefined>): Promise<number> {
+export function runPlugin(
+  executable: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, { stdio: "inherit", env });
+    const child = spawnProgram(executable, args, { stdio: "inherit", env });
     child.on("error", reject);
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
   });

@@ -1,3 +1,7 @@
+/**
+ * The `deps` commands (lock, outdated, update) for the umbrella `tofu-oci` and the `tofu-oci-deps` bin; loads the CLI kit.
+ * @module
+ */
 import { defineCommand, readPackageVersion, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
 import { TofuOciError, plural, type ErrorCode } from "@tofu-oci/core";
 

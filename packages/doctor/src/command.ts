@@ -1,3 +1,7 @@
+/**
+ * The `doctor` command for the umbrella `tofu-oci` and the `tofu-oci-doctor` bin; loads the CLI kit.
+ * @module
+ */
 import {
   defineCommand,
   readPackageVersion,

@@ -1,3 +1,8 @@
+/**
+ * The `mirror` commands (copy, export, import, providers, modules) for the umbrella `tofu-oci` and the `tofu-
+ * oci-mirror` bin; loads the CLI kit.
+ * @module
+ */
 import { readPackageVersion, type CliSpec } from "@tofu-oci/cli-kit";
 import { exportCommand, importCommand } from "./bundle-commands.js";
 import { copyCommand } from "./copy-command.js";

@@ -1,3 +1,8 @@
+/**
+ * The `pack` commands (module, provider) for the umbrella `tofu-oci` and the `tofu-oci-pack` bin; loads the CLI
+ * kit.
+ * @module
+ */
 import { ProgressBars, defineCommand, isStdout, readPackageVersion, writeToStdout, type CliSpec } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
 

@@ -1,3 +1,7 @@
+/**
+ * The `push` command (and `attach`) for the umbrella `tofu-oci` and the `tofu-oci-push` bin; loads the CLI kit.
+ * @module
+ */
 import {
   defineCommand,
   positionalOrRecords,

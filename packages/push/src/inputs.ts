@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { invalidInput, readInputRecords, usageError, type AnyRecord } from "@tofu-oci/core";
+import { invalidInput, readInputRecords, usageError, type AnyRecord, type PackageRecord } from "@tofu-oci/core";
 import { describeZipFile } from "./local-file.js";
 import { toPushInput, type PushInput } from "./package-records.js";
 
 /** Where the packages to push come from; the first one given wins. */
 export interface InputSource {
-  /** Package records (as tofu-oci-pack prints them). */
-  packages?: readonly AnyRecord[];
+  /** Package records: what `packModule`/`packProvider` return, or records parsed from JSON. */
+  packages?: readonly (PackageRecord | AnyRecord)[];
   /** A module zip path; `-` or nothing means records on stdin. */
   zip?: string;
   stdin?: Readable;

@@ -7,6 +7,7 @@ import {
   type AnyRecord,
   type ModulePackageRecord,
   type LocalFile,
+  type PackageRecord,
   type ProviderPackageRecord,
 } from "@tofu-oci/core";
 import { h1OfUnpackedPackage, readPackageZip, versionToTag } from "@tofu-oci/opentofu";
@@ -46,7 +47,9 @@ const PLATFORM_PART = /^[a-z0-9]+$/;
  * without touching the network. Relative paths are resolved against `cwd`.
  * @throws TofuOciError "invalid-input" (exit 6) naming the record and the field.
  */
-export async function toPushInput(record: AnyRecord, index: number, cwd?: string): Promise<PushInput> {
+export async function toPushInput(typed: PackageRecord | AnyRecord, index: number, cwd?: string): Promise<PushInput> {
+  // Typed records are checked like parsed ones: library callers in plain JavaScript get no compiler.
+  const record = typed as AnyRecord;
   if (record.kind === "error") {
     throw invalidInput(`the command before tofu-oci-push failed: ${String(record.message ?? "unknown error")}`, "Fix that failure first; nothing was pushed.");
   }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CYCLONEDX, moduleRecord, providerRecord, writeLargeZip, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
 import { expectModuleManifest, expectProviderIndex, expectProviderManifest } from "../test/rules.js";
 import { push } from "./push.js";
-import type { ModuleArtifactRecord, ProviderArtifactRecord } from "@tofu-oci/core";
+import type { ModuleArtifactRecord, ModulePackageRecord, ProviderArtifactRecord } from "@tofu-oci/core";
 
 const dirs: Array<{ cleanup: () => void }> = [];
 function scratch(): string {
@@ -68,6 +68,17 @@ describe("push: modules", () => {
     expect(record!.tags).toEqual(["latest"]);
     expect(record!.source).toBe(`oci://r.example/m//modules/sub?digest=${record!.digest}`);
     expect(record!.sourceByTag).toBe("oci://r.example/m//modules/sub?tag=latest");
+  });
+
+  it("takes typed package records as `packages` (the pack -> push hand-off in a library, issue 21)", async () => {
+    const dir = scratch();
+    const zip = writeModuleZip(dir, "typed");
+    const target = new MemoryTarget();
+    // Typed as packModule returns it: this line failing to compile (TS2322) is the regression.
+    const packed: ModulePackageRecord = moduleRecord(zip);
+    const [record] = await push({ reference: "r.example/typed:1.0.0", packages: [packed], target });
+    expect(record).toMatchObject({ kind: "artifact", type: "module", tags: ["1.0.0"] });
+    expect((await target.resolve("1.0.0")).digest).toBe(record!.digest);
   });
 
   it("reads package records from stdin, with annotations and SOURCE_DATE_EPOCH's created time", async () => {

@@ -17,6 +17,7 @@ import {
   type CopyOptions,
   type Locator,
   type ModuleArtifactRecord,
+  type PackageRecord,
   type ProviderArtifactRecord,
   type Target,
   type TransferHooks,
@@ -41,7 +42,7 @@ export interface PushOptions {
   /** A module zip to push. Default (or `-`): package records from `ctx.stdin`. */
   zip?: string;
   /** Package records to push instead of reading `zip` or stdin (library use). */
-  packages?: readonly AnyRecord[];
+  packages?: readonly (PackageRecord | AnyRecord)[];
   /** Tags in addition to REF's. Modules default to `latest` when there is none at all. */
   tags?: readonly string[];
   /** REF is an OCI image layout directory, created when missing. Default false. */

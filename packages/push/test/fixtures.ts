@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { buildZip, endOfCentralDirectory, storedEntry } from "@tofu-oci/testkit";
 import { crc32 } from "node:zlib";
+import type { ModulePackageRecord, ProviderPackageRecord } from "@tofu-oci/core";
 
 /** A zip package as tofu-oci-pack describes it. */
 export interface ZipFixture {
@@ -74,12 +75,16 @@ export function writeProviderZip(dir: string, type: string, version: string, os:
 }
 
 /** The package record tofu-oci-pack prints for a module zip. */
-export function moduleRecord(zip: ZipFixture) {
+export function moduleRecord(zip: ZipFixture): ModulePackageRecord {
   return { kind: "package", type: "module", file: zip.file, digest: zip.digest, size: zip.size, mediaType: "archive/zip", files: 2 };
 }
 
 /** The package record tofu-oci-pack prints for provider release zips. */
-export function providerRecord(provider: string, version: string, zips: Array<ZipFixture & { os: string; arch: string }>) {
+export function providerRecord(
+  provider: string,
+  version: string,
+  zips: Array<ZipFixture & { os: string; arch: string }>,
+): ProviderPackageRecord {
   return {
     kind: "package",
     type: "provider",

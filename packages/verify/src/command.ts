@@ -1,3 +1,7 @@
+/**
+ * The `verify` command for the umbrella `tofu-oci` and the `tofu-oci-verify` bin; loads the CLI kit.
+ * @module
+ */
 import { defineCommand, positionalOrRecords, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
 import { TofuOciError, plural } from "@tofu-oci/core";
 

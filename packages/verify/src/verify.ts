@@ -7,6 +7,7 @@ import { inputFromReference, inputsFromRecords, selectorToResolve, type VerifyIn
 import { openStore } from "./open-store.js";
 import { resolveSelector, type Resolution } from "./resolution.js";
 import type { Session, Settings } from "./session.js";
+import type { PlatformResult } from "./verify-provider.js";
 import { validateSettings, type SettingsOptions } from "./settings.js";
 
 /** What to verify and how. Every field is optional; the empty object reads records from stdin. */
@@ -40,6 +41,18 @@ export interface VerifyRecord extends VerificationRecord {
   checks: Check[];
   /** Set when the tag, digest or repository does not exist: nothing could be checked (exit code 3). */
   notFound?: true;
+  /** Modules in a registry: the digest-pinned module source to paste into OpenTofu. */
+  source?: string;
+  /** Modules: the directory inside the package that `//subdir` selects. */
+  moduleDir?: string;
+  /** Modules: the directory `extract` unpacked the package into. */
+  extracted?: string;
+  /** Providers: the provider address, when given or known from the index. */
+  provider?: string;
+  /** Providers: the version, from the tag. */
+  version?: string;
+  /** Providers: per checked platform, its manifest, layer and the `zh:`/`h1:` lock-file hashes. */
+  platforms?: PlatformResult[];
 }
 
 /**

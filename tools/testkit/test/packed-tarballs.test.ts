@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseRecords, runProcess, tempDir, uniqueRepository } from "../src/index.js";
 import { startWorkspaceNpmRegistry, type WorkspaceNpmRegistry } from "../src/workspace-npm-registry.js";
+import { checkedBlocks, writeBlocks } from "./readme-blocks.js";
 
 // Installs every publishable package from its `pnpm pack` tarball into an empty project with
 // plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
@@ -20,6 +21,7 @@ const tsc = join(root, "node_modules", ".bin", "tsc");
 
 interface Manifest {
   name: string;
+  version: string;
   private?: boolean;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
@@ -65,6 +67,25 @@ describe("packed tarballs", () => {
       const ranges = Object.values(installed.dependencies ?? {});
       expect(ranges.filter((range) => range.startsWith("workspace:") || range.startsWith("catalog:")), manifest.name).toEqual([]);
     }
+  });
+
+  /** `pnpm pack`'s file name: @tofu-oci/core 0.1.0 -> tofu-oci-core-0.1.0.tgz. */
+  const tarballOf = (manifest: Manifest) => join(tarballs, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`);
+  const byName = published.map(({ manifest }) => [manifest.name, manifest] as const);
+
+  it.each(byName)("%s: publint --strict finds nothing in the tarball", async (_name, manifest) => {
+    const result = await runProcess(join(root, "node_modules", ".bin", "publint"), ["run", tarballOf(manifest), "--strict"], { cwd: scratch.path });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("All good!");
+  });
+
+  // esm-only: the packages are ESM; CommonJS callers load them with require(esm) (Node >= 20.19, tested below).
+  it.each(byName)("%s: are-the-types-wrong finds nothing in the tarball", async (_name, manifest) => {
+    const args = [tarballOf(manifest), "--profile", "esm-only", "--no-emoji", "--no-color"];
+    const result = await runProcess(join(root, "node_modules", ".bin", "attw"), args, { cwd: scratch.path });
+    // attw exits 1 on any problem the profile does not ignore (the strict profile fails these tarballs).
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${manifest.name} v${manifest.version}`);
   });
 
   it.each(published.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {})))("%s --help runs from the installed tarball", async (bin) => {
@@ -130,6 +151,21 @@ describe("packed tarballs", () => {
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
   });
+  // Issue 21: a user copies a README example into a strict NodeNext project that installed the
+  // tarballs. Runs after the test above, which installs @types/node into the project.
+  it.each(published.filter(({ dir }) => checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0).map(({ dir, manifest }) => [manifest.name, dir] as const))(
+    "%s: the README's TypeScript examples type-check against the installed tarballs",
+    async (name, dir) => {
+      const examples = join(project, "readme", name.replace(/^@tofu-oci\//, ""));
+      writeBlocks(examples, checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")));
+      const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false };
+      writeFileSync(join(examples, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
+      const result = await runProcess(tsc, ["-p", examples], { cwd: project });
+      expect(result.stdout + result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    },
+    60_000,
+  );
 });
 
 // One real command per bin against the test registry, from the installed tarballs: pack the

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
-import { access, constants, readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
+import { findProgram, spawnProgram } from "@tofu-oci/core/executables";
 import { errorCode, goOs, HelperNotFoundError, type AuthIo, type HelperOutput, type PathKind } from "./auth-io.js";
 
 /** The real machine `nodeAuthIo` reads: environment, platform, home and working directory. */
@@ -43,11 +43,25 @@ async function statKind(file: string): Promise<PathKind> {
   }
 }
 
-async function runHelperProcess(options: NodeAuthIoOptions, os: string, name: string, action: string, input: string): Promise<HelperOutput> {
+async function runHelperProcess(
+  options: NodeAuthIoOptions,
+  os: string,
+  name: string,
+  action: string,
+  input: string,
+): Promise<HelperOutput> {
   const executable = `docker-credential-${name}`;
-  const command = os === "windows" ? await findWindowsExecutable(executable, options.env) : executable;
+  // Windows finds `docker-credential-x` by PATHEXT (.exe, .cmd...), which spawn does not; the
+  // shared lookup does, and spawnProgram runs a .cmd helper through cmd.exe.
+  const command =
+    os === "windows" ? (findProgram(executable, { env: options.env, platform: "win32" }) ?? executable) : executable;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [action], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    const child = spawnProgram(command, [action], {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+      windowsHide: true,
+    });
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.on("data", (chunk: Buffer) => options.stderr?.write(chunk));
@@ -57,16 +71,4 @@ async function runHelperProcess(options: NodeAuthIoOptions, os: string, name: st
     // The server URL goes in without a trailing newline, as ORAS writes it.
     child.stdin.end(input);
   });
-}
-
-/** Windows resolves `docker-credential-x` with PATHEXT (.exe, .cmd...), which spawn does not. */
-async function findWindowsExecutable(executable: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
-  const extensions = (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").filter(Boolean);
-  for (const dir of (env.PATH ?? env.Path ?? "").split(";").filter(Boolean)) {
-    for (const extension of extensions) {
-      const candidate = path.win32.join(dir, `${executable}${extension}`);
-      if (await access(candidate, constants.F_OK).then(() => true, () => false)) return candidate;
-    }
-  }
-  return executable;
 }

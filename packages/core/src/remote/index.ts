@@ -1,3 +1,8 @@
+/**
+ * The registry client: distribution-spec HTTP with authentication, retries and connection reuse, and remote
+ * repositories as targets.
+ * @module
+ */
 export { RegistryClient, registryDispatcher, type RegistryClientOptions, type RegistryRequest } from "./registry-client.js";
 export { newAgent } from "./undici-agent.js";
 export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./remote-repository.js";

@@ -34,7 +34,7 @@ describe("import destinations", () => {
 
   it("refuses what cannot work (exit 2)", () => {
     expect(code(() => parseImportTo("mirror.internal/${namespace}"))).toBe(2);
-    expect(code(() => parseImportTo("mirror.internal/a@sha256:" + "0".repeat(64)))).toBe(2);
+    expect(code(() => parseImportTo(`mirror.internal/a@sha256:${"0".repeat(64)}`))).toBe(2);
     expect(code(() => planImport(parseImportTo("m.internal/${repository}"), [artifact(1)], "b.tar"))).toBe(2);
     expect(code(() => planImport(parseImportTo("m.internal/a:x"), [artifact(1), artifact(2)], "b.tar"))).toBe(2);
     expect(code(() => planImport(parseImportTo("m.internal/a"), [artifact(1, undefined, "1.0"), artifact(2, undefined, "1.0")], "b.tar"))).toBe(2);
