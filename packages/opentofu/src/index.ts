@@ -1,0 +1,3 @@
+export { goQuote } from "./go/quote.js";
+export { compareGoVersions, type TagOutcome, tagToVersionAsOpenTofu, versionToTagAsOpenTofu } from "./go-versions/tags.js";
+export { formatGoVersion, type GoVersion, type ParseVersionResult, parseGoVersion } from "./go-versions/version.js";
