@@ -38,3 +38,13 @@ export {
   validateOrasRepository,
   validateOrasTag,
 } from "./oras-reference/reference.js";
+export { evaluate, TemplateEvalError, toText, type Variables } from "./hcl-template/evaluate.js";
+export { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError, type Value } from "./hcl-template/parse.js";
+export {
+  checkRepositoryTemplate,
+  expandRepositoryTemplate,
+  parseRepositoryAddressPrefix,
+  rootNames,
+  type TemplateCheck,
+  type TemplateProvider,
+} from "./hcl-template/repository-template.js";
