@@ -322,7 +322,7 @@ export function formatGoUrl(url: GoUrl): string {
     if (url.scheme || url.host || url.user) {
       if (url.omitHost && url.host === "" && !url.user) {
         // no authority
-      } else {
+      } else if (url.host || url.path || url.user) {
         out += "//";
         if (url.user) {
           out += escape(url.user.username, Mode.UserPassword);
