@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compareGoVersions, tagToVersionAsOpenTofu } from "./tags.js";
+import { formatGoVersion, parseGoVersion } from "./version.js";
+
+interface TagCase {
+  tag: string;
+  expect: { kind: "version"; version: string; lookupTag: string; sameTag: boolean } | { kind: "skipped"; error: string } | { kind: "crash"; panic: string };
+}
+const table = JSON.parse(readFileSync(new URL("../../test/cases/go-versions.json", import.meta.url), "utf8")) as {
+  cases: TagCase[];
+  compare: Array<{ a: string; b: string; expect: -1 | 0 | 1 }>;
+};
+
+describe("tags as OpenTofu's oci_mirror lists them (go-versions)", () => {
+  it.each(table.cases.map((c) => [JSON.stringify(c.tag), c] as const))("%s", (_, c) => {
+    const outcome = tagToVersionAsOpenTofu(c.tag);
+    if (c.expect.kind === "version") {
+      expect(outcome).toMatchObject({ kind: "version", text: c.expect.version, lookupTag: c.expect.lookupTag, sameTag: c.expect.sameTag });
+    } else if (c.expect.kind === "skipped") {
+      expect(outcome).toEqual({ kind: "skipped", reason: c.expect.error });
+    } else {
+      expect(outcome).toEqual({ kind: "crash", reason: `panic: ${c.expect.panic}` });
+    }
+  });
+});
+
+describe("go-versions ordering", () => {
+  it.each(table.compare.map((c) => [`${c.a} vs ${c.b}`, c] as const))("%s", (_, c) => {
+    const parse = (text: string) => {
+      const result = parseGoVersion(text);
+      if (!result.ok) throw new Error(result.error);
+      return result.version;
+    };
+    expect(compareGoVersions(parse(c.a), parse(c.b))).toBe(c.expect);
+    expect(compareGoVersions(parse(c.b), parse(c.a))).toBe(-c.expect || 0);
+  });
+
+  it("keeps numbers beyond 2^53 exact", () => {
+    const result = parseGoVersion("18446744073709551615.9007199254740993.0");
+    expect(result.ok && formatGoVersion(result.version)).toBe("18446744073709551615.9007199254740993.0");
+  });
+});
