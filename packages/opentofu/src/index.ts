@@ -51,15 +51,6 @@ export {
   type ProviderPlatformFile,
 } from "./artifact-graphs.js";
 export {
-  decodeImageManifest,
-  decodeImageIndex,
-  declaredMediaType,
-  GoJsonError,
-  type GoDescriptor,
-  type GoManifest,
-  type GoIndex,
-} from "./go-json.js";
-export {
   selectModuleLayer,
   selectProviderLayer,
   selectPlatformManifest,
@@ -88,35 +79,44 @@ export {
   decodeGoManifest,
   foldName,
   type GoDecodeResult,
+  type GoDescriptor,
+  type GoIndex,
+  type GoManifest,
   type GoPlatform,
 } from "./go-json/decode.js";
 export { GoJsonSyntaxError, type JsonNode, parseGoJson } from "./go-json/scanner.js";
-export { type DetectOutcome, detectRemote } from "./go-getter/detect.js";
 export {
+  type DetectOutcome,
+  detectRemote,
   encodeGoValues,
   formatGoUrl,
+  forcedGetter,
+  fromByteString,
   type GoUrl,
   type GoUrlResult,
   type GoValues,
+  goPathClean,
   goQueryEscape,
   goQueryUnescape,
+  goQuote,
+  isRegistryModuleAddress,
+  type ModuleSourceOptions,
+  type ModuleSourceOutcome,
+  moduleSourceAsOpenTofu,
+  type OrasReference,
   parseGoQuery,
   parseGoRequestUri,
   parseGoUrl,
-} from "./go-getter/go-url.js";
-export { type ModuleSourceOptions, type ModuleSourceOutcome, moduleSourceAsOpenTofu } from "./go-getter/module-source.js";
-export { isRegistryModuleAddress } from "./go-getter/registry-address.js";
-export { forcedGetter, goPathClean, sourceDirSubdir, splitPackageSubdir } from "./go-getter/source.js";
-export { fromByteString, goQuote, toByteString } from "./go/quote.js";
-export {
-  type OrasReference,
   parseOrasReference,
+  sourceDirSubdir,
+  splitPackageSubdir,
+  toByteString,
   validateGoDigest,
   validateOrasDigest,
   validateOrasRegistry,
   validateOrasRepository,
   validateOrasTag,
-} from "./oras-reference/reference.js";
+} from "@tofu-oci/core/go";
 export { evaluate, TemplateEvalError, toText, type Variables } from "./hcl-template/evaluate.js";
 export { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError, type Value } from "./hcl-template/parse.js";
 export {

@@ -1,5 +1,5 @@
 import { ArtifactType, MediaType } from "@tofu-oci/core";
-import type { GoDescriptor } from "./go-json.js";
+import type { GoDescriptor } from "./go-json/decode.js";
 
 /** A choice OpenTofu makes among descriptors: the one it takes, or its error, plus a note. */
 export type Selection = { ok: true; descriptor: GoDescriptor; note: string } | { ok: false; problem: string };
@@ -10,7 +10,8 @@ const ZIP = MediaType.zip;
  * The module package layer (internal/getmodules/oci_getter.go:410 selectOCILayerBlob): exactly one
  * layer of a supported archive type (only archive/zip today); other layers are ignored.
  */
-export function selectModuleLayer(layers: GoDescriptor[]): Selection {
+export function selectModuleLayer(given: readonly GoDescriptor[] | null): Selection {
+  const layers = given ?? [];
   const zips = layers.filter((layer) => layer.mediaType === ZIP);
   const others = layers.length - zips.length;
   if (zips.length > 1) return { ok: false, problem: `the manifest has ${zips.length} layers of media type "${ZIP}" ("multiple layers with media type"); OpenTofu cannot choose, so keep exactly one` };
@@ -22,7 +23,8 @@ export function selectModuleLayer(layers: GoDescriptor[]): Selection {
  * The provider package layer (internal/getproviders/oci_registry_mirror_source.go:718
  * selectOCILayerBlob): exactly one layer of media type archive/zip; others are ignored.
  */
-export function selectProviderLayer(layers: GoDescriptor[]): Selection {
+export function selectProviderLayer(given: readonly GoDescriptor[] | null): Selection {
+  const layers = given ?? [];
   const zips = layers.filter((layer) => layer.mediaType === ZIP);
   const others = layers.length - zips.length;
   if (zips.length > 1) return { ok: false, problem: `the manifest declares ${zips.length} "${ZIP}" layers ("ambiguous manifest declares multiple eligible provider packages"); keep exactly one, the release zip` };
@@ -45,11 +47,11 @@ function ignoredNote(others: number): string {
  * manifest with a platform, or every platform fails; entries with os.version or another
  * platform are skipped; exactly one may remain.
  */
-export function selectPlatformManifest(entries: GoDescriptor[], os: string, arch: string): Selection {
+export function selectPlatformManifest(entries: readonly GoDescriptor[] | null, os: string, arch: string): Selection {
   let matches: GoDescriptor[] = [];
   let wrongType = "";
   let otherPlatforms = 0;
-  for (const entry of entries) {
+  for (const entry of entries ?? []) {
     if (entry.artifactType !== ArtifactType.providerTarget) {
       if (entry.artifactType !== "") wrongType = entry.artifactType;
       continue;
@@ -72,8 +74,8 @@ export function selectPlatformManifest(entries: GoDescriptor[], os: string, arch
 }
 
 /** The platforms OpenTofu could select in an index: provider-target entries with os/architecture and no os.version. */
-export function indexPlatforms(entries: GoDescriptor[]): string[] {
-  const found = entries
+export function indexPlatforms(entries: readonly GoDescriptor[] | null): string[] {
+  const found = (entries ?? [])
     .filter((entry) => entry.artifactType === ArtifactType.providerTarget && entry.platform && entry.platform.osVersion === "")
     .map((entry) => `${entry.platform!.os}_${entry.platform!.architecture}`);
   return [...new Set(found)].sort();

@@ -58,9 +58,12 @@ export function expectLayer(selection: Selection, checks: Checks): Descriptor {
   return plain(selection.descriptor);
 }
 
-/** A decoded descriptor as one to fetch. */
+/**
+ * A decoded descriptor as one to fetch. Go's int64 size becomes a number: a size beyond 2^53
+ * cannot be served anyway, and the size check of the fetch then fails as ORAS's would.
+ */
 export function plain(descriptor: GoDescriptor): Descriptor {
-  return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+  return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: Number(descriptor.size) };
 }
 
 /** `subdir` (when the source has one) and `config-files`; returns the module directory. */

@@ -1,4 +1,4 @@
-import { decodeRune } from "../go/quote.js";
+import { decodeRune } from "@tofu-oci/core/go";
 
 /** A JSON value as Go's decoder walks it: object members keep their order and duplicates. */
 export type JsonNode =

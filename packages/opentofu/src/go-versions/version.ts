@@ -1,4 +1,4 @@
-import { goQuote } from "../go/quote.js";
+import { goQuote } from "@tofu-oci/core/go";
 
 /**
  * A version as github.com/apparentlymart/go-versions v1.0.3 holds it (versions/version.go):

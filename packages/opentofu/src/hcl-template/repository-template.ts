@@ -1,5 +1,4 @@
-import { fromByteString, toByteString } from "../go/quote.js";
-import { parseOrasReference, validateOrasRegistry } from "../oras-reference/reference.js";
+import { fromByteString, parseOrasReference, toByteString, validateOrasRegistry } from "@tofu-oci/core/go";
 import { evaluate, TemplateEvalError, toText } from "./evaluate.js";
 import { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError } from "./parse.js";
 

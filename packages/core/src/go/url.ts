@@ -1,4 +1,4 @@
-import { goQuote } from "../go/quote.js";
+import { goQuote } from "./quote.js";
 
 /**
  * Go's `net/url` (Go 1.26) as go-getter and OpenTofu's oci getter use it: `Parse`,

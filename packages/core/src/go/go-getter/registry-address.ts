@@ -1,4 +1,4 @@
-import { goQuote } from "../go/quote.js";
+import { goQuote } from "../quote.js";
 import { splitPackageSubdir } from "./source.js";
 
 const NAME = /^[0-9A-Za-z](?:[0-9A-Za-z-_]{0,62}[0-9A-Za-z])?$/;

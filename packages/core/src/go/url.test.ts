@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { goQuote, toByteString } from "../go/quote.js";
-import { encodeGoValues, formatGoUrl, parseGoQuery, parseGoUrl } from "./go-url.js";
+import { goQuote, toByteString } from "./quote.js";
+import { encodeGoValues, formatGoUrl, parseGoQuery, parseGoUrl } from "./url.js";
 
 // Expected values printed by Go's net/url and strconv.Quote for the same inputs.
 describe("Go net/url", () => {

@@ -1,7 +1,7 @@
-import { fromByteString, goQuote, toByteString } from "../go/quote.js";
-import { validateGoDigest, validateOrasRegistry, validateOrasRepository, validateOrasTag } from "../oras-reference/reference.js";
+import { fromByteString, goQuote, toByteString } from "../quote.js";
+import { validateGoDigest, validateOrasRegistry, validateOrasRepository, validateOrasTag } from "../oras-reference.js";
 import { detectRemote } from "./detect.js";
-import { encodeGoValues, formatGoUrl, type GoUrl, type GoValues, parseGoQuery, parseGoUrl } from "./go-url.js";
+import { encodeGoValues, formatGoUrl, type GoUrl, type GoValues, parseGoQuery, parseGoUrl } from "../url.js";
 import { isRegistryModuleAddress } from "./registry-address.js";
 import { forcedGetter, goPathClean, sourceDirSubdir, splitPackageSubdir } from "./source.js";
 
@@ -27,6 +27,10 @@ export type ModuleSourceOutcome =
       packageAddress: string;
       subdir: string;
       subdirInPackage: string | null;
+      /** Neither `tag` nor `digest` was given, so the oci getter asks for `latest`. */
+      defaultTag?: true;
+      /** Go's `url.ParseQuery` dropped part of the query (a `;`, a bad escape): its error. */
+      droppedQuery?: string;
       /** What `tofu init` does that is surely not what was meant, if anything. */
       bug?: string;
     }
@@ -124,7 +128,7 @@ function install(packageAddress: string, subdir: string, options: ModuleSourceOp
   const getter = force || url.scheme;
   if (!GETTERS.has(getter)) return installError(packageAddress, `download not supported for scheme '${getter}'`, options);
   if (getter !== "oci") return { kind: "other", getter, packageAddress: fromByteString(packageAddress) };
-  const query = parseGoQuery(url.rawQuery).values;
+  const { values: query, error: droppedQuery } = parseGoQuery(url.rawQuery);
   const decompressor = archiveArgument(url, query);
   const checksum = checksumArgument(url);
   if (checksum.problem) return installError(packageAddress, checksum.problem, options);
@@ -133,7 +137,8 @@ function install(packageAddress: string, subdir: string, options: ModuleSourceOp
   const alternatives = checksum.file ? [`invalid checksum: Error downloading checksum file: ...`] : [];
   if (decompressor) return installError(packageAddress, ARCHIVE_REFUSED, options, alternatives);
   if (checksum.given) return installError(packageAddress, "checksum cannot be specified for directory download", options, alternatives);
-  return ociGetter(url, packageAddress, subdir, options);
+  const outcome = ociGetter(url, packageAddress, subdir, options);
+  return outcome.kind === "oci" && droppedQuery !== undefined ? { ...outcome, droppedQuery } : outcome;
 }
 
 /**
@@ -230,7 +235,7 @@ function ociGetter(url: GoUrl, packageAddress: string, subdir: string, options: 
  * Checks the arguments in Go's random map order: a repeated argument or a bad `tag`/`digest`
  * returns at once, so when several are wrong any of them may be reported.
  */
-function selectManifest(query: GoValues): { tag: string } | { digest: string } | { errors: string[] } {
+function selectManifest(query: GoValues): { tag: string; defaultTag?: true } | { digest: string } | { errors: string[] } {
   const immediate: string[] = [];
   const unsupported: string[] = [];
   for (const [name, values] of query) {
@@ -250,7 +255,7 @@ function selectManifest(query: GoValues): { tag: string } | { digest: string } |
   const digest = query.get("digest")?.[0];
   if (tag && digest) return { errors: ['cannot set both "tag" and "digest" arguments'] };
   if (digest) return { digest };
-  return { tag: tag ?? "latest" };
+  return tag ? { tag } : { tag: "latest", defaultTag: true };
 }
 
 /** Every order of up to four names (Go lists them in map order, which varies); more are given as seen. */

@@ -1,4 +1,4 @@
-import { parseGoQuery } from "./go-url.js";
+import { parseGoQuery } from "../url.js";
 
 /**
  * The detectors OpenTofu gives `getter.Detect` (internal/getmodules/getter.go:38-60) for an

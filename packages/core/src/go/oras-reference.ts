@@ -1,5 +1,5 @@
-import { parseGoRequestUri } from "../go-getter/go-url.js";
-import { goQuote } from "../go/quote.js";
+import { parseGoRequestUri } from "./url.js";
+import { goQuote } from "./quote.js";
 
 /**
  * oras-go v2.6.1 `registry.Reference` validation (registry/reference.go), which OpenTofu borrows
