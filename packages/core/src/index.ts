@@ -13,6 +13,7 @@ export {
 } from "./errors.js";
 export {
   parseReference,
+  isModuleSourceAddress,
   formatReference,
   parseLayoutReference,
   formatLayoutReference,

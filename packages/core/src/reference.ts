@@ -66,8 +66,16 @@ export function assertDigest(digest: string, input = digest): string {
  */
 export function parseReference(input: string): Reference {
   if (input === "") throw invalidReference(input, "the reference is empty");
-  if (GETTER_ADDRESS.test(input)) return parseOpenTofuSource(input);
+  if (isModuleSourceAddress(input)) return parseOpenTofuSource(input);
   return parseOrasStyle(input);
+}
+
+/**
+ * True when {@link parseReference} reads `input` as an OpenTofu module source (a `SCHEME://` or a
+ * forced `GETTER::` address) rather than as `HOST/REPO[:TAG|@DIGEST]`.
+ */
+export function isModuleSourceAddress(input: string): boolean {
+  return GETTER_ADDRESS.test(input);
 }
 
 function parseOrasStyle(input: string): Reference {

@@ -71,7 +71,15 @@ export {
   type TemplateVariable,
   type TemplateRepository,
 } from "./repository-template.js";
-export { compareGoVersions, type TagOutcome, tagToVersionAsOpenTofu, versionToTagAsOpenTofu } from "./go-versions/tags.js";
+export {
+  compareGoVersions,
+  listProviderTags,
+  type MisreadTag,
+  type ProviderTagListing,
+  type TagOutcome,
+  tagToVersionAsOpenTofu,
+  versionToTagAsOpenTofu,
+} from "./go-versions/tags.js";
 export { formatGoVersion, type GoVersion, type ParseVersionResult, parseGoVersion } from "./go-versions/version.js";
 export { decodeGoBase64 } from "./go-json/base64.js";
 export {
@@ -110,6 +118,7 @@ export {
   parseOrasReference,
   sourceDirSubdir,
   splitPackageSubdir,
+  subdirInPackage,
   toByteString,
   validateGoDigest,
   validateOrasDigest,

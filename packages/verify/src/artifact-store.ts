@@ -21,6 +21,8 @@ export interface ArtifactStore {
    */
   readManifest(descriptor: Descriptor, options?: OperationOptions): Promise<Buffer>;
   fetchBlob(descriptor: Descriptor, options?: OperationOptions): Promise<Readable>;
+  /** Every tag of the repository (ORAS `Tags`, as OpenTofu lists a provider's versions). */
+  tags(options?: OperationOptions): AsyncIterable<string>;
   referrers(subject: Descriptor, options?: OperationOptions): Promise<Descriptor[]>;
   close(): Promise<void>;
 }

@@ -1,8 +1,17 @@
 import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
-import { invalidInput, isTofuOciError, parseLocator, parseReference, readInputRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
-import { versionToTag } from "@tofu-oci/opentofu";
+import {
+  invalidInput,
+  isModuleSourceAddress,
+  isTofuOciError,
+  parseLocator,
+  parseReference,
+  readInputRecords,
+  type AnyRecord,
+  type Locator,
+} from "@tofu-oci/core";
+import { moduleSourceAsOpenTofu, versionToTag } from "@tofu-oci/opentofu";
 
 /** One thing to verify. */
 export interface VerifyInput {
@@ -15,6 +24,8 @@ export interface VerifyInput {
   plusTag?: string;
   /** What tofu-oci-push recorded, for records on stdin. */
   pushed?: { digest?: string; provider?: string; version?: string };
+  /** Something in the address OpenTofu reads other than it looks (a query it drops). */
+  addressWarning?: string;
 }
 
 /**
@@ -24,13 +35,27 @@ export interface VerifyInput {
  */
 export function inputFromReference(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): VerifyInput {
   try {
-    return { reference, location: parseLocator(reference, options) };
+    const location = parseLocator(reference, options);
+    const addressWarning = options.ociLayout ? undefined : droppedQueryWarning(reference);
+    return addressWarning ? { reference, location, addressWarning } : { reference, location };
   } catch (error) {
     const plus = /[:=]([\w.+-]*\+[\w.+-]*)$/.exec(reference)?.[1];
     if (!plus || !isTofuOciError(error) || error.code !== "usage") throw error;
     const location = parseLocator(reference.slice(0, reference.length - plus.length) + versionToTag(plus), options);
     return { reference, location, type: "provider", plusTag: plus };
   }
+}
+
+/**
+ * Go's `url.ParseQuery` drops a pair with `;` or a bad escape, and OpenTofu never says so
+ * (docs/contract/opentofu-rules.md §1): `?tag=1.0;x` installs `latest`.
+ */
+function droppedQueryWarning(reference: string): string | undefined {
+  if (!isModuleSourceAddress(reference)) return undefined;
+  const outcome = moduleSourceAsOpenTofu(reference);
+  if (outcome.kind !== "oci" || outcome.droppedQuery === undefined) return undefined;
+  const selected = outcome.digest ? `the digest ${outcome.digest}` : `the tag ${outcome.tag}`;
+  return `Go's net/url drops the part of the query it cannot read (${outcome.droppedQuery}) and OpenTofu ignores that, so it installs ${selected}; fix the query`;
 }
 
 /**

@@ -62,6 +62,10 @@ export class RemoteStore implements ArtifactStore {
     return this.#repository.fetch(descriptor, options);
   }
 
+  tags(options: OperationOptions = {}): AsyncIterable<string> {
+    return this.#repository.tags(options);
+  }
+
   referrers(subject: Descriptor, options: OperationOptions = {}): Promise<Descriptor[]> {
     return this.#repository.referrers(subject, options);
   }

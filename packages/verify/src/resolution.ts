@@ -20,10 +20,10 @@ export async function resolveSelector(store: ArtifactStore, selector: string, op
   }
 }
 
-/** Records the `resolve` check; a failure stops the chain. */
-export function checkResolution(resolution: Resolution, checks: Checks): Descriptor {
+/** Records the `resolve` check (with the address's warning, if any); a failure stops the chain. */
+export function checkResolution(resolution: Resolution, checks: Checks, warning?: string): Descriptor {
   if (!resolution.ok) return checks.fail("resolve", resolution.problem);
   const { descriptor, selector } = resolution;
-  checks.pass("resolve", selector === descriptor.digest ? `${selector} exists (${descriptor.mediaType})` : `${selector} -> ${descriptor.digest} (${descriptor.mediaType})`);
+  checks.pass("resolve", selector === descriptor.digest ? `${selector} exists (${descriptor.mediaType})` : `${selector} -> ${descriptor.digest} (${descriptor.mediaType})`, warning);
   return descriptor;
 }

@@ -20,6 +20,10 @@ export const RULES = {
     rule: "A provider tag is a version with + written as _; OpenTofu lists only tags that parse as versions and looks a version up by its normalized form",
     source: `${MIRROR}: AvailableVersions, fetchOCIDescriptorForVersion; go-versions ParseVersion`,
   },
+  "available-versions": {
+    rule: "Every tag of a provider repository is read as a version (_ as +) before one is chosen: a number over 2^64-1 makes go-versions panic and tofu init crash for every version; a tag listed under a version whose canonical tag does not exist is reported (warning)",
+    source: `${MIRROR}:161-217 AvailableVersions, :474-493 fetchOCIDescriptorForVersion; go-versions v1.0.3 versions/constraints/raw.go:53-58`,
+  },
   resolve: {
     rule: "The tag (default latest for modules) or digest resolves in the repository",
     source: `${GETTER}: resolveManifestDescriptor; ${MIRROR}: fetchOCIDescriptorForVersion`,

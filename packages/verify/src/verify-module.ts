@@ -16,7 +16,7 @@ import type { Outcome, Session } from "./session.js";
 export async function verifyModule(session: Session): Promise<Outcome> {
   const outcome: Outcome = {};
   await runChain(async () => {
-    const descriptor = checkResolution(session.resolution!, session.checks);
+    const descriptor = checkResolution(session.resolution!, session.checks, session.input.addressWarning);
     outcome.digest = descriptor.digest;
     outcome.source = moduleSource(session, descriptor.digest);
     await checkManifestAndLayer(session, descriptor, outcome);
@@ -72,7 +72,7 @@ function checkModuleDir(session: Session, zip: CheckedZip): string {
   const subdir = input.location.subdir;
   const found = findModuleDir(zip.plan, subdir);
   if (!found.ok) return checks.fail("subdir", found.problem);
-  if (subdir !== undefined) checks.pass("subdir", `//${subdir} is the directory ${found.dir} of the package`);
+  if (subdir !== undefined) checks.pass("subdir", `//${subdir} is ${found.dir === "" ? "the package root" : `the directory ${found.dir} of the package`}`);
   const files = configFiles(zip.plan, found.dir);
   const where = found.dir === "" ? "the package root" : found.dir;
   if (files.length === 0) {

@@ -6,6 +6,7 @@ import {
   indexPlatforms,
   judgeVersionTag,
   layerPlatformProblem,
+  listProviderTags,
   normalizeVersion,
   packageHashes,
   selectLock,
@@ -17,6 +18,7 @@ import {
   type GoIndex,
   type ProviderLock,
 } from "@tofu-oci/opentofu";
+import { isContentError } from "./artifact-store.js";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import { readImageIndex, readImageManifest } from "./manifest-checks.js";
@@ -57,6 +59,7 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     state.version = checkVersionTag(session);
     const descriptor = checkResolution(session.resolution!, session.checks);
     state.outcome.digest = descriptor.digest;
+    await checkAvailableVersions(session, state.version);
     const index = await checkIndex(session, descriptor);
     checkPushedDigest(session, descriptor);
     state.lock = checkLockEntry(session, state);
@@ -92,6 +95,39 @@ function checkVersionTag(session: Session): string | undefined {
   if (!verdict.ok) checks.fail("version-tag", tag ? verdict.problem : `no tag given; ${verdict.problem}`);
   checks.pass("version-tag", `the tag ${tag} is version ${verdict.version}`);
   return verdict.version;
+}
+
+/**
+ * `available-versions`: OpenTofu lists every tag before it picks a version (AvailableVersions), so
+ * one tag that makes go-versions panic crashes `tofu init` for every version; a tag listed as a
+ * version whose canonical tag does not exist sends `tofu init` to a tag that is not there.
+ */
+async function checkAvailableVersions(session: Session, version: string | undefined): Promise<void> {
+  const { checks, store, settings } = session;
+  const tags: string[] = [];
+  try {
+    for await (const tag of store.tags({ signal: settings.signal })) tags.push(tag);
+  } catch (error) {
+    if (isContentError(error)) checks.fail("available-versions", `cannot list the tags of ${store.name}, which OpenTofu does first ("listing tags from OCI repository"): ${error.message}`);
+    throw error;
+  }
+  const listing = listProviderTags(tags);
+  if (listing.crashes.length > 0) {
+    const [first] = listing.crashes;
+    const more = listing.crashes.length > 1 ? ` (and ${listing.crashes.length - 1} more: ${listing.crashes.slice(1, 4).map((c) => c.tag).join(", ")})` : "";
+    checks.fail(
+      "available-versions",
+      `the tag "${first!.tag}"${more} makes go-versions panic (${first!.reason}) while OpenTofu lists the provider's versions, so tofu init crashes for every version of this provider; delete the tag`,
+    );
+  }
+  const broken = listing.misread.filter((tag) => !tag.lookupExists);
+  const warning =
+    broken.length === 0
+      ? undefined
+      : `OpenTofu lists ${broken.map((tag) => `the tag "${tag.tag}" as version ${tag.version}`).join(", ")} but fetches ${broken.length > 1 ? "them" : "it"} under ${broken.map((tag) => `"${tag.lookupTag}"`).join(", ")}, which ${broken.length > 1 ? "do" : "does"} not exist: tofu init fails whenever it selects ${broken.length > 1 ? "those versions" : "that version"} (without a constraint it takes the newest, ${listing.versions[0]}); retag or delete ${broken.length > 1 ? "them" : "it"}`;
+  const newest = listing.versions[0];
+  const summary = `${listing.versions.length} of ${tags.length} tags are versions${newest ? `, newest ${newest}` : ""}${version && newest && version !== newest ? `; a constraint must select ${version}` : ""}`;
+  checks.pass("available-versions", summary, warning);
 }
 
 async function checkIndex(session: Session, descriptor: Descriptor): Promise<GoIndex> {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compareGoVersions, tagToVersionAsOpenTofu } from "./tags.js";
+import { compareGoVersions, listProviderTags, tagToVersionAsOpenTofu } from "./tags.js";
 import { formatGoVersion, parseGoVersion } from "./version.js";
 
 interface TagCase {
@@ -39,5 +39,17 @@ describe("go-versions ordering", () => {
   it("keeps numbers beyond 2^53 exact", () => {
     const result = parseGoVersion("18446744073709551615.9007199254740993.0");
     expect(result.ok && formatGoVersion(result.version)).toBe("18446744073709551615.9007199254740993.0");
+  });
+});
+
+describe("listProviderTags (AvailableVersions over every tag)", () => {
+  it("lists versions newest first, skips non-versions, and finds tags that crash or are fetched under another tag", () => {
+    const listing = listProviderTags(["latest", "1.0.0", "1.0", "2.0", "1.1.0_build.1", "99999999999999999999.0.0", "v3.0.0"]);
+    expect(listing.versions).toEqual(["2.0.0", "1.1.0+build.1", "1.0.0"]);
+    expect(listing.crashes).toEqual([{ tag: "99999999999999999999.0.0", reason: expect.stringContaining("value out of range") }]);
+    expect(listing.misread).toEqual([
+      { tag: "1.0", version: "1.0.0", lookupTag: "1.0.0", lookupExists: true },
+      { tag: "2.0", version: "2.0.0", lookupTag: "2.0.0", lookupExists: false },
+    ]);
   });
 });

@@ -15,9 +15,22 @@ export type TagOutcome =
   | { kind: "skipped"; reason: string }
   | { kind: "crash"; reason: string };
 
+/**
+ * OpenTofu's OCI tag for a provider version text: `+` becomes `_`, because OCI tags cannot hold
+ * `+` (internal/getproviders/oci_registry_mirror_source.go:490 fetchOCIDescriptorForVersion).
+ */
+export function versionToTag(version: string): string {
+  return version.replaceAll("+", "_");
+}
+
+/** The inverse of {@link versionToTag}, as `AvailableVersions` reads tags (oci_registry_mirror_source.go:183). */
+export function tagToVersion(tag: string): string {
+  return tag.replaceAll("_", "+");
+}
+
 /** Classifies a tag exactly as OpenTofu's `AvailableVersions` does (`_` read as `+`). */
 export function tagToVersionAsOpenTofu(tag: string): TagOutcome {
-  const parsed = parseGoVersion(tag.replaceAll("_", "+"));
+  const parsed = parseGoVersion(tagToVersion(tag));
   if (parsed.ok) {
     const text = formatGoVersion(parsed.version);
     const lookupTag = versionToTagAsOpenTofu(parsed.version);
@@ -28,7 +41,49 @@ export function tagToVersionAsOpenTofu(tag: string): TagOutcome {
 
 /** The tag OpenTofu resolves for a version: its canonical text with `+` written as `_` (:490). */
 export function versionToTagAsOpenTofu(version: GoVersion): string {
-  return formatGoVersion(version).replaceAll("+", "_");
+  return versionToTag(formatGoVersion(version));
+}
+
+/** A tag OpenTofu lists as a version but fetches under another tag. */
+export interface MisreadTag {
+  tag: string;
+  /** The version OpenTofu lists for it. */
+  version: string;
+  /** The tag OpenTofu resolves for that version. */
+  lookupTag: string;
+  /** Whether the repository has `lookupTag` too (then the version installs from there). */
+  lookupExists: boolean;
+}
+
+/** Every tag of a provider repository as `AvailableVersions` lists them. */
+export interface ProviderTagListing {
+  /** Tags that make go-versions panic, with the panic: `tofu init` crashes for every version. */
+  crashes: Array<{ tag: string; reason: string }>;
+  /** The versions OpenTofu lists, newest first (go-versions order), each once. */
+  versions: string[];
+  /** Tags listed as a version whose canonical tag is another one. */
+  misread: MisreadTag[];
+}
+
+/**
+ * Lists a provider repository's tags as OpenTofu's `AvailableVersions` does
+ * (oci_registry_mirror_source.go:161-217): each tag with `_` read as `+` through
+ * `versions.ParseVersion`; non-versions are skipped; a number over 2^64-1 panics
+ * (go-versions versions/constraints/raw.go:53-58) before any version is chosen.
+ */
+export function listProviderTags(tags: Iterable<string>): ProviderTagListing {
+  const all = new Set(tags);
+  const listing: ProviderTagListing = { crashes: [], versions: [], misread: [] };
+  const versions = new Map<string, GoVersion>();
+  for (const tag of all) {
+    const outcome = tagToVersionAsOpenTofu(tag);
+    if (outcome.kind === "crash") listing.crashes.push({ tag, reason: outcome.reason });
+    if (outcome.kind !== "version") continue;
+    versions.set(outcome.text, outcome.version);
+    if (!outcome.sameTag) listing.misread.push({ tag, version: outcome.text, lookupTag: outcome.lookupTag, lookupExists: all.has(outcome.lookupTag) });
+  }
+  listing.versions = [...versions.entries()].sort(([, a], [, b]) => compareGoVersions(b, a)).map(([text]) => text);
+  return listing;
 }
 
 /**

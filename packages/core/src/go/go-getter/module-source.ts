@@ -265,9 +265,14 @@ function orders(names: string[]): string[][] {
 }
 
 /**
- * Where `getter.SubdirGlob` (source.go:63-80) looks: `filepath.Join(instDir, subDir)`, so a
- * rooted subdirectory stays inside and `..` is the directory holding every module package.
+ * Where `getter.SubdirGlob` (source.go:63-80) looks, relative to the package: `filepath.Join(instDir,
+ * subDir)`, so a rooted subdirectory stays inside and `..` is the directory holding every module
+ * package (then null). "" is the package itself. `subdir` is text, as a `Reference` holds it.
  */
+export function subdirInPackage(subdir: string): string | null {
+  return subdirWithinPackage(toByteString(subdir));
+}
+
 function subdirWithinPackage(subdir: string): string | null {
   if (subdir === "") return "";
   const cleaned = goPathClean(subdir.startsWith("/") ? subdir : `./${subdir}`);
