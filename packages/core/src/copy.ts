@@ -58,7 +58,8 @@ export async function copy(
   const signal = { signal: options.signal };
   const root = typeof srcRef === "string" ? await src.resolve(srcRef, signal) : srcRef;
   const stale: string[] = [];
-  for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
+  for (const tag of new Set(tags))
+    if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
   const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: stale[0] });
   await copier.node(root);
   for (const tag of stale.slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
@@ -66,14 +67,23 @@ export async function copy(
 }
 
 /** Copies `root` and all it references (and with `referrers`, what refers to it), untagged. */
-export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
+export async function copyGraph(
+  src: ReadOnlyTarget,
+  dst: Target,
+  root: Descriptor,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
   const copier = new GraphCopier(src, dst, options);
   await copier.node(root);
   return { descriptor: root, ...copier.counts };
 }
 
 /** The descriptor a tag or digest names in `target`, or undefined when it names nothing. */
-export async function resolveIfExists(target: ReadOnlyTarget, reference: string, options: OperationOptions = {}): Promise<Descriptor | undefined> {
+export async function resolveIfExists(
+  target: ReadOnlyTarget,
+  reference: string,
+  options: OperationOptions = {},
+): Promise<Descriptor | undefined> {
   try {
     return await target.resolve(reference, options);
   } catch (error) {
@@ -198,7 +208,10 @@ class GraphCopier {
     const { signal } = options;
     const open = async (start: number, end?: number): Promise<Readable> => {
       const whole = start === 0 && end === undefined;
-      const stream = whole || !isRangeFetcher(src) ? await src.fetch(descriptor, { signal }) : await src.fetchRange(descriptor, start, end, { signal });
+      const stream =
+        whole || !isRangeFetcher(src)
+          ? await src.fetch(descriptor, { signal })
+          : await src.fetchRange(descriptor, start, end, { signal });
       let seen = 0;
       return observeVerified(
         stream,

@@ -12,7 +12,10 @@ const DIGEST = `sha256:${"ab".repeat(32)}`;
 
 describe("parseReference", () => {
   it.each<[string, Reference]>([
-    ["registry.example.com/modules/vpc:1.0.0", { registry: "registry.example.com", repository: "modules/vpc", tag: "1.0.0" }],
+    [
+      "registry.example.com/modules/vpc:1.0.0",
+      { registry: "registry.example.com", repository: "modules/vpc", tag: "1.0.0" },
+    ],
     ["localhost:5000/net", { registry: "localhost:5000", repository: "net" }],
     [`127.0.0.1:5000/a/b@${DIGEST}`, { registry: "127.0.0.1:5000", repository: "a/b", digest: DIGEST }],
     [`example.com/a:v1@${DIGEST}`, { registry: "example.com", repository: "a", digest: DIGEST }],
@@ -21,7 +24,10 @@ describe("parseReference", () => {
     ["oci://example.com/opentofu-vpc-module", { registry: "example.com", repository: "opentofu-vpc-module" }],
     ["oci://example.com/vpc?tag=1.2.0", { registry: "example.com", repository: "vpc", tag: "1.2.0" }],
     [`oci://example.com/vpc?digest=${DIGEST}`, { registry: "example.com", repository: "vpc", digest: DIGEST }],
-    ["oci://example.com:8443/org/vpc//modules/subnet?tag=v2", { registry: "example.com:8443", repository: "org/vpc", subdir: "modules/subnet", tag: "v2" }],
+    [
+      "oci://example.com:8443/org/vpc//modules/subnet?tag=v2",
+      { registry: "example.com:8443", repository: "org/vpc", subdir: "modules/subnet", tag: "v2" },
+    ],
     ["oci://example.com/vpc//a/./b/", { registry: "example.com", repository: "vpc", subdir: "a/b" }],
     ["oci://example.com/vpc//a/../b", { registry: "example.com", repository: "vpc", subdir: "b" }],
     // As go-getter reads it (docs/contract/opentofu-rules.md §1): scheme case, forced getter, user info, escapes.
@@ -98,12 +104,15 @@ describe("formatReference round trip", () => {
     const word = () => Array.from({ length: 1 + next(8) }, () => alphabet[next(36)]).join("");
     const separators = [".", "_", "__", "-", "--"];
     for (let i = 0; i < count; i++) {
-      const components = Array.from({ length: 1 + next(3) }, () => (next(2) ? `${word()}${separators[next(5)]}${word()}` : word()));
+      const components = Array.from({ length: 1 + next(3) }, () =>
+        next(2) ? `${word()}${separators[next(5)]}${word()}` : word(),
+      );
       const host = next(2) ? `${word()}.example.com` : `127.0.0.1:${1 + next(65534)}`;
       const ref: Reference = { registry: host, repository: components.join("/") };
       const choice = next(3);
       if (choice === 1) ref.tag = `${word()}${next(2) ? `.${next(100)}-rc_${word()}` : ""}`;
-      if (choice === 2) ref.digest = `sha256:${Array.from({ length: 64 }, () => "0123456789abcdef"[next(16)]).join("")}`;
+      if (choice === 2)
+        ref.digest = `sha256:${Array.from({ length: 64 }, () => "0123456789abcdef"[next(16)]).join("")}`;
       yield ref;
     }
   }
@@ -136,6 +145,8 @@ describe("parseLayoutReference", () => {
 
   it("refuses an empty path and a bad tag", () => {
     expect(() => parseLayoutReference("")).toThrow(/empty/);
-    expect(() => parseLayoutReference("./out:1.0.0+x")).toThrow(expect.objectContaining({ hint: expect.stringContaining("1.0.0_x") }));
+    expect(() => parseLayoutReference("./out:1.0.0+x")).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining("1.0.0_x") }),
+    );
   });
 });

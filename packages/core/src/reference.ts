@@ -22,7 +22,8 @@ export interface LayoutReference {
 }
 
 // tofu-oci's host grammar (stricter than ORAS's, which is applied as well): a name or IP, an optional port.
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const OCI_SCHEME = "oci://";
 // An address OpenTofu hands to go-getter: any URL scheme, or a forced getter (go-getter get.go:60).
@@ -50,7 +51,11 @@ export function assertTag(tag: string, input = tag): string {
 /** Throws a usage error unless `digest` is `sha256:` and 64 lowercase hex digits. */
 export function assertDigest(digest: string, input = digest): string {
   if (isValidDigest(digest)) return digest;
-  throw invalidReference(input, `invalid digest "${digest}"`, "A digest is sha256: followed by 64 lowercase hex digits.");
+  throw invalidReference(
+    input,
+    `invalid digest "${digest}"`,
+    "A digest is sha256: followed by 64 lowercase hex digits.",
+  );
 }
 
 /**
@@ -103,16 +108,24 @@ function parseOpenTofuSource(input: string): Reference {
   const outcome = moduleSourceAsOpenTofu(input);
   if (outcome.kind === "error") {
     const when = outcome.stage === "config" ? "when it loads the configuration" : "in tofu init";
-    const others = outcome.possibleErrors ? ` (or, as Go's map order decides: ${outcome.possibleErrors.slice(1).join("; ")})` : "";
+    const others = outcome.possibleErrors
+      ? ` (or, as Go's map order decides: ${outcome.possibleErrors.slice(1).join("; ")})`
+      : "";
     const hint = `OpenTofu fails the same way ${when}: "${outcome.summary}"${others}. Write oci://HOST/REPO[//SUBDIR][?tag=TAG|?digest=sha256:HEX].`;
     throw invalidReference(input, outcome.error, hint);
   }
   if (outcome.kind === "other") {
-    throw invalidReference(input, `only oci:// addresses are supported; OpenTofu installs this one with its ${outcome.getter} getter, not from an OCI registry`, "Write HOST/REPO[:TAG] or oci://HOST/REPO[?tag=TAG].");
+    throw invalidReference(
+      input,
+      `only oci:// addresses are supported; OpenTofu installs this one with its ${outcome.getter} getter, not from an OCI registry`,
+      "Write HOST/REPO[:TAG] or oci://HOST/REPO[?tag=TAG].",
+    );
   }
   const { registry: host, repository, tag, digest, defaultTag, subdir } = outcome;
   const registry = assertHost(host, input);
-  const ref: Reference = digest ? { registry, repository, digest: assertDigest(digest, input) } : withTag({ registry, repository }, defaultTag ? undefined : tag);
+  const ref: Reference = digest
+    ? { registry, repository, digest: assertDigest(digest, input) }
+    : withTag({ registry, repository }, defaultTag ? undefined : tag);
   if (subdir !== "") ref.subdir = subdir;
   return ref;
 }
@@ -120,7 +133,11 @@ function parseOpenTofuSource(input: string): Reference {
 function splitRegistry(input: string, text: string): { registry: string; path: string } {
   const slash = text.indexOf("/");
   if (slash <= 0) {
-    throw invalidReference(input, "a reference needs a registry host and a repository", "Write it as HOST[:PORT]/REPOSITORY, e.g. registry.example.com/modules/vpc:1.0.0.");
+    throw invalidReference(
+      input,
+      "a reference needs a registry host and a repository",
+      "Write it as HOST[:PORT]/REPOSITORY, e.g. registry.example.com/modules/vpc:1.0.0.",
+    );
   }
   return { registry: assertHost(text.slice(0, slash), input), path: text.slice(slash + 1) };
 }
@@ -128,7 +145,11 @@ function splitRegistry(input: string, text: string): { registry: string; path: s
 /** A registry host valid for ORAS (Go's URL parser, so no `[IPv4]`) and for tofu-oci; lowercased. */
 function assertHost(registry: string, input: string): string {
   if (!HOST.test(registry) || !validPort(registry) || validateOrasRegistry(registry) !== undefined) {
-    throw invalidReference(input, `invalid registry host "${registry}"`, "The registry is a host name or IP address with an optional :PORT.");
+    throw invalidReference(
+      input,
+      `invalid registry host "${registry}"`,
+      "The registry is a host name or IP address with an optional :PORT.",
+    );
   }
   return registry.toLowerCase();
 }

@@ -28,11 +28,19 @@ export function findModuleDir(plan: UnpackPlan, subdir: string | undefined): Mod
   if (matches === undefined) return { ok: false, problem: `the subdirectory "${subdir}" is not a valid glob pattern` };
   if (matches.length === 0) {
     const top = [...plan.dirs].filter((dir) => dir !== "" && !dir.includes("/")).sort();
-    return { ok: false, problem: `the package has no "${subdir}" ("Module subdirectory not found"); top-level directories: ${top.length > 0 ? top.join(", ") : "none"}` };
+    return {
+      ok: false,
+      problem: `the package has no "${subdir}" ("Module subdirectory not found"); top-level directories: ${top.length > 0 ? top.join(", ") : "none"}`,
+    };
   }
-  if (matches.length > 1) return { ok: false, problem: `the subdirectory "${subdir}" matches ${matches.length} paths (${matches.slice(0, 3).join(", ")}) ("matches multiple paths")` };
+  if (matches.length > 1)
+    return {
+      ok: false,
+      problem: `the subdirectory "${subdir}" matches ${matches.length} paths (${matches.slice(0, 3).join(", ")}) ("matches multiple paths")`,
+    };
   const dir = matches[0]!;
-  if (!plan.dirs.has(dir)) return { ok: false, problem: `"${dir}" in the package is a file, not a directory ("Unreadable module directory")` };
+  if (!plan.dirs.has(dir))
+    return { ok: false, problem: `"${dir}" in the package is a file, not a directory ("Unreadable module directory")` };
   return { ok: true, dir };
 }
 
@@ -81,7 +89,12 @@ export function configFiles(plan: UnpackPlan, dir: string): string[] {
   return [...plan.files.keys()]
     .filter((path) => path.startsWith(prefix) && !path.slice(prefix.length).includes("/"))
     .map((path) => path.slice(prefix.length))
-    .filter((name) => !isIgnoredFile(name) && !TEST_EXTENSIONS.some((ext) => name.endsWith(ext)) && CONFIG_EXTENSIONS.some((ext) => name.endsWith(ext)))
+    .filter(
+      (name) =>
+        !isIgnoredFile(name) &&
+        !TEST_EXTENSIONS.some((ext) => name.endsWith(ext)) &&
+        CONFIG_EXTENSIONS.some((ext) => name.endsWith(ext)),
+    )
     .sort();
 }
 

@@ -1,7 +1,12 @@
 import { exitCodeOf } from "@tofu-oci/core";
 import { describe, expect, it } from "vitest";
 import { parseProviderAddress } from "./provider-address.js";
-import { assertRegistryTemplate, parseRepositoryTemplate, renderTemplate, templateRepository } from "./repository-template.js";
+import {
+  assertRegistryTemplate,
+  parseRepositoryTemplate,
+  renderTemplate,
+  templateRepository,
+} from "./repository-template.js";
 
 const aws = parseProviderAddress("hashicorp/aws");
 const google = parseProviderAddress("hashicorp/google");
@@ -22,7 +27,10 @@ describe("repository templates (oci_mirror repository_template)", () => {
     const template = parseRepositoryTemplate("reg.example.com/p/${hostname}/${ namespace }/${type}");
     expect(renderTemplate(template, aws)).toBe("reg.example.com/p/registry.opentofu.org/hashicorp/aws");
     expect(renderTemplate(parseRepositoryTemplate("a/$${x}/%%{y}"), aws)).toBe("a/${x}/%{y}");
-    expect(templateRepository(template, aws)).toEqual({ registry: "reg.example.com", repository: "p/registry.opentofu.org/hashicorp/aws" });
+    expect(templateRepository(template, aws)).toEqual({
+      registry: "reg.example.com",
+      repository: "p/registry.opentofu.org/hashicorp/aws",
+    });
   });
 
   it("refuses other symbols, directives and unclosed interpolations", () => {
@@ -38,9 +46,19 @@ describe("repository templates (oci_mirror repository_template)", () => {
   });
 
   it("requires registry/repository without tag or digest, and explains a port in ${hostname}", () => {
-    expect(usageMessage(() => assertRegistryTemplate(parseRepositoryTemplate("${namespace}-${type}"), [aws]))).toMatch(/not a valid OCI repository address/);
-    expect(usageMessage(() => assertRegistryTemplate(parseRepositoryTemplate("r.example.com/${namespace}/${type}:latest"), [aws]))).toMatch(/tag or digest/);
-    expect(usageMessage(() => templateRepository(parseRepositoryTemplate("r.example.com/${hostname}/${namespace}/${type}"), local))).toMatch(/not a valid OCI repository/);
+    expect(usageMessage(() => assertRegistryTemplate(parseRepositoryTemplate("${namespace}-${type}"), [aws]))).toMatch(
+      /not a valid OCI repository address/,
+    );
+    expect(
+      usageMessage(() =>
+        assertRegistryTemplate(parseRepositoryTemplate("r.example.com/${namespace}/${type}:latest"), [aws]),
+      ),
+    ).toMatch(/tag or digest/);
+    expect(
+      usageMessage(() =>
+        templateRepository(parseRepositoryTemplate("r.example.com/${hostname}/${namespace}/${type}"), local),
+      ),
+    ).toMatch(/not a valid OCI repository/);
     expect(usageMessage(() => parseRepositoryTemplate(""))).toMatch(/empty/);
   });
 });

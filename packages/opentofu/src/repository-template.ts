@@ -34,8 +34,13 @@ export function parseRepositoryTemplate(text: string): RepositoryTemplate {
     } else if (text.startsWith("${", i)) {
       const end = text.indexOf("}", i);
       if (end === -1) throw badTemplate(text, "an interpolation ${ is not closed");
-      const name = text.slice(i + 2, end).trim().replace(/^~|~$/g, "").trim();
-      if (!VARIABLES.has(name)) throw badTemplate(text, `"${name}" is not available; only \${hostname}, \${namespace} and \${type} are`);
+      const name = text
+        .slice(i + 2, end)
+        .trim()
+        .replace(/^~|~$/g, "")
+        .trim();
+      if (!VARIABLES.has(name))
+        throw badTemplate(text, `"${name}" is not available; only \${hostname}, \${namespace} and \${type} are`);
       if (literal) parts.push({ literal });
       literal = "";
       parts.push({ variable: name as TemplateVariable });
@@ -70,7 +75,10 @@ export function assertRegistryTemplate(template: RepositoryTemplate, providers: 
   for (const variable of ["hostname", "namespace", "type"] as const) {
     const values = new Set(providers.map((address) => address[variable]));
     if (!template.variables.has(variable) && values.size > 1) {
-      throw badTemplate(template.text, `it must refer to \${${variable}}, since the providers have ${values.size} different ${variable}s (${[...values].join(", ")})`);
+      throw badTemplate(
+        template.text,
+        `it must refer to \${${variable}}, since the providers have ${values.size} different ${variable}s (${[...values].join(", ")})`,
+      );
     }
   }
   templateRepository(template, EXAMPLE);
@@ -96,14 +104,26 @@ export function templateRepository(template: RepositoryTemplate, address: Provid
   try {
     reference = parseReference(rendered);
   } catch (error) {
-    const hint = rendered.includes(":") && address.hostname.includes(":") ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template." : (error as TofuOciError).hint;
-    throw problem(`which is not a valid OCI repository address (${(error as Error).message.replace(/^invalid reference "[^"]*": /, "")})`, hint);
+    const hint =
+      rendered.includes(":") && address.hostname.includes(":")
+        ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template."
+        : (error as TofuOciError).hint;
+    throw problem(
+      `which is not a valid OCI repository address (${(error as Error).message.replace(/^invalid reference "[^"]*": /, "")})`,
+      hint,
+    );
   }
-  if (rendered.startsWith("oci://")) throw problem("but the template is not an oci:// address: write REGISTRY/REPOSITORY");
-  if (reference.tag || reference.digest) throw problem("which names a tag or digest; the template names a repository only");
+  if (rendered.startsWith("oci://"))
+    throw problem("but the template is not an oci:// address: write REGISTRY/REPOSITORY");
+  if (reference.tag || reference.digest)
+    throw problem("which names a tag or digest; the template names a repository only");
   return { registry: reference.registry, repository: reference.repository };
 }
 
-function badTemplate(text: string, problem: string, hint = "Write e.g. registry.example.com/opentofu-providers/${namespace}/${type} (quote it in the shell)."): TofuOciError {
+function badTemplate(
+  text: string,
+  problem: string,
+  hint = "Write e.g. registry.example.com/opentofu-providers/${namespace}/${type} (quote it in the shell).",
+): TofuOciError {
   return usageError(`invalid repository template "${text}": ${problem}`, hint);
 }

@@ -76,7 +76,10 @@ function matchesAll(clauses: readonly Clause[], text: string): boolean {
   if (!version) return false;
   if (!clauses.every((clause) => matchesClause(clause, version))) return false;
   // A prerelease is selected only when it is asked for by name.
-  return version.prerelease.length === 0 || clauses.some((clause) => clause.operator !== "!=" && semver.eq(clause.version, version));
+  return (
+    version.prerelease.length === 0 ||
+    clauses.some((clause) => clause.operator !== "!=" && semver.eq(clause.version, version))
+  );
 }
 
 function matchesClause({ operator, version: wanted, segments }: Clause, version: semver.SemVer): boolean {

@@ -26,7 +26,11 @@ export type TagVerdict = { ok: true; version: string } | { ok: false; problem: s
 export function judgeVersionTag(tag: string): TagVerdict {
   const outcome = tagToVersionAsOpenTofu(tag);
   if (outcome.kind === "crash") {
-    return { ok: false, crash: true, problem: `go-versions panics on the tag "${tag}" (${outcome.reason}), so tofu init crashes while it lists the provider's versions; delete the tag` };
+    return {
+      ok: false,
+      crash: true,
+      problem: `go-versions panics on the tag "${tag}" (${outcome.reason}), so tofu init crashes while it lists the provider's versions; delete the tag`,
+    };
   }
   if (outcome.kind === "skipped") {
     return {

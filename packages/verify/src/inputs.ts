@@ -33,7 +33,10 @@ export interface VerifyInput {
  * metadata) is kept aside so the verification can say which tag OpenTofu looks for instead.
  * @throws TofuOciError "usage" for anything else that is not a reference.
  */
-export function inputFromReference(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): VerifyInput {
+export function inputFromReference(
+  reference: string,
+  options: { ociLayout?: boolean; cwd?: string } = {},
+): VerifyInput {
   try {
     const location = parseLocator(reference, options);
     const addressWarning = options.ociLayout ? undefined : droppedQueryWarning(reference);
@@ -66,18 +69,30 @@ function droppedQueryWarning(reference: string): string | undefined {
  * error record ends the read with that command's failure.
  * @throws TofuOciError "invalid-input" (exit 6) for a malformed record; the upstream failure.
  */
-export async function inputsFromRecords(stream: Readable, options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {}): Promise<VerifyInput[]> {
+export async function inputsFromRecords(
+  stream: Readable,
+  options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {},
+): Promise<VerifyInput[]> {
   const inputs: VerifyInput[] = [];
-  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord })) inputs.push(inputFromRecord(record, options));
-  if (inputs.length === 0) throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
+  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord }))
+    inputs.push(inputFromRecord(record, options));
+  if (inputs.length === 0)
+    throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
   return inputs;
 }
 
 function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyInput {
   const type = record.type === "module" || record.type === "provider" ? record.type : undefined;
-  const [registry, repository, reference] = [text(record, "registry"), text(record, "repository"), text(record, "reference")];
+  const [registry, repository, reference] = [
+    text(record, "registry"),
+    text(record, "repository"),
+    text(record, "reference"),
+  ];
   if (!type || registry === undefined || !repository || !reference) {
-    throw invalidInput(`an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`, "Pipe records from tofu-oci-push unchanged.");
+    throw invalidInput(
+      `an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`,
+      "Pipe records from tofu-oci-push unchanged.",
+    );
   }
   const bundled = registry === "" ? bundledSource(record, resolvePath(options.cwd ?? ".", repository)) : undefined;
   if (bundled) return { ...inputFromReference(bundled), type, pushed: pushedFields(record) };
@@ -85,7 +100,11 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
   const tag = text(record, "tag");
   const source = text(record, "source");
   const chosen =
-    type === "provider" && tag ? `${layout ? repository : `${registry}/${repository}`}:${tag}` : !layout && source?.startsWith("oci://") ? source : reference;
+    type === "provider" && tag
+      ? `${layout ? repository : `${registry}/${repository}`}:${tag}`
+      : !layout && source?.startsWith("oci://")
+        ? source
+        : reference;
   const input = inputFromReference(chosen, { ociLayout: layout, cwd: options.cwd ?? "." });
   return { ...input, type, pushed: pushedFields(record) };
 }
@@ -103,8 +122,14 @@ function bundledSource(record: AnyRecord, path: string): string | undefined {
 }
 
 function pushedFields(record: AnyRecord): NonNullable<VerifyInput["pushed"]> {
-  const fields = { digest: text(record, "digest"), provider: text(record, "provider"), version: text(record, "version") };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as NonNullable<VerifyInput["pushed"]>;
+  const fields = {
+    digest: text(record, "digest"),
+    provider: text(record, "provider"),
+    version: text(record, "version"),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as NonNullable<
+    VerifyInput["pushed"]
+  >;
 }
 
 function text(record: AnyRecord, field: string): string | undefined {

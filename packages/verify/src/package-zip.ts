@@ -16,14 +16,26 @@ export interface CheckedZip {
  */
 export async function checkPackageZip(path: string, checks: Checks): Promise<CheckedZip> {
   const entries = await inspectZip(path);
-  if (!Array.isArray(entries)) checks.fail("zip-format", `${entries.problem}; OpenTofu cannot unpack it: re-create the archive`);
+  if (!Array.isArray(entries))
+    checks.fail("zip-format", `${entries.problem}; OpenTofu cannot unpack it: re-create the archive`);
   const files = entries.filter((entry) => !entry.isDirectory).length;
-  checks.pass("zip-format", `a valid zip with ${plural(entries.length, "entry", "entries")} (${plural(files, "file")})`);
+  checks.pass(
+    "zip-format",
+    `a valid zip with ${plural(entries.length, "entry", "entries")} (${plural(files, "file")})`,
+  );
   const names = reviewNames(entries);
   if (names.problem) checks.fail("zip-entry-names", names.problem);
-  checks.pass("zip-entry-names", "no entry name leaves the package directory", names.warnings.length > 0 ? names.warnings.join("; ") : undefined);
+  checks.pass(
+    "zip-entry-names",
+    "no entry name leaves the package directory",
+    names.warnings.length > 0 ? names.warnings.join("; ") : undefined,
+  );
   const plan = planUnpack(entries);
-  if ("problem" in plan) checks.fail("zip-unpack", `${plan.problem}; OpenTofu's unzip fails there: remove the conflicting entry`);
-  checks.pass("zip-unpack", `unpacks to ${plural(plan.files.size, "file")} in ${plural(plan.dirs.size - 1, "directory", "directories")}`);
+  if ("problem" in plan)
+    checks.fail("zip-unpack", `${plan.problem}; OpenTofu's unzip fails there: remove the conflicting entry`);
+  checks.pass(
+    "zip-unpack",
+    `unpacks to ${plural(plan.files.size, "file")} in ${plural(plan.dirs.size - 1, "directory", "directories")}`,
+  );
   return { path, entries, plan };
 }

@@ -78,7 +78,8 @@ export const RULES = {
   },
   "lock-h1": {
     rule: "The locked hashes are tried in file order: an h1: before the first matching hash is computed over the zip (dirhash.HashZip) and an error there fails; the h1: of the unpacked package is reported",
-    source: "internal/getproviders/package_location_local_archive.go: InstallProviderPackage; hash.go: HashesMatchingPackage, PackageHashV1",
+    source:
+      "internal/getproviders/package_location_local_archive.go: InstallProviderPackage; hash.go: HashesMatchingPackage, PackageHashV1",
   },
   "zip-format": {
     rule: "The layer is a zip Go's archive/zip reads, with at least one entry, Store or Deflate entries, right sizes and CRC-32s",

@@ -69,13 +69,19 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     checkExtractablePlatforms(session, platforms);
     for (const platform of platforms) await runChain(() => checkPlatform(session, state, index, platform));
   });
-  return { ...state.outcome, ...(state.version ? { version: state.version } : {}), ...(state.type.address ? { provider: state.type.address } : {}), platforms: state.results };
+  return {
+    ...state.outcome,
+    ...(state.version ? { version: state.version } : {}),
+    ...(state.type.address ? { provider: state.type.address } : {}),
+    platforms: state.results,
+  };
 }
 
 /** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
 async function checkIndexSbom(session: Session, index: Descriptor): Promise<boolean> {
   const sboms = await findSboms(session.store, index, { signal: session.settings.signal });
-  if (sboms.length > 0) session.checks.pass("sbom", sboms.map((sbom) => `${sbom.artifactType} ${sbom.digest}`).join(", "));
+  if (sboms.length > 0)
+    session.checks.pass("sbom", sboms.map((sbom) => `${sbom.artifactType} ${sbom.digest}`).join(", "));
   return sboms.length > 0;
 }
 
@@ -84,11 +90,18 @@ function checkVersionTag(session: Session): string | undefined {
   const { input, checks } = session;
   if (input.plusTag) {
     const version = normalizeVersion(input.plusTag) ?? input.plusTag;
-    return checks.fail("version-tag", `OCI tags cannot contain "+"; OpenTofu looks version ${version} up under the tag "${versionToTag(version)}": push and verify that tag`);
+    return checks.fail(
+      "version-tag",
+      `OCI tags cannot contain "+"; OpenTofu looks version ${version} up under the tag "${versionToTag(version)}": push and verify that tag`,
+    );
   }
   const { tag, digest } = input.location;
   if (digest && !tag) {
-    checks.pass("version-tag", `selected by digest`, "OpenTofu selects provider versions by tag (the version with + written as _); this digest is checked as is");
+    checks.pass(
+      "version-tag",
+      `selected by digest`,
+      "OpenTofu selects provider versions by tag (the version with + written as _); this digest is checked as is",
+    );
     return input.pushed?.version;
   }
   const verdict = judgeVersionTag(tag ?? "latest");
@@ -108,13 +121,23 @@ async function checkAvailableVersions(session: Session, version: string | undefi
   try {
     for await (const tag of store.tags({ signal: settings.signal })) tags.push(tag);
   } catch (error) {
-    if (isContentError(error)) checks.fail("available-versions", `cannot list the tags of ${store.name}, which OpenTofu does first ("listing tags from OCI repository"): ${error.message}`);
+    if (isContentError(error))
+      checks.fail(
+        "available-versions",
+        `cannot list the tags of ${store.name}, which OpenTofu does first ("listing tags from OCI repository"): ${error.message}`,
+      );
     throw error;
   }
   const listing = listProviderTags(tags);
   if (listing.crashes.length > 0) {
     const [first] = listing.crashes;
-    const more = listing.crashes.length > 1 ? ` (and ${listing.crashes.length - 1} more: ${listing.crashes.slice(1, 4).map((c) => c.tag).join(", ")})` : "";
+    const more =
+      listing.crashes.length > 1
+        ? ` (and ${listing.crashes.length - 1} more: ${listing.crashes
+            .slice(1, 4)
+            .map((c) => c.tag)
+            .join(", ")})`
+        : "";
     checks.fail(
       "available-versions",
       `the tag "${first!.tag}"${more} makes go-versions panic (${first!.reason}) while OpenTofu lists the provider's versions, so tofu init crashes for every version of this provider; delete the tag`,
@@ -132,15 +155,19 @@ async function checkAvailableVersions(session: Session, version: string | undefi
 
 async function checkIndex(session: Session, descriptor: Descriptor): Promise<GoIndex> {
   const { checks, store, settings } = session;
-  if (descriptor.artifactType && descriptor.artifactType !== ArtifactType.provider) checks.fail("artifact-type", earlyArtifactTypeProblem(descriptor.artifactType));
-  if (descriptor.mediaType !== MediaType.imageIndex) checks.fail("manifest-media-type", indexMediaTypeProblem(descriptor.mediaType));
+  if (descriptor.artifactType && descriptor.artifactType !== ArtifactType.provider)
+    checks.fail("artifact-type", earlyArtifactTypeProblem(descriptor.artifactType));
+  if (descriptor.mediaType !== MediaType.imageIndex)
+    checks.fail("manifest-media-type", indexMediaTypeProblem(descriptor.mediaType));
   return readImageIndex(store, descriptor, checks, { signal: settings.signal });
 }
 
 /** fetchOCIDescriptorForVersion's early artifactType check, when the store reports one. */
 function earlyArtifactTypeProblem(artifactType: string): string {
-  if (artifactType === ArtifactType.providerTarget) return "the tag refers directly to one platform's image manifest, but OpenTofu providers require an index manifest for multi-platform support; tag the index instead";
-  if (artifactType === ArtifactType.module) return "the selected artifact is an OpenTofu module package, not a provider package";
+  if (artifactType === ArtifactType.providerTarget)
+    return "the tag refers directly to one platform's image manifest, but OpenTofu providers require an index manifest for multi-platform support; tag the index instead";
+  if (artifactType === ArtifactType.module)
+    return "the selected artifact is an OpenTofu module package, not a provider package";
   return `unsupported OCI artifact type "${artifactType}"; a provider version is an index with artifactType ${ArtifactType.provider}`;
 }
 
@@ -156,7 +183,9 @@ function checkPushedDigest(session: Session, descriptor: Descriptor): void {
   if (!pushed) return;
   session.checks.expect(
     "pushed-digest",
-    pushed === descriptor.digest ? undefined : `the tag now selects ${descriptor.digest}, not ${pushed} that tofu-oci-push recorded; someone moved the tag`,
+    pushed === descriptor.digest
+      ? undefined
+      : `the tag now selects ${descriptor.digest}, not ${pushed} that tofu-oci-push recorded; someone moved the tag`,
     `the tag still selects the pushed ${pushed}`,
   );
 }
@@ -170,7 +199,10 @@ function checkLockEntry(session: Session, state: ProviderState): ProviderLock | 
     checks.pass("lock-entry", "no lock entry applies", selection.why);
     return undefined;
   }
-  checks.pass("lock-entry", `${selection.how}: ${selection.lock.address} ${selection.lock.version}, ${selection.lock.hashes.length} hashes`);
+  checks.pass(
+    "lock-entry",
+    `${selection.how}: ${selection.lock.address} ${selection.lock.version}, ${selection.lock.hashes.length} hashes`,
+  );
   state.version ??= selection.lock.version;
   return selection.lock;
 }
@@ -179,11 +211,17 @@ function choosePlatforms(session: Session, index: GoIndex): string[] {
   const { checks, settings } = session;
   const available = indexPlatforms(index.manifests);
   if (settings.platforms.length > 0) {
-    checks.pass("platforms", `requested ${settings.platforms.join(", ")}; the index lists ${available.join(", ") || "none"}`);
+    checks.pass(
+      "platforms",
+      `requested ${settings.platforms.join(", ")}; the index lists ${available.join(", ") || "none"}`,
+    );
     return settings.platforms;
   }
   if (available.length === 0) {
-    return checks.fail("platforms", `the index lists no platform OpenTofu can select (entries with artifactType ${ArtifactType.providerTarget} and platform {os, architecture}); push the provider with tofu-oci-push`);
+    return checks.fail(
+      "platforms",
+      `the index lists no platform OpenTofu can select (entries with artifactType ${ArtifactType.providerTarget} and platform {os, architecture}); push the provider with tofu-oci-push`,
+    );
   }
   checks.pass("platforms", `checking every platform of the index: ${available.join(", ")}`);
   return available;
@@ -200,25 +238,59 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
   result.manifest = selection.descriptor.digest;
   const options = { signal: session.settings.signal };
   // tofu-oci-mirror --sbom attaches one SBOM per platform manifest.
-  if (session.settings.requireSbom && !state.sbomOnIndex) await checkSbom(session.store, plain(selection.descriptor), checks, options);
-  const manifest = await readImageManifest(session.store, plain(selection.descriptor), ArtifactType.providerTarget, checks, options);
+  if (session.settings.requireSbom && !state.sbomOnIndex)
+    await checkSbom(session.store, plain(selection.descriptor), checks, options);
+  const manifest = await readImageManifest(
+    session.store,
+    plain(selection.descriptor),
+    ArtifactType.providerTarget,
+    checks,
+    options,
+  );
   const decoded = selectProviderLayer(manifest.layers);
   const layer = expectLayer(decoded, checks);
-  checks.expect("layer-platform", decoded.ok ? layerPlatformProblem(decoded.descriptor, os, arch) : undefined, decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer");
+  checks.expect(
+    "layer-platform",
+    decoded.ok ? layerPlatformProblem(decoded.descriptor, os, arch) : undefined,
+    decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer",
+  );
   Object.assign(result, { layer: layer.digest, zh: zhOf(layer.digest) });
-  if (state.lock) checks.expect("lock-zh", zhProblem(state.lock, layer.digest), `${zhOf(layer.digest)} is locked (or the entry has no hashes)`);
+  if (state.lock)
+    checks.expect(
+      "lock-zh",
+      zhProblem(state.lock, layer.digest),
+      `${zhOf(layer.digest)} is locked (or the entry has no hashes)`,
+    );
   await checkPackage(session, state, checks, layer, result);
 }
 
-async function checkPackage(session: Session, state: ProviderState, checks: Checks, layer: Descriptor, result: PlatformResult): Promise<void> {
-  const blob = await downloadLayer(session.store, layer, session.settings.tempDir, checks, { signal: session.settings.signal });
+async function checkPackage(
+  session: Session,
+  state: ProviderState,
+  checks: Checks,
+  layer: Descriptor,
+  result: PlatformResult,
+): Promise<void> {
+  const blob = await downloadLayer(session.store, layer, session.settings.tempDir, checks, {
+    signal: session.settings.signal,
+  });
   try {
     const zip = await checkPackageZip(blob.path, checks);
     const hashes = packageHashes(zip.entries, zip.plan);
     result.h1 = hashes.h1OfUnpackedPackage;
-    if (state.lock) checks.expect("lock-h1", await h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
-    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed, os: result.platform.split("_")[0]! });
-    if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
+    if (state.lock)
+      checks.expect("lock-h1", await h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
+    const executable = findExecutable(zip, state.type.name, {
+      guessed: state.type.guessed,
+      os: result.platform.split("_")[0]!,
+    });
+    if (!executable.ok)
+      checks.fail(
+        "provider-executable",
+        state.type.guessed
+          ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)`
+          : executable.problem,
+      );
     checks.pass("provider-executable", executable.name, executable.warning);
     result.executable = executable.name;
     if (session.settings.extract) await extract(zip, session.settings.extract, checks, state.outcome);
@@ -233,13 +305,19 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
  */
 function checkExtractablePlatforms(session: Session, platforms: string[]): void {
   if (!session.settings.extract || platforms.length === 1) return;
-  throw usageError(`--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`, "Pass --platform OS_ARCH with --extract.");
+  throw usageError(
+    `--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`,
+    "Pass --platform OS_ARCH with --extract.",
+  );
 }
 
 /** The provider type: --provider, the record's provider, the lock entry, else the repository name's last part. */
 function providerType(session: Session, lockAddress?: string): ProviderState["type"] {
   const address = session.settings.provider ?? session.input.pushed?.provider ?? lockAddress;
   if (address) return { name: address.split("/")[2] ?? address, guessed: false, address };
-  const last = session.input.location.repository.split("/").pop()!.replace(/^terraform-provider-/, "");
+  const last = session.input.location.repository
+    .split("/")
+    .pop()!
+    .replace(/^terraform-provider-/, "");
   return { name: last, guessed: true };
 }

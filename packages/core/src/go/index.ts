@@ -30,4 +30,9 @@ export {
 export { type DetectOutcome, detectRemote } from "./go-getter/detect.js";
 export { isRegistryModuleAddress } from "./go-getter/registry-address.js";
 export { forcedGetter, goPathClean, sourceDirSubdir, splitPackageSubdir } from "./go-getter/source.js";
-export { type ModuleSourceOptions, type ModuleSourceOutcome, moduleSourceAsOpenTofu, subdirInPackage } from "./go-getter/module-source.js";
+export {
+  type ModuleSourceOptions,
+  type ModuleSourceOutcome,
+  moduleSourceAsOpenTofu,
+  subdirInPackage,
+} from "./go-getter/module-source.js";

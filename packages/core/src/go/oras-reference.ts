@@ -27,7 +27,9 @@ export function validateOrasRegistry(registry: string): string | undefined {
 
 /** `ValidateRepository` (reference.go:202-207). */
 export function validateOrasRepository(repository: string): string | undefined {
-  return REPOSITORY.test(repository) ? undefined : `invalid reference: invalid repository ${goQuote(repository, { bytes: true })}`;
+  return REPOSITORY.test(repository)
+    ? undefined
+    : `invalid reference: invalid repository ${goQuote(repository, { bytes: true })}`;
 }
 
 /** `ValidateReferenceAsTag` (reference.go:210-215). */
@@ -42,7 +44,9 @@ export function validateOrasDigest(digest: string): string | undefined {
 }
 
 /** `ParseReference` (reference.go:119-177): `REGISTRY/REPOSITORY[:TAG|@DIGEST]`. */
-export function parseOrasReference(artifact: string): { ok: true; reference: OrasReference } | { ok: false; error: string } {
+export function parseOrasReference(
+  artifact: string,
+): { ok: true; reference: OrasReference } | { ok: false; error: string } {
   const slash = artifact.indexOf("/");
   if (slash === -1) return { ok: false, error: "invalid reference: missing registry or repository" };
   const registry = artifact.slice(0, slash);
@@ -83,7 +87,8 @@ export function validateGoDigest(digest: string): string | undefined {
   const colon = digest.indexOf(":");
   if (colon <= 0 || colon + 1 === digest.length) return "invalid checksum digest format";
   const length = ALGORITHMS.get(digest.slice(0, colon));
-  if (length === undefined) return DIGEST.test(digest) ? "unsupported digest algorithm" : "invalid checksum digest format";
+  if (length === undefined)
+    return DIGEST.test(digest) ? "unsupported digest algorithm" : "invalid checksum digest format";
   const encoded = digest.slice(colon + 1);
   if (encoded.length !== length) return "invalid checksum digest length";
   return /^[a-f0-9]+$/.test(encoded) ? undefined : "invalid checksum digest format";

@@ -8,7 +8,14 @@ describe("Go net/url", () => {
     const parsed = parseGoUrl(toByteString("oci://u:p@h.example:5000/a%2Fb/c?z=1&a=2&a=%20x+y#f%20g"));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.url).toMatchObject({ scheme: "oci", host: "h.example:5000", path: "/a/b/c", rawPath: "/a%2Fb/c", rawQuery: "z=1&a=2&a=%20x+y", fragment: "f g" });
+    expect(parsed.url).toMatchObject({
+      scheme: "oci",
+      host: "h.example:5000",
+      path: "/a/b/c",
+      rawPath: "/a%2Fb/c",
+      rawQuery: "z=1&a=2&a=%20x+y",
+      fragment: "f g",
+    });
     expect(encodeGoValues(parseGoQuery(parsed.url.rawQuery).values)).toBe("a=2&a=+x+y&z=1");
     expect(formatGoUrl(parsed.url)).toBe("oci://u:p@h.example:5000/a%2Fb/c?z=1&a=2&a=%20x+y#f%20g");
   });
@@ -20,7 +27,10 @@ describe("Go net/url", () => {
   });
 
   it("keeps opaque and authority-less forms apart", () => {
-    expect(parseGoUrl("oci:opaque/x")).toMatchObject({ ok: true, url: { scheme: "oci", opaque: "opaque/x", host: "", path: "" } });
+    expect(parseGoUrl("oci:opaque/x")).toMatchObject({
+      ok: true,
+      url: { scheme: "oci", opaque: "opaque/x", host: "", path: "" },
+    });
     expect(parseGoUrl("//h/p")).toMatchObject({ ok: true, url: { scheme: "", host: "h", path: "/p" } });
     const empty = parseGoUrl("oci:///r");
     expect(empty.ok && formatGoUrl(empty.url)).toBe("oci:///r");
@@ -30,9 +40,18 @@ describe("Go net/url", () => {
   });
 
   it("reports parse errors with Go's text", () => {
-    expect(parseGoUrl(toByteString("oci://registry.example.com/net?tag=1\n"))).toEqual({ ok: false, error: 'parse "oci://registry.example.com/net?tag=1\\n": net/url: invalid control character in URL' });
-    expect(parseGoUrl("oci://registry.example.com:abc/net")).toEqual({ ok: false, error: 'parse "oci://registry.example.com:abc/net": invalid port ":abc" after host' });
-    expect(parseGoUrl(" oci://r/n")).toEqual({ ok: false, error: 'parse " oci://r/n": first path segment in URL cannot contain colon' });
+    expect(parseGoUrl(toByteString("oci://registry.example.com/net?tag=1\n"))).toEqual({
+      ok: false,
+      error: 'parse "oci://registry.example.com/net?tag=1\\n": net/url: invalid control character in URL',
+    });
+    expect(parseGoUrl("oci://registry.example.com:abc/net")).toEqual({
+      ok: false,
+      error: 'parse "oci://registry.example.com:abc/net": invalid port ":abc" after host',
+    });
+    expect(parseGoUrl(" oci://r/n")).toEqual({
+      ok: false,
+      error: 'parse " oci://r/n": first path segment in URL cannot contain colon',
+    });
   });
 });
 

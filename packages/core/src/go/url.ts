@@ -22,7 +22,7 @@ export interface GoUrl {
 
 export type GoUrlResult = { ok: true; url: GoUrl } | { ok: false; error: string };
 
-const enum Mode {
+enum Mode {
   Path = 1,
   PathSegment,
   Host,
@@ -65,7 +65,18 @@ export function parseGoRequestUri(raw: string): GoUrlResult {
 function parse(raw: string, viaRequest: boolean): GoUrl {
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new UrlError("net/url: invalid control character in URL");
   if (raw === "" && viaRequest) throw new UrlError("empty url");
-  const url: GoUrl = { scheme: "", opaque: "", host: "", path: "", rawPath: "", omitHost: false, forceQuery: false, rawQuery: "", fragment: "", rawFragment: "" };
+  const url: GoUrl = {
+    scheme: "",
+    opaque: "",
+    host: "",
+    path: "",
+    rawPath: "",
+    omitHost: false,
+    forceQuery: false,
+    rawQuery: "",
+    fragment: "",
+    rawFragment: "",
+  };
   if (raw === "*") {
     url.path = "*";
     return url;
@@ -89,7 +100,8 @@ function parse(raw: string, viaRequest: boolean): GoUrl {
     }
     if (viaRequest) throw new UrlError("invalid URI for request");
     const slash = rest.indexOf("/");
-    if ((slash === -1 ? rest : rest.slice(0, slash)).includes(":")) throw new UrlError("first path segment in URL cannot contain colon");
+    if ((slash === -1 ? rest : rest.slice(0, slash)).includes(":"))
+      throw new UrlError("first path segment in URL cannot contain colon");
   }
   if ((url.scheme !== "" || (!viaRequest && !rest.startsWith("///"))) && rest.startsWith("//")) {
     let authority = rest.slice(2);
@@ -134,7 +146,10 @@ function parseAuthority(url: GoUrl, authority: string): void {
   if (colon === -1) {
     url.user = { username: unescape(userinfo, Mode.UserPassword) };
   } else {
-    url.user = { username: unescape(userinfo.slice(0, colon), Mode.UserPassword), password: unescape(userinfo.slice(colon + 1), Mode.UserPassword) };
+    url.user = {
+      username: unescape(userinfo.slice(0, colon), Mode.UserPassword),
+      password: unescape(userinfo.slice(colon + 1), Mode.UserPassword),
+    };
   }
 }
 
@@ -166,14 +181,24 @@ function parseIpLiteral(host: string): string {
   const unescapedPort = unescape(port, Mode.Host);
   const literal = host.slice(1, close);
   const zone = literal.indexOf("%25");
-  const address = zone >= 0 ? unescape(literal.slice(0, zone), Mode.Host) + unescape(literal.slice(zone), Mode.Zone) : unescape(literal, Mode.Host);
+  const address =
+    zone >= 0
+      ? unescape(literal.slice(0, zone), Mode.Host) + unescape(literal.slice(zone), Mode.Zone)
+      : unescape(literal, Mode.Host);
   const ip = address.split("%")[0]!;
-  if (!isIpv6(ip)) throw new UrlError(isIpv4(ip) ? "invalid IP-literal" : `invalid host: ParseAddr(${goQuote(address, { bytes: true })}): unable to parse IP`);
+  if (!isIpv6(ip))
+    throw new UrlError(
+      isIpv4(ip)
+        ? "invalid IP-literal"
+        : `invalid host: ParseAddr(${goQuote(address, { bytes: true })}): unable to parse IP`,
+    );
   return `[${address}]${unescapedPort}`;
 }
 
 function isIpv4(text: string): boolean {
-  return /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(text);
+  return /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(
+    text,
+  );
 }
 
 function isIpv6(text: string): boolean {
@@ -236,9 +261,11 @@ function unescape(s: string, mode: Mode): string {
   for (let i = 0; i < s.length; ) {
     const c = s[i]!;
     if (c === "%") {
-      if (!isHex(s[i + 1]) || !isHex(s[i + 2])) throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3), { bytes: true })}`);
+      if (!isHex(s[i + 1]) || !isHex(s[i + 2]))
+        throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3), { bytes: true })}`);
       const value = Number.parseInt(s.slice(i + 1, i + 3), 16);
-      if (mode === Mode.Host && value < 0x80 && s.slice(i, i + 3) !== "%25") throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3), { bytes: true })}`);
+      if (mode === Mode.Host && value < 0x80 && s.slice(i, i + 3) !== "%25")
+        throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3), { bytes: true })}`);
       if (mode === Mode.Zone && s.slice(i, i + 3) !== "%25" && value !== 0x20 && shouldEscape(value, Mode.Host)) {
         throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3), { bytes: true })}`);
       }
@@ -310,7 +337,9 @@ export function parseGoQuery(query: string): { values: GoValues; error?: string 
 /** `Values.Encode`: keys sorted bytewise, each `QueryEscape`d. */
 export function encodeGoValues(values: GoValues): string {
   const keys = [...values.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1")));
-  return keys.flatMap((key) => values.get(key)!.map((value) => `${goQueryEscape(key)}=${goQueryEscape(value)}`)).join("&");
+  return keys
+    .flatMap((key) => values.get(key)!.map((value) => `${goQueryEscape(key)}=${goQueryEscape(value)}`))
+    .join("&");
 }
 
 /** `URL.String`. */
@@ -338,7 +367,8 @@ export function formatGoUrl(url: GoUrl): string {
     out += path;
   }
   if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
-  if (url.fragment !== "") out += `#${url.rawFragment !== "" && validEncoded(url.rawFragment, Mode.Fragment) && safeUnescape(url.rawFragment, Mode.Fragment) === url.fragment ? url.rawFragment : escape(url.fragment, Mode.Fragment)}`;
+  if (url.fragment !== "")
+    out += `#${url.rawFragment !== "" && validEncoded(url.rawFragment, Mode.Fragment) && safeUnescape(url.rawFragment, Mode.Fragment) === url.fragment ? url.rawFragment : escape(url.fragment, Mode.Fragment)}`;
   return out;
 }
 
@@ -347,7 +377,8 @@ function escapeHost(host: string): string {
 }
 
 function escapedPath(url: GoUrl): string {
-  if (url.rawPath !== "" && validEncoded(url.rawPath, Mode.Path) && safeUnescape(url.rawPath, Mode.Path) === url.path) return url.rawPath;
+  if (url.rawPath !== "" && validEncoded(url.rawPath, Mode.Path) && safeUnescape(url.rawPath, Mode.Path) === url.path)
+    return url.rawPath;
   if (url.path === "*") return "*";
   return escape(url.path, Mode.Path);
 }

@@ -11,7 +11,14 @@ import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js"
 import { Annotation, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
 import { ProgressStream } from "../progress-stream.js";
 import { assertTag, isValidDigest } from "../reference.js";
-import { openContent, type Content, type OperationOptions, type PushOptions, type ReferrersOptions, type Target } from "../target.js";
+import {
+  openContent,
+  type Content,
+  type OperationOptions,
+  type PushOptions,
+  type ReferrersOptions,
+  type Target,
+} from "../target.js";
 
 const LAYOUT_FILE = "oci-layout";
 const INDEX_FILE = "index.json";
@@ -58,7 +65,11 @@ export class OciLayout implements Target {
     if (isManifestMediaType(descriptor.mediaType)) await this.#pushManifest(descriptor, content, options);
     else if (!(await this.exists(descriptor))) {
       const progress = options.onProgress ? [new ProgressStream(options.onProgress)] : [];
-      await writeStreamAtomic(this.#blobPath(descriptor.digest), ensureVerified(await openContent(content), descriptor), ...progress);
+      await writeStreamAtomic(
+        this.#blobPath(descriptor.digest),
+        ensureVerified(await openContent(content), descriptor),
+        ...progress,
+      );
     }
     if (options.tag) await this.tag(descriptor, options.tag);
   }
@@ -73,7 +84,9 @@ export class OciLayout implements Target {
     if (manifest.subject) {
       const entry = describeManifest(bytes, descriptor.digest);
       delete entry.annotations;
-      await this.#updateIndex((entries) => (entries.some((e) => e.digest === entry.digest) ? entries : [...entries, entry]));
+      await this.#updateIndex((entries) =>
+        entries.some((e) => e.digest === entry.digest) ? entries : [...entries, entry],
+      );
     }
   }
 
@@ -93,7 +106,10 @@ export class OciLayout implements Target {
     assertTag(tag);
     const stored = await this.resolve(descriptor.digest);
     const entry: Descriptor = { ...stored, annotations: { [Annotation.refName]: tag } };
-    await this.#updateIndex((entries) => [...entries.filter((e) => e.annotations?.[Annotation.refName] !== tag), entry]);
+    await this.#updateIndex((entries) => [
+      ...entries.filter((e) => e.annotations?.[Annotation.refName] !== tag),
+      entry,
+    ]);
   }
 
   async *tags(): AsyncIterable<string> {
@@ -142,7 +158,11 @@ export class OciLayout implements Target {
       if (!("manifests" in index)) throw new Error("not an index");
       return index;
     } catch (error) {
-      throw invalidInput(`${join(this.root, INDEX_FILE)} is not a valid OCI index`, "Repair or remove the file.", error);
+      throw invalidInput(
+        `${join(this.root, INDEX_FILE)} is not a valid OCI index`,
+        "Repair or remove the file.",
+        error,
+      );
     }
   }
 

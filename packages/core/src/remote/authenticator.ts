@@ -90,7 +90,13 @@ class AuthFlow {
     readonly cache: TokenCache,
   ) {}
 
-  async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+  async authorize(
+    host: string,
+    repository: string,
+    challenge: Challenge,
+    scopes: string[],
+    signal?: AbortSignal,
+  ): Promise<string> {
     const credential = await this.credentials(host, repository);
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
@@ -99,7 +105,10 @@ class AuthFlow {
       return value;
     }
     if (challenge.scheme !== "bearer") {
-      throw new TofuOciError("unauthorized", `${host} asks for unsupported authentication scheme "${challenge.scheme}"`);
+      throw new TofuOciError(
+        "unauthorized",
+        `${host} asks for unsupported authentication scheme "${challenge.scheme}"`,
+      );
     }
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
@@ -135,7 +144,12 @@ class AuthFlow {
   }
 }
 
-function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credential: Credential | undefined): HttpRequest {
+function basicTokenRequest(
+  realm: URL,
+  service: string | undefined,
+  scopes: string[],
+  credential: Credential | undefined,
+): HttpRequest {
   const url = new URL(realm);
   if (service) url.searchParams.set("service", service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
@@ -146,12 +160,22 @@ function basicTokenRequest(realm: URL, service: string | undefined, scopes: stri
   return { method: "GET", url, headers };
 }
 
-function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+function refreshTokenRequest(
+  realm: URL,
+  service: string | undefined,
+  scopes: string[],
+  refreshToken: string,
+): HttpRequest {
   const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID });
   if (service) form.set("service", service);
   if (scopes.length > 0) form.set("scope", scopes.join(" "));
   const body = form.toString();
-  return { method: "POST", url: realm, headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => body };
+  return {
+    method: "POST",
+    url: realm,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: () => body,
+  };
 }
 
 function parseRealm(host: string, realm: string | undefined): URL {
@@ -173,7 +197,8 @@ function parseTokenResponse(body: Buffer, host: string): { value: string; expire
     throw new TofuOciError("network", `the token service of ${host} sent invalid JSON`);
   }
   const value = typeof parsed.access_token === "string" && parsed.access_token ? parsed.access_token : parsed.token;
-  if (typeof value !== "string" || value === "") throw new TofuOciError("network", `the token service of ${host} sent no token`);
+  if (typeof value !== "string" || value === "")
+    throw new TofuOciError("network", `the token service of ${host} sent no token`);
   const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
   // Renew ahead of expiry so a long upload does not start with a token about to lapse.
   return { value, expiresInMs: Math.max(1, seconds - 10) * 1000 };

@@ -134,7 +134,8 @@ export function retrying<R extends HttpRequest>(send: Send<R>, options: Retrying
     return withRetry(() => send(request), {
       ...retry,
       signal: request.signal,
-      onRetry: (reason, delay) => log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
+      onRetry: (reason, delay) =>
+        log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
     });
   };
 }
@@ -200,10 +201,14 @@ export function asNetworkError(error: unknown): unknown {
       hint: "Pass --ca-file with the registry's CA certificate, or --insecure to skip verification (unsafe).",
     });
   }
-  return new TofuOciError("network", `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`, {
-    cause: error,
-    hint: "Check that the registry address is right and reachable.",
-  });
+  return new TofuOciError(
+    "network",
+    `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`,
+    {
+      cause: error,
+      hint: "Check that the registry address is right and reachable.",
+    },
+  );
 }
 
 /** Drops a response body we will not read, without an unhandled abort error. */

@@ -5,7 +5,14 @@ import { Agent, type Dispatcher } from "undici";
 import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { authenticating, type TokenCache } from "./authenticator.js";
-import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
+import {
+  dispatcherSend,
+  retrying,
+  type HttpResponse,
+  type RegistryRequest,
+  type RetryOptions,
+  type Send,
+} from "./http.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 
 export type { RegistryRequest } from "./http.js";

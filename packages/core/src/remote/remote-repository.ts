@@ -58,7 +58,10 @@ export class RemoteRepository implements Target, Mounter {
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
-      throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
+      throw new TofuOciError(
+        "verification-failed",
+        `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`,
+      );
     }
     const what = `${descriptor.digest} from ${this.name}`;
     if (manifest) return verifiedStream(response.body, descriptor, what);
@@ -66,7 +69,11 @@ export class RemoteRepository implements Target, Mounter {
       what,
       retries: this.#client.options.retry?.retries ?? 4,
       log: this.#client.options.log,
-      reopen: (offset) => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal: options.signal, headers: { range: `bytes=${offset}-` } }),
+      reopen: (offset) =>
+        this.#request("GET", `blobs/${descriptor.digest}`, "pull", {
+          signal: options.signal,
+          headers: { range: `bytes=${offset}-` },
+        }),
     });
     return verifiedStream(body, descriptor, what);
   }
@@ -98,7 +105,10 @@ export class RemoteRepository implements Target, Mounter {
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
-      throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
+      throw new TofuOciError(
+        "verification-failed",
+        `${this.name}:${reference}: manifest digest mismatch, got ${digest}`,
+      );
     }
     return describeManifest(bytes, digest, contentType(response));
   }
@@ -123,7 +133,10 @@ export class RemoteRepository implements Target, Mounter {
         return;
       }
       if (response.status !== 200) throw await responseError(response, `listing tags of ${this.name}`);
-      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, "the tag list"), `the tag list of ${this.name}`);
+      const page = parseRegistryJson<{ tags?: unknown }>(
+        await readAll(response.body, 16 * 1024 * 1024, "the tag list"),
+        `the tag list of ${this.name}`,
+      );
       for (const tag of Array.isArray(page.tags) ? page.tags : []) if (typeof tag === "string") yield tag;
       path = this.#nextPage(response);
     }
@@ -143,24 +156,30 @@ export class RemoteRepository implements Target, Mounter {
       extraScopes: [`repository:${fromRepository}:pull`],
       retry: true,
     });
-    if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
+    if (response.status !== 201 && response.status !== 202)
+      throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
     await response.body.dump();
     if (response.status === 201) return true;
     await this.#cancelUpload(response);
     return false;
   }
 
-
   async #pushManifest(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
     if (descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
     const bytes = await readAll(verifiedStream(await openContent(content), descriptor), MANIFEST_SIZE_LIMIT);
     const subjectSupported = await this.#putManifest(descriptor, bytes, options.tag ?? descriptor.digest, options);
     const manifest = parseManifest(bytes, descriptor.mediaType);
-    if (manifest.subject && !subjectSupported) await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
+    if (manifest.subject && !subjectSupported)
+      await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
   }
 
   /** PUTs manifest bytes; returns whether the registry processed `subject` (OCI-Subject header). */
-  async #putManifest(descriptor: Descriptor, bytes: Uint8Array, reference: string, options: OperationOptions): Promise<boolean> {
+  async #putManifest(
+    descriptor: Descriptor,
+    bytes: Uint8Array,
+    reference: string,
+    options: OperationOptions,
+  ): Promise<boolean> {
     const response = await this.#request("PUT", `manifests/${reference}`, "push", {
       signal: options.signal,
       headers: { "content-type": descriptor.mediaType },
@@ -170,9 +189,13 @@ export class RemoteRepository implements Target, Mounter {
     await expectStatus(response, 201, `pushing manifest ${descriptor.digest} to ${this.name}`);
     const stored = header(response.headers, "docker-content-digest");
     if (stored && stored !== descriptor.digest) {
-      throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
-        hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
-      });
+      throw new TofuOciError(
+        "network",
+        `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`,
+        {
+          hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
+        },
+      );
     }
     return header(response.headers, "oci-subject") !== undefined;
   }
@@ -221,7 +244,10 @@ export class RemoteRepository implements Target, Mounter {
     }
     if (response.status !== 200) throw await responseError(response, `listing referrers in ${this.name}`);
     this.#referrersApi = true;
-    const index = parseManifest(await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"), MediaType.imageIndex);
+    const index = parseManifest(
+      await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"),
+      MediaType.imageIndex,
+    );
     return "manifests" in index ? index.manifests : [];
   }
 
@@ -247,7 +273,11 @@ export class RemoteRepository implements Target, Mounter {
     const existing = await this.#tagSchemaIndex(subject, options);
     const manifests = existing?.manifests ?? [];
     if (manifests.some((d) => d.digest === referrer.digest)) return;
-    const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...manifests, referrer] };
+    const index: ImageIndex = {
+      schemaVersion: 2,
+      mediaType: MediaType.imageIndex,
+      manifests: [...manifests, referrer],
+    };
     const bytes = Buffer.from(JSON.stringify(index));
     const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
     await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
@@ -259,9 +289,14 @@ export class RemoteRepository implements Target, Mounter {
     if (!target) return undefined;
     const next = new URL(target, response.url);
     const base = this.#client.baseUrl(this.registry);
-    if (next.origin !== base.origin) throw new TofuOciError("network", `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`);
+    if (next.origin !== base.origin)
+      throw new TofuOciError(
+        "network",
+        `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`,
+      );
     const prefix = `/v2/${this.repository}/`;
-    if (!next.pathname.startsWith(prefix)) throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
+    if (!next.pathname.startsWith(prefix))
+      throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
     return next.pathname.slice(prefix.length) + next.search;
   }
 
@@ -270,13 +305,21 @@ export class RemoteRepository implements Target, Mounter {
     if (!location) throw new TofuOciError("network", `${this.name} started an upload without a Location`);
     const url = new URL(location, response.url);
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
-      throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
+      throw new TofuOciError(
+        "network",
+        `${this.name} sent an upload Location on another host (${url.host}); not followed`,
+      );
     }
     return url;
   }
 
   #request(method: Method, path: string, scope: Scope, init: RequestInit) {
-    return this.#requestUrl(method, new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)), scope, init);
+    return this.#requestUrl(
+      method,
+      new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)),
+      scope,
+      init,
+    );
   }
 
   #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {

@@ -32,7 +32,8 @@ async function* chunks(first: HttpResponse, options: ResumingDownloadOptions): A
       return;
     } catch (error) {
       const failure = asNetworkError(error);
-      if (!(failure instanceof TofuOciError) || failure.code !== "network" || ++failures > options.retries) throw failure;
+      if (!(failure instanceof TofuOciError) || failure.code !== "network" || ++failures > options.retries)
+        throw failure;
       options.log?.(`download of ${options.what} broke at byte ${delivered}; resuming`);
       body = await reopenAt(delivered, options);
     }

@@ -9,7 +9,9 @@ interface JsonCase {
   inputBase64?: string;
   expect: { value: unknown } | { error: string };
 }
-const table = JSON.parse(readFileSync(new URL("../../test/cases/go-json.json", import.meta.url), "utf8")) as { cases: JsonCase[] };
+const table = JSON.parse(readFileSync(new URL("../../test/cases/go-json.json", import.meta.url), "utf8")) as {
+  cases: JsonCase[];
+};
 
 /** The decoded Go value as `json.Marshal` writes it (omitempty fields dropped), ints as strings. */
 function marshalLike(value: unknown, key?: string): unknown {
@@ -29,7 +31,18 @@ function marshalLike(value: unknown, key?: string): unknown {
   return out;
 }
 const JSON_NAMES: Record<string, string> = { osVersion: "os.version", osFeatures: "os.features" };
-const OMIT_EMPTY = new Set(["mediaType@top", "urls", "annotations", "data", "platform", "artifactType", "subject", "os.version", "os.features", "variant"]);
+const OMIT_EMPTY = new Set([
+  "mediaType@top",
+  "urls",
+  "annotations",
+  "data",
+  "platform",
+  "artifactType",
+  "subject",
+  "os.version",
+  "os.features",
+  "variant",
+]);
 function isEmpty(value: unknown): boolean {
   if (value === null || value === "") return true;
   if (Array.isArray(value) || value instanceof Uint8Array) return value.length === 0;
@@ -46,7 +59,8 @@ function marshalTop(value: unknown): unknown {
 
 describe("Go encoding/json into image-spec manifests", () => {
   it.each(table.cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
-    const bytes = c.inputBase64 !== undefined ? Buffer.from(c.inputBase64, "base64") : Buffer.from(c.input ?? "", "utf8");
+    const bytes =
+      c.inputBase64 !== undefined ? Buffer.from(c.inputBase64, "base64") : Buffer.from(c.input ?? "", "utf8");
     const result = c.target === "index" ? decodeGoIndex(bytes) : decodeGoManifest(bytes);
     if ("error" in c.expect) {
       expect(result).toMatchObject({ ok: false, error: c.expect.error });

@@ -114,12 +114,30 @@ const DESCRIPTOR: StructType = {
     { json: "platform", prop: "platform", type: { kind: "pointer", struct: PLATFORM } },
     { json: "artifactType", prop: "artifactType", type: STRING },
   ],
-  zero: () => ({ mediaType: "", digest: "", size: 0n, urls: null, annotations: null, data: null, platform: null, artifactType: "" }),
+  zero: () => ({
+    mediaType: "",
+    digest: "",
+    size: 0n,
+    urls: null,
+    annotations: null,
+    data: null,
+    platform: null,
+    artifactType: "",
+  }),
 };
 
 const DESCRIPTORS: Kind = { kind: "slice", goType: "[]v1.Descriptor", elem: { kind: "struct", struct: DESCRIPTOR } };
-const VERSIONED: Field = { json: "schemaVersion", prop: "schemaVersion", type: { kind: "int", goType: "int", bits: 64 }, embedded: ["Versioned"] };
-const COMMON: Field[] = [VERSIONED, { json: "mediaType", prop: "mediaType", type: STRING }, { json: "artifactType", prop: "artifactType", type: STRING }];
+const VERSIONED: Field = {
+  json: "schemaVersion",
+  prop: "schemaVersion",
+  type: { kind: "int", goType: "int", bits: 64 },
+  embedded: ["Versioned"],
+};
+const COMMON: Field[] = [
+  VERSIONED,
+  { json: "mediaType", prop: "mediaType", type: STRING },
+  { json: "artifactType", prop: "artifactType", type: STRING },
+];
 const TAIL: Field[] = [
   { json: "subject", prop: "subject", type: { kind: "pointer", struct: DESCRIPTOR } },
   { json: "annotations", prop: "annotations", type: STRING_MAP },
@@ -128,15 +146,35 @@ const TAIL: Field[] = [
 const MANIFEST: StructType = {
   goType: "v1.Manifest",
   name: "Manifest",
-  fields: [...COMMON, { json: "config", prop: "config", type: { kind: "struct", struct: DESCRIPTOR } }, { json: "layers", prop: "layers", type: DESCRIPTORS }, ...TAIL],
-  zero: () => ({ schemaVersion: 0n, mediaType: "", artifactType: "", config: DESCRIPTOR.zero(), layers: null, subject: null, annotations: null }),
+  fields: [
+    ...COMMON,
+    { json: "config", prop: "config", type: { kind: "struct", struct: DESCRIPTOR } },
+    { json: "layers", prop: "layers", type: DESCRIPTORS },
+    ...TAIL,
+  ],
+  zero: () => ({
+    schemaVersion: 0n,
+    mediaType: "",
+    artifactType: "",
+    config: DESCRIPTOR.zero(),
+    layers: null,
+    subject: null,
+    annotations: null,
+  }),
 };
 
 const INDEX: StructType = {
   goType: "v1.Index",
   name: "Index",
   fields: [...COMMON, { json: "manifests", prop: "manifests", type: DESCRIPTORS }, ...TAIL],
-  zero: () => ({ schemaVersion: 0n, mediaType: "", artifactType: "", manifests: null, subject: null, annotations: null }),
+  zero: () => ({
+    schemaVersion: 0n,
+    mediaType: "",
+    artifactType: "",
+    manifests: null,
+    subject: null,
+    annotations: null,
+  }),
 };
 
 const INT64_MIN = -(1n << 63n);
@@ -162,7 +200,9 @@ class Decoder {
   typeError(value: string, goType: string): void {
     const { struct, fields } = this.context;
     if (struct || fields.length > 0) {
-      this.save(`json: cannot unmarshal ${value} into Go struct field ${struct?.name ?? ""}.${fields.join(".")} of type ${goType}`);
+      this.save(
+        `json: cannot unmarshal ${value} into Go struct field ${struct?.name ?? ""}.${fields.join(".")} of type ${goType}`,
+      );
     } else {
       this.save(`json: cannot unmarshal ${value} into Go value of type ${goType}`);
     }
@@ -173,21 +213,33 @@ class Decoder {
     if (node.kind === "null") return nullInto(type, current);
     switch (type.kind) {
       case "struct":
-        return node.kind === "object" ? this.object(node, type.struct, current as Record<string, unknown>) : this.mismatch(node, type.struct.goType, current);
+        return node.kind === "object"
+          ? this.object(node, type.struct, current as Record<string, unknown>)
+          : this.mismatch(node, type.struct.goType, current);
       case "pointer": {
         const target = (current as Record<string, unknown> | null) ?? type.struct.zero();
-        return node.kind === "object" ? this.object(node, type.struct, target) : this.mismatch(node, type.struct.goType, target);
+        return node.kind === "object"
+          ? this.object(node, type.struct, target)
+          : this.mismatch(node, type.struct.goType, target);
       }
       case "slice":
-        return node.kind === "array" ? this.array(node, type, current as GoSlice | null) : this.mismatch(node, type.goType, current);
+        return node.kind === "array"
+          ? this.array(node, type, current as GoSlice | null)
+          : this.mismatch(node, type.goType, current);
       case "map":
-        return node.kind === "object" ? this.map(node, current as Record<string, string> | null) : this.mismatch(node, type.goType, current);
+        return node.kind === "object"
+          ? this.map(node, current as Record<string, string> | null)
+          : this.mismatch(node, type.goType, current);
       case "string":
         return node.kind === "string" ? node.value : this.mismatch(node, type.goType, current);
       case "int":
-        return node.kind === "number" ? this.integer(node.text, type.goType, INT64_MIN, INT64_MAX, current) : this.mismatch(node, type.goType, current);
+        return node.kind === "number"
+          ? this.integer(node.text, type.goType, INT64_MIN, INT64_MAX, current)
+          : this.mismatch(node, type.goType, current);
       case "uint8":
-        return node.kind === "number" ? this.integer(node.text, "uint8", 0n, 255n, current) : this.mismatch(node, "uint8", current);
+        return node.kind === "number"
+          ? this.integer(node.text, "uint8", 0n, 255n, current)
+          : this.mismatch(node, "uint8", current);
       case "bytes":
         return this.bytes(node, current);
     }
@@ -208,7 +260,10 @@ class Decoder {
   }
 
   private bytes(node: JsonNode, current: unknown): unknown {
-    if (node.kind === "array") return Uint8Array.from(this.array(node, { kind: "slice", goType: "[]uint8", elem: { kind: "uint8" } }, null) as number[]);
+    if (node.kind === "array")
+      return Uint8Array.from(
+        this.array(node, { kind: "slice", goType: "[]uint8", elem: { kind: "uint8" } }, null) as number[],
+      );
     if (node.kind !== "string") return this.mismatch(node, "[]uint8", current);
     const decoded = decodeGoBase64(Buffer.from(node.value, "utf8"));
     if ("error" in decoded) {
@@ -218,7 +273,11 @@ class Decoder {
     return decoded.bytes;
   }
 
-  private object(node: Extract<JsonNode, { kind: "object" }>, type: StructType, target: Record<string, unknown>): Record<string, unknown> {
+  private object(
+    node: Extract<JsonNode, { kind: "object" }>,
+    type: StructType,
+    target: Record<string, unknown>,
+  ): Record<string, unknown> {
     const saved = { struct: this.context.struct, fields: [...this.context.fields] };
     for (const { key, value } of node.members) {
       const field = findField(type, key);
@@ -231,7 +290,11 @@ class Decoder {
     return target;
   }
 
-  private array(node: Extract<JsonNode, { kind: "array" }>, type: Extract<Kind, { kind: "slice" }>, current: GoSlice | null): GoSlice {
+  private array(
+    node: Extract<JsonNode, { kind: "array" }>,
+    type: Extract<Kind, { kind: "slice" }>,
+    current: GoSlice | null,
+  ): GoSlice {
     if (node.items.length === 0) return [];
     const backing = current?.[BACKING] ?? current ?? [];
     node.items.forEach((item, i) => {
@@ -243,7 +306,10 @@ class Decoder {
     return slice;
   }
 
-  private map(node: Extract<JsonNode, { kind: "object" }>, current: Record<string, string> | null): Record<string, string> {
+  private map(
+    node: Extract<JsonNode, { kind: "object" }>,
+    current: Record<string, string> | null,
+  ): Record<string, string> {
     const map = current ?? {};
     for (const { key, value } of node.members) {
       const element = this.value(value, STRING, "") as string;
@@ -255,7 +321,9 @@ class Decoder {
 
 /** `null` sets pointers, slices and maps to nil and leaves every other Go type as it was. */
 function nullInto(type: Kind, current: unknown): unknown {
-  return type.kind === "pointer" || type.kind === "slice" || type.kind === "map" || type.kind === "bytes" ? null : current;
+  return type.kind === "pointer" || type.kind === "slice" || type.kind === "map" || type.kind === "bytes"
+    ? null
+    : current;
 }
 
 function zeroOf(type: Kind): unknown {

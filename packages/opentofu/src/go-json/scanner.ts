@@ -32,7 +32,9 @@ export function parseGoJson(bytes: Uint8Array): JsonNode {
   return node;
 }
 
-type Frame = { kind: "object"; members: Array<{ key: string; value: JsonNode }>; key: string } | { kind: "array"; items: JsonNode[] };
+type Frame =
+  | { kind: "object"; members: Array<{ key: string; value: JsonNode }>; key: string }
+  | { kind: "array"; items: JsonNode[] };
 
 class Parser {
   at = 0;
@@ -219,7 +221,16 @@ class Parser {
 }
 
 const HEX = "0123456789abcdef";
-const SIMPLE_ESCAPES: Record<number, string> = { 0x22: '"', 0x5c: "\\", 0x2f: "/", 0x62: "\b", 0x66: "\f", 0x6e: "\n", 0x72: "\r", 0x74: "\t" };
+const SIMPLE_ESCAPES: Record<number, string> = {
+  34: '"',
+  92: "\\",
+  47: "/",
+  98: "\b",
+  102: "\f",
+  110: "\n",
+  114: "\r",
+  116: "\t",
+};
 const LITERALS: Array<[string, JsonNode]> = [
   ["true", { kind: "bool", value: true }],
   ["false", { kind: "bool", value: false }],
@@ -235,7 +246,16 @@ function quoteChar(c: number): string {
 }
 
 function goRuneQuote(c: number): string {
-  const escapes: Record<number, string> = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 92: "\\\\" };
+  const escapes: Record<number, string> = {
+    7: "\\a",
+    8: "\\b",
+    9: "\\t",
+    10: "\\n",
+    11: "\\v",
+    12: "\\f",
+    13: "\\r",
+    92: "\\\\",
+  };
   if (escapes[c]) return escapes[c];
   if (c < 0x20 || c === 0x7f) return `\\x${c.toString(16).padStart(2, "0")}`;
   if (c >= 0x80 && c < 0xa0) return `\\u00${c.toString(16).padStart(2, "0")}`;

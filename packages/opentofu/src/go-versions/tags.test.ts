@@ -5,7 +5,10 @@ import { formatGoVersion, parseGoVersion } from "./version.js";
 
 interface TagCase {
   tag: string;
-  expect: { kind: "version"; version: string; lookupTag: string; sameTag: boolean } | { kind: "skipped"; error: string } | { kind: "crash"; panic: string };
+  expect:
+    | { kind: "version"; version: string; lookupTag: string; sameTag: boolean }
+    | { kind: "skipped"; error: string }
+    | { kind: "crash"; panic: string };
 }
 const table = JSON.parse(readFileSync(new URL("../../test/cases/go-versions.json", import.meta.url), "utf8")) as {
   cases: TagCase[];
@@ -16,7 +19,12 @@ describe("tags as OpenTofu's oci_mirror lists them (go-versions)", () => {
   it.each(table.cases.map((c) => [JSON.stringify(c.tag), c] as const))("%s", (_, c) => {
     const outcome = tagToVersionAsOpenTofu(c.tag);
     if (c.expect.kind === "version") {
-      expect(outcome).toMatchObject({ kind: "version", text: c.expect.version, lookupTag: c.expect.lookupTag, sameTag: c.expect.sameTag });
+      expect(outcome).toMatchObject({
+        kind: "version",
+        text: c.expect.version,
+        lookupTag: c.expect.lookupTag,
+        sameTag: c.expect.sameTag,
+      });
     } else if (c.expect.kind === "skipped") {
       expect(outcome).toEqual({ kind: "skipped", reason: c.expect.error });
     } else {
@@ -44,9 +52,19 @@ describe("go-versions ordering", () => {
 
 describe("listProviderTags (AvailableVersions over every tag)", () => {
   it("lists versions newest first, skips non-versions, and finds tags that crash or are fetched under another tag", () => {
-    const listing = listProviderTags(["latest", "1.0.0", "1.0", "2.0", "1.1.0_build.1", "99999999999999999999.0.0", "v3.0.0"]);
+    const listing = listProviderTags([
+      "latest",
+      "1.0.0",
+      "1.0",
+      "2.0",
+      "1.1.0_build.1",
+      "99999999999999999999.0.0",
+      "v3.0.0",
+    ]);
     expect(listing.versions).toEqual(["2.0.0", "1.1.0+build.1", "1.0.0"]);
-    expect(listing.crashes).toEqual([{ tag: "99999999999999999999.0.0", reason: expect.stringContaining("value out of range") }]);
+    expect(listing.crashes).toEqual([
+      { tag: "99999999999999999999.0.0", reason: expect.stringContaining("value out of range") },
+    ]);
     expect(listing.misread).toEqual([
       { tag: "1.0", version: "1.0.0", lookupTag: "1.0.0", lookupExists: true },
       { tag: "2.0", version: "2.0.0", lookupTag: "2.0.0", lookupExists: false },

@@ -80,7 +80,13 @@ export function listProviderTags(tags: Iterable<string>): ProviderTagListing {
     if (outcome.kind === "crash") listing.crashes.push({ tag, reason: outcome.reason });
     if (outcome.kind !== "version") continue;
     versions.set(outcome.text, outcome.version);
-    if (!outcome.sameTag) listing.misread.push({ tag, version: outcome.text, lookupTag: outcome.lookupTag, lookupExists: all.has(outcome.lookupTag) });
+    if (!outcome.sameTag)
+      listing.misread.push({
+        tag,
+        version: outcome.text,
+        lookupTag: outcome.lookupTag,
+        lookupExists: all.has(outcome.lookupTag),
+      });
   }
   listing.versions = [...versions.entries()].sort(([, a], [, b]) => compareGoVersions(b, a)).map(([text]) => text);
   return listing;

@@ -46,11 +46,13 @@ export function parseGoVersion(text: string): ParseVersionResult {
   if (raw.numCt > 3) return fail("too many numbered portions; only three are allowed (major, minor, patch)");
   const nums = [0, 1, 2].map((i) => (i < raw.numCt ? raw.nums[i]! : "0"));
   const wildcard = nums.findIndex((num) => num === "*" || num === "x" || num === "X");
-  if (wildcard !== -1) return fail(`can't use wildcard for ${["major", "minor", "patch"][wildcard]} number; an exact version is required`);
+  if (wildcard !== -1)
+    return fail(`can't use wildcard for ${["major", "minor", "patch"][wildcard]} number; an exact version is required`);
   const values: bigint[] = [];
   for (const num of nums) {
     const value = BigInt(num);
-    if (value > UINT64_MAX) return { ok: false, panic: true, error: `strconv.ParseUint: parsing ${goQuote(num)}: value out of range` };
+    if (value > UINT64_MAX)
+      return { ok: false, panic: true, error: `strconv.ParseUint: parsing ${goQuote(num)}: value out of range` };
     values.push(value);
   }
   const [major, minor, patch] = values as [bigint, bigint, bigint];
@@ -83,9 +85,11 @@ function remainError(text: string, extra: string): string {
   const remain = extra.trim();
   if (remain === "") return "extraneous spaces at end of specification";
   if (text.startsWith("v")) return 'a "v" prefix should not be used';
-  if (remain.startsWith(",") || remain.startsWith("|")) return "can't specify multiple versions; a single exact version is required";
+  if (remain.startsWith(",") || remain.startsWith("|"))
+    return "can't specify multiple versions; a single exact version is required";
   if (remain.startsWith("-")) return "can't specify version range; a single exact version is required";
-  if (text.trim().startsWith(remain)) return "invalid specification; required format is three positive integers separated by periods";
+  if (text.trim().startsWith(remain))
+    return "invalid specification; required format is three positive integers separated by periods";
   return `invalid characters ${goQuote(remain)}`;
 }
 
@@ -114,7 +118,10 @@ function scanConstraint(text: string): RawConstraint {
     p++;
     if (p === data.length) return raw;
   }
-  for (const [marker, field] of [[0x2d, "pre"], [0x2b, "meta"]] as const) {
+  for (const [marker, field] of [
+    [0x2d, "pre"],
+    [0x2b, "meta"],
+  ] as const) {
     if (data[p] !== marker) continue;
     const value = takeExtra(data, p + 1);
     if (value === "") return p + 1 === data.length ? raw : withExtra(raw, data, p + 1);

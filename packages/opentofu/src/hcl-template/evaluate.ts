@@ -44,7 +44,11 @@ export function evaluate(expr: Expr, variables: Variables, locals: Record<string
   }
 }
 
-function variable(expr: Extract<Expr, { type: "variable" }>, variables: Variables, locals: Record<string, Value>): Value {
+function variable(
+  expr: Extract<Expr, { type: "variable" }>,
+  variables: Variables,
+  locals: Record<string, Value>,
+): Value {
   let value: Value;
   if (Object.hasOwn(locals, expr.name)) value = locals[expr.name]!;
   else if (Object.hasOwn(variables, expr.name)) {
@@ -53,7 +57,8 @@ function variable(expr: Extract<Expr, { type: "variable" }>, variables: Variable
   } else throw fail("Unknown variable", `There is no variable named ${JSON.stringify(expr.name)}.`);
   for (const step of expr.steps) {
     if (value.kind === "unknown") return { kind: "unknown", of: "dynamic" };
-    if ("attr" in step) throw fail("Unsupported attribute", `Can't access attributes on a primitive-typed value (${friendly(value)}).`);
+    if ("attr" in step)
+      throw fail("Unsupported attribute", `Can't access attributes on a primitive-typed value (${friendly(value)}).`);
     value = index(value, evaluate(step.index, variables, locals));
   }
   return value;
@@ -73,12 +78,20 @@ function join(parts: Value[]): Value {
   let out = "";
   let known = true;
   for (const part of parts) {
-    if (part.kind === "null") throw fail("Invalid template interpolation value", "The expression result is null. Cannot include a null value in a string template.");
+    if (part.kind === "null")
+      throw fail(
+        "Invalid template interpolation value",
+        "The expression result is null. Cannot include a null value in a string template.",
+      );
     if (part.kind === "unknown") {
       known = false;
       continue;
     }
-    if (part.kind === "tuple") throw fail("Invalid template interpolation value", "Cannot include the given value in a string template: string required.");
+    if (part.kind === "tuple")
+      throw fail(
+        "Invalid template interpolation value",
+        "Cannot include the given value in a string template: string required.",
+      );
     out += toText(part);
   }
   return known ? { kind: "string", value: out } : UNKNOWN_STRING;
@@ -88,25 +101,43 @@ function join(parts: Value[]): Value {
 export function toText(value: Value): string {
   if (value.kind === "string") return value.value;
   if (value.kind === "bool") return String(value.value);
-  if (value.kind === "number") return Number.isInteger(value.value) && Math.abs(value.value) >= 1e21 ? BigInt(value.value).toString() : String(value.value);
+  if (value.kind === "number")
+    return Number.isInteger(value.value) && Math.abs(value.value) >= 1e21
+      ? BigInt(value.value).toString()
+      : String(value.value);
   throw new Error(`no text for ${value.kind}`);
 }
 
-function conditional(expr: Extract<Expr, { type: "conditional" }>, variables: Variables, locals: Record<string, Value>): Value {
+function conditional(
+  expr: Extract<Expr, { type: "conditional" }>,
+  variables: Variables,
+  locals: Record<string, Value>,
+): Value {
   const cond = evaluate(expr.cond, variables, locals);
   const then = evaluate(expr.then, variables, locals);
   const otherwise = evaluate(expr.else, variables, locals);
-  if (cond.kind === "null") throw fail("Null condition", "The condition value is null. Conditions must either be true or false.");
-  if (cond.kind === "unknown") return { kind: "unknown", of: then.kind === "string" || otherwise.kind === "string" ? "string" : "dynamic" };
+  if (cond.kind === "null")
+    throw fail("Null condition", "The condition value is null. Conditions must either be true or false.");
+  if (cond.kind === "unknown")
+    return { kind: "unknown", of: then.kind === "string" || otherwise.kind === "string" ? "string" : "dynamic" };
   const truth = toBool(cond, "Incorrect condition type", "The condition expression must be of type bool.");
   return truth ? then : otherwise;
 }
 
-function forDirective(expr: Extract<Expr, { type: "for" }>, variables: Variables, locals: Record<string, Value>): Value {
+function forDirective(
+  expr: Extract<Expr, { type: "for" }>,
+  variables: Variables,
+  locals: Record<string, Value>,
+): Value {
   const coll = evaluate(expr.coll, variables, locals);
-  if (coll.kind === "null") throw fail("Iteration over null value", "A null value cannot be used as the collection in a 'for' expression.");
+  if (coll.kind === "null")
+    throw fail("Iteration over null value", "A null value cannot be used as the collection in a 'for' expression.");
   if (coll.kind === "unknown") return UNKNOWN_STRING;
-  if (coll.kind !== "tuple") throw fail("Iteration over non-iterable value", `A value of type ${friendly(coll)} cannot be used as the collection in a 'for' expression.`);
+  if (coll.kind !== "tuple")
+    throw fail(
+      "Iteration over non-iterable value",
+      `A value of type ${friendly(coll)} cannot be used as the collection in a 'for' expression.`,
+    );
   const parts = coll.items.map((item, i) => {
     const scope = { ...locals, [expr.value]: item };
     if (expr.key) scope[expr.key] = { kind: "number", value: i } as Value;
@@ -118,10 +149,16 @@ function forDirective(expr: Extract<Expr, { type: "for" }>, variables: Variables
 function unary(op: "!" | "-", value: Value): Value {
   if (op === "!") {
     if (value.kind === "unknown") return { kind: "unknown", of: "bool" };
-    return { kind: "bool", value: !toBool(value, "Invalid operand", "Unsuitable value for unary operand: a bool is required.") };
+    return {
+      kind: "bool",
+      value: !toBool(value, "Invalid operand", "Unsuitable value for unary operand: a bool is required."),
+    };
   }
   if (value.kind === "unknown") return { kind: "unknown", of: "number" };
-  return { kind: "number", value: -toNumber(value, "Invalid operand", "Unsuitable value for unary operand: a number is required.") };
+  return {
+    kind: "number",
+    value: -toNumber(value, "Invalid operand", "Unsuitable value for unary operand: a number is required."),
+  };
 }
 
 /** `BinaryOpExpr.Value` (expression_ops.go:140-200): operands converted first, left then right. */
@@ -139,7 +176,8 @@ function binary(op: string, left: Value, right: Value): Value {
   }
   const a = operand(left, "left", "number") as number | undefined;
   const b = operand(right, "right", "number") as number | undefined;
-  if (a === undefined || b === undefined) return { kind: "unknown", of: ["<", ">", "<=", ">="].includes(op) ? "bool" : "number" };
+  if (a === undefined || b === undefined)
+    return { kind: "unknown", of: ["<", ">", "<=", ">="].includes(op) ? "bool" : "number" };
   switch (op) {
     case "<":
       return { kind: "bool", value: a < b };
@@ -178,13 +216,15 @@ function toBool(value: Value, summary: string, detail: string): boolean {
 
 function toNumber(value: Value, summary: string, detail = "Unsuitable value: a number is required."): number {
   if (value.kind === "number") return value.value;
-  if (value.kind === "string" && /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(value.value)) return Number(value.value);
+  if (value.kind === "string" && /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(value.value))
+    return Number(value.value);
   throw fail(summary, detail);
 }
 
 function equal(a: Value, b: Value): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === "tuple" && b.kind === "tuple") return a.items.length === b.items.length && a.items.every((item, i) => equal(item, b.items[i]!));
+  if (a.kind === "tuple" && b.kind === "tuple")
+    return a.items.length === b.items.length && a.items.every((item, i) => equal(item, b.items[i]!));
   return a.kind === "null" || ("value" in a && "value" in b && a.value === b.value);
 }
 

@@ -89,7 +89,11 @@ class TemplateLexer {
     };
     for (;;) {
       if (this.atEnd()) break;
-      const opener = this.text.startsWith("${", this.at) ? "${" : this.text.startsWith("%{", this.at) ? "%{" : undefined;
+      const opener = this.text.startsWith("${", this.at)
+        ? "${"
+        : this.text.startsWith("%{", this.at)
+          ? "%{"
+          : undefined;
       const escaped = this.text.startsWith("$${", this.at) || this.text.startsWith("%%{", this.at);
       if (opener && !escaped) {
         const stripBefore = this.text[this.at + 2] === "~";
@@ -112,7 +116,8 @@ class TemplateLexer {
 
   private atEnd(): boolean {
     if (this.at >= this.text.length) {
-      if (this.end === "quote") throw syntax("Unterminated template string", "No closing marker was found for the string.");
+      if (this.end === "quote")
+        throw syntax("Unterminated template string", "No closing marker was found for the string.");
       return true;
     }
     return this.end === "quote" && this.text[this.at] === '"';
@@ -127,7 +132,8 @@ class TemplateLexer {
     }
     const c = text[this.at]!;
     if (this.end === "quote" && c === "\\") return this.escape();
-    if (this.end === "quote" && c === "\n") throw syntax("Unterminated template string", "No closing marker was found for the string.");
+    if (this.end === "quote" && c === "\n")
+      throw syntax("Unterminated template string", "No closing marker was found for the string.");
     this.at++;
     return c;
   }
@@ -143,12 +149,18 @@ class TemplateLexer {
       const digits = next === "u" ? 4 : 8;
       const hex = this.text.slice(this.at + 2, this.at + 2 + digits);
       if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) {
-        throw syntax("Invalid escape sequence", `The \\${next} escape sequence must be followed by ${digits === 4 ? "four" : "eight"} hexadecimal digits.`);
+        throw syntax(
+          "Invalid escape sequence",
+          `The \\${next} escape sequence must be followed by ${digits === 4 ? "four" : "eight"} hexadecimal digits.`,
+        );
       }
       this.at += 2 + digits;
       return String.fromCodePoint(Number.parseInt(hex, 16));
     }
-    throw syntax("Invalid escape sequence", `The symbol ${JSON.stringify(next ?? "")} is not a valid escape sequence selector.`);
+    throw syntax(
+      "Invalid escape sequence",
+      `The symbol ${JSON.stringify(next ?? "")} is not a valid escape sequence selector.`,
+    );
   }
 
   private interpolation(): Part {
@@ -157,12 +169,21 @@ class TemplateLexer {
     parser.skipSpace();
     if (!this.text.startsWith("}", this.at) && !this.text.startsWith("~}", this.at)) {
       if (this.at >= this.text.length) {
-        throw syntax("Unclosed template interpolation sequence", "There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.");
+        throw syntax(
+          "Unclosed template interpolation sequence",
+          "There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.",
+        );
       }
       if (this.text[this.at] === ":") {
-        throw syntax("Extra characters after interpolation expression", 'Template interpolation doesn\'t expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with "$${" instead of just "${".');
+        throw syntax(
+          "Extra characters after interpolation expression",
+          'Template interpolation doesn\'t expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with "$${" instead of just "${".',
+        );
       }
-      throw syntax("Extra characters after interpolation expression", 'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".');
+      throw syntax(
+        "Extra characters after interpolation expression",
+        'Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with "$${" instead of just "${".',
+      );
     }
     return { kind: "interp", expr };
   }
@@ -181,8 +202,15 @@ class TemplateLexer {
       case "for":
         return this.forDirective(parser);
       default:
-        if (keyword === "") throw syntax("Invalid template directive", 'A template directive keyword ("if", "for", etc) is expected at the beginning of a %{ sequence.');
-        throw syntax("Invalid template control keyword", `${JSON.stringify(keyword)} is not a valid template control keyword.${suggest(keyword)}`);
+        if (keyword === "")
+          throw syntax(
+            "Invalid template directive",
+            'A template directive keyword ("if", "for", etc) is expected at the beginning of a %{ sequence.',
+          );
+        throw syntax(
+          "Invalid template control keyword",
+          `${JSON.stringify(keyword)} is not a valid template control keyword.${suggest(keyword)}`,
+        );
     }
   }
 
@@ -197,10 +225,12 @@ class TemplateLexer {
       parser.skipSpace();
       key = value;
       value = parser.identifier();
-      if (value === "") throw syntax("Invalid 'for' directive", "For directive requires value variable name after comma.");
+      if (value === "")
+        throw syntax("Invalid 'for' directive", "For directive requires value variable name after comma.");
     }
     parser.skipSpace();
-    if (parser.identifier() !== "in") throw syntax("Invalid 'for' directive", "For directive requires 'in' keyword after names.");
+    if (parser.identifier() !== "in")
+      throw syntax("Invalid 'for' directive", "For directive requires 'in' keyword after names.");
     return { kind: "for", key, value, coll: parser.expression() };
   }
 
@@ -215,7 +245,10 @@ class TemplateLexer {
       this.at++;
       return false;
     }
-    throw syntax("Extra characters in template marker", "Expected a closing brace to end the sequence, but found extra characters.");
+    throw syntax(
+      "Extra characters in template marker",
+      "Expected a closing brace to end the sequence, but found extra characters.",
+    );
   }
 }
 
@@ -244,7 +277,8 @@ function buildTree(parts: Part[]): Expr[] {
   const stream = { parts, at: 0 };
   const out = sequence(stream, []);
   const next = stream.parts[stream.at];
-  if (next) throw syntax(`Unexpected ${next.kind} directive`, "The control directives within this template are unbalanced.");
+  if (next)
+    throw syntax(`Unexpected ${next.kind} directive`, "The control directives within this template are unbalanced.");
   return out;
 }
 
@@ -257,12 +291,16 @@ function sequence(stream: { parts: Part[]; at: number }, closers: string[]): Exp
     else if (part.kind === "interp") out.push(part.expr);
     else if (part.kind === "if") out.push(ifDirective(stream, part.cond));
     else if (part.kind === "for") out.push(forDirective(stream, part));
-    else throw syntax(`Unexpected ${part.kind} directive`, "The control directives within this template are unbalanced.");
+    else
+      throw syntax(`Unexpected ${part.kind} directive`, "The control directives within this template are unbalanced.");
   }
   if (closers.length > 0) {
     const [open, close] = closers.includes("endfor") ? ["for", "endfor"] : ["if", "endif"];
     // HCL names the directive's position here (<oci_mirror repository_template>:LINE,COL-COL).
-    throw syntax("Unexpected end of template", `The ${open} directive at <position> is missing its corresponding ${close} directive.`);
+    throw syntax(
+      "Unexpected end of template",
+      `The ${open} directive at <position> is missing its corresponding ${close} directive.`,
+    );
   }
   return out;
 }
@@ -273,15 +311,22 @@ function ifDirective(stream: { parts: Part[]; at: number }, cond: Expr): Expr {
   if (stream.parts[stream.at]!.kind === "else") {
     stream.at++;
     otherwise = sequence(stream, ["endif", "else"]);
-    if (stream.parts[stream.at]!.kind === "else") throw syntax("Unexpected else directive", "Already in the else clause for the if started at ....");
+    if (stream.parts[stream.at]!.kind === "else")
+      throw syntax("Unexpected else directive", "Already in the else clause for the if started at ....");
   }
   stream.at++;
-  return { type: "conditional", cond, then: { type: "template", parts: then }, else: { type: "template", parts: otherwise } };
+  return {
+    type: "conditional",
+    cond,
+    then: { type: "template", parts: then },
+    else: { type: "template", parts: otherwise },
+  };
 }
 
 function forDirective(stream: { parts: Part[]; at: number }, open: Extract<Part, { kind: "for" }>): Expr {
   const body = sequence(stream, ["endfor", "else"]);
-  if (stream.parts[stream.at]!.kind === "else") throw syntax("Unexpected else directive", "An else clause is not expected for a for directive.");
+  if (stream.parts[stream.at]!.kind === "else")
+    throw syntax("Unexpected else directive", "An else clause is not expected for a for directive.");
   stream.at++;
   return { type: "for", key: open.key, value: open.value, coll: open.coll, body: { type: "template", parts: body } };
 }
@@ -314,7 +359,11 @@ class ExpressionParser {
     this.lexer.at++;
     const then = this.expression();
     this.skipSpace();
-    if (this.text[this.lexer.at] !== ":") throw syntax("Missing false expression in conditional", "The conditional operator (...?...:...) requires a false expression, delimited by a colon.");
+    if (this.text[this.lexer.at] !== ":")
+      throw syntax(
+        "Missing false expression in conditional",
+        "The conditional operator (...?...:...) requires a false expression, delimited by a colon.",
+      );
     this.lexer.at++;
     return { type: "conditional", cond, then, else: this.expression() };
   }
@@ -353,7 +402,8 @@ class ExpressionParser {
         this.lexer.at++;
         const index = this.expression();
         this.skipSpace();
-        if (this.text[this.lexer.at] !== "]") throw syntax("Missing close bracket on index", "The index operator must end with a closing bracket (\"]\").");
+        if (this.text[this.lexer.at] !== "]")
+          throw syntax("Missing close bracket on index", 'The index operator must end with a closing bracket ("]").');
         this.lexer.at++;
         if (expr.type !== "variable") throw notModelled("an index on a value that is not a variable");
         expr.steps.push({ index });
@@ -374,15 +424,19 @@ class ExpressionParser {
       this.lexer.at++;
       const inner = this.expression();
       this.skipSpace();
-      if (this.text[this.lexer.at] !== ")") throw syntax("Unbalanced parentheses", "Expected a closing parenthesis to terminate the expression.");
+      if (this.text[this.lexer.at] !== ")")
+        throw syntax("Unbalanced parentheses", "Expected a closing parenthesis to terminate the expression.");
       this.lexer.at++;
       return inner;
     }
     if (rest.startsWith("[")) return { type: "tuple", items: this.list("[", "]") };
-    if (rest.startsWith("{") || rest.startsWith("<<")) throw notModelled(rest.startsWith("{") ? "object constructors" : "heredocs");
+    if (rest.startsWith("{") || rest.startsWith("<<"))
+      throw notModelled(rest.startsWith("{") ? "object constructors" : "heredocs");
     const name = this.identifier();
-    if (name === "") throw syntax("Invalid expression", "Expected the start of an expression, but found an invalid expression token.");
-    if (name === "true" || name === "false") return { type: "literal", value: { kind: "bool", value: name === "true" } };
+    if (name === "")
+      throw syntax("Invalid expression", "Expected the start of an expression, but found an invalid expression token.");
+    if (name === "true" || name === "false")
+      return { type: "literal", value: { kind: "bool", value: name === "true" } };
     if (name === "null") return { type: "literal", value: { kind: "null" } };
     let full = name;
     while (this.text.startsWith("::", this.lexer.at)) {
@@ -407,7 +461,12 @@ class ExpressionParser {
       this.skipSpace();
       if (this.text[this.lexer.at] === ",") this.lexer.at++;
       else if (this.text[this.lexer.at] !== close) {
-        throw syntax(close === ")" ? "Missing argument separator" : "Missing item separator", close === ")" ? "A comma is required to separate each function argument from the next." : "Expected a comma to mark the beginning of the next item.");
+        throw syntax(
+          close === ")" ? "Missing argument separator" : "Missing item separator",
+          close === ")"
+            ? "A comma is required to separate each function argument from the next."
+            : "Expected a comma to mark the beginning of the next item.",
+        );
       }
     }
   }
@@ -425,5 +484,8 @@ function syntax(summary: string, detail: string): TemplateSyntaxError {
 }
 
 function notModelled(what: string): TemplateSyntaxError {
-  return syntax("Not supported by tofu-oci", `${what} are valid HCL but not modelled here; write the template with variables, literals, operators and if/for directives.`);
+  return syntax(
+    "Not supported by tofu-oci",
+    `${what} are valid HCL but not modelled here; write the template with variables, literals, operators and if/for directives.`,
+  );
 }

@@ -7,10 +7,15 @@ interface TemplateCase {
   template: string;
   include: string[];
   expect:
-    | { ok: true; expansions: Array<{ provider: TemplateProvider; registry?: string; repository?: string; error?: string }> }
+    | {
+        ok: true;
+        expansions: Array<{ provider: TemplateProvider; registry?: string; repository?: string; error?: string }>;
+      }
     | { ok: false; diagnostics: Array<{ summary: string; detail: string }> };
 }
-const table = JSON.parse(readFileSync(new URL("../../test/cases/hcl-template.json", import.meta.url), "utf8")) as { cases: TemplateCase[] };
+const table = JSON.parse(readFileSync(new URL("../../test/cases/hcl-template.json", import.meta.url), "utf8")) as {
+  cases: TemplateCase[];
+};
 
 describe("oci_mirror repository_template as OpenTofu loads and expands it", () => {
   it.each(table.cases.map((c) => [c.name, c] as const))("%s", (_, c) => {

@@ -9,7 +9,9 @@ export interface TemplateProvider {
   type: string;
 }
 
-export type TemplateCheck = { ok: true; template: Expr; variables: Set<string> } | { ok: false; diagnostics: Diagnostic[] };
+export type TemplateCheck =
+  | { ok: true; template: Expr; variables: Set<string> }
+  | { ok: false; diagnostics: Diagnostic[] };
 
 const SYMBOLS = ["hostname", "namespace", "type"] as const;
 const EXAMPLE: TemplateProvider = { hostname: "example.com", namespace: "example-namespace", type: "example-type" };
@@ -25,9 +27,21 @@ const INVALID = "Invalid oci_mirror repository template";
  * (invalid patterns skip these checks in OpenTofu too). `position` is what OpenTofu prints for
  * the block (HCL 1 `L:C`).
  */
-export function checkRepositoryTemplate(text: string, options: { include?: string[]; position?: string } = {}): TemplateCheck {
+export function checkRepositoryTemplate(
+  text: string,
+  options: { include?: string[]; position?: string } = {},
+): TemplateCheck {
   const at = `Invalid oci_mirror block at ${options.position ?? "<position>"}`;
-  if (text === "") return { ok: false, diagnostics: [{ summary: "Invalid provider_installation method block", detail: `${at}: "repository_template" argument is required.` }] };
+  if (text === "")
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          summary: "Invalid provider_installation method block",
+          detail: `${at}: "repository_template" argument is required.`,
+        },
+      ],
+    };
   let template: Expr;
   try {
     template = parseTemplate(text);
@@ -64,12 +78,17 @@ export function expandRepositoryTemplate(
   template: Expr,
   provider: TemplateProvider,
   at = "Invalid oci_mirror block at <position>",
-): { ok: true; text: string; registry: string; repository: string } | { ok: false; diagnostic: Diagnostic } | { ok: false; error: string; text: string } {
+):
+  | { ok: true; text: string; registry: string; repository: string }
+  | { ok: false; diagnostic: Diagnostic }
+  | { ok: false; error: string; text: string } {
   const result = attempt(() => evaluate(template, { ...provider }));
   if ("diagnostic" in result) return { ok: false, diagnostic: result.diagnostic };
   const value = result.value;
-  if (value.kind === "null") return { ok: false, diagnostic: { summary: INVALID, detail: `${at}: template must not produce a null value.` } };
-  if (value.kind === "tuple" || value.kind === "unknown") return { ok: false, diagnostic: { summary: INVALID, detail: `${at}: template must produce a string value.` } };
+  if (value.kind === "null")
+    return { ok: false, diagnostic: { summary: INVALID, detail: `${at}: template must not produce a null value.` } };
+  if (value.kind === "tuple" || value.kind === "unknown")
+    return { ok: false, diagnostic: { summary: INVALID, detail: `${at}: template must produce a string value.` } };
   const text = toText(value);
   const parsed = parseRepositoryAddressPrefix(toByteString(text));
   if ("error" in parsed) return { ok: false, error: fromByteString(parsed.error), text };
@@ -77,7 +96,9 @@ export function expandRepositoryTemplate(
 }
 
 /** `ociauthconfig.ParseRepositoryAddressPrefix` (repository_addr.go:27-62), over a byte string. */
-export function parseRepositoryAddressPrefix(addr: string): { registry: string; repository: string } | { error: string } {
+export function parseRepositoryAddressPrefix(
+  addr: string,
+): { registry: string; repository: string } | { error: string } {
   if (addr.includes("/")) {
     const parsed = parseOrasReference(addr);
     if (!parsed.ok) return { error: parsed.error };
@@ -107,7 +128,10 @@ function missingSymbols(used: Set<string>, include: string[], at: string): Diagn
   for (const [i, symbol, what] of rules) {
     const values = new Set(patterns.map((parts) => parts[i]!).filter((value) => value !== "*"));
     if (values.size !== 1 && !used.has(symbol)) {
-      out.push({ summary: INVALID, detail: `${at}: template must refer to the ${JSON.stringify(symbol)} symbol unless the "include" argument ${what}.` });
+      out.push({
+        summary: INVALID,
+        detail: `${at}: template must refer to the ${JSON.stringify(symbol)} symbol unless the "include" argument ${what}.`,
+      });
     }
   }
   return out;
@@ -119,7 +143,10 @@ export function rootNames(expr: Expr, scope: Set<string> = new Set()): string[] 
     case "literal":
       return [];
     case "variable":
-      return [...(scope.has(expr.name) ? [] : [expr.name]), ...expr.steps.flatMap((step) => ("index" in step ? rootNames(step.index, scope) : []))];
+      return [
+        ...(scope.has(expr.name) ? [] : [expr.name]),
+        ...expr.steps.flatMap((step) => ("index" in step ? rootNames(step.index, scope) : [])),
+      ];
     case "wrap":
       return rootNames(expr.expr, scope);
     case "template":

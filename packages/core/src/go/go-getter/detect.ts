@@ -6,7 +6,11 @@ import { parseGoQuery } from "../url.js";
  * (user `git`), BitBucket, GCS, S3, then OpenTofu's file detector (file_detector.go:162-172).
  * Only what decides OCI sources is modelled: which getter a match would pick, or the error.
  */
-export type DetectOutcome = { kind: "getter"; getter: string } | { kind: "relative"; addr: string } | { kind: "error"; error: string } | { kind: "none" };
+export type DetectOutcome =
+  | { kind: "getter"; getter: string }
+  | { kind: "relative"; addr: string }
+  | { kind: "error"; error: string }
+  | { kind: "none" };
 
 /** go-getter detect_ssh.go:17 `sshPattern`, as Go's regexp reads it (`.` stops at a newline). */
 const SSH_PATTERN = /^(?:([^@]+)@)?([^:]+):\/?([^\n]+)$/;
@@ -15,7 +19,9 @@ export function detectRemote(src: string): DetectOutcome {
   if (src === "") return { kind: "none" };
   const withoutQuery = src.includes("?") ? src.slice(0, src.indexOf("?")) : src;
   if (withoutQuery.startsWith("github.com/")) {
-    return withoutQuery.split("/").length < 3 ? { kind: "error", error: "GitHub URLs should be github.com/username/repo" } : { kind: "getter", getter: "git" };
+    return withoutQuery.split("/").length < 3
+      ? { kind: "error", error: "GitHub URLs should be github.com/username/repo" }
+      : { kind: "getter", getter: "git" };
   }
   const ssh = SSH_PATTERN.exec(src);
   if (ssh) {
@@ -25,7 +31,8 @@ export function detectRemote(src: string): DetectOutcome {
     if (problem) return { kind: "error", error: `error parsing GitHub SSH URL: ${problem}` };
     if ((ssh[1] ?? "") === "git") return { kind: "getter", getter: "git" };
   }
-  if (src.startsWith("bitbucket.org/")) return { kind: "getter", getter: "bitbucket (git or hg, asked over the network)" };
+  if (src.startsWith("bitbucket.org/"))
+    return { kind: "getter", getter: "bitbucket (git or hg, asked over the network)" };
   if (src.includes(".googleapis.com/")) return { kind: "getter", getter: "gcs" };
   if (src.includes(".amazonaws.com/")) return { kind: "getter", getter: "s3" };
   if (!src.startsWith("/")) return { kind: "relative", addr: src };

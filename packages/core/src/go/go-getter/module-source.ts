@@ -70,7 +70,8 @@ export function moduleSourceAsOpenTofu(source: string, options: ModuleSourceOpti
   if (LOCAL_PREFIXES.some((prefix) => raw.startsWith(prefix))) return { kind: "other", getter: "local" };
   if (isRegistryModuleAddress(raw).ok) return { kind: "other", getter: "registry" };
   const [packageInput, subdir] = splitPackageSubdir(raw);
-  if (subdir.startsWith("../")) return configError(`subdirectory path ${goQuote(subdir, { bytes: true })} leads outside of the module package`);
+  if (subdir.startsWith("../"))
+    return configError(`subdirectory path ${goQuote(subdir, { bytes: true })} leads outside of the module package`);
   const detected = detect(packageInput);
   if ("kind" in detected) return detected;
   return install(detected.packageAddress, subdir, options);
@@ -126,7 +127,8 @@ function install(packageAddress: string, subdir: string, options: ModuleSourceOp
   if (!parsed.ok) return installError(packageAddress, parsed.error, options);
   const url = parsed.url;
   const getter = force || url.scheme;
-  if (!GETTERS.has(getter)) return installError(packageAddress, `download not supported for scheme '${getter}'`, options);
+  if (!GETTERS.has(getter))
+    return installError(packageAddress, `download not supported for scheme '${getter}'`, options);
   if (getter !== "oci") return { kind: "other", getter, packageAddress: fromByteString(packageAddress) };
   const { values: query, error: droppedQuery } = parseGoQuery(url.rawQuery);
   const decompressor = archiveArgument(url, query);
@@ -136,7 +138,8 @@ function install(packageAddress: string, subdir: string, options: ModuleSourceOp
   url.rawQuery = encodeGoValues(query);
   const alternatives = checksum.file ? [`invalid checksum: Error downloading checksum file: ...`] : [];
   if (decompressor) return installError(packageAddress, ARCHIVE_REFUSED, options, alternatives);
-  if (checksum.given) return installError(packageAddress, "checksum cannot be specified for directory download", options, alternatives);
+  if (checksum.given)
+    return installError(packageAddress, "checksum cannot be specified for directory download", options, alternatives);
   const outcome = ociGetter(url, packageAddress, subdir, options);
   return outcome.kind === "oci" && droppedQuery !== undefined ? { ...outcome, droppedQuery } : outcome;
 }
@@ -164,7 +167,8 @@ function archiveArgument(url: GoUrl, query: GoValues): boolean {
   return DECOMPRESSORS.includes(archive);
 }
 
-const ARCHIVE_REFUSED = 'the "archive" argument is not allowed for OCI sources, because the archive format is detected automatically from the image manifest';
+const ARCHIVE_REFUSED =
+  'the "archive" argument is not allowed for OCI sources, because the archive format is detected automatically from the image manifest';
 
 /**
  * `extractChecksum` (checksum.go:103-129) on the query as it is after `archive` was removed: an
@@ -179,10 +183,16 @@ function checksumArgument(url: GoUrl): { problem?: string; given: boolean; file?
   if (colon !== -1 && value.slice(0, colon) === "file") return { given: true, file: true };
   let problem: string | undefined;
   if (colon === -1) {
-    problem = hexProblem(value) ?? ([16, 20, 32, 64].includes(value.length / 2) ? undefined : `unknown type for checksum ${value}`);
+    problem =
+      hexProblem(value) ??
+      ([16, 20, 32, 64].includes(value.length / 2) ? undefined : `unknown type for checksum ${value}`);
   } else {
     const type = value.slice(0, colon);
-    problem = hexProblem(value.slice(colon + 1)) ?? (["md5", "sha1", "sha256", "sha512"].includes(type.toLowerCase()) ? undefined : `unsupported checksum type: ${type}`);
+    problem =
+      hexProblem(value.slice(colon + 1)) ??
+      (["md5", "sha1", "sha256", "sha512"].includes(type.toLowerCase())
+        ? undefined
+        : `unsupported checksum type: ${type}`);
   }
   return problem ? { problem: `invalid checksum: ${problem}`, given: true } : { given: true };
 }
@@ -202,10 +212,20 @@ function formatRuneU(byte: number): string {
 }
 
 /** The oci getter: `resolveRepositoryRef` (oci_getter.go:178-218) and the query checks of `resolveManifestDescriptor` (:234-276). */
-function ociGetter(url: GoUrl, packageAddress: string, subdir: string, options: ModuleSourceOptions): ModuleSourceOutcome {
+function ociGetter(
+  url: GoUrl,
+  packageAddress: string,
+  subdir: string,
+  options: ModuleSourceOptions,
+): ModuleSourceOutcome {
   const fail = (error: string, others: string[] = []) => {
     const prefix = `error downloading '${redact(url)}': `;
-    return installError(packageAddress, prefix + error, options, others.map((other) => prefix + other));
+    return installError(
+      packageAddress,
+      prefix + error,
+      options,
+      others.map((other) => prefix + other),
+    );
   };
   if (url.scheme === "") return fail("oci source type requires an absolute URL");
   if (url.scheme !== "oci") return fail("oci source type only supports oci URL scheme");
@@ -235,7 +255,9 @@ function ociGetter(url: GoUrl, packageAddress: string, subdir: string, options: 
  * Checks the arguments in Go's random map order: a repeated argument or a bad `tag`/`digest`
  * returns at once, so when several are wrong any of them may be reported.
  */
-function selectManifest(query: GoValues): { tag: string; defaultTag?: true } | { digest: string } | { errors: string[] } {
+function selectManifest(
+  query: GoValues,
+): { tag: string; defaultTag?: true } | { digest: string } | { errors: string[] } {
   const immediate: string[] = [];
   const unsupported: string[] = [];
   for (const [name, values] of query) {
@@ -249,8 +271,10 @@ function selectManifest(query: GoValues): { tag: string; defaultTag?: true } | {
     } else unsupported.push(name);
   }
   if (immediate.length > 0) return { errors: immediate };
-  if (unsupported.length === 1) return { errors: [`unsupported argument ${goQuote(unsupported[0]!, { bytes: true })}`] };
-  if (unsupported.length > 1) return { errors: orders(unsupported).map((names) => `unsupported arguments: ${names.join(", ")}`) };
+  if (unsupported.length === 1)
+    return { errors: [`unsupported argument ${goQuote(unsupported[0]!, { bytes: true })}`] };
+  if (unsupported.length > 1)
+    return { errors: orders(unsupported).map((names) => `unsupported arguments: ${names.join(", ")}`) };
   const tag = query.get("tag")?.[0];
   const digest = query.get("digest")?.[0];
   if (tag && digest) return { errors: ['cannot set both "tag" and "digest" arguments'] };
@@ -261,7 +285,9 @@ function selectManifest(query: GoValues): { tag: string; defaultTag?: true } | {
 /** Every order of up to four names (Go lists them in map order, which varies); more are given as seen. */
 function orders(names: string[]): string[][] {
   if (names.length > 4 || names.length < 2) return [names];
-  return names.flatMap((name, i) => orders([...names.slice(0, i), ...names.slice(i + 1)]).map((rest) => [name, ...rest]));
+  return names.flatMap((name, i) =>
+    orders([...names.slice(0, i), ...names.slice(i + 1)]).map((rest) => [name, ...rest]),
+  );
 }
 
 /**
@@ -290,7 +316,10 @@ function redact(url: GoUrl): string {
   for (const name of ["sshkey", "aws_access_key_id", "aws_access_key_secret", "aws_access_token"]) {
     const values = query.get(name);
     if (values) {
-      query.set(name, values.map(() => "redacted"));
+      query.set(
+        name,
+        values.map(() => "redacted"),
+      );
       modified = true;
     }
   }
@@ -300,10 +329,21 @@ function redact(url: GoUrl): string {
 
 function configError(error: string): ModuleSourceOutcome {
   const text = fromByteString(error);
-  return { kind: "error", stage: "config", summary: "Invalid module source address", detail: `Failed to parse module source address: ${text}.`, error: text };
+  return {
+    kind: "error",
+    stage: "config",
+    summary: "Invalid module source address",
+    detail: `Failed to parse module source address: ${text}.`,
+    error: text,
+  };
 }
 
-function installError(packageAddress: string, error: string, options: ModuleSourceOptions = {}, alternatives: string[] = []): ModuleSourceOutcome {
+function installError(
+  packageAddress: string,
+  error: string,
+  options: ModuleSourceOptions = {},
+  alternatives: string[] = [],
+): ModuleSourceOutcome {
   const text = fromByteString(error);
   const name = options.moduleName ?? "NAME";
   const outcome: ModuleSourceOutcome = {
