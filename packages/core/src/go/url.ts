@@ -63,7 +63,8 @@ export function parseGoRequestUri(raw: string): GoUrlResult {
 }
 
 function parse(raw: string, viaRequest: boolean): GoUrl {
-  if (/[\x00-\x1f\x7f]/.test(raw)) throw new UrlError("net/url: invalid control character in URL");
+  if ([...raw].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
+    throw new UrlError("net/url: invalid control character in URL");
   if (raw === "" && viaRequest) throw new UrlError("empty url");
   const url: GoUrl = {
     scheme: "",
@@ -144,11 +145,11 @@ function parseAuthority(url: GoUrl, authority: string): void {
   if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new UrlError("net/url: invalid userinfo");
   const colon = userinfo.indexOf(":");
   if (colon === -1) {
-    url.user = { username: unescape(userinfo, Mode.UserPassword) };
+    url.user = { username: goUnescape(userinfo, Mode.UserPassword) };
   } else {
     url.user = {
-      username: unescape(userinfo.slice(0, colon), Mode.UserPassword),
-      password: unescape(userinfo.slice(colon + 1), Mode.UserPassword),
+      username: goUnescape(userinfo.slice(0, colon), Mode.UserPassword),
+      password: goUnescape(userinfo.slice(colon + 1), Mode.UserPassword),
     };
   }
 }
@@ -170,7 +171,7 @@ function parseHost(scheme: string, host: string): string {
     const port = host.slice(colon);
     if (!validOptionalPort(port)) throw new UrlError(`invalid port ${goQuote(port, { bytes: true })} after host`);
   }
-  return unescape(host, Mode.Host);
+  return goUnescape(host, Mode.Host);
 }
 
 function parseIpLiteral(host: string): string {
@@ -178,13 +179,13 @@ function parseIpLiteral(host: string): string {
   if (close < 0) throw new UrlError("missing ']' in host");
   const port = host.slice(close + 1);
   if (!validOptionalPort(port)) throw new UrlError(`invalid port ${goQuote(port, { bytes: true })} after host`);
-  const unescapedPort = unescape(port, Mode.Host);
+  const unescapedPort = goUnescape(port, Mode.Host);
   const literal = host.slice(1, close);
   const zone = literal.indexOf("%25");
   const address =
     zone >= 0
-      ? unescape(literal.slice(0, zone), Mode.Host) + unescape(literal.slice(zone), Mode.Zone)
-      : unescape(literal, Mode.Host);
+      ? goUnescape(literal.slice(0, zone), Mode.Host) + goUnescape(literal.slice(zone), Mode.Zone)
+      : goUnescape(literal, Mode.Host);
   const ip = address.split("%")[0]!;
   if (!isIpv6(ip))
     throw new UrlError(
@@ -219,13 +220,13 @@ function validOptionalPort(port: string): boolean {
 }
 
 function setPath(url: GoUrl, path: string): void {
-  url.path = unescape(path, Mode.Path);
-  url.rawPath = escape(url.path, Mode.Path) === path ? "" : path;
+  url.path = goUnescape(path, Mode.Path);
+  url.rawPath = goEscape(url.path, Mode.Path) === path ? "" : path;
 }
 
 function setFragment(url: GoUrl, fragment: string): void {
-  url.fragment = unescape(fragment, Mode.Fragment);
-  url.rawFragment = escape(url.fragment, Mode.Fragment) === fragment ? "" : fragment;
+  url.fragment = goUnescape(fragment, Mode.Fragment);
+  url.rawFragment = goEscape(url.fragment, Mode.Fragment) === fragment ? "" : fragment;
 }
 
 /** `shouldEscape` of net/url (RFC 3986 with Go's historical exceptions). */
@@ -257,7 +258,7 @@ function isHex(c: string | undefined): boolean {
 }
 
 /** `unescape`: `%XX` decoding (and `+` as space in query components), with Go's errors. */
-function unescape(s: string, mode: Mode): string {
+function goUnescape(s: string, mode: Mode): string {
   for (let i = 0; i < s.length; ) {
     const c = s[i]!;
     if (c === "%") {
@@ -277,13 +278,13 @@ function unescape(s: string, mode: Mode): string {
     }
     i++;
   }
-  return s.replace(/%([0-9a-fA-F]{2})|\+/g, (match, hex: string | undefined) => {
+  return s.replace(/%([0-9a-fA-F]{2})|\+/g, (_match, hex: string | undefined) => {
     if (hex) return String.fromCharCode(Number.parseInt(hex, 16));
     return mode === Mode.QueryComponent ? " " : "+";
   });
 }
 
-function escape(s: string, mode: Mode): string {
+function goEscape(s: string, mode: Mode): string {
   let out = "";
   for (const ch of s) {
     const c = ch.charCodeAt(0);
@@ -296,12 +297,12 @@ function escape(s: string, mode: Mode): string {
 
 /** `url.QueryUnescape`; throws with Go's message. */
 export function goQueryUnescape(s: string): string {
-  return unescape(s, Mode.QueryComponent);
+  return goUnescape(s, Mode.QueryComponent);
 }
 
 /** `url.QueryEscape`. */
 export function goQueryEscape(s: string): string {
-  return escape(s, Mode.QueryComponent);
+  return goEscape(s, Mode.QueryComponent);
 }
 
 /** `url.Values`: keys in first-seen order (Go's map has none; `Encode` sorts). */
@@ -354,8 +355,8 @@ export function formatGoUrl(url: GoUrl): string {
       } else if (url.host || url.path || url.user) {
         out += "//";
         if (url.user) {
-          out += escape(url.user.username, Mode.UserPassword);
-          if (url.user.password !== undefined) out += `:${escape(url.user.password, Mode.UserPassword)}`;
+          out += goEscape(url.user.username, Mode.UserPassword);
+          if (url.user.password !== undefined) out += `:${goEscape(url.user.password, Mode.UserPassword)}`;
           out += "@";
         }
         if (url.host) out += escapeHost(url.host);
@@ -368,24 +369,24 @@ export function formatGoUrl(url: GoUrl): string {
   }
   if (url.forceQuery || url.rawQuery !== "") out += `?${url.rawQuery}`;
   if (url.fragment !== "")
-    out += `#${url.rawFragment !== "" && validEncoded(url.rawFragment, Mode.Fragment) && safeUnescape(url.rawFragment, Mode.Fragment) === url.fragment ? url.rawFragment : escape(url.fragment, Mode.Fragment)}`;
+    out += `#${url.rawFragment !== "" && validEncoded(url.rawFragment, Mode.Fragment) && safeUnescape(url.rawFragment, Mode.Fragment) === url.fragment ? url.rawFragment : goEscape(url.fragment, Mode.Fragment)}`;
   return out;
 }
 
 function escapeHost(host: string): string {
-  return escape(host, Mode.Host);
+  return goEscape(host, Mode.Host);
 }
 
 function escapedPath(url: GoUrl): string {
   if (url.rawPath !== "" && validEncoded(url.rawPath, Mode.Path) && safeUnescape(url.rawPath, Mode.Path) === url.path)
     return url.rawPath;
   if (url.path === "*") return "*";
-  return escape(url.path, Mode.Path);
+  return goEscape(url.path, Mode.Path);
 }
 
 function safeUnescape(s: string, mode: Mode): string | undefined {
   try {
-    return unescape(s, mode);
+    return goUnescape(s, mode);
   } catch {
     return undefined;
   }

@@ -114,8 +114,8 @@ function conditional(
   locals: Record<string, Value>,
 ): Value {
   const cond = evaluate(expr.cond, variables, locals);
-  const then = evaluate(expr.then, variables, locals);
-  const otherwise = evaluate(expr.else, variables, locals);
+  const then = evaluate(expr.whenTrue, variables, locals);
+  const otherwise = evaluate(expr.whenFalse, variables, locals);
   if (cond.kind === "null")
     throw fail("Null condition", "The condition value is null. Conditions must either be true or false.");
   if (cond.kind === "unknown")

@@ -16,7 +16,7 @@ export type Expr =
   | { type: "tuple"; items: Expr[] }
   | { type: "unary"; op: "!" | "-"; expr: Expr }
   | { type: "binary"; op: string; left: Expr; right: Expr }
-  | { type: "conditional"; cond: Expr; then: Expr; else: Expr }
+  | { type: "conditional"; cond: Expr; whenTrue: Expr; whenFalse: Expr }
   | { type: "for"; key?: string; value: string; coll: Expr; body: Expr };
 
 /** A cty value as far as templates need one. */
@@ -318,8 +318,8 @@ function ifDirective(stream: { parts: Part[]; at: number }, cond: Expr): Expr {
   return {
     type: "conditional",
     cond,
-    then: { type: "template", parts: then },
-    else: { type: "template", parts: otherwise },
+    whenTrue: { type: "template", parts: then },
+    whenFalse: { type: "template", parts: otherwise },
   };
 }
 
@@ -365,7 +365,7 @@ class ExpressionParser {
         "The conditional operator (...?...:...) requires a false expression, delimited by a colon.",
       );
     this.lexer.at++;
-    return { type: "conditional", cond, then, else: this.expression() };
+    return { type: "conditional", cond, whenTrue: then, whenFalse: this.expression() };
   }
 
   private binary(level: number): Expr {

@@ -160,7 +160,7 @@ export function rootNames(expr: Expr, scope: Set<string> = new Set()): string[] 
     case "binary":
       return [...rootNames(expr.left, scope), ...rootNames(expr.right, scope)];
     case "conditional":
-      return [...rootNames(expr.cond, scope), ...rootNames(expr.then, scope), ...rootNames(expr.else, scope)];
+      return [...rootNames(expr.cond, scope), ...rootNames(expr.whenTrue, scope), ...rootNames(expr.whenFalse, scope)];
     case "for": {
       const inner = new Set([...scope, expr.value, ...(expr.key ? [expr.key] : [])]);
       return [...rootNames(expr.coll, scope), ...rootNames(expr.body, inner)];
