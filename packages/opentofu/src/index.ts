@@ -65,8 +65,8 @@ export { findExecutable, runsAsIs, type ExecutableVerdict, type UnpackedZip } fr
 export {
   parseRepositoryTemplate,
   renderTemplate,
-  assertRegistryTemplate,
   templateRepository,
+  type ParseRepositoryTemplateOptions,
   type RepositoryTemplate,
   type TemplateVariable,
   type TemplateRepository,

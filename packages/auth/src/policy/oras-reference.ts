@@ -1,7 +1,9 @@
 // Validation rules of oras-go's registry.ParseReference, which OpenTofu uses for address
 // prefixes (spec §6.1).
 
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/;
+// The separator `-+`, not ORAS's `[-]*`: the same language, no exponential backtracking in JavaScript.
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 // ASCII characters Go's URL parser accepts in a host (net/url shouldEscape with encodeHost).

@@ -13,7 +13,11 @@ export interface OrasReference {
   reference: string;
 }
 
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/;
+// ORAS's `[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*` per component (reference.go:45), with the empty
+// separator `[-]*` allows left out: the same language, but without it a backtracking (JavaScript)
+// engine takes exponential time on a near miss such as "example-namespace/example-type ".
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 const TAG = /^\w[\w.-]{0,127}$/;
 
 /** `ValidateRegistry` (reference.go:194-199): `dummy://REGISTRY` must parse with exactly that host. */
