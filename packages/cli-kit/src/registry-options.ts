@@ -91,7 +91,7 @@ export async function registryClientOptions(
 
 /**
  * How to reach a registry, from `--plain-http`, `--insecure` and `--ca-file`, then the config
- * file's defaults (also its retry timing and chunk size); no credentials.
+ * file's defaults (also its retry timing, idle timeout and chunk size); no credentials.
  */
 export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecure" | "caFile">, config: TofuOciConfig): RegistryClientOptions {
   const result: RegistryClientOptions = {
@@ -102,6 +102,7 @@ export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecur
   const retry = retryOptions(config);
   if (retry) result.retry = retry;
   if (config.chunkSize) result.chunkSize = config.chunkSize;
+  if (config.idleTimeoutMs) result.idleTimeoutMs = config.idleTimeoutMs;
   const caFile = args.caFile ?? config.caFile;
   if (caFile) result.caFile = caFile;
   return result;
@@ -127,6 +128,7 @@ function retryOptions(config: TofuOciConfig): RetryOptions | undefined {
   if (config.retries !== undefined) retry.retries = config.retries;
   if (config.retryMinDelayMs !== undefined) retry.minDelayMs = config.retryMinDelayMs;
   if (config.retryMaxDelayMs !== undefined) retry.maxDelayMs = config.retryMaxDelayMs;
+  if (config.retryDeadlineMs !== undefined) retry.deadlineMs = config.retryDeadlineMs;
   return Object.keys(retry).length > 0 ? retry : undefined;
 }
 

@@ -26,6 +26,7 @@ export {
 } from "./reference.js";
 export {
   sha256Digest,
+  checkedDigest,
   digestHex,
   digestStream,
   digestFile,
@@ -93,7 +94,7 @@ export {
   type OperationOptions,
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
-export { copy, copyGraph, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
+export { copy, copyGraph, confirmTag, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
 export { withManifests } from "./overlay-target.js";
 export {
   NO_TRANSFER,
@@ -165,3 +166,5 @@ export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from ".
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";
 export { ProgressStream } from "./progress-stream.js";
+export { safeRemoteText, type SafeTextOptions } from "./remote-text.js";
+export { RetryBudget, withRetryScope, operationBudget, currentBudget, type RetryBudgetOptions } from "./retry-budget.js";

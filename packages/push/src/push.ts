@@ -3,6 +3,7 @@ import {
   Annotation,
   addCounts,
   assertTag,
+  confirmTag,
   countsOf,
   moduleArtifactRecord,
   parseReference,
@@ -134,6 +135,8 @@ async function open(ref: Locator, options: PushOptions): Promise<Destination> {
 async function pushPlan(plan: Plan, destination: Destination, sboms: Attachment[], options: CopyOptions): Promise<PushRecord> {
   const { target } = destination;
   const pushed = await pushGraph(target, plan.graph, plan.tags, options);
+  // A concurrent push of other content to the same version may have won the tag.
+  if (plan.type === "provider") await confirmTag(target, plan.tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
   let counts = countsOf(pushed);
   const referrers: AttachedReferrer[] = [];
   for (const sbom of sboms) {

@@ -1,5 +1,6 @@
 export {
   RegistryHttp,
+  DEFAULT_MAX_DOWNLOAD_SIZE,
   tokensFromEnv,
   tokenVariableHost,
   statusError,

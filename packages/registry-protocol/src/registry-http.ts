@@ -20,7 +20,12 @@ export interface RegistryHttpOptions {
   /** Receives one line per request, for --verbose. */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** The most any one download may write, whatever size it announces (`--max-download-size`). Default 1 GiB. */
+  maxDownloadSize?: number;
 }
+
+/** The default cap on one download: an endless body must not fill the disk before a check fails. */
+export const DEFAULT_MAX_DOWNLOAD_SIZE = 1024 ** 3;
 
 /** A downloaded file's sha256 (hex) and size. */
 export interface DownloadedFile {
@@ -70,7 +75,7 @@ export class RegistryHttp {
   /** GETs an API URL with the host's token; any status is returned, the body capped at `limit`. */
   async api(url: URL, limit: number, what: string): Promise<ApiResponse> {
     const response = await this.#get(url, what, this.#authorization(url));
-    const body = await readAll(response.body, limit, what);
+    const body = await readAll(response.body, limit, what, "network");
     return { status: response.status, headers: response.headers, body, url: response.url };
   }
 
@@ -78,11 +83,12 @@ export class RegistryHttp {
   async document(url: URL, limit: number, what: string): Promise<Buffer> {
     const response = await this.#get(url, what, {});
     if (response.status !== 200) throw await statusError(response, what);
-    return readAll(response.body, limit, what);
+    return readAll(response.body, limit, what, "network");
   }
 
   /**
-   * Streams a URL into `file`, hashing on the way. Fails when the body exceeds `maxSize`.
+   * Streams a URL into `file`, hashing on the way. Fails when the body exceeds `maxSize` (the size
+   * the registry announced), or the run's `maxDownloadSize` whatever it announced.
    * `onProgress` gets the bytes written so far and the Content-Length, if the server sent one.
    */
   async download(url: URL, file: string, options: { maxSize?: number; onProgress?: (bytes: number, total: number | undefined) => void; what: string; withToken?: boolean }): Promise<DownloadedFile> {
@@ -91,7 +97,9 @@ export class RegistryHttp {
     const length = Number(header(response.headers, "content-length"));
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     const onProgress = options.onProgress;
-    const meter = new HashMeter(options.maxSize ?? Number.MAX_SAFE_INTEGER, options.what, onProgress && ((bytes) => onProgress(bytes, total)));
+    const cap = this.#options.maxDownloadSize ?? DEFAULT_MAX_DOWNLOAD_SIZE;
+    const limit = options.maxSize !== undefined && options.maxSize <= cap ? { size: options.maxSize, announced: true } : { size: cap, announced: false };
+    const meter = new HashMeter(limit, options.what, onProgress && ((bytes) => onProgress(bytes, total)));
     try {
       await pipeline(response.body, meter, createWriteStream(file), { signal: this.#options.signal });
     } catch (error) {
@@ -178,7 +186,7 @@ class HashMeter extends Transform {
   size = 0;
 
   constructor(
-    readonly maxSize: number,
+    readonly limit: { size: number; announced: boolean },
     readonly what: string,
     readonly onProgress?: (bytes: number) => void,
   ) {
@@ -187,8 +195,12 @@ class HashMeter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxSize) {
-      callback(new TofuOciError("verification-failed", `${this.what} is larger than the ${this.maxSize} bytes the registry announced`));
+    if (this.size > this.limit.size) {
+      callback(
+        this.limit.announced
+          ? new TofuOciError("verification-failed", `${this.what} is larger than the ${this.limit.size} bytes the registry announced`)
+          : new TofuOciError("network", `${this.what} is larger than ${this.limit.size} bytes, the most one download may write; stopped`, { hint: "A registry sent an endless or oversized body. If the package really is that big, raise --max-download-size." }),
+      );
       return;
     }
     this.hash.update(chunk);

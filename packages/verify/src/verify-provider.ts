@@ -24,7 +24,7 @@ import { runChain, type Checks } from "./checks.js";
 import { readImageIndex, readImageManifest } from "./manifest-checks.js";
 import { checkPackageZip } from "./package-zip.js";
 import { checkResolution } from "./resolution.js";
-import { checkSbom, findSboms } from "./sbom.js";
+import { attachedSbom, checkSbom } from "./sbom.js";
 import type { Outcome, Session } from "./session.js";
 import { expectLayer, extract, plain } from "./verify-module.js";
 
@@ -79,10 +79,9 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
 
 /** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
 async function checkIndexSbom(session: Session, index: Descriptor): Promise<boolean> {
-  const sboms = await findSboms(session.store, index, { signal: session.settings.signal });
-  if (sboms.length > 0)
-    session.checks.pass("sbom", sboms.map((sbom) => `${sbom.artifactType} ${sbom.digest}`).join(", "));
-  return sboms.length > 0;
+  const verdict = await attachedSbom(session.store, index, { signal: session.settings.signal });
+  if (verdict.ok) session.checks.pass("sbom", verdict.message);
+  return verdict.ok;
 }
 
 /** `version-tag`: the tag is how OpenTofu finds this version. Returns the version, if known. */

@@ -17,6 +17,15 @@ const ALLOWED: Record<string, string[]> = {
   "@tofu-oci/pack": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "*"],
   "@tofu-oci/push": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
   "@tofu-oci/verify": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
+  "@tofu-oci/doctor": [
+    "@tofu-oci/core",
+    "@tofu-oci/cli-kit",
+    "@tofu-oci/auth",
+    "@tofu-oci/pack",
+    "@tofu-oci/push",
+    "@tofu-oci/verify",
+    "*",
+  ],
   "@tofu-oci/mirror": [
     "@tofu-oci/core",
     "@tofu-oci/opentofu",

@@ -2,6 +2,7 @@ import { readAll } from "../content.js";
 import { anonymous, type Credential, type CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { header, type HttpRequest, type RegistryRequest, type Send } from "./http.js";
+import { assertRealmTransport } from "./realm-policy.js";
 import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
@@ -50,6 +51,11 @@ export interface AuthOptions {
   credentials?: CredentialProvider;
   /** Headers already obtained. Default: a new cache for this decorator. */
   cache?: TokenCache;
+  /**
+   * Send credentials to an `http://` token realm of an `https://` registry (--plain-http or
+   * --insecure). Default false: refused (see assertRealmTransport).
+   */
+  allowInsecureRealm?: boolean;
 }
 
 /**
@@ -59,7 +65,7 @@ export interface AuthOptions {
  * @throws TofuOciError "unauthorized" (exit 4) when there are no credentials or they are refused.
  */
 export function authenticating(send: Send, options: AuthOptions = {}): Send<RegistryRequest> {
-  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache());
+  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache(), options.allowInsecureRealm ?? false);
   return async (request) => {
     const host = request.url.host;
     const response = await send(withAuthorization(request, flow.cache.get(host, request.scopes)));
@@ -67,7 +73,7 @@ export function authenticating(send: Send, options: AuthOptions = {}): Send<Regi
     await response.body.dump();
     const challenge = parseChallenge(header(response.headers, "www-authenticate"));
     if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
-    const fresh = await flow.authorize(host, request.repository, challenge, request.scopes, request.signal);
+    const fresh = await flow.authorize(request.url, request.repository, challenge, request.scopes, request.signal);
     const retried = await send(withAuthorization(request, fresh));
     if (retried.status === 401) {
       await retried.body.dump();
@@ -88,15 +94,11 @@ class AuthFlow {
     readonly credentials: CredentialProvider,
     readonly send: Send,
     readonly cache: TokenCache,
+    readonly allowInsecureRealm: boolean,
   ) {}
 
-  async authorize(
-    host: string,
-    repository: string,
-    challenge: Challenge,
-    scopes: string[],
-    signal?: AbortSignal,
-  ): Promise<string> {
+  async authorize(registry: URL, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+    const host = registry.host;
     const credential = await this.credentials(host, repository);
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
@@ -105,28 +107,27 @@ class AuthFlow {
       return value;
     }
     if (challenge.scheme !== "bearer") {
-      throw new TofuOciError(
-        "unauthorized",
-        `${host} asks for unsupported authentication scheme "${challenge.scheme}"`,
-      );
+      throw new TofuOciError("unauthorized", `${host} asks for unsupported authentication scheme "${challenge.scheme}"`);
     }
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
-      : await this.#fetchToken(host, challenge, allScopes, credential, signal);
+      : await this.#fetchToken(registry, challenge, allScopes, credential, signal);
     const value = `Bearer ${token.value}`;
     this.cache.setToken(host, scopes, value, token.expiresInMs);
     return value;
   }
 
   async #fetchToken(
-    host: string,
+    registry: URL,
     challenge: Challenge,
     scopes: string[],
     credential: Credential | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ value: string; expiresInMs: number }> {
+    const host = registry.host;
     const realm = parseRealm(host, challenge.params.realm);
+    if (credential?.refreshToken || credential?.username || credential?.password) assertRealmTransport(registry, realm, this.allowInsecureRealm);
     const service = challenge.params.service;
     const request = credential?.refreshToken
       ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
@@ -144,12 +145,7 @@ class AuthFlow {
   }
 }
 
-function basicTokenRequest(
-  realm: URL,
-  service: string | undefined,
-  scopes: string[],
-  credential: Credential | undefined,
-): HttpRequest {
+function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credential: Credential | undefined): HttpRequest {
   const url = new URL(realm);
   if (service) url.searchParams.set("service", service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
@@ -160,22 +156,12 @@ function basicTokenRequest(
   return { method: "GET", url, headers };
 }
 
-function refreshTokenRequest(
-  realm: URL,
-  service: string | undefined,
-  scopes: string[],
-  refreshToken: string,
-): HttpRequest {
+function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
   const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID });
   if (service) form.set("service", service);
   if (scopes.length > 0) form.set("scope", scopes.join(" "));
   const body = form.toString();
-  return {
-    method: "POST",
-    url: realm,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: () => body,
-  };
+  return { method: "POST", url: realm, headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => body };
 }
 
 function parseRealm(host: string, realm: string | undefined): URL {
@@ -197,8 +183,7 @@ function parseTokenResponse(body: Buffer, host: string): { value: string; expire
     throw new TofuOciError("network", `the token service of ${host} sent invalid JSON`);
   }
   const value = typeof parsed.access_token === "string" && parsed.access_token ? parsed.access_token : parsed.token;
-  if (typeof value !== "string" || value === "")
-    throw new TofuOciError("network", `the token service of ${host} sent no token`);
+  if (typeof value !== "string" || value === "") throw new TofuOciError("network", `the token service of ${host} sent no token`);
   const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
   // Renew ahead of expiry so a long upload does not start with a token about to lapse.
   return { value, expiresInMs: Math.max(1, seconds - 10) * 1000 };

@@ -21,3 +21,4 @@ export {
   type HttpResponse,
 } from "./http.js";
 export { fileUploadSessions, memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
+export { assertRealmTransport } from "./realm-policy.js";

@@ -1,7 +1,8 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseRegistryJson, readAll } from "../content.js";
-import { digestHex, sha256Digest, verifiedStream } from "../digest.js";
-import { TofuOciError } from "../errors.js";
+import { checkedDigest, digestHex, sha256Digest, verifiedStream } from "../digest.js";
+import { TofuOciError, isTofuOciError, type ErrorCode } from "../errors.js";
 import { describeManifest } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
@@ -30,6 +31,9 @@ export interface RemoteRepositoryOptions {
 
 type Scope = "pull" | "push";
 
+/** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
+const REFERRER_MERGE_ROUNDS = 16;
+
 /** One repository of a remote registry, spoken to over the OCI distribution API. */
 export class RemoteRepository implements Target, Mounter {
   readonly registry: string;
@@ -48,9 +52,10 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
+    const digest = checkedDigest(descriptor, this.name);
     const manifest = isManifestMediaType(descriptor.mediaType);
-    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
-    const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${descriptor.digest}`, "pull", {
+    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
+    const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${digest}`, "pull", {
       signal: options.signal,
       headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
     });
@@ -58,29 +63,22 @@ export class RemoteRepository implements Target, Mounter {
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
-      throw new TofuOciError(
-        "verification-failed",
-        `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`,
-      );
+      throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
     const what = `${descriptor.digest} from ${this.name}`;
-    if (manifest) return verifiedStream(response.body, descriptor, what);
+    if (manifest) return Readable.from([await manifestBody(response, descriptor, what)], { objectMode: false });
     const body = resumingDownload(response, {
       what,
       retries: this.#client.options.retry?.retries ?? 4,
       log: this.#client.options.log,
-      reopen: (offset) =>
-        this.#request("GET", `blobs/${descriptor.digest}`, "pull", {
-          signal: options.signal,
-          headers: { range: `bytes=${offset}-` },
-        }),
+      reopen: (offset) => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal: options.signal, headers: { range: `bytes=${offset}-` } }),
     });
     return verifiedStream(body, descriptor, what);
   }
 
   async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
     const kind = isManifestMediaType(descriptor.mediaType) ? "manifests" : "blobs";
-    const response = await this.#request("HEAD", `${kind}/${descriptor.digest}`, "pull", {
+    const response = await this.#request("HEAD", `${kind}/${checkedDigest(descriptor, this.name)}`, "pull", {
       signal: options.signal,
       headers: kind === "manifests" ? { accept: MANIFEST_ACCEPT } : {},
     });
@@ -99,18 +97,16 @@ export class RemoteRepository implements Target, Mounter {
     const length = Number(header(response.headers, "content-length") ?? 0);
     if (length > MANIFEST_SIZE_LIMIT) {
       discard(response.body);
-      throw manifestTooLarge(this.name, length);
+      throw manifestTooLarge(this.name, length, "network");
     }
-    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, `the manifest of ${this.name}:${reference}`);
+    const what = `the manifest of ${this.name}:${reference}`;
+    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
-      throw new TofuOciError(
-        "verification-failed",
-        `${this.name}:${reference}: manifest digest mismatch, got ${digest}`,
-      );
+      throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
     }
-    return describeManifest(bytes, digest, contentType(response));
+    return fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -133,10 +129,7 @@ export class RemoteRepository implements Target, Mounter {
         return;
       }
       if (response.status !== 200) throw await responseError(response, `listing tags of ${this.name}`);
-      const page = parseRegistryJson<{ tags?: unknown }>(
-        await readAll(response.body, 16 * 1024 * 1024, "the tag list"),
-        `the tag list of ${this.name}`,
-      );
+      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, `the tag list of ${this.name}`, "network"), `the tag list of ${this.name}`);
       for (const tag of Array.isArray(page.tags) ? page.tags : []) if (typeof tag === "string") yield tag;
       path = this.#nextPage(response);
     }
@@ -149,37 +142,31 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
-    const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const query = `mount=${encodeURIComponent(checkedDigest(descriptor, this.name))}&from=${encodeURIComponent(fromRepository)}`;
     // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
     const response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
       signal: options.signal,
       extraScopes: [`repository:${fromRepository}:pull`],
       retry: true,
     });
-    if (response.status !== 201 && response.status !== 202)
-      throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
+    if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
     await response.body.dump();
     if (response.status === 201) return true;
     await this.#cancelUpload(response);
     return false;
   }
 
+
   async #pushManifest(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
     if (descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
     const bytes = await readAll(verifiedStream(await openContent(content), descriptor), MANIFEST_SIZE_LIMIT);
     const subjectSupported = await this.#putManifest(descriptor, bytes, options.tag ?? descriptor.digest, options);
     const manifest = parseManifest(bytes, descriptor.mediaType);
-    if (manifest.subject && !subjectSupported)
-      await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
+    if (manifest.subject && !subjectSupported) await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
   }
 
   /** PUTs manifest bytes; returns whether the registry processed `subject` (OCI-Subject header). */
-  async #putManifest(
-    descriptor: Descriptor,
-    bytes: Uint8Array,
-    reference: string,
-    options: OperationOptions,
-  ): Promise<boolean> {
+  async #putManifest(descriptor: Descriptor, bytes: Uint8Array, reference: string, options: OperationOptions): Promise<boolean> {
     const response = await this.#request("PUT", `manifests/${reference}`, "push", {
       signal: options.signal,
       headers: { "content-type": descriptor.mediaType },
@@ -189,18 +176,15 @@ export class RemoteRepository implements Target, Mounter {
     await expectStatus(response, 201, `pushing manifest ${descriptor.digest} to ${this.name}`);
     const stored = header(response.headers, "docker-content-digest");
     if (stored && stored !== descriptor.digest) {
-      throw new TofuOciError(
-        "network",
-        `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`,
-        {
-          hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
-        },
-      );
+      throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
+        hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
+      });
     }
     return header(response.headers, "oci-subject") !== undefined;
   }
 
   async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
+    checkedDigest(descriptor, this.name);
     await uploadBlob(this.#transport(), descriptor, content, options, {
       chunkSize: this.#options.chunkSize ?? this.#client.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
       retries: this.#client.options.retry?.retries ?? 4,
@@ -233,7 +217,7 @@ export class RemoteRepository implements Target, Mounter {
 
   async #referrersFromApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[] | undefined> {
     const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : "";
-    const response = await this.#request("GET", `referrers/${subject.digest}${query}`, "pull", {
+    const response = await this.#request("GET", `referrers/${checkedDigest(subject, this.name)}${query}`, "pull", {
       signal: options.signal,
       headers: { accept: MediaType.imageIndex },
     });
@@ -244,10 +228,9 @@ export class RemoteRepository implements Target, Mounter {
     }
     if (response.status !== 200) throw await responseError(response, `listing referrers in ${this.name}`);
     this.#referrersApi = true;
-    const index = parseManifest(
-      await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"),
-      MediaType.imageIndex,
-    );
+    const what = `the referrers index of ${subject.digest} in ${this.name}`;
+    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
+    const index = fromRegistry(() => parseManifest(bytes, MediaType.imageIndex), what);
     return "manifests" in index ? index.manifests : [];
   }
 
@@ -268,19 +251,38 @@ export class RemoteRepository implements Target, Mounter {
     }
   }
 
-  /** Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). */
+  /**
+   * Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). The tag has
+   * no compare-and-swap, so two writers can each replace the other's list. Each writer therefore
+   * keeps every entry it has seen listed, its own included, and reads the index again until that
+   * whole set is listed in two reads in a row, writing the merge whenever something is missing:
+   * so it restores what a concurrent writer dropped, its own entry or another's. The pause
+   * between reads is twice this writer's last read-and-write time plus jitter, so a writer that
+   * read before ours has landed its write by then. This narrows the race; only a registry with
+   * the referrers API closes it.
+   */
   async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
-    const existing = await this.#tagSchemaIndex(subject, options);
-    const manifests = existing?.manifests ?? [];
-    if (manifests.some((d) => d.digest === referrer.digest)) return;
-    const index: ImageIndex = {
-      schemaVersion: 2,
-      mediaType: MediaType.imageIndex,
-      manifests: [...manifests, referrer],
-    };
-    const bytes = Buffer.from(JSON.stringify(index));
-    const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
-    await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+    const known = new Map([[referrer.digest, referrer]]);
+    let confirmed = 0;
+    for (let round = 0; round < REFERRER_MERGE_ROUNDS; round++) {
+      const started = Date.now();
+      const listed = (await this.#tagSchemaIndex(subject, options))?.manifests ?? [];
+      for (const entry of listed) if (!known.has(entry.digest)) known.set(entry.digest, entry);
+      const missing = [...known.values()].filter((entry) => !listed.some((d) => d.digest === entry.digest));
+      if (missing.length === 0 && ++confirmed >= 2) return;
+      if (missing.length > 0) {
+        confirmed = 0;
+        const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...listed, ...missing] };
+        const bytes = Buffer.from(JSON.stringify(index));
+        const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
+        await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+      }
+      const cycle = Math.max(50, Date.now() - started);
+      await sleep(Math.min(10_000, cycle * (2 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+    }
+    throw new TofuOciError("network", `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} may not be listed`, {
+      hint: "Attach again when the other pushes have finished; a registry with the OCI referrers API avoids this race.",
+    });
   }
 
   #nextPage(response: HttpResponse): string | undefined {
@@ -289,14 +291,9 @@ export class RemoteRepository implements Target, Mounter {
     if (!target) return undefined;
     const next = new URL(target, response.url);
     const base = this.#client.baseUrl(this.registry);
-    if (next.origin !== base.origin)
-      throw new TofuOciError(
-        "network",
-        `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`,
-      );
+    if (next.origin !== base.origin) throw new TofuOciError("network", `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`);
     const prefix = `/v2/${this.repository}/`;
-    if (!next.pathname.startsWith(prefix))
-      throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
+    if (!next.pathname.startsWith(prefix)) throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
     return next.pathname.slice(prefix.length) + next.search;
   }
 
@@ -305,21 +302,13 @@ export class RemoteRepository implements Target, Mounter {
     if (!location) throw new TofuOciError("network", `${this.name} started an upload without a Location`);
     const url = new URL(location, response.url);
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
-      throw new TofuOciError(
-        "network",
-        `${this.name} sent an upload Location on another host (${url.host}); not followed`,
-      );
+      throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
     }
     return url;
   }
 
   #request(method: Method, path: string, scope: Scope, init: RequestInit) {
-    return this.#requestUrl(
-      method,
-      new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)),
-      scope,
-      init,
-    );
+    return this.#requestUrl(method, new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)), scope, init);
   }
 
   #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {
@@ -346,15 +335,36 @@ interface RequestInit {
 
 /** The referrers tag schema tag of a subject: `sha256-<hex>` (distribution-spec, referrers fallback). */
 export function referrersTag(subject: Descriptor): string {
-  return `sha256-${digestHex(subject.digest)}`;
+  return `sha256-${digestHex(checkedDigest(subject, "the referrers tag"))}`;
 }
 
 function contentType(response: HttpResponse): string | undefined {
   return header(response.headers, "content-type")?.split(";")[0]?.trim();
 }
 
-function manifestTooLarge(name: string, size: number): TofuOciError {
-  return new TofuOciError("invalid-input", `${name}: manifest of ${size} bytes is over the 4 MiB limit`, {
+/** `code` is "network" (exit 5) when the registry serves it, "invalid-input" (exit 6) when we would push it. */
+function manifestTooLarge(name: string, size: number, code: ErrorCode = "invalid-input"): TofuOciError {
+  return new TofuOciError(code, `${name}: manifest of ${size} bytes is over the 4 MiB limit`, {
     hint: "OpenTofu refuses manifests over 4 MiB.",
   });
+}
+
+/** A manifest body, verified against its descriptor and checked to parse. */
+async function manifestBody(response: HttpResponse, descriptor: Descriptor, what: string): Promise<Buffer> {
+  const bytes = await readAll(verifiedStream(response.body, descriptor, what), MANIFEST_SIZE_LIMIT, what, "network");
+  fromRegistry(() => parseManifest(bytes, descriptor.mediaType), what);
+  return bytes;
+}
+
+/**
+ * Runs a parse of what the registry sent: content that is not a valid manifest is the
+ * registry's fault, exit 5 (design.md §2.2), not the user's invalid input.
+ */
+function fromRegistry<T>(parse: () => T, what: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!isTofuOciError(error) || error.code !== "invalid-input") throw error;
+    throw new TofuOciError("network", `${what}: ${error.message}`, { cause: error, hint: "The registry serves content that is not a valid OCI manifest; it was not used." });
+  }
 }

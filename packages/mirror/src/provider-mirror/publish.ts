@@ -1,5 +1,6 @@
 import {
   MediaType,
+  confirmTag,
   countsOf,
   digestFile,
   providerArtifactRecord,
@@ -49,6 +50,8 @@ export async function publishVersion(
   const graph = providerGraph(platforms);
   const tags = [versionToTag(version)];
   const pushed = await pushGraph(options.target, graph, tags, copyOptions(options));
+  // Another mirror run (or push) may have written this version at the same time and won the tag.
+  await confirmTag(options.target, tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
   const record = {
     provider,
     version,

@@ -2,6 +2,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   NO_TRANSFER,
+  TofuOciError,
   addCounts,
   formatLocator,
   providerArtifactRecord,
@@ -64,10 +65,11 @@ interface PlatformState {
  * checks that need no download, a comparison with what the mirror holds (equal layer digests
  * mean nothing is downloaded or uploaded), then downloads, zip and lock checks, and only when
  * every platform passed, the push and the SBOMs. A failed check yields a failure record and
- * pushes nothing.
+ * pushes nothing. `listed` are the platforms the registry's versions list names for the version:
+ * one of them without download metadata (404) is the registry's fault, not a platform to skip.
  */
-export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[]): Promise<ProvidersRecord | undefined> {
-  const platforms = await describePlatforms(run, version, platformKeys);
+export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[], listed: readonly string[] = []): Promise<ProvidersRecord | undefined> {
+  const platforms = await describePlatforms(run, version, platformKeys, listed);
   if (platforms.length === 0) {
     run.hooks.onWarning?.(`${run.job.name} ${version} has none of the platforms ${platformKeys.join(", ")}; skipped`);
     return undefined;
@@ -134,11 +136,16 @@ async function acquireZips(run: VersionRun, state: MirroredVersion, platforms: P
 }
 
 /** Metadata, SHA256SUMS and signature of each platform the registry has for the version. */
-async function describePlatforms(run: VersionRun, version: string, keys: readonly string[]): Promise<PlatformState[]> {
+async function describePlatforms(run: VersionRun, version: string, keys: readonly string[], listed: readonly string[]): Promise<PlatformState[]> {
   const described = await Promise.all(
     keys.map(async (key): Promise<PlatformState | undefined> => {
       const [os, arch] = key.split("_") as [string, string];
       const metadata = await run.client.packageMetadata(version, os, arch);
+      if (!metadata && listed.includes(key)) {
+        throw new TofuOciError("network", `${run.job.name} ${version}: the registry lists ${key} for this version but has no download for it (HTTP 404)`, {
+          hint: "The provider registry contradicts itself; mirror the platforms it can serve with --platform, or ask its operator.",
+        });
+      }
       if (!metadata) return undefined;
       const sums = await run.sums.get(metadata);
       if (sums.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sums.warning}`);
