@@ -41,8 +41,8 @@ export const RULES = {
     source: `${GETTER}: fetchOCIManifestBlob; ${MIRROR}: fetchOCIManifestBlob`,
   },
   "manifest-json": {
-    rule: "The manifest decodes as an OCI image manifest (or index) with Go's encoding/json: field types must match",
-    source: `${GETTER}: fetchOCIImageManifest; ${MIRROR}: fetchOCIIndexManifest, fetchOCIImageManifest`,
+    rule: "The manifest decodes as an OCI image manifest (or index) with Go's encoding/json: field types must match, sizes are int64 (123.0 and 1e3 fail), keys match fields by Unicode simple folding, the last of repeated keys wins",
+    source: `${GETTER}: fetchOCIImageManifest; ${MIRROR}: fetchOCIIndexManifest, fetchOCIImageManifest; Go encoding/json decode.go, fold.go (docs/contract/opentofu-rules.md §2)`,
   },
   "artifact-type": {
     rule: "artifactType is application/vnd.opentofu.modulepkg (module manifest), application/vnd.opentofu.provider (provider index) or application/vnd.opentofu.provider-target (platform manifest)",
@@ -94,8 +94,8 @@ export const RULES = {
     source: `${UNZIP} (os.MkdirAll, os.OpenFile)`,
   },
   subdir: {
-    rule: "//subdir (a Go glob) matches exactly one path in the package, and it is a directory",
-    source: "go-getter source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule",
+    rule: "//subdir, cleaned by path.Clean, matches exactly one path in the package as a Go glob, and it is a directory; a subdir that leaves the package (//..) fails, since tofu init would load an empty module",
+    source: "go-getter v1.8.6 source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule (docs/contract/opentofu-rules.md §1)",
   },
   "config-files": {
     rule: "The module directory's .tf, .tf.json, .tofu, .tofu.json files (not hidden, not editor backups, not tests) are found; none is accepted by OpenTofu (an empty module), so it passes with a warning",
