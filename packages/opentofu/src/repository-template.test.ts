@@ -4,7 +4,6 @@ import { parseProviderAddress } from "./provider-address.js";
 import { parseRepositoryTemplate, renderTemplate, templateRepository } from "./repository-template.js";
 
 const aws = parseProviderAddress("hashicorp/aws");
-const google = parseProviderAddress("hashicorp/google");
 const local = parseProviderAddress("127.0.0.1:5000/acme/thing");
 
 function usageMessage(run: () => unknown): string {
