@@ -125,13 +125,13 @@ export {
   validateOrasRegistry,
   validateOrasRepository,
   validateOrasTag,
+  parseRepositoryAddressPrefix,
 } from "@tofu-oci/core/go";
 export { evaluate, TemplateEvalError, toText, type Variables } from "./hcl-template/evaluate.js";
 export { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError, type Value } from "./hcl-template/parse.js";
 export {
   checkRepositoryTemplate,
   expandRepositoryTemplate,
-  parseRepositoryAddressPrefix,
   rootNames,
   type TemplateCheck,
   type TemplateProvider,

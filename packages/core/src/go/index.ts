@@ -21,6 +21,7 @@ export {
 export {
   type OrasReference,
   parseOrasReference,
+  parseRepositoryAddressPrefix,
   validateGoDigest,
   validateOrasDigest,
   validateOrasRegistry,

@@ -76,6 +76,24 @@ export function parseOrasReference(
   return problem ? { ok: false, error: problem } : { ok: true, reference: { registry, repository, reference } };
 }
 
+/**
+ * OpenTofu's `ociauthconfig.ParseRepositoryAddressPrefix` (repository_addr.go:27-62), over a byte
+ * string: with a `/`, ORAS `ParseReference` with no tag or digest; without one, a bare registry.
+ * Used for `oci_credentials` labels, `auths` keys and `oci_mirror` repository templates.
+ */
+export function parseRepositoryAddressPrefix(
+  addr: string,
+): { registry: string; repository: string } | { error: string } {
+  if (addr.includes("/")) {
+    const parsed = parseOrasReference(addr);
+    if (!parsed.ok) return { error: parsed.error };
+    if (parsed.reference.reference !== "") return { error: "invalid reference: artifact tag or digest not allowed" };
+    return { registry: parsed.reference.registry, repository: parsed.reference.repository };
+  }
+  const problem = validateOrasRegistry(addr);
+  return problem ? { error: problem } : { registry: addr, repository: "" };
+}
+
 const ALGORITHMS = new Map([
   ["sha256", 64],
   ["sha384", 96],

@@ -1,4 +1,4 @@
-import { decodeRune } from "@tofu-oci/core/go";
+import { decodeRune, goQuote } from "@tofu-oci/core/go";
 
 /** A JSON value as Go's decoder walks it: object members keep their order and duplicates. */
 export type JsonNode =
@@ -237,28 +237,9 @@ const LITERALS: Array<[string, JsonNode]> = [
   ["null", { kind: "null" }],
 ];
 
-/** `quoteChar` of encoding/json/scanner.go: the byte as a Go rune literal. */
+/** `quoteChar` of encoding/json/scanner.go: the byte as a Go rune literal (strconv.Quote of the rune). */
 function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''";
   if (c === 0x22) return "'\"'";
-  const quoted = goRuneQuote(c);
-  return `'${quoted}'`;
-}
-
-function goRuneQuote(c: number): string {
-  const escapes: Record<number, string> = {
-    7: "\\a",
-    8: "\\b",
-    9: "\\t",
-    10: "\\n",
-    11: "\\v",
-    12: "\\f",
-    13: "\\r",
-    92: "\\\\",
-  };
-  if (escapes[c]) return escapes[c];
-  if (c < 0x20 || c === 0x7f) return `\\x${c.toString(16).padStart(2, "0")}`;
-  if (c >= 0x80 && c < 0xa0) return `\\u00${c.toString(16).padStart(2, "0")}`;
-  if (c === 0xa0 || c === 0xad) return `\\u00${c.toString(16)}`;
-  return String.fromCharCode(c);
+  return `'${goQuote(String.fromCharCode(c)).slice(1, -1)}'`;
 }

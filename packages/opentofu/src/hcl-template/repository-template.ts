@@ -1,4 +1,4 @@
-import { fromByteString, parseOrasReference, toByteString, validateOrasRegistry } from "@tofu-oci/core/go";
+import { fromByteString, parseRepositoryAddressPrefix, toByteString } from "@tofu-oci/core/go";
 import { evaluate, TemplateEvalError, toText } from "./evaluate.js";
 import { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError } from "./parse.js";
 
@@ -93,20 +93,6 @@ export function expandRepositoryTemplate(
   const parsed = parseRepositoryAddressPrefix(toByteString(text));
   if ("error" in parsed) return { ok: false, error: fromByteString(parsed.error), text };
   return { ok: true, text, registry: fromByteString(parsed.registry), repository: fromByteString(parsed.repository) };
-}
-
-/** `ociauthconfig.ParseRepositoryAddressPrefix` (repository_addr.go:27-62), over a byte string. */
-export function parseRepositoryAddressPrefix(
-  addr: string,
-): { registry: string; repository: string } | { error: string } {
-  if (addr.includes("/")) {
-    const parsed = parseOrasReference(addr);
-    if (!parsed.ok) return { error: parsed.error };
-    if (parsed.reference.reference !== "") return { error: "invalid reference: artifact tag or digest not allowed" };
-    return { registry: parsed.reference.registry, repository: parsed.reference.repository };
-  }
-  const problem = validateOrasRegistry(addr);
-  return problem ? { error: problem } : { registry: addr, repository: "" };
 }
 
 function generic(at: string): Diagnostic {
