@@ -1,3 +1,5 @@
+// Go's strconv quoting and utf8 decoding, for messages and byte strings that match Go's.
+
 /**
  * Go's `strconv.Quote` (what `%q` prints), for error messages that must read exactly as OpenTofu's.
  * Takes a JavaScript string (its UTF-8 bytes are the Go string) or a byte string from

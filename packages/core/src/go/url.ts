@@ -20,6 +20,7 @@ export interface GoUrl {
   rawFragment: string;
 }
 
+/** A URL Go's net/url parsed, or its error text. */
 export type GoUrlResult = { ok: true; url: GoUrl } | { ok: false; error: string };
 
 enum Mode {

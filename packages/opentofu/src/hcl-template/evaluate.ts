@@ -3,6 +3,7 @@ import type { Diagnostic, Expr, Value } from "./parse.js";
 /** The variables a template sees: strings, or unknown strings (OpenTofu's first, type-only pass). */
 export type Variables = Record<string, string | undefined>;
 
+/** An HCL template failed to evaluate; `diagnostic` is hcl's. */
 export class TemplateEvalError extends Error {
   override readonly name = "TemplateEvalError";
   constructor(readonly diagnostic: Diagnostic) {

@@ -34,6 +34,7 @@ export interface Diagnostic {
   detail: string;
 }
 
+/** An HCL template failed to parse; `diagnostic` is hcl's. */
 export class TemplateSyntaxError extends Error {
   override readonly name = "TemplateSyntaxError";
   constructor(readonly diagnostic: Diagnostic) {

@@ -9,6 +9,7 @@ export interface TemplateProvider {
   type: string;
 }
 
+/** The outcome of {@link checkRepositoryTemplate}: the parsed template, or OpenTofu's diagnostics. */
 export type TemplateCheck =
   | { ok: true; template: Expr; variables: Set<string> }
   | { ok: false; diagnostics: Diagnostic[] };

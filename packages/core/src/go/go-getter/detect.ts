@@ -15,6 +15,7 @@ export type DetectOutcome =
 /** go-getter detect_ssh.go:17 `sshPattern`, as Go's regexp reads it (`.` stops at a newline). */
 const SSH_PATTERN = /^(?:([^@]+)@)?([^:]+):\/?([^\n]+)$/;
 
+/** Runs the detectors of {@link DetectOutcome} on an address without a URL scheme, in OpenTofu's order. */
 export function detectRemote(src: string): DetectOutcome {
   if (src === "") return { kind: "none" };
   const withoutQuery = src.includes("?") ? src.slice(0, src.indexOf("?")) : src;
