@@ -7,6 +7,7 @@ export { HelperNotFoundError, type AuthIo, type GoOs, type HelperOutput, type He
 export type { Specificity } from "./policy/specificity.js";
 export type { CredentialsSource, SourceKind } from "./policy/credentials-source.js";
 export { describeCredentials } from "./explain.js";
+export { providerInstallation, type ProviderInstallationConfig, type ProviderInstallationMethod } from "./provider-installation.js";
 export { resolve, type ResolveCommandOptions } from "./resolve.js";
 export { login, type LoginOptions } from "./login.js";
 export { logout, type LogoutOptions } from "./logout.js";

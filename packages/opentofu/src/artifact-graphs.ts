@@ -17,6 +17,8 @@ export interface ProviderPlatformFile {
   os: string;
   arch: string;
   zip: LocalFile;
+  /** The package's `h1:`, recorded on its manifest (`PROVIDER_H1_ANNOTATION`) when given. */
+  h1?: string;
 }
 
 /** A provider version's graph: the platform manifests in the input's order, and the index. */
@@ -46,8 +48,8 @@ export function providerGraph(
   platforms: readonly ProviderPlatformFile[],
   options: { annotations?: Record<string, string> } = {},
 ): ProviderGraph {
-  const manifests = platforms.map(({ os, arch, zip }) =>
-    buildProviderManifest({ layer: zip, platform: { os, architecture: arch }, title: basename(zip.file) }),
+  const manifests = platforms.map(({ os, arch, zip, h1 }) =>
+    buildProviderManifest({ layer: zip, platform: { os, architecture: arch }, title: basename(zip.file), ...(h1 ? { h1 } : {}) }),
   );
   const root = buildProviderIndex({ manifests, ...(options.annotations ? { annotations: options.annotations } : {}) });
   return { blobs: [CONFIG_BLOB, ...platforms.map(({ zip }) => fileBlob(zip))], manifests, root };

@@ -31,3 +31,43 @@ export function literalString(value: string): string | undefined {
   if (/(^|[^$])\$\{/.test(value) || /(^|[^%])%\{/.test(value)) return undefined;
   return value.replaceAll("$${", "${").replaceAll("%%{", "%{");
 }
+
+const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+
+/**
+ * A string as a quoted HCL literal, exactly as hclwrite writes a `cty.String`
+ * (hashicorp/hcl v2 hclwrite/generate.go:350 escapeQuotedStringLit): NFC-normalized (cty does),
+ * `\n \r \t \" \\` escaped, `${` and `%{` doubled, and characters Go's `unicode.IsPrint` rejects
+ * as `\uXXXX` or `\UXXXXXXXX`.
+ */
+export function quoteHclString(value: string): string {
+  const text = value.normalize("NFC");
+  let out = '"';
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i)!;
+    const char = String.fromCodePoint(code);
+    i += char.length;
+    out += escapeChar(char, code, text[i]);
+  }
+  return `${out}"`;
+}
+
+function escapeChar(char: string, code: number, next: string | undefined): string {
+  switch (char) {
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    case "\t":
+      return "\\t";
+    case '"':
+      return '\\"';
+    case "\\":
+      return "\\\\";
+    case "$":
+    case "%":
+      return next === "{" ? char + char : char;
+  }
+  if (PRINTABLE.test(char)) return char;
+  return code < 0x10000 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\U${code.toString(16).padStart(8, "0")}`;
+}

@@ -12,6 +12,7 @@ export { hostnameForComparison, hostnameForDisplay } from "./hostname.js";
 export { parsePlatform, formatPlatform, currentPlatform, type Platform } from "./platform.js";
 export { normalizeVersion, versionToTag, tagToVersion, judgeVersionTag, type TagVerdict } from "./version.js";
 export { parseVersionConstraint, selectVersions, parseVersion, type VersionConstraint } from "./version-constraints.js";
+export { canonicalConstraints } from "./constraints-string.js";
 export {
   h1OfFiles,
   h1OfDirectory,
@@ -23,6 +24,8 @@ export {
   type PackageHashes,
 } from "./package-hashes.js";
 export { parseLockFile, readLockFile, type LockFile, type ProviderLock } from "./lock-file.js";
+export { formatLockFile, LOCK_FILE_HEADER } from "./lock-file-writer.js";
+export { quoteHclString, parseHcl, literalString } from "./hcl.js";
 export {
   selectLock,
   preferredHashes,
@@ -39,6 +42,7 @@ export {
   buildProviderManifest,
   buildProviderIndex,
   manifestTooLarge,
+  PROVIDER_H1_ANNOTATION,
   type ModuleManifestOptions,
   type ProviderManifestOptions,
   type ProviderIndexOptions,
@@ -61,6 +65,14 @@ export {
 export { inspectZip, readPackageZip, reviewNames, type InspectedEntry, type NameReview } from "./zip-inspect.js";
 export { planUnpack, type UnpackPlan, type PlannedEntry } from "./unpack-plan.js";
 export { findModuleDir, configFiles, type ModuleDir } from "./module-files.js";
+export { moduleFiles, type ModuleFiles } from "./config-files.js";
+export {
+  readProviderRequirements,
+  type ProviderRequirement,
+  type ConfigurationRequirements,
+  type UnresolvedModule,
+} from "./provider-requirements.js";
+export { parseProviderPatterns, providerPatternsMatch, methodHandlesProvider, type ProviderPattern } from "./provider-patterns.js";
 export { findExecutable, runsAsIs, type ExecutableVerdict, type UnpackedZip } from "./provider-executable.js";
 export {
   parseRepositoryTemplate,

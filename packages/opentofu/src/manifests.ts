@@ -32,11 +32,23 @@ export function buildModuleManifest(options: ModuleManifestOptions): EncodedMani
   return zipArtifactManifest(ArtifactType.module, layer, options);
 }
 
+/**
+ * The manifest annotation tofu-oci records the package's `h1:` hash in, so a complete lock file
+ * needs no download (`tofu-oci deps lock`). Not an OpenTofu rule: OpenTofu computes `h1:` only
+ * from a package it downloaded, since a manifest is no trustworthy source of it
+ * (rfc/20241206-oci-registries/9-provider-implementation-details.md:58); no annotation for it
+ * exists in OpenTofu or the OCI conventions. Readers check it against the content whenever they
+ * download the zip.
+ */
+export const PROVIDER_H1_ANNOTATION = "dev.tofu-oci.provider.h1";
+
 /** What a provider platform manifest holds: the release zip layer and its platform. */
 export interface ProviderManifestOptions {
   layer: { digest: string; size: number };
   platform: { os: string; architecture: string };
   title?: string;
+  /** The package's `h1:` (the hash of its unpacked files), recorded as {@link PROVIDER_H1_ANNOTATION}. */
+  h1?: string;
   annotations?: Record<string, string>;
 }
 
@@ -55,7 +67,8 @@ export function buildProviderManifest(options: ProviderManifestOptions): Encoded
     size: options.layer.size,
     platform: { os: options.platform.os, architecture: options.platform.architecture },
   };
-  return zipArtifactManifest(ArtifactType.providerTarget, layer, options);
+  const annotations = options.h1 ? { [PROVIDER_H1_ANNOTATION]: options.h1, ...options.annotations } : options.annotations;
+  return zipArtifactManifest(ArtifactType.providerTarget, layer, { ...options, ...(annotations ? { annotations } : {}) });
 }
 
 /** An image manifest with the empty config and one zip layer (titled when `title` is given). */

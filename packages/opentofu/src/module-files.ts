@@ -76,8 +76,10 @@ function join(base: string, child: string): string {
   return base === "" ? child : `${base}/${child}`;
 }
 
-const CONFIG_EXTENSIONS = [".tf", ".tf.json", ".tofu", ".tofu.json"];
-const TEST_EXTENSIONS = [".tftest.hcl", ".tftest.json", ".tofutest.hcl", ".tofutest.json"];
+/** The extensions of configuration files (parser_config_dir.go:312 fileExt). */
+export const CONFIG_EXTENSIONS = [".tf", ".tf.json", ".tofu", ".tofu.json"];
+/** The extensions of test files, which are not configuration (parser_config_dir.go:356 isTestFileExt). */
+export const TEST_EXTENSIONS = [".tftest.hcl", ".tftest.json", ".tofutest.hcl", ".tofutest.json"];
 
 /**
  * The configuration files OpenTofu loads from a module directory
@@ -99,6 +101,6 @@ export function configFiles(plan: UnpackPlan, dir: string): string[] {
 }
 
 /** configs.IsIgnoredFile (parser_config_dir.go:362): editor swap files and hidden files. */
-function isIgnoredFile(name: string): boolean {
+export function isIgnoredFile(name: string): boolean {
   return name.startsWith(".") || name.endsWith("~") || (name.startsWith("#") && name.endsWith("#"));
 }

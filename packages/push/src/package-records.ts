@@ -9,7 +9,7 @@ import {
   type LocalFile,
   type ProviderPackageRecord,
 } from "@tofu-oci/core";
-import { versionToTag } from "@tofu-oci/opentofu";
+import { h1OfUnpackedPackage, readPackageZip, versionToTag } from "@tofu-oci/opentofu";
 import { assertZipFile } from "./local-file.js";
 
 /** A module zip to push. */
@@ -23,6 +23,8 @@ export interface ProviderPlatformInput {
   os: string;
   arch: string;
   zip: LocalFile;
+  /** The package's `h1:`: the record's (tofu-oci-pack computed it), else computed from the zip. */
+  h1: string;
 }
 
 /** A provider version to push: one release zip per platform. */
@@ -78,9 +80,21 @@ async function providerInput(record: ProviderPackageRecord, where: string, cwd: 
     const key = `${platform.os}_${platform.arch}`;
     if (seen.has(key)) throw invalidInput(`${where}: platform ${key} appears twice`);
     seen.add(key);
-    platforms.push({ os: platform.os, arch: platform.arch, zip: await blobOf(platform, at, `the ${key} zip`, cwd) });
+    const zip = await blobOf(platform, at, `the ${key} zip`, cwd);
+    platforms.push({ os: platform.os, arch: platform.arch, zip, h1: await platformH1(platform.h1, zip, at) });
   }
   return { type: "provider", provider: record.provider, version: record.version, platforms };
+}
+
+const H1 = /^h1:[A-Za-z0-9+/]{43}=$/;
+
+/** The record's `h1` when it has one, else the `h1:` of the zip's unpacked files (read locally, once). */
+async function platformH1(given: unknown, zip: LocalFile, where: string): Promise<string> {
+  if (given !== undefined) {
+    if (typeof given !== "string" || !H1.test(given)) throw invalidInput(`${where}: "h1" must be an h1: hash, got ${JSON.stringify(given)}`);
+    return given;
+  }
+  return h1OfUnpackedPackage(await readPackageZip(zip.file));
 }
 
 async function blobOf(fields: { file?: unknown; digest?: unknown; size?: unknown }, where: string, what: string, cwd: string | undefined): Promise<LocalFile> {

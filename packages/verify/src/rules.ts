@@ -81,6 +81,10 @@ export const RULES = {
     source:
       "internal/getproviders/package_location_local_archive.go: InstallProviderPackage; hash.go: HashesMatchingPackage, PackageHashV1",
   },
+  "h1-annotation": {
+    rule: "The h1: recorded on the platform manifest (dev.tofu-oci.provider.h1, by tofu-oci push and mirror) equals the h1: of the downloaded package; with trustH1Annotation it stands in for the download (not an OpenTofu rule)",
+    source: "tofu-oci issue 18; OpenTofu computes h1: only from content (rfc/20241206-oci-registries/9-provider-implementation-details.md)",
+  },
   "zip-format": {
     rule: "The layer is a zip Go's archive/zip reads, with at least one entry, Store or Deflate entries, right sizes and CRC-32s",
     source: UNZIP,

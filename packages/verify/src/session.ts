@@ -17,6 +17,8 @@ export interface Settings {
   requireSbom: boolean;
   /** Where layers are downloaded for checking. */
   tempDir: string;
+  /** A provider platform's h1: annotation replaces its download. */
+  trustH1Annotation: boolean;
   signal?: AbortSignal;
 }
 

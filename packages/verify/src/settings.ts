@@ -27,6 +27,13 @@ export interface SettingsOptions {
   requireSbom?: boolean;
   /** Where layers are downloaded for checking. Default: the OS temp directory. */
   tempDir?: string;
+  /**
+   * Take a provider platform's `h1:` from the `dev.tofu-oci.provider.h1` annotation of its
+   * manifest and do not download the zip (so its zip, executable and lock `h1:` checks do not
+   * run); platforms without the annotation are downloaded as usual. Default false: every zip is
+   * downloaded, and an annotation is checked against it.
+   */
+  trustH1Annotation?: boolean;
 }
 
 /**
@@ -43,6 +50,7 @@ export async function validateSettings(
     platforms: [...new Set((options.platforms ?? []).map((text) => formatPlatform(parsePlatform(text))))],
     requireSbom: options.requireSbom ?? false,
     tempDir: options.tempDir ?? tmpdir(),
+    trustH1Annotation: options.trustH1Annotation ?? false,
   };
   if (options.type) settings.type = options.type;
   if (options.provider !== undefined) settings.provider = parseProvider(options.provider);

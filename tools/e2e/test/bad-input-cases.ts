@@ -27,10 +27,12 @@ const UNKNOWN_KEY_RC = { ".tofu-ocirc.json": JSON.stringify({ retry: 3 }) };
 const BAD_TOFURC = { ".tofurc": 'oci_credentials "127.0.0.1:1" {\n  username = "u"\n' };
 const PROVIDER = ["--provider", "example.com/acme/thing", "--version", "1.0.0"];
 const notJson = "{not json\n";
+const REQUIRES = { "main.tf": 'terraform {\n  required_providers {\n    thing = { source = "example.com/acme/thing" }\n  }\n}\n' };
+const OCI_SOURCE = { "main.tf": `module "net" {\n  source = "oci://${H}/net?tag=1.0.0" # tofu-oci: ~> 1.0\n}\n` };
 const verificationRecord = `${JSON.stringify({ kind: "verification", ok: true })}\n`;
 const packageRecord = (f: BadFiles) => `${JSON.stringify({ kind: "package", type: "module", file: f.moduleZip, digest: `sha256:${"0".repeat(64)}`, size: 1, mediaType: "archive/zip", files: 1 })}\n`;
 
-/** The table: at least 60 cases over pack, push, verify, auth, mirror and the umbrella. */
+/** The table: at least 60 cases over pack, push, verify, auth, mirror, deps and the umbrella. */
 export function badInputCases(f: BadFiles): BadInputCase[] {
   return [
     // tofu-oci-pack
@@ -128,6 +130,18 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "mirror: providers --latest with --lockfile", bin: "mirror", args: ["providers", "--lockfile", "lock.hcl", "--latest", "--to", `${H}/p/\${type}`], code: 2, message: /mutually exclusive/ },
     { name: "mirror: modules with an unknown flag", bin: "mirror", args: ["modules", "acme/net/aws", "--to", `${H}/m`, "--bogus"], code: 2, message: /unknown option --bogus$/ },
 
+    // tofu-oci-deps
+    { name: "deps: lock with an unknown flag", bin: "deps", args: ["lock", "--bogus"], code: 2, message: /unknown option --bogus$/ },
+    { name: "deps: lock with --platform without its arch", bin: "deps", args: ["lock", "--platform", "linux"], cwdFiles: REQUIRES, code: 2, message: /linux/ },
+    { name: "deps: lock with a lock file that is not HCL", bin: "deps", args: ["lock"], cwdFiles: { ...REQUIRES, ".terraform.lock.hcl": "provider {{{" }, code: 6, message: /\.terraform\.lock\.hcl/ },
+    { name: "deps: lock with a .tf file that is not HCL", bin: "deps", args: ["lock"], cwdFiles: { "main.tf": "terraform {\n" }, code: 6, message: /main\.tf/ },
+    { name: "deps: lock with a CLI config file with a syntax error", bin: "deps", args: ["lock"], cwdFiles: REQUIRES, homeFiles: BAD_TOFURC, code: 6, message: /problems with the CLI configuration/ },
+    { name: "deps: lock of a missing directory", bin: "deps", args: ["lock", "no-such-dir"], code: 6, message: /no-such-dir/ },
+    { name: "deps: outdated with an invalid --constraint", bin: "deps", args: ["outdated", "--constraint", "~> banana"], code: 2, message: /--constraint/ },
+    { name: "deps: pin with --constraint", bin: "deps", args: ["pin", "--constraint", "~> 1.0"], code: 2, message: /--constraint applies to deps update and deps outdated/ },
+    { name: "deps: update with an invalid --constraint", bin: "deps", args: ["update", "--constraint", ">= 1.0, nope"], cwdFiles: OCI_SOURCE, code: 2, message: /--constraint/ },
+    { name: "deps: update of a .tf file that is not HCL", bin: "deps", args: ["update"], cwdFiles: { "main.tf": 'module "net" {\n' }, code: 6, message: /main\.tf/ },
+
     // tofu-oci (the umbrella)
     { name: "umbrella: an unknown command", bin: "cli", args: ["frobnicate"], code: 2, message: /frobnicate/ },
     { name: "umbrella: no command", bin: "cli", args: [], code: 2, message: /command/ },
@@ -137,6 +151,7 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "umbrella: mirror copy without DST", bin: "cli", args: ["mirror", "copy", `${H}/a:1`], code: 2, message: /Not enough non-option arguments/ },
     { name: "umbrella: auth resolve of a host with a space", bin: "cli", args: ["auth", "resolve", "a b"], code: 2, message: /invalid registry "a b"/ },
     { name: "umbrella: push of records of the wrong kind", bin: "cli", args: ["push", `${H}/repo:1`], stdin: verificationRecord, code: 6, message: /no package records on stdin/, format: "text" },
+    { name: "umbrella: deps lock with a lock file that is not HCL", bin: "cli", args: ["deps", "lock"], cwdFiles: { ...REQUIRES, ".terraform.lock.hcl": "provider {{{" }, code: 6, message: /\.terraform\.lock\.hcl/ },
     { name: "umbrella: a misspelt command", bin: "cli", args: ["pakc", "module", "."], code: 2, message: /^error: unknown command 'pakc'; did you mean 'pack'\?$/ },
     { name: "umbrella: a global flag before the command, then a bad input", bin: "cli", args: ["-q", "pack", "module", "no-such-dir"], code: 6, message: /does not exist/ },
     { name: "umbrella: push of a record whose file changed size", bin: "cli", args: ["push", `${H}/repo:1`], stdin: packageRecord(f), code: 6, message: /its record says 1/ },

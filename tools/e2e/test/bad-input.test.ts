@@ -34,9 +34,9 @@ function writeAll(root: string, content: Record<string, string> = {}): void {
 }
 
 describe("bad input to every bin", () => {
-  it("has at least 60 cases over all six bins", () => {
+  it("has at least 60 cases over all seven bins", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(cases.map((c) => c.bin))).toEqual(new Set(["pack", "push", "verify", "auth", "mirror", "cli"]));
+    expect(new Set(cases.map((c) => c.bin))).toEqual(new Set(["pack", "push", "verify", "auth", "mirror", "deps", "cli"]));
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 

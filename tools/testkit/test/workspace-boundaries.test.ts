@@ -36,6 +36,7 @@ const ALLOWED: Record<string, string[]> = {
     "@tofu-oci/pack",
     "*",
   ],
+  "@tofu-oci/deps": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "@tofu-oci/verify", "*"],
   "@tofu-oci/cli": ["@tofu-oci/*"],
 };
 

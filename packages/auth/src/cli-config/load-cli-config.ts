@@ -4,8 +4,9 @@ import { parseHcl1 } from "../hcl1/parse.js";
 import { errorDiagnostic, warningDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { locateCliConfig, type CliConfigLocation } from "./locate.js";
 import { decodeOciCredentials, decodeOciDefaultCredentials, type OciCredentialsBlock, type OciDefaultCredentials } from "./oci-blocks.js";
+import { decodeProviderInstallation, type ProviderInstallation } from "./provider-installation.js";
 
-/** The OCI part of OpenTofu's merged CLI configuration. */
+/** The OCI and provider installation parts of OpenTofu's merged CLI configuration. */
 export interface CliConfig {
   location: CliConfigLocation;
   /** The files read, main file first, then the config directory in filename order. */
@@ -13,18 +14,28 @@ export interface CliConfig {
   credentials: OciCredentialsBlock[];
   /** Zero or one when valid. */
   defaults: OciDefaultCredentials[];
+  /** Zero or one when valid (cliconfig.go:376). */
+  providerInstallation: ProviderInstallation[];
   diagnostics: Diagnostic[];
+  /**
+   * Problems of the provider_installation blocks, apart from `diagnostics`: credentials do not
+   * depend on them, so they do not stop a credentials lookup.
+   */
+  installationDiagnostics: Diagnostic[];
 }
 
 /** Loads and merges the CLI configuration files (spec §2), decoding the OCI blocks (§3). */
 export async function loadCliConfig(io: AuthIo): Promise<CliConfig> {
   const location = await locateCliConfig(io);
-  const config: CliConfig = { location, files: [], credentials: [], defaults: [], diagnostics: [] };
+  const config: CliConfig = { location, files: [], credentials: [], defaults: [], providerInstallation: [], diagnostics: [], installationDiagnostics: [] };
   if (location.mainFile) await loadFile(io, config, location.mainFile, location.overridden ? "override" : "default");
   if (location.configDir && (await io.stat(location.configDir)) === "directory") {
     for (const file of await configDirFiles(io, location.configDir)) await loadFile(io, config, file, "directory");
   }
   config.diagnostics.push(...validateMerged(config));
+  if (config.providerInstallation.length > 1) {
+    config.installationDiagnostics.push(errorDiagnostic(undefined, "No more than one provider_installation block may be specified"));
+  }
   return config;
 }
 
@@ -51,9 +62,12 @@ async function loadFile(io: AuthIo, config: CliConfig, path: string, source: Fil
   }
   const defaults = decodeOciDefaultCredentials(file, path, io);
   const credentials = decodeOciCredentials(file, path, io.os);
+  const installation = decodeProviderInstallation(file, path);
   config.defaults.push(...defaults.blocks);
   config.credentials.push(...credentials.blocks);
+  config.providerInstallation.push(...installation.blocks);
   config.diagnostics.push(...defaults.diagnostics, ...credentials.diagnostics);
+  config.installationDiagnostics.push(...installation.diagnostics);
 }
 
 async function readConfigText(io: AuthIo, config: CliConfig, path: string, source: FileSource): Promise<string | undefined> {

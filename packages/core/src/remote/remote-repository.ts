@@ -31,6 +31,8 @@ export interface RemoteRepositoryOptions {
 
 type Scope = "pull" | "push";
 
+/** Manifests a resolve read, kept for the fetch that usually follows it. */
+const RESOLVED_KEPT = 8;
 /** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
 const REFERRER_MERGE_ROUNDS = 16;
 
@@ -42,6 +44,12 @@ export class RemoteRepository implements Target, Mounter {
   readonly #client: RegistryClient;
   readonly #options: RemoteRepositoryOptions;
   #referrersApi: boolean | undefined;
+  /**
+   * The bytes of the last manifests `resolve` read (and hashed), by digest: a resolve is a GET,
+   * so the fetch of the same manifest that follows it (a copy, a verify) is answered from here
+   * instead of reading it from the registry again. Content-addressed, so never stale.
+   */
+  readonly #resolved = new Map<string, Buffer>();
 
   constructor(client: RegistryClient, registry: string, repository: string, options: RemoteRepositoryOptions = {}) {
     this.#client = client;
@@ -55,6 +63,9 @@ export class RemoteRepository implements Target, Mounter {
     const digest = checkedDigest(descriptor, this.name);
     const manifest = isManifestMediaType(descriptor.mediaType);
     if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
+    const what = `${descriptor.digest} from ${this.name}`;
+    const resolved = manifest ? this.#resolved.get(digest) : undefined;
+    if (resolved) return verifiedStream(Readable.from([resolved]), descriptor, what);
     const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${digest}`, "pull", {
       signal: options.signal,
       headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
@@ -65,7 +76,6 @@ export class RemoteRepository implements Target, Mounter {
       discard(response.body);
       throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
-    const what = `${descriptor.digest} from ${this.name}`;
     if (manifest) return Readable.from([await manifestBody(response, descriptor, what)], { objectMode: false });
     const body = resumingDownload(response, {
       what,
@@ -106,7 +116,9 @@ export class RemoteRepository implements Target, Mounter {
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
       throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
     }
-    return fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
+    const descriptor = fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
+    this.#keepResolved(digest, bytes);
+    return descriptor;
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -305,6 +317,12 @@ export class RemoteRepository implements Target, Mounter {
       throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
     }
     return url;
+  }
+
+  #keepResolved(digest: string, bytes: Buffer): void {
+    this.#resolved.delete(digest);
+    this.#resolved.set(digest, bytes);
+    if (this.#resolved.size > RESOLVED_KEPT) this.#resolved.delete(this.#resolved.keys().next().value!);
   }
 
   #request(method: Method, path: string, scope: Scope, init: RequestInit) {

@@ -1,6 +1,7 @@
 import { fromByteString, parseRepositoryAddressPrefix, toByteString } from "@tofu-oci/core/go";
 import { evaluate, TemplateEvalError, toText } from "./evaluate.js";
 import { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError } from "./parse.js";
+import { parseProviderPatterns, type ProviderPattern } from "../provider-patterns.js";
 
 /** A provider source address as the template sees it. */
 export interface TemplateProvider {
@@ -103,17 +104,24 @@ function generic(at: string): Diagnostic {
   };
 }
 
+// provider_installation.go:421-470: the include patterns as ParseMultiSourceMatchingPatterns reads
+// them (multi_source.go:143-195: two parts take registry.opentofu.org, names normalized); invalid
+// patterns skip the check (:424-435), as they fail later anyway.
 function missingSymbols(used: Set<string>, include: string[], at: string): Diagnostic[] {
-  const patterns = include.map((pattern) => pattern.split("/"));
-  if (patterns.some((parts) => parts.length !== 3)) return [];
+  let patterns: ProviderPattern[];
+  try {
+    patterns = parseProviderPatterns(include);
+  } catch {
+    return [];
+  }
   const out: Diagnostic[] = [];
-  const rules: Array<[number, string, string]> = [
-    [0, "hostname", "selects exactly one registry hostname"],
-    [1, "namespace", "selects exactly one provider namespace"],
-    [2, "type", "selects exactly one provider"],
+  const rules: Array<[keyof ProviderPattern, string, string]> = [
+    ["hostname", "hostname", "selects exactly one registry hostname"],
+    ["namespace", "namespace", "selects exactly one provider namespace"],
+    ["type", "type", "selects exactly one provider"],
   ];
-  for (const [i, symbol, what] of rules) {
-    const values = new Set(patterns.map((parts) => parts[i]!).filter((value) => value !== "*"));
+  for (const [part, symbol, what] of rules) {
+    const values = new Set(patterns.map((pattern) => pattern[part]).filter((value) => value !== "*"));
     if (values.size !== 1 && !used.has(symbol)) {
       out.push({
         summary: INVALID,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { runBin, type BinResult } from "@tofu-oci/testkit";
 
 /** The bins of this workspace, by package directory. */
-export type Bin = "pack" | "push" | "verify" | "auth" | "mirror" | "cli";
+export type Bin = "pack" | "push" | "verify" | "auth" | "mirror" | "deps" | "cli";
 
 export interface RunOptions {
   stdin?: string;
