@@ -43,6 +43,15 @@ describe("repository templates (oci_mirror repository_template, an HCL 2 templat
     ).toMatch(/must refer to the "type" symbol/);
   });
 
+  it("reads include patterns as OpenTofu does: two parts take registry.opentofu.org, invalid ones skip the check", () => {
+    expect(() => parseRepositoryTemplate("r.example.com/p/${type}", { include: ["hashicorp/*"] })).not.toThrow();
+    expect(() => parseRepositoryTemplate("r.example.com/p/${type}", { include: ["HashiCorp/*", "registry.opentofu.org/hashicorp/*"] })).not.toThrow();
+    expect(usageMessage(() => parseRepositoryTemplate("r.example.com/p/${type}", { include: ["hashicorp/*", "example.com/hashicorp/*"] }))).toMatch(
+      /must refer to the "hostname" symbol/,
+    );
+    expect(() => parseRepositoryTemplate("r.example.com/p/${type}", { include: ["a/b/c/d"] })).not.toThrow();
+  });
+
   it("requires registry/repository without tag or digest, nothing trimmed, and explains a port in ${hostname}", () => {
     expect(usageMessage(() => parseRepositoryTemplate("${namespace}/${type}:${hostname}"))).toMatch(/valid OCI repository address/);
     expect(usageMessage(() => parseRepositoryTemplate("r.example.com/${namespace}/${type}:latest${hostname}"))).toMatch(/valid OCI repository address/);
