@@ -42,8 +42,12 @@ export class RemoteStore implements ArtifactStore {
     const mediaType = contentType(response) ?? "";
     const served = header(response.headers, "docker-content-digest");
     const digest = served ?? (isValidDigest(reference) ? reference : undefined);
-    if (!digest) throw new ContentMismatch(`the registry answered HEAD ${reference} without a Docker-Content-Digest header, which ORAS (and so OpenTofu) requires`);
-    if (isValidDigest(reference) && digest !== reference) throw new ContentMismatch(`the registry reports digest ${digest} for ${reference}`);
+    if (!digest)
+      throw new ContentMismatch(
+        `the registry answered HEAD ${reference} without a Docker-Content-Digest header, which ORAS (and so OpenTofu) requires`,
+      );
+    if (isValidDigest(reference) && digest !== reference)
+      throw new ContentMismatch(`the registry reports digest ${digest} for ${reference}`);
     return { mediaType, digest, size: Number(header(response.headers, "content-length") ?? 0) };
   }
 
@@ -63,6 +67,10 @@ export class RemoteStore implements ArtifactStore {
     return this.#repository.fetch(descriptor, options);
   }
 
+  tags(options: OperationOptions = {}): AsyncIterable<string> {
+    return this.#repository.tags(options);
+  }
+
   referrers(subject: Descriptor, options: OperationOptions = {}): Promise<Descriptor[]> {
     return this.#repository.referrers(subject, options);
   }
@@ -71,7 +79,12 @@ export class RemoteStore implements ArtifactStore {
     return this.#client.close();
   }
 
-  #manifestRequest(method: "GET" | "HEAD", reference: string, accept: string, options: OperationOptions): Promise<HttpResponse> {
+  #manifestRequest(
+    method: "GET" | "HEAD",
+    reference: string,
+    accept: string,
+    options: OperationOptions,
+  ): Promise<HttpResponse> {
     return this.#client.send({
       method,
       url: new URL(`/v2/${this.#path}/manifests/${reference}`, this.#client.baseUrl(this.#registry)),
@@ -86,15 +99,17 @@ export class RemoteStore implements ArtifactStore {
 /** Why ORAS's manifestStore.Fetch would refuse this response, if it would. */
 function servedProblem(response: HttpResponse, descriptor: Descriptor): string | undefined {
   const type = contentType(response);
-  if (type !== descriptor.mediaType) return `the registry serves ${descriptor.digest} as ${type ?? "(no Content-Type)"}, but it is listed as ${descriptor.mediaType}`;
+  if (type !== descriptor.mediaType)
+    return `the registry serves ${descriptor.digest} as ${type ?? "(no Content-Type)"}, but it is listed as ${descriptor.mediaType}`;
   const length = header(response.headers, "content-length");
-  if (length !== undefined && Number(length) !== descriptor.size) return `the registry serves ${length} bytes for ${descriptor.digest}, but it is listed with ${descriptor.size}`;
+  if (length !== undefined && Number(length) !== descriptor.size)
+    return `the registry serves ${length} bytes for ${descriptor.digest}, but it is listed with ${descriptor.size}`;
   const digest = header(response.headers, "docker-content-digest");
-  if (digest !== undefined && digest !== descriptor.digest) return `the registry reports digest ${digest} for ${descriptor.digest}`;
+  if (digest !== undefined && digest !== descriptor.digest)
+    return `the registry reports digest ${digest} for ${descriptor.digest}`;
   return undefined;
 }
 
 function contentType(response: HttpResponse): string | undefined {
   return header(response.headers, "content-type")?.split(";")[0]?.trim();
 }
-

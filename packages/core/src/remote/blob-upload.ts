@@ -4,7 +4,14 @@ import { ensureVerified } from "../digest.js";
 import { RegistryError, TofuOciError } from "../errors.js";
 import type { Descriptor } from "../manifest.js";
 import { ProgressStream } from "../progress-stream.js";
-import { asResumable, isReplayable, openContent, type Content, type PushOptions, type ResumableContent } from "../target.js";
+import {
+  asResumable,
+  isReplayable,
+  openContent,
+  type Content,
+  type PushOptions,
+  type ResumableContent,
+} from "../target.js";
 import { expectStatus, header, type HttpResponse, type Method } from "./http.js";
 import type { UploadSessionStore } from "./upload-sessions.js";
 
@@ -13,7 +20,11 @@ export interface UploadTransport {
   /** `HOST/REPO`, for messages and session keys. */
   readonly name: string;
   start(signal: AbortSignal | undefined): Promise<URL>;
-  send(method: Method, url: URL, init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: Readable }): Promise<HttpResponse>;
+  send(
+    method: Method,
+    url: URL,
+    init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: Readable },
+  ): Promise<HttpResponse>;
   location(response: HttpResponse): URL;
 }
 
@@ -33,9 +44,16 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
  * its source; after a failure, or in a later run, the upload continues from the offset the
  * registry reports for the session. Other content is one streaming PUT, retried whole.
  */
-export async function uploadBlob(transport: UploadTransport, descriptor: Descriptor, content: Content, push: PushOptions, options: BlobUploadOptions): Promise<void> {
+export async function uploadBlob(
+  transport: UploadTransport,
+  descriptor: Descriptor,
+  content: Content,
+  push: PushOptions,
+  options: BlobUploadOptions,
+): Promise<void> {
   const resumable = asResumable(content);
-  if (resumable && descriptor.size > options.chunkSize) return uploadInChunks(transport, descriptor, resumable, push, options);
+  if (resumable && descriptor.size > options.chunkSize)
+    return uploadInChunks(transport, descriptor, resumable, push, options);
   const attempts = isReplayable(content) ? 1 + options.retries : 1;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -48,7 +66,13 @@ export async function uploadBlob(transport: UploadTransport, descriptor: Descrip
   }
 }
 
-async function putWhole(transport: UploadTransport, location: URL, descriptor: Descriptor, body: Readable, push: PushOptions): Promise<void> {
+async function putWhole(
+  transport: UploadTransport,
+  location: URL,
+  descriptor: Descriptor,
+  body: Readable,
+  push: PushOptions,
+): Promise<void> {
   const url = withDigest(location, descriptor);
   const response = await transport.send("PUT", url, {
     signal: push.signal,
@@ -58,13 +82,20 @@ async function putWhole(transport: UploadTransport, location: URL, descriptor: D
   await expectStatus(response, 201, `uploading ${descriptor.digest} to ${transport.name}`);
 }
 
-async function uploadInChunks(transport: UploadTransport, descriptor: Descriptor, content: ResumableContent, push: PushOptions, options: BlobUploadOptions): Promise<void> {
+async function uploadInChunks(
+  transport: UploadTransport,
+  descriptor: Descriptor,
+  content: ResumableContent,
+  push: PushOptions,
+  options: BlobUploadOptions,
+): Promise<void> {
   const key = `${transport.name}@${descriptor.digest}`;
   let session = await resumeSession(transport, key, options, push.signal);
   for (let failures = 0; ; ) {
     try {
       let { location, offset } = session;
-      if (offset > 0) options.log?.(`resuming the upload of ${descriptor.digest} at byte ${offset} of ${descriptor.size}`);
+      if (offset > 0)
+        options.log?.(`resuming the upload of ${descriptor.digest} at byte ${offset} of ${descriptor.size}`);
       while (offset < descriptor.size) {
         const end = Math.min(offset + options.chunkSize, descriptor.size) - 1;
         location = await patchChunk(transport, location, content, offset, end, push);
@@ -72,7 +103,10 @@ async function uploadInChunks(transport: UploadTransport, descriptor: Descriptor
         session = { location, offset };
         await options.sessions.set(key, location.href);
       }
-      const response = await transport.send("PUT", withDigest(location, descriptor), { signal: push.signal, headers: { "content-length": "0" } });
+      const response = await transport.send("PUT", withDigest(location, descriptor), {
+        signal: push.signal,
+        headers: { "content-length": "0" },
+      });
       await expectStatus(response, 201, `finishing the upload of ${descriptor.digest} to ${transport.name}`);
       await options.sessions.delete(key);
       return;
@@ -90,20 +124,34 @@ interface Session {
   offset: number;
 }
 
-async function resumeSession(transport: UploadTransport, key: string, options: BlobUploadOptions, signal: AbortSignal | undefined): Promise<Session> {
+async function resumeSession(
+  transport: UploadTransport,
+  key: string,
+  options: BlobUploadOptions,
+  signal: AbortSignal | undefined,
+): Promise<Session> {
   const saved = await options.sessions.get(key);
   const resumed = saved ? await sessionOffset(transport, new URL(saved), signal).catch(() => undefined) : undefined;
   return resumed ?? newSession(transport, key, options, signal);
 }
 
-async function newSession(transport: UploadTransport, key: string, options: BlobUploadOptions, signal: AbortSignal | undefined): Promise<Session> {
+async function newSession(
+  transport: UploadTransport,
+  key: string,
+  options: BlobUploadOptions,
+  signal: AbortSignal | undefined,
+): Promise<Session> {
   const location = await transport.start(signal);
   await options.sessions.set(key, location.href);
   return { location, offset: 0 };
 }
 
 /** Asks the registry how many bytes an upload session holds (distribution-spec: GET upload status). */
-async function sessionOffset(transport: UploadTransport, location: URL, signal: AbortSignal | undefined): Promise<Session | undefined> {
+async function sessionOffset(
+  transport: UploadTransport,
+  location: URL,
+  signal: AbortSignal | undefined,
+): Promise<Session | undefined> {
   const response = await transport.send("GET", location, { signal });
   if (response.status !== 204) {
     await response.body.dump();
@@ -116,10 +164,21 @@ async function sessionOffset(transport: UploadTransport, location: URL, signal: 
   return { location: transport.location(response), offset: Number(range[1]) + 1 };
 }
 
-async function patchChunk(transport: UploadTransport, location: URL, content: ResumableContent, start: number, end: number, push: PushOptions): Promise<URL> {
+async function patchChunk(
+  transport: UploadTransport,
+  location: URL,
+  content: ResumableContent,
+  start: number,
+  end: number,
+  push: PushOptions,
+): Promise<URL> {
   const response = await transport.send("PATCH", location, {
     signal: push.signal,
-    headers: { "content-type": "application/octet-stream", "content-length": String(end - start + 1), "content-range": `${start}-${end}` },
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(end - start + 1),
+      "content-range": `${start}-${end}`,
+    },
     body: withProgress(await content.openRange(start, end), start, push.onProgress),
   });
   await expectStatus(response, 202, `uploading bytes ${start}-${end} to ${transport.name}`);

@@ -25,7 +25,13 @@ function scripted(...responses: Array<(request: HttpRequest) => HttpResponse>) {
 }
 
 function registryRequest(method: HttpRequest["method"] = "GET", extra: Partial<RegistryRequest> = {}): RegistryRequest {
-  return { method, url: new URL("https://r.example/v2/a/b/manifests/1"), repository: "a/b", scopes: ["repository:a/b:pull"], ...extra };
+  return {
+    method,
+    url: new URL("https://r.example/v2/a/b/manifests/1"),
+    repository: "a/b",
+    scopes: ["repository:a/b:pull"],
+    ...extra,
+  };
 }
 
 describe("authenticating", () => {
@@ -44,7 +50,10 @@ describe("authenticating", () => {
 
   it("fetches a Bearer token from the realm through the layer below, with the merged scopes", async () => {
     const { send, seen } = scripted(
-      () => answer(401, { "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:push"' }),
+      () =>
+        answer(401, {
+          "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:push"',
+        }),
       () => answer(200, {}, JSON.stringify({ token: "t1", expires_in: 300 })),
       () => answer(200),
     );
@@ -69,10 +78,16 @@ describe("authenticating", () => {
 
 describe("retrying", () => {
   it("sends a GET again after a 503 and gives up after `retries`", async () => {
-    const { send, seen } = scripted(() => answer(503), () => answer(200));
+    const { send, seen } = scripted(
+      () => answer(503),
+      () => answer(200),
+    );
     expect((await retrying(send, { minDelayMs: 1 })(registryRequest())).status).toBe(200);
     expect(seen).toHaveLength(2);
-    const failing = scripted(() => answer(503), () => answer(503));
+    const failing = scripted(
+      () => answer(503),
+      () => answer(503),
+    );
     expect((await retrying(failing.send, { retries: 1, minDelayMs: 1 })(registryRequest())).status).toBe(503);
     expect(failing.seen).toHaveLength(2);
   });
@@ -81,7 +96,10 @@ describe("retrying", () => {
     const once = scripted(() => answer(503));
     expect((await retrying(once.send, { minDelayMs: 1 })(registryRequest("PUT"))).status).toBe(503);
     expect(once.seen).toHaveLength(1);
-    const twice = scripted(() => answer(503), () => answer(201));
+    const twice = scripted(
+      () => answer(503),
+      () => answer(201),
+    );
     expect((await retrying(twice.send, { minDelayMs: 1 })(registryRequest("PUT", { retry: true }))).status).toBe(201);
   });
 
@@ -95,7 +113,9 @@ describe("retrying", () => {
       () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
       () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
     );
-    const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), { minDelayMs: 1 });
+    const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), {
+      minDelayMs: 1,
+    });
     expect(exitCodeOf(await client(registryRequest()).catch((e: unknown) => e))).toBe(4);
     expect(seen).toHaveLength(2);
   });

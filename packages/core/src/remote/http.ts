@@ -155,7 +155,8 @@ export function retrying<R extends HttpRequest>(send: Send<R>, options: Retrying
       ...retry,
       budget,
       signal: request.signal,
-      onRetry: (reason, delay) => log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
+      onRetry: (reason, delay) =>
+        log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
     });
     return watchOutcome(response, request, budget);
   };
@@ -262,10 +263,14 @@ export function asNetworkError(error: unknown): unknown {
       hint: "Pass --ca-file with the registry's CA certificate, or --insecure to skip verification (unsafe).",
     });
   }
-  return new TofuOciError("network", `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`, {
-    cause: error,
-    hint: "Check that the registry address is right and reachable.",
-  });
+  return new TofuOciError(
+    "network",
+    `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`,
+    {
+      cause: error,
+      hint: "Check that the registry address is right and reachable.",
+    },
+  );
 }
 
 /** Drops a response body we will not read, without an unhandled abort error. */
