@@ -4,6 +4,7 @@
  * reference validation, and the whole path of a module `source` to OpenTofu's oci getter.
  * It lives in core because core's `parseReference` reads `oci://` addresses with it (design.md
  * §2.1), and core depends on no other workspace package; @tofu-oci/opentofu re-exports it.
+ * @module
  */
 export { decodeRune, fromByteString, goQuote, toByteString } from "./quote.js";
 export {
