@@ -24,6 +24,16 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, ta
   return results;
 }
 
+/**
+ * Awaits every promise, then rethrows the first rejection: unlike Promise.all, nothing started
+ * is still running when the caller hears of a failure (a chunk in flight when the user cancels
+ * is finished, and its session saved, before the command returns).
+ */
+export async function settleAll(promises: Iterable<Promise<unknown>>): Promise<void> {
+  const rejection = (await Promise.allSettled(promises)).find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (rejection) throw rejection.reason;
+}
+
 /** A counting semaphore: at most `limit` holders at once. */
 export class Semaphore {
   #available: number;

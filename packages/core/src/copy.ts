@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { Semaphore } from "./concurrency.js";
+import { Semaphore, settleAll } from "./concurrency.js";
 import { fetchManifest } from "./content.js";
 import { observeVerified } from "./digest.js";
 import { isTofuOciError } from "./errors.js";
@@ -134,7 +134,7 @@ class GraphCopier {
       this.options.onSkipped?.(descriptor);
     } else {
       const { manifest, bytes } = await fetchManifest(this.src, descriptor, { signal });
-      await Promise.all(successors(manifest).map((child) => this.node(child)));
+      await settleAll(successors(manifest).map((child) => this.node(child)));
       const isRoot = this.root?.digest === descriptor.digest;
       if (isRoot) this.#rootBytes = bytes;
       const tag = isRoot ? this.root?.tag : undefined;
@@ -149,7 +149,7 @@ class GraphCopier {
   async #referrersOf(subject: Descriptor): Promise<void> {
     const referrers = await this.src.referrers(subject, { signal: this.options.signal });
     this.options.onReferrers?.(subject, referrers);
-    await Promise.all(referrers.map((referrer) => this.node(referrer)));
+    await settleAll(referrers.map((referrer) => this.node(referrer)));
   }
 
   async #blob(descriptor: Descriptor): Promise<void> {

@@ -6,6 +6,12 @@ import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
 const CLIENT_ID = "tofu-oci";
+/**
+ * The user name that says "the password is a refresh token" (registry-quirks:
+ * acr-refresh-token-exchange: `az acr login --expose-token`): exchanged at the realm with an
+ * OAuth2 POST `grant_type=refresh_token`, as docker does with an identity token.
+ */
+const REFRESH_TOKEN_USER = "00000000-0000-0000-0000-000000000000";
 
 interface CachedToken {
   header: string;
@@ -69,7 +75,10 @@ export function authenticating(send: Send, options: AuthOptions = {}): Send<Regi
     if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
     const fresh = await flow.authorize(host, request.repository, challenge, request.scopes, request.signal);
     const retried = await send(withAuthorization(request, fresh));
-    if (retried.status === 401) {
+    // Basic credentials the registry refuses are wrong. A 401 with a token the token service just
+    // issued is about the repository: Docker Hub answers so for one that does not exist
+    // (registry-quirks: dockerhub-missing-repo-401), so the caller, who knows what it asked, says.
+    if (retried.status === 401 && challenge.scheme === "basic") {
       await retried.body.dump();
       throw refused(host);
     }
@@ -119,8 +128,9 @@ class AuthFlow {
   ): Promise<{ value: string; expiresInMs: number }> {
     const realm = parseRealm(host, challenge.params.realm);
     const service = challenge.params.service;
-    const request = credential?.refreshToken
-      ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
+    const refreshToken = credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
+    const request = refreshToken
+      ? refreshTokenRequest(realm, service, scopes, refreshToken)
       : basicTokenRequest(realm, service, scopes, credential);
     const response = await this.send({ ...request, signal });
     if (response.status === 401 || response.status === 403) {

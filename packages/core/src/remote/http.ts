@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { readAll } from "../content.js";
 import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail } from "../errors.js";
+import { retryHint } from "./retry-hint.js";
 
 export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
 export type Body = Uint8Array | string | Readable;
@@ -17,6 +18,8 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Retry transient failures (see {@link retrying}). Default: true for GET and HEAD only. */
   retry?: boolean;
+  /** Follow redirects of GET and HEAD. Default true; false returns the 3xx answer itself. */
+  followRedirects?: boolean;
 }
 
 /** A request to a registry's `/v2/` API on behalf of one repository: what the auth layer needs. */
@@ -69,7 +72,8 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
       signal: request.signal ?? null,
     });
     const location = header(response.headers, "location");
-    if (!isRedirect(response.statusCode) || !location || !["GET", "HEAD"].includes(request.method)) {
+    const follow = request.followRedirects !== false && ["GET", "HEAD"].includes(request.method);
+    if (!isRedirect(response.statusCode) || !location || !follow) {
       return { status: response.statusCode, headers: response.headers, body: response.body, url };
     }
     await response.body.dump();
@@ -154,8 +158,7 @@ export async function withRetry(
       const response = await attempt();
       if (!isTransientStatus(response.status) || tries >= retries) return response;
       reason = `HTTP ${response.status}`;
-      retryAfterMs = parseRetryAfter(header(response.headers, "retry-after"));
-      await response.body.dump().catch(() => {});
+      retryAfterMs = await retryHint(response);
     } catch (error) {
       if (!isTransientError(error) || tries >= retries || options.signal?.aborted) throw asNetworkError(error);
       reason = (error as Error).message;
@@ -177,13 +180,6 @@ function isTransientError(error: unknown): boolean {
   return code.startsWith("UND_ERR") || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"].includes(code);
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 /** Wraps low-level failures (sockets, TLS, DNS) as exit-code-5 errors with a readable message. */
 export function asNetworkError(error: unknown): unknown {

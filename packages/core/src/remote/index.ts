@@ -15,4 +15,5 @@ export {
   type HttpRequest,
   type HttpResponse,
 } from "./http.js";
-export { fileUploadSessions, memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
+export { fileUploadSessions, memoryUploadSessions, type SavedUpload, type UploadSessionStore } from "./upload-sessions.js";
+export type { RegistryKnowledge } from "./registry-knowledge.js";

@@ -5,6 +5,7 @@ import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { authenticating, type TokenCache } from "./authenticator.js";
 import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
+import type { RegistryKnowledge } from "./registry-knowledge.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 
 export type { RegistryRequest } from "./http.js";
@@ -32,8 +33,9 @@ export interface RegistryClientOptions {
   idleTimeoutMs?: number;
   userAgent?: string;
   /**
-   * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks, so an
-   * interrupted upload continues where it stopped. Default 64 MiB.
+   * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks of this size
+   * (adjusted to the limits the registry teaches), so an interrupted upload continues where it
+   * stopped. Default: none, one PUT per blob, which every registry takes (see the README).
    */
   chunkSize?: number;
   /** Where chunked upload sessions are remembered; a file store lets a later run resume. Default: memory. */
@@ -52,6 +54,7 @@ export class RegistryClient {
   readonly #ownsDispatcher: boolean;
   readonly #send: Send<RegistryRequest>;
   readonly uploadSessions: UploadSessionStore;
+  readonly #knowledge = new Map<string, RegistryKnowledge>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
@@ -70,6 +73,16 @@ export class RegistryClient {
   /** `https://HOST` or `http://HOST` with `--plain-http`. */
   baseUrl(registry: string): URL {
     return new URL(`${this.options.plainHttp ? "http" : "https"}://${registry}`);
+  }
+
+  /**
+   * What this client learned about a registry (`HOST[:PORT]`) from its answers: chunk limits,
+   * refused chunked uploads, the referrers API. Shared by every repository of the registry.
+   */
+  knowledge(registry: string): RegistryKnowledge {
+    let known = this.#knowledge.get(registry);
+    if (!known) this.#knowledge.set(registry, (known = {}));
+    return known;
   }
 
   /** Sends a request, answering auth challenges and retrying transient failures. */

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { parseRegistryJson, readAll } from "../content.js";
 import { digestHex, sha256Digest, verifiedStream } from "../digest.js";
-import { TofuOciError } from "../errors.js";
+import { RegistryError, TofuOciError } from "../errors.js";
 import { describeManifest } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
@@ -15,20 +15,28 @@ import {
   type ReferrersOptions,
   type Target,
 } from "../target.js";
+import { uploadBlob, type UploadTransport } from "./blob-upload.js";
 import { discard, expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
-import { resumingDownload } from "./resuming-download.js";
-import { DEFAULT_CHUNK_SIZE, uploadBlob, type UploadTransport } from "./blob-upload.js";
 import type { RegistryClient } from "./registry-client.js";
+import type { RegistryKnowledge } from "./registry-knowledge.js";
+import { mediaTypeRefusal, notFoundOrDenied, pushDenied } from "./registry-refusals.js";
+import { resumingDownload } from "./resuming-download.js";
+import { TagPages } from "./tag-pages.js";
 
 /** Options of one remote repository. */
 export interface RemoteRepositoryOptions {
-  /** Resumable blobs larger than this are uploaded in PATCH chunks of this size. Default: the client's. */
+  /**
+   * Resumable blobs larger than this are uploaded in PATCH chunks of this size (within the
+   * registry's limits). Default: the client's, which by default uploads each blob in one PUT.
+   */
   chunkSize?: number;
-  /** Tags per page when listing. Default 1000. */
+  /** Tags per page when listing, at most 1000. Default 1000. */
   pageSize?: number;
 }
 
 type Scope = "pull" | "push";
+
+const JSON_ACCEPT = "application/json";
 
 /** One repository of a remote registry, spoken to over the OCI distribution API. */
 export class RemoteRepository implements Target, Mounter {
@@ -37,7 +45,8 @@ export class RemoteRepository implements Target, Mounter {
   readonly name: string;
   readonly #client: RegistryClient;
   readonly #options: RemoteRepositoryOptions;
-  #referrersApi: boolean | undefined;
+  /** Upload sessions a refused mount left, by digest: the blob goes up into them (registry-quirks: mount-202-fallback). */
+  readonly #mountSessions = new Map<string, URL>();
 
   constructor(client: RegistryClient, registry: string, repository: string, options: RemoteRepositoryOptions = {}) {
     this.#client = client;
@@ -47,28 +56,48 @@ export class RemoteRepository implements Target, Mounter {
     this.#options = options;
   }
 
+  /** What the client learned about this repository's registry. */
+  get #knowledge(): RegistryKnowledge {
+    return this.#client.knowledge(this.registry);
+  }
+
   async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
     const manifest = isManifestMediaType(descriptor.mediaType);
     if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
-    const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${descriptor.digest}`, "pull", {
-      signal: options.signal,
-      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
-    });
-    if (response.status !== 200) throw await responseError(response, `fetching ${descriptor.digest} from ${this.name}`);
+    const what = `${descriptor.digest} from ${this.name}`;
+    const response = manifest
+      ? await this.#request("GET", `manifests/${descriptor.digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
+      : await this.#blobRequest(descriptor, options.signal, {});
+    if (response.status !== 200) throw await this.#readError(response, `fetching ${what}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
       throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
-    const what = `${descriptor.digest} from ${this.name}`;
     if (manifest) return verifiedStream(response.body, descriptor, what);
     const body = resumingDownload(response, {
       what,
       retries: this.#client.options.retry?.retries ?? 4,
       log: this.#client.options.log,
-      reopen: (offset) => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal: options.signal, headers: { range: `bytes=${offset}-` } }),
+      // Range survives the redirect to the storage host (registry-quirks: dockerhub-cdn-redirect).
+      reopen: (offset) => this.#blobRequest(descriptor, options.signal, { range: `bytes=${offset}-` }),
     });
     return verifiedStream(body, descriptor, what);
+  }
+
+  /**
+   * GETs a blob. Registries redirect to storage (S3, Azure, a CDN) whose signed URLs refuse a
+   * HEAD and expire: a 403 or 400 from another host is answered by asking the registry again
+   * for a fresh URL, once (registry-quirks: presigned-head-and-expiry, s3-one-auth-mechanism).
+   */
+  async #blobRequest(descriptor: Descriptor, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<HttpResponse> {
+    const send = () => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal, headers });
+    const response = await send();
+    const fromStorage = response.url.origin !== this.#client.baseUrl(this.registry).origin;
+    if (!fromStorage || (response.status !== 403 && response.status !== 400)) return response;
+    await response.body.dump();
+    this.#client.options.log?.(`${response.url.host} refused ${descriptor.digest} (HTTP ${response.status}); asking ${this.registry} again`);
+    return send();
   }
 
   async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
@@ -79,22 +108,26 @@ export class RemoteRepository implements Target, Mounter {
     });
     await response.body.dump();
     if (response.status === 200) return true;
-    if (response.status === 404) return false;
+    // A repository that does not exist yet: 401 on Docker Hub, 403 on GHCR (registry-quirks:
+    // dockerhub-missing-repo-401, ghcr-missing-or-private-403). Uploading tells the rest.
+    if (response.status === 404 || response.status === 401 || response.status === 403) return false;
     throw await responseError(response, `checking ${descriptor.digest} in ${this.name}`);
   }
 
   async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
     const response = await this.#request("GET", `manifests/${reference}`, "pull", {
       signal: options.signal,
+      // registry-quirks: accept-negotiation-404, quay-schema1-downconvert: every manifest type, always.
       headers: { accept: MANIFEST_ACCEPT },
     });
-    if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
+    if (response.status !== 200) throw await this.#readError(response, `resolving ${this.name}:${reference}`);
     const length = Number(header(response.headers, "content-length") ?? 0);
     if (length > MANIFEST_SIZE_LIMIT) {
       discard(response.body);
       throw manifestTooLarge(this.name, length);
     }
     const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, `the manifest of ${this.name}:${reference}`);
+    // registry-quirks: ecr-get-manifest-no-digest: the digest is always computed from the bytes.
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
@@ -114,42 +147,69 @@ export class RemoteRepository implements Target, Mounter {
     await this.#putManifest(descriptor, bytes, tag, options);
   }
 
+  /**
+   * The repository's tags, page by page: the `Link` header is followed as sent and a page seen
+   * before ends the listing (registry-quirks: quay-tags-next-page, acr-tags-cap-1000,
+   * ecr-tags-n-max-1000: `n` is at most 1000).
+   */
   async *tags(options: OperationOptions = {}): AsyncIterable<string> {
-    let path: string | undefined = `tags/list?n=${this.#options.pageSize ?? 1000}`;
-    while (path) {
-      const response = await this.#request("GET", path, "pull", { signal: options.signal });
+    const pages = new TagPages(this.#client.baseUrl(this.registry), this.repository, Math.min(this.#options.pageSize ?? 1000, 1000));
+    for (let path: string | undefined = pages.first(); path !== undefined; ) {
+      // registry-quirks: artifactory-accept-406: JSON, not manifest types, on tags/list.
+      const response = await this.#request("GET", path, "pull", { signal: options.signal, headers: { accept: JSON_ACCEPT } });
       if (response.status === 404) {
         await response.body.dump();
         return;
       }
-      if (response.status !== 200) throw await responseError(response, `listing tags of ${this.name}`);
+      if (response.status !== 200) throw await this.#readError(response, `listing tags of ${this.name}`);
       const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, "the tag list"), `the tag list of ${this.name}`);
-      for (const tag of Array.isArray(page.tags) ? page.tags : []) if (typeof tag === "string") yield tag;
-      path = this.#nextPage(response);
+      const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === "string");
+      if (!pages.isNew(tags)) return;
+      yield* tags;
+      path = pages.next(header(response.headers, "link"), response.url);
     }
   }
 
   async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
-    const found = this.#referrersApi === false ? undefined : await this.#referrersFromApi(subject, options);
-    const list = found ?? (await this.#referrersFromTagSchema(subject, options));
+    const found = this.#knowledge.referrersApi === false ? undefined : await this.#referrersFromApi(subject, options);
+    const list = uniqueByDigest(found ?? (await this.#referrersFromTagSchema(subject, options)));
     return options.artifactType ? list.filter((d) => d.artifactType === options.artifactType) : list;
   }
 
+  /**
+   * Mounts a blob from another repository of the registry. Only a 201 that a HEAD confirms is a
+   * mount (registry-quirks: mount-202-fallback, ghcr-phantom-mount-201); a 202 leaves an upload
+   * session that the blob's upload then uses; a refusal of any kind (401 or 403 for the source,
+   * registry-quirks: harbor-mount-missing-project-401, dockerhub-mount-needs-source-pull,
+   * quay-anon-mount-rejected) means a plain upload.
+   */
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
     const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
-    // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
-    const response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
-      signal: options.signal,
-      extraScopes: [`repository:${fromRepository}:pull`],
-      retry: true,
-    });
-    if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
+    let response: HttpResponse;
+    try {
+      // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
+      response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
+        signal: options.signal,
+        headers: { "content-length": "0" },
+        extraScopes: [`repository:${fromRepository}:pull`],
+        retry: true,
+      });
+    } catch (error) {
+      if (error instanceof TofuOciError && error.code === "cancelled") throw error;
+      this.#client.options.log?.(`mounting ${descriptor.digest} from ${fromRepository} failed (${(error as Error).message}); uploading`);
+      return false;
+    }
     await response.body.dump();
-    if (response.status === 201) return true;
-    await this.#cancelUpload(response);
-    return false;
+    if (response.status === 202 && header(response.headers, "location")) {
+      this.#mountSessions.set(descriptor.digest, this.#location(response));
+      return false;
+    }
+    if (response.status !== 201) {
+      this.#client.options.log?.(`${this.registry} did not mount ${descriptor.digest} (HTTP ${response.status}); uploading`);
+      return false;
+    }
+    return this.exists(descriptor, options);
   }
-
 
   async #pushManifest(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
     if (descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
@@ -167,7 +227,8 @@ export class RemoteRepository implements Target, Mounter {
       body: bytes,
       retry: true,
     });
-    await expectStatus(response, 201, `pushing manifest ${descriptor.digest} to ${this.name}`);
+    if (response.status !== 201) throw await this.#manifestRefused(response, descriptor, bytes);
+    await response.body.dump();
     const stored = header(response.headers, "docker-content-digest");
     if (stored && stored !== descriptor.digest) {
       throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
@@ -177,10 +238,23 @@ export class RemoteRepository implements Target, Mounter {
     return header(response.headers, "oci-subject") !== undefined;
   }
 
+  async #manifestRefused(response: HttpResponse, descriptor: Descriptor, bytes: Uint8Array): Promise<RegistryError> {
+    const error = await this.#writeError(response, `pushing manifest ${descriptor.digest} to ${this.name}`);
+    if (error.code === "unauthorized") return error;
+    let manifest;
+    try {
+      manifest = parseManifest(bytes, descriptor.mediaType);
+    } catch {
+      return error;
+    }
+    return mediaTypeRefusal(error, manifest, this.name) ?? error;
+  }
+
   async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
+    const chunkSize = this.#options.chunkSize ?? this.#client.options.chunkSize;
     await uploadBlob(this.#transport(), descriptor, content, options, {
-      chunkSize: this.#options.chunkSize ?? this.#client.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
-      retries: this.#client.options.retry?.retries ?? 4,
+      chunkSize,
+      retry: this.#client.options.retry ?? {},
       sessions: this.#client.uploadSessions,
       log: this.#client.options.log,
     });
@@ -189,38 +263,49 @@ export class RemoteRepository implements Target, Mounter {
   #transport(): UploadTransport {
     return {
       name: this.name,
-      start: async (signal) => {
-        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, retry: true });
-        await expectStatus(response, 202, `starting an upload to ${this.name}`);
+      knowledge: this.#knowledge,
+      start: async (descriptor, signal) => {
+        const left = this.#mountSessions.get(descriptor.digest);
+        this.#mountSessions.delete(descriptor.digest);
+        if (left) return left;
+        // registry-quirks: gar-post-411: an empty POST says Content-Length: 0.
+        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, headers: { "content-length": "0" }, retry: true });
+        if (response.status !== 202) throw await this.#writeError(response, `starting an upload to ${this.name}`);
+        await response.body.dump();
+        this.#learnChunkMinimum(response);
         return this.#location(response);
       },
       send: (method, url, init) => this.#requestUrl(method, url, "push", init),
-      location: (response) => this.#location(response),
+      location: (response, previous) => (previous && !header(response.headers, "location") ? previous : this.#location(response)),
+      exists: (descriptor, signal) => this.exists(descriptor, { signal }),
     };
   }
 
-  async #cancelUpload(response: HttpResponse): Promise<void> {
-    try {
-      const cancel = await this.#requestUrl("DELETE", this.#location(response), "push", {});
-      await cancel.body.dump();
-    } catch {
-      // An abandoned upload session expires on its own.
-    }
+  /** distribution-spec 1.1: `OCI-Chunk-Min-Length` on the POST answer is the smallest chunk it takes. */
+  #learnChunkMinimum(response: HttpResponse): void {
+    const minimum = Number(header(response.headers, "oci-chunk-min-length"));
+    const knowledge = this.#knowledge;
+    if (Number.isSafeInteger(minimum) && minimum > 0) knowledge.chunkMinBytes = Math.max(knowledge.chunkMinBytes ?? 0, minimum);
   }
 
+  /**
+   * The referrers API, when the registry has one: only a 200 with an OCI index counts; 404, 400,
+   * 405, 406, a 303 to a web page or anything else mean "use the tag schema" (registry-quirks:
+   * ghcr-referrers-404-then-303, artifactory-referrers-406, quay-referrers-quirks).
+   */
   async #referrersFromApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[] | undefined> {
     const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : "";
     const response = await this.#request("GET", `referrers/${subject.digest}${query}`, "pull", {
       signal: options.signal,
       headers: { accept: MediaType.imageIndex },
+      followRedirects: false,
     });
-    if (response.status === 404 || response.status === 400 || response.status === 405) {
+    if (response.status !== 200 || contentType(response) !== MediaType.imageIndex) {
       await response.body.dump();
-      this.#referrersApi = false;
+      if (response.status !== 429 && response.status < 500) this.#knowledge.referrersApi = false;
       return undefined;
     }
-    if (response.status !== 200) throw await responseError(response, `listing referrers in ${this.name}`);
-    this.#referrersApi = true;
+    this.#knowledge.referrersApi = true;
     const index = parseManifest(await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"), MediaType.imageIndex);
     return "manifests" in index ? index.manifests : [];
   }
@@ -230,9 +315,16 @@ export class RemoteRepository implements Target, Mounter {
     return index?.manifests ?? [];
   }
 
+  /**
+   * The subject's `sha256-<hex>` index, if it is one: an image index whose digest is not the
+   * subject's. GitLab answers a missing `sha256-<hex>` tag with the manifest `sha256:<hex>`
+   * itself, which must never be taken for its own referrers (registry-quirks:
+   * gitlab-dash-tag-resolves-digest; oras-go does the same check).
+   */
   async #tagSchemaIndex(subject: Descriptor, options: OperationOptions): Promise<ImageIndex | undefined> {
     try {
       const descriptor = await this.resolve(referrersTag(subject), options);
+      if (descriptor.mediaType !== MediaType.imageIndex || descriptor.digest === subject.digest) return undefined;
       const bytes = await readAll(await this.fetch(descriptor, options), descriptor.size);
       const index = parseManifest(bytes, descriptor.mediaType);
       return "manifests" in index ? index : undefined;
@@ -242,7 +334,11 @@ export class RemoteRepository implements Target, Mounter {
     }
   }
 
-  /** Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). */
+  /**
+   * Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). The index
+   * it replaces is left in place: deleting it by digest would also drop any other tag of it, and
+   * many registries refuse deletes (registry-quirks: ghcr-delete-405, delete-unsupported-variants).
+   */
   async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
     const existing = await this.#tagSchemaIndex(subject, options);
     const manifests = existing?.manifests ?? [];
@@ -253,21 +349,23 @@ export class RemoteRepository implements Target, Mounter {
     await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
   }
 
-  #nextPage(response: HttpResponse): string | undefined {
-    const link = header(response.headers, "link");
-    const target = link && /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1];
-    if (!target) return undefined;
-    const next = new URL(target, response.url);
-    const base = this.#client.baseUrl(this.registry);
-    if (next.origin !== base.origin) throw new TofuOciError("network", `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`);
-    const prefix = `/v2/${this.repository}/`;
-    if (!next.pathname.startsWith(prefix)) throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
-    return next.pathname.slice(prefix.length) + next.search;
+  /** The error of a failed read; 401 and 403 may mean "no such repository" (see notFoundOrDenied). */
+  async #readError(response: HttpResponse, what: string): Promise<RegistryError> {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.registry) : error;
+  }
+
+  /** The error of a failed write; 401 and 403 with accepted credentials mean no push permission. */
+  async #writeError(response: HttpResponse, what: string): Promise<RegistryError> {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? pushDenied(error, this.name) : error;
   }
 
   #location(response: HttpResponse): URL {
     const location = header(response.headers, "location");
     if (!location) throw new TofuOciError("network", `${this.name} started an upload without a Location`);
+    // registry-quirks: gar-upload-location-nonv2, ghcr-upload-location-singular: relative or not
+    // under /v2/, the Location is used as sent, resolved against the request URL.
     const url = new URL(location, response.url);
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
       throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
@@ -298,12 +396,19 @@ interface RequestInit {
   headers?: Record<string, string>;
   body?: Uint8Array | Readable;
   retry?: boolean;
+  followRedirects?: boolean;
   extraScopes?: string[];
 }
 
 /** The referrers tag schema tag of a subject: `sha256-<hex>` (distribution-spec, referrers fallback). */
 export function referrersTag(subject: Descriptor): string {
   return `sha256-${digestHex(subject.digest)}`;
+}
+
+/** Descriptors once each: Quay merges its tag-schema index into the API's answer (registry-quirks: quay-referrers-quirks). */
+function uniqueByDigest(descriptors: Descriptor[]): Descriptor[] {
+  const seen = new Set<string>();
+  return descriptors.filter((descriptor) => !seen.has(descriptor.digest) && seen.add(descriptor.digest));
 }
 
 function contentType(response: HttpResponse): string | undefined {
