@@ -18,7 +18,8 @@ export interface UploadTransport {
   readonly knowledge: RegistryKnowledge;
   /** Opens an upload session for the blob and returns its Location. */
   start(descriptor: Descriptor, signal: AbortSignal | undefined): Promise<URL>;
-  send(method: Method, url: URL, init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: Readable }): Promise<HttpResponse>;
+  /** Sends a request; `body` opens the bytes afresh for each attempt (an auth challenge sends it twice). */
+  send(method: Method, url: URL, init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: () => Promise<Readable> }): Promise<HttpResponse>;
   location(response: HttpResponse, previous?: URL): URL;
   /** Whether the registry has the blob (a HEAD). */
   exists(descriptor: Descriptor, signal: AbortSignal | undefined): Promise<boolean>;
@@ -63,7 +64,7 @@ async function uploadWhole(transport: UploadTransport, descriptor: Descriptor, c
   for (let attempt = 1; ; attempt++) {
     try {
       const location = await transport.start(descriptor, push.signal);
-      return await putWhole(transport, location, descriptor, await openContent(content), push);
+      return await putWhole(transport, location, descriptor, () => openContent(content), push);
     } catch (error) {
       if (attempt >= attempts || push.signal?.aborted) throw error;
       if (sessionBroken(error)) {
@@ -76,12 +77,12 @@ async function uploadWhole(transport: UploadTransport, descriptor: Descriptor, c
   }
 }
 
-async function putWhole(transport: UploadTransport, location: URL, descriptor: Descriptor, body: Readable, push: PushOptions): Promise<void> {
+async function putWhole(transport: UploadTransport, location: URL, descriptor: Descriptor, open: () => Promise<Readable>, push: PushOptions): Promise<void> {
   // No Content-Range on a PUT (registry-quirks: content-range-on-monolithic-put, put-bad-range-divergence).
   const response = await transport.send("PUT", withDigest(location, descriptor), {
     signal: push.signal,
     headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
-    body: withProgress(ensureVerified(body, descriptor, `the content for ${descriptor.digest}`), 0, push.onProgress),
+    body: async () => withProgress(ensureVerified(await open(), descriptor, `the content for ${descriptor.digest}`), 0, push.onProgress),
   });
   await expectStatus(response, 201, `uploading ${descriptor.digest} to ${transport.name}`);
 }
@@ -108,12 +109,14 @@ class ChunkedUpload {
     this.#session = saved && saved.offset <= this.descriptor.size ? saved : await this.#forget();
     let reconcile = this.#session !== undefined;
     for (;;) {
-      const chunk = chunkSizeFor(this.options.chunkSize, this.transport.knowledge);
+      // A session goes on in the chunk size it began with: a registry with a minimum part size
+      // (registry-quirks: ecr-min-part-5mb) refuses a smaller part after a larger one.
+      const chunk = this.#session?.chunkSize ?? chunkSizeFor(this.options.chunkSize, this.transport.knowledge);
       if (chunk === undefined) return this.#giveUp();
       try {
         if (this.#session && reconcile) this.#session = await this.#reconcile(this.#session);
         reconcile = false;
-        const session = this.#session ?? (await this.#newSession());
+        const session = this.#session ?? (await this.#newSession(chunk));
         await this.#send(session, chunk);
         await this.options.sessions.delete(this.#key);
         return true;
@@ -134,7 +137,7 @@ class ChunkedUpload {
     for (; descriptor.size - offset > chunk; offset += chunk) {
       if (push.signal?.aborted) throw new TofuOciError("cancelled", "cancelled");
       location = (await this.#patch(new URL(location), offset, offset + chunk - 1)).href;
-      this.#session = { location, offset: offset + chunk };
+      this.#session = { location, offset: offset + chunk, chunkSize: chunk };
       await this.options.sessions.set(this.#key, this.#session);
     }
     if (push.signal?.aborted) throw new TofuOciError("cancelled", "cancelled");
@@ -148,12 +151,12 @@ class ChunkedUpload {
    */
   async #patch(location: URL, start: number, end: number): Promise<URL> {
     const { transport, push } = this;
-    const response = await this.#graceful(async (signal) =>
+    const response = await this.#graceful((signal) =>
       transport.send("PATCH", location, {
         signal,
         // registry-quirks: acr-content-range-format: `<start>-<end>`, no unit, no total.
         headers: { "content-type": "application/octet-stream", "content-length": String(end - start + 1), "content-range": `${start}-${end}` },
-        body: withProgress(await this.content.openRange(start, end), start, push.onProgress),
+        body: async () => withProgress(await this.content.openRange(start, end), start, push.onProgress),
       }),
     );
     if (response.status !== 202 && response.status !== 201) {
@@ -166,11 +169,11 @@ class ChunkedUpload {
   async #putLast(location: URL, offset: number): Promise<void> {
     const { transport, descriptor, push } = this;
     const last = offset < descriptor.size;
-    const response = await this.#graceful(async (signal) =>
+    const response = await this.#graceful((signal) =>
       transport.send("PUT", withDigest(location, descriptor), {
         signal,
         headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size - offset) },
-        ...(last ? { body: withProgress(await this.content.openRange(offset, descriptor.size - 1), offset, push.onProgress) } : {}),
+        ...(last ? { body: async () => withProgress(await this.content.openRange(offset, descriptor.size - 1), offset, push.onProgress) } : {}),
       }),
     );
     await expectStatus(response, 201, `finishing the upload of ${descriptor.digest} to ${transport.name}`);
@@ -244,12 +247,12 @@ class ChunkedUpload {
     const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response.headers, "range") ?? "");
     const held = range && range[1] !== "0" ? Number(range[1]) + 1 : undefined;
     const offset = held !== undefined && held > session.offset && held <= this.descriptor.size ? held : session.offset;
-    return { location: this.transport.location(response, location).href, offset };
+    return { ...session, location: this.transport.location(response, location).href, offset };
   }
 
-  async #newSession(): Promise<SavedUpload> {
+  async #newSession(chunkSize: number): Promise<SavedUpload> {
     const location = await this.transport.start(this.descriptor, this.push.signal);
-    this.#session = { location: location.href, offset: 0 };
+    this.#session = { location: location.href, offset: 0, chunkSize };
     await this.options.sessions.set(this.#key, this.#session);
     return this.#session;
   }

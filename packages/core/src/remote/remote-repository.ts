@@ -275,7 +275,7 @@ export class RemoteRepository implements Target, Mounter {
         this.#learnChunkMinimum(response);
         return this.#location(response);
       },
-      send: (method, url, init) => this.#requestUrl(method, url, "push", init),
+      send: (method, url, { body, ...init }) => this.#requestUrl(method, url, "push", { ...init, ...(body ? { open: body } : {}) }),
       location: (response, previous) => (previous && !header(response.headers, "location") ? previous : this.#location(response)),
       exists: (descriptor, signal) => this.exists(descriptor, { signal }),
     };
@@ -379,14 +379,14 @@ export class RemoteRepository implements Target, Mounter {
 
   #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {
     const actions = scope === "push" ? "pull,push" : "pull";
-    const { body, extraScopes = [], ...rest } = init;
+    const { body, open, extraScopes = [], ...rest } = init;
     return this.#client.send({
       method,
       url,
       repository: this.repository,
       scopes: [`repository:${this.repository}:${actions}`, ...extraScopes],
       ...rest,
-      ...(body === undefined ? {} : { body: () => body }),
+      ...(open ? { body: open } : body === undefined ? {} : { body: () => body }),
     });
   }
 }
@@ -394,7 +394,9 @@ export class RemoteRepository implements Target, Mounter {
 interface RequestInit {
   signal?: AbortSignal | undefined;
   headers?: Record<string, string>;
-  body?: Uint8Array | Readable;
+  body?: Uint8Array;
+  /** Opens a streamed body afresh for each attempt. */
+  open?: () => Promise<Readable>;
   retry?: boolean;
   followRedirects?: boolean;
   extraScopes?: string[];

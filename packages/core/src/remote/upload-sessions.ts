@@ -8,6 +8,8 @@ export interface SavedUpload {
   location: string;
   /** Bytes the registry accepted in this session (tracked by the client, not read from `Range`). */
   offset: number;
+  /** The chunk size the session was started with; the rest goes in chunks of it (the registry may have taught it). */
+  chunkSize?: number;
 }
 
 /**
@@ -39,20 +41,26 @@ export function fileUploadSessions(dir: string): UploadSessionStore {
   return {
     async get(key) {
       try {
-        const saved = JSON.parse(await readFile(path(key), "utf8")) as { key?: unknown; location?: unknown; offset?: unknown };
+        const saved = JSON.parse(await readFile(path(key), "utf8")) as { key?: unknown; location?: unknown; offset?: unknown; chunkSize?: unknown };
         if (saved.key !== key || typeof saved.location !== "string") return undefined;
-        const offset = typeof saved.offset === "number" && Number.isSafeInteger(saved.offset) && saved.offset >= 0 ? saved.offset : 0;
-        return { location: saved.location, offset };
+        const upload: SavedUpload = { location: saved.location, offset: count(saved.offset) ?? 0 };
+        const chunkSize = count(saved.chunkSize);
+        if (chunkSize) upload.chunkSize = chunkSize;
+        return upload;
       } catch {
         return undefined;
       }
     },
     async set(key, upload) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(path(key), JSON.stringify({ key, location: upload.location, offset: upload.offset }), 0o600);
+      await writeFileAtomic(path(key), JSON.stringify({ key, ...upload }), 0o600);
     },
     async delete(key) {
       await rm(path(key), { force: true });
     },
   };
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
