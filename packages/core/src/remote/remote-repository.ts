@@ -161,7 +161,14 @@ export class RemoteRepository implements Target, Mounter {
         await response.body.dump();
         return;
       }
-      if (response.status !== 200) throw await this.#readError(response, `listing tags of ${this.name}`);
+      if (response.status !== 200) {
+        const error = await this.#readError(response, `listing tags of ${this.name}`);
+        // registry-quirks: ecr-tags-n-max-1000: a registry that says how many it allows gets that many.
+        const allowed = pages.smallerFirstPage(path, error);
+        if (allowed === undefined) throw error;
+        path = allowed;
+        continue;
+      }
       const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, "the tag list"), `the tag list of ${this.name}`);
       const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === "string");
       if (!pages.isNew(tags)) return;

@@ -2,6 +2,8 @@ import { readAll } from "../content.js";
 import type { HttpResponse } from "./http.js";
 
 const HINT_BODY_LIMIT = 16 * 1024;
+/** A 429 without a hint waits this long: rate limits count per second or longer, so a quicker retry is refused again. */
+const RATE_LIMIT_WAIT_MS = 1000;
 const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "\u00b5s": 1e-3, "\u03bcs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
@@ -9,7 +11,8 @@ const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "\u00b5s": 1e-3, 
  * (seconds or an HTTP date; registry-quirks: dockerhub-hap429-plaintext), else a Go duration in
  * the error message, as GHCR writes it (`retry-after: 10.305464ms, allowed: 2000/minute`;
  * registry-quirks: ghcr-429-hint-in-message). Reads and drops the body; a body that is not JSON
- * (nginx's HTML page, plain text: quay-429-html, mcr-acr-429) carries no hint.
+ * (nginx's HTML page, plain text: quay-429-html, mcr-acr-429) carries no hint, and a 429
+ * without a hint waits a second (registry-quirks: ecr-throttle, dockerhub-ratelimit-headers).
  */
 export async function retryHint(response: HttpResponse): Promise<number | undefined> {
   const value = response.headers["retry-after"];
@@ -31,7 +34,7 @@ export async function retryHint(response: HttpResponse): Promise<number | undefi
     // Not JSON, or too long: no hint.
     response.body.destroy();
   }
-  return undefined;
+  return RATE_LIMIT_WAIT_MS;
 }
 
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

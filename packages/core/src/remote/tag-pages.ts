@@ -1,4 +1,5 @@
-import { TofuOciError } from "../errors.js";
+import { RegistryError, TofuOciError } from "../errors.js";
+import { registryWords } from "./registry-refusals.js";
 
 /**
  * The pages of one repository's tag list (distribution-spec, listing tags): the first page asks
@@ -10,7 +11,7 @@ import { TofuOciError } from "../errors.js";
 export class TagPages {
   readonly #base: URL;
   readonly #prefix: string;
-  readonly #pageSize: number;
+  #pageSize: number;
   readonly #links = new Set<string>();
   readonly #pages = new Set<string>();
 
@@ -24,6 +25,19 @@ export class TagPages {
   /** The path of the first page, relative to the repository. */
   first(): string {
     return `tags/list?n=${this.#pageSize}`;
+  }
+
+  /**
+   * The first page again with the `n` the registry said it allows, when it refused the first
+   * request with a limit (`... less than or equal to 100`); undefined otherwise.
+   */
+  smallerFirstPage(path: string, error: RegistryError): string | undefined {
+    const limit = /less than or equal to '?(\d+)/i.exec(registryWords(error.errors))?.[1];
+    if (path !== this.first() || error.status !== 400 || limit === undefined) return undefined;
+    const allowed = Number(limit);
+    if (!(allowed > 0 && allowed < this.#pageSize)) return undefined;
+    this.#pageSize = allowed;
+    return this.first();
   }
 
   /** False when the page has the same tags as one before it: the registry ignored the link. */
