@@ -68,7 +68,7 @@ export class RemoteRepository implements Target, Mounter {
     const response = manifest
       ? await this.#request("GET", `manifests/${descriptor.digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
       : await this.#blobRequest(descriptor, options.signal, {});
-    if (response.status !== 200) throw await this.#readError(response, `fetching ${what}`);
+    if (response.status !== 200) throw await this.#fetchError(response, `fetching ${what}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
@@ -360,6 +360,15 @@ export class RemoteRepository implements Target, Mounter {
   async #readError(response: HttpResponse, what: string): Promise<RegistryError> {
     const error = await responseError(response, what);
     return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.registry) : error;
+  }
+
+  /** The error of a failed fetch: the registry's, or the storage host's it redirected to (never about credentials). */
+  async #fetchError(response: HttpResponse, what: string): Promise<RegistryError> {
+    if (response.url.origin === this.#client.baseUrl(this.registry).origin) return this.#readError(response, what);
+    const error = await responseError(response, `${what} (redirected to ${response.url.host})`);
+    return new RegistryError("network", error.message, error.status, error.errors, {
+      hint: `${this.registry} sent the download to ${response.url.host}, which refused it; try again, or check a proxy or firewall in between.`,
+    });
   }
 
   /** The error of a failed write; 401 and 403 with accepted credentials mean no push permission. */
