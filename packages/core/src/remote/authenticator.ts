@@ -101,6 +101,7 @@ class AuthFlow {
 
   async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
     const credential = await this.credentials(host, repository);
+    // registry-quirks: ecr-basic-challenge: Basic, with no token service.
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
       const value = `Basic ${Buffer.from(`${credential.username ?? ""}:${credential.password ?? ""}`).toString("base64")}`;
@@ -126,6 +127,7 @@ class AuthFlow {
     credential: Credential | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ value: string; expiresInMs: number }> {
+    // The realm may be on another host (registry-quirks: gitlab-jwt-realm, dockerhub-misc-headers).
     const realm = parseRealm(host, challenge.params.realm);
     const service = challenge.params.service;
     const refreshToken = credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
@@ -175,6 +177,7 @@ function parseRealm(host: string, realm: string | undefined): URL {
   }
 }
 
+/** The token answer, whatever its Content-Type (registry-quirks: dockerhub-misc-headers: text/plain JSON). */
 function parseTokenResponse(body: Buffer, host: string): { value: string; expiresInMs: number } {
   let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {

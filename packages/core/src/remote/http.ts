@@ -57,7 +57,11 @@ export type Send<R extends HttpRequest = HttpRequest> = (request: R) => Promise<
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** Sends one request through undici, following redirects without leaking credentials. */
+/**
+ * Sends one request through undici, following redirects without leaking credentials. No cookie
+ * is stored or sent (registry-quirks: harbor-csrf-cookie: Harbor refuses writes that send its
+ * cookies back).
+ */
 export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, userAgent: string): Promise<HttpResponse> {
   let url = request.url;
   let headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
@@ -82,7 +86,9 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
     if (next.protocol !== "https:" && next.protocol !== "http:") {
       throw new TofuOciError("network", `refusing a redirect to ${next.protocol} URL`);
     }
-    // Credentials are for the registry; a redirect elsewhere (e.g. blob storage) gets none.
+    // Credentials are for the registry; a redirect elsewhere (blob storage) gets none, and every
+    // other header (Range) stays (registry-quirks: s3-one-auth-mechanism, acr-sas-auth-forward,
+    // dockerhub-cdn-redirect). A relative Location is resolved (gar-relative-redirect).
     if (next.origin !== url.origin) headers = withoutAuthorization(headers);
     url = next;
   }

@@ -188,7 +188,9 @@ export class RemoteRepository implements Target, Mounter {
    * mount (registry-quirks: mount-202-fallback, ghcr-phantom-mount-201); a 202 leaves an upload
    * session that the blob's upload then uses; a refusal of any kind (401 or 403 for the source,
    * registry-quirks: harbor-mount-missing-project-401, dockerhub-mount-needs-source-pull,
-   * quay-anon-mount-rejected) means a plain upload.
+   * quay-anon-mount-rejected) means a plain upload. A 202 is what Artifactory always answers and
+   * ECR for a blob no manifest of the source references (artifactory-mount-202-autoshare,
+   * ecr-mount-optin-referenced).
    */
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
     const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
@@ -383,6 +385,7 @@ export class RemoteRepository implements Target, Mounter {
     // registry-quirks: gar-upload-location-nonv2, ghcr-upload-location-singular: relative or not
     // under /v2/, the Location is used as sent, resolved against the request URL.
     const url = new URL(location, response.url);
+    // registry-quirks: location-host-port-mismatch: credentials never follow a Location to another origin.
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
       throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
     }
