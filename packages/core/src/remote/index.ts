@@ -3,6 +3,7 @@ export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./
 export { authenticating, mergeScopes, TokenCache, type AuthOptions } from "./authenticator.js";
 export { parseChallenge, type Challenge } from "./www-authenticate.js";
 export { responseError, type RetryOptions } from "./http.js";
+export { notFoundOrDenied } from "./registry-refusals.js";
 export {
   sendOnce,
   withRetry,
