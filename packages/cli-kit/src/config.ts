@@ -20,7 +20,10 @@ export interface TofuOciConfig {
   retryMinDelayMs?: number;
   /** Longest wait between attempts in ms, also the cap on `Retry-After`. Default 10 000. */
   retryMaxDelayMs?: number;
-  /** Blobs larger than this many bytes are uploaded in resumable chunks of this size. Default 64 MiB. */
+  /**
+   * Blobs larger than this many bytes are uploaded in resumable chunks of this size (within the
+   * registry's limits). Default: none, one PUT per blob.
+   */
   chunkSize?: number;
 }
 
