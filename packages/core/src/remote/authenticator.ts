@@ -93,6 +93,9 @@ function withAuthorization<R extends HttpRequest>(request: R, authorization: str
 
 /** Obtains the Authorization header that answers a challenge, and caches it. */
 class AuthFlow {
+  /** Token requests under way, so requests challenged at once share one (rate-limited registries count them). */
+  readonly #inFlight = new Map<string, Promise<{ value: string; expiresInMs: number }>>();
+
   constructor(
     readonly credentials: CredentialProvider,
     readonly send: Send,
@@ -114,10 +117,20 @@ class AuthFlow {
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
-      : await this.#fetchToken(host, challenge, allScopes, credential, signal);
+      : await this.#sharedToken(host, challenge, allScopes, credential, signal);
     const value = `Bearer ${token.value}`;
     this.cache.setToken(host, scopes, value, token.expiresInMs);
     return value;
+  }
+
+  #sharedToken(host: string, challenge: Challenge, scopes: string[], credential: Credential | undefined, signal: AbortSignal | undefined) {
+    const key = [host, challenge.params.realm, challenge.params.service, ...scopes].join(" ");
+    let pending = this.#inFlight.get(key);
+    if (!pending) {
+      pending = this.#fetchToken(host, challenge, scopes, credential, signal).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    return pending;
   }
 
   async #fetchToken(
