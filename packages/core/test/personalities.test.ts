@@ -248,6 +248,23 @@ describe("downloads redirected to storage", () => {
     await client.close();
   });
 
+  it.each(["ecr", "dockerhub"] as const)("%s: a ranged GET (a resumed download) keeps Range across the redirect and drops Authorization", async (name) => {
+    const { repo, client, front } = await bed(name);
+    const target = repo();
+    const layer = blob(4096);
+    await target.push(layer.descriptor, layer.bytes);
+    const response = await client.send({
+      method: "GET",
+      url: new URL(`/v2/${target.repository}/blobs/${layer.descriptor.digest}`, front.url),
+      headers: { range: "bytes=1000-" },
+      repository: target.repository,
+      scopes: [`repository:${target.repository}:pull`],
+    });
+    expect([response.status, response.url.origin]).toEqual([206, front.storageUrl]);
+    expect((await readAll(response.body, 4096)).equals(layer.bytes.subarray(1000))).toBe(true);
+    await client.close();
+  });
+
   it("ghcr: a presigned URL that fails (expired) sends the client back to the registry once (presigned-head-and-expiry)", async () => {
     const { repo, client, requests } = await bed("ghcr", { knobs: { presignedTtlSeconds: -1 } });
     const target = repo();
