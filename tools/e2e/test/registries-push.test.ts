@@ -106,7 +106,7 @@ describe.each(NAMES)("%s", (name) => {
       knobs: { throttles: tinyThrottles(name)! },
     });
     try {
-      const other = new RegistryUser(join(dir, "throttled"), throttled, { retries: 8, retryMinDelayMs: 50, retryMaxDelayMs: 1500 });
+      const other = new RegistryUser(join(dir, "throttled"), throttled, { retries: 12, retryMinDelayMs: 50, retryMaxDelayMs: 300 });
       if (throttled.credentials) recordsOf(await other.login());
       const zip = writeModuleZip(join(dir, "throttled"), "small.zip", 1024);
       const reference = other.ref(uniqueRepository("matrix/throttled"), "1.0.0");

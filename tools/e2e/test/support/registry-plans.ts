@@ -56,9 +56,9 @@ export function smallTagPages(name: PersonalityName): Knobs["tags"] {
   return { style: own?.style ?? "spec", defaultN: 3, maxN: 3, overMax: own?.overMax ?? "cap" };
 }
 
-/** The personality's rate limits made tiny (3 requests a second), in each registry's own 429 form. */
+/** The personality's rate limits made tiny (3 requests in 0.3 s), in each registry's own 429 form. */
 export function tinyThrottles(name: PersonalityName): Knobs["throttles"] | undefined {
   const own = PERSONALITIES[name].quirks.flatMap((quirk) => quirk.knobs.throttles ?? []);
   if (own.length === 0) return undefined;
-  return own.map(({ methods: _methods, routes: _routes, ...throttle }) => ({ ...throttle, limit: 3, windowSeconds: 1 }));
+  return own.map(({ methods: _methods, routes: _routes, ...throttle }) => ({ ...throttle, limit: 3, windowSeconds: 0.3 }));
 }
