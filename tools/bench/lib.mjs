@@ -59,16 +59,19 @@ export function timeProcess(command, args, options = {}) {
 /**
  * Runs `ours` and `peer` alternately `repetitions` times, swapping who goes first each time (so
  * load from elsewhere and cache effects hit both alike), and returns their median times, all
- * times and our peak RSS. Each function gets the repetition index; `before` runs before each.
+ * times, our peak RSS and the median CPU times (user + system; NaN for a side that does not report
+ * `cpuMs`). Each function gets the repetition index; `before` runs before each.
  * @param {number} repetitions
- * @param {(i: number) => Promise<{ ms: number, peakRssMb: number }>} ours
- * @param {(i: number) => Promise<{ ms: number }>} peer
+ * @param {(i: number) => Promise<{ ms: number, peakRssMb: number, cpuMs?: number }>} ours
+ * @param {(i: number) => Promise<{ ms: number, cpuMs?: number }>} peer
  * @param {(line: string) => void} [log]
  * @param {{ before?: () => Promise<unknown> }} [options]
  */
 export async function alternate(repetitions, ours, peer, log = () => {}, { before = async () => {} } = {}) {
   const oursMs = [];
   const peerMs = [];
+  const oursCpuMs = [];
+  const peerCpuMs = [];
   let peakRssMb = 0;
   for (let i = 0; i < repetitions; i++) {
     const runOurs = async () => (await before(), ours(i));
@@ -84,10 +87,20 @@ export async function alternate(repetitions, ours, peer, log = () => {}, { befor
     }
     oursMs.push(mine.ms);
     peerMs.push(theirs.ms);
+    oursCpuMs.push(mine.cpuMs ?? Number.NaN);
+    peerCpuMs.push(theirs.cpuMs ?? Number.NaN);
     peakRssMb = Math.max(peakRssMb, mine.peakRssMb);
     log(`run ${i + 1}/${repetitions}: ours ${mine.ms.toFixed(0)} ms (${mine.peakRssMb.toFixed(0)} MB RSS), peer ${theirs.ms.toFixed(0)} ms`);
   }
-  return { oursMs: median(oursMs), peerMs: median(peerMs), peakRssMb, allOurs: oursMs, allPeer: peerMs };
+  return {
+    oursMs: median(oursMs),
+    peerMs: median(peerMs),
+    peakRssMb,
+    allOurs: oursMs,
+    allPeer: peerMs,
+    oursCpuMs: median(oursCpuMs),
+    peerCpuMs: median(peerCpuMs),
+  };
 }
 
 /** Runs `ours` `repetitions` times (no peer): median time, all times, peak RSS. */

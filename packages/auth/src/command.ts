@@ -35,7 +35,10 @@ const loginCommand = defineCommand({
   command: "login [host]",
   describe: "Check credentials against a registry and store them where OpenTofu finds them",
   builder: (parser) =>
-    withRegistryOptions(parser.positional("host", { type: "string", describe: "Registry HOST[:PORT] (default: registry from the config file)" }))
+    withRegistryOptions(parser.positional("host", { type: "string", describe: "Registry HOST[:PORT] (default: registry from the config file)" }), {
+      concurrency: false,
+      registryConfig: "Docker-style config.json to store the credentials in (default: where OpenTofu looks for HOST)",
+    })
       .example('printf %s "$TOKEN" | $0 login registry.example.com -u ci --password-stdin', "Log in from CI; stored where OpenTofu reads it")
       .example('$0 login registry.example.com -u me --password-stdin --registry-config ./auth.json < password.txt', "Store the credentials in ./auth.json instead"),
   handler: async (args, output) => {
@@ -76,7 +79,7 @@ const tokenCommand = defineCommand({
   command: "token <reference>",
   describe: "Print a pull-scope bearer token for a repository (for curl)",
   builder: (parser) =>
-    withRegistryOptions(parser.positional("reference", { type: "string", demandOption: true, describe: "HOST/REPO or oci://HOST/REPO" }))
+    withRegistryOptions(parser.positional("reference", { type: "string", demandOption: true, describe: "HOST/REPO or oci://HOST/REPO" }), { concurrency: false })
       .example("$0 token registry.example.com/modules/vpc --format text", 'The token alone, for curl -H "Authorization: Bearer ..."'),
   handler: async (args, output) => {
     const { token } = await import("./token.js");

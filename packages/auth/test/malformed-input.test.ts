@@ -28,7 +28,7 @@ const CASES: Case[] = [
   { name: "a login host with a scheme", args: ["login", "https://a.io", "-u", "u", "--password-stdin"], stdin: "pw", code: 2, message: "give the host without a scheme" },
   { name: "a login without a username", args: ["login", "a.io", "--password-stdin"], stdin: "pw", code: 2, message: "login needs a username" },
   { name: "a token without a repository", args: ["token", "a.io"], code: 2, message: "needs a registry host and a repository" },
-  { name: "an unknown flag", args: ["resolve", "a.io/x", "--bogus"], code: 2, message: "Unknown argument: bogus" },
+  { name: "an unknown flag", args: ["resolve", "a.io/x", "--bogus"], code: 2, message: "unknown option --bogus" },
   { name: "a missing credential helper", files: { ".docker/config.json": '{"credsStore": "nosuch"}' }, args: ["resolve", "a.io/x"], code: 4, message: 'exec: "docker-credential-nosuch": executable file not found in $PATH' },
   { name: "an unreachable registry", args: ["login", "127.0.0.1:9", "-u", "u", "--password-stdin", "--plain-http"], stdin: "pw", code: 5, message: "error:" },
 ];

@@ -55,4 +55,22 @@ describe("loadConfig (cosmiconfig)", () => {
     expect((error as Error).message).toMatch(/^cannot read the tofu-oci config file: JSON Error in .*\.tofu-ocirc\.json: .*position 2/);
     expect((error as Error).message).not.toContain("\n");
   });
+
+  it("reads a .tofu-ocirc that holds JSON as JSON, so its errors say JSON; YAML stays YAML", async () => {
+    const json = await loadConfig(project("rc-json", { ".tofu-ocirc": '{"plainHttp": true,' })).catch((e: unknown) => e);
+    expect((json as Error).message).toMatch(/^cannot read the tofu-oci config file: JSON Error in .*\.tofu-ocirc:/);
+    expect((await loadConfig(project("rc-json-ok", { ".tofu-ocirc": '{"plainHttp": true}' }))).config).toEqual({ plainHttp: true });
+    expect((await loadConfig(project("rc-yaml", { ".tofu-ocirc": "plainHttp: true\nconcurrency: 2\n" }))).config).toEqual({ plainHttp: true, concurrency: 2 });
+  });
+
+  it("stops every command, also one that uses none of its keys", async () => {
+    const { defineCommand } = await import("./define-command.js");
+    const { runCli } = await import("./run-cli.js");
+    let ran = false;
+    const command = defineCommand({ command: "noop", describe: "uses no config", builder: (y) => y, handler: () => void (ran = true) });
+    const io = memoryContext({ cwd: project("rc-unknown", { ".tofu-ocirc": '{"bogus": 1}' }) });
+    expect(await runCli({ scriptName: "tofu-oci-x", version: "1", commands: [command] }, ["noop"], io.ctx)).toBe(6);
+    expect(io.stderr()).toContain('unknown key "bogus"');
+    expect(ran).toBe(false);
+  });
 });

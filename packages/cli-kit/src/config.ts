@@ -1,4 +1,5 @@
 import { invalidInput } from "@tofu-oci/core";
+import type { CommandContext } from "./context.js";
 
 /**
  * Defaults users can set in a cosmiconfig file (`tofu-oci` in package.json, `.tofu-ocirc`,
@@ -51,8 +52,10 @@ export interface LoadedConfig {
 
 /** Finds and validates the nearest config file, searching up from `cwd`. */
 export async function loadConfig(cwd: string, explicitPath?: string): Promise<LoadedConfig> {
-  const { cosmiconfig } = await import("cosmiconfig");
-  const explorer = cosmiconfig("tofu-oci", { searchStrategy: "project" });
+  const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
+  // `.tofu-ocirc` may hold JSON or YAML; JSON is read as JSON, so its errors say JSON.
+  const noExt = (filepath: string, content: string) => (/^\s*[{[]/.test(content) ? defaultLoaders[".json"] : defaultLoaders[".yaml"])(filepath, content);
+  const explorer = cosmiconfig("tofu-oci", { searchStrategy: "project", loaders: { noExt } });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
     found = explicitPath ? await explorer.load(explicitPath) : await explorer.search(cwd);
@@ -61,6 +64,18 @@ export async function loadConfig(cwd: string, explicitPath?: string): Promise<Lo
   }
   if (!found || found.isEmpty) return found ? { config: {}, filepath: found.filepath } : { config: {} };
   return { config: validateConfig(found.config, found.filepath), filepath: found.filepath };
+}
+
+const loadedFor = new WeakMap<CommandContext, Promise<LoadedConfig>>();
+
+/** The config of a command's working directory, read once per context (every command checks it). */
+export function configFor(ctx: CommandContext): Promise<LoadedConfig> {
+  let loaded = loadedFor.get(ctx);
+  if (!loaded) {
+    loaded = loadConfig(ctx.cwd);
+    loadedFor.set(ctx, loaded);
+  }
+  return loaded;
 }
 
 /** Checks a config object against the schema; the error names the bad key and file. */

@@ -1,19 +1,27 @@
-import { loadConfig, type TofuOciConfig } from "./config.js";
+import { usageError } from "@tofu-oci/core";
+import { configFor, type TofuOciConfig } from "./config.js";
 import type { CommandContext } from "./context.js";
 
 /**
  * Puts the config file's `registry` in front of a reference whose first path component is not a
  * host: `modules/vpc:1.0.0` becomes `registry.example.com/modules/vpc:1.0.0`. As in Docker, a
  * component is a host when it contains `.` or `:` or is `localhost`. References in OpenTofu form
- * (`oci://...`), references without a `/`, and any reference when no registry is configured come
+ * (`oci://...`), references without a `/`, and templates that start with a `${...}` variable come
  * back unchanged.
+ * @throws TofuOciError "usage" when the first component is not a host and no registry is
+ *   configured: `modules` in `modules/net:1.0.0` would otherwise be looked up as a host name.
  */
 export function qualifyReference(reference: string, registry: string | undefined): string {
-  if (!registry || reference.startsWith("oci://")) return reference;
+  if (reference.startsWith("oci://")) return reference;
   const slash = reference.indexOf("/");
   if (slash <= 0) return reference;
   const first = reference.slice(0, slash);
-  return /[.:]/.test(first) || first === "localhost" ? reference : `${registry}/${reference}`;
+  if (/[.:]/.test(first) || first === "localhost" || first.startsWith("${")) return reference;
+  if (registry) return `${registry}/${reference}`;
+  throw usageError(
+    `"${first}" in ${reference} is not a registry host (a host has a "." or ":", or is localhost)`,
+    `Write the registry first, e.g. registry.example.com/${reference}, or set "registry" in a .tofu-ocirc file.`,
+  );
 }
 
 /**
@@ -21,6 +29,6 @@ export function qualifyReference(reference: string, registry: string | undefined
  * {@link qualifyReference} with the configured `registry`.
  */
 export async function referenceDefaults(ctx: CommandContext): Promise<{ config: TofuOciConfig; qualify: (reference: string) => string }> {
-  const { config } = await loadConfig(ctx.cwd);
+  const { config } = await configFor(ctx);
   return { config, qualify: (reference) => qualifyReference(reference, config.registry) };
 }

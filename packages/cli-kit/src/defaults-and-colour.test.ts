@@ -22,8 +22,11 @@ describe("qualifyReference (the config file's registry)", () => {
     expect(qualifyReference(reference, "registry.example.com")).toBe(expected);
   });
 
-  it("changes nothing when no registry is configured", () => {
-    expect(qualifyReference("modules/vpc:1.0.0", undefined)).toBe("modules/vpc:1.0.0");
+  it("refuses a first part that is not a host when no registry is configured, rather than look it up as one", () => {
+    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(/"modules" in modules\/vpc:1\.0\.0 is not a registry host/);
+    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(expect.objectContaining({ code: "usage", hint: expect.stringContaining('set "registry"') }));
+    expect(qualifyReference("registry.example.com/vpc", undefined)).toBe("registry.example.com/vpc");
+    expect(qualifyReference("${registry}/mirror/${repository}", undefined)).toBe("${registry}/mirror/${repository}");
   });
 });
 

@@ -1,6 +1,8 @@
 import type { ArgumentsCamelCase, Argv as YargsArgv, CommandModule as YargsCommandModule } from "yargs";
+import { configFor } from "./config.js";
 import type { CommandContext } from "./context.js";
 import { Output, type Format } from "./output.js";
+import { parserOptions } from "./parser.js";
 
 /** yargs' parser, which a command's builder receives and returns (so commands need no yargs import). */
 export type Argv<T = object> = YargsArgv<T>;
@@ -45,19 +47,49 @@ export interface CommandDefinition<A> {
  * global flags, the context and an {@link Output} made from them.
  */
 export function defineCommand<A>(definition: CommandDefinition<A>): CommandModule<object, A> {
-  const { handler, ...rest } = definition;
+  const { handler, builder, ...rest } = definition;
+  const form = String([definition.command].flat()[0] ?? "");
+  const name = form.split(/\s+/)[0] ?? "";
+  const positionals = [...form.matchAll(/[<[]([^|\]>.]+)/g)].map((match) => match[1]!);
   return {
     ...rest,
+    builder: (parser) => valuesRequired(builder(parser), positionals),
     handler: async (argv) => {
       const args = handlerArgs(argv);
+      const dryRun = (argv as { [DRY_RUN]?: DryRun })[DRY_RUN];
+      if (dryRun) return dryRun(name, args);
+      // A broken config file stops every command, also those that use none of its keys.
+      await configFor(args.ctx);
       await handler(args, outputFor(args));
     },
   };
 }
 
+/** Where `runCli` tells the handlers the name the command runs under (for {@link outputFor}). */
+export const SCRIPT_NAME = Symbol("tofu-oci script name");
+
+/** Where `parseCommandLine` asks the handlers to hand over their args instead of running. */
+export const DRY_RUN = Symbol("tofu-oci dry run");
+
+/** Receives what a handler would have run with. */
+export type DryRun = (command: string, args: HandlerArgs<unknown>) => void;
+
+/**
+ * Every option that takes a value demands one, so `--tag` at the end of a line or before
+ * another flag is a usage error instead of an empty value (yargs' `requiresArg`).
+ */
+function valuesRequired<A>(parser: Argv<A>, positionals: readonly string[]): Argv<A> {
+  const options = parserOptions(parser);
+  const aliases = new Set(Object.values(options.alias).flat());
+  const valued = [...options.string, ...options.number, ...options.array, ...Object.keys(options.choices)];
+  const keys = [...new Set(valued)].filter((key) => !aliases.has(key) && !positionals.includes(key));
+  return keys.length > 0 ? parser.requiresArg(keys) : parser;
+}
+
 /** Creates the output a handler prints through, from its parsed global flags. */
 export function outputFor(args: GlobalArgs & { ctx: CommandContext }): Output {
-  return new Output(args.ctx, { format: args.format, quiet: args.quiet, verbose: args.verbose });
+  const scriptName = (args as { [SCRIPT_NAME]?: string })[SCRIPT_NAME];
+  return new Output(args.ctx, { format: args.format, quiet: args.quiet, verbose: args.verbose, scriptName });
 }
 
 /** The parsed flags plus what yargs cannot type: the context runCli passes and the global flags. */
@@ -65,18 +97,12 @@ function handlerArgs<A>(argv: ArgumentsCamelCase<A>): HandlerArgs<A> {
   const extra: { [name: string]: unknown } = argv;
   const { ctx, format, quiet, verbose } = extra;
   if (!isCommandContext(ctx)) throw new TypeError("a tofu-oci command runs through runCli, which passes it a CommandContext");
-  const first = { format: firstOf(format), quiet: firstOf(quiet), verbose: firstOf(verbose) };
   const globals: GlobalArgs = {
-    format: first.format === "json" || first.format === "text" ? first.format : undefined,
-    quiet: first.quiet === true,
-    verbose: first.verbose === true,
+    format: format === "json" || format === "text" ? format : undefined,
+    quiet: quiet === true,
+    verbose: verbose === true,
   };
   return { ...argv, ...globals, ctx };
-}
-
-/** A flag given twice comes as an array; the first occurrence counts, as in runCli's error output. */
-function firstOf(value: unknown): unknown {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function isCommandContext(value: unknown): value is CommandContext {

@@ -1,4 +1,4 @@
-export { runCli, nestCommands, type CliSpec } from "./run-cli.js";
+export { runCli, parseCommandLine, outputOptionsFromArgs, nestCommands, type CliSpec, type ParsedCommandLine } from "./run-cli.js";
 export {
   defineCommand,
   outputFor,
@@ -11,7 +11,8 @@ export {
 export { Output, type Format, type OutputOptions } from "./output.js";
 export { processContext, type CommandContext } from "./context.js";
 export { runBin, runMain, type Main } from "./run-bin.js";
-export { loadConfig, validateConfig, type TofuOciConfig, type LoadedConfig } from "./config.js";
+export { OutputClosed } from "./output-closed.js";
+export { loadConfig, configFor, validateConfig, type TofuOciConfig, type LoadedConfig } from "./config.js";
 export { qualifyReference, referenceDefaults } from "./default-registry.js";
 export {
   withRegistryOptions,
@@ -19,9 +20,15 @@ export {
   transportOptions,
   passwordFromFlags,
   type RegistryArgs,
+  type RegistryOptionsSettings,
   type ResolveRegistryOptions,
 } from "./registry-options.js";
 export { readPackageVersion } from "./version.js";
-export { ProgressBars, formatBytes, type ProgressBarsOptions } from "./progress.js";
+export { ProgressBars, type ProgressBarsOptions } from "./progress.js";
 export { withTransferProgress, blobLabel, type ProgressHooks } from "./transfer-progress.js";
-export { positionalOrStdin, assertStdinFree } from "./stdin-argument.js";
+export { positionalOrStdin, positionalOrRecords, assertStdinFree, type StdinRecords } from "./stdin-argument.js";
+export { readHiddenLine } from "./hidden-input.js";
+export { describeCommands, type CommandInfo, type OptionInfo, type PositionalInfo } from "./command-info.js";
+export { COMPLETIONS_FLAG, completeWords, completionScript } from "./completion.js";
+export { suggest } from "./suggest.js";
+export { isStdout, writeToStdout } from "./stdout-file.js";

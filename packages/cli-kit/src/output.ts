@@ -1,4 +1,4 @@
-import { exitCodeOf, isTofuOciError, writeRecord, type ErrorRecord } from "@tofu-oci/core";
+import { exitCodeOf, isTofuOciError, isUpstreamError, writeRecord, type AnyRecord, type ErrorRecord } from "@tofu-oci/core";
 import type { CommandContext } from "./context.js";
 
 /** Output format: `json` (NDJSON records) or `text` (a human summary). */
@@ -10,6 +10,16 @@ export interface OutputOptions {
   format?: Format | undefined;
   quiet?: boolean | undefined;
   verbose?: boolean | undefined;
+  /** The name the command runs under; under the umbrella (`tofu-oci push`) texts name commands that way. */
+  scriptName?: string | undefined;
+}
+
+/**
+ * Under the umbrella (`tofu-oci pack`), texts name the commands as the user runs them:
+ * `tofu-oci push` rather than the standalone `tofu-oci-push`. Unchanged for a standalone bin.
+ */
+export function asRunBy(scriptName: string | undefined, text: string): string {
+  return scriptName?.includes(" ") ? text.replace(/(?<![\w@/.-])tofu-oci-([a-z]+)\b(?![.-])/g, "tofu-oci $1") : text;
 }
 
 /**
@@ -21,9 +31,11 @@ export class Output {
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly #ctx: CommandContext;
+  readonly #scriptName: string | undefined;
 
   constructor(ctx: CommandContext, options: OutputOptions = {}) {
     this.#ctx = ctx;
+    this.#scriptName = options.scriptName;
     this.format = options.format ?? (ctx.stdoutIsTTY ? "text" : "json");
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
@@ -32,16 +44,26 @@ export class Output {
   /** Prints a result record: the JSON line, or the text `describe` makes of it. */
   record(record: object, describe?: (record: never) => string): void {
     if (this.format === "json" || !describe) writeRecord(this.#ctx.stdout, record);
-    else this.#ctx.stdout.write(`${describe(record as never)}\n`);
+    else this.#ctx.stdout.write(`${this.#asRunBy(describe(record as never))}\n`);
+  }
+
+  /**
+   * Passes on a record the command read but does not consume (the pipeline's pass-through
+   * rule): unchanged on stdout in JSON mode; in text mode stdout is for people, so only
+   * --verbose mentions it.
+   */
+  forward(record: AnyRecord): void {
+    if (this.format === "json") writeRecord(this.#ctx.stdout, record);
+    else this.debug(`passed on a "${record.kind}" record`);
   }
 
   /** A progress or status line on stderr, unless --quiet. */
   info(message: string): void {
-    if (!this.quiet) this.#ctx.stderr.write(`${message}\n`);
+    if (!this.quiet) this.#ctx.stderr.write(`${this.#asRunBy(message)}\n`);
   }
 
   warn(message: string): void {
-    this.#ctx.stderr.write(`${this.#paint("warning:", 33)} ${message}\n`);
+    this.#ctx.stderr.write(`${this.#paint("warning:", 33)} ${this.#asRunBy(message)}\n`);
   }
 
   /** Detail for --verbose only. */
@@ -51,22 +73,34 @@ export class Output {
 
   /**
    * Reports a failure: one line (and a hint) on stderr, an error record on stdout in JSON mode.
-   * Returns the exit code. Unexpected errors (bugs) also get their stack with --verbose.
+   * Returns the exit code. Unexpected errors (bugs) also get their stack with --verbose; an
+   * upstream command's failure (read from its error record) is not printed on stderr again.
    */
   error(error: unknown): number {
     const code = exitCodeOf(error);
     const known = isTofuOciError(error);
-    const message = known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-    this.#ctx.stderr.write(`${this.#paint("error:", 31)} ${message}\n`);
-    if (known && error.hint) this.#ctx.stderr.write(`  ${error.hint}\n`);
+    const message = this.#asRunBy(known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`);
+    const hint = known && error.hint ? this.#asRunBy(error.hint) : undefined;
+    // The command before this one in the pipeline printed its own failure already.
+    if (isUpstreamError(error)) this.debug(`the command before this one failed: ${message}`);
+    else this.#printError(message, hint);
     if (!known && this.verbose && error instanceof Error && error.stack) this.#ctx.stderr.write(`${error.stack}\n`);
     if (this.format === "json") {
       const record: ErrorRecord = { kind: "error", code: known ? error.code : "internal", message };
       if (known && error.reference) record.reference = error.reference;
-      if (known && error.hint) record.hint = error.hint;
+      if (hint) record.hint = hint;
       writeRecord(this.#ctx.stdout, record);
     }
     return code;
+  }
+
+  #asRunBy(text: string): string {
+    return asRunBy(this.#scriptName, text);
+  }
+
+  #printError(message: string, hint: string | undefined): void {
+    this.#ctx.stderr.write(`${this.#paint("error:", 31)} ${message}\n`);
+    if (hint) this.#ctx.stderr.write(`  ${hint}\n`);
   }
 
   #paint(text: string, color: number): string {

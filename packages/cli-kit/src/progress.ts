@@ -1,8 +1,6 @@
 import type { Writable } from "node:stream";
 import { formatBytes } from "@tofu-oci/core";
 
-export { formatBytes };
-
 /** When progress bars draw: only on a terminal stderr and never with `--quiet`. */
 export interface ProgressBarsOptions {
   /** Draw at all; pass `ctx.stderrIsTTY && !quiet`. When false every method does nothing. */

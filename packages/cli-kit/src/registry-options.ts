@@ -9,7 +9,8 @@ import {
 import type { RegistryClientOptions, RetryOptions } from "@tofu-oci/core/remote";
 import type { Argv } from "yargs";
 import type { CommandContext } from "./context.js";
-import { loadConfig, type TofuOciConfig } from "./config.js";
+import { configFor, type TofuOciConfig } from "./config.js";
+import { readHiddenLine } from "./hidden-input.js";
 
 /** The registry flags shared with ORAS (design.md §2.3). */
 export interface RegistryArgs {
@@ -23,28 +24,39 @@ export interface RegistryArgs {
   concurrency?: number;
 }
 
+/** What {@link withRegistryOptions} adds besides the flags every registry command has. */
+export interface RegistryOptionsSettings {
+  /** Add `--concurrency`, for commands that move blobs. Default true. */
+  concurrency?: boolean;
+  /** The help text of `--registry-config`. Default: "Docker-style config.json to read credentials from". */
+  registryConfig?: string;
+}
+
 /**
  * Adds the registry flags to a command's parser; the handler's args then have the
  * {@link RegistryArgs} fields.
  */
-export function withRegistryOptions<T>(parser: Argv<T>) {
-  return parser
+export function withRegistryOptions<T>(parser: Argv<T>, settings: RegistryOptionsSettings = {}): Argv<T & RegistryArgs> {
+  const names = ["plain-http", "insecure", "ca-file", "registry-config", "username", "password", "password-stdin"];
+  let built: Argv<any> = parser
     .option("plain-http", { type: "boolean", describe: "Use HTTP instead of HTTPS" })
     .option("insecure", { type: "boolean", describe: "Skip TLS certificate verification (unsafe)" })
     .option("ca-file", { type: "string", describe: "PEM file of a CA to trust for the registry" })
-    .option("registry-config", { type: "string", describe: "Docker-style config.json to read credentials from" })
+    .option("registry-config", { type: "string", describe: settings.registryConfig ?? "Docker-style config.json to read credentials from" })
     .option("username", { alias: "u", type: "string", describe: "Registry username" })
     .option("password", { alias: "p", type: "string", describe: "Registry password (prefer --password-stdin)" })
-    .option("password-stdin", { type: "boolean", describe: "Read the password from stdin" })
-    .option("concurrency", { type: "number", describe: "Parallel blob transfers (default 4)" })
-    .group(["plain-http", "insecure", "ca-file", "registry-config", "username", "password", "password-stdin", "concurrency"], "Registry:")
-    .check((argv) => {
-      if (argv.concurrency !== undefined && !(Number.isInteger(argv.concurrency) && argv.concurrency > 0)) {
-        throw usageError("--concurrency must be a positive integer");
-      }
-      if (argv.password !== undefined && argv["password-stdin"]) throw usageError("give either --password or --password-stdin, not both");
-      return true;
-    });
+    .option("password-stdin", { type: "boolean", describe: "Read the password from stdin (on a terminal: prompt without echo)" });
+  if (settings.concurrency !== false) {
+    built = built.option("concurrency", { type: "number", describe: "Parallel blob transfers (default 4)" });
+    names.push("concurrency");
+  }
+  return built.group(names, "Registry:").check((argv) => {
+    if (argv.concurrency !== undefined && !(Number.isInteger(argv.concurrency) && argv.concurrency > 0)) {
+      throw usageError("--concurrency must be a positive integer");
+    }
+    if (argv.password !== undefined && argv["password-stdin"]) throw usageError("give either --password or --password-stdin, not both");
+    return true;
+  });
 }
 
 /** Where `registryClientOptions` takes credentials, config defaults and its log from. */
@@ -70,7 +82,7 @@ export async function registryClientOptions(
   ctx: CommandContext,
   options: ResolveRegistryOptions = {},
 ): Promise<RegistryClientOptions & { concurrency: number }> {
-  const config = options.config ?? (await loadConfig(ctx.cwd)).config;
+  const config = options.config ?? (await configFor(ctx)).config;
   const result: RegistryClientOptions & { concurrency: number } = {
     ...transportOptions(args, config),
     credentials: await credentialsFrom(args, ctx, options, config),
@@ -100,12 +112,13 @@ export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecur
 }
 
 /**
- * The password of `--password-stdin` (read from stdin now, without its final newline) or of
- * `-p`, which gets a warning on stderr that it can leak; undefined when neither is given.
+ * The password of `--password-stdin` (read from stdin now, without its final newline; on a
+ * terminal, prompted for without echo and ended by Enter) or of `-p`, which gets a warning on
+ * stderr that it can leak; undefined when neither is given.
  */
 export async function passwordFromFlags(args: Pick<RegistryArgs, "password" | "passwordStdin">, ctx: CommandContext): Promise<string | undefined> {
   if (args.passwordStdin) {
-    if (ctx.stdinIsTTY) ctx.stderr.write("password: ");
+    if (ctx.stdinIsTTY) return readHiddenLine(ctx, "Password: ");
     return (await readStream(ctx.stdin)).replace(/\r?\n$/, "");
   }
   if (args.password !== undefined) ctx.stderr.write("warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n");

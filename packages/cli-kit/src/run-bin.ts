@@ -1,4 +1,6 @@
+import { TofuOciError } from "@tofu-oci/core";
 import { processContext, type CommandContext } from "./context.js";
+import { OutputClosed } from "./output-closed.js";
 import { runCli, type CliSpec } from "./run-cli.js";
 import { loadYargs } from "./yargs-loader.js";
 
@@ -7,7 +9,9 @@ export type Main = (args: string[], ctx: CommandContext) => Promise<number>;
 
 /**
  * Runs a program on process.argv with the real context, turns SIGINT and SIGTERM into
- * cancellation (a second signal exits at once with 130), and sets the exit code.
+ * cancellation (a second signal exits at once with 130), and sets the exit code. When the
+ * reader of stdout goes away (`... | head -1`), the command is cancelled and ends quietly with
+ * exit code 0, as if it had finished: what the reader wanted, it got.
  */
 export async function runMain(main: Main): Promise<void> {
   const controller = new AbortController();
@@ -15,10 +19,16 @@ export async function runMain(main: Main): Promise<void> {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
   };
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (controller.signal.aborted) return;
+    controller.abort(error.code === "EPIPE" ? new OutputClosed(error) : new TofuOciError("internal", `cannot write to stdout: ${error.message}`, { cause: error }));
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.stdout.on("error", onStdoutError);
   const { hideBin } = await loadYargs();
-  process.exitCode = await main(hideBin(process.argv), processContext(controller.signal));
+  const code = await main(hideBin(process.argv), processContext(controller.signal));
+  process.exitCode = controller.signal.reason instanceof OutputClosed ? 0 : code;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
 }

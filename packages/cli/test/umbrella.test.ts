@@ -43,7 +43,7 @@ describe("tofu-oci umbrella", () => {
     if (!name) return;
     const result = await runBin("cli", [name.slice(0, -1)]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`Did you mean "tofu-oci ${name}"`);
+    expect(result.stderr).toContain(`error: unknown command '${name.slice(0, -1)}'; did you mean '${name}'?`);
   });
 
   it("prints a shell completion script", async () => {
@@ -63,7 +63,7 @@ describe("tofu-oci umbrella", () => {
   it("exits 2 for an unknown command, with a hint", async () => {
     const result = await runBin("cli", ["no-such-command"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown command "no-such-command"');
-    expect(result.stderr).toContain("tofu-oci --help");
+    expect(result.stderr).toContain("error: unknown command 'no-such-command'\n");
+    expect(result.stderr).toContain("no tofu-oci-no-such-command on PATH; run tofu-oci --help");
   });
 });

@@ -83,6 +83,11 @@ export function isRegistryError(value: unknown): value is RegistryError {
   return value instanceof RegistryError;
 }
 
+/** True when `value` is one of the machine codes of {@link ErrorCode} (e.g. read from an error record). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(EXIT_CODES, value);
+}
+
 /** The process exit code for an error: its code's, or 70 for a bug. */
 export function exitCodeOf(error: unknown): number {
   return isTofuOciError(error) ? EXIT_CODES[error.code] : EXIT_CODES.internal;

@@ -3,6 +3,7 @@ export {
   RegistryError,
   isTofuOciError,
   isRegistryError,
+  isErrorCode,
   exitCodeOf,
   usageError,
   invalidInput,
@@ -166,8 +167,10 @@ export {
   type CheckResult,
   type ErrorRecord,
 } from "./records.js";
+export { readInputRecords, UpstreamError, isUpstreamError, type InputRecordsOptions } from "./input-records.js";
 export { formatBytes } from "./format-bytes.js";
 export { describeTransfer } from "./transfer-text.js";
+export { plural } from "./plural.js";
 export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from "./atomic-file.js";
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";

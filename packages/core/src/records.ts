@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { invalidInput } from "./errors.js";
 import { countsOf, NO_TRANSFER, type TransferCounts } from "./transfer.js";
+import { quoteLine } from "./record-line.js";
 
 /** A module zip made by tofu-oci-pack (design.md §2.2). */
 export interface ModulePackageRecord {
@@ -185,7 +186,7 @@ function parseRecordLine(line: string, lineNumber: number): AnyRecord {
   try {
     value = JSON.parse(line);
   } catch {
-    throw invalidInput(`stdin line ${lineNumber} is not JSON: ${truncate(line)}`, "Pipe the output of another tofu-oci command, one JSON record per line.");
+    throw invalidInput(`stdin line ${lineNumber} is not JSON: ${quoteLine(line, lineNumber)}`, "Pipe the output of another tofu-oci command, one JSON record per line.");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value) || typeof (value as AnyRecord).kind !== "string") {
     throw invalidInput(`stdin line ${lineNumber} is not a record (a JSON object with "kind")`);
@@ -197,8 +198,4 @@ function parseRecordLine(line: string, lineNumber: number): AnyRecord {
 export function expectKind<K extends string>(record: AnyRecord, kinds: readonly K[], command: string): AnyRecord & { kind: K } {
   if ((kinds as readonly string[]).includes(record.kind)) return record as AnyRecord & { kind: K };
   throw invalidInput(`${command} reads ${kinds.join(" or ")} records on stdin, got a "${record.kind}" record`);
-}
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

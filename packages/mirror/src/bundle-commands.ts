@@ -1,4 +1,7 @@
-import { defineCommand, referenceDefaults, withRegistryOptions, withTransferProgress } from "@tofu-oci/cli-kit";
+import { defineCommand, isStdout, referenceDefaults, withRegistryOptions, withTransferProgress, writeToStdout } from "@tofu-oci/cli-kit";
+import { formatBytes, plural } from "@tofu-oci/core";
+import type { MirroredArtifactRecord } from "./artifact-record.js";
+import type { BundleRecord } from "./export-bundle.js";
 
 /** `tofu-oci-mirror export REF... -o bundle.tar`. */
 export const exportCommand = defineCommand({
@@ -6,8 +9,9 @@ export const exportCommand = defineCommand({
   describe: "Write artifacts and their referrers into one tar (an OCI image layout) to carry across an air gap",
   builder: (y) =>
     withRegistryOptions(y)
-      .positional("refs", { type: "string", array: true, demandOption: true, describe: "HOST/REPO:TAG or HOST/REPO@sha256:... (several allowed)" })
-      .option("output", { alias: "o", type: "string", demandOption: true, describe: "The tar file to write" })
+      // `default: undefined` keeps yargs from listing "[default: []]" next to "[required]".
+      .positional("refs", { type: "string", array: true, demandOption: true, default: undefined, describe: "HOST/REPO:TAG or HOST/REPO@sha256:... (several allowed)" })
+      .option("output", { alias: "o", type: "string", demandOption: true, describe: "The tar file to write; - writes it to stdout" })
       .option("recursive", { alias: "r", type: "boolean", default: true, describe: "Carry referrers (SBOMs, signatures); --no-recursive leaves them out" })
       .example("$0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar", "Two artifacts and their referrers in one tar"),
   handler: async (args, output) => {
@@ -18,15 +22,25 @@ export const exportCommand = defineCommand({
     ]);
     const clientOptions = await commandClientOptions(args, output);
     const { qualify } = await referenceDefaults(args.ctx);
-    const records = await withTransferProgress(args.ctx, output, (hooks) =>
-      exportBundle({ references: args.refs.map(qualify), output: args.output, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
-    );
+    const exportTo = (file: string) =>
+      withTransferProgress(args.ctx, output, (hooks) =>
+        exportBundle({ references: args.refs.map(qualify), output: file, recursive: args.recursive ?? true, clientOptions, hooks }, { cwd: args.ctx.cwd, signal: args.ctx.signal }),
+      );
+    // With -o - the tar is stdout, and the records go to stderr as text.
+    const toStdout = isStdout(args.output);
+    const records = toStdout ? await writeToStdout(args.ctx, "bundle.tar", exportTo) : await exportTo(args.output);
     for (const record of records) {
-      if (record.kind === "bundle") output.record(record, (r: typeof record) => `bundle ${r.file}: ${r.artifacts} artifacts, ${r.blobs} blobs, ${r.size} bytes, ${r.digest}`);
-      else output.record(record, describeArtifactRecord);
+      const text = record.kind === "bundle" ? describeBundle({ ...(record as BundleRecord), ...(toStdout ? { file: "stdout" } : {}) }) : describeArtifactRecord(record as MirroredArtifactRecord);
+      if (toStdout) output.info(text);
+      else output.record(record, () => text);
     }
   },
 });
+
+/** The text line of an export's bundle record. */
+function describeBundle(record: BundleRecord): string {
+  return `bundle ${record.file}: ${plural(record.artifacts, "artifact")}, ${plural(record.blobs, "blob")}, ${formatBytes(record.size)}, ${record.digest}`;
+}
 
 /** `tofu-oci-mirror import bundle.tar --to TEMPLATE|REF`. */
 export const importCommand = defineCommand({

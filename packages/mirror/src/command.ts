@@ -16,6 +16,6 @@ export const cli: CliSpec = {
     "  $0 export registry.example.com/modules/net:1.0.0 registry.example.com/providers/acme/thing:1.2.0 -o bundle.tar",
     "  $0 import bundle.tar --to 'mirror.internal/${repository}'",
     "  $0 modules terraform-aws-modules/vpc/aws@'~> 5.0' --to mirror.internal/modules/vpc",
-    "  $0 providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config",
+    "  $0 providers hashicorp/aws@'~> 5.0' --latest --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config",
   ].join("\n"),
 };

@@ -10,13 +10,16 @@ export const providersCommand = defineCommand({
       .positional("provider", { type: "string", array: true, describe: "NAMESPACE/TYPE or HOST/NAMESPACE/TYPE, optionally @CONSTRAINT (e.g. hashicorp/aws@'~> 5.0'); default the newest release" })
       .option("to", { type: "string", describe: "Repository template as in oci_mirror { repository_template }, e.g. 'registry.example.com/providers/${namespace}/${type}'; with --oci-layout a directory template (default: mirrorTemplate from the config file)" })
       .option("platform", { type: "string", array: true, describe: "os/arch or os_arch to mirror (repeatable), or all; default the current platform" })
+      .option("latest", { type: "boolean", describe: "Mirror only the newest version each constraint matches (default: every matching version)" })
       .option("lockfile", { type: "string", describe: "Mirror exactly the versions this .terraform.lock.hcl pins, checking its hashes" })
+      .conflicts("latest", "lockfile")
       .option("sbom", { type: "boolean", describe: "Attach a CycloneDX SBOM from each executable's Go build info to its platform manifest" })
       .option("dry-run", { type: "boolean", describe: "Check signatures and report what would be mirrored; download and push nothing" })
       .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
       .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
-      .example("$0 providers hashicorp/aws@'~> 5.0' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
+      .example("$0 providers hashicorp/aws@'~> 5.0' --latest --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
+      .example("$0 providers hashicorp/random@'>= 3.5' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}'", "Every random version from 3.5 on (a constraint mirrors every match)")
       .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
       .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap"),
   handler: async (args, output) => {
@@ -38,6 +41,7 @@ export const providersCommand = defineCommand({
           ...(args.lockfile !== undefined ? { lockfile: args.lockfile } : {}),
           sbom: args.sbom ?? false,
           dryRun: args.dryRun ?? false,
+          latest: args.latest ?? false,
           printConfig: args.printConfig ?? false,
           sourcePlainHttp: args.sourcePlainHttp ?? false,
           ociLayout: args.ociLayout ?? false,

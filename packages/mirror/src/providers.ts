@@ -35,6 +35,8 @@ export interface ProvidersOptions extends ProvidersInputOptions {
   sourceDispatcher?: Dispatcher;
   /** Names the tool in SBOMs. Default tofu-oci-mirror 0.0.0. */
   tool?: { name: string; version: string };
+  /** Of the versions a constraint matches, mirror only the newest (what `tofu init` picks). Default false: every match. */
+  latest?: boolean;
   hooks?: ProvidersHooks;
 }
 
@@ -113,12 +115,19 @@ class ProvidersRun {
       for (const warning of client.warnings) this.options.hooks?.onWarning?.(`${job.name}: ${warning}`);
       const versions = this.#select(job, available.map((v) => v.version));
       const run = await this.#versionRun(job, client);
+      const failuresBefore = this.failures.length;
       const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {
         const keys = platforms.all ? (available.find((v) => v.version === version)?.platforms ?? []) : platforms.keys;
         return this.#version(run, version, keys);
       });
       // Records in the order the versions were selected, whatever order they finished in.
       for (const record of records) if (record) this.records.push(record);
+      // A version without the platforms is skipped with a warning; none at all is "not found".
+      if (!platforms.all && records.every((record) => record === undefined) && this.failures.length === failuresBefore) {
+        throw new TofuOciError("not-found", `${job.name} has no ${platforms.keys.join(" or ")} package in ${versions.length === 1 ? `version ${versions[0]}` : `any of the versions ${versions.join(", ")}`}`, {
+          hint: "Name platforms the provider publishes (its registry page lists them), or --platform all.",
+        });
+      }
     } catch (error) {
       this.#failed(error, job.name);
     }
@@ -143,7 +152,8 @@ class ProvidersRun {
       throw new TofuOciError("not-found", `${job.name} ${job.pinned.version} (pinned by the lock file) is not in the registry`, { hint: "Run tofu init -upgrade to move the lock file to an available version." });
     }
     const selected = selectVersions(available, job.constraint);
-    if (selected.length > 0) return selected;
+    // Newest first, so the newest match is the first.
+    if (selected.length > 0) return this.options.latest ? selected.slice(0, 1) : selected;
     const wanted = job.constraint ? `matches "${job.constraint.text}"` : "is a release (not a prerelease)";
     throw new TofuOciError("not-found", `no version of ${job.name} ${wanted}`, { hint: `Available: ${available.slice(0, 20).join(", ") || "none"}.` });
   }

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitCodeOf, fetchManifestBytes } from "@tofu-oci/core";
 import { RemoteRepository } from "@tofu-oci/core/remote";
-import { runProcess, skopeo, tempDir, uniqueRepository } from "@tofu-oci/testkit";
+import { binPath, runProcess, skopeo, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { importBundle } from "../src/import-bundle.js";
 import { moduleZip as makeModuleZip, pushModule, pushProvider, type TestProvider } from "./fixtures.js";
@@ -44,6 +44,18 @@ describe("tofu-oci-mirror export and import", () => {
     expect(listing.at(-1)).toBe("index.json");
     const raw = await skopeo(["inspect", "--raw", `oci-archive:${bundle}:2.1.0`]);
     expect(raw.equals(Buffer.from(await fetchManifestBytes(moduleSource, { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: moduleDigest, size: raw.length })))).toBe(true);
+  });
+
+  it("export -o - writes the same tar to stdout, its records to stderr, and no file named -", async () => {
+    const piped = join(scratch.path, "piped.tar");
+    const bin = binPath("mirror");
+    const line = '"$0" "$1" export "$2" -o - --plain-http > "$3"';
+    const result = await runProcess("bash", ["-c", line, process.execPath, bin, `${moduleSource.name}:2.1.0`, piped], { cwd: scratch.path });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^bundle stdout: 1 artifact, \d+ blobs, [\d.]+ k?B, sha256:[0-9a-f]{64}$/m);
+    const raw = await skopeo(["inspect", "--raw", `oci-archive:${piped}:2.1.0`]);
+    expect(JSON.parse(raw.toString("utf8"))).toMatchObject({ artifactType: "application/vnd.opentofu.modulepkg" });
+    expect(existsSync(join(scratch.path, "-"))).toBe(false);
   });
 
   it("imports through a template with identical digests, referrers and tags", async () => {

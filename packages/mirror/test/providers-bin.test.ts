@@ -28,7 +28,6 @@ describe("tofu-oci-mirror providers (bin)", () => {
     ["a template that is no repository", ["providers", UNREACHABLE, "--to", "${type}"], 2, /not a valid OCI repository address/],
     ["a missing --to", ["providers", UNREACHABLE], 2, /--to TEMPLATE is required/],
     ["a bad platform", ["providers", UNREACHABLE, "--to", TEMPLATE, "--platform", "linux"], 2, /invalid platform "linux"/],
-    ["a missing lock file", ["providers", "--lockfile", "/nonexistent/.terraform.lock.hcl", "--to", TEMPLATE], 2, /cannot read the lock file/],
   ])("refuses %s before any request, with a one-line message", async (_what, args, code, message) => {
     const result = await runBin("mirror", [...args, "--source-plain-http"]);
     expect(result.code, result.stderr).toBe(code);
@@ -36,6 +35,21 @@ describe("tofu-oci-mirror providers (bin)", () => {
     expect(first).toMatch(/^error: /);
     expect(first).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a missing lock file with exit 6 (a named file that cannot be used is bad input)", async () => {
+    const result = await runBin("mirror", ["providers", "--lockfile", "/nonexistent/.terraform.lock.hcl", "--to", TEMPLATE]);
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stderr.split("\n")[0]).toMatch(/^error: cannot read the lock file \/nonexistent\/\.terraform\.lock\.hcl: ENOENT/);
+  });
+
+  it("exits 3 when no selected version has the requested platform, naming it", async () => {
+    const template = freshTemplate(registry.host);
+    const args = ["providers", `${source.host}/acme/gadget@0.1.0`, "--to", template, "--platform", "solaris_sparc", "--source-plain-http", "--plain-http", "--format", "json"];
+    const result = await runBin("mirror", args);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain(`error: ${source.host}/acme/gadget has no solaris_sparc package in version 0.1.0`);
+    expect(parseRecords(result.stdout)).toEqual([expect.objectContaining({ kind: "error", code: "not-found" })]);
   });
 
   it("refuses a malformed lock file with exit 6", async () => {

@@ -65,6 +65,12 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     expect(result.config?.include).toEqual([widget()]);
   });
 
+  it("with latest, mirrors only the newest version the constraint matches", async () => {
+    const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: freshTemplate(registry.host), platforms: ["linux_amd64"], latest: true });
+    expect(result.failures).toEqual([]);
+    expect(mirrored(result.records).map((r) => r.version)).toEqual(["1.1.0"]);
+  });
+
   it("downloads and uploads nothing on a re-run", async () => {
     const served = source.bytesServed();
     const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: template, platforms: ["linux_amd64", "darwin_arm64"] });

@@ -1,4 +1,4 @@
-import { defineCommand, readPackageVersion, type CliSpec } from "@tofu-oci/cli-kit";
+import { ProgressBars, defineCommand, isStdout, readPackageVersion, writeToStdout, type CliSpec } from "@tofu-oci/cli-kit";
 import { usageError } from "@tofu-oci/core";
 
 const moduleCommand = defineCommand({
@@ -7,7 +7,7 @@ const moduleCommand = defineCommand({
   builder: (y) =>
     y
       .positional("dir", { type: "string", demandOption: true, describe: "The module's root directory (with its .tf files)" })
-      .option("output", { alias: "o", type: "string", describe: "The zip to write (default ./<dirname>.zip)" })
+      .option("output", { alias: "o", type: "string", describe: "The zip to write, its directory created when missing (default ./<dirname>.zip); - writes it to stdout" })
       .option("out-dir", { type: "string", describe: "Write <dirname>.zip into this directory (created when missing)" })
       .conflicts("output", "out-dir")
       .option("exclude", { type: "string", array: true, describe: "Leave out paths matching this .terraformignore-style pattern (repeatable)" })
@@ -15,7 +15,8 @@ const moduleCommand = defineCommand({
       .option("dry-run", { type: "boolean", describe: "Print the files that would be packed; write nothing" })
       .example("$0 module ./modules/network", "Write ./network.zip and print its package record")
       .example("$0 module . -o dist/net.zip --exclude 'tests/'", "Choose the zip; leave out tests/")
-      .example("$0 module ./net --dry-run --format text", "List what would go in"),
+      .example("$0 module ./net --dry-run --format text", "List what would go in")
+      .example("$0 module ./net -o - | ssh host 'cat > net.zip'", "The zip on stdout (its record on stderr)"),
   handler: async (args, output) => {
     const [{ packModule, planModule }, { parseSourceDateEpoch }, text] = await Promise.all([import("./pack-module.js"), import("./source-date-epoch.js"), import("./text.js")]);
     const options = {
@@ -31,7 +32,27 @@ const moduleCommand = defineCommand({
       for (const record of text.fileRecords(await planModule(args.dir, options))) output.record(record, text.describeFileRecord);
       return;
     }
-    output.record(await packModule(args.dir, options), text.describeModuleRecord);
+    const bars = new ProgressBars(args.ctx.stderr, { enabled: args.ctx.stderrIsTTY && !output.quiet });
+    let started = false;
+    const onProgress = (bytes: number, total: number) => {
+      if (!started) bars.start("pack", `packing ${args.dir}`, total);
+      started = true;
+      bars.update("pack", bytes);
+    };
+    try {
+      if (isStdout(args.output)) {
+        // The zip is stdout; its record goes to stderr as text.
+        const record = await writeToStdout(args.ctx, "module.zip", (zip) => packModule(args.dir, { ...options, output: zip, onProgress }));
+        bars.stop();
+        output.info(text.describeModuleRecord({ ...record, file: "stdout" }));
+        return;
+      }
+      const record = await packModule(args.dir, { ...options, onProgress });
+      bars.stop();
+      output.record(record, text.describeModuleRecord);
+    } finally {
+      bars.stop();
+    }
   },
 });
 

@@ -19,6 +19,8 @@ export interface CollectOptions {
   rules: IgnoreRules;
   /** Real paths never packed, e.g. the output zip when it is written inside the module. */
   skip?: (realPath: string) => boolean;
+  /** Called with each entry as the walk finds it (in no particular order). */
+  onEntry?: (entry: ModuleEntry) => void;
 }
 
 /**
@@ -31,7 +33,14 @@ export interface CollectOptions {
 export async function collectModuleEntries(root: string, options: CollectOptions): Promise<ModuleEntry[]> {
   const walker = new ModuleWalker(root, options);
   walker.walkDirectory(root, "", new Set([root]));
-  return walker.entries.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  return sortByUtf8(walker.entries);
+}
+
+/** Sorted by the UTF-8 bytes of the path; each path is encoded once, not once per comparison. */
+function sortByUtf8(entries: ModuleEntry[]): ModuleEntry[] {
+  const keyed = entries.map((entry) => ({ key: Buffer.from(entry.path), entry }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  return keyed.map(({ entry }) => entry);
 }
 
 /** What walking a directory found. */
@@ -47,11 +56,13 @@ class ModuleWalker {
   readonly #root: string;
   readonly #rules: IgnoreRules;
   readonly #skip: (realPath: string) => boolean;
+  readonly #onEntry: (entry: ModuleEntry) => void;
 
   constructor(root: string, options: CollectOptions) {
     this.#root = root;
     this.#rules = options.rules;
     this.#skip = options.skip ?? (() => false);
+    this.#onEntry = options.onEntry ?? (() => {});
   }
 
   /**
@@ -74,7 +85,7 @@ class ModuleWalker {
     if (!target.info.isFile()) throw invalidInput(`${relative} is not a regular file or directory`, "Exclude it with --exclude or .terraformignore.");
     if (this.#skip(target.path)) return false;
     assertReadable(target.path, relative);
-    this.entries.push({ path: relative, source: target.path, kind: "file", size: target.info.size, mode: normalizedMode(target.info) });
+    this.#add({ path: relative, source: target.path, kind: "file", size: target.info.size, mode: normalizedMode(target.info) });
     return true;
   }
 
@@ -89,8 +100,13 @@ class ModuleWalker {
     const { packed, empty } = this.walkDirectory(realDir, `${relative}/`, new Set([...ancestors, realDir]));
     // Only a directory empty on disk becomes an entry; one emptied by excludes is left out.
     if (!empty || asDirectory.excluded) return packed;
-    this.entries.push({ path: `${relative}/`, source: realDir, kind: "directory", size: 0, mode: 0o755 });
+    this.#add({ path: `${relative}/`, source: realDir, kind: "directory", size: 0, mode: 0o755 });
     return true;
+  }
+
+  #add(entry: ModuleEntry): void {
+    this.entries.push(entry);
+    this.#onEntry(entry);
   }
 
   #resolveLink(path: string, relative: string): { path: string; info: Stats } {

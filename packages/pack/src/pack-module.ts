@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { invalidInput, type ModulePackageRecord } from "@tofu-oci/core";
 import { DEFAULT_EXCLUDES, IgnoreRules } from "./ignore-rules.js";
 import { collectModuleEntries, type ModuleEntry } from "./module-files.js";
-import { writeDeterministicZip, zipTimestamp } from "./zip-writer.js";
+import { CompressionThreads, writeDeterministicZip, zipTimestamp } from "./zip-writer.js";
 
 /** The default deflate level; see the README for the measurements behind it. */
 export const DEFAULT_LEVEL = 1;
@@ -12,7 +12,7 @@ export const MAX_PACKAGE_SIZE = 4 * 1024 ** 3;
 
 /** Where the zip goes and what is left out; every field has a default. */
 export interface PackModuleOptions {
-  /** The zip to write. Default: `<module directory name>.zip` in `outDir`. */
+  /** The zip to write (its directory is created when missing). Default: `<module directory name>.zip` in `outDir`. */
   output?: string | undefined;
   /** Where the default-named zip goes (created when missing). Default: `cwd`. */
   outDir?: string | undefined;
@@ -34,6 +34,8 @@ export interface PackModuleOptions {
   /** Refuse a package whose files add up to more. Default {@link MAX_PACKAGE_SIZE}. */
   maxSize?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Reports the bytes of files packed so far and the total, after each entry (progress bars). */
+  onProgress?: ((bytes: number, total: number) => void) | undefined;
 }
 
 /** What {@link planModule} found: the package's entries, checked, before anything is written. */
@@ -58,13 +60,17 @@ const CONFIGURATION_FILE = /\.(tf|tofu)(\.json)?$/;
  * root, has a symlink leading outside it, an unreadable file, or more than 4 GiB of files.
  */
 export async function planModule(dir: string, options: PackModuleOptions = {}): Promise<ModulePlan> {
+  return plan(dir, options);
+}
+
+async function plan(dir: string, options: PackModuleOptions, onEntry?: (entry: ModuleEntry) => void): Promise<ModulePlan> {
   const cwd = resolve(options.cwd ?? ".");
   const source = resolve(cwd, dir);
   const root = await moduleRoot(source, dir);
   const output = resolve(cwd, options.output ?? join(options.outDir ?? ".", `${basename(source)}.zip`));
   const rules = await ignoreRules(root, options);
   const skip = await outputFilter(output);
-  const entries = await collectModuleEntries(root, { rules, skip });
+  const entries = await collectModuleEntries(root, { rules, skip, onEntry });
   const files = entries.filter((entry) => entry.kind === "file");
   if (!files.some((entry) => !entry.path.includes("/") && CONFIGURATION_FILE.test(entry.path))) {
     throw invalidInput(
@@ -88,16 +94,25 @@ export async function planModule(dir: string, options: PackModuleOptions = {}): 
 export async function packModule(dir: string, options: PackModuleOptions = {}): Promise<ModulePackageRecord> {
   const level = options.level ?? DEFAULT_LEVEL;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw invalidInput(`compression level ${level} is not an integer from 0 to 9`);
-  const plan = await planModule(dir, options);
-  if (options.output === undefined && options.outDir !== undefined) await mkdir(dirname(plan.output), { recursive: true });
-  else await assertDirectory(dirname(plan.output));
-  const { digest, size } = await writeDeterministicZip(plan.output, plan.entries, {
-    level,
-    mtime: zipTimestamp(options.sourceDateEpoch),
-    threads: options.threads,
-    signal: options.signal,
-  });
-  return { kind: "package", type: "module", file: plan.output, digest, size, mediaType: "archive/zip", files: plan.files, source: plan.source };
+  // The compression threads start during the walk, as soon as the files found make them worth it.
+  const compression = new CompressionThreads({ level, threads: options.threads });
+  try {
+    const planned = await plan(dir, options, (entry) => compression.add(entry));
+    // The zip's directory is created when missing (-o dist/net.zip), as --out-dir is.
+    await mkdir(dirname(planned.output), { recursive: true }).catch(() => assertDirectory(dirname(planned.output)));
+    let packed = 0;
+    const { onProgress } = options;
+    const { digest, size } = await writeDeterministicZip(planned.output, planned.entries, {
+      level,
+      mtime: zipTimestamp(options.sourceDateEpoch),
+      compression,
+      signal: options.signal,
+      ...(onProgress ? { onEntry: (entry: ModuleEntry) => onProgress((packed += entry.size), planned.size) } : {}),
+    });
+    return { kind: "package", type: "module", file: planned.output, digest, size, mediaType: "archive/zip", files: planned.files, source: planned.source };
+  } finally {
+    await compression.close();
+  }
 }
 
 async function moduleRoot(source: string, given: string): Promise<string> {

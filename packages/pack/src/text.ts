@@ -1,4 +1,4 @@
-import { formatBytes, type ModulePackageRecord, type ProviderPackageRecord } from "@tofu-oci/core";
+import { formatBytes, plural, type ModulePackageRecord, type ProviderPackageRecord } from "@tofu-oci/core";
 import type { ModulePlan } from "./pack-module.js";
 
 /** One line of `--dry-run` output: a path that would be packed. */
@@ -23,12 +23,12 @@ export function describeFileRecord(record: FileRecord): string {
 
 /** `--format text` for a module package record. */
 export function describeModuleRecord(record: ModulePackageRecord): string {
-  return [`packed ${record.files} files into ${record.file} (${formatBytes(record.size)})`, `  digest: ${record.digest}`].join("\n");
+  return [`packed ${plural(record.files, "file")} into ${record.file} (${formatBytes(record.size)})`, `  digest: ${record.digest}`].join("\n");
 }
 
 /** `--format text` for a provider package record. */
 export function describeProviderRecord(record: ProviderPackageRecord): string {
-  const lines = [`provider ${record.provider} ${record.version}: ${record.platforms.length} platforms`];
+  const lines = [`provider ${record.provider} ${record.version}: ${plural(record.platforms.length, "platform")}`];
   for (const platform of record.platforms) {
     lines.push(`  ${platform.os}_${platform.arch}  ${platform.file} (${formatBytes(platform.size)})`, `    zh:${platform.digest.slice("sha256:".length)}`, `    ${platform.h1}`);
   }

@@ -5,7 +5,7 @@ import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles } from "../test/helpers.js";
 import type { ModuleEntry } from "./module-files.js";
-import { writeDeterministicZip, zipTimestamp } from "./zip-writer.js";
+import { CompressionThreads, writeDeterministicZip, zipTimestamp } from "./zip-writer.js";
 
 const scratch = tempDir("tofu-oci-zip-writer-");
 afterAll(() => scratch.cleanup());
@@ -25,6 +25,35 @@ describe("writeDeterministicZip", () => {
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toMatch(/cannot read b\.tf/);
     expect(listFiles(out)).toEqual([]);
+  });
+
+  it("reports a file that cannot be read on a compression thread by its path, and leaves nothing behind", async () => {
+    const out = join(scratch.path, "fail-pooled");
+    mkdirSync(out);
+    const good = join(scratch.path, "small.tf");
+    writeFileSync(good, 'variable "x" {}\n'.repeat(100));
+    const entries = Array.from({ length: 3000 }, (_, i) => entry(`f${String(i).padStart(4, "0")}.tf`, good, 1600));
+    entries.push(entry("zz.tf", join(scratch.path, "vanished.tf"), 10));
+    expect(CompressionThreads.for(entries, { level: 1, threads: 2 }).pool).toBeDefined();
+    const error = await writeDeterministicZip(join(out, "m.zip"), entries, { level: 1, mtime: zipTimestamp(), threads: 2 }).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toMatch(/cannot read zz\.tf: ENOENT/);
+    expect(listFiles(out)).toEqual([]);
+  });
+
+  it("starts compression threads only for enough small-file work, and never for level 0 or threads 0", async () => {
+    const small = (count: number, size: number) => Array.from({ length: count }, (_, i) => entry(`f${i}.tf`, "/nowhere", size));
+    const decide = (entries: ModuleEntry[], options: { level: number; threads?: number }) => {
+      const compression = CompressionThreads.for(entries, options);
+      const started = compression.pool !== undefined;
+      return compression.close().then(() => started);
+    };
+    expect(await decide(small(100, 1000), { level: 1 })).toBe(false);
+    expect(await decide(small(10, 3 * 1024 * 1024), { level: 1 })).toBe(false); // streamed, not small files
+    expect(await decide(small(1000, 10_000), { level: 1, threads: 2 })).toBe(true);
+    expect(await decide(small(5000, 500), { level: 1, threads: 1 })).toBe(true);
+    expect(await decide(small(1000, 10_000), { level: 0, threads: 2 })).toBe(false);
+    expect(await decide(small(1000, 10_000), { level: 1, threads: 0 })).toBe(false);
   });
 
   it("stops on cancellation and leaves nothing behind", async () => {

@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { crc32 } from "node:zlib";
-import { DigestMeter, invalidInput, writeStreamAtomic, type DigestedContent } from "@tofu-oci/core";
-import { Deflate, Zip, ZipPassThrough, deflateSync, type ZipInputFile } from "fflate";
-import { DeflatePool } from "./deflate-pool.js";
+import { DigestMeter, writeStreamAtomic, type DigestedContent } from "@tofu-oci/core";
+import { Deflate } from "fflate";
+import { DeflatePool, prepareFile, type PreparedFile } from "./deflate-pool.js";
 import { unreadable, type ModuleEntry } from "./module-files.js";
+import { ZipEncoder, type ZipEntryHeader } from "./zip-encoder.js";
 import { ZipOutput } from "./zip-output.js";
 
 export interface ZipWriterOptions {
@@ -15,23 +15,24 @@ export interface ZipWriterOptions {
   mtime: Date;
   /** Compression threads. Default: one per core, at most 4; 0 compresses on the calling thread. */
   threads?: number | undefined;
+  /** Threads already started for these entries by the walk (with the same level); closed here. */
+  compression?: CompressionThreads | undefined;
   signal?: AbortSignal | undefined;
+  /** Called after each entry is in the zip, in order (progress). */
+  onEntry?: ((entry: ModuleEntry) => void) | undefined;
 }
 
 /** Files up to this size are read and compressed in one piece; larger ones are streamed. */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
-/** Compression work (bytes of small files) from which worker threads are started. */
+/** Compression work (bytes of small files, plus {@link FILE_WORK} per file) from which worker threads are started. */
 const POOL_THRESHOLD = 8 * 1024 * 1024;
-/** ...and when the small files average at least this size. */
-const POOL_MIN_AVERAGE = 4 * 1024;
+/** What compressing one more small file costs beyond its bytes, in bytes' worth (fflate's per-call setup: ~100 us). */
+const FILE_WORK = 4 * 1024;
 /** How far the small-file reader may run ahead of the writer. */
 const WINDOW_BYTES = 16 * 1024 * 1024;
 const MAX_FILES_AHEAD = 256;
 /** Streamed files are fed to the compressor in chunks of exactly this size, so the output does not depend on how reads split. */
 const CHUNK_SIZE = 1024 * 1024;
-/** Without ZIP64, sizes and offsets are 32-bit. */
-const ZIP32_LIMIT = 0xffffffff;
-const UNIX = 3;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const MSDOS_DIRECTORY = 0x10;
@@ -56,57 +57,81 @@ export async function writeDeterministicZip(dest: string, entries: readonly Modu
 }
 
 async function produce(output: ZipOutput, entries: readonly ModuleEntry[], options: ZipWriterOptions): Promise<void> {
-  const zip = new Zip((error, chunk, final) => {
-    if (error) return void output.destroy(error);
-    if (output.bytes + chunk.length > ZIP32_LIMIT) return void output.destroy(tooLarge());
-    if (final) output.finish(chunk);
-    else output.write(chunk);
-  });
-  const pool = deflatePoolFor(entries, options);
+  const zip = new ZipEncoder((chunk) => output.write(chunk), options.mtime);
+  const compression = options.compression ?? CompressionThreads.for(entries, options);
+  const pool = compression.pool;
   try {
     const wholeFiles = new WholeFileReader(entries, options.level, pool);
     for (const [index, entry] of entries.entries()) {
       options.signal?.throwIfAborted();
-      if (entry.kind === "directory") addWhole(zip, describe(new ZipPassThrough(entry.path), entry, options), new Uint8Array(0));
+      if (entry.kind === "directory") addPrepared(zip, entry, EMPTY, options);
       else if (isWhole(entry)) addPrepared(zip, entry, await wholeFiles.take(index), options);
       else await addStreamed(zip, output, entry, options);
       await output.ready();
+      options.onEntry?.(entry);
     }
-    zip.end();
+    output.finish(zip.finish());
   } finally {
-    await pool?.close();
+    await compression.close();
   }
 }
 
+const EMPTY: PreparedFile = { crc: 0, size: 0, data: new Uint8Array(0), deflated: false };
+
 /**
- * Worker threads pay off for a few MiB of compression work in files that are not tiny: each
- * file costs a message round trip (measured: 10,000 files of 10 kB pack 15-25% faster on two
- * cores, 10,000 files of 1 kB twice as slow).
+ * Decides from the small files seen so far whether they compress on worker threads, and starts
+ * the threads once they pay off: from a few MiB of compression work, counting fflate's set-up per
+ * file (measured on 2 cores: the threads cost no extra CPU time, even for 10,000 files of 1 kB,
+ * since they read the files themselves). Fed while the module is walked, so the threads start
+ * while the walk goes on.
  */
-function deflatePoolFor(entries: readonly ModuleEntry[], options: ZipWriterOptions): DeflatePool | undefined {
-  // One per core, measured faster on 2 cores than one per core but one (1.9 s against 2.8 s).
-  const threads = options.threads ?? Math.min(availableParallelism(), 4);
-  if (options.level === 0 || threads < 1) return undefined;
-  const whole = entries.filter(isWhole);
-  const work = whole.reduce((sum, entry) => sum + entry.size, 0);
-  return work >= POOL_THRESHOLD && work / whole.length >= POOL_MIN_AVERAGE ? new DeflatePool(threads, options.level) : undefined;
+export class CompressionThreads {
+  readonly #threads: number;
+  readonly #level: number;
+  #work = 0;
+  #pool: DeflatePool | undefined;
+  #closed = false;
+
+  /** `threads`: one per core (at most 4) by default; 0, or level 0, never starts any. */
+  constructor(options: { level: number; threads?: number | undefined }) {
+    this.#level = options.level;
+    this.#threads = options.level === 0 ? 0 : (options.threads ?? Math.min(availableParallelism(), 4));
+  }
+
+  /** The decision for a complete list of entries. */
+  static for(entries: readonly ModuleEntry[], options: { level: number; threads?: number | undefined }): CompressionThreads {
+    const compression = new CompressionThreads(options);
+    for (const entry of entries) compression.add(entry);
+    return compression;
+  }
+
+  /** The started threads, if any. */
+  get pool(): DeflatePool | undefined {
+    return this.#pool;
+  }
+
+  /** Counts an entry of the package. */
+  add(entry: ModuleEntry): void {
+    if (this.#pool || this.#closed || this.#threads < 1 || !isWhole(entry)) return;
+    this.#work += entry.size + FILE_WORK;
+    if (this.#work >= POOL_THRESHOLD) this.#pool = new DeflatePool(this.#threads, this.#level);
+  }
+
+  /** Stops the threads, if any; again is a no-op. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#pool?.close();
+  }
 }
 
 function isWhole(entry: ModuleEntry): boolean {
   return entry.kind === "file" && entry.size <= WHOLE_FILE_LIMIT;
 }
 
-function addPrepared(zip: Zip, entry: ModuleEntry, { data, compressed }: PreparedFile, options: ZipWriterOptions): void {
-  // Like zip(1), store what deflate cannot shrink.
-  if (!compressed || compressed.length >= data.length) return addWhole(zip, describe(new ZipPassThrough(entry.path), entry, options), data);
-  const file: ZipInputFile = { filename: entry.path, size: data.length, crc: crc32(data), compression: 8, flag: deflateFlag(options.level) };
-  zip.add(describe(file, entry, options));
-  file.ondata!(null, compressed as Uint8Array<ArrayBuffer>, true);
-}
-
-interface PreparedFile {
-  data: Buffer;
-  compressed: Uint8Array | undefined;
+function addPrepared(zip: ZipEncoder, entry: ModuleEntry, file: PreparedFile, options: ZipWriterOptions): void {
+  zip.begin(header(entry, file.deflated ? options.level : 0));
+  zip.data(file.data);
+  zip.end(file.crc, file.size);
 }
 
 /**
@@ -152,34 +177,29 @@ class WholeFileReader {
   }
 
   async #prepare(entry: ModuleEntry): Promise<PreparedFile> {
-    const data = readWhole(entry);
-    if (data.length === 0 || this.#level === 0) return { data, compressed: undefined };
-    const compressed = this.#pool ? await this.#pool.deflate(data) : deflateSync(data, { level: this.#level as DeflateLevel });
-    return { data, compressed };
+    if (this.#pool) return this.#pool.prepare(entry);
+    try {
+      return prepareFile(entry.source, this.#level);
+    } catch (error) {
+      throw unreadable(entry.path, error);
+    }
   }
 }
 
-function addWhole(zip: Zip, file: ZipPassThrough, data: Uint8Array): void {
-  zip.add(file);
-  file.push(data, true);
-}
-
-async function addStreamed(zip: Zip, output: ZipOutput, entry: ModuleEntry, options: ZipWriterOptions): Promise<void> {
-  const file: ZipInputFile = { filename: entry.path, size: 0, crc: 0, compression: options.level === 0 ? 0 : 8, flag: options.level === 0 ? 0 : deflateFlag(options.level) };
-  zip.add(describe(file, entry, options));
-  // The compressor lives here, not on `file`: fflate's Zip keeps every file object until it ends.
-  const deflate = options.level === 0 ? undefined : new Deflate({ level: options.level as DeflateLevel }, (chunk, final) => file.ondata!(null, chunk, final));
+async function addStreamed(zip: ZipEncoder, output: ZipOutput, entry: ModuleEntry, options: ZipWriterOptions): Promise<void> {
+  zip.begin(header(entry, options.level));
+  const deflate = options.level === 0 ? undefined : new Deflate({ level: options.level as DeflateLevel }, (chunk) => zip.data(chunk));
   const handle = await openEntry(entry);
   try {
+    let crc = 0;
     for (let position = 0; ; ) {
       const chunk = await readChunk(handle, position, entry);
       position += chunk.length;
-      file.crc = crc32(chunk, file.crc);
-      file.size = position;
+      crc = crc32(chunk, crc);
       const last = chunk.length < CHUNK_SIZE;
       if (deflate) deflate.push(chunk, last);
-      else file.ondata!(null, chunk as Uint8Array<ArrayBuffer>, last);
-      if (last) return;
+      else zip.data(chunk);
+      if (last) return zip.end(crc, position);
       options.signal?.throwIfAborted();
       await output.ready();
     }
@@ -190,26 +210,15 @@ async function addStreamed(zip: Zip, output: ZipOutput, entry: ModuleEntry, opti
 
 type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
-/** Sets what every entry shares: fixed time, Unix host, normalized permissions. */
-function describe<T extends ZipInputFile>(file: T, entry: ModuleEntry, options: ZipWriterOptions): T {
-  file.mtime = options.mtime;
-  file.os = UNIX;
-  file.attrs = entry.kind === "directory" ? (((S_IFDIR | 0o755) << 16) | MSDOS_DIRECTORY) >>> 0 : ((S_IFREG | entry.mode) << 16) >>> 0;
-  return file;
+/** The headers of an entry stored (`level` 0) or deflated at `level`: Unix permissions, normalized. */
+function header(entry: ModuleEntry, level: number): ZipEntryHeader {
+  const attributes = entry.kind === "directory" ? (((S_IFDIR | 0o755) << 16) | MSDOS_DIRECTORY) >>> 0 : ((S_IFREG | entry.mode) << 16) >>> 0;
+  return { name: entry.path, method: level === 0 ? 0 : 8, levelBits: level === 0 ? 0 : deflateFlag(level), attributes };
 }
 
 /** The general-purpose flag bits 1-2 for a deflate level (APPNOTE 4.4.4), as fflate sets them. */
 function deflateFlag(level: number): 0 | 1 | 2 | 3 {
   return level === 1 ? 3 : level < 6 ? 2 : level === 9 ? 1 : 0;
-}
-
-function readWhole(entry: ModuleEntry): Buffer {
-  try {
-    // Synchronous on purpose: for many small files one call beats four thread-pool round trips.
-    return readFileSync(entry.source);
-  } catch (error) {
-    throw unreadable(entry.path, error);
-  }
 }
 
 async function openEntry(entry: ModuleEntry): Promise<FileHandle> {
@@ -235,13 +244,9 @@ async function readChunk(handle: FileHandle, position: number, entry: ModuleEntr
   return buffer.subarray(0, filled);
 }
 
-function tooLarge() {
-  return invalidInput("the package grew over 4 GiB while it was written", "A zip without ZIP64 holds at most 4 GiB; exclude large files.");
-}
-
 /**
  * The entry timestamp for a SOURCE_DATE_EPOCH (seconds), clamped to what a zip can hold
- * (1980-01-01 to 2099-12-31). Zip times carry no time zone and fflate encodes a Date's local
+ * (1980-01-01 to 2099-12-31). Zip times carry no time zone and ZipEncoder writes a Date's local
  * fields, so the Date returned has the epoch's UTC fields as its local ones: the bytes are the
  * same in every time zone.
  */

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseRecords, runProcess, tempDir } from "@tofu-oci/testkit";
+import { parseRecords, runInTerminal, runProcess, tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles, pack, writeTree } from "./helpers.js";
 
@@ -53,6 +53,36 @@ describe("tofu-oci-pack module", () => {
     const result = await pack(["module", module, "--out-dir", join(out, "dist"), "--exclude", "*.md", "--no-default-excludes"]);
     expect(result.code).toBe(0);
     expect(parseRecords(result.stdout)[0]).toMatchObject({ file: join(out, "dist", "mod.zip"), files: 2 });
+  });
+
+  it("-o creates the zip's directory when missing", async () => {
+    const { out } = fresh();
+    const result = await pack(["module", EXAMPLE, "-o", join(out, "dist", "nested", "net.zip")]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseRecords(result.stdout)[0]).toMatchObject({ file: join(out, "dist", "nested", "net.zip") });
+    expect(readFileSync(join(out, "dist", "nested", "net.zip")).subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
+  });
+
+  it("-o - writes the zip to stdout (the record goes to stderr as text) and no file named -", async () => {
+    const { out } = fresh();
+    const bin = resolve(import.meta.dirname, "../dist/bin.js");
+    const piped = await runProcess("bash", ["-c", '"$0" "$1" module "$2" -o - > "$3"', process.execPath, bin, EXAMPLE, join(out, "stdout.zip")], { cwd: out });
+    expect(piped.code, piped.stderr).toBe(0);
+    const direct = parseRecords((await pack(["module", EXAMPLE, "-o", join(out, "direct.zip")])).stdout)[0]!;
+    expect(readFileSync(join(out, "stdout.zip"))).toEqual(readFileSync(join(out, "direct.zip")));
+    expect(piped.stderr).toContain(`packed 7 files into stdout`);
+    expect(piped.stderr).toContain(`digest: ${direct.digest}`);
+    expect(listFiles(out).sort()).toEqual(["direct.zip", "stdout.zip"]);
+  });
+
+  it("shows progress while packing on a terminal", async () => {
+    const { out } = fresh();
+    const result = await runInTerminal(process.execPath, [resolve(import.meta.dirname, "../dist/bin.js"), "module", EXAMPLE, "-o", join(out, "net.zip"), "--format", "text"]);
+    expect(result.code, result.screen).toBe(0);
+    expect(result.screen).toMatch(/\[=+\] 100% .* packing .*network/);
+    expect(result.screen).toContain("packed 7 files into");
+    const quiet = await runInTerminal(process.execPath, [resolve(import.meta.dirname, "../dist/bin.js"), "module", EXAMPLE, "-o", join(out, "quiet.zip"), "--format", "text", "-q"]);
+    expect(quiet.screen).not.toContain("packing");
   });
 
   it("--dry-run prints the file list and writes nothing", async () => {

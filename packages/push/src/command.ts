@@ -1,7 +1,6 @@
 import {
-  assertStdinFree,
   defineCommand,
-  positionalOrStdin,
+  positionalOrRecords,
   readPackageVersion,
   referenceDefaults,
   withRegistryOptions,
@@ -34,9 +33,7 @@ const pushCommand = defineCommand({
       .example("tofu-oci-pack provider --provider example.com/acme/thing --version 1.2.0 dist/ | $0 registry.example.com/providers/acme/thing", "Push a provider version (tag 1.2.0)")
       .example("$0 --oci-layout ./oci-layout:1.0.0 net.zip", "Push into an OCI image layout directory"),
   handler: async (args, output) => {
-    const zip = positionalOrStdin(args.zip);
-    const fromStdin = zip === undefined;
-    assertStdinFree(args, fromStdin, "package", "Give the module ZIP as an argument");
+    const zip = positionalOrRecords(args.zip, args, { records: "package", pipeline: "tofu-oci-pack module DIR | tofu-oci-push REF", instead: "give the module ZIP as an argument" });
     const created = createdFrom(args.ctx.env.SOURCE_DATE_EPOCH);
     const [{ push }, { parseAnnotations }, { describePushRecord }, { commandClientOptions }] = await Promise.all([
       import("./push.js"),
@@ -61,6 +58,7 @@ const pushCommand = defineCommand({
           ...(args.mountFrom ? { mountFrom: args.mountFrom } : {}),
           ...(client ? { clientOptions: client } : {}),
           hooks,
+          onOtherRecord: (record) => output.forward(record),
         },
         args.ctx,
       ),

@@ -27,8 +27,7 @@ describe("loadInputs", () => {
 
   it.each([
     ["not JSON", ["{oops"], /not JSON/],
-    ["wrong kind", [{ kind: "artifact", type: "module" }], /reads package records/],
-    ["an upstream error record", [{ kind: "error", code: "invalid-input", message: "no .tf files" }], /failed: no \.tf files/],
+    ["only records of other kinds (passed on)", [{ kind: "artifact", type: "module" }], /no package records on stdin/],
     ["a bad digest", [{ ...good, digest: "sha256:nope" }], /"digest"/],
     ["a size that does not match", [{ ...good, size: good.size + 1 }], /its record says/],
     ["a missing file", [{ ...good, file: "/nonexistent/net.zip" }], /does not exist/],
@@ -39,6 +38,16 @@ describe("loadInputs", () => {
     const result = await failure(lines);
     expect(result.code).toBe(6);
     expect(result.message).toMatch(message);
+  });
+
+  it("passes other records on and ends at an upstream error record with its code and message", async () => {
+    const passed: unknown[] = [];
+    const lines = [{ kind: "cli-config", text: "x" }, good, { kind: "error", code: "unauthorized", message: "authentication required" }];
+    const stdin = Readable.from([lines.map((l) => JSON.stringify(l)).join("\n")]);
+    const error = await loadInputs({ stdin, onOtherRecord: (record) => passed.push(record) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "UpstreamError", code: "unauthorized", message: "authentication required" });
+    expect(exitCodeOf(error)).toBe(4);
+    expect(passed).toEqual([{ kind: "cli-config", text: "x" }]);
   });
 
   it("refuses a file that is not a zip", async () => {

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
-import { invalidInput, readRecords, usageError, type AnyRecord } from "@tofu-oci/core";
+import { invalidInput, readInputRecords, usageError, type AnyRecord } from "@tofu-oci/core";
 import { describeZipFile } from "./local-file.js";
 import { toPushInput, type PushInput } from "./package-records.js";
 
@@ -13,11 +13,15 @@ export interface InputSource {
   stdin?: Readable;
   stdinIsTTY?: boolean;
   cwd?: string;
+  /** Receives the records on stdin that are not package records, to pass on. */
+  onOtherRecord?: ((record: AnyRecord) => void) | undefined;
 }
 
 /**
  * Reads and checks every input (records and the files they name) before anything is opened.
- * @throws TofuOciError "usage" when there is no input, "invalid-input" for a bad record or file.
+ * Records of other kinds go to `onOtherRecord`; an upstream error record ends the push.
+ * @throws TofuOciError "usage" when there is no input, "invalid-input" for a bad record or file,
+ *   and an upstream command's failure (`UpstreamError`, with its code) for an error record.
  */
 export async function loadInputs(source: InputSource): Promise<PushInput[]> {
   const { cwd } = source;
@@ -29,7 +33,7 @@ export async function loadInputs(source: InputSource): Promise<PushInput[]> {
     throw usageError("nothing to push", "Give a module ZIP, or pipe package records: tofu-oci-pack module DIR | tofu-oci-push REF.");
   }
   const inputs: PushInput[] = [];
-  for await (const record of readRecords(source.stdin)) inputs.push(await toPushInput(record, inputs.length, cwd));
+  for await (const record of readInputRecords(source.stdin, { kinds: ["package"], onOther: source.onOtherRecord })) inputs.push(await toPushInput(record, inputs.length, cwd));
   if (inputs.length === 0) throw invalidInput("no package records on stdin", "Pipe the output of tofu-oci-pack, or give a module ZIP.");
   return inputs;
 }

@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
-import { ProgressBars, formatBytes } from "@tofu-oci/cli-kit";
+import { ProgressBars } from "@tofu-oci/cli-kit";
+import { formatBytes } from "@tofu-oci/core";
 import { describe, expect, it } from "vitest";
 
 function capture() {

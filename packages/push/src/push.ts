@@ -63,6 +63,8 @@ export interface PushOptions {
   target?: Target;
   /** Progress of every blob and manifest (core's copy hooks). */
   hooks?: TransferHooks;
+  /** Receives the records on stdin that are not package records, to pass on unchanged. */
+  onOtherRecord?: (record: AnyRecord) => void;
 }
 
 /** The side effects push uses; all optional. */

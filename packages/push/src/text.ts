@@ -15,7 +15,7 @@ export function describePushRecord(record: PushRecord): string {
 function describeModule(record: ModuleArtifactRecord): string {
   const lines = [`${headline(record)} module ${record.reference}`, `  tags: ${record.tags.join(", ")}`, `  ${describeTransfer(record)}`];
   if (record.registry === "") {
-    lines.push(`  OCI layout: ${record.source}`, "  Copy it to a registry (tofu-oci-push or oras cp) to use it from OpenTofu; the digest stays the same.");
+    lines.push(`  OCI layout: ${record.source}`, `  Copy it to a registry to use it from OpenTofu (the digest stays the same): tofu-oci-mirror copy --from-oci-layout ${record.repository}${record.tags[0] ? `:${record.tags[0]}` : `@${record.digest}`} HOST/REPO`);
   } else {
     lines.push("  Use it in a module block:", `    source = "${record.source}"`, `  or follow the tag:`, `    source = "${record.sourceByTag}"`);
   }

@@ -26,7 +26,7 @@ describe("malformed input: exit code, one-line message, no stack, no network", (
     ["a missing zip", [`${HOST}/repo:1`, join(dir.path, "missing.zip")], undefined, 6, /does not exist/],
     ["a file that is not a zip", [`${HOST}/repo:1`, notZip], undefined, 6, /not a zip archive/],
     ["records that are not JSON", [`${HOST}/repo:1`], "{not json", 6, /line 1 is not JSON/],
-    ["records of the wrong kind", [`${HOST}/repo:1`], JSON.stringify({ kind: "verification", ok: true }), 6, /reads package records/],
+    ["records of the wrong kind only", [`${HOST}/repo:1`], JSON.stringify({ kind: "verification", ok: true }), 6, /no package records on stdin/],
     ["a record whose file changed", [`${HOST}/repo:1`], JSON.stringify({ ...moduleRecord(zip), size: 1 }), 6, /its record says 1/],
     ["a bad annotation", [`${HOST}/repo:1`, zip.file, "-a", "no-equals-sign"], undefined, 2, /invalid annotation/],
     ["a provider tag that is not the version", [`${HOST}/repo:9.9.9`], provider, 2, /not the provider version/],
@@ -41,6 +41,7 @@ describe("malformed input: exit code, one-line message, no stack, no network", (
     expect(lines[0]).toMatch(message as RegExp);
     expect(lines.length).toBeLessThanOrEqual(2);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({ kind: "error" });
+    // Records push does not read pass through before the error record.
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toMatchObject({ kind: "error" });
   });
 });

@@ -42,7 +42,8 @@ export async function tagsOf(repository: RemoteRepository): Promise<string[]> {
 
 /** Runs tofu-oci-push with JSON output. */
 export function runPush(args: string[], options: { stdin?: string; cwd?: string; timeoutMs?: number } = {}): Promise<BinResult> {
-  return runBin("push", [...args, "--format", "json"], options);
+  // First, so that a --format in args (the last one given counts) overrides it.
+  return runBin("push", ["--format", "json", ...args], options);
 }
 
 /** Runs the umbrella as `tofu-oci ARGS`. */

@@ -1,5 +1,5 @@
-import { assertStdinFree, defineCommand, positionalOrStdin, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
-import { TofuOciError } from "@tofu-oci/core";
+import { defineCommand, positionalOrRecords, readPackageVersion, referenceDefaults, withRegistryOptions, type CliSpec } from "@tofu-oci/cli-kit";
+import { TofuOciError, plural } from "@tofu-oci/core";
 
 const verifyCommand = defineCommand({
   command: "$0 [ref]",
@@ -20,9 +20,7 @@ const verifyCommand = defineCommand({
       .example("tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0", "Verify what was just pushed")
       .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM"),
   handler: async (args, output) => {
-    const ref = positionalOrStdin(args.ref);
-    const fromStdin = ref === undefined;
-    assertStdinFree(args, fromStdin, "artifact", "Give REF as an argument");
+    const ref = positionalOrRecords(args.ref, args, { records: "artifact", pipeline: "tofu-oci-push REF ZIP | tofu-oci-verify", instead: "give REF as an argument" });
     const [{ verify }, { describeVerification }, { commandClientOptions }] = await Promise.all([
       import("./verify.js"),
       import("./text.js"),
@@ -42,12 +40,19 @@ const verifyCommand = defineCommand({
         ociLayout: args.ociLayout ?? false,
         ...(client ? { clientOptions: client } : {}),
         onRecord: (record) => output.record(record, describeVerification),
+        onOtherRecord: (record) => output.forward(record),
       },
       { stdin: args.ctx.stdin, cwd: args.ctx.cwd, signal: args.ctx.signal },
     );
     const failed = records.filter((record) => !record.ok);
+    const missing = failed.filter((record) => record.notFound);
+    // Nothing to check is "not found" (3), not a failed check (1); it wins when both happen.
+    if (missing.length > 0) {
+      const what = missing.length === 1 ? `${missing[0]!.reference} does not exist` : `${missing.length} of ${records.length} artifacts do not exist`;
+      throw new TofuOciError("not-found", what, { hint: "The resolve check in the verification record names what is missing; check the reference, or push the artifact." });
+    }
     if (failed.length > 0) {
-      throw new TofuOciError("verification-failed", `${failed.length} of ${records.length} artifact${records.length > 1 ? "s" : ""} would not install with tofu init`, {
+      throw new TofuOciError("verification-failed", `${failed.length} of ${plural(records.length, "artifact")} would not install with tofu init`, {
         hint: "Each failed check in the verification record says what to fix.",
       });
     }
@@ -59,5 +64,5 @@ export const cli: CliSpec = {
   scriptName: "tofu-oci-verify",
   version: readPackageVersion(import.meta.url),
   commands: [verifyCommand],
-  epilogue: "Exit codes: 0 installs, 1 a check failed, 2 usage, 4 auth, 5 registry/network, 6 bad lock file or record.",
+  epilogue: "Exit codes: 0 installs, 1 a check failed, 2 usage, 3 not found, 4 auth, 5 registry/network, 6 bad lock file or record.",
 };

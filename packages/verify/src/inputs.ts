@@ -1,5 +1,7 @@
+import { statSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
-import { expectKind, invalidInput, isTofuOciError, parseLocator, readRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
+import { invalidInput, isTofuOciError, parseLocator, parseReference, readInputRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
 
 /** One thing to verify. */
 export interface VerifyInput {
@@ -34,12 +36,13 @@ export function inputFromReference(reference: string, options: { ociLayout?: boo
  * Reads tofu-oci-push artifact records from stdin, one input each: modules by their OpenTofu
  * `source` (which carries //subdir and the digest), providers by `registry/repository:tag`
  * (OpenTofu finds provider versions by tag). Records from a push to a layout (`registry` "")
- * are layout inputs.
- * @throws TofuOciError "invalid-input" (exit 6) for a malformed or foreign record.
+ * are layout inputs. Records of other kinds go to `onOtherRecord` (to pass on); an upstream
+ * error record ends the read with that command's failure.
+ * @throws TofuOciError "invalid-input" (exit 6) for a malformed record; the upstream failure.
  */
-export async function inputsFromRecords(stream: Readable, options: { cwd?: string } = {}): Promise<VerifyInput[]> {
+export async function inputsFromRecords(stream: Readable, options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {}): Promise<VerifyInput[]> {
   const inputs: VerifyInput[] = [];
-  for await (const record of readRecords(stream)) inputs.push(inputFromRecord(expectKind(record, ["artifact"], "tofu-oci-verify"), options));
+  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord })) inputs.push(inputFromRecord(record, options));
   if (inputs.length === 0) throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
   return inputs;
 }
@@ -50,6 +53,8 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
   if (!type || registry === undefined || !repository || !reference) {
     throw invalidInput(`an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`, "Pipe records from tofu-oci-push unchanged.");
   }
+  const bundled = registry === "" ? bundledSource(record, resolvePath(options.cwd ?? ".", repository)) : undefined;
+  if (bundled) return { ...inputFromReference(bundled), type, pushed: pushedFields(record) };
   const layout = registry === "";
   const tag = text(record, "tag");
   const source = text(record, "source");
@@ -57,6 +62,18 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
     type === "provider" && tag ? `${layout ? repository : `${registry}/${repository}`}:${tag}` : !layout && source?.startsWith("oci://") ? source : reference;
   const input = inputFromReference(chosen, { ociLayout: layout, cwd: options.cwd ?? "." });
   return { ...input, type, pushed: pushedFields(record) };
+}
+
+/**
+ * An artifact that `mirror export` wrote into a bundle tar, which verify does not open: it is
+ * checked at the registry it came from (`from`), by its digest, so the bytes are the bundle's.
+ */
+function bundledSource(record: AnyRecord, path: string): string | undefined {
+  const from = text(record, "from");
+  const digest = text(record, "digest");
+  if (!from || !digest || !statSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const { registry, repository } = parseReference(from);
+  return `${registry}/${repository}@${digest}`;
 }
 
 function pushedFields(record: AnyRecord): NonNullable<VerifyInput["pushed"]> {

@@ -43,13 +43,16 @@ export async function parseLockFile(text: string, filename = ".terraform.lock.hc
   return { providers };
 }
 
-/** Reads and parses a lock file; a missing file is a usage error (exit 2). */
+/**
+ * Reads and parses a lock file; a missing or unreadable file is invalid input (exit 6), as a
+ * malformed one is (CONTRIBUTING's exit-code rule: a named file that is not usable is bad input).
+ */
 export async function readLockFile(path: string): Promise<LockFile> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new TofuOciError("usage", `cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+    throw new TofuOciError("invalid-input", `cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       hint: "Give the path of a .terraform.lock.hcl file with --lockfile.",
     });
   }

@@ -1,3 +1,4 @@
+import { plural } from "@tofu-oci/core";
 import type { Checks } from "./checks.js";
 import { planUnpack, type UnpackPlan } from "./unpack-plan.js";
 import { inspectZip, reviewNames, type InspectedEntry } from "./zip-inspect.js";
@@ -18,12 +19,12 @@ export async function checkPackageZip(path: string, checks: Checks): Promise<Che
   const entries = await inspectZip(path);
   if (!Array.isArray(entries)) checks.fail("zip-format", `${entries.problem}; OpenTofu cannot unpack it: re-create the archive`);
   const files = entries.filter((entry) => !entry.isDirectory).length;
-  checks.pass("zip-format", `a valid zip with ${entries.length} entries (${files} files)`);
+  checks.pass("zip-format", `a valid zip with ${plural(entries.length, "entry", "entries")} (${plural(files, "file")})`);
   const names = reviewNames(entries);
   if (names.problem) checks.fail("zip-entry-names", names.problem);
   checks.pass("zip-entry-names", "no entry name leaves the package directory", names.warnings.length > 0 ? names.warnings.join("; ") : undefined);
   const plan = planUnpack(entries);
   if ("problem" in plan) checks.fail("zip-unpack", `${plan.problem}; OpenTofu's unzip fails there: remove the conflicting entry`);
-  checks.pass("zip-unpack", `unpacks to ${plan.files.size} files in ${plan.dirs.size - 1} directories`);
+  checks.pass("zip-unpack", `unpacks to ${plural(plan.files.size, "file")} in ${plural(plan.dirs.size - 1, "directory", "directories")}`);
   return { path, entries, plan };
 }

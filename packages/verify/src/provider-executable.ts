@@ -6,9 +6,10 @@ export type ExecutableVerdict = { ok: true; name: string; warning?: string } | {
 /**
  * CachedProvider.ExecutableFile (internal/providercache/cached_provider.go): the first file, in
  * name order, directly in the package directory whose name is `terraform-provider-TYPE`
- * optionally followed by `_` or `.` and more.
+ * optionally followed by `_` or `.` and more. It warns when the zip records a Unix mode without
+ * an execute bit for a platform other than Windows.
  */
-export function findExecutable(zip: CheckedZip, type: string, options: { guessed?: boolean } = {}): ExecutableVerdict {
+export function findExecutable(zip: CheckedZip, type: string, options: { guessed?: boolean; os?: string } = {}): ExecutableVerdict {
   const prefix = `terraform-provider-${type}`;
   const names = [...zip.plan.files.keys()].filter((path) => !path.includes("/")).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const name = names.find((file) => file.startsWith(prefix) && (file.length === prefix.length || file[prefix.length] === "_" || file[prefix.length] === "."));
@@ -21,6 +22,8 @@ export function findExecutable(zip: CheckedZip, type: string, options: { guessed
     return { ok: false, problem: `the package has no file ${prefix}[_VERSION][.exe] at its root ("could not find executable file starting with ${prefix}"); ${seen}` };
   }
   const mode = zip.entries[zip.plan.files.get(name)!]!.mode;
-  const executable = mode !== undefined && (mode & 0o111) !== 0;
-  return executable ? { ok: true, name } : { ok: true, name, warning: `${name} is not marked executable in the zip (mode ${mode === undefined ? "unset" : mode.toString(8)}); tofu init installs it, but running it may fail` };
+  // Windows has no execute bit, and a zip made there records no Unix mode: both run as they are
+  // (the same rule as tofu-oci-pack provider's check).
+  const executable = options.os === "windows" || mode === undefined || (mode & 0o111) !== 0;
+  return executable ? { ok: true, name } : { ok: true, name, warning: `${name} is not marked executable in the zip (mode ${mode.toString(8)}); tofu init installs it, but running it may fail` };
 }

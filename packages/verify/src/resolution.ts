@@ -3,7 +3,9 @@ import { ContentMismatch, type ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
 
 /** What a tag or digest resolved to, or why it did not. */
-export type Resolution = { ok: true; selector: string; descriptor: Descriptor } | { ok: false; selector: string; problem: string };
+export type Resolution =
+  | { ok: true; selector: string; descriptor: Descriptor }
+  | { ok: false; selector: string; problem: string; /** The tag, digest or repository does not exist. */ missing?: true };
 
 /** Resolves a tag or digest; "not found" and a malformed answer are outcomes, other errors throw. */
 export async function resolveSelector(store: ArtifactStore, selector: string, options: OperationOptions = {}): Promise<Resolution> {
@@ -12,7 +14,7 @@ export async function resolveSelector(store: ArtifactStore, selector: string, op
   } catch (error) {
     if (error instanceof ContentMismatch) return { ok: false, selector, problem: error.message };
     if (isTofuOciError(error) && error.code === "not-found") {
-      return { ok: false, selector, problem: `${store.name} has no ${selector.startsWith("sha256:") ? "manifest" : "tag"} ${selector} ("resolving ${selector.startsWith("sha256:") ? "digest" : "tag"}": not found); check the reference, or push the artifact` };
+      return { ok: false, selector, missing: true, problem: `${store.name} has no ${selector.startsWith("sha256:") ? "manifest" : "tag"} ${selector} ("resolving ${selector.startsWith("sha256:") ? "digest" : "tag"}": not found); check the reference, or push the artifact` };
     }
     throw error;
   }

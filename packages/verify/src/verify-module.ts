@@ -1,4 +1,4 @@
-import { ArtifactType, MediaType, formatReference, type Descriptor } from "@tofu-oci/core";
+import { ArtifactType, MediaType, formatReference, plural, type Descriptor } from "@tofu-oci/core";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import { extractPackage } from "./extract.js";
@@ -91,7 +91,7 @@ export async function extract(zip: CheckedZip, dir: string, checks: Checks, outc
     checks.fail("extract", `cannot unpack into ${dir}: ${(error as Error).message}`);
   }
   outcome.extracted = dir;
-  checks.pass("extract", `unpacked ${zip.plan.files.size} files into ${dir}`);
+  checks.pass("extract", `unpacked ${plural(zip.plan.files.size, "file")} into ${dir}`);
 }
 
 function moduleSource(session: Session, digest: string): string | undefined {

@@ -1,4 +1,4 @@
-import { ArtifactType, MediaType, versionToTag, type Descriptor } from "@tofu-oci/core";
+import { ArtifactType, MediaType, usageError, versionToTag, type Descriptor } from "@tofu-oci/core";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import type { GoIndex } from "./go-json.js";
@@ -170,7 +170,7 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
     const hashes = packageHashes(zip.entries, zip.plan);
     result.h1 = hashes.dirH1;
     if (state.lock) checks.expect("lock-h1", h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
-    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed });
+    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed, os: result.platform.split("_")[0]! });
     if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
     checks.pass("provider-executable", executable.name, executable.warning);
     result.executable = executable.name;
@@ -180,10 +180,13 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
   }
 }
 
-/** `extract` needs one platform: the only one requested or in the index. */
+/**
+ * `extract` needs one platform: the only one requested or in the index. More is a usage error,
+ * not a verdict: the artifact may install fine, the command line asked for two things at once.
+ */
 function checkExtractablePlatforms(session: Session, platforms: string[]): void {
   if (!session.settings.extract || platforms.length === 1) return;
-  session.checks.fail("extract", `--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")}); pass --platform OS_ARCH`);
+  throw usageError(`--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`, "Pass --platform OS_ARCH with --extract.");
 }
 
 /** The provider type: --provider, the record's provider, the lock entry, else the repository name's last part. */

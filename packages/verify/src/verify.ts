@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { ArtifactType, isIndexMediaType, usageError, type ReadOnlyTarget, type VerificationRecord } from "@tofu-oci/core";
+import { ArtifactType, isIndexMediaType, usageError, type AnyRecord, type ReadOnlyTarget, type VerificationRecord } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { ArtifactStore } from "./artifact-store.js";
 import { Checks, type Check } from "./checks.js";
@@ -24,6 +24,8 @@ export interface VerifyOptions extends SettingsOptions {
   target?: ReadOnlyTarget;
   /** Called with each record as soon as it is made. */
   onRecord?: (record: VerifyRecord) => void;
+  /** Receives the records on stdin that are not artifact records, to pass on unchanged. */
+  onOtherRecord?: (record: AnyRecord) => void;
 }
 
 /** The side effects verify uses. Default: no stdin, the process's working directory. */
@@ -36,6 +38,8 @@ export interface VerifyContext {
 /** A verification record (design.md §2.2) with verify's check details. */
 export interface VerifyRecord extends VerificationRecord {
   checks: Check[];
+  /** Set when the tag, digest or repository does not exist: nothing could be checked (exit code 3). */
+  notFound?: true;
 }
 
 /**
@@ -64,7 +68,7 @@ async function readInputs(options: VerifyOptions, ctx: VerifyContext): Promise<V
     const input = inputFromReference(options.reference, { ociLayout: options.ociLayout ?? false, cwd });
     return [input];
   }
-  return inputsFromRecords(ctx.stdin ?? Readable.from([]), { cwd });
+  return inputsFromRecords(ctx.stdin ?? Readable.from([]), { cwd, onOtherRecord: options.onOtherRecord });
 }
 
 async function verifyInput(input: VerifyInput, settings: Settings, options: VerifyOptions): Promise<VerifyRecord> {
@@ -77,7 +81,8 @@ async function verifyInput(input: VerifyInput, settings: Settings, options: Veri
     const { verifyProvider } = await import("./verify-provider.js");
     const outcome = type === "module" ? await verifyModule(session) : await verifyProvider(session);
     const { digest, ...extra } = outcome;
-    return { kind: "verification", ok: session.checks.ok, type, reference: input.reference, ...(digest ? { digest } : {}), checks: session.checks.list, ...extra };
+    const missing = resolution && !resolution.ok && resolution.missing ? { notFound: true as const } : {};
+    return { kind: "verification", ok: session.checks.ok, type, reference: input.reference, ...(digest ? { digest } : {}), ...missing, checks: session.checks.list, ...extra };
   } finally {
     await store.close();
   }

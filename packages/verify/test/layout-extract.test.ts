@@ -118,11 +118,22 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
     expect(readFileSync(join(out, "terraform-provider-thing_v2.0.0"), "utf8")).toBe("bin for arm");
   });
 
-  it("fails --extract with two platforms to choose from, writing nothing", async () => {
+  it("refuses --extract with two platforms to choose from as a usage error (exit 2), writing nothing", async () => {
     const out = join(dir.path, "provider-two");
-    const [record] = await verify({ reference, clientOptions, extract: out });
-    expect(record!.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(["extract"]);
+    const failure = await verify({ reference, clientOptions, extract: out }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "usage", message: "--extract unpacks one platform, and 2 are checked (linux_amd64, linux_arm64)", hint: "Pass --platform OS_ARCH with --extract." });
     expect(existsSync(out)).toBe(false);
+    const result = await runBin("verify", [reference, "--plain-http", "--extract", out]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("exits 3 (not found) for a tag that does not exist, with the verification record saying so", async () => {
+    const result = await runBin("verify", [`${registry.host}/${repo}:9.9.9`, "--plain-http", "--format", "json"]);
+    expect(result.code, result.stderr).toBe(3);
+    const [record, error] = parseRecords(result.stdout);
+    expect(record).toMatchObject({ kind: "verification", ok: false, notFound: true, checks: [expect.objectContaining({ id: "resolve", ok: false })] });
+    expect(error).toMatchObject({ kind: "error", code: "not-found", message: `${registry.host}/${repo}:9.9.9 does not exist` });
   });
 
   it("accepts one SBOM per platform manifest, as tofu-oci-mirror --sbom attaches them", async () => {

@@ -58,9 +58,9 @@ describe("the bin", () => {
     expect(result.code).toBe(6);
   });
 
-  it("exits 1 with a text summary when a check fails", async () => {
+  it("exits 3 (not found) with a text summary when there is nothing to check", async () => {
     const result = await runBin("verify", [`${registry.host}/${uniqueRepository("verify/none")}:1.0.0`, "--plain-http", "--format", "text"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stdout).toContain("FAIL module");
     expect(result.stdout).toContain("resolve");
   });

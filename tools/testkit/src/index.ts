@@ -45,3 +45,4 @@ export type {
   MediaTypeAllowList,
   RouteKind,
 } from "./personalities/knobs.js";
+export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";

@@ -6,6 +6,8 @@ export interface MemoryContextOptions {
   stdin?: string;
   env?: Record<string, string>;
   stdoutIsTTY?: boolean;
+  /** Pretend stdin is a terminal. Default false. */
+  stdinIsTTY?: boolean;
   /** Default `/`. */
   cwd?: string;
 }
@@ -29,7 +31,7 @@ export function memoryContext(options: MemoryContextOptions = {}) {
     stderr,
     env: options.env ?? {},
     cwd: options.cwd ?? "/",
-    stdinIsTTY: false,
+    stdinIsTTY: options.stdinIsTTY ?? false,
     stdoutIsTTY: options.stdoutIsTTY ?? false,
     stderrIsTTY: false,
     signal,

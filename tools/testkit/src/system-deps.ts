@@ -22,6 +22,7 @@ export const TEST_COMMANDS: Record<string, string> = {
   unzip: "unzip",
   zip: "zip",
   curl: "curl",
+  script: "bsdutils",
 };
 
 export function hasCommand(command: string): boolean {

@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { readAll } from "../content.js";
 import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail } from "../errors.js";
 import { retryHint } from "./retry-hint.js";
+import { httpsServerError, plainHttpServerError } from "./transport-mismatch.js";
 
 export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
 export type Body = Uint8Array | string | Readable;
@@ -192,15 +193,14 @@ export function asNetworkError(error: unknown): unknown {
   if (error instanceof TofuOciError) return error;
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === "AbortError") return new TofuOciError("cancelled", "cancelled", { cause: error });
+  const mismatch = plainHttpServerError(error);
+  if (mismatch) return mismatch;
   const code = err.cause?.code ?? err.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/.test(code) || /certificate/i.test(err.message ?? "")) {
     return new TofuOciError("network", `TLS error: ${err.cause?.message ?? err.message}`, {
       cause: error,
       hint: "Pass --ca-file with the registry's CA certificate, or --insecure to skip verification (unsafe).",
     });
-  }
-  if (/wrong version number|packet length too long/i.test(err.message ?? err.cause?.message ?? "")) {
-    return new TofuOciError("network", "the registry does not speak TLS", { cause: error, hint: "Use --plain-http for an HTTP registry." });
   }
   return new TofuOciError("network", `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`, {
     cause: error,
@@ -228,7 +228,10 @@ export async function expectStatus(response: HttpResponse, status: number, what:
 
 /** Builds the error for an unexpected response, with the registry's own error codes. */
 export async function responseError(response: HttpResponse, what: string): Promise<RegistryError> {
-  const errors = await readRegistryErrors(response.body);
+  const body = await readErrorBody(response.body);
+  const mismatch = httpsServerError(response.status, body);
+  if (mismatch) return mismatch;
+  const errors = registryErrors(body);
   const detail = errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ""}`).join("; ");
   const code = statusCode(response.status);
   const message = `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ""}`;
@@ -247,13 +250,22 @@ function hintFor(code: ErrorCode): string | undefined {
   return undefined;
 }
 
-async function readRegistryErrors(body: Readable): Promise<RegistryErrorDetail[]> {
+/** The start of an error response's body, as text ("" when it cannot be read). */
+async function readErrorBody(body: Readable): Promise<string> {
   try {
-    const parsed = JSON.parse((await readAll(body, ERROR_BODY_LIMIT)).toString("utf8")) as { errors?: unknown };
+    return (await readAll(body, ERROR_BODY_LIMIT)).toString("utf8");
+  } catch {
+    discard(body);
+    return "";
+  }
+}
+
+function registryErrors(body: string): RegistryErrorDetail[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown };
     if (!Array.isArray(parsed.errors)) return [];
     return parsed.errors.filter((e): e is RegistryErrorDetail => typeof e?.code === "string");
   } catch {
-    discard(body);
     return [];
   }
 }

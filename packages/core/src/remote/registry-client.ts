@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
@@ -117,11 +118,28 @@ export function registryDispatcher(options: Omit<RegistryClientOptions, "dispatc
 
 /** The CA file's certificates in addition to the system ones, as ORAS does. */
 function readCaFile(path: string): string[] {
+  let pem: string;
   try {
-    return [...rootCertificates, readFileSync(path, "utf8")];
+    pem = readFileSync(path, "utf8");
   } catch (error) {
     throw new TofuOciError("invalid-input", `cannot read the CA file ${path}: ${(error as Error).message}`, {
       hint: "--ca-file takes a PEM file with the registry's CA certificate.",
     });
+  }
+  // Node ignores a CA list without a certificate in it; a file of something else is a mistake.
+  if (!hasCertificate(pem)) {
+    throw new TofuOciError("invalid-input", `the CA file ${path} holds no PEM certificate`, {
+      hint: "--ca-file takes a PEM file with the registry's CA certificate (-----BEGIN CERTIFICATE-----).",
+    });
+  }
+  return [...rootCertificates, pem];
+}
+
+function hasCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
   }
 }
