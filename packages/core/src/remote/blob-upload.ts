@@ -23,6 +23,8 @@ export interface UploadTransport {
   location(response: HttpResponse, previous?: URL): URL;
   /** Whether the registry has the blob (a HEAD). */
   exists(descriptor: Descriptor, signal: AbortSignal | undefined): Promise<boolean>;
+  /** Makes sure push credentials are at hand (a body-less request), so no chunk is sent only to meet a 401. */
+  authorize(signal: AbortSignal | undefined): Promise<void>;
 }
 
 /** How {@link uploadBlob} uploads. */
@@ -242,7 +244,11 @@ class ChunkedUpload {
     const location = new URL(session.location);
     const response = await this.transport.send("GET", location, { signal: this.push.signal });
     await response.body.dump();
-    if (response.status !== 204) return session;
+    if (response.status !== 204) {
+      // The answer may have come before any credentials were asked for (ecr-upload-status-404).
+      await this.transport.authorize(this.push.signal);
+      return session;
+    }
     // registry-quirks: range-header-semantics: a missing Range, `0-0` and `0--1` say nothing certain.
     const range = /^(?:bytes=)?0-(\d+)$/.exec(header(response.headers, "range") ?? "");
     const held = range && range[1] !== "0" ? Number(range[1]) + 1 : undefined;

@@ -287,6 +287,10 @@ export class RemoteRepository implements Target, Mounter {
       send: (method, url, { body, ...init }) => this.#requestUrl(method, url, "push", { ...init, ...(body ? { open: body } : {}) }),
       location: (response, previous) => (previous && !header(response.headers, "location") ? previous : this.#location(response)),
       exists: (descriptor, signal) => this.exists(descriptor, { signal }),
+      authorize: async (signal) => {
+        const response = await this.#requestUrl("GET", new URL("/v2/", this.#client.baseUrl(this.registry)), "push", { signal });
+        await response.body.dump();
+      },
     };
   }
 
