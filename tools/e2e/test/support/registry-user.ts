@@ -78,7 +78,13 @@ export class RegistryUser {
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
     const memory = memoryContext({ stdin: options.stdin ?? "", env: this.env, cwd: options.cwd ?? this.cwd });
     const ctx = { ...memory.ctx, signal: options.signal ?? memory.ctx.signal };
+    const cpu = process.cpuUsage();
+    const started = Date.now();
     const code = await runUmbrella(args, ctx, { version: "0.0.0-test", builtIns: BUILT_IN_COMMANDS });
+    if (process.env.DEBUG_MATRIX_CPU) {
+      const used = process.cpuUsage(cpu);
+      console.log(`${this.front.name} ${args.slice(0, 2).join(" ")}: ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms cpu`);
+    }
     const stdout = memory.stdout();
     let records: Array<Record<string, unknown>> = [];
     try {
