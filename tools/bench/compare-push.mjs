@@ -41,13 +41,25 @@ try {
         await timeProcess("sync", []);
         const bin = join(builds[which], "packages", "push", "dist", "bin.js");
         const reference = `${registry.host}/${uniqueName(`compare-${which}`)}:1.0.0`;
-        const result = await timeProcess(process.execPath, [bin, reference, ...registryFlags(registry), "--format", "json", "--quiet"], { stdin });
+        const result = await timeProcess(
+          process.execPath,
+          [bin, reference, ...registryFlags(registry), "--format", "json", "--quiet"],
+          { stdin },
+        );
         runs[which].push(result);
         log(`${mib} MiB ${which}: ${Math.round(result.ms)} ms wall, ${Math.round(result.cpuMs)} ms CPU`);
       }
     }
-    const summary = (list) => ({ wallMs: Math.round(median(list.map((r) => r.ms))), cpuMs: Math.round(median(list.map((r) => r.cpuMs))) });
-    rows.push({ size: `${mib} MiB`, before: summary(runs.before), after: summary(runs.after), runs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.map((r) => Math.round(r.ms))])) });
+    const summary = (list) => ({
+      wallMs: Math.round(median(list.map((r) => r.ms))),
+      cpuMs: Math.round(median(list.map((r) => r.cpuMs))),
+    });
+    rows.push({
+      size: `${mib} MiB`,
+      before: summary(runs.before),
+      after: summary(runs.after),
+      runs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.map((r) => Math.round(r.ms))])),
+    });
   }
 } finally {
   await registry.stop();

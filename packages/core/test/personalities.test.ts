@@ -57,7 +57,10 @@ interface Bed {
   requests(): RequestRecord[];
 }
 
-async function bed(name: PersonalityName, options: { knobs?: Knobs; variant?: string; client?: RegistryClientOptions } = {}): Promise<Bed> {
+async function bed(
+  name: PersonalityName,
+  options: { knobs?: Knobs; variant?: string; client?: RegistryClientOptions } = {},
+): Promise<Bed> {
   const { defaultMode } = PERSONALITIES[name];
   const front = await startPersonality(name, {
     registry: registries[defaultMode],
@@ -115,20 +118,29 @@ const uploads = (requests: RequestRecord[]) =>
 
 describe.each(PERSONALITY_NAMES)("%s: one POST and one PUT per blob by default", (name) => {
   it("uploads without PATCH and reads the bytes back", async () => {
-    const { repo, requests, client, front } = await bed(name, name === "gitlab" || name === "quay" ? { variant: "opentofu-types-allowed" } : {});
+    const { repo, requests, client, front } = await bed(
+      name,
+      name === "gitlab" || name === "quay" ? { variant: "opentofu-types-allowed" } : {},
+    );
     const target = repo();
     const layer = blob(3 * MiB);
     await target.push(layer.descriptor, fileContent(layer.file));
     expect((await readBack(target, layer.descriptor)).equals(layer.bytes)).toBe(true);
     const sent = uploads(requests());
-    expect(sent.map((r) => `${r.method} ${r.status}`), JSON.stringify(front.requests.slice(-10))).toEqual(["POST 202", "PUT 201"]);
+    expect(
+      sent.map((r) => `${r.method} ${r.status}`),
+      JSON.stringify(front.requests.slice(-10)),
+    ).toEqual(["POST 202", "PUT 201"]);
     await client.close();
   });
 });
 
 describe("chunked uploads (chunkSize asked for) within the limits each registry teaches", () => {
   it("ghcr: a 416 with the limit in its message makes chunks smaller; a new session starts (ghcr-patch-4mib, ghcr-upload-unknown-on-retry)", async () => {
-    const { repo, requests, client } = await bed("ghcr", { knobs: { patchMaxBody: 1 * MiB }, client: { chunkSize: 2 * MiB } });
+    const { repo, requests, client } = await bed("ghcr", {
+      knobs: { patchMaxBody: 1 * MiB },
+      client: { chunkSize: 2 * MiB },
+    });
     const target = repo();
     const layer = blob(5 * MiB);
     await target.push(layer.descriptor, fileContent(layer.file));
@@ -141,18 +153,27 @@ describe("chunked uploads (chunkSize asked for) within the limits each registry 
     const second = blob(3 * MiB);
     const before = requests().length;
     await target.push(second.descriptor, fileContent(second.file));
-    expect(requests().slice(before).filter((r) => r.status === 416)).toEqual([]);
+    expect(
+      requests()
+        .slice(before)
+        .filter((r) => r.status === 416),
+    ).toEqual([]);
     await client.close();
   });
 
   it("ecr: PATCH answers 201 with a stale Range; parts under the minimum are learned; the last part rides on the PUT (ecr-patch-201, ecr-range-stale, ecr-min-part-5mb, ecr-empty-final-put-500)", async () => {
-    const { repo, requests, client } = await bed("ecr", { knobs: { patchMinPart: 1 * MiB }, client: { chunkSize: 512 * 1024 } });
+    const { repo, requests, client } = await bed("ecr", {
+      knobs: { patchMinPart: 1 * MiB },
+      client: { chunkSize: 512 * 1024 },
+    });
     const target = repo();
     const layer = blob(3 * MiB + 1000);
     await target.push(layer.descriptor, fileContent(layer.file));
     expect((await readBack(target, layer.descriptor)).equals(layer.bytes)).toBe(true);
     expect(client.knowledge(target.registry).chunkMinBytes).toBe(1 * MiB);
-    const session = requests().filter((r) => r.method === "PATCH" || r.method === "PUT").slice(-4);
+    const session = requests()
+      .filter((r) => r.method === "PATCH" || r.method === "PUT")
+      .slice(-4);
     expect(session.map((r) => `${r.method} ${r.status}`)).toEqual(["PATCH 201", "PATCH 201", "PATCH 201", "PUT 201"]);
     await client.close();
   });
@@ -167,7 +188,9 @@ describe("chunked uploads (chunkSize asked for) within the limits each registry 
     }
     const sent = uploads(requests());
     expect(sent.filter((r) => r.method === "PATCH").map((r) => r.status)).toEqual([400]);
-    expect(sent.filter((r) => r.method === "PUT").every((r) => r.path.startsWith("/artifacts-uploads/") && r.status === 201)).toBe(true);
+    expect(
+      sent.filter((r) => r.method === "PUT").every((r) => r.path.startsWith("/artifacts-uploads/") && r.status === 201),
+    ).toBe(true);
     expect(requests().some((r) => r.status === 411)).toBe(false);
     expect(client.knowledge(target.registry).chunkedRefused).toMatch(/HTTP 400/);
     await client.close();
@@ -178,13 +201,17 @@ describe("chunked uploads (chunkSize asked for) within the limits each registry 
     ["zot", "put-bad-range-divergence"],
     ["ghcr", "ghcr-upload-location-singular"],
     ["harbor", "harbor-csrf-cookie"],
-  ] as const)("%s: chunks go up as the registry takes them (%s)", async (name) => {
+  ] as const)("%s: chunks go up as the registry takes them (%s)", async (name, _row) => {
     const { repo, requests, client } = await bed(name, { client: { chunkSize: 1 * MiB } });
     const target = repo();
     const layer = blob(2 * MiB + 7);
     await target.push(layer.descriptor, fileContent(layer.file));
     expect((await readBack(target, layer.descriptor)).equals(layer.bytes)).toBe(true);
-    expect(requests().filter((r) => r.method === "PATCH").map((r) => r.status)).toEqual([202, 202]);
+    expect(
+      requests()
+        .filter((r) => r.method === "PATCH")
+        .map((r) => r.status),
+    ).toEqual([202, 202]);
     await client.close();
   });
 });
@@ -199,7 +226,9 @@ describe("mounts", () => {
     const mounted = await target.mount(layer.descriptor, source.repository);
     if (!mounted) await target.push(layer.descriptor, layer.bytes);
     expect((await readBack(target, layer.descriptor)).equals(layer.bytes)).toBe(true);
-    const posts = uploads(requests()).filter((r) => r.method === "POST" && r.path.includes(`/v2/${target.repository}/`));
+    const posts = uploads(requests()).filter(
+      (r) => r.method === "POST" && r.path.includes(`/v2/${target.repository}/`),
+    );
     await client.close();
     return { mounted, posts };
   }
@@ -212,7 +241,7 @@ describe("mounts", () => {
   it.each([
     ["artifactory", "artifactory-mount-202-autoshare"],
     ["ecr", "ecr-mount-optin-referenced"],
-  ] as const)("%s: a 202 is not a mount, and the blob goes up into the session it opened (%s)", async (name) => {
+  ] as const)("%s: a 202 is not a mount, and the blob goes up into the session it opened (%s)", async (name, _row) => {
     const { mounted, posts } = await mountCase(name);
     expect(mounted).toBe(false);
     // The mount's POST is the only one: no second session was opened.
@@ -237,7 +266,7 @@ describe("downloads redirected to storage", () => {
     ["acr", "acr-sas-auth-forward"],
     ["dockerhub", "dockerhub-cdn-redirect"],
     ["gar", "gar-relative-redirect"],
-  ] as const)("%s: the storage host gets no Authorization (%s)", async (name) => {
+  ] as const)("%s: the storage host gets no Authorization (%s)", async (name, _row) => {
     const { repo, client, front, requests } = await bed(name);
     const target = repo();
     const layer = blob(1 * MiB);
@@ -248,22 +277,25 @@ describe("downloads redirected to storage", () => {
     await client.close();
   });
 
-  it.each(["ecr", "dockerhub"] as const)("%s: a ranged GET (a resumed download) keeps Range across the redirect and drops Authorization", async (name) => {
-    const { repo, client, front } = await bed(name);
-    const target = repo();
-    const layer = blob(4096);
-    await target.push(layer.descriptor, layer.bytes);
-    const response = await client.send({
-      method: "GET",
-      url: new URL(`/v2/${target.repository}/blobs/${layer.descriptor.digest}`, front.url),
-      headers: { range: "bytes=1000-" },
-      repository: target.repository,
-      scopes: [`repository:${target.repository}:pull`],
-    });
-    expect([response.status, response.url.origin]).toEqual([206, front.storageUrl]);
-    expect((await readAll(response.body, 4096)).equals(layer.bytes.subarray(1000))).toBe(true);
-    await client.close();
-  });
+  it.each(["ecr", "dockerhub"] as const)(
+    "%s: a ranged GET (a resumed download) keeps Range across the redirect and drops Authorization",
+    async (name) => {
+      const { repo, client, front } = await bed(name);
+      const target = repo();
+      const layer = blob(4096);
+      await target.push(layer.descriptor, layer.bytes);
+      const response = await client.send({
+        method: "GET",
+        url: new URL(`/v2/${target.repository}/blobs/${layer.descriptor.digest}`, front.url),
+        headers: { range: "bytes=1000-" },
+        repository: target.repository,
+        scopes: [`repository:${target.repository}:pull`],
+      });
+      expect([response.status, response.url.origin]).toEqual([206, front.storageUrl]);
+      expect((await readAll(response.body, 4096)).equals(layer.bytes.subarray(1000))).toBe(true);
+      await client.close();
+    },
+  );
 
   it("ghcr: a presigned URL that fails (expired) sends the client back to the registry once (presigned-head-and-expiry)", async () => {
     const { repo, client, requests } = await bed("ghcr", { knobs: { presignedTtlSeconds: -1 } });
@@ -273,7 +305,9 @@ describe("downloads redirected to storage", () => {
     const error = await target.fetch(layer.descriptor).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(5);
     expect((error as Error).message).toMatch(/\(redirected to 127\.0\.0\.1:\d+\): HTTP 403$/);
-    const gets = requests().filter((r) => r.method === "GET" && r.path.endsWith(`/blobs/${layer.descriptor.digest}`) && r.status !== 401);
+    const gets = requests().filter(
+      (r) => r.method === "GET" && r.path.endsWith(`/blobs/${layer.descriptor.digest}`) && r.status !== 401,
+    );
     expect(gets.map((r) => r.status)).toEqual([307, 307]);
     await client.close();
   });
@@ -301,7 +335,11 @@ describe("referrers", () => {
 
   async function attachSbom(target: RemoteRepository, subject: Descriptor): Promise<Descriptor> {
     const bom = Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.5", version: 1 }));
-    const layer: Descriptor = { mediaType: "application/vnd.cyclonedx+json", digest: sha256Digest(bom), size: bom.length };
+    const layer: Descriptor = {
+      mediaType: "application/vnd.cyclonedx+json",
+      digest: sha256Digest(bom),
+      size: bom.length,
+    };
     await target.push(layer, bom);
     const manifest = {
       schemaVersion: 2,
@@ -330,7 +368,7 @@ describe("referrers", () => {
   it.each([
     ["ghcr", "referrers-303", "ghcr-referrers-404-then-303"],
     ["artifactory", undefined, "artifactory-referrers-406"],
-  ] as const)("%s: the API answers no index, so the tag schema is used (%s %s)", async (name, variant) => {
+  ] as const)("%s: the API answers no index, so the tag schema is used (%s %s)", async (name, variant, _row) => {
     const { repo, client, requests, front } = await bed(name, variant ? { variant } : {});
     const target = repo();
     const subject = await pushModule(target);
@@ -343,31 +381,39 @@ describe("referrers", () => {
     await client.close();
   });
 
-  it.each(["quay", "harbor", "zot"] as const)("%s: the referrers API lists each referrer once (quay-referrers-quirks)", async (name) => {
-    const { repo, client } = await bed(name, name === "quay" ? { variant: "opentofu-types-allowed" } : {});
-    const target = repo();
-    const subject = await pushModule(target);
-    const sbom = await attachSbom(target, subject);
-    expect((await target.referrers(subject)).map((d) => d.digest)).toEqual([sbom.digest]);
-    expect(client.knowledge(target.registry).referrersApi).toBe(true);
-    await client.close();
-  });
+  it.each(["quay", "harbor", "zot"] as const)(
+    "%s: the referrers API lists each referrer once (quay-referrers-quirks)",
+    async (name) => {
+      const { repo, client } = await bed(name, name === "quay" ? { variant: "opentofu-types-allowed" } : {});
+      const target = repo();
+      const subject = await pushModule(target);
+      const sbom = await attachSbom(target, subject);
+      expect((await target.referrers(subject)).map((d) => d.digest)).toEqual([sbom.digest]);
+      expect(client.knowledge(target.registry).referrersApi).toBe(true);
+      await client.close();
+    },
+  );
 });
 
 describe("authentication and errors", () => {
   it.each([
     ["dockerhub", "dockerhub-missing-repo-401"],
     ["ghcr", "ghcr-missing-or-private-403"],
-  ] as const)("%s: a repository that does not exist is 'not found, or not authorised' (exit 3), and absent for a push (%s)", async (name) => {
-    const { repo, client } = await bed(name);
-    const target = repo("missing");
-    const error = await target.resolve("1.0.0").catch((e: unknown) => e);
-    expect(exitCodeOf(error)).toBe(3);
-    expect((error as Error).message).toMatch(/not found, or not authorised to read it$/);
-    expect(await target.exists({ mediaType: "archive/zip", digest: sha256Digest(Buffer.from("x")), size: 1 })).toBe(false);
-    await pushModule(target);
-    await client.close();
-  });
+  ] as const)(
+    "%s: a repository that does not exist is 'not found, or not authorised' (exit 3), and absent for a push (%s)",
+    async (name, _row) => {
+      const { repo, client } = await bed(name);
+      const target = repo("missing");
+      const error = await target.resolve("1.0.0").catch((e: unknown) => e);
+      expect(exitCodeOf(error)).toBe(3);
+      expect((error as Error).message).toMatch(/not found, or not authorised to read it$/);
+      expect(await target.exists({ mediaType: "archive/zip", digest: sha256Digest(Buffer.from("x")), size: 1 })).toBe(
+        false,
+      );
+      await pushModule(target);
+      await client.close();
+    },
+  );
 
   it("acr: the 0000... user's password is a refresh token, exchanged with an OAuth2 POST (acr-refresh-token-exchange)", async () => {
     const { repo, client, requests, front } = await bed("acr");
@@ -381,7 +427,7 @@ describe("authentication and errors", () => {
     ["nexus", "nexus-basic-uppercase"],
     ["ecr", "ecr-basic-challenge"],
     ["gitlab", "gitlab-jwt-realm"],
-  ] as const)("%s: its challenge is answered (%s)", async (name) => {
+  ] as const)("%s: its challenge is answered (%s)", async (name, _row) => {
     const { repo, client } = await bed(name, name === "gitlab" ? { variant: "opentofu-types-allowed" } : {});
     const target = repo();
     const pushed = await pushModule(target);

@@ -13,7 +13,9 @@ import { NAMES, PLANS } from "./support/registry-plans.js";
 const root = join(import.meta.dirname, "../../..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const catalogue = readFileSync(join(root, "docs/contract/registry-quirks.md"), "utf8");
-const CATALOGUE_ROWS = new Set([...catalogue.matchAll(/^\| ([a-z0-9]+(?:-[a-z0-9]+)+)[ |]/gm)].map((match) => match[1]!));
+const CATALOGUE_ROWS = new Set(
+  [...catalogue.matchAll(/^\| ([a-z0-9]+(?:-[a-z0-9]+)+)[ |]/gm)].map((match) => match[1]!),
+);
 const REMOTE = join(root, "packages/core/src/remote");
 const clientCode = readdirSync(REMOTE)
   .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
@@ -40,15 +42,21 @@ describe("README Registries section", () => {
     expect(rows.map((row) => row[2])).toEqual(guide.map((entry) => entry.userMustConfigure));
   });
 
-  it.each(NAMES)("%s: cites every reproduced row the client handles, and only rows the personality reproduces", (name) => {
-    const row = rows[NAMES.indexOf(name)]!;
-    const cited = new Set([...row[1]!.matchAll(/`([a-z0-9]+(?:-[a-z0-9]+)+)`/g)].map((match) => match[1]!));
-    const reproduced = new Set(guide.find((entry) => entry.name === name)!.rows);
-    for (const id of cited) expect(reproduced.has(id), `${id} is one of ${name}'s rows`).toBe(true);
-    const ownQuirks = PERSONALITIES[name].quirks.flatMap((quirk) => quirk.rows);
-    const handled = ownQuirks.filter((id) => CITED.has(id));
-    expect(handled.filter((id) => !cited.has(id)), `rows ${name} reproduces and the client code cites`).toEqual([]);
-  });
+  it.each(NAMES)(
+    "%s: cites every reproduced row the client handles, and only rows the personality reproduces",
+    (name) => {
+      const row = rows[NAMES.indexOf(name)]!;
+      const cited = new Set([...row[1]!.matchAll(/`([a-z0-9]+(?:-[a-z0-9]+)+)`/g)].map((match) => match[1]!));
+      const reproduced = new Set(guide.find((entry) => entry.name === name)!.rows);
+      for (const id of cited) expect(reproduced.has(id), `${id} is one of ${name}'s rows`).toBe(true);
+      const ownQuirks = PERSONALITIES[name].quirks.flatMap((quirk) => quirk.rows);
+      const handled = ownQuirks.filter((id) => CITED.has(id));
+      expect(
+        handled.filter((id) => !cited.has(id)),
+        `rows ${name} reproduces and the client code cites`,
+      ).toEqual([]);
+    },
+  );
 
   it("names the registries that cannot work by default, and where uploads do not resume, as the matrix finds them", () => {
     for (const name of NAMES) {

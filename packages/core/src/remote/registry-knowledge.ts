@@ -19,7 +19,15 @@ export interface RegistryKnowledge {
 /** How a registry refused a PATCH: a limit to adapt the chunk size to, or chunks not at all. */
 export type ChunkRefusal = { maxBytes: number } | { minBytes: number } | { refused: string };
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 const ALIGN = 64 * 1024;
 const SIZE = String.raw`([\d.]+)\s*(B|KB|KiB|MB|MiB|GB|GiB)\b`;
 // registry-quirks: ghcr-patch-4mib ("... exceeds the maximum permissible limit of 4.00MiB")

@@ -9,20 +9,32 @@ import { ArtifactType, MediaType } from "../media-types.js";
  * ghcr-missing-or-private-403), so it is reported as either, with exit code 3.
  */
 export function notFoundOrDenied(error: RegistryError, registry: string): RegistryError {
-  return new RegistryError("not-found", `${error.message}: not found, or not authorised to read it`, error.status, error.errors, {
-    hint:
-      `Check the repository name and the tag or digest (${registry} answers the same for a missing repository); ` +
-      `if it is private, log in with tofu-oci auth login ${registry} or pass -u and --password-stdin.`,
-  });
+  return new RegistryError(
+    "not-found",
+    `${error.message}: not found, or not authorised to read it`,
+    error.status,
+    error.errors,
+    {
+      hint:
+        `Check the repository name and the tag or digest (${registry} answers the same for a missing repository); ` +
+        `if it is private, log in with tofu-oci auth login ${registry} or pass -u and --password-stdin.`,
+    },
+  );
 }
 
 /** A write refused with 401 or 403 although the credentials were accepted: they may not push there. */
 export function pushDenied(error: RegistryError, repository: string): RegistryError {
-  return new RegistryError("unauthorized", `${error.message}: not authorised to push to ${repository}`, error.status, error.errors, {
-    hint:
-      "Use credentials that may push to this repository: e.g. a token with write:packages on GHCR, write_registry on " +
-      "GitLab, a Harbor robot account with push permission, content/write in an ACR scope map.",
-  });
+  return new RegistryError(
+    "unauthorized",
+    `${error.message}: not authorised to push to ${repository}`,
+    error.status,
+    error.errors,
+    {
+      hint:
+        "Use credentials that may push to this repository: e.g. a token with write:packages on GHCR, write_registry on " +
+        "GitLab, a Harbor robot account with push permission, content/write in an ACR scope map.",
+    },
+  );
 }
 
 // The types of OpenTofu's artifacts (docs/contract/design.md §3) that registries with allow-lists refuse.
@@ -46,9 +58,13 @@ export function mediaTypeRefusal(error: RegistryError, manifest: Manifest, name:
   if (!REFUSAL_STATUSES.has(error.status)) return undefined;
   const words = registryWords(error.errors);
   const types = typesOf(manifest);
-  const named = [...types.filter((type) => OPENTOFU_TYPES.includes(type)), ...types].find((type) => words.includes(type));
-  const validation = error.errors.some((e) => e.code === "UNSUPPORTED" || e.code === "MANIFEST_INVALID") || error.status === 415;
-  if (!named && !(validation && /media ?type|schema|artifact|not allowed|unknown|ImageManifest/i.test(words || "415"))) return undefined;
+  const named = [...types.filter((type) => OPENTOFU_TYPES.includes(type)), ...types].find((type) =>
+    words.includes(type),
+  );
+  const validation =
+    error.errors.some((e) => e.code === "UNSUPPORTED" || e.code === "MANIFEST_INVALID") || error.status === 415;
+  if (!named && !(validation && /media ?type|schema|artifact|not allowed|unknown|ImageManifest/i.test(words || "415")))
+    return undefined;
   const suspects = named ? [named] : types.filter((type) => OPENTOFU_TYPES.includes(type));
   const which = suspects.length > 0 ? suspects.join(", ") : "a media type of the manifest";
   return new RegistryError(
@@ -69,9 +85,11 @@ export function mediaTypeRefusal(error: RegistryError, manifest: Manifest, name:
 /** The registry's error codes, messages and details as one line, without control characters, at most 500 characters. */
 export function registryWords(errors: readonly RegistryErrorDetail[]): string {
   const text = errors
-    .map((e) => [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": "))
+    .map((e) =>
+      [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": "),
+    )
     .join("; ")
-    .replace(/[\u0000-\u001f\u007f]+/g, " ");
+    .replace(/\p{Cc}+/gu, " ");
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
 

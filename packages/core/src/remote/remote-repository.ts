@@ -16,7 +16,7 @@ import {
   type Target,
 } from "../target.js";
 import { uploadBlob, type UploadTransport } from "./blob-upload.js";
-import { discard, expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
+import { discard, header, responseError, type HttpResponse, type Method } from "./http.js";
 import type { RegistryClient } from "./registry-client.js";
 import type { RegistryKnowledge } from "./registry-knowledge.js";
 import { mediaTypeRefusal, notFoundOrDenied, pushDenied } from "./registry-refusals.js";

@@ -4,7 +4,16 @@ import type { HttpResponse } from "./http.js";
 const HINT_BODY_LIMIT = 16 * 1024;
 /** A 429 without a hint waits this long: rate limits count per second or longer, so a quicker retry is refused again. */
 const RATE_LIMIT_WAIT_MS = 1000;
-const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "\u00b5s": 1e-3, "\u03bcs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const GO_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  "\u00b5s": 1e-3,
+  "\u03bcs": 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /**
  * How long a 429 or 503 asks the client to wait, in milliseconds: the `Retry-After` header

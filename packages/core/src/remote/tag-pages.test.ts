@@ -9,8 +9,12 @@ describe("TagPages", () => {
   it("follows Link as sent, Quay's opaque next_page included (registry-quirks: quay-tags-next-page)", () => {
     const pages = new TagPages(base, "a/b", 1000);
     expect(pages.first()).toBe("tags/list?n=1000");
-    expect(pages.next('</v2/a/b/tags/list?next_page=gAAAAABk&n=50>; rel="next"', answeredBy)).toBe("tags/list?next_page=gAAAAABk&n=50");
-    expect(pages.next("<https://r.example/v2/a/b/tags/list?n=2&last=b>; rel=next", answeredBy)).toBe("tags/list?n=2&last=b");
+    expect(pages.next('</v2/a/b/tags/list?next_page=gAAAAABk&n=50>; rel="next"', answeredBy)).toBe(
+      "tags/list?next_page=gAAAAABk&n=50",
+    );
+    expect(pages.next("<https://r.example/v2/a/b/tags/list?n=2&last=b>; rel=next", answeredBy)).toBe(
+      "tags/list?n=2&last=b",
+    );
     expect(pages.next(undefined, answeredBy)).toBeUndefined();
   });
 
@@ -26,7 +30,9 @@ describe("TagPages", () => {
 
   it("refuses a Link to another host or repository", () => {
     const pages = new TagPages(base, "a/b", 1000);
-    expect(() => pages.next('<https://evil.example/v2/a/b/tags/list?n=1>; rel="next"', answeredBy)).toThrow(/another host/);
+    expect(() => pages.next('<https://evil.example/v2/a/b/tags/list?n=1>; rel="next"', answeredBy)).toThrow(
+      /another host/,
+    );
     try {
       pages.next('</v2/other/tags/list?n=1>; rel="next"', answeredBy);
       expect.unreachable();
@@ -37,7 +43,8 @@ describe("TagPages", () => {
 
   it("asks again with the n a registry says it allows (registry-quirks: ecr-tags-n-max-1000)", () => {
     const pages = new TagPages(base, "a/b", 1000);
-    const message = "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal to 100'";
+    const message =
+      "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal to 100'";
     const refused = new RegistryError("network", "HTTP 400", 400, [{ code: "UNSUPPORTED", message }]);
     expect(pages.smallerFirstPage(pages.first(), refused)).toBe("tags/list?n=100");
     expect(pages.smallerFirstPage(pages.first(), refused)).toBeUndefined();

@@ -16,7 +16,11 @@ export class TagPages {
   readonly #pages = new Set<string>();
 
   /** `base` is the registry's origin; `pageSize` the `n` of the first request. */
-  constructor(base: URL, readonly repository: string, pageSize: number) {
+  constructor(
+    base: URL,
+    readonly repository: string,
+    pageSize: number,
+  ) {
     this.#base = base;
     this.#prefix = `/v2/${repository}/`;
     this.#pageSize = pageSize;
@@ -55,9 +59,13 @@ export class TagPages {
     if (!target) return undefined;
     const next = new URL(target, answeredBy);
     if (next.origin !== this.#base.origin) {
-      throw new TofuOciError("network", `${this.#base.host} sent a tag-list Link to another host (${next.host}); not followed`);
+      throw new TofuOciError(
+        "network",
+        `${this.#base.host} sent a tag-list Link to another host (${next.host}); not followed`,
+      );
     }
-    if (!next.pathname.startsWith(this.#prefix)) throw new TofuOciError("network", `${this.#base.host} sent an unexpected tag-list Link`);
+    if (!next.pathname.startsWith(this.#prefix))
+      throw new TofuOciError("network", `${this.#base.host} sent an unexpected tag-list Link`);
     if (this.#links.has(next.href)) return undefined;
     this.#links.add(next.href);
     return next.pathname.slice(this.#prefix.length) + next.search;

@@ -26,7 +26,11 @@ export const PLANS: Record<PersonalityName, RegistryPlan> = {
   // gar-no-chunked: every blob goes up in one PUT, so there is nothing to resume mid-blob.
   gar: { resumes: false },
   dockerhub: { resumes: true },
-  gitlab: { variant: "opentofu-types-allowed", refusesByDefault: /unknown media type: (archive\/zip|application\/vnd\.opentofu\.modulepkg)/, resumes: true },
+  gitlab: {
+    variant: "opentofu-types-allowed",
+    refusesByDefault: /unknown media type: (archive\/zip|application\/vnd\.opentofu\.modulepkg)/,
+    resumes: true,
+  },
   harbor: { resumes: true },
   quay: { variant: "opentofu-types-allowed", refusesByDefault: /'archive\/zip' is not one of/, resumes: true },
   acr: { resumes: true },
@@ -60,5 +64,9 @@ export function smallTagPages(name: PersonalityName): Knobs["tags"] {
 export function tinyThrottles(name: PersonalityName): Knobs["throttles"] | undefined {
   const own = PERSONALITIES[name].quirks.flatMap((quirk) => quirk.knobs.throttles ?? []);
   if (own.length === 0) return undefined;
-  return own.map(({ methods: _methods, routes: _routes, ...throttle }) => ({ ...throttle, limit: 3, windowSeconds: 0.3 }));
+  return own.map(({ methods: _methods, routes: _routes, ...throttle }) => ({
+    ...throttle,
+    limit: 3,
+    windowSeconds: 0.3,
+  }));
 }

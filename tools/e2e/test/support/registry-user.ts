@@ -74,25 +74,12 @@ export class RegistryUser {
     return `${this.front.host}/${repository}${tag === undefined ? "" : `:${tag}`}`;
   }
 
-  /** Runs `tofu-oci ARGS` in-process; records are parsed from stdout (JSON mode, as in a pipe). */
+  /** Runs `tofu-oci ARGS` in-process as this user; records are parsed from stdout (JSON mode, as in a pipe). */
   async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
-    const memory = memoryContext({ stdin: options.stdin ?? "", env: this.env, cwd: options.cwd ?? this.cwd });
-    const ctx = { ...memory.ctx, signal: options.signal ?? memory.ctx.signal };
-    const cpu = process.cpuUsage();
-    const started = Date.now();
-    const code = await runUmbrella(args, ctx, { version: "0.0.0-test", builtIns: BUILT_IN_COMMANDS });
-    if (process.env.DEBUG_MATRIX_CPU) {
-      const used = process.cpuUsage(cpu);
-      console.log(`${this.front.name} ${args.slice(0, 2).join(" ")}: ${Date.now() - started} ms wall, ${Math.round((used.user + used.system) / 1000)} ms cpu`);
-    }
-    const stdout = memory.stdout();
-    let records: Array<Record<string, unknown>> = [];
-    try {
-      records = parseRecords(stdout);
-    } catch {
-      // Text output; the caller looks at stdout itself.
-    }
-    return { code, stdout, stderr: memory.stderr(), records };
+    const result = await runTofuOci(args, { ...options, env: this.env, cwd: options.cwd ?? this.cwd });
+    if (process.env.DEBUG_MATRIX_CPU)
+      process.stdout.write(`${this.front.name} ${args.slice(0, 2).join(" ")}: ${result.cpuMs} ms cpu\n`);
+    return result;
   }
 
   /** `tofu-oci auth login HOST -u USER --password-stdin` with the personality's own login (its auth variant). */
@@ -104,6 +91,30 @@ export class RegistryUser {
   }
 }
 
+/**
+ * Runs `tofu-oci ARGS` in-process, as the bin would (runCli with a context of its own): stdout
+ * is parsed into records (JSON mode, as in a pipe). `cpuMs` is the CPU time of the whole test
+ * process meanwhile (registry fronts included), for DEBUG_MATRIX_CPU=1.
+ */
+export async function runTofuOci(
+  args: string[],
+  options: RunOptions & { env: Record<string, string>; cwd: string },
+): Promise<RunResult & { cpuMs: number }> {
+  const memory = memoryContext({ stdin: options.stdin ?? "", env: options.env, cwd: options.cwd });
+  const ctx = { ...memory.ctx, signal: options.signal ?? memory.ctx.signal };
+  const cpu = process.cpuUsage();
+  const code = await runUmbrella(args, ctx, { version: "0.0.0-test", builtIns: BUILT_IN_COMMANDS });
+  const used = process.cpuUsage(cpu);
+  const stdout = memory.stdout();
+  let records: Array<Record<string, unknown>> = [];
+  try {
+    records = parseRecords(stdout);
+  } catch {
+    // Text output; the caller looks at stdout itself.
+  }
+  return { code, stdout, stderr: memory.stderr(), records, cpuMs: Math.round((used.user + used.system) / 1000) };
+}
+
 /** Starts a personality in front of the shared registry of its own mode, with TLS unless it is plain distribution. */
 export function startFront(
   name: PersonalityName,
@@ -112,7 +123,12 @@ export function startFront(
   selection: KnobSelection = {},
 ): Promise<RunningPersonality> {
   const { defaultMode } = PERSONALITIES[name];
-  return startPersonality(name, { registry: registries[defaultMode], tls: defaultMode !== "plain", certificates, ...selection });
+  return startPersonality(name, {
+    registry: registries[defaultMode],
+    tls: defaultMode !== "plain",
+    certificates,
+    ...selection,
+  });
 }
 
 /** The only record of a successful run, with the run's output as the failure message. */
