@@ -17,23 +17,30 @@ export interface RegistryPlan {
   refusesByDefault?: RegExp;
   /** Whether a chunked upload (`chunkSize` set) continues mid-blob after ^C; false where chunks are refused. */
   resumes: boolean;
+  /**
+   * Serve the front over TLS (the CA given with --ca-file): where more than one host is involved
+   * (storage redirects, a token host). The others run over plain HTTP to keep the matrix's CPU
+   * time down (TLS cost a third of it); every registry mode's TLS is tested in packages/core.
+   */
+  tls?: true;
 }
 
 export const PLANS: Record<PersonalityName, RegistryPlan> = {
-  ghcr: { resumes: true },
-  ecr: { resumes: true },
+  ghcr: { resumes: true, tls: true },
+  ecr: { resumes: true, tls: true },
   "ecr-public": { resumes: true },
   // gar-no-chunked: every blob goes up in one PUT, so there is nothing to resume mid-blob.
   gar: { resumes: false },
-  dockerhub: { resumes: true },
+  dockerhub: { resumes: true, tls: true },
   gitlab: {
     variant: "opentofu-types-allowed",
     refusesByDefault: /unknown media type: (archive\/zip|application\/vnd\.opentofu\.modulepkg)/,
     resumes: true,
+    tls: true,
   },
   harbor: { resumes: true },
   quay: { variant: "opentofu-types-allowed", refusesByDefault: /'archive\/zip' is not one of/, resumes: true },
-  acr: { resumes: true },
+  acr: { resumes: true, tls: true },
   artifactory: { resumes: true },
   nexus: { resumes: true },
   zot: { resumes: true },

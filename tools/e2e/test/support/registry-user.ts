@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILT_IN_COMMANDS, runUmbrella } from "@tofu-oci/cli";
+import { PLANS } from "./registry-plans.js";
 import {
   memoryContext,
   parseRecords,
@@ -115,7 +116,7 @@ export async function runTofuOci(
   return { code, stdout, stderr: memory.stderr(), records, cpuMs: Math.round((used.user + used.system) / 1000) };
 }
 
-/** Starts a personality in front of the shared registry of its own mode, with TLS unless it is plain distribution. */
+/** Starts a personality in front of the shared registry of its own mode, over TLS where its plan says so. */
 export function startFront(
   name: PersonalityName,
   registries: Record<RegistryMode, RegistryInfo>,
@@ -125,7 +126,7 @@ export function startFront(
   const { defaultMode } = PERSONALITIES[name];
   return startPersonality(name, {
     registry: registries[defaultMode],
-    tls: defaultMode !== "plain",
+    tls: PLANS[name].tls === true,
     certificates,
     ...selection,
   });
