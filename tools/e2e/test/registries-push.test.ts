@@ -137,8 +137,13 @@ describe.each(NAMES)("%s", (name) => {
       ).toBeGreaterThan(0);
     },
   );
+});
 
-  it.runIf(tinyThrottles(name) !== undefined)("pushes and verifies through the registry's own 429s", async () => {
+describe.each(NAMES.filter((name) => tinyThrottles(name) !== undefined))("%s with tiny rate limits", (name) => {
+  const plan = PLANS[name];
+  const dir = join(scratch.path, `${name}-limits`);
+
+  it("pushes and verifies through the registry's own 429s", async () => {
     const throttled = await startFront(name, registries, certificates, {
       ...(plan.variant ? { variant: plan.variant } : {}),
       knobs: { throttles: tinyThrottles(name)! },
@@ -162,10 +167,15 @@ describe.each(NAMES)("%s", (name) => {
       await throttled.stop();
     }
   });
+});
 
-  it.runIf(plan.refusesByDefault !== undefined)(
-    "says which OpenTofu media type the default allow-list refuses, in the registry's words",
-    async () => {
+describe.each(NAMES.filter((name) => PLANS[name].refusesByDefault !== undefined))(
+  "%s with its default allow-list",
+  (name) => {
+    const plan = PLANS[name];
+    const dir = join(scratch.path, `${name}-allow-list`);
+
+    it("says which OpenTofu media type the default allow-list refuses, in the registry's words", async () => {
       const strict = await startFront(name, registries, certificates);
       try {
         const other = new RegistryUser(join(dir, "strict"), strict);
@@ -185,6 +195,6 @@ describe.each(NAMES)("%s", (name) => {
       } finally {
         await strict.stop();
       }
-    },
-  );
-});
+    });
+  },
+);
