@@ -111,14 +111,15 @@ class ChunkedUpload {
     this.#session = saved && saved.offset <= this.descriptor.size ? saved : await this.#forget();
     let reconcile = this.#session !== undefined;
     for (;;) {
-      // A session goes on in the chunk size it began with: a registry with a minimum part size
-      // (registry-quirks: ecr-min-part-5mb) refuses a smaller part after a larger one.
-      const chunk = this.#session?.chunkSize ?? chunkSizeFor(this.options.chunkSize, this.transport.knowledge);
-      if (chunk === undefined) return this.#giveUp();
+      if (!this.#session && this.#chunkSize() === undefined) return this.#giveUp();
       try {
         if (this.#session && reconcile) this.#session = await this.#reconcile(this.#session);
         reconcile = false;
-        const session = this.#session ?? (await this.#newSession(chunk));
+        const session = this.#session ?? (await this.#newSession());
+        // A session goes on in the chunk size it began with: a registry with a minimum part size
+        // (registry-quirks: ecr-min-part-5mb) refuses a smaller part after a larger one.
+        const chunk = session.chunkSize ?? this.#chunkSize();
+        if (chunk === undefined) return this.#giveUp();
         await this.#send(session, chunk);
         await this.options.sessions.delete(this.#key);
         return true;
@@ -256,9 +257,16 @@ class ChunkedUpload {
     return { ...session, location: this.transport.location(response, location).href, offset };
   }
 
-  async #newSession(chunkSize: number): Promise<SavedUpload> {
+  /** The chunk size for a new session, within what the registry taught; undefined when chunks are impossible there. */
+  #chunkSize(): number | undefined {
+    return chunkSizeFor(this.options.chunkSize, this.transport.knowledge);
+  }
+
+  /** Opens a session; its chunk size is decided after the POST, whose answer may announce a minimum. */
+  async #newSession(): Promise<SavedUpload> {
     const location = await this.transport.start(this.descriptor, this.push.signal);
-    this.#session = { location: location.href, offset: 0, chunkSize };
+    const chunkSize = this.#chunkSize();
+    this.#session = { location: location.href, offset: 0, ...(chunkSize ? { chunkSize } : {}) };
     await this.options.sessions.set(this.#key, this.#session);
     return this.#session;
   }
