@@ -63,11 +63,19 @@ export async function uploadBlob(transport: UploadTransport, descriptor: Descrip
 
 async function uploadWhole(transport: UploadTransport, descriptor: Descriptor, content: Content, push: PushOptions, options: BlobUploadOptions): Promise<void> {
   const attempts = isReplayable(content) ? 1 + (options.retry.retries ?? 4) : 1;
+  // Resumable content (a file, bytes) is read as a plain range, as chunks are: the PUT names the
+  // digest and the registry checks it, so hashing it here too would only cost CPU. Other content
+  // (a stream from elsewhere) is verified on its way.
+  const resumable = descriptor.size > 0 ? asResumable(content) : undefined;
+  const open = resumable
+    ? async () => resumable.openRange(0, descriptor.size - 1)
+    : async () => ensureVerified(await openContent(content), descriptor, `the content for ${descriptor.digest}`);
   for (let attempt = 1; ; attempt++) {
     try {
       const location = await transport.start(descriptor, push.signal);
-      return await putWhole(transport, location, descriptor, () => openContent(content), push);
+      return await putWhole(transport, location, descriptor, open, push);
     } catch (error) {
+      if (digestRefused(error)) throw contentMismatch(descriptor, error);
       if (attempt >= attempts || push.signal?.aborted) throw error;
       if (sessionBroken(error)) {
         // registry-quirks: ghcr-upload-unknown-on-retry: the blob may be there already; else a new session.
@@ -84,7 +92,7 @@ async function putWhole(transport: UploadTransport, location: URL, descriptor: D
   const response = await transport.send("PUT", withDigest(location, descriptor), {
     signal: push.signal,
     headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size) },
-    body: async () => withProgress(ensureVerified(await open(), descriptor, `the content for ${descriptor.digest}`), 0, push.onProgress),
+    body: async () => withProgress(await open(), 0, push.onProgress),
   });
   await expectStatus(response, 201, `uploading ${descriptor.digest} to ${transport.name}`);
 }
@@ -299,6 +307,18 @@ function withDigest(location: URL, descriptor: Descriptor): URL {
 
 function withProgress(body: Readable, offset: number, onProgress: ((bytes: number) => void) | undefined): Readable {
   return onProgress ? pipeline(body, new ProgressStream((bytes) => onProgress(offset + bytes)), () => {}) : body;
+}
+
+/** The registry computed another digest for what it got: the content does not match its descriptor. */
+function digestRefused(error: unknown): boolean {
+  return error instanceof RegistryError && error.errors.some((e) => e.code === "DIGEST_INVALID");
+}
+
+function contentMismatch(descriptor: Descriptor, cause: unknown): TofuOciError {
+  return new TofuOciError("verification-failed", `the content for ${descriptor.digest} does not match its digest (the registry checked it: ${(cause as Error).message})`, {
+    cause,
+    hint: "The file changed since it was packed, or the disk returned other bytes; pack it again.",
+  });
 }
 
 /** The registry says the session's content is wrong or gone: only a new session helps. */
