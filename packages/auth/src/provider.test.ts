@@ -24,6 +24,14 @@ describe("opentofuCredentials", () => {
     expect(await provider("a.io", "x")).toEqual({ username: "u", password: "p" });
     expect(await provider("b.io", "x")).toBeUndefined();
   });
+  it("reads what core's removed dockerConfigCredentials read, as OpenTofu does: colons stay in the password, identitytoken is ignored", async () => {
+    const config = JSON.stringify({ auths: { "a.io": { auth: Buffer.from("alice:pa:ss").toString("base64") }, "b.io": { identitytoken: "refresh-me" } } });
+    const io = virtualAuthIo({ env: { HOME: "/h" }, cwd: "/w", files: { "/w/config.json": config } });
+    const provider = opentofuCredentials({ env: {}, platform: "linux", cwd: "/w", io, registryConfig: "config.json" });
+    expect(await provider("a.io", "x")).toEqual({ username: "alice", password: "pa:ss" });
+    expect(await provider("b.io", "x")).toBeUndefined();
+    expect(await provider("other.example.com", "x")).toBeUndefined();
+  });
 });
 
 describe("commandCredentials", () => {

@@ -21,6 +21,10 @@ export interface TofuOciConfig {
   retryMinDelayMs?: number;
   /** Longest wait between attempts in ms, also the cap on `Retry-After`. Default 10 000. */
   retryMaxDelayMs?: number;
+  /** No retry starts later than this many ms after the first failure since the last progress. Default 180 000. */
+  retryDeadlineMs?: number;
+  /** Longest silence in ms while waiting for a registry's headers or body bytes. Default 60 000. */
+  idleTimeoutMs?: number;
   /**
    * Blobs larger than this many bytes are uploaded in resumable chunks of this size (within the
    * registry's limits). Default: none, one PUT per blob.
@@ -40,6 +44,8 @@ const SCHEMA: Record<keyof TofuOciConfig, "string" | "boolean" | "number" | "cou
   retries: "count",
   retryMinDelayMs: "count",
   retryMaxDelayMs: "number",
+  retryDeadlineMs: "number",
+  idleTimeoutMs: "number",
   chunkSize: "number",
 };
 

@@ -1,11 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import {
-  dockerConfigCredentials,
-  staticCredentials,
-  usageError,
-  type CredentialProvider,
-} from "@tofu-oci/core";
+import { anonymous, staticCredentials, usageError, type CredentialProvider } from "@tofu-oci/core";
 import type { RegistryClientOptions, RetryOptions } from "@tofu-oci/core/remote";
 import type { Argv } from "yargs";
 import type { CommandContext } from "./context.js";
@@ -63,10 +58,11 @@ export function withRegistryOptions<T>(parser: Argv<T>, settings: RegistryOption
 export interface ResolveRegistryOptions {
   /**
    * Makes the credential provider used when no -u/-p is given, from `--registry-config` (flag,
-   * then config file) if any: @tofu-oci/auth's `commandCredentials(ctx)` in the bins.
+   * then config file) if any: @tofu-oci/auth's `commandCredentials(ctx)` in the bins. Without
+   * it, `--registry-config` is a usage error.
    */
   credentials?: (registryConfig: string | undefined) => CredentialProvider | Promise<CredentialProvider>;
-  /** Where credentials come from when neither -u/-p nor `credentials` is given. */
+  /** Where credentials come from when neither -u/-p nor `credentials` is given. Default: anonymous. */
   defaultCredentials?: CredentialProvider;
   config?: TofuOciConfig;
   log?: (line: string) => void;
@@ -95,7 +91,7 @@ export async function registryClientOptions(
 
 /**
  * How to reach a registry, from `--plain-http`, `--insecure` and `--ca-file`, then the config
- * file's defaults (also its retry timing and chunk size); no credentials.
+ * file's defaults (also its retry timing, idle timeout and chunk size); no credentials.
  */
 export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecure" | "caFile">, config: TofuOciConfig): RegistryClientOptions {
   const result: RegistryClientOptions = {
@@ -106,6 +102,7 @@ export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecur
   const retry = retryOptions(config);
   if (retry) result.retry = retry;
   if (config.chunkSize) result.chunkSize = config.chunkSize;
+  if (config.idleTimeoutMs) result.idleTimeoutMs = config.idleTimeoutMs;
   const caFile = args.caFile ?? config.caFile;
   if (caFile) result.caFile = caFile;
   return result;
@@ -131,6 +128,7 @@ function retryOptions(config: TofuOciConfig): RetryOptions | undefined {
   if (config.retries !== undefined) retry.retries = config.retries;
   if (config.retryMinDelayMs !== undefined) retry.minDelayMs = config.retryMinDelayMs;
   if (config.retryMaxDelayMs !== undefined) retry.maxDelayMs = config.retryMaxDelayMs;
+  if (config.retryDeadlineMs !== undefined) retry.deadlineMs = config.retryDeadlineMs;
   return Object.keys(retry).length > 0 ? retry : undefined;
 }
 
@@ -145,8 +143,9 @@ async function credentialsFrom(
   }
   const registryConfig = args.registryConfig ?? config.registryConfig;
   if (options.credentials) return options.credentials(registryConfig);
-  if (registryConfig) return dockerConfigCredentials(registryConfig);
-  return options.defaultCredentials ?? dockerConfigCredentials(join(ctx.env.HOME ?? homedir(), ".docker", "config.json"));
+  // Only @tofu-oci/auth reads docker-style config files (as OpenTofu does); cli-kit cannot.
+  if (registryConfig) throw usageError("--registry-config needs the credentials of @tofu-oci/auth", "Pass `credentials: commandCredentials(ctx)` from @tofu-oci/auth.");
+  return options.defaultCredentials ?? anonymous;
 }
 
 /** Chunked uploads are remembered under the user's cache dir, so an interrupted push resumes. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseRecords, runBin, tempDir, uniqueRepository, type BinResult } from "@tofu-oci/testkit";
+import { parseRecords, runBin, sendJson, startHostileServer, tempDir, uniqueRepository, type BinResult } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 // Each key of the tofu-oci config file (.tofu-ocirc.json) takes effect in the real bins, run
@@ -98,5 +98,31 @@ describe("config file defaults", () => {
     expect(bad.stderr).toContain('"concurrency" must be a positive integer');
     const ref = `${registries.plain.host}/${uniqueRepository("config/concurrency")}:1.0.0`;
     expect(only(await tofuOci(project({ concurrency: 1, plainHttp: true }), ["push", ref, zip, "--concurrency", "2"]))).toMatchObject({ tag: "1.0.0" });
+  });
+
+  it("idleTimeoutMs: a registry that never sends its headers fails the run once that long passed (exit 5)", async () => {
+    const silent = await startHostileServer(() => {});
+    try {
+      const result = await tofuOci(project({ plainHttp: true, idleTimeoutMs: 200, retries: 1, retryMinDelayMs: 1 }), ["verify", `${silent.host}/repo:1.0.0`]);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stderr).toMatch(/Headers Timeout/i);
+      expect(silent.requests).toHaveLength(2);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("retryDeadlineMs: no retry starts after it, however many retries are allowed", async () => {
+    const failing = await startHostileServer((_req, res) => sendJson(res, 503, { errors: [{ code: "UNAVAILABLE" }] }));
+    try {
+      const config = { plainHttp: true, retries: 1000, retryMinDelayMs: 100, retryMaxDelayMs: 100 };
+      const result = await tofuOci(project({ ...config, retryDeadlineMs: 250 }), ["verify", `${failing.host}/repo:1.0.0`]);
+      expect(result.code, result.stderr).toBe(5);
+      // One attempt, then retries only within the 250 ms after the first failure: a handful, not 1001.
+      expect(failing.requests.length).toBeGreaterThan(1);
+      expect(failing.requests.length).toBeLessThan(10);
+    } finally {
+      await failing.close();
+    }
   });
 });

@@ -19,6 +19,7 @@ const COMMANDS = [
   ["push"],
   ["push", "attach"],
   ["verify"],
+  ["doctor"],
   ["auth", "resolve"],
   ["auth", "login"],
   ["auth", "logout"],

@@ -78,8 +78,3 @@ export function providerArtifactRecord(
   if (input.replaced && input.replaced !== input.index.digest) record.replaced = input.replaced;
   return record;
 }
-
-/** One platform of a provider record: its manifest and its release zip, with the lock-file `zh:` hash. */
-export function pushedPlatform(os: string, arch: string, manifestDigest: string, layer: { digest: string; size: number }): PushedPlatform {
-  return { os, arch, digest: manifestDigest, layerDigest: layer.digest, size: layer.size, zh: `zh:${layer.digest.slice("sha256:".length)}` };
-}

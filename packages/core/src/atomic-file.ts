@@ -28,10 +28,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
  */
 export async function writeStreamAtomic(path: string, source: Readable, ...transforms: NodeJS.ReadWriteStream[]): Promise<void> {
   const temp = tempPathFor(path);
+  const sink = fileSink(temp);
   try {
-    await (pipeline as (...streams: unknown[]) => Promise<void>)(source, ...transforms, fileSink(temp));
+    await (pipeline as (...streams: unknown[]) => Promise<void>)(source, ...transforms, sink);
     await rename(temp, path);
   } catch (error) {
+    // A sink still opening its file (a cancel right at the start) would create it after the rm.
+    if (!sink.closed) await new Promise((resolve) => sink.once("close", resolve));
     await rm(temp, { force: true });
     throw error;
   }

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { verifyBytes } from "./digest.js";
-import { TofuOciError, invalidInput } from "./errors.js";
+import { TofuOciError, invalidInput, type ErrorCode } from "./errors.js";
 import { parseManifest, type Descriptor, type Manifest } from "./manifest.js";
 import { MANIFEST_SIZE_LIMIT } from "./media-types.js";
 import type { Fetcher, OperationOptions } from "./target.js";
@@ -8,8 +8,10 @@ import type { Fetcher, OperationOptions } from "./target.js";
 /**
  * Reads a stream into memory, failing once it passes `limit` bytes.
  * Only for small content such as manifests and JSON documents.
+ * @param code the error code for content over the limit: "invalid-input" (exit 6, the default)
+ * for local content, "network" (exit 5) for what a registry sent.
  */
-export async function readAll(stream: Readable, limit: number, what = "the response"): Promise<Buffer> {
+export async function readAll(stream: Readable, limit: number, what = "the response", code: ErrorCode = "invalid-input"): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -17,8 +19,8 @@ export async function readAll(stream: Readable, limit: number, what = "the respo
     size += buffer.length;
     if (size > limit) {
       // Leaving the loop destroys the stream.
-      throw new TofuOciError("invalid-input", `${what} is larger than ${limit} bytes`, {
-        hint: "A registry sent more data than allowed; it was not used.",
+      throw new TofuOciError(code, `${what} is larger than ${limit} bytes`, {
+        hint: code === "network" ? "The registry sent more data than allowed; it was not used." : "The content is larger than allowed; it was not used.",
       });
     }
     chunks.push(buffer);

@@ -7,11 +7,11 @@ import { readAll } from "./content.js";
 import { copy, copyGraph } from "./copy.js";
 import { sha256Digest } from "./digest.js";
 import { TofuOciError, exitCodeOf } from "./errors.js";
-import { moduleGraph, providerGraph } from "./artifact-graphs.js";
 import { pushGraph, stageGraph } from "./local-graph.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, type Descriptor } from "./manifest.js";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, type Descriptor } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
 import type { Content, Mounter, OperationOptions, PushOptions, ResumableContent } from "./target.js";
+import { platformGraph, zipGraph, zipManifest } from "../test/support/artifacts.js";
 
 const scratch = tempDir("tofu-oci-copy-engine-");
 afterAll(() => scratch.cleanup());
@@ -58,7 +58,7 @@ class MemoryRepository extends RecordingTarget implements Mounter {
 describe("copy: skipping", () => {
   it("skips each blob the destination has, and counts what it sent", async () => {
     const zip = zipFile("shared.zip");
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     const src = await stageGraph(graph);
     const dst = new RecordingTarget();
     await dst.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
@@ -69,7 +69,7 @@ describe("copy: skipping", () => {
   });
 
   it("does not walk a manifest the destination has, and sends nothing for a tag that already names it", async () => {
-    const graph = moduleGraph(zipFile("present.zip"));
+    const graph = zipGraph(zipFile("present.zip"));
     const src = await stageGraph(graph);
     const dst = new RecordingTarget();
     await copy(src, graph.root.descriptor, dst, ["1"]);
@@ -83,7 +83,7 @@ describe("copy: skipping", () => {
 describe("copy: de-duplication", () => {
   it("sends a blob that several manifests share once", async () => {
     const zip = zipFile("shared.zip");
-    const graph = providerGraph([
+    const graph = platformGraph([
       { os: "linux", arch: "amd64", zip },
       { os: "linux", arch: "arm64", zip },
     ]);
@@ -96,7 +96,7 @@ describe("copy: de-duplication", () => {
 
 describe("copy: tags", () => {
   it("sets the first tag with the manifest upload itself and sends the manifest again only for moved tags", async () => {
-    const graph = moduleGraph(zipFile("tags.zip"));
+    const graph = zipGraph(zipFile("tags.zip"));
     const src = await stageGraph(graph);
     const dst = new RecordingTarget();
     await copy(src, graph.root.descriptor, dst, ["a", "b", "a"]);
@@ -104,7 +104,7 @@ describe("copy: tags", () => {
     expect(dst.pushes.filter((p) => p.startsWith(manifest))).toEqual([`${manifest}:a`, `${manifest}:b`]);
 
     // Tag "b" moves elsewhere; copying again moves it back and leaves "a" alone.
-    const other = moduleGraph(zipFile("other.zip"));
+    const other = zipGraph(zipFile("other.zip"));
     await pushGraph(dst, other, ["b"]);
     dst.pushes.length = 0;
     const moved = await copy(src, graph.root.descriptor, dst, ["a", "b"]);
@@ -118,7 +118,7 @@ describe("copy: mounting", () => {
   it("mounts from the mountFrom repositories in order, then the source's own, counting and reporting it", async () => {
     const repositories = new Map<string, MemoryTarget>();
     const zip = zipFile("mount.zip");
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     const holder = new MemoryRepository("r.example", "holder", repositories);
     await pushGraph(holder, graph);
     new MemoryRepository("r.example", "empty", repositories);
@@ -136,7 +136,7 @@ describe("copy: mounting", () => {
 
   it("mounts from a source repository of the same registry without being asked", async () => {
     const repositories = new Map<string, MemoryTarget>();
-    const graph = moduleGraph(zipFile("same-registry.zip"));
+    const graph = zipGraph(zipFile("same-registry.zip"));
     const src = new MemoryRepository("r.example", "src", repositories);
     await pushGraph(src, graph, ["1"]);
     const dst = new MemoryRepository("r.example", "dst", repositories);
@@ -147,7 +147,7 @@ describe("copy: mounting", () => {
 
   it("uploads when the credentials cannot read the repository to mount from", async () => {
     const repositories = new Map<string, MemoryTarget>();
-    const graph = moduleGraph(zipFile("forbidden.zip"));
+    const graph = zipGraph(zipFile("forbidden.zip"));
     await pushGraph(new MemoryRepository("r.example", "secret", repositories), graph);
     const dst = new MemoryRepository("r.example", "dst", repositories, (repository) => repository !== "secret");
     expect(await copy(await stageGraph(graph), graph.root.descriptor, dst, [], { mountFrom: ["secret"] })).toMatchObject({ blobsMounted: 0, blobsCopied: 2 });
@@ -157,7 +157,7 @@ describe("copy: mounting", () => {
 describe("copy: events and bytes", () => {
   it("reports start before copied, progress of every blob byte, and the manifest last", async () => {
     const zip = zipFile("events.zip", 100_000);
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     const events: string[] = [];
     const progress = new Map<string, number>();
     const name = (d: Descriptor) => (d.digest === zip.digest ? "zip" : d.digest === EMPTY_CONFIG.digest ? "config" : "manifest");
@@ -173,7 +173,7 @@ describe("copy: events and bytes", () => {
 
   it("counts the bytes read for an upload, so a resumed upload reports only what it sent", async () => {
     const zip = zipFile("resumed.zip", 100_000);
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     /** Like a registry holding half of an upload session: it reads only the second half. */
     class HalfUploadedTarget extends MemoryTarget {
       override async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -198,7 +198,7 @@ describe("copy: events and bytes", () => {
 describe("staged graphs", () => {
   it("keep files by reference: a file changed after staging fails the copy (exit 1) and no manifest is stored", async () => {
     const zip = zipFile("changed.zip");
-    const graph = moduleGraph(zip);
+    const graph = zipGraph(zip);
     const staged = await stageGraph(graph);
     writeFileSync(zip.file, randomBytes(zip.size));
     const dst = new MemoryTarget();
@@ -208,8 +208,29 @@ describe("staged graphs", () => {
 
   it("refuse a manifest whose blobs were not staged", async () => {
     const zip = zipFile("unstaged.zip");
-    const manifest = buildModuleManifest({ layer: zip });
+    const manifest = zipManifest(zip);
     const error = await stageGraph({ blobs: [], manifests: [], root: manifest }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
+  });
+});
+
+// Issue 22, item 5: a source listing 10,000 referrers that do not exist made an export send
+// 10,006 requests. The engine reads manifests a few at a time and stops at the first failure.
+describe("copy: a hostile referrers list", () => {
+  it("stops at the first referrer that cannot be read, having asked for a handful", async () => {
+    const src = new MemoryTarget();
+    const { descriptor } = await pushGraph(src, zipGraph(zipFile("subject.zip")));
+    const listed: Descriptor[] = Array.from({ length: 10_000 }, (_, i) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha256Digest(`missing ${i}`), size: 300, artifactType: "application/spdx+json" }));
+    let fetches = 0;
+    const hostile = Object.assign(Object.create(src) as MemoryTarget, {
+      referrers: async () => listed,
+      fetch: (d: Descriptor) => {
+        fetches++;
+        return src.fetch(d);
+      },
+    });
+    const error = await copyGraph(hostile, new MemoryTarget(), descriptor, { referrers: true, concurrency: 4 }).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(3);
+    expect(fetches).toBeLessThan(20);
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { copy } from "./copy.js";
 import { sha256Digest } from "./digest.js";
 import { exitCodeOf } from "./errors.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest, buildProviderIndex, buildProviderManifest, encodeManifest, plainDescriptor, type Descriptor, type ImageManifest } from "./manifest.js";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, encodeManifest, plainDescriptor, type Descriptor, type ImageManifest } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
+import { zipManifest, platformIndex } from "../test/support/artifacts.js";
 
 async function provider(target: MemoryTarget) {
   await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
@@ -13,11 +14,11 @@ async function provider(target: MemoryTarget) {
   await target.push(layer, zip);
   // One zip shared by two platforms: it must be copied once.
   const manifests = [
-    buildProviderManifest({ layer, platform: { os: "linux", architecture: "amd64" } }),
-    buildProviderManifest({ layer, platform: { os: "linux", architecture: "arm64" } }),
+    zipManifest(layer, { platform: { os: "linux", architecture: "amd64" } }),
+    zipManifest(layer, { platform: { os: "linux", architecture: "arm64" } }),
   ];
   for (const m of manifests) await target.push(m.descriptor, m.bytes);
-  const index = buildProviderIndex({ manifests });
+  const index = platformIndex(manifests);
   await target.push(index.descriptor, index.bytes, { tag: "1.0.0" });
   return { index, manifests };
 }
@@ -106,7 +107,7 @@ describe("copy", () => {
     const layer = { mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length };
     await src.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     await src.push(layer, zip);
-    const manifest = buildModuleManifest({ layer });
+    const manifest = zipManifest(layer);
     await src.push(manifest.descriptor, manifest.bytes, { tag: "1.0.0" });
     src.delete(layer.digest);
     const dst = new MemoryTarget();

@@ -2,10 +2,11 @@ import type { Readable } from "node:stream";
 import { Semaphore, settleAll } from "./concurrency.js";
 import { fetchManifest } from "./content.js";
 import { observeVerified } from "./digest.js";
-import { isTofuOciError } from "./errors.js";
+import { TofuOciError, isTofuOciError } from "./errors.js";
 import { successors, type Descriptor } from "./manifest.js";
 import { isManifestMediaType } from "./media-types.js";
 import { ProgressStream } from "./progress-stream.js";
+import { currentBudget, withRetryScope } from "./retry-budget.js";
 import {
   isMounter,
   isRangeFetcher,
@@ -46,30 +47,51 @@ export interface CopyResult extends TransferCounts {
  * (oras-go's `Copy`). Bytes are never re-serialized, so digests stay the same. Blobs go first,
  * each once, at most `concurrency` at a time; a manifest goes only after all it references; a
  * manifest the destination has is not walked. A tag that already names the manifest is left
- * alone; the first moved tag is set by the manifest upload itself.
+ * alone; the first moved tag is set by the manifest upload itself. The copy is one operation:
+ * its requests share one retry budget and deadline (see RetryBudget), and after the first failure
+ * nothing more is started.
  */
-export async function copy(
+export function copy(
   src: ReadOnlyTarget,
   srcRef: string | Descriptor,
   dst: Target,
   tags: readonly string[] = [],
   options: CopyOptions = {},
 ): Promise<CopyResult> {
-  const signal = { signal: options.signal };
-  const root = typeof srcRef === "string" ? await src.resolve(srcRef, signal) : srcRef;
-  const stale: string[] = [];
-  for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
-  const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: stale[0] });
-  await copier.node(root);
-  for (const tag of stale.slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
-  return { descriptor: root, ...copier.counts };
+  return withRetryScope(async () => {
+    const signal = { signal: options.signal };
+    const root = typeof srcRef === "string" ? await src.resolve(srcRef, signal) : srcRef;
+    const stale: string[] = [];
+    for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
+    const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: stale[0] });
+    await copier.node(root);
+    for (const tag of stale.slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
+    return { descriptor: root, ...copier.counts };
+  });
 }
 
-/** Copies `root` and all it references (and with `referrers`, what refers to it), untagged. */
-export async function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
-  const copier = new GraphCopier(src, dst, options);
-  await copier.node(root);
-  return { descriptor: root, ...copier.counts };
+/** Copies `root` and all it references (and with `referrers`, what refers to it), untagged; one operation, as {@link copy}. */
+export function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
+  return withRetryScope(async () => {
+    const copier = new GraphCopier(src, dst, options);
+    await copier.node(root);
+    return { descriptor: root, ...copier.counts };
+  });
+}
+
+/**
+ * Reads `tag` back after a push and throws unless it names `descriptor`. A registry without tag
+ * immutability lets the last of two concurrent pushes win; the loser must not report a digest the
+ * tag does not serve. It narrows the race to the moment between the two reads, no more.
+ * @throws TofuOciError "verification-failed" (exit 1).
+ */
+export async function confirmTag(target: ReadOnlyTarget, tag: string, descriptor: Descriptor, options: OperationOptions = {}): Promise<void> {
+  const current = await resolveIfExists(target, tag, options);
+  if (current?.digest === descriptor.digest) return;
+  throw new TofuOciError("verification-failed", `${target.name}:${tag} names ${current?.digest ?? "nothing"} right after ${descriptor.digest} was pushed under it: another push changed it at the same time`, {
+    hint: "See which content the tag serves now (tofu-oci verify); only the registry's tag immutability keeps a version tag from concurrent pushes.",
+    reference: `${target.name}:${tag}`,
+  });
 }
 
 /** The descriptor a tag or digest names in `target`, or undefined when it names nothing. */
@@ -94,6 +116,10 @@ class GraphCopier {
   rootTagged = false;
   readonly #done = new Map<string, Promise<void>>();
   readonly #transfers: Semaphore;
+  /** Bounds manifest reads, so a subject listing thousands of referrers does not fire them all at once. */
+  readonly #manifestReads: Semaphore;
+  /** The first failure: once set, no node starts work (a copy stops at its first error). */
+  #failure: unknown;
   readonly #mountFrom: string[];
   /** Manifest bytes fetched from the source, kept for the root's further tags. */
   #rootBytes: Uint8Array | undefined;
@@ -105,6 +131,7 @@ class GraphCopier {
     readonly root?: RootTag,
   ) {
     this.#transfers = new Semaphore(options.concurrency ?? 4);
+    this.#manifestReads = new Semaphore(options.concurrency ?? 4);
     this.#mountFrom = mountSources(src, dst, options.mountFrom ?? []);
   }
 
@@ -112,10 +139,23 @@ class GraphCopier {
   node(descriptor: Descriptor): Promise<void> {
     let pending = this.#done.get(descriptor.digest);
     if (!pending) {
-      pending = isManifestMediaType(descriptor.mediaType) ? this.#manifest(descriptor) : this.#blob(descriptor);
+      const work = isManifestMediaType(descriptor.mediaType) ? this.#manifest(descriptor) : this.#blob(descriptor);
+      pending = work.then(
+        // A finished node is progress: the operation's retry budget starts afresh.
+        () => currentBudget()?.progress(),
+        (error: unknown) => {
+          this.#failure ??= error;
+          throw error;
+        },
+      );
       this.#done.set(descriptor.digest, pending);
     }
     return pending;
+  }
+
+  /** Throws the copy's first failure, so nothing new starts after it. */
+  #stopIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   /** Points another tag at the root by sending its manifest again under that tag. */
@@ -129,11 +169,15 @@ class GraphCopier {
 
   async #manifest(descriptor: Descriptor): Promise<void> {
     const { signal } = this.options;
-    if (await this.dst.exists(descriptor, { signal })) {
+    const fetched = await this.#manifestReads.run(async () => {
+      this.#stopIfFailed();
+      return (await this.dst.exists(descriptor, { signal })) ? undefined : fetchManifest(this.src, descriptor, { signal });
+    });
+    if (!fetched) {
       this.counts.manifestsSkipped++;
       this.options.onSkipped?.(descriptor);
     } else {
-      const { manifest, bytes } = await fetchManifest(this.src, descriptor, { signal });
+      const { manifest, bytes } = fetched;
       await settleAll(successors(manifest).map((child) => this.node(child)));
       const isRoot = this.root?.digest === descriptor.digest;
       if (isRoot) this.#rootBytes = bytes;
@@ -154,6 +198,7 @@ class GraphCopier {
 
   async #blob(descriptor: Descriptor): Promise<void> {
     await this.#transfers.run(async () => {
+      this.#stopIfFailed();
       if (await this.dst.exists(descriptor, { signal: this.options.signal })) {
         this.counts.blobsSkipped++;
         this.options.onSkipped?.(descriptor);
@@ -183,6 +228,10 @@ class GraphCopier {
       } catch (error) {
         const retryable = isTofuOciError(error) && (error.code === "verification-failed" || error.code === "network");
         if (!retryable || attempt >= TRANSFER_ATTEMPTS || signal?.aborted) throw error;
+        // The transfer's own retries come from the operation's budget too, so layers do not
+        // multiply (a network failure was counted where it happened, damaged content is counted here).
+        const budget = currentBudget();
+        if (budget && (error.code === "verification-failed" ? !budget.spend(error.message) : budget.exhausted)) throw error;
       }
     }
   }

@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { pipeline as pipelineCallback, Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError } from "./errors.js";
+import { isValidDigest } from "./reference.js";
 
 /** A content digest, `sha256:` followed by 64 lowercase hex digits. */
 export type Digest = `sha256:${string}`;
@@ -16,6 +17,21 @@ export interface DigestedContent {
 /** The `sha256:` digest of bytes or a string. */
 export function sha256Digest(data: Uint8Array | string): Digest {
   return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+
+/**
+ * The digest of a descriptor, checked before it names a file or goes into a URL: `sha256:` and
+ * 64 lowercase hex digits, the only form OpenTofu accepts (docs/contract/design.md §3). A digest
+ * such as `sha256:../../etc/passwd` would otherwise open a file outside a layout's blobs or send
+ * a request to another registry path.
+ * @throws TofuOciError "invalid-input" (exit 6) naming `where` the descriptor came from.
+ */
+export function checkedDigest(descriptor: { digest: unknown }, where: string): Digest {
+  const { digest } = descriptor;
+  if (typeof digest === "string" && isValidDigest(digest)) return digest as Digest;
+  throw new TofuOciError("invalid-input", `${where}: ${JSON.stringify(digest)} is not a valid digest`, {
+    hint: "A digest is sha256: followed by 64 lowercase hex digits; the content that lists this one is damaged or hostile.",
+  });
 }
 
 /** The hex part of a digest (`sha256:abc` -> `abc`). */

@@ -20,13 +20,12 @@ export {
   isValidDigest,
   assertTag,
   assertDigest,
-  versionToTag,
-  tagToVersion,
   type Reference,
   type LayoutReference,
 } from "./reference.js";
 export {
   sha256Digest,
+  checkedDigest,
   digestHex,
   digestStream,
   digestFile,
@@ -45,9 +44,8 @@ export {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   encodeManifest,
-  buildModuleManifest,
-  buildProviderManifest,
-  buildProviderIndex,
+  buildImageManifest,
+  buildImageIndex,
   parseManifest,
   isIndex,
   successors,
@@ -59,9 +57,8 @@ export {
   type ImageIndex,
   type Manifest,
   type EncodedManifest,
-  type ModuleManifestOptions,
-  type ProviderManifestOptions,
-  type ProviderIndexOptions,
+  type ImageManifestOptions,
+  type ImageIndexOptions,
 } from "./manifest.js";
 export {
   openContent,
@@ -89,7 +86,7 @@ export {
   type OperationOptions,
 } from "./target.js";
 export { readAll, fetchManifest, fetchManifestBytes, assertManifestSize } from "./content.js";
-export { copy, copyGraph, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
+export { copy, copyGraph, confirmTag, resolveIfExists, type CopyOptions, type CopyResult } from "./copy.js";
 export { withManifests } from "./overlay-target.js";
 export {
   NO_TRANSFER,
@@ -108,21 +105,8 @@ export {
   type StagedBlob,
   type LocalGraph,
 } from "./local-graph.js";
-export {
-  moduleGraph,
-  providerGraph,
-  referrerGraph,
-  buildReferrerManifest,
-  type Attachment,
-  type ProviderGraph,
-  type ProviderPlatformFile,
-} from "./artifact-graphs.js";
-export {
-  moduleArtifactRecord,
-  providerArtifactRecord,
-  pushedPlatform,
-  type ProviderRecordInput,
-} from "./artifact-records.js";
+export { referrerGraph, buildReferrerManifest, type Attachment } from "./referrer-graph.js";
+export { moduleArtifactRecord, providerArtifactRecord, type ProviderRecordInput } from "./artifact-records.js";
 export {
   parseLocator,
   formatLocator,
@@ -141,7 +125,6 @@ export {
 export {
   anonymous,
   staticCredentials,
-  dockerConfigCredentials,
   type Credential,
   type CredentialProvider,
 } from "./credentials.js";
@@ -175,3 +158,5 @@ export { writeFileAtomic, writeStreamAtomic, withFileLock, tempPathFor } from ".
 export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";
 export { ProgressStream } from "./progress-stream.js";
+export { safeRemoteText, type SafeTextOptions } from "./remote-text.js";
+export { RetryBudget, withRetryScope, operationBudget, currentBudget, type RetryBudgetOptions } from "./retry-budget.js";

@@ -1,6 +1,6 @@
 import { sha256Digest, type Digest } from "./digest.js";
 import { invalidInput } from "./errors.js";
-import { ArtifactType, Annotation, MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.js";
+import { MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.js";
 
 /** The platform of an index entry (image-spec image-index.md). */
 export interface Platform {
@@ -75,95 +75,52 @@ export function encodeManifest<M extends Manifest>(manifest: M): EncodedManifest
   return { manifest, bytes, descriptor };
 }
 
-/** What a module package manifest holds: its zip layer and optional annotations. */
-export interface ModuleManifestOptions {
-  /** The zip layer's digest and size. */
-  layer: { digest: string; size: number };
-  /** The zip's file name, stored as `org.opencontainers.image.title` on the layer. */
-  title?: string;
-  /** Manifest annotations; `org.opencontainers.image.created` only when given. */
+/** What {@link buildImageManifest} puts in an image manifest. */
+export interface ImageManifestOptions {
+  artifactType?: string;
+  /** Default: the empty config, {@link EMPTY_CONFIG}. */
+  config?: Descriptor;
+  layers: Descriptor[];
+  subject?: Descriptor;
+  /** Written sorted by key; none when empty. */
   annotations?: Record<string, string>;
 }
 
-/** The module package manifest of design.md §3. */
-export function buildModuleManifest(options: ModuleManifestOptions): EncodedManifest<ImageManifest> {
-  const layer: Descriptor = { mediaType: MediaType.zip, digest: options.layer.digest, size: options.layer.size };
-  return zipArtifactManifest(ArtifactType.module, layer, options);
-}
-
-/** What a provider platform manifest holds: the release zip layer and its platform. */
-export interface ProviderManifestOptions {
-  layer: { digest: string; size: number };
-  platform: { os: string; architecture: string };
-  title?: string;
-  annotations?: Record<string, string>;
-}
-
-/** One platform's provider manifest: its single layer is the release zip byte for byte. */
-export function buildProviderManifest(options: ProviderManifestOptions): EncodedManifest<ImageManifest> {
-  const layer: Descriptor = {
-    mediaType: MediaType.zip,
-    artifactType: ArtifactType.providerPackage,
-    digest: options.layer.digest,
-    size: options.layer.size,
-    platform: { os: options.platform.os, architecture: options.platform.architecture },
+/**
+ * An OCI image manifest in canonical form (oras-go's PackManifest): fields in a fixed order,
+ * annotations sorted, so the same options always give the same bytes and digest.
+ */
+export function buildImageManifest(options: ImageManifestOptions): EncodedManifest<ImageManifest> {
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.imageManifest,
+    ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+    config: options.config ?? { ...EMPTY_CONFIG },
+    layers: options.layers,
+    ...(options.subject ? { subject: options.subject } : {}),
   };
-  return zipArtifactManifest(ArtifactType.providerTarget, layer, options);
-}
-
-/** An image manifest with the empty config and one zip layer (titled when `title` is given). */
-function zipArtifactManifest(artifactType: string, layer: Descriptor, options: { title?: string; annotations?: Record<string, string> }): EncodedManifest<ImageManifest> {
-  if (options.title) layer.annotations = { [Annotation.title]: options.title };
-  const manifest: ImageManifest = { schemaVersion: 2, mediaType: MediaType.imageManifest, artifactType, config: { ...EMPTY_CONFIG }, layers: [layer] };
   return encodeManifest(withAnnotations(manifest, options.annotations));
 }
 
-/** What a provider version index holds: one manifest per platform. */
-export interface ProviderIndexOptions {
-  /** One per platform, as returned by {@link buildProviderManifest}. */
-  manifests: ReadonlyArray<EncodedManifest<ImageManifest>>;
+/** What {@link buildImageIndex} puts in an image index. */
+export interface ImageIndexOptions {
+  artifactType?: string;
+  manifests: Descriptor[];
+  subject?: Descriptor;
+  /** Written sorted by key; none when empty. */
   annotations?: Record<string, string>;
 }
 
-/** A provider version's index, entries sorted by os then architecture. */
-export function buildProviderIndex(options: ProviderIndexOptions): EncodedManifest<ImageIndex> {
-  const entries = options.manifests.map(({ descriptor, manifest }) => {
-    const platform = manifest.layers[0]?.platform;
-    if (!platform) throw invalidInput("a provider manifest has no platform");
-    return {
-      mediaType: descriptor.mediaType,
-      artifactType: ArtifactType.providerTarget,
-      digest: descriptor.digest,
-      size: descriptor.size,
-      platform: { os: platform.os, architecture: platform.architecture },
-    } satisfies Descriptor;
-  });
-  entries.sort((a, b) => comparePlatforms(a.platform, b.platform));
-  assertUniquePlatforms(entries.map((entry) => entry.platform));
-  return encodeManifest(
-    withAnnotations<ImageIndex>(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.imageIndex,
-        artifactType: ArtifactType.provider,
-        manifests: entries,
-      },
-      options.annotations,
-    ),
-  );
-}
-
-function comparePlatforms(a: Platform, b: Platform): number {
-  return `${a.os}_${a.architecture}` < `${b.os}_${b.architecture}` ? -1 : 1;
-}
-
-function assertUniquePlatforms(platforms: Platform[]): void {
-  const seen = new Set<string>();
-  for (const { os, architecture } of platforms) {
-    const key = `${os}_${architecture}`;
-    if (seen.has(key)) throw invalidInput(`platform ${key} appears twice in the provider index`);
-    seen.add(key);
-  }
+/** An OCI image index in canonical form, as {@link buildImageManifest} for manifests. */
+export function buildImageIndex(options: ImageIndexOptions): EncodedManifest<ImageIndex> {
+  const index: ImageIndex = {
+    schemaVersion: 2,
+    mediaType: MediaType.imageIndex,
+    ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+    manifests: options.manifests,
+    ...(options.subject ? { subject: options.subject } : {}),
+  };
+  return encodeManifest(withAnnotations(index, options.annotations));
 }
 
 function withAnnotations<M extends Manifest>(manifest: M, annotations: Record<string, string> | undefined): M {

@@ -5,8 +5,6 @@ import {
   formatReference,
   parseLayoutReference,
   parseReference,
-  tagToVersion,
-  versionToTag,
   type Reference,
 } from "./reference.js";
 
@@ -121,12 +119,5 @@ describe("parseLayoutReference", () => {
   it("refuses an empty path and a bad tag", () => {
     expect(() => parseLayoutReference("")).toThrow(/empty/);
     expect(() => parseLayoutReference("./out:1.0.0+x")).toThrow(expect.objectContaining({ hint: expect.stringContaining("1.0.0_x") }));
-  });
-});
-
-describe("provider version tags", () => {
-  it("maps + to _ and back, as OpenTofu does", () => {
-    expect(versionToTag("1.2.3+build.5")).toBe("1.2.3_build.5");
-    expect(tagToVersion(versionToTag("1.2.3+build.5"))).toBe("1.2.3+build.5");
   });
 });

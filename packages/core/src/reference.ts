@@ -209,13 +209,3 @@ export function formatLayoutReference(ref: LayoutReference): string {
   if (ref.digest) return `${ref.path}@${ref.digest}`;
   return ref.tag ? `${ref.path}:${ref.tag}` : ref.path;
 }
-
-/** OpenTofu's tag for a provider version: `+` becomes `_` (4-providers.md). */
-export function versionToTag(version: string): string {
-  return version.replaceAll("+", "_");
-}
-
-/** The inverse of {@link versionToTag}, as OpenTofu does when it lists tags. */
-export function tagToVersion(tag: string): string {
-  return tag.replaceAll("_", "+");
-}

@@ -4,8 +4,6 @@ import {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   MediaType,
-  buildProviderIndex,
-  buildProviderManifest,
   copy,
   encodeManifest,
   exitCodeOf,
@@ -20,6 +18,7 @@ import { OciLayout } from "@tofu-oci/core/layout";
 import { RegistryClient, RemoteRepository, referrersTag } from "@tofu-oci/core/remote";
 import { RegistryStorage, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { zipManifest, platformIndex } from "./support/artifacts.js";
 
 const registry = inject("registries").plain;
 const client = new RegistryClient({ plainHttp: true });
@@ -41,11 +40,11 @@ async function pushProvider(target: Target): Promise<{ index: Descriptor; sboms:
     const layer = { mediaType: MediaType.zip, digest: sha256Digest(zip), size: zip.length };
     await target.push(layer, zip);
     const [os, architecture] = platform.split("_") as [string, string];
-    const manifest = buildProviderManifest({ layer, platform: { os, architecture } });
+    const manifest = zipManifest(layer, { platform: { os, architecture } });
     await target.push(manifest.descriptor, manifest.bytes);
     manifests.push(manifest);
   }
-  const index = buildProviderIndex({ manifests });
+  const index = platformIndex(manifests);
   await target.push(index.descriptor, index.bytes, { tag: "1.0.0" });
   const sboms = [];
   for (const manifest of manifests) sboms.push(await attachSbom(target, manifest.descriptor));
@@ -109,7 +108,7 @@ describe("copy between registry and OCI layout", () => {
     const layer = { mediaType: MediaType.zip, digest: sha256Digest(zip), size: zip.length };
     new RegistryStorage(registry.dataDir).plantBlob(source.repository, randomBytes(1000), layer.digest);
     await source.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
-    const manifest = buildProviderManifest({ layer, platform: { os: "linux", architecture: "amd64" } });
+    const manifest = zipManifest(layer, { platform: { os: "linux", architecture: "amd64" } });
     await source.push(manifest.descriptor, manifest.bytes, { tag: "1.0.0" });
 
     const layout = await OciLayout.open(join(scratch.path, "damaged"), { create: true });

@@ -1,8 +1,5 @@
 import { randomBytes } from "node:crypto";
 import {
-  buildModuleManifest,
-  buildProviderIndex,
-  buildProviderManifest,
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   exitCodeOf,
@@ -27,6 +24,7 @@ import {
   type RunningPersonality,
 } from "@tofu-oci/testkit";
 import { writeFileSync } from "node:fs";
+import { platformIndex, zipManifest } from "./support/artifacts.js";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -97,7 +95,7 @@ async function pushModule(repo: RemoteRepository, size = 1024, tag = "1.0.0"): P
   const layer = blob(size);
   await repo.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   await repo.push(layer.descriptor, layer.bytes);
-  const manifest = buildModuleManifest({ layer: layer.descriptor, title: "m.zip" });
+  const manifest = zipManifest(layer.descriptor, { title: "m.zip" });
   await repo.push(manifest.descriptor, manifest.bytes, { tag });
   return manifest.descriptor;
 }
@@ -326,9 +324,9 @@ describe("referrers", () => {
     const zip = blob(512);
     await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     await target.push(zip.descriptor, zip.bytes);
-    const manifest = buildProviderManifest({ layer: zip.descriptor, platform: { os: "linux", architecture: "amd64" } });
+    const manifest = zipManifest(zip.descriptor, { platform: { os: "linux", architecture: "amd64" } });
     await target.push(manifest.descriptor, manifest.bytes);
-    const index = buildProviderIndex({ manifests: [manifest] });
+    const index = platformIndex([manifest]);
     await target.push(index.descriptor, index.bytes, { tag: "1.0.0" });
     return index.descriptor;
   }

@@ -3,9 +3,6 @@ import { Readable } from "node:stream";
 import {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
-  buildModuleManifest,
-  buildProviderIndex,
-  buildProviderManifest,
   exitCodeOf,
   readAll,
   sha256Digest,
@@ -15,6 +12,7 @@ import {
 import { RegistryClient, RemoteRepository, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import { REGISTRY_MODES, skopeoInspectRaw, uniqueRepository, type RegistryInfo } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { zipManifest, platformIndex } from "./support/artifacts.js";
 
 const registries = inject("registries");
 
@@ -39,7 +37,7 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
   it("pushes a module package and reads back identical bytes; skopeo sees the same manifest", async () => {
     const target = repo("module");
     const zip = zipBlob(5000);
-    const { bytes, descriptor } = buildModuleManifest({ layer: zip.descriptor, title: "net.zip" });
+    const { bytes, descriptor } = zipManifest(zip.descriptor, { title: "net.zip" });
     await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     await target.push(zip.descriptor, zip.bytes);
     await target.push(descriptor, bytes, { tag: "1.0.0" });
@@ -61,8 +59,8 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
       { os: "linux", architecture: "amd64" },
       { os: "darwin", architecture: "arm64" },
     ];
-    const manifests = platforms.map((platform) => buildProviderManifest({ layer: zip.descriptor, platform }));
-    const index = buildProviderIndex({ manifests });
+    const manifests = platforms.map((platform) => zipManifest(zip.descriptor, { platform }));
+    const index = platformIndex(manifests);
     await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     await target.push(zip.descriptor, () => Readable.from([zip.bytes]));
     for (const manifest of manifests) await target.push(manifest.descriptor, manifest.bytes);
@@ -76,7 +74,7 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
 
   it("refuses a manifest whose blobs are missing, leaving no tag", async () => {
     const target = repo("orphan");
-    const { bytes, descriptor } = buildModuleManifest({ layer: zipBlob().descriptor });
+    const { bytes, descriptor } = zipManifest(zipBlob().descriptor);
     const error = await target.push(descriptor, bytes, { tag: "1.0.0" }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(5);
     expect(String(error)).toContain("MANIFEST_BLOB_UNKNOWN");
@@ -118,7 +116,7 @@ describe("tags and auth", () => {
     const registry = registries.plain;
     const client = new RegistryClient(clientOptions(registry));
     const target = new RemoteRepository(client, registry.host, uniqueRepository("core/tags"), { pageSize: 40 });
-    const { bytes, descriptor } = buildModuleManifest({ layer: EMPTY_CONFIG });
+    const { bytes, descriptor } = zipManifest(EMPTY_CONFIG);
     await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     await target.push(descriptor, bytes);
     const expected = Array.from({ length: 105 }, (_, i) => `v${String(i).padStart(3, "0")}`);

@@ -5,8 +5,6 @@ import {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   MediaType,
-  buildProviderIndex,
-  buildProviderManifest,
   copy,
   exitCodeOf,
   fileContent,
@@ -19,6 +17,7 @@ import { OciLayout } from "@tofu-oci/core/layout";
 import { RegistryClient, RemoteRepository, fileUploadSessions, type SavedUpload } from "@tofu-oci/core/remote";
 import { startFaultProxy, startRegistry, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { zipManifest, platformIndex } from "./support/artifacts.js";
 
 const registry = inject("registries").plain;
 const scratch = tempDir();
@@ -39,11 +38,11 @@ async function pushProvider(target: Target) {
     const zip = randomBytes(200 * 1024);
     const layer = { mediaType: MediaType.zip, digest: sha256Digest(zip), size: zip.length };
     await target.push(layer, zip);
-    const manifest = buildProviderManifest({ layer, platform: { os, architecture } });
+    const manifest = zipManifest(layer, { platform: { os, architecture } });
     await target.push(manifest.descriptor, manifest.bytes);
     manifests.push(manifest);
   }
-  const index = buildProviderIndex({ manifests });
+  const index = platformIndex(manifests);
   await target.push(index.descriptor, index.bytes, { tag: "1.0.0" });
   return { index: index.descriptor };
 }

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
-  buildModuleManifest,
   copy,
   fetchManifestBytes,
   sha256Digest,
@@ -13,6 +12,7 @@ import { OciLayout } from "@tofu-oci/core/layout";
 import { RegistryClient, RemoteRepository } from "@tofu-oci/core/remote";
 import { REGISTRY_MODES, skopeo, skopeoInspectRaw, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { zipManifest } from "./support/artifacts.js";
 
 const registries = inject("registries");
 const scratch = tempDir();
@@ -23,7 +23,7 @@ async function moduleLayout(name: string) {
   const layout = await OciLayout.open(join(scratch.path, name), { create: true });
   const zip = randomBytes(2048);
   const layer = { mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length };
-  const manifest = buildModuleManifest({ layer, title: "module.zip" });
+  const manifest = zipManifest(layer, { title: "module.zip" });
   await layout.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   await layout.push(layer, zip);
   await layout.push(manifest.descriptor, manifest.bytes, { tag: "1.0.0" });

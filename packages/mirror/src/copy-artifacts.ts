@@ -13,8 +13,9 @@ import {
   type TransferHooks,
 } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import { parsePlatform } from "@tofu-oci/opentofu";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
-import { filterIndex, parsePlatform, type PlatformName } from "./platform-filter.js";
+import { filterIndex, type PlatformName } from "./platform-filter.js";
 import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { ReferrerSummaries } from "./referrer-summary.js";
 

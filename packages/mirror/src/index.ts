@@ -2,8 +2,7 @@ export { copyArtifacts, type CopyArtifactsOptions } from "./copy-artifacts.js";
 export { exportBundle, type ExportBundleOptions, type BundleRecord } from "./export-bundle.js";
 export { importBundle, type ImportBundleOptions } from "./import-bundle.js";
 export { mirrorModules, type MirrorModulesOptions, type MirroredModuleRecord } from "./mirror-modules.js";
-export { parseVersionConstraint, selectVersions, parseVersion, type VersionConstraint } from "./version-constraints.js";
-export { filterIndex, parsePlatform, type FilteredIndex, type PlatformName } from "./platform-filter.js";
+export { filterIndex, type FilteredIndex, type PlatformName } from "./platform-filter.js";
 export { artifactKind, describeArtifactRecord, type ArtifactKind, type CopiedPlatform, type MirroredArtifactRecord } from "./artifact-record.js";
 export type { MirrorContext } from "./mirror-context.js";
 export type { ReferrerSummary } from "./referrer-summary.js";
@@ -12,10 +11,31 @@ export { mirrorProviders, type ProvidersOptions, type ProvidersContext, type Pro
 export type { ProvidersRecord, ProviderMirrorRecord, ProviderFailureRecord, ProviderPlanRecord, AttachedSbom } from "./provider-mirror/records.js";
 export { describeProvidersRecord } from "./providers-text.js";
 export { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
-export { parseRepositoryTemplate, renderTemplate, destinationFor, type RepositoryTemplate, type TemplateVariable } from "./repository-template.js";
-export { parseProviderAddress, parseProviderRequest, formatProviderAddress, type ProviderAddress, type ProviderRequest } from "./provider-registry/address.js";
-export { checkSignature, type SignatureResult, type SignatureCheckOptions } from "./provider-registry/signature.js";
-export { readBuildInfo, type BuildInfoMissing } from "./buildinfo/buildinfo.js";
-export { parseModInfo, type GoBuildInfo, type GoModule } from "./buildinfo/modinfo.js";
-export { buildCycloneDx, type SbomSubject } from "./sbom/cyclonedx.js";
-export { providerSbom, type ProviderSbom } from "./sbom/provider-sbom.js";
+export { destinationFor } from "./providers-input.js";
+export { parseProviderRequest, type ProviderRequest } from "./provider-registry/address.js";
+export {
+  parseVersionConstraint,
+  selectVersions,
+  parseVersion,
+  parsePlatform,
+  parseRepositoryTemplate,
+  renderTemplate,
+  parseProviderAddress,
+  formatProviderAddress,
+  checkSignature,
+  readBuildInfo,
+  parseModInfo,
+  buildCycloneDx,
+  providerSbom,
+  type VersionConstraint,
+  type RepositoryTemplate,
+  type TemplateVariable,
+  type ProviderAddress,
+  type SignatureResult,
+  type SignatureCheckOptions,
+  type BuildInfoMissing,
+  type GoBuildInfo,
+  type GoModule,
+  type SbomSubject,
+  type ProviderSbom,
+} from "./deprecated.js";

@@ -5,12 +5,10 @@ import {
   NO_TRANSFER,
   TofuOciError,
   moduleArtifactRecord,
-  moduleGraph,
   parseLocator,
   pushGraph,
   resolveIfExists,
   usageError,
-  versionToTag,
   type Descriptor,
   type Locator,
   type ModuleArtifactRecord,
@@ -18,13 +16,13 @@ import {
   type TransferHooks,
 } from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
+import { moduleGraph, selectVersions, versionToTag } from "@tofu-oci/opentofu";
 import { packModule } from "@tofu-oci/pack";
 import { openShared, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import { ModuleRegistryClient, RegistryHttp, tokensFromEnv } from "@tofu-oci/registry-protocol";
+import { checkDownloadHost } from "./modules/download-host.js";
 import { fetchPackage } from "./modules/fetch-package.js";
 import { formatModuleAddress, parseModuleRequest, type ModuleRequest } from "./modules/module-address.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
-import { ModuleRegistryClient } from "./modules/module-registry-client.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Options of {@link mirrorModules}. */
 export interface MirrorModulesOptions {
@@ -35,6 +33,13 @@ export interface MirrorModulesOptions {
   toOciLayout?: boolean;
   /** Allow http to a loopback module registry and its archives (tests). Default false. */
   sourcePlainHttp?: boolean;
+  /**
+   * Hosts (with port, as in a URL) that may serve packages besides the registry's own host.
+   * Default: none listed, so any remote host may (each one named through `onNote`).
+   */
+  allowDownloadHosts?: readonly string[];
+  /** The most one package download may write. Default 1 GiB. */
+  maxDownloadSize?: number;
   /** Blob transfers at once. Default 4. */
   concurrency?: number;
   clientOptions?: RegistryClientOptions;
@@ -42,6 +47,8 @@ export interface MirrorModulesOptions {
   hooks?: TransferHooks;
   /** Called before each version is fetched. */
   onVersion?: (version: string, state: "mirroring" | "present") => void;
+  /** Things worth knowing that are not failures, e.g. a package served by another host than the registry. */
+  onNote?: (message: string) => void;
   /** Receives a line per request, for --verbose. */
   log?: (line: string) => void;
 }
@@ -68,7 +75,13 @@ export interface MirroredModuleRecord extends ModuleArtifactRecord {
 export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorContext = {}): Promise<MirroredModuleRecord[]> {
   const request = parseModuleRequest(options.module);
   const destination = parseModuleDestination(options.to, options.toOciLayout ?? false, ctx);
-  const http = new RegistryHttp({ plainHttp: options.sourcePlainHttp ?? false, ...(ctx.env ? { token: tokensFromEnv(ctx.env) } : {}), ...signalOf(ctx), ...(options.log ? { log: options.log } : {}) });
+  const http = new RegistryHttp({
+    plainHttp: options.sourcePlainHttp ?? false,
+    ...(ctx.env ? { token: tokensFromEnv(ctx.env) } : {}),
+    ...signalOf(ctx),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.maxDownloadSize ? { maxDownloadSize: options.maxDownloadSize } : {}),
+  });
   try {
     const versions = await chooseVersions(new ModuleRegistryClient(http), request);
     return await withRegistryClient(options.clientOptions, async (client) => {
@@ -117,6 +130,9 @@ async function mirrorVersion(job: VersionJob): Promise<MirroredModuleRecord> {
   const workDir = await mkdtemp(join(tmpdir(), "tofu-oci-mirror-module-"));
   try {
     const location = await new ModuleRegistryClient(job.http).location(job.request.address, job.version);
+    const { hostname } = job.request.address;
+    const elsewhere = checkDownloadHost(location, hostname, job.options.allowDownloadHosts ?? []);
+    if (elsewhere) job.options.onNote?.(`${job.version}: the package is downloaded from ${elsewhere}, not from the registry ${hostname}`);
     const fetched = await fetchPackage(location, workDir, { http: job.http, git: gitOptions(job) });
     const zip = await packModule(fetched.directory, { output: join(workDir, "module.zip"), ...signalOf(job.ctx) });
     const { options } = job;

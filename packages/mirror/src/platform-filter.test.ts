@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildModuleManifest, buildProviderIndex, buildProviderManifest, exitCodeOf, sha256Digest } from "@tofu-oci/core";
-import { filterIndex, parsePlatform } from "./platform-filter.js";
+import { exitCodeOf, sha256Digest } from "@tofu-oci/core";
+import { buildModuleManifest, buildProviderIndex, buildProviderManifest, parsePlatform } from "@tofu-oci/opentofu";
+import { filterIndex } from "./platform-filter.js";
 
 const manifests = ["linux_amd64", "darwin_arm64", "windows_amd64"].map((name) => {
   const [os, architecture] = name.split("_") as [string, string];

@@ -1,20 +1,8 @@
-import { encodeManifest, invalidInput, isIndex, parseManifest, TofuOciError, usageError, type Descriptor, type EncodedManifest, type ImageIndex } from "@tofu-oci/core";
+import { encodeManifest, invalidInput, isIndex, parseManifest, TofuOciError, type Descriptor, type EncodedManifest, type ImageIndex } from "@tofu-oci/core";
+import type { Platform } from "@tofu-oci/opentofu";
 
 /** A platform as `--platform` names it. */
-export interface PlatformName {
-  os: string;
-  arch: string;
-}
-
-/**
- * Parses `os_arch` or `os/arch` (design.md §2.3), e.g. `linux_amd64`.
- * @throws TofuOciError "usage" (exit 2).
- */
-export function parsePlatform(text: string): PlatformName {
-  const match = /^([a-z0-9]+)[_/]([a-z0-9]+)$/.exec(text.trim());
-  if (!match) throw usageError(`invalid platform "${text}"`, "Write it as os_arch or os/arch, e.g. linux_amd64.");
-  return { os: match[1]!, arch: match[2]! };
-}
+export type PlatformName = Platform;
 
 /** The result of keeping some platforms of an index. */
 export interface FilteredIndex {

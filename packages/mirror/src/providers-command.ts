@@ -17,17 +17,20 @@ export const providersCommand = defineCommand({
       .option("dry-run", { type: "boolean", describe: "Check signatures and report what would be mirrored; download and push nothing" })
       .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
+      .option("max-download-size", { type: "string", describe: "The most one zip download may write, e.g. 512MiB (default 1GiB); an endless body stops there" })
       .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
       .example("$0 providers hashicorp/aws@'~> 5.0' --latest --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
       .example("$0 providers hashicorp/random@'>= 3.5' --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}'", "Every random version from 3.5 on (a constraint mirrors every match)")
       .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
       .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap"),
   handler: async (args, output) => {
-    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }] = await Promise.all([
+    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }, { parseByteSize }] = await Promise.all([
       import("./providers.js"),
       import("./providers-text.js"),
       import("@tofu-oci/auth/command"),
+      import("./byte-size.js"),
     ]);
+    const maxDownloadSize = args.maxDownloadSize === undefined ? undefined : parseByteSize(args.maxDownloadSize, "--max-download-size");
     const clientOptions = await commandClientOptions(args, output);
     const { config, qualify } = await referenceDefaults(args.ctx);
     const to = args.to ?? config.mirrorTemplate;
@@ -44,6 +47,7 @@ export const providersCommand = defineCommand({
           latest: args.latest ?? false,
           printConfig: args.printConfig ?? false,
           sourcePlainHttp: args.sourcePlainHttp ?? false,
+          ...(maxDownloadSize ? { maxDownloadSize } : {}),
           ociLayout: args.ociLayout ?? false,
           concurrency: clientOptions.concurrency,
           clientOptions,
@@ -59,10 +63,14 @@ export const providersCommand = defineCommand({
   },
 });
 
+/** Failures listed in the summary; a hostile registry can make thousands. */
+const LISTED_FAILURES = 10;
+
 /** One error for the exit code: a registry or network failure wins over failed checks (exit 1). */
 function summarize(failures: readonly TofuOciError[]): TofuOciError {
   if (failures.length === 1) return failures[0]!;
   const worst = failures.find((failure) => failure.code !== "verification-failed") ?? failures[0]!;
-  const lines = failures.map((failure) => `  ${failure.message}`).join("\n");
+  const more = failures.length > LISTED_FAILURES ? [`  ... and ${failures.length - LISTED_FAILURES} more`] : [];
+  const lines = [...failures.slice(0, LISTED_FAILURES).map((failure) => `  ${failure.message}`), ...more].join("\n");
   return new TofuOciError(worst.code, `${failures.length} provider versions failed:\n${lines}`, worst.hint ? { hint: worst.hint } : {});
 }

@@ -1,5 +1,4 @@
-import { formatProviderAddress, type ProviderAddress } from "./provider-registry/address.js";
-import type { RepositoryTemplate } from "./repository-template.js";
+import { formatProviderAddress, type ProviderAddress, type RepositoryTemplate } from "@tofu-oci/opentofu";
 
 /** The `--print-config` record: the CLI configuration block that makes `tofu init` use the mirror. */
 export interface CliConfigRecord {

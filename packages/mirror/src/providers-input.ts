@@ -1,10 +1,23 @@
-import { arch as hostArch, platform as hostPlatform } from "node:os";
 import { resolve } from "node:path";
 import { usageError, type Locator } from "@tofu-oci/core";
-import type { ProviderLock } from "@tofu-oci/verify";
-import { formatProviderAddress, parseProviderAddress, parseProviderRequest, type ProviderAddress } from "./provider-registry/address.js";
-import { assertRegistryTemplate, destinationFor, parseRepositoryTemplate, type RepositoryTemplate } from "./repository-template.js";
-import { parseVersionConstraint, type VersionConstraint } from "./version-constraints.js";
+import {
+  assertRegistryTemplate,
+  currentPlatform,
+  formatPlatform,
+  formatProviderAddress,
+  parsePlatform,
+  parseProviderAddress,
+  parseRepositoryTemplate,
+  parseVersionConstraint,
+  readLockFile,
+  renderTemplate,
+  templateRepository,
+  type ProviderAddress,
+  type ProviderLock,
+  type RepositoryTemplate,
+  type VersionConstraint,
+} from "@tofu-oci/opentofu";
+import { parseProviderRequest } from "./provider-registry/address.js";
 
 /** The platforms to mirror: every one the registry lists, or these `os_arch` keys. */
 export type PlatformSelection = { all: true } | { all: false; keys: string[] };
@@ -83,15 +96,23 @@ async function lockedProviders(args: readonly string[], path: string): Promise<R
     return formatProviderAddress(address);
   });
   assertUnique(named);
-  // Loaded only for --lockfile: the verify library and its HCL parser take a while to load.
-  const { readLockFile } = await import("@tofu-oci/verify");
   const locks = (await readLockFile(path)).providers;
   for (const name of named) {
     if (!locks.has(name)) throw usageError(`${name} is not in the lock file ${path}`, `It locks: ${[...locks.keys()].join(", ") || "no providers"}.`);
   }
   const selected = [...locks.values()].filter((lock) => named.length === 0 || named.includes(lock.address));
   if (selected.length === 0) throw usageError(`the lock file ${path} locks no providers`, "Run tofu init to write it, or name providers instead of --lockfile.");
-  return selected.map((lock) => ({ address: parseProviderAddress(lock.address), pinned: lock }));
+  return selected.map((lock) => ({ address: parseProviderAddress(lock.address, { form: "normalized" }), pinned: lock }));
+}
+
+/**
+ * The destination of one provider: the template's repository (`templateRepository` of
+ * @tofu-oci/opentofu), or with `ociLayout` the template's output as a directory under `cwd`.
+ * @throws TofuOciError "usage" (exit 2) when the output is not a valid repository address.
+ */
+export function destinationFor(template: RepositoryTemplate, address: ProviderAddress, options: { ociLayout?: boolean; cwd?: string } = {}): Locator {
+  if (options.ociLayout) return { kind: "layout", registry: "", repository: resolve(options.cwd ?? ".", renderTemplate(template, address)) };
+  return { kind: "registry", ...templateRepository(template, address) };
 }
 
 /**
@@ -103,21 +124,11 @@ export function parsePlatforms(values: readonly string[]): PlatformSelection {
     if (values.length > 1) throw usageError("--platform all cannot be combined with other platforms");
     return { all: true };
   }
-  if (values.length === 0) return { all: false, keys: [currentPlatform()] };
-  const keys = values.map((value) => {
-    const match = /^([a-z0-9]+)[_/]([a-z0-9]+)$/.exec(value);
-    if (!match) throw usageError(`invalid platform "${value}"`, "Write OS_ARCH such as linux_amd64 or darwin/arm64, or all.");
-    return `${match[1]}_${match[2]}`;
-  });
+  if (values.length === 0) return { all: false, keys: [formatPlatform(currentPlatform())] };
+  const keys = values.map((value) => formatPlatform(parsePlatform(value)));
   return { all: false, keys: [...new Set(keys)] };
 }
 
-/** The Go `GOOS_GOARCH` of the machine this runs on. */
-export function currentPlatform(): string {
-  const os = { win32: "windows", sunos: "solaris" }[hostPlatform() as string] ?? hostPlatform();
-  const arch = { x64: "amd64", ia32: "386", arm: "arm", arm64: "arm64", ppc64: "ppc64le", s390x: "s390x" }[hostArch() as string] ?? hostArch();
-  return `${os}_${arch}`;
-}
 
 function assertUnique(names: readonly string[]): void {
   const seen = new Set<string>();

@@ -2,17 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { openShared } from "./mirror-context.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, type DownloadHooks, type Target, type TransferHooks } from "@tofu-oci/core";
+import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, safeRemoteText, type DownloadHooks, type Target, type TransferHooks } from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
+import { selectVersions } from "@tofu-oci/opentofu";
+import { ProviderRegistryClient, RegistryHttp, SignedSumsCache, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import type { Dispatcher } from "undici";
 import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
-import { SignedSumsCache } from "./provider-mirror/signed-sums.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
-import { ProviderRegistryClient } from "./provider-registry/registry-client.js";
-import { RegistryHttp, tokensFromEnv } from "./registry-http.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
-import { selectVersions } from "./version-constraints.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
 export interface ProvidersHooks extends DownloadHooks, TransferHooks {
@@ -29,6 +27,8 @@ export interface ProvidersOptions extends ProvidersInputOptions {
   dryRun?: boolean;
   /** Allow http for a loopback provider registry (tests). Default false. */
   sourcePlainHttp?: boolean;
+  /** The most one zip download may write, whatever size the registry announces. Default 1 GiB. */
+  maxDownloadSize?: number;
   /** The destination registry client (TLS, credentials). */
   clientOptions?: RegistryClientOptions;
   /** The provider registry side's undici dispatcher. Default: an own pool. */
@@ -80,6 +80,7 @@ export async function mirrorProviders(options: ProvidersOptions, ctx: ProvidersC
     ...(options.sourceDispatcher ? { dispatcher: options.sourceDispatcher } : {}),
     ...(options.hooks?.onLog ? { log: options.hooks.onLog } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(options.maxDownloadSize ? { maxDownloadSize: options.maxDownloadSize } : {}),
   });
   const run = new ProvidersRun(options, ctx, http);
   try {
@@ -112,13 +113,14 @@ class ProvidersRun {
     try {
       const client = await ProviderRegistryClient.open(this.http, job.address);
       const available = await client.versions();
-      for (const warning of client.warnings) this.options.hooks?.onWarning?.(`${job.name}: ${warning}`);
+      // The registry's own text: escaped and cut, so it cannot drive the terminal or forge lines.
+      for (const warning of client.warnings.slice(0, 10)) this.options.hooks?.onWarning?.(`${job.name}: ${safeRemoteText(warning)}`);
       const versions = this.#select(job, available.map((v) => v.version));
       const run = await this.#versionRun(job, client);
       const failuresBefore = this.failures.length;
       const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {
-        const keys = platforms.all ? (available.find((v) => v.version === version)?.platforms ?? []) : platforms.keys;
-        return this.#version(run, version, keys);
+        const listed = available.find((v) => v.version === version)?.platforms ?? [];
+        return this.#version(run, version, platforms.all ? listed : platforms.keys, listed);
       });
       // Records in the order the versions were selected, whatever order they finished in.
       for (const record of records) if (record) this.records.push(record);
@@ -133,10 +135,10 @@ class ProvidersRun {
     }
   }
 
-  async #version(run: VersionRun, version: string, keys: readonly string[]): Promise<ProvidersRecord | undefined> {
+  async #version(run: VersionRun, version: string, keys: readonly string[], listed: readonly string[]): Promise<ProvidersRecord | undefined> {
     try {
       if (keys.length === 0) throw new TofuOciError("not-found", `${run.job.name} ${version}: the registry lists no platforms for it`, { hint: "Name the platforms with --platform OS_ARCH." });
-      const record = await mirrorVersion(run, version, keys);
+      const record = await mirrorVersion(run, version, keys, listed);
       if (record?.kind === "verification") this.failures.push(checkFailure(record));
       return record;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { MediaType, buildProviderIndex, fetchManifestBytes, parseManifest, type Descriptor, type ImageIndex } from "@tofu-oci/core";
+import { MediaType, fetchManifestBytes, parseManifest, type Descriptor, type ImageIndex } from "@tofu-oci/core";
+import { buildProviderIndex } from "@tofu-oci/opentofu";
 import { OciLayout } from "@tofu-oci/core/layout";
 import { referrersTag } from "@tofu-oci/core/remote";
 import { parseRecords, runBin, tempDir, uniqueRepository } from "@tofu-oci/testkit";

@@ -5,15 +5,13 @@ import {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,
   MediaType,
-  buildModuleManifest,
-  buildProviderIndex,
-  buildProviderManifest,
   sha256Digest,
   type Descriptor,
   type EncodedManifest,
   type ImageManifest,
   type Target,
 } from "@tofu-oci/core";
+import { buildModuleManifest, buildProviderIndex, buildProviderManifest } from "@tofu-oci/opentofu";
 
 export const PLATFORMS = ["darwin_arm64", "linux_amd64", "linux_arm64", "windows_amd64"] as const;
 

@@ -1,9 +1,8 @@
 import { MediaType, fetchManifest, readAll, type ImageManifest } from "@tofu-oci/core";
 import { RegistryClient, RemoteRepository, referrersTag } from "@tofu-oci/core/remote";
-import { tempDir, type TestProviderRegistry } from "@tofu-oci/testkit";
+import { GREET, MAIN_MODULE, goProgram, tempDir, type TestProviderRegistry } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ProviderMirrorRecord } from "../src/providers.js";
-import { GREET, MAIN_MODULE, goProgram } from "./go-program.js";
 import { freshTemplate, mirror, startTestProviderRegistry } from "./provider-fixtures.js";
 
 const registry = inject("registries").plain;

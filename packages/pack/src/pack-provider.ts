@@ -1,6 +1,6 @@
 import { basename, resolve } from "node:path";
-import { digestFile, digestHex, invalidInput, usageError, type ProviderPackageRecord, type ProviderPlatformPackage } from "@tofu-oci/core";
-import { zipH1 } from "@tofu-oci/core/zip";
+import { digestFile, digestHex, invalidInput, isTofuOciError, usageError, type ProviderPackageRecord, type ProviderPlatformPackage } from "@tofu-oci/core";
+import { formatProviderAddress, parseProviderAddress } from "@tofu-oci/opentofu";
 import { checkProviderZip } from "./provider-zip.js";
 import { collectReleaseFiles, parseReleaseZipName, type ReleaseZipName } from "./release-files.js";
 import { readShasums } from "./shasums.js";
@@ -27,16 +27,16 @@ interface ReleaseZip extends ReleaseZipName {
 }
 
 const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const ADDRESS_PART = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * Collects a provider version's release zips, unchanged (so lock-file `zh:` hashes stay valid),
- * and returns the package record with each platform's digest, size and lock-file `h1:` hash.
+ * and returns the package record with each platform's digest (the lock file's `zh:`), size and
+ * the `h1:` that `tofu init` writes into the lock file (the hash of the unpacked package).
  * Every zip is checked first: standard name with the given version, one zip per platform,
  * SHA256SUMS entry, a real zip with safe names and the provider executable at its root.
  */
 export async function packProvider(options: PackProviderOptions): Promise<ProviderPackageRecord> {
-  const { provider, type } = parseProviderAddress(options.provider);
+  const { provider, type } = providerFlag(options.provider);
   if (!VERSION.test(options.version)) throw usageError(`--version ${options.version} is not a version like 1.2.3`, "Give the version as in the release zips' names, without a leading v.");
   const cwd = resolve(options.cwd ?? ".");
   const files = await collectReleaseFiles(options.paths?.length ? options.paths : ["."], cwd);
@@ -54,14 +54,16 @@ export async function packProvider(options: PackProviderOptions): Promise<Provid
   return { kind: "package", type: "provider", provider, version: options.version, platforms };
 }
 
-/** Splits and normalizes `HOST/NAMESPACE/TYPE`; a usage error when it is not one. */
-export function parseProviderAddress(address: string): { provider: string; type: string } {
-  const parts = address.toLowerCase().split("/");
-  const [host, namespace, type] = parts;
-  if (parts.length !== 3 || !host || !ADDRESS_PART.test(namespace ?? "") || !ADDRESS_PART.test(type ?? "")) {
-    throw usageError(`--provider ${address} is not HOST/NAMESPACE/TYPE`, "For example: --provider registry.opentofu.org/hashicorp/null");
+/** `--provider`: a fully qualified address, with OpenTofu's rules (`parseProviderAddress` of @tofu-oci/opentofu). */
+function providerFlag(text: string): { provider: string; type: string } {
+  try {
+    const address = parseProviderAddress(text, { form: "qualified" });
+    return { provider: formatProviderAddress(address), type: address.type };
+  } catch (error) {
+    if (!isTofuOciError(error)) throw error;
+    const detail = error.message.replace(/^invalid provider address "[^"]*": /, "");
+    throw usageError(`--provider ${text} is not HOST/NAMESPACE/TYPE: ${detail}`, "For example: --provider registry.opentofu.org/hashicorp/null");
   }
-  return { provider: parts.join("/"), type: type! };
 }
 
 function namedZips(files: readonly string[], type: string, version: string): ReleaseZip[] {
@@ -86,6 +88,6 @@ async function inspectZip(zip: ReleaseZip, type: string, sums: Map<string, strin
     if (expected === undefined) throw invalidInput(`${name} is not listed in the SHA256SUMS file`, "Give the SHA256SUMS file of this release.");
     if (expected !== digestHex(digest)) throw invalidInput(`${name}: checksum mismatch, SHA256SUMS says ${expected}, the file is ${digestHex(digest)}`, "The zip is damaged or is not the one released; download it again.");
   }
-  await checkProviderZip(zip.file, type, zip.os);
-  return { os: zip.os, arch: zip.arch, file: zip.file, digest, size, h1: await zipH1(zip.file) };
+  const h1 = await checkProviderZip(zip.file, type, zip.os);
+  return { os: zip.os, arch: zip.arch, file: zip.file, digest, size, h1 };
 }

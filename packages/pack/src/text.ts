@@ -1,4 +1,5 @@
 import { formatBytes, plural, type ModulePackageRecord, type ProviderPackageRecord } from "@tofu-oci/core";
+import { zhOf } from "@tofu-oci/opentofu";
 import type { ModulePlan } from "./pack-module.js";
 
 /** One line of `--dry-run` output: a path that would be packed. */
@@ -30,7 +31,7 @@ export function describeModuleRecord(record: ModulePackageRecord): string {
 export function describeProviderRecord(record: ProviderPackageRecord): string {
   const lines = [`provider ${record.provider} ${record.version}: ${plural(record.platforms.length, "platform")}`];
   for (const platform of record.platforms) {
-    lines.push(`  ${platform.os}_${platform.arch}  ${platform.file} (${formatBytes(platform.size)})`, `    zh:${platform.digest.slice("sha256:".length)}`, `    ${platform.h1}`);
+    lines.push(`  ${platform.os}_${platform.arch}  ${platform.file} (${formatBytes(platform.size)})`, `    ${zhOf(platform.digest)}`, `    ${platform.h1}`);
   }
   return lines.join("\n");
 }

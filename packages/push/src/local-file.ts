@@ -36,13 +36,14 @@ async function startsLikeZip(file: string): Promise<boolean> {
 }
 
 /**
- * Reads the central directory (as OpenTofu's unzip will), so a truncated archive is caught here,
- * and applies core's zip-bomb limits (4 GiB unpacked, 1000:1 per entry over 1 MiB): nobody
- * should install a package that breaks them.
+ * Reads the whole archive as OpenTofu's unzip will, before anything is uploaded: a truncated
+ * archive, core's zip-bomb limits (4 GiB unpacked, 1000:1 per entry over 1 MiB), entry names that
+ * leave the package (`../`, `..\`, absolute), symbolic links, duplicate paths and sizes or CRCs
+ * that lie are refused (core's assertPackageEntries): nobody should install such a package.
  */
 async function assertZipStructure(file: string): Promise<void> {
-  const { listZip } = await import("@tofu-oci/core/zip");
-  await listZip(file);
+  const { assertPackageEntries } = await import("@tofu-oci/core/zip");
+  await assertPackageEntries(file);
 }
 
 /** Digests a zip given by path (streamed), for input that comes without a record. */

@@ -4,12 +4,12 @@ import {
   invalidInput,
   isValidDigest,
   isValidTag,
-  versionToTag,
   type AnyRecord,
   type ModulePackageRecord,
   type LocalFile,
   type ProviderPackageRecord,
 } from "@tofu-oci/core";
+import { versionToTag } from "@tofu-oci/opentofu";
 import { assertZipFile } from "./local-file.js";
 
 /** A module zip to push. */

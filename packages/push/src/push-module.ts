@@ -1,4 +1,5 @@
-import { moduleGraph, usageError, type EncodedManifest, type ImageManifest, type LocalGraph } from "@tofu-oci/core";
+import { usageError, type EncodedManifest, type ImageManifest, type LocalGraph } from "@tofu-oci/core";
+import { moduleGraph } from "@tofu-oci/opentofu";
 import type { ModuleInput } from "./package-records.js";
 
 /** OpenTofu and ORAS both read a module source without a tag as `latest`. */

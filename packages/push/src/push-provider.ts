@@ -1,13 +1,5 @@
-import {
-  TofuOciError,
-  providerGraph,
-  resolveIfExists,
-  usageError,
-  versionToTag,
-  type OperationOptions,
-  type ProviderGraph,
-  type Target,
-} from "@tofu-oci/core";
+import { TofuOciError, resolveIfExists, usageError, type OperationOptions, type Target } from "@tofu-oci/core";
+import { providerGraph, versionToTag, type ProviderGraph } from "@tofu-oci/opentofu";
 import type { ProviderInput } from "./package-records.js";
 
 /** Everything a provider push will store, computed before any network request. */

@@ -1,11 +1,12 @@
 import { Readable } from "node:stream";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exitCodeOf, fetchManifestBytes, readAll, type Descriptor } from "@tofu-oci/core";
+import { copy, exitCodeOf, fetchManifestBytes, readAll, type Content, type Descriptor, type PushOptions as TargetPushOptions } from "@tofu-oci/core";
 import { MemoryTarget } from "@tofu-oci/core/memory";
 import { ratioBomb, sizeBomb, tempDir } from "@tofu-oci/testkit";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { CYCLONEDX, moduleRecord, providerRecord, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
+import { CYCLONEDX, moduleRecord, providerRecord, writeLargeZip, writeModuleZip, writeProviderZip } from "../test/fixtures.js";
 import { expectModuleManifest, expectProviderIndex, expectProviderManifest } from "../test/rules.js";
 import { push } from "./push.js";
 import type { ModuleArtifactRecord, ProviderArtifactRecord } from "@tofu-oci/core";
@@ -121,6 +122,23 @@ describe("push: modules", () => {
   });
 });
 
+// Issue 22, item 8: SIGINT during `push --oci-layout` of a big blob was ignored: the push finished,
+// tagged and exited 0. The layout's writes now stop at the signal and leave nothing.
+describe("push: cancelled into an OCI layout", () => {
+  it("stops mid-blob, leaving no blob, temp file or tag", async () => {
+    const dir = scratch();
+    const zip = await writeLargeZip(dir, 32 * 1024 * 1024);
+    const layout = join(dir, "layout");
+    const controller = new AbortController();
+    const hooks = { onProgress: (_descriptor: Descriptor, bytes: number) => bytes > 1024 * 1024 && controller.abort() };
+    const error = await push({ reference: `${layout}:1.0.0`, ociLayout: true, zip: zip.file, hooks }, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(controller.signal.aborted).toBe(true);
+    expect(error, String(error)).toBeInstanceOf(Error);
+    expect(readdirSync(join(layout, "blobs", "sha256")).filter((name) => name === zip.digest.slice(7) || name.endsWith(".tmp"))).toEqual([]);
+    expect(existsSync(join(layout, "index.json")) ? JSON.parse(readFileSync(join(layout, "index.json"), "utf8")).manifests : []).toEqual([]);
+  });
+});
+
 describe("push: zip bombs", () => {
   it.each([
     ["by ratio", ratioBomb("main.tf"), /expands \d+x/],
@@ -179,6 +197,28 @@ describe("push: providers", () => {
     const [forced] = (await push({ reference: "r.example/p", packages: changed, target, force: true })) as ProviderArtifactRecord[];
     expect(forced!.replaced).toBe(first[0]!.digest);
     expect((await target.resolve("1.0.0")).digest).toBe(forced!.digest);
+  });
+
+  // Issue 22, item 2: two pushes of different content to one version at once both exited 0,
+  // each reporting its own digest, while the tag named one of them.
+  it("fails (exit 1), recording nothing, when a concurrent push wins the version tag", async () => {
+    const dir = scratch();
+    const rival = new MemoryTarget();
+    const [theirs] = await push({ reference: "r.example/p", packages: [providerRecord("example.com/acme/thing", "1.0.0", [writeProviderZip(dir, "thing", "1.0.0", "linux", "amd64")])], target: rival });
+    /** A registry where another job's push of the same version lands right after ours: the last writer wins the tag. */
+    class RacedTarget extends MemoryTarget {
+      #raced = false;
+      override async push(descriptor: Descriptor, content: Content, options: TargetPushOptions = {}): Promise<void> {
+        await super.push(descriptor, content, options);
+        if (options.tag !== "1.0.0" || this.#raced) return;
+        this.#raced = true;
+        await copy(rival, theirs!.digest, this, ["1.0.0"]);
+      }
+    }
+    const target = new RacedTarget();
+    const error = await push({ reference: "r.example/p", packages: [providerRecord("example.com/acme/thing", "1.0.0", release(dir, "1.0.0"))], target }).catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(1);
+    expect((error as Error).message).toMatch(/another push changed it/);
   });
 
   it("refuses a REF tag other than the version, and version-like extra tags (exit 2)", async () => {

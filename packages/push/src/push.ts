@@ -3,12 +3,12 @@ import {
   Annotation,
   addCounts,
   assertTag,
+  confirmTag,
   countsOf,
   moduleArtifactRecord,
   parseReference,
   providerArtifactRecord,
   pushGraph,
-  pushedPlatform,
   referrerGraph,
   usageError,
   type AnyRecord,
@@ -21,6 +21,7 @@ import {
   type Target,
   type TransferHooks,
 } from "@tofu-oci/core";
+import { pushedPlatform } from "@tofu-oci/opentofu";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { assertAnnotations } from "./annotations.js";
 import { openDestination, parseDestination, type Destination } from "./destination.js";
@@ -134,6 +135,8 @@ async function open(ref: Locator, options: PushOptions): Promise<Destination> {
 async function pushPlan(plan: Plan, destination: Destination, sboms: Attachment[], options: CopyOptions): Promise<PushRecord> {
   const { target } = destination;
   const pushed = await pushGraph(target, plan.graph, plan.tags, options);
+  // A concurrent push of other content to the same version may have won the tag.
+  if (plan.type === "provider") await confirmTag(target, plan.tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
   let counts = countsOf(pushed);
   const referrers: AttachedReferrer[] = [];
   for (const sbom of sboms) {

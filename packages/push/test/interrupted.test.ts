@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MediaType, buildModuleManifest } from "@tofu-oci/core";
+import { MediaType } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { RegistryStorage, binPath, skopeoInspectRaw, startRegistry, tempDir, uniqueRepository, waitUntil, type TestRegistry } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeLargeZip } from "./fixtures.js";

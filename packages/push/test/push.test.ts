@@ -1,4 +1,4 @@
-import { buildModuleManifest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { REGISTRY_MODES, parseRecords, skopeo, skopeoInspectRaw, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { providerRecord, writeModuleZip, writeProviderZip } from "./fixtures.js";

@@ -40,6 +40,24 @@ describe("SBOMs and attachments as referrers", () => {
     await client.close();
   });
 
+  // Issue 22, item 12: 15 concurrent attaches to one subject left 13 listed in the tag-schema index.
+  it("fifteen concurrent attaches to one subject are all listed in the tag-schema index", { timeout: 60_000 }, async () => {
+    const repository = uniqueRepository("push/referrers/concurrent");
+    const ref = `${registry.host}/${repository}:1.0.0`;
+    const record = onlyRecord(await runPush([ref, writeModuleZip(dir.path, "concurrent", "concurrent.zip").file, "--plain-http"]));
+    const { attach } = await import("../src/index.js");
+    const notes = Array.from({ length: 15 }, (_, i) => {
+      const file = join(dir.path, `note-${i}.txt`);
+      writeFileSync(file, `note ${i} for ${repository}\n`);
+      return file;
+    });
+    const attached = await Promise.all(notes.map((file) => attach({ subject: ref, file, artifactType: "application/vnd.example.note", clientOptions: { plainHttp: true } })));
+    const client = clientFor(registry);
+    const listed = await repositoryOf(client, registry, repository).referrers(subjectOf(record));
+    await client.close();
+    expect(listed.map((r) => r.digest).sort()).toEqual(attached.map((r) => r.digest).sort());
+  });
+
   it("on a registry with the referrers API they are listed there, with no tag-schema tag", async () => {
     const { startReferrersDouble } = await import("./referrers-double.js");
     const double = await startReferrersDouble(registry.host);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { usageError } from "@tofu-oci/core";
@@ -27,7 +27,8 @@ export async function assertExtractTarget(dir: string): Promise<void> {
 
 /**
  * Unpacks a checked package into `dir` the way OpenTofu lays it out (the last entry of a name
- * wins, symlinks become regular files holding the link text, modes from the zip), writing into a
+ * wins, symlinks become regular files holding the link text, modes from the zip less the
+ * process umask), writing into a
  * temporary directory beside `dir` that is renamed into place at the end: readers see nothing
  * or the whole package, and a failure leaves nothing behind.
  */
@@ -54,10 +55,9 @@ async function writeFiles(zip: CheckedZip, temp: string): Promise<void> {
     const path = zip.plan.targets[index]!;
     if (entry.isDirectory || zip.plan.files.get(path) !== index) return;
     const file = inside(temp, path);
-    const mode = (entry.mode ?? 0o644) & 0o777;
-    await pipeline(await entry.open(), createWriteStream(file, { mode }));
-    // go-getter chmods after writing, so the process umask does not apply.
-    await chmod(file, mode);
+    // Created with the zip's mode, so the umask applies: go-getter chmods to the zip's mode
+    // afterwards (umask 0 in OpenTofu), which would leave a 0777 entry writable by everyone.
+    await pipeline(await entry.open(), createWriteStream(file, { mode: (entry.mode ?? 0o644) & 0o777 }));
   });
 }
 

@@ -1,11 +1,22 @@
 export { verify, type VerifyOptions, type VerifyContext, type VerifyRecord } from "./verify.js";
-export { parseLockFile, readLockFile, type LockFile, type ProviderLock } from "./lock-file.js";
-export { selectLock, preferredHashes, zhOf, zhProblem, h1Problem, type LockSelection, type PackageHashes } from "./lock-hashes.js";
-export { packageHashes } from "./package-hashes.js";
-export { judgeVersionTag, normalizeVersion, type TagVerdict } from "./provider-version.js";
-export { parseProviderAddress, formatProviderAddress, type ProviderAddress } from "./provider-address.js";
-export { manifestTooLarge } from "./manifest-reader.js";
 export { RULES, type Rule, type CheckId } from "./rules.js";
 export type { Check } from "./checks.js";
 export type { PlatformResult } from "./verify-provider.js";
 export { describeVerification } from "./text.js";
+export {
+  parseLockFile,
+  readLockFile,
+  selectLock,
+  preferredHashes,
+  zhOf,
+  zhProblem,
+  judgeVersionTag,
+  normalizeVersion,
+  formatProviderAddress,
+  manifestTooLarge,
+  type LockFile,
+  type ProviderLock,
+  type LockSelection,
+  type TagVerdict,
+  type ProviderAddress,
+} from "./deprecated.js";

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
 import { invalidInput, isTofuOciError, parseLocator, parseReference, readInputRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
+import { versionToTag } from "@tofu-oci/opentofu";
 
 /** One thing to verify. */
 export interface VerifyInput {
@@ -27,7 +28,7 @@ export function inputFromReference(reference: string, options: { ociLayout?: boo
   } catch (error) {
     const plus = /[:=]([\w.+-]*\+[\w.+-]*)$/.exec(reference)?.[1];
     if (!plus || !isTofuOciError(error) || error.code !== "usage") throw error;
-    const location = parseLocator(reference.slice(0, reference.length - plus.length) + plus.replaceAll("+", "_"), options);
+    const location = parseLocator(reference.slice(0, reference.length - plus.length) + versionToTag(plus), options);
     return { reference, location, type: "provider", plusTag: plus };
   }
 }

@@ -1,7 +1,7 @@
 import { ArtifactType, MediaType, type Descriptor, type OperationOptions } from "@tofu-oci/core";
+import { GoJsonError, declaredMediaType, decodeImageIndex, decodeImageManifest, type GoIndex, type GoManifest } from "@tofu-oci/opentofu";
 import type { ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
-import { GoJsonError, declaredMediaType, decodeImageIndex, decodeImageManifest, type GoIndex, type GoManifest } from "./go-json.js";
 import { readManifestBlob } from "./manifest-reader.js";
 
 /**

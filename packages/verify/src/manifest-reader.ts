@@ -1,14 +1,7 @@
 import { sha256Digest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
+import { manifestTooLarge } from "@tofu-oci/opentofu";
 import { isContentError, type ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
-
-/** OpenTofu's manifest limit, in MiB, compared after integer division (ociImageManifestSizeLimitMiB). */
-const SIZE_LIMIT_MIB = 4;
-
-/** True when OpenTofu refuses a manifest of this size: `(size / 1024 / 1024) > 4` in Go's integer arithmetic. */
-export function manifestTooLarge(size: number): boolean {
-  return Math.floor(Math.floor(size / 1024) / 1024) > SIZE_LIMIT_MIB;
-}
 
 /**
  * fetchOCIManifestBlob of OpenTofu's module getter and provider mirror source: the size rule,

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { MediaType, isValidDigest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
+import { MediaType, checkedDigest, isValidDigest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
 import { RegistryClient, RemoteRepository, header, notFoundOrDenied, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import { ContentMismatch, readUpTo, type ArtifactStore } from "./artifact-store.js";
 
@@ -48,7 +48,8 @@ export class RemoteStore implements ArtifactStore {
   }
 
   async readManifest(descriptor: Descriptor, options: OperationOptions = {}): Promise<Buffer> {
-    const response = await this.#manifestRequest("GET", descriptor.digest, descriptor.mediaType, options);
+    // A digest from a manifest is checked before it becomes part of a URL.
+    const response = await this.#manifestRequest("GET", checkedDigest(descriptor, this.name), descriptor.mediaType, options);
     if (response.status !== 200) throw await this.#readError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
     const problem = servedProblem(response, descriptor);
     if (problem) {

@@ -105,7 +105,7 @@ export const RULES = {
     source: "tofu-oci design.md §2.2",
   },
   sbom: {
-    rule: "With --require-sbom: an SPDX (application/spdx+json) or CycloneDX (application/vnd.cyclonedx+json) referrer is attached",
+    rule: "With --require-sbom: an SPDX (application/spdx+json) or CycloneDX (application/vnd.cyclonedx+json) referrer is attached, and its manifest, read back, matches its digest and names the artifact as its subject",
     source: "tofu-oci design.md §3 (not an OpenTofu rule)",
   },
   extract: {

@@ -1,7 +1,7 @@
+import type { LockFile } from "@tofu-oci/opentofu";
 import type { ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
 import type { VerifyInput } from "./inputs.js";
-import type { LockFile } from "./lock-file.js";
 import type { Resolution } from "./resolution.js";
 
 /** Validated options that apply to every input. */

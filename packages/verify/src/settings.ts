@@ -1,9 +1,8 @@
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { usageError } from "@tofu-oci/core";
+import { isTofuOciError, usageError } from "@tofu-oci/core";
+import { formatPlatform, formatProviderAddress, parsePlatform, parseProviderAddress, readLockFile } from "@tofu-oci/opentofu";
 import { assertExtractTarget } from "./extract.js";
-import { readLockFile } from "./lock-file.js";
-import { formatProviderAddress, isProviderAddress, parseProviderAddress } from "./provider-address.js";
 import type { Settings } from "./session.js";
 
 /** The options that apply to every input; {@link validateSettings} checks them. */
@@ -32,7 +31,7 @@ export interface SettingsOptions {
 export async function validateSettings(options: SettingsOptions, context: { cwd?: string; signal?: AbortSignal } = {}): Promise<Settings> {
   const cwd = context.cwd ?? ".";
   const settings: Settings = {
-    platforms: [...new Set((options.platforms ?? []).map(parsePlatform))],
+    platforms: [...new Set((options.platforms ?? []).map((text) => formatPlatform(parsePlatform(text))))],
     requireSbom: options.requireSbom ?? false,
     tempDir: options.tempDir ?? tmpdir(),
   };
@@ -47,17 +46,15 @@ export async function validateSettings(options: SettingsOptions, context: { cwd?
   return settings;
 }
 
-/** `os_arch` or `os/arch` (design.md §2.3) as OpenTofu's `os_arch`. */
-export function parsePlatform(text: string): string {
-  const match = /^([a-z0-9]+)[_/]([a-z0-9]+)$/.exec(text);
-  if (!match) throw usageError(`invalid platform "${text}"`, "Write it as OS_ARCH or OS/ARCH with Go's names, e.g. linux_amd64 or darwin/arm64.");
-  return `${match[1]}_${match[2]}`;
-}
 
+/** `--provider` as `HOST/NAMESPACE/TYPE` in any case, normalized as the lock file writes it. */
 function parseProvider(text: string): string {
-  const address = parseProviderAddress(text);
-  if (!isProviderAddress(address)) throw usageError(`invalid --provider: ${address.problem}`, "Write the provider's source address as in the lock file, e.g. registry.opentofu.org/hashicorp/aws.");
-  return formatProviderAddress(address);
+  try {
+    return formatProviderAddress(parseProviderAddress(text, { form: "qualified" }));
+  } catch (error) {
+    if (!isTofuOciError(error)) throw error;
+    throw usageError(`invalid --provider: ${error.message}`, error.hint);
+  }
 }
 
 async function extractTarget(dir: string, platforms: string[]): Promise<string> {

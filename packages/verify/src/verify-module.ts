@@ -1,11 +1,9 @@
 import { ArtifactType, MediaType, formatReference, plural, type Descriptor } from "@tofu-oci/core";
+import { configFiles, findModuleDir, selectModuleLayer, type GoDescriptor, type Selection } from "@tofu-oci/opentofu";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import { extractPackage } from "./extract.js";
-import type { GoDescriptor } from "./go-json.js";
-import { selectModuleLayer, type Selection } from "./layer-select.js";
 import { readImageManifest } from "./manifest-checks.js";
-import { configFiles, findModuleDir } from "./module-files.js";
 import { checkPackageZip, type CheckedZip } from "./package-zip.js";
 import { checkResolution } from "./resolution.js";
 import { checkSbom } from "./sbom.js";

@@ -1,17 +1,28 @@
-import { ArtifactType, MediaType, usageError, versionToTag, type Descriptor } from "@tofu-oci/core";
+import { ArtifactType, MediaType, usageError, type Descriptor } from "@tofu-oci/core";
+import {
+  describeH1,
+  findExecutable,
+  h1Problem,
+  indexPlatforms,
+  judgeVersionTag,
+  layerPlatformProblem,
+  normalizeVersion,
+  packageHashes,
+  selectLock,
+  selectPlatformManifest,
+  selectProviderLayer,
+  versionToTag,
+  zhOf,
+  zhProblem,
+  type GoIndex,
+  type ProviderLock,
+} from "@tofu-oci/opentofu";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
-import type { GoIndex } from "./go-json.js";
-import { indexPlatforms, layerPlatformProblem, selectPlatformManifest, selectProviderLayer } from "./layer-select.js";
-import type { ProviderLock } from "./lock-file.js";
-import { describeH1, h1Problem, selectLock, zhOf, zhProblem } from "./lock-hashes.js";
 import { readImageIndex, readImageManifest } from "./manifest-checks.js";
-import { packageHashes } from "./package-hashes.js";
 import { checkPackageZip } from "./package-zip.js";
-import { findExecutable } from "./provider-executable.js";
-import { judgeVersionTag, normalizeVersion } from "./provider-version.js";
 import { checkResolution } from "./resolution.js";
-import { checkSbom, findSboms } from "./sbom.js";
+import { attachedSbom, checkSbom } from "./sbom.js";
 import type { Outcome, Session } from "./session.js";
 import { expectLayer, extract, plain } from "./verify-module.js";
 
@@ -60,9 +71,9 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
 
 /** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
 async function checkIndexSbom(session: Session, index: Descriptor): Promise<boolean> {
-  const sboms = await findSboms(session.store, index, { signal: session.settings.signal });
-  if (sboms.length > 0) session.checks.pass("sbom", sboms.map((sbom) => `${sbom.artifactType} ${sbom.digest}`).join(", "));
-  return sboms.length > 0;
+  const verdict = await attachedSbom(session.store, index, { signal: session.settings.signal });
+  if (verdict.ok) session.checks.pass("sbom", verdict.message);
+  return verdict.ok;
 }
 
 /** `version-tag`: the tag is how OpenTofu finds this version. Returns the version, if known. */
@@ -168,8 +179,8 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
   try {
     const zip = await checkPackageZip(blob.path, checks);
     const hashes = packageHashes(zip.entries, zip.plan);
-    result.h1 = hashes.dirH1;
-    if (state.lock) checks.expect("lock-h1", h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
+    result.h1 = hashes.h1OfUnpackedPackage;
+    if (state.lock) checks.expect("lock-h1", await h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
     const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed, os: result.platform.split("_")[0]! });
     if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
     checks.pass("provider-executable", executable.name, executable.warning);

@@ -1,5 +1,5 @@
 import { openTarget, type Target } from "@tofu-oci/core";
-import { RegistryStorage, uniqueRepository } from "@tofu-oci/testkit";
+import { RegistryStorage, lyingSizeZip, uniqueRepository } from "@tofu-oci/testkit";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { verify, type VerifyOptions, type VerifyRecord } from "../src/index.js";
 import { ArtifactWriter, imageManifest } from "./artifacts.js";
@@ -76,6 +76,8 @@ const CASES: Case[] = [
   },
   { name: "empty zip", type: "module", fails: "zip-format", build: async (w) => (await w.module({ tag: "1", layers: [{ bytes: buildZip([]) }] }), ":1") },
   { name: "bad CRC-32", type: "module", fails: "zip-format", build: async (w) => (await w.module({ tag: "1", layers: [{ bytes: buildZip([{ name: "main.tf", content: "x", crc: 1234 }]) }] }), ":1") },
+  // Issue 22, item 9: this crashed verify (exit 70, "too many bytes in the stream") with no record.
+  { name: "declared sizes that lie", type: "module", fails: "zip-format", build: async (w) => (await w.module({ tag: "1", layers: [{ bytes: lyingSizeZip("main.tf") }] }), ":1") },
   {
     name: "file and directory with one name",
     type: "module",

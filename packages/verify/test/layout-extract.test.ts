@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import { ArtifactType, MediaType, exitCodeOf, openTarget, sha256Digest, type Target } from "@tofu-oci/core";
 import { OciLayout } from "@tofu-oci/core/layout";
-import { RegistryStorage, parseRecords, runBin, tempDir, uniqueRepository } from "@tofu-oci/testkit";
+import { RegistryStorage, binPath, parseRecords, runBin, runProcess, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { verify } from "../src/index.js";
 import { ArtifactWriter, imageManifest } from "./artifacts.js";
@@ -80,6 +80,28 @@ describe("OCI layouts", () => {
     expect(statSync(join(out, "files", "run.sh")).mode & 0o777).toBe(0o755);
     expect(readdirSync(dir.path).filter((name) => name.includes(".tofu-oci-"))).toEqual([]);
     expect(layerDigest).toMatch(/^sha256:/);
+  });
+
+  // Issue 22, item 13: the zip's modes (0777 here) were applied as they are, and the entry that
+  // another of the same name replaces went unmentioned.
+  it("extracts under the user's umask and warns about entries written over by one of the same name", async () => {
+    const copy = join(dir.path, "umask");
+    const zip = buildZip([
+      { name: "main.tf", content: "# first\n" },
+      { name: "run.sh", content: "#!/bin/sh\n", mode: 0o777 },
+      { name: "main.tf", content: "# last\n" },
+    ]);
+    await new ArtifactWriter(await OciLayout.open(copy, { create: true })).module({ tag: "1", layers: [{ bytes: zip }] });
+    const out = join(dir.path, "out-umask");
+    const command = `umask 077 && exec "$0" "$@"`;
+    const result = await runProcess("sh", ["-c", command, process.execPath, binPath("verify"), `${copy}:1`, "--oci-layout", "--extract", out, "--format", "json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(statSync(join(out, "run.sh")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, "main.tf")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(out, "main.tf"), "utf8")).toBe("# last\n");
+    const [record] = parseRecords(result.stdout);
+    const unpack = (record!.checks as Array<{ id: string; warning?: string }>).find((check) => check.id === "zip-unpack");
+    expect(unpack?.warning).toMatch(/1 entry is written over by a later entry of the same path \(main\.tf\)/);
   });
 
   it("writes nothing when a check fails", async () => {

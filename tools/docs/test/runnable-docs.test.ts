@@ -144,7 +144,7 @@ function workspace(file: string): string {
 
 beforeAll(async () => {
   mkdirSync(bin);
-  const bins: Record<string, string> = { "tofu-oci": "cli", "tofu-oci-pack": "pack", "tofu-oci-push": "push", "tofu-oci-verify": "verify", "tofu-oci-auth": "auth", "tofu-oci-mirror": "mirror" };
+  const bins: Record<string, string> = { "tofu-oci": "cli", "tofu-oci-pack": "pack", "tofu-oci-push": "push", "tofu-oci-verify": "verify", "tofu-oci-auth": "auth", "tofu-oci-mirror": "mirror", "tofu-oci-doctor": "doctor" };
   for (const [name, dir] of Object.entries(bins)) {
     writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${join(root, "packages", dir, "dist", "bin.js")}" "$@"\n`);
     chmodSync(join(bin, name), 0o755);

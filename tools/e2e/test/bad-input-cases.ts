@@ -61,6 +61,12 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "push: a truncated zip", bin: "push", args: [`${H}/repo:1`, f.truncatedZip], code: 6, message: /not a valid zip/ },
     { name: "push: a zip bomb by ratio", bin: "push", args: [`${H}/repo:1`, f.ratioBombZip], code: 6, message: /expands \d+x/ },
     { name: "push: a zip bomb by size", bin: "push", args: [`${H}/repo:1`, f.sizeBombZip], code: 6, message: /unpacks to more than/ },
+    // Issue 22, item 7: these were published (exit 0); push now runs the entry checks first.
+    { name: "push: a module zip with a ../ entry", bin: "push", args: [`${H}/repo:1`, f.hostileZip.slip], code: 6, message: /"\.\." component/ },
+    { name: "push: a module zip with a ..\\ entry", bin: "push", args: [`${H}/repo:1`, f.hostileZip.backslashSlip], code: 6, message: /backslash/ },
+    { name: "push: a module zip with a symbolic link", bin: "push", args: [`${H}/repo:1`, f.hostileZip.symlink], code: 6, message: /symbolic link/ },
+    { name: "push: a module zip with two entries of one name", bin: "push", args: [`${H}/repo:1`, f.hostileZip.duplicate], code: 6, message: /same path/ },
+    { name: "push: a module zip whose sizes lie", bin: "push", args: [`${H}/repo:1`, f.hostileZip.lyingSize], code: 6, message: /too many bytes/ },
     { name: "push: NDJSON cut in the middle of a line", bin: "push", args: [`${H}/repo:1`], stdin: '{"kind":"package","type":"mod', code: 6, message: /line 1 is not JSON/ },
     { name: "push: only a record of kind artifact", bin: "push", args: [`${H}/repo:1`], stdin: `${JSON.stringify({ kind: "artifact", type: "module" })}\n`, code: 6, message: /no package records on stdin/, format: "text" },
     { name: "push: a zip piped in where records belong", bin: "push", args: [`${H}/repo:1`, "-"], stdin: "PK\u0003\u0004\u0014\u0000\u0000\u0000\u0008\u0000binary\u0000bytes\n", code: 6, message: /line 1 is not JSON: \(a zip archive: give the zip file as an argument instead\)$/ },
@@ -94,6 +100,11 @@ export function badInputCases(f: BadFiles): BadInputCase[] {
     { name: "verify: --extract of a module zip that is a zip bomb", bin: "verify", args: [f.layout.ratioBomb, "--oci-layout", "--extract", "out"], code: 1, message: /would not install/ },
     { name: "verify: a module zip with a ../ entry", bin: "verify", args: [f.layout.slip, "--oci-layout"], code: 1, message: /would not install/ },
     { name: "verify: a truncated module zip", bin: "verify", args: [f.layout.truncated, "--oci-layout"], code: 1, message: /would not install/, format: "text" },
+    // Issue 22, items 3 and 9: a lying zip crashed verify (exit 70); a digest that is a path was
+    // opened as one (leaking the file's size); a FIFO blob hung verify beyond SIGINT.
+    { name: "verify: a module zip whose sizes lie", bin: "verify", args: [f.layout.lyingSize, "--oci-layout"], code: 1, message: /would not install/ },
+    { name: "verify: a layer digest that is a path out of the layout", bin: "verify", args: [f.layout.escapingDigest, "--oci-layout"], code: 1, message: /would not install/ },
+    { name: "verify: a layer blob that is a FIFO", bin: "verify", args: [f.layout.fifoBlob, "--oci-layout"], code: 1, message: /would not install/ },
 
     // tofu-oci-auth
     { name: "auth: an invalid reference", bin: "auth", args: ["resolve", "a.io/UPPER/x"], code: 2, message: /invalid repository name/ },

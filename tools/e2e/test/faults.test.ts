@@ -64,3 +64,41 @@ describe("ten seeded runs through 20% faults give the digests of a fault-free ru
     expect(faults.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10);
   });
 });
+
+// Issue 22, item 10: headers that never come held verify ~612 s (5 tries x 120 s idle), and a
+// trickling body in mirror copy multiplied three retry layers (copy x upload x resume) to hours.
+// One retry budget per operation, shared by the layers, and a configurable idle timeout end a
+// stuck run with exit 5 after `retries` + 1 attempts.
+describe("a stalled registry ends the run (exit 5) after the operation's retry budget", () => {
+  const STALL_CONFIG = { retries: 3, retryMinDelayMs: 1, retryMaxDelayMs: 20, idleTimeoutMs: 300, retryDeadlineMs: 60_000 };
+  let stalled: User;
+  beforeAll(() => {
+    stalled = makeUser(scratch.path, "stalled", STALL_CONFIG);
+  });
+
+  it("verify, when manifest headers never come", { timeout: 60_000 }, async () => {
+    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /\/manifests\//, fault: "stall", times: Number.POSITIVE_INFINITY }], stallMs: 30_000, lifetimeMs: 50_000 });
+    try {
+      const result = await stalled.run("verify", [`${proxy.host}/${copySource}:1.0.0`, "--plain-http", "--format", "json"]);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stderr).toMatch(/error: .*(Headers Timeout|giving up)/i);
+      expect(proxy.stats.faults.stall).toBe(STALL_CONFIG.retries + 1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("mirror copy, when every blob body trickles and stalls", { timeout: 60_000 }, async () => {
+    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /^GET \/v2\/.*\/blobs\/sha256:/, fault: "trickle", times: Number.POSITIVE_INFINITY }], lifetimeMs: 50_000 });
+    try {
+      const out = join(scratch.path, "trickled");
+      const result = await stalled.run("mirror", ["copy", `${proxy.host}/${copySource}:1.0.0`, `${out}:1.0.0`, "--to-oci-layout", "--plain-http", "--format", "json"]);
+      expect(result.code, result.stderr).toBe(5);
+      // Concurrent transfers may each fail once more while the budget runs out; without a shared
+      // budget every layer retried (3 copies x 5 resumes x 5 requests per blob).
+      expect(proxy.stats.faults.trickle).toBeLessThanOrEqual(STALL_CONFIG.retries + 1 + 4);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

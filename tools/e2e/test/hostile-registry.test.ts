@@ -28,13 +28,14 @@ const CREDENTIALS = ["-u", "tofu", "--password-stdin"];
 const PASSWORD = { stdin: "hostile-secret\n" };
 
 describe("hostile registry responses", () => {
+  // Issue 22, item 14: these exited 6 (invalid input) although the registry is at fault (5).
   it.each([
     ["a manifest over 4 MiB (Content-Length)", "a:oversized-declared", /over the 4 MiB limit/],
     ["a manifest over 4 MiB (chunked)", "a:oversized-chunked", /larger than 4194304|4 MiB/],
     ["an endless manifest body", "a:endless", /larger than 4194304|4 MiB/],
-  ])("mirror copy refuses %s (exit 6), writing no layout entry", { timeout: 30_000 }, async (name, ref, message) => {
+  ])("mirror copy refuses %s as the registry's fault (exit 5), writing no layout entry", { timeout: 30_000 }, async (name, ref, message) => {
     const out = join(scratch.path, `layout-${name.replace(/\W+/g, "-")}`);
-    expectFailure(await user.run("mirror", ["copy", `${hostile.host}/${ref}`, `${out}:1.0.0`, "--to-oci-layout", "--plain-http", "--format", "json"]), 6, message);
+    expectFailure(await user.run("mirror", ["copy", `${hostile.host}/${ref}`, `${out}:1.0.0`, "--to-oci-layout", "--plain-http", "--format", "json"]), 5, message);
     expect(existsSync(join(out, "index.json")) ? JSON.parse(readFileSync(join(out, "index.json"), "utf8")).manifests : []).toEqual([]);
   });
 
@@ -71,6 +72,38 @@ describe("hostile registry responses", () => {
     const storage = hostile.requests.filter((r) => r.origin === "storage");
     expect(storage.length).toBeGreaterThan(0);
     expect(storage.map((r) => r.authorization)).toEqual(storage.map(() => undefined));
+  });
+});
+
+// Issue 22, items 3 and 5: a digest from a manifest is checked before it becomes part of a URL,
+// and a listing of SBOMs proves nothing until one is read back.
+describe("hostile digests and referrer lists", () => {
+  it("verify never sends a layer digest that is a path (sha256:../../admin/...) to the registry (exit 1)", async () => {
+    const result = await user.run("verify", [`${hostile.host}/a:escaping`, "--plain-http", "--format", "json"]);
+    expectFailure(result, 1, /would not install/);
+    const failed = (parseRecords(result.stdout)[0]!.checks as Array<{ id: string; ok: boolean; message: string }>).filter((check) => !check.ok);
+    expect(failed).toEqual([expect.objectContaining({ id: "layer-digest", message: expect.stringContaining("is not a valid digest") })]);
+    expect(hostile.requests.filter((r) => r.path.includes("admin"))).toEqual([]);
+  });
+
+  it("verify --require-sbom reads the listed SBOMs back: 10,000 phantoms fail it after three reads, with a short message", async () => {
+    const before = hostile.requests.length;
+    const result = await user.run("verify", [`${hostile.host}/sboms:1.0.0`, "--require-sbom", "--plain-http", "--format", "json"]);
+    expectFailure(result, 1, /would not install/);
+    const record = parseRecords(result.stdout)[0]!;
+    const sbom = (record.checks as Array<{ id: string; ok: boolean; message: string }>).find((check) => check.id === "sbom");
+    expect(sbom).toMatchObject({ ok: false, message: expect.stringMatching(/^10000 SBOM referrers are listed .* and 9997 more\), but none read back/) });
+    expect(sbom!.message.length).toBeLessThan(2000);
+    const sbomReads = hostile.requests.slice(before).filter((r) => r.path.includes("/manifests/sha256:") && !r.path.endsWith(String(record.digest)));
+    expect(sbomReads).toHaveLength(3);
+  });
+
+  it("mirror export stops at the first listed referrer that is missing, after a handful of requests", { timeout: 30_000 }, async () => {
+    const before = hostile.requests.length;
+    const out = join(scratch.path, "phantoms.tar");
+    expectFailure(await user.run("mirror", ["export", `${hostile.host}/sboms:1.0.0`, "-o", out, "--plain-http", ...CREDENTIALS, "--format", "json"], PASSWORD), 3, /not found|404/);
+    expect(existsSync(out)).toBe(false);
+    expect(hostile.requests.length - before).toBeLessThan(30);
   });
 });
 

@@ -19,7 +19,9 @@ export type Fault =
   /** Forward with one byte of the response body flipped. */
   | "wrong-bytes"
   /** Close the connection after reading part of the request body (an upload cut off). */
-  | "reset-upload";
+  | "reset-upload"
+  /** Forward the headers, then a few body bytes one at a time, then nothing: a body that trickles and stalls. */
+  | "trickle";
 
 export interface ScriptedFault {
   /** Matches `METHOD /path?query`. */
@@ -169,7 +171,13 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, fault: 
       const length = Number(response.headers["content-length"] ?? 0);
       let sent = 0;
       let corrupted = false;
+      let trickled = 0;
       response.on("data", (chunk: Buffer) => {
+        if (fault === "trickle") {
+          // Dribble the first bytes, then hold the connection open with nothing more.
+          for (const byte of chunk.subarray(0, Math.max(0, 8 - trickled))) setTimeout(() => res.destroyed || res.write(Buffer.from([byte])), 20 * ++trickled);
+          return;
+        }
         if ((fault === "reset-mid" || fault === "truncate") && length > 1 && sent + chunk.length >= length / 2) {
           res.write(chunk.subarray(0, Math.max(0, Math.floor(length / 2) - sent)));
           if (fault === "reset-mid") res.socket?.destroy();
@@ -185,7 +193,7 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, fault: 
         sent += chunk.length;
         res.write(chunk);
       });
-      response.on("end", () => res.end());
+      response.on("end", () => fault === "trickle" || res.end());
       response.on("error", () => res.destroy());
     },
   );

@@ -26,6 +26,22 @@ export function ratioBomb(name: string, size = 16 * 1024 * 1024): Buffer {
   return Buffer.concat([first, central, endOfCentralDirectory(1, central.length, first.length)]);
 }
 
+/**
+ * A zip of one deflated entry `name` whose headers declare `declared` bytes while it inflates to
+ * more: Go's archive/zip (so OpenTofu) and yauzl fail reading it ("too many bytes").
+ */
+export function lyingSizeZip(name: string, declared = 10): Buffer {
+  const data = Buffer.from('variable "x" {}\n'.repeat(200));
+  const packed = deflateRawSync(data);
+  const { local, central } = storedEntry(Buffer.from(name), declared, crc32(data), 0, 0o100644);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(packed.length, 18);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(packed.length, 20);
+  const first = Buffer.concat([local, packed]);
+  return Buffer.concat([first, central, endOfCentralDirectory(1, central.length, first.length)]);
+}
+
 /** A zip whose central directory declares two 3 GiB entries that are not there: a size bomb. */
 export function sizeBomb(name: string): Buffer {
   const big = 3 * 1024 ** 3;

@@ -11,7 +11,7 @@ export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, t
 export { startProviderRegistry, type TestProvider, type TestProviderRegistry, type ProviderFault, type ProviderRegistryOptions, type ReleaseZip } from "./provider-registry.js";
 export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
-export { truncatedZip, ratioBomb, sizeBomb, buildTar, type TarSpec } from "./hostile-archives.js";
+export { truncatedZip, ratioBomb, sizeBomb, lyingSizeZip, buildTar, type TarSpec } from "./hostile-archives.js";
 export { memoryContext, type MemoryContextOptions } from "./memory-context.js";
 export {
   startPersonality,
@@ -45,4 +45,16 @@ export type {
   MediaTypeAllowList,
   RouteKind,
 } from "./personalities/knobs.js";
+export {
+  startHostileServer,
+  sendJson,
+  sendEndless,
+  sendTrickle,
+  type HostileServer,
+  type HostileServerOptions,
+  type HostileHandler,
+  type SeenRequest,
+} from "./hostile-server.js";
+export { startGitDaemon, type GitDaemon } from "./git-daemon.js";
+export { goProgram, GREET, MAIN_MODULE, type GoProgram } from "./go-program.js";
 export { runInTerminal, TERMINAL_COMMANDS, type TerminalOptions, type TerminalResult } from "./terminal.js";

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { zipSync } from "fflate";
+import { sendEndless } from "./hostile-server.js";
 
 /** One provider the test registry serves. */
 export interface TestProvider {
@@ -23,7 +24,11 @@ export type ProviderFault =
   /** The download metadata's `shasum` is wrong for the first platform. */
   | "bad-shasum"
   /** The download metadata lists no signing keys. */
-  | "no-keys";
+  | "no-keys"
+  /** The first platform's zip never ends (no Content-Length, filler until the client goes away, at most 256 MiB). */
+  | "endless-zip"
+  /** The versions list names the first platform, but its download metadata answers 404. */
+  | "missing-download";
 
 export interface ProviderRegistryOptions {
   providers: readonly TestProvider[];
@@ -128,7 +133,7 @@ class RegistryState {
     if (path === "/.well-known/terraform.json") return json(response, { "providers.v1": "/v1/providers/" });
     const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
     if (parts[0] === "v1" && parts[1] === "providers") return this.#api(response, parts.slice(2));
-    if (parts[0] === "files" && parts.length === 5) return this.#file(response, parts[1]!, parts[2]!, parts[3]!, parts[4]!);
+    if (parts[0] === "files" && parts.length === 5) return this.#file(request, response, parts[1]!, parts[2]!, parts[3]!, parts[4]!);
     notFound(response);
   }
 
@@ -142,6 +147,7 @@ class RegistryState {
     const [version, download, os, arch] = rest;
     const release = provider.versions.find((v) => v.version === version);
     if (download !== "download" || !release || !release.platforms.includes(`${os}_${arch}`)) return notFound(response);
+    if (this.#faults.get(`${provider.namespace}/${provider.type}/${release.version}`) === "missing-download" && `${os}_${arch}` === release.platforms[0]) return notFound(response);
     json(response, this.#downloadMetadata(provider, release, `${os}_${arch}`));
   }
 
@@ -174,7 +180,7 @@ class RegistryState {
     return metadata;
   }
 
-  async #file(response: ServerResponse, ns: string, type: string, version: string, name: string): Promise<void> {
+  async #file(request: IncomingMessage, response: ServerResponse, ns: string, type: string, version: string, name: string): Promise<void> {
     const provider = this.#provider(ns, type);
     const release = provider?.versions.find((v) => v.version === version);
     if (!provider || !release) return notFound(response);
@@ -187,6 +193,7 @@ class RegistryState {
     }
     const platform = release.platforms.find((p) => this.zip(ns, type, version, p).filename === name);
     if (!platform) return notFound(response);
+    if (fault === "endless-zip" && platform === release.platforms[0]) return sendEndless(request, response, { "content-type": "application/zip" }, 256 * 1024 * 1024);
     let bytes = this.zip(ns, type, version, platform).bytes;
     if (fault === "zip-bytes" && platform === release.platforms[0]) bytes = Buffer.concat([bytes, Buffer.from("tampered")]);
     this.bytesServed += bytes.length;

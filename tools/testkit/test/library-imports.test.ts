@@ -43,7 +43,7 @@ async function modulesLoadedBy(packageDir: string, exportFile: string): Promise<
 const cliRuntime = (urls: string[]) => urls.filter((url) => /\/node_modules\/(yargs|yargs-parser|cosmiconfig)\/|\/packages\/cli-kit\//.test(url));
 
 describe("importing a library loads no command-line code", () => {
-  it.each(["pack", "push", "verify", "auth", "mirror"])("@tofu-oci/%s loads neither cli-kit nor yargs nor cosmiconfig", async (pkg) => {
+  it.each(["pack", "push", "verify", "auth", "mirror", "doctor"])("@tofu-oci/%s loads neither cli-kit nor yargs nor cosmiconfig", async (pkg) => {
     const loaded = await modulesLoadedBy(pkg, "index.js");
     expect(loaded.some((url) => url.includes(`/packages/${pkg}/dist/`))).toBe(true);
     expect(cliRuntime(loaded)).toEqual([]);

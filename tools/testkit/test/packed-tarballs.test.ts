@@ -101,7 +101,8 @@ describe("packed tarballs", () => {
     writeFileSync(
       join(project, "main.ts"),
       [
-        'import { parseReference, formatReference, buildModuleManifest, type Descriptor, type Reference } from "@tofu-oci/core";',
+        'import { parseReference, formatReference, type Descriptor, type Reference } from "@tofu-oci/core";',
+        'import { buildModuleManifest } from "@tofu-oci/opentofu";',
         'import { OciLayout } from "@tofu-oci/core/layout";',
         'import { RegistryClient, RemoteRepository } from "@tofu-oci/core/remote";',
         'const ref: Reference = parseReference("oci://example.com/vpc?tag=1.0.0");',

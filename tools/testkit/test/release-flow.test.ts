@@ -57,7 +57,7 @@ describe("release flow (changesets)", () => {
     const { copy, before } = await versionWith('---\n"@tofu-oci/pack": minor\n---\n\nA sample feature.\n');
 
     const dependents = packageDirs.filter((dir) => Object.keys(dependenciesOf(copy, dir)).includes("@tofu-oci/pack"));
-    expect(dependents.sort()).toEqual(["cli", "mirror"]);
+    expect(dependents.sort()).toEqual(["cli", "doctor", "mirror"]);
     const [major, minor] = before.pack!.split(".").map(Number);
     expect(version(copy, "pack")).toBe(`${major}.${minor! + 1}.0`);
     for (const dir of dependents) {

@@ -9,12 +9,33 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 /** Which packages each workspace package may import, types included (style.md rule 11). */
 const ALLOWED: Record<string, string[]> = {
   "@tofu-oci/core": ["undici", "fflate", "yauzl"],
+  "@tofu-oci/opentofu": ["@tofu-oci/core", "@cdktf/hcl2json", "semver"],
+  "@tofu-oci/sbom": ["@tofu-oci/core", "@cyclonedx/cyclonedx-library"],
+  "@tofu-oci/registry-protocol": ["@tofu-oci/core", "@tofu-oci/opentofu", "openpgp", "undici"],
   "@tofu-oci/cli-kit": ["@tofu-oci/core", "yargs", "cosmiconfig"],
   "@tofu-oci/auth": ["@tofu-oci/core", "@tofu-oci/cli-kit", "*"],
-  "@tofu-oci/pack": ["@tofu-oci/core", "@tofu-oci/cli-kit", "*"],
-  "@tofu-oci/push": ["@tofu-oci/core", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
-  "@tofu-oci/verify": ["@tofu-oci/core", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
-  "@tofu-oci/mirror": ["@tofu-oci/core", "@tofu-oci/cli-kit", "@tofu-oci/auth", "@tofu-oci/pack", "@tofu-oci/verify", "*"],
+  "@tofu-oci/pack": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "*"],
+  "@tofu-oci/push": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
+  "@tofu-oci/verify": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "*"],
+  "@tofu-oci/doctor": [
+    "@tofu-oci/core",
+    "@tofu-oci/cli-kit",
+    "@tofu-oci/auth",
+    "@tofu-oci/pack",
+    "@tofu-oci/push",
+    "@tofu-oci/verify",
+    "*",
+  ],
+  "@tofu-oci/mirror": [
+    "@tofu-oci/core",
+    "@tofu-oci/opentofu",
+    "@tofu-oci/registry-protocol",
+    "@tofu-oci/sbom",
+    "@tofu-oci/cli-kit",
+    "@tofu-oci/auth",
+    "@tofu-oci/pack",
+    "*",
+  ],
   "@tofu-oci/cli": ["@tofu-oci/*"],
 };
 

@@ -1,1 +1,1 @@
-export { OciLayout, type OciLayoutOptions } from "./oci-layout.js";
+export { OciLayout, LAYOUT_INDEX_SIZE_LIMIT, type OciLayoutOptions } from "./oci-layout.js";

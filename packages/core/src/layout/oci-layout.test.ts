@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -9,8 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readAll } from "../content.js";
 import { sha256Digest } from "../digest.js";
 import { exitCodeOf } from "../errors.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, buildModuleManifest } from "../manifest.js";
-import { OciLayout } from "./oci-layout.js";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES } from "../manifest.js";
+import { LAYOUT_INDEX_SIZE_LIMIT, OciLayout } from "./oci-layout.js";
+import { zipManifest } from "../../test/support/artifacts.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());
@@ -20,7 +23,7 @@ const fresh = () => OciLayout.open(join(scratch.path, `layout-${counter++}`), { 
 async function pushModule(layout: OciLayout, tag?: string) {
   const zip = randomBytes(500);
   const layer = { mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length };
-  const manifest = buildModuleManifest({ layer });
+  const manifest = zipManifest(layer);
   await layout.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   await layout.push(layer, zip);
   await layout.push(manifest.descriptor, manifest.bytes, tag ? { tag } : {});
@@ -66,7 +69,7 @@ describe("OciLayout", () => {
 
   it("refuses a manifest whose blobs are missing, and content that does not match its digest", async () => {
     const layout = await fresh();
-    const manifest = buildModuleManifest({ layer: { digest: sha256Digest("absent"), size: 6 } });
+    const manifest = zipManifest({ digest: sha256Digest("absent"), size: 6 });
     expect(exitCodeOf(await layout.push(manifest.descriptor, manifest.bytes).catch((e: unknown) => e))).toBe(6);
     const wrong = { mediaType: "archive/zip", digest: sha256Digest("expected"), size: 8 };
     expect(exitCodeOf(await layout.push(wrong, Buffer.from("tampered")).catch((e: unknown) => e))).toBe(1);
@@ -103,5 +106,66 @@ describe("OciLayout", () => {
     const tags: string[] = [];
     for await (const tag of layout.tags()) tags.push(tag);
     expect(tags).toHaveLength(45);
+  });
+
+  // Issue 22, item 3: a digest from a manifest is checked before it names a file; only regular
+  // files are read, so a hostile layout cannot reach outside, hang the reader on a FIFO or link out.
+  it("refuses digests that would leave blobs/sha256 before touching the disk", async () => {
+    const layout = await fresh();
+    writeFileSync(join(layout.root, "secret"), "outside the blobs");
+    for (const digest of ["sha256:../../secret", "sha256:../../../../etc/hostname", "sha256:", `sha256:${"F".repeat(64)}`]) {
+      const descriptor = { mediaType: "archive/zip", digest, size: 17 };
+      for (const operation of [() => layout.fetch(descriptor), () => layout.exists(descriptor), () => layout.push(descriptor, Buffer.from("outside the blobs"))]) {
+        const error = await operation().catch((e: unknown) => e);
+        expect(exitCodeOf(error), digest).toBe(6);
+        expect((error as Error).message).toContain("is not a valid digest");
+        expect((error as Error).message).not.toContain("17 bytes");
+      }
+    }
+  });
+
+  it.each([
+    ["a FIFO", (path: string) => execFileSync("mkfifo", [path]), /a FIFO/],
+    ["a symbolic link", (path: string) => symlinkSync("/etc/hostname", path), /a symbolic link/],
+    ["a directory", (path: string) => mkdirSync(path), /a directory/],
+  ])("refuses a blob that is %s, at once", async (_name, make, message) => {
+    const layout = await fresh();
+    const { layer, manifest } = await pushModule(layout, "1.0.0");
+    for (const descriptor of [layer, manifest.descriptor]) {
+      const path = join(layout.root, "blobs", "sha256", descriptor.digest.slice(7));
+      execFileSync("rm", ["-f", path]);
+      make(path);
+      const error = await layout.fetch(descriptor).catch((e: unknown) => e);
+      expect(exitCodeOf(error)).toBe(6);
+      expect((error as Error).message).toMatch(message);
+    }
+    expect(exitCodeOf(await layout.resolve(manifest.descriptor.digest).catch((e: unknown) => e))).toBe(6);
+  });
+
+  it("refuses an index.json over the limit without reading it", async () => {
+    const layout = await fresh();
+    truncateSync(join(layout.root, "index.json"), LAYOUT_INDEX_SIZE_LIMIT + 1);
+    const error = await layout.resolve("1.0.0").catch((e: unknown) => e);
+    expect(exitCodeOf(error)).toBe(6);
+    expect((error as Error).message).toContain(`over the ${LAYOUT_INDEX_SIZE_LIMIT}-byte limit`);
+  });
+
+  // Issue 22, item 8: cancelling stops a blob write at once and leaves no temp file.
+  it("stops writing a blob when cancelled, leaving nothing", async () => {
+    const layout = await fresh();
+    const controller = new AbortController();
+    let sent = 0;
+    const endless = new Readable({
+      read() {
+        sent += 64 * 1024;
+        if (sent > 1024 * 1024) controller.abort();
+        this.push(Buffer.alloc(64 * 1024));
+      },
+    });
+    const descriptor = { mediaType: "archive/zip", digest: sha256Digest("big"), size: 1024 ** 4 };
+    const error = await layout.push(descriptor, endless, { signal: controller.signal, tag: "1.0.0" }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    expect(readdirSync(join(layout.root, "blobs", "sha256"))).toEqual([]);
+    expect(existsSync(join(layout.root, "index.json")) && JSON.parse(readFileSync(join(layout.root, "index.json"), "utf8")).manifests).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
-import { createReadStream } from "node:fs";
-import { access, mkdir, readFile } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import { addAbortSignal, type Readable } from "node:stream";
 import { withFileLock, writeFileAtomic, writeStreamAtomic } from "../atomic-file.js";
 import { readAll } from "../content.js";
-import { digestHex, ensureVerified, verifiedStream, verifyBytes } from "../digest.js";
+import { checkedDigest, digestHex, ensureVerified, verifiedStream, verifyBytes } from "../digest.js";
 import { TofuOciError, invalidInput } from "../errors.js";
 import { assertSuccessorsExist, describeManifest, selectReferrers } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
@@ -12,9 +11,16 @@ import { Annotation, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from 
 import { ProgressStream } from "../progress-stream.js";
 import { assertTag, isValidDigest } from "../reference.js";
 import { openContent, type Content, type OperationOptions, type PushOptions, type ReferrersOptions, type Target } from "../target.js";
+import { openLayoutFile } from "./blob-file.js";
 
 const LAYOUT_FILE = "oci-layout";
 const INDEX_FILE = "index.json";
+
+/**
+ * The largest index.json a layout may have: it is read whole, so a hostile 300 MB one would take
+ * gigabytes of memory. Four times the manifest limit, about 60 000 tags.
+ */
+export const LAYOUT_INDEX_SIZE_LIMIT = 4 * MANIFEST_SIZE_LIMIT;
 
 /** How an OCI layout is opened. */
 export interface OciLayoutOptions {
@@ -44,22 +50,27 @@ export class OciLayout implements Target {
     return layout;
   }
 
-  async fetch(descriptor: Descriptor): Promise<Readable> {
-    const path = this.#blobPath(descriptor.digest);
-    if (!(await fileExists(path))) throw notFound(this.name, descriptor.digest);
-    return verifiedStream(createReadStream(path), descriptor, `${descriptor.digest} in ${this.name}`);
+  async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
+    const handle = await openLayoutFile(this.#blobPath(descriptor), `blob ${descriptor.digest} in ${this.name}`);
+    if (!handle) throw notFound(this.name, descriptor.digest);
+    const stream = handle.createReadStream(options.signal ? { signal: options.signal } : {});
+    return verifiedStream(stream, descriptor, `${descriptor.digest} in ${this.name}`);
   }
 
   async exists(descriptor: Descriptor): Promise<boolean> {
-    return fileExists(this.#blobPath(descriptor.digest));
+    return fileExists(this.#blobPath(descriptor));
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
     if (isManifestMediaType(descriptor.mediaType)) await this.#pushManifest(descriptor, content, options);
     else if (!(await this.exists(descriptor))) {
       const progress = options.onProgress ? [new ProgressStream(options.onProgress)] : [];
-      await writeStreamAtomic(this.#blobPath(descriptor.digest), ensureVerified(await openContent(content), descriptor), ...progress);
+      const source = ensureVerified(await openContent(content), descriptor);
+      // Cancelling stops a big write at once and removes its temp file.
+      if (options.signal) addAbortSignal(options.signal, source);
+      await writeStreamAtomic(this.#blobPath(descriptor), source, ...progress);
     }
+    options.signal?.throwIfAborted();
     if (options.tag) await this.tag(descriptor, options.tag);
   }
 
@@ -68,7 +79,7 @@ export class OciLayout implements Target {
     verifyBytes(bytes, descriptor);
     const manifest = parseManifest(bytes, descriptor.mediaType);
     await assertSuccessorsExist(this, manifest, options);
-    if (!(await this.exists(descriptor))) await writeFileAtomic(this.#blobPath(descriptor.digest), bytes);
+    if (!(await this.exists(descriptor))) await writeFileAtomic(this.#blobPath(descriptor), bytes);
     // Referrers are listed in index.json untagged, so they can be found again.
     if (manifest.subject) {
       const entry = describeManifest(bytes, descriptor.digest);
@@ -79,9 +90,8 @@ export class OciLayout implements Target {
 
   async resolve(reference: string): Promise<Descriptor> {
     if (isValidDigest(reference)) {
-      const path = this.#blobPath(reference);
-      if (!(await fileExists(path))) throw notFound(this.name, reference);
-      const bytes = await readAll(createReadStream(path), MANIFEST_SIZE_LIMIT, reference);
+      const bytes = await this.#readBlob(reference);
+      if (!bytes) throw notFound(this.name, reference);
       return describeManifest(bytes, reference);
     }
     const entry = (await this.#readIndex()).manifests.find((e) => e.annotations?.[Annotation.refName] === reference);
@@ -104,13 +114,25 @@ export class OciLayout implements Target {
   async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
     const digests = new Set((await this.#readIndex()).manifests.map((e) => e.digest));
     const stored = await Promise.all(
-      [...digests].map(async (digest) => ({ digest, bytes: await readFile(this.#blobPath(digest)) })),
+      [...digests].map(async (digest) => {
+        const bytes = await this.#readBlob(digest);
+        if (!bytes) throw notFound(this.name, digest);
+        return { digest, bytes };
+      }),
     );
     return selectReferrers(stored, subject, options.artifactType);
   }
 
-  #blobPath(digest: string): string {
-    return join(this.root, "blobs", "sha256", digestHex(digest));
+  /** A manifest-sized blob's bytes, or undefined when it is missing. */
+  async #readBlob(digest: string): Promise<Buffer | undefined> {
+    const handle = await openLayoutFile(this.#blobPath({ digest }), `blob ${digest} in ${this.name}`);
+    if (!handle) return undefined;
+    return readAll(handle.createReadStream(), MANIFEST_SIZE_LIMIT, `${digest} in ${this.name}`);
+  }
+
+  /** Where a blob lives; its digest is checked first, so the path never leaves blobs/sha256. */
+  #blobPath(descriptor: { digest: string }): string {
+    return join(this.root, "blobs", "sha256", digestHex(checkedDigest(descriptor, this.name)));
   }
 
   async #initialize(): Promise<void> {
@@ -130,15 +152,17 @@ export class OciLayout implements Target {
   }
 
   async #readIndex(): Promise<ImageIndex> {
-    let text: string;
-    try {
-      text = await readFile(join(this.root, INDEX_FILE), "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyIndex([]);
-      throw error;
+    const path = join(this.root, INDEX_FILE);
+    const handle = await openLayoutFile(path, path);
+    if (!handle) return emptyIndex([]);
+    const size = (await handle.stat()).size;
+    if (size > LAYOUT_INDEX_SIZE_LIMIT) {
+      await handle.close();
+      throw invalidInput(`${path} is ${size} bytes, over the ${LAYOUT_INDEX_SIZE_LIMIT}-byte limit of a layout index`, "Split the layout: one layout per repository, as mirror and push write them.");
     }
+    const bytes = await readAll(handle.createReadStream(), LAYOUT_INDEX_SIZE_LIMIT, path);
     try {
-      const index = parseManifest(Buffer.from(text), MediaType.imageIndex);
+      const index = parseManifest(bytes, MediaType.imageIndex);
       if (!("manifests" in index)) throw new Error("not an index");
       return index;
     } catch (error) {

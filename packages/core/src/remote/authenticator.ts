@@ -2,6 +2,7 @@ import { readAll } from "../content.js";
 import { anonymous, type Credential, type CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { header, type HttpRequest, type RegistryRequest, type Send } from "./http.js";
+import { assertRealmTransport } from "./realm-policy.js";
 import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
@@ -56,6 +57,11 @@ export interface AuthOptions {
   credentials?: CredentialProvider;
   /** Headers already obtained. Default: a new cache for this decorator. */
   cache?: TokenCache;
+  /**
+   * Send credentials to an `http://` token realm of an `https://` registry (--plain-http or
+   * --insecure). Default false: refused (see assertRealmTransport).
+   */
+  allowInsecureRealm?: boolean;
 }
 
 /**
@@ -65,7 +71,7 @@ export interface AuthOptions {
  * @throws TofuOciError "unauthorized" (exit 4) when there are no credentials or they are refused.
  */
 export function authenticating(send: Send, options: AuthOptions = {}): Send<RegistryRequest> {
-  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache());
+  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache(), options.allowInsecureRealm ?? false);
   return async (request) => {
     const host = request.url.host;
     const response = await send(withAuthorization(request, flow.cache.get(host, request.scopes)));
@@ -73,7 +79,7 @@ export function authenticating(send: Send, options: AuthOptions = {}): Send<Regi
     await response.body.dump();
     const challenge = parseChallenge(header(response.headers, "www-authenticate"));
     if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
-    const fresh = await flow.authorize(host, request.repository, challenge, request.scopes, request.signal);
+    const fresh = await flow.authorize(request.url, request.repository, challenge, request.scopes, request.signal);
     const retried = await send(withAuthorization(request, fresh));
     // Basic credentials the registry refuses are wrong. A 401 with a token the token service just
     // issued is about the repository: Docker Hub answers so for one that does not exist
@@ -100,9 +106,11 @@ class AuthFlow {
     readonly credentials: CredentialProvider,
     readonly send: Send,
     readonly cache: TokenCache,
+    readonly allowInsecureRealm: boolean,
   ) {}
 
-  async authorize(host: string, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+  async authorize(registry: URL, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+    const host = registry.host;
     const credential = await this.credentials(host, repository);
     // registry-quirks: ecr-basic-challenge: Basic, with no token service.
     if (challenge.scheme === "basic") {
@@ -117,31 +125,33 @@ class AuthFlow {
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
-      : await this.#sharedToken(host, challenge, allScopes, credential, signal);
+      : await this.#sharedToken(registry, challenge, allScopes, credential, signal);
     const value = `Bearer ${token.value}`;
     this.cache.setToken(host, scopes, value, token.expiresInMs);
     return value;
   }
 
-  #sharedToken(host: string, challenge: Challenge, scopes: string[], credential: Credential | undefined, signal: AbortSignal | undefined) {
-    const key = [host, challenge.params.realm, challenge.params.service, ...scopes].join(" ");
+  #sharedToken(registry: URL, challenge: Challenge, scopes: string[], credential: Credential | undefined, signal: AbortSignal | undefined) {
+    const key = [registry.host, challenge.params.realm, challenge.params.service, ...scopes].join(" ");
     let pending = this.#inFlight.get(key);
     if (!pending) {
-      pending = this.#fetchToken(host, challenge, scopes, credential, signal).finally(() => this.#inFlight.delete(key));
+      pending = this.#fetchToken(registry, challenge, scopes, credential, signal).finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, pending);
     }
     return pending;
   }
 
   async #fetchToken(
-    host: string,
+    registry: URL,
     challenge: Challenge,
     scopes: string[],
     credential: Credential | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ value: string; expiresInMs: number }> {
+    const host = registry.host;
     // The realm may be on another host (registry-quirks: gitlab-jwt-realm, dockerhub-misc-headers).
     const realm = parseRealm(host, challenge.params.realm);
+    if (credential?.refreshToken || credential?.username || credential?.password) assertRealmTransport(registry, realm, this.allowInsecureRealm);
     const service = challenge.params.service;
     const refreshToken = credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
     const request = refreshToken

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { exitCodeOf } from "../errors.js";
+import { RetryBudget, withRetryScope } from "../retry-budget.js";
 import { authenticating, TokenCache } from "./authenticator.js";
 import { retrying, type HttpRequest, type HttpResponse, type RegistryRequest, type Send } from "./http.js";
 
@@ -125,5 +126,64 @@ describe("retrying", () => {
     const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), { minDelayMs: 1 });
     expect(exitCodeOf(await client(registryRequest()).catch((e: unknown) => e))).toBe(4);
     expect(seen).toHaveLength(2);
+  });
+});
+
+// Issue 22, item 10: one retry budget per operation, shared by every layer that retries, so a
+// stalled registry costs `retries` attempts rather than copy x upload x resume x request.
+describe("one retry budget per operation", () => {
+  const reset = () => Promise.reject(Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" }));
+
+  it("bounds the attempts of nested retry loops by the operation's budget, then fails at once (exit 5)", async () => {
+    let sends = 0;
+    const client = retrying<RegistryRequest>(async () => (sends++, reset()), { retries: 3, minDelayMs: 1 });
+    // An upload-like layer that retries by itself five times, inside a copy-like layer that retries three times.
+    const layered = async () => {
+      for (let copyTry = 0; copyTry < 3; copyTry++) {
+        for (let uploadTry = 0; uploadTry < 5; uploadTry++) await client(registryRequest("PATCH")).catch(() => {});
+        await client(registryRequest()).catch(() => {});
+      }
+      return client(registryRequest());
+    };
+    const error = await withRetryScope(layered).catch((e: unknown) => e);
+    expect(sends).toBe(4);
+    expect(exitCodeOf(error)).toBe(5);
+    expect((error as Error).message).toMatch(/giving up after 4 failed attempts .*Headers Timeout/);
+    // Outside an operation every request has a budget of its own, as before.
+    sends = 0;
+    await client(registryRequest()).catch(() => {});
+    await client(registryRequest()).catch(() => {});
+    expect(sends).toBe(8);
+  });
+
+  it("gives the budget back when a request moves content, and counts a body that breaks", async () => {
+    const budget = new RetryBudget({ retries: 1 });
+    expect(budget.spend("a")).toBe(true);
+    budget.progress();
+    expect(budget.spend("b")).toBe(true);
+    expect(budget.spend("c")).toBe(false);
+    const operation = withRetryScope(async () => {
+      const client = retrying<RegistryRequest>(async () => answer(200, { "content-length": "10" }), { retries: 1 });
+      const response = await client(registryRequest());
+      response.body.destroy(Object.assign(new Error("Body Timeout Error"), { code: "UND_ERR_BODY_TIMEOUT" }));
+      await new Promise((resolve) => setImmediate(resolve));
+      const again = await client(registryRequest());
+      again.body.destroy(Object.assign(new Error("Body Timeout Error"), { code: "UND_ERR_BODY_TIMEOUT" }));
+      await new Promise((resolve) => setImmediate(resolve));
+      return client(registryRequest());
+    });
+    expect(exitCodeOf(await operation.catch((e: unknown) => e))).toBe(5);
+  });
+
+  it("starts no retry after the deadline, counted from the first failure since progress", () => {
+    let now = 0;
+    const budget = new RetryBudget({ retries: 100, deadlineMs: 1000, now: () => now });
+    expect(budget.spend("a")).toBe(true);
+    now = 900;
+    expect(budget.spend("b")).toBe(true);
+    now = 1001;
+    expect(budget.spend("c")).toBe(false);
+    budget.progress();
+    expect(budget.spend("d")).toBe(true);
   });
 });

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { readAll } from "../content.js";
 import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail } from "../errors.js";
+import { safeRemoteText } from "../remote-text.js";
+import { operationBudget, RetryBudget } from "../retry-budget.js";
 import { retryHint } from "./retry-hint.js";
 import { httpsServerError, plainHttpServerError } from "./transport-mismatch.js";
 
@@ -37,6 +39,8 @@ export interface HttpResponse {
   body: Dispatcher.ResponseData["body"];
   /** The URL that answered, after redirects. */
   url: URL;
+  /** The Authorization header the answered request carried, so error text can redact it; never printed. */
+  authorization?: string;
 }
 
 /** Retries of requests that failed on the network, with 429 or with a 5xx status. */
@@ -47,6 +51,11 @@ export interface RetryOptions {
   minDelayMs?: number;
   /** Longest wait, also the cap on `Retry-After`. Default 10 000 ms. */
   maxDelayMs?: number;
+  /**
+   * No retry starts later than this after the first failure since the last progress, so a
+   * stalled registry ends the run in minutes (see RetryBudget). Default 180 000 ms.
+   */
+  deadlineMs?: number;
 }
 
 /**
@@ -79,7 +88,10 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
     const location = header(response.headers, "location");
     const follow = request.followRedirects !== false && ["GET", "HEAD"].includes(request.method);
     if (!isRedirect(response.statusCode) || !location || !follow) {
-      return { status: response.statusCode, headers: response.headers, body: response.body, url };
+      const answered: HttpResponse = { status: response.statusCode, headers: response.headers, body: response.body, url };
+      const authorization = headers.authorization ?? headers.Authorization;
+      if (authorization) answered.authorization = authorization;
+      return answered;
     }
     await response.body.dump();
     if (redirects >= MAX_REDIRECTS) throw new TofuOciError("network", `too many redirects from ${request.url.origin}`);
@@ -135,18 +147,60 @@ export interface RetryingOptions extends RetryOptions {
  * A decorator that sends requests marked retryable ({@link HttpRequest.retry}, by default GET and
  * HEAD) again after network errors and 429/5xx answers (see {@link withRetry}). Low-level
  * failures of every request come out as exit-code-5 errors with a readable message.
+ *
+ * Inside one operation (`withRetryScope`, e.g. a copy) every request shares one RetryBudget:
+ * each failed attempt costs from it, whichever layer retries (this decorator, an upload, a resumed
+ * download, the copy engine), and once it is spent every further request of the operation fails
+ * at once. A request that moved content (sent a body, or received a whole non-empty one) is
+ * progress and gives the budget back.
  */
 export function retrying<R extends HttpRequest>(send: Send<R>, options: RetryingOptions = {}): Send<R> {
   const { log, ...retry } = options;
   return async (request) => {
+    const budget = operationBudget({ ...(retry.retries === undefined ? {} : { retries: retry.retries }), ...(retry.deadlineMs === undefined ? {} : { deadlineMs: retry.deadlineMs }) });
+    if (budget.exhausted) throw budget.exhaustedError();
     const retryable = request.retry ?? (request.method === "GET" || request.method === "HEAD");
-    if (!retryable) return send(request).catch((error: unknown) => Promise.reject(asNetworkError(error)));
-    return withRetry(() => send(request), {
+    if (!retryable) return watchOutcome(await sendOnceCounted(send, request, budget), request, budget);
+    const response = await withRetry(() => send(request), {
       ...retry,
+      budget,
       signal: request.signal,
       onRetry: (reason, delay) => log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
     });
+    return watchOutcome(response, request, budget);
   };
+}
+
+/** Sends a request that is not retried here; a failure still costs from the operation's budget. */
+async function sendOnceCounted<R extends HttpRequest>(send: Send<R>, request: R, budget: RetryBudget): Promise<HttpResponse> {
+  try {
+    const response = await send(request);
+    if (isTransientStatus(response.status)) budget.spend(`HTTP ${response.status}`);
+    return response;
+  } catch (error) {
+    const failure = asNetworkError(error);
+    if (isTransientError(failure)) budget.spend((failure as Error).message);
+    throw failure;
+  }
+}
+
+/**
+ * Progress and failures that show only after the headers: a successful request that sent a
+ * body is progress at once; one that answers content is progress when that content ends, and a
+ * body that breaks (a reset, the idle timeout of a trickling body) costs from the budget.
+ */
+function watchOutcome(response: HttpResponse, request: HttpRequest, budget: RetryBudget): HttpResponse {
+  if (response.status >= 400) return response;
+  if (request.body) {
+    budget.progress();
+    return response;
+  }
+  const hasContent = request.method !== "HEAD" && response.status !== 204 && header(response.headers, "content-length") !== "0";
+  if (hasContent) response.body.once("end", () => budget.progress());
+  response.body.once("error", (error: Error) => {
+    if (isTransientError(asNetworkError(error))) budget.spend(error.message);
+  });
+  return response;
 }
 
 /**
@@ -155,20 +209,28 @@ export function retrying<R extends HttpRequest>(send: Send<R>, options: Retrying
  */
 export async function withRetry(
   attempt: () => Promise<HttpResponse>,
-  options: RetryOptions & { signal?: AbortSignal | undefined; onRetry?: (reason: string, delayMs: number) => void },
+  options: RetryOptions & {
+    signal?: AbortSignal | undefined;
+    onRetry?: (reason: string, delayMs: number) => void;
+    /** Shared with other requests of the operation. Default: one for this request alone. */
+    budget?: RetryBudget;
+  },
 ): Promise<HttpResponse> {
   const { retries = 4, minDelayMs = 200, maxDelayMs = 10_000 } = options;
+  const budget = options.budget ?? new RetryBudget({ retries, ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }) });
   for (let tries = 0; ; tries++) {
     let reason: string;
     let retryAfterMs: number | undefined;
     try {
       const response = await attempt();
-      if (!isTransientStatus(response.status) || tries >= retries) return response;
+      if (!isTransientStatus(response.status)) return response;
       reason = `HTTP ${response.status}`;
+      if (!budget.spend(reason) || tries >= retries) return response;
       retryAfterMs = await retryHint(response);
     } catch (error) {
-      if (!isTransientError(error) || tries >= retries || options.signal?.aborted) throw asNetworkError(error);
+      if (!isTransientError(error) || options.signal?.aborted) throw asNetworkError(error);
       reason = (error as Error).message;
+      if (!budget.spend(reason) || tries >= retries) throw asNetworkError(error);
     }
     const backoff = Math.random() * Math.min(maxDelayMs, minDelayMs * 2 ** tries);
     const delay = Math.min(maxDelayMs, retryAfterMs ?? backoff);
@@ -226,12 +288,20 @@ export async function expectStatus(response: HttpResponse, status: number, what:
   await response.body.dump();
 }
 
-/** Builds the error for an unexpected response, with the registry's own error codes. */
+/**
+ * Builds the error for an unexpected response, with the registry's own error codes. Their text
+ * is made safe to print (control characters escaped, credentials redacted; see safeRemoteText).
+ */
 export async function responseError(response: HttpResponse, what: string): Promise<RegistryError> {
   const body = await readErrorBody(response.body);
   const mismatch = httpsServerError(response.status, body);
   if (mismatch) return mismatch;
-  const errors = registryErrors(body);
+  const secrets = { secrets: [response.authorization] };
+  const errors = registryErrors(body).map(({ code, message, detail }): RegistryErrorDetail => ({
+    code: safeRemoteText(code, secrets),
+    ...(typeof message === "string" ? { message: safeRemoteText(message, secrets) } : {}),
+    ...(detail === undefined ? {} : { detail }),
+  }));
   const detail = errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ""}`).join("; ");
   const code = statusCode(response.status);
   const message = `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ""}`;

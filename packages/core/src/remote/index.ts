@@ -18,3 +18,4 @@ export {
 } from "./http.js";
 export { fileUploadSessions, memoryUploadSessions, type SavedUpload, type UploadSessionStore } from "./upload-sessions.js";
 export type { RegistryKnowledge } from "./registry-knowledge.js";
+export { assertRealmTransport } from "./realm-policy.js";

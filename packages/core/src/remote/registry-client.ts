@@ -27,10 +27,14 @@ export interface RegistryClientOptions {
   connections?: number;
   /** An undici dispatcher to use instead of the client's own connection pool. */
   dispatcher?: Dispatcher;
+  /** Retries, backoff and the retry deadline (see RetryBudget). */
   retry?: RetryOptions;
   /** Connection timeout. Default 15 s. */
   connectTimeoutMs?: number;
-  /** Longest silence while waiting for headers or body bytes. Default 120 s. */
+  /**
+   * Longest silence while waiting for headers or body bytes; with the retry budget it bounds how
+   * long a stalled registry can hold a run (config key idleTimeoutMs). Default 60 s.
+   */
   idleTimeoutMs?: number;
   userAgent?: string;
   /**
@@ -67,6 +71,7 @@ export class RegistryClient {
     const auth = authenticating(base, {
       ...(options.credentials ? { credentials: options.credentials } : {}),
       ...(options.tokenCache ? { cache: options.tokenCache } : {}),
+      allowInsecureRealm: (options.plainHttp ?? false) || (options.insecure ?? false),
     });
     this.#send = retrying(auth, { ...options.retry, log });
   }
@@ -102,7 +107,7 @@ export class RegistryClient {
  * @throws TofuOciError "invalid-input" when the CA file cannot be read.
  */
 export function registryDispatcher(options: Omit<RegistryClientOptions, "dispatcher"> = {}): Agent {
-  const idle = options.idleTimeoutMs ?? 120_000;
+  const idle = options.idleTimeoutMs ?? 60_000;
   return new Agent({
     connections: options.connections ?? 8,
     keepAliveTimeout: 30_000,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { exitCodeOf, RegistryError } from "../errors.js";
-import { buildModuleManifest } from "../manifest.js";
 import { sha256Digest } from "../digest.js";
+import { zipManifest } from "../../test/support/artifacts.js";
 import { mediaTypeRefusal, notFoundOrDenied, pushDenied, registryWords } from "./registry-refusals.js";
 
 const zip = Buffer.from("PK zip");
-const module = buildModuleManifest({ layer: { digest: sha256Digest(zip), size: zip.length }, title: "m.zip" }).manifest;
+const module = zipManifest({ digest: sha256Digest(zip), size: zip.length }, { title: "m.zip" }).manifest;
 
 describe("mediaTypeRefusal", () => {
   it("names the refused type with GitLab's own words (registry-quirks: gitlab-mediatype-allowlist)", () => {

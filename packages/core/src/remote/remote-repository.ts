@@ -1,7 +1,8 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseRegistryJson, readAll } from "../content.js";
-import { digestHex, sha256Digest, verifiedStream } from "../digest.js";
-import { RegistryError, TofuOciError } from "../errors.js";
+import { checkedDigest, digestHex, sha256Digest, verifiedStream } from "../digest.js";
+import { RegistryError, TofuOciError, isTofuOciError, type ErrorCode } from "../errors.js";
 import { describeManifest } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
@@ -37,6 +38,8 @@ export interface RemoteRepositoryOptions {
 type Scope = "pull" | "push";
 
 const JSON_ACCEPT = "application/json";
+/** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
+const REFERRER_MERGE_ROUNDS = 16;
 
 /** One repository of a remote registry, spoken to over the OCI distribution API. */
 export class RemoteRepository implements Target, Mounter {
@@ -62,11 +65,12 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
+    const digest = checkedDigest(descriptor, this.name);
     const manifest = isManifestMediaType(descriptor.mediaType);
-    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
-    const what = `${descriptor.digest} from ${this.name}`;
+    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
+    const what = `${digest} from ${this.name}`;
     const response = manifest
-      ? await this.#request("GET", `manifests/${descriptor.digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
+      ? await this.#request("GET", `manifests/${digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
       : await this.#blobRequest(descriptor, options.signal, {});
     if (response.status !== 200) throw await this.#fetchError(response, `fetching ${what}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
@@ -74,7 +78,7 @@ export class RemoteRepository implements Target, Mounter {
       discard(response.body);
       throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
     }
-    if (manifest) return verifiedStream(response.body, descriptor, what);
+    if (manifest) return Readable.from([await manifestBody(response, descriptor, what)], { objectMode: false });
     const body = resumingDownload(response, {
       what,
       retries: this.#client.options.retry?.retries ?? 4,
@@ -102,7 +106,7 @@ export class RemoteRepository implements Target, Mounter {
 
   async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
     const kind = isManifestMediaType(descriptor.mediaType) ? "manifests" : "blobs";
-    const response = await this.#request("HEAD", `${kind}/${descriptor.digest}`, "pull", {
+    const response = await this.#request("HEAD", `${kind}/${checkedDigest(descriptor, this.name)}`, "pull", {
       signal: options.signal,
       headers: kind === "manifests" ? { accept: MANIFEST_ACCEPT } : {},
     });
@@ -124,16 +128,17 @@ export class RemoteRepository implements Target, Mounter {
     const length = Number(header(response.headers, "content-length") ?? 0);
     if (length > MANIFEST_SIZE_LIMIT) {
       discard(response.body);
-      throw manifestTooLarge(this.name, length);
+      throw manifestTooLarge(this.name, length, "network");
     }
-    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, `the manifest of ${this.name}:${reference}`);
+    const what = `the manifest of ${this.name}:${reference}`;
+    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
     // registry-quirks: ecr-get-manifest-no-digest: the digest is always computed from the bytes.
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
       throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
     }
-    return describeManifest(bytes, digest, contentType(response));
+    return fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -169,7 +174,7 @@ export class RemoteRepository implements Target, Mounter {
         path = allowed;
         continue;
       }
-      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, "the tag list"), `the tag list of ${this.name}`);
+      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, `the tag list of ${this.name}`, "network"), `the tag list of ${this.name}`);
       const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === "string");
       if (!pages.isNew(tags)) return;
       yield* tags;
@@ -193,7 +198,7 @@ export class RemoteRepository implements Target, Mounter {
    * ecr-mount-optin-referenced).
    */
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
-    const query = `mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(fromRepository)}`;
+    const query = `mount=${encodeURIComponent(checkedDigest(descriptor, this.name))}&from=${encodeURIComponent(fromRepository)}`;
     let response: HttpResponse;
     try {
       // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
@@ -261,6 +266,7 @@ export class RemoteRepository implements Target, Mounter {
 
   async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
     const chunkSize = this.#options.chunkSize ?? this.#client.options.chunkSize;
+    checkedDigest(descriptor, this.name);
     await uploadBlob(this.#transport(), descriptor, content, options, {
       chunkSize,
       retry: this.#client.options.retry ?? {},
@@ -308,7 +314,7 @@ export class RemoteRepository implements Target, Mounter {
    */
   async #referrersFromApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[] | undefined> {
     const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : "";
-    const response = await this.#request("GET", `referrers/${subject.digest}${query}`, "pull", {
+    const response = await this.#request("GET", `referrers/${checkedDigest(subject, this.name)}${query}`, "pull", {
       signal: options.signal,
       headers: { accept: MediaType.imageIndex },
       followRedirects: false,
@@ -319,7 +325,9 @@ export class RemoteRepository implements Target, Mounter {
       return undefined;
     }
     this.#knowledge.referrersApi = true;
-    const index = parseManifest(await readAll(response.body, MANIFEST_SIZE_LIMIT, "the referrers index"), MediaType.imageIndex);
+    const what = `the referrers index of ${subject.digest} in ${this.name}`;
+    const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
+    const index = fromRegistry(() => parseManifest(bytes, MediaType.imageIndex), what);
     return "manifests" in index ? index.manifests : [];
   }
 
@@ -348,18 +356,40 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   /**
-   * Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). The index
-   * it replaces is left in place: deleting it by digest would also drop any other tag of it, and
-   * many registries refuse deletes (registry-quirks: ghcr-delete-405, delete-unsupported-variants).
+   * Adds a referrer to the subject's `sha256-<hex>` index (the referrers tag schema). The tag has
+   * no compare-and-swap, so two writers can each replace the other's list. Each writer therefore
+   * keeps every entry it has seen listed, its own included, and reads the index again until that
+   * whole set is listed in two reads in a row, writing the merge whenever something is missing:
+   * so it restores what a concurrent writer dropped, its own entry or another's. The pause
+   * between reads is twice this writer's last read-and-write time plus jitter, so a writer that
+   * read before ours has landed its write by then. This narrows the race; only a registry with
+   * the referrers API closes it.
+   * The index it replaces is left in place: deleting it by digest would also drop any other tag
+   * of it, and many registries refuse deletes (registry-quirks: ghcr-delete-405,
+   * delete-unsupported-variants).
    */
   async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
-    const existing = await this.#tagSchemaIndex(subject, options);
-    const manifests = existing?.manifests ?? [];
-    if (manifests.some((d) => d.digest === referrer.digest)) return;
-    const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...manifests, referrer] };
-    const bytes = Buffer.from(JSON.stringify(index));
-    const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
-    await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+    const known = new Map([[referrer.digest, referrer]]);
+    let confirmed = 0;
+    for (let round = 0; round < REFERRER_MERGE_ROUNDS; round++) {
+      const started = Date.now();
+      const listed = (await this.#tagSchemaIndex(subject, options))?.manifests ?? [];
+      for (const entry of listed) if (!known.has(entry.digest)) known.set(entry.digest, entry);
+      const missing = [...known.values()].filter((entry) => !listed.some((d) => d.digest === entry.digest));
+      if (missing.length === 0 && ++confirmed >= 2) return;
+      if (missing.length > 0) {
+        confirmed = 0;
+        const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...listed, ...missing] };
+        const bytes = Buffer.from(JSON.stringify(index));
+        const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
+        await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
+      }
+      const cycle = Math.max(50, Date.now() - started);
+      await sleep(Math.min(10_000, cycle * (2 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+    }
+    throw new TofuOciError("network", `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} may not be listed`, {
+      hint: "Attach again when the other pushes have finished; a registry with the OCI referrers API avoids this race.",
+    });
   }
 
   /** The error of a failed read; 401 and 403 may mean "no such repository" (see notFoundOrDenied). */
@@ -427,7 +457,7 @@ interface RequestInit {
 
 /** The referrers tag schema tag of a subject: `sha256-<hex>` (distribution-spec, referrers fallback). */
 export function referrersTag(subject: Descriptor): string {
-  return `sha256-${digestHex(subject.digest)}`;
+  return `sha256-${digestHex(checkedDigest(subject, "the referrers tag"))}`;
 }
 
 /** Descriptors once each: Quay merges its tag-schema index into the API's answer (registry-quirks: quay-referrers-quirks). */
@@ -440,8 +470,29 @@ function contentType(response: HttpResponse): string | undefined {
   return header(response.headers, "content-type")?.split(";")[0]?.trim();
 }
 
-function manifestTooLarge(name: string, size: number): TofuOciError {
-  return new TofuOciError("invalid-input", `${name}: manifest of ${size} bytes is over the 4 MiB limit`, {
+/** `code` is "network" (exit 5) when the registry serves it, "invalid-input" (exit 6) when we would push it. */
+function manifestTooLarge(name: string, size: number, code: ErrorCode = "invalid-input"): TofuOciError {
+  return new TofuOciError(code, `${name}: manifest of ${size} bytes is over the 4 MiB limit`, {
     hint: "OpenTofu refuses manifests over 4 MiB.",
   });
+}
+
+/** A manifest body, verified against its descriptor and checked to parse. */
+async function manifestBody(response: HttpResponse, descriptor: Descriptor, what: string): Promise<Buffer> {
+  const bytes = await readAll(verifiedStream(response.body, descriptor, what), MANIFEST_SIZE_LIMIT, what, "network");
+  fromRegistry(() => parseManifest(bytes, descriptor.mediaType), what);
+  return bytes;
+}
+
+/**
+ * Runs a parse of what the registry sent: content that is not a valid manifest is the
+ * registry's fault, exit 5 (design.md §2.2), not the user's invalid input.
+ */
+function fromRegistry<T>(parse: () => T, what: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!isTofuOciError(error) || error.code !== "invalid-input") throw error;
+    throw new TofuOciError("network", `${what}: ${error.message}`, { cause: error, hint: "The registry serves content that is not a valid OCI manifest; it was not used." });
+  }
 }

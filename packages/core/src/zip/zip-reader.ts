@@ -1,4 +1,5 @@
-import type { Readable } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
+import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { invalidInput } from "../errors.js";
 
@@ -22,11 +23,12 @@ export interface ZipEntry {
   mode: number | undefined;
   size: number;
   compressedSize: number;
-  /** The CRC-32 the central directory declares; reading does not check it (Go's archive/zip does, when it is not 0). */
+  /** The CRC-32 the central directory declares. */
   crc32: number;
   /**
-   * Streams the decompressed content; the stream fails if its size is wrong (the CRC is not checked: compare `crc32`). Valid only
-   * inside the `readZip` visitor, while the file is open.
+   * Streams the decompressed content. As Go's archive/zip (and so OpenTofu) reads it, the stream
+   * fails with an exit-code-6 error when the size differs from the declared one or a CRC-32 that
+   * is not 0 does not match. Valid only inside the `readZip` visitor, while the file is open.
    */
   open(): Promise<Readable>;
 }
@@ -113,13 +115,38 @@ function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry, path: string): ZipEntry {
     compressedSize: raw.compressedSize,
     crc32: raw.crc32,
     open: async () => {
+      let stream: Readable;
       try {
-        return await zip.openReadStreamPromise(raw);
+        stream = await zip.openReadStreamPromise(raw);
       } catch (error) {
         throw invalidInput(`${path}: cannot read entry ${name}: ${(error as Error).message}`, "Re-create the archive; it may be damaged.", error);
       }
+      return checkedContent(stream, name, raw.crc32, path);
     },
   };
+}
+
+/**
+ * The entry's content, failing with an exit-code-6 error (never yauzl's plain Error, which would
+ * be reported as a bug) when the declared size lies or the CRC-32 does not match.
+ */
+function checkedContent(stream: Readable, name: string, declaredCrc: number, path: string): Readable {
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      if (declaredCrc !== 0 && crc >>> 0 !== declaredCrc >>> 0) {
+        done(invalidInput(`${path}: the entry "${name}" fails its CRC-32 check ("zip: checksum error")`, "The archive is damaged; re-create it."));
+      } else done();
+    },
+  });
+  stream.on("error", (error) => {
+    check.destroy(invalidInput(`${path}: the entry "${name}" is damaged: ${error.message}`, "Its declared size or content is wrong; re-create the archive.", error));
+  });
+  return stream.pipe(check);
 }
 
 /**

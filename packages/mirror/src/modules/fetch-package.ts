@@ -1,14 +1,10 @@
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TofuOciError, invalidInput } from "@tofu-oci/core";
+import type { ModuleLocation, RegistryHttp } from "@tofu-oci/registry-protocol";
 import { gitClone, type GitCloneOptions } from "./git-clone.js";
-import type { RegistryHttp } from "../registry-http.js";
-import type { ModuleLocation } from "./module-registry-client.js";
 import { unpackArchive } from "./package-archive.js";
 import { parsePackageAddress, type ArchiveFormat } from "./package-address.js";
-
-/** The largest package archive downloaded: the limit of a module package zip. */
-const MAX_ARCHIVE_SIZE = 4 * 1024 ** 3;
 
 /** A fetched module package on disk. */
 export interface FetchedPackage {
@@ -34,7 +30,8 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
   const root = join(workDir, "package");
   if (location.kind === "direct") {
     const file = join(workDir, "package.download");
-    await options.http.download(location.url, file, { what: `the package at ${location.url.href}`, maxSize: MAX_ARCHIVE_SIZE, withToken: location.useRegistryCredentials });
+    // Bounded by the run's download cap (RegistryHttp's maxDownloadSize).
+    await options.http.download(location.url, file, { what: `the package at ${location.url.href}`, withToken: location.useRegistryCredentials });
     await unpackArchive(file, await sniffFormat(file, location.url.href), root, location.url.href);
     return { directory: root, from: location.url.href };
   }
@@ -43,7 +40,7 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
     await gitClone(source, root, options.git);
   } else {
     const file = join(workDir, `package.${source.format}`);
-    const downloaded = await options.http.download(source.url, file, { what: `the package at ${source.url.href}`, maxSize: MAX_ARCHIVE_SIZE });
+    const downloaded = await options.http.download(source.url, file, { what: `the package at ${source.url.href}` });
     const digest = `sha256:${downloaded.sha256}`;
     if (source.checksum && digest !== source.checksum) {
       throw new TofuOciError("verification-failed", `the package at ${source.url.href} has checksum ${digest}, but its address says ${source.checksum}`);

@@ -21,14 +21,23 @@ export interface GitCheckout {
 /**
  * Clones a repository with the local git client the way go-getter's git getter does: with
  * `depth`, `git clone --depth N --branch REF`; otherwise a full clone and `git checkout REF`.
- * Only https, ssh, git and file URLs (and `user@host:path`) are used; prompts are disabled.
+ * Only https, ssh and git URLs (and `user@host:path`) are used, and git itself is told to allow
+ * no other protocol (so a submodule or redirect cannot reach `file://` or `ext::`); prompts are
+ * disabled.
  * @throws TofuOciError "network" (exit 5) with git's own message when git fails.
  */
 export async function gitClone(checkout: GitCheckout, directory: string, options: GitCloneOptions = {}): Promise<void> {
   assertGitUrl(checkout.url, options.plainHttp ?? false);
   const shallow = checkout.depth !== undefined ? ["--depth", String(checkout.depth), ...(checkout.ref ? ["--branch", checkout.ref] : [])] : [];
-  await git(["clone", "--quiet", ...shallow, "--", checkout.url, directory], options, checkout.url);
-  if (checkout.ref && checkout.depth === undefined) await git(["-C", directory, "checkout", "--quiet", "--detach", checkout.ref, "--"], options, checkout.url);
+  const protocols = protocolPolicy(options.plainHttp ?? false);
+  await git([...protocols, "clone", "--quiet", ...shallow, "--", checkout.url, directory], options, checkout.url);
+  if (checkout.ref && checkout.depth === undefined) await git([...protocols, "-C", directory, "checkout", "--quiet", "--detach", checkout.ref, "--"], options, checkout.url);
+}
+
+/** git's own allow-list of transports (git-config protocol.allow): remote ones only. */
+function protocolPolicy(plainHttp: boolean): string[] {
+  const allowed = ["https", "ssh", "git", ...(plainHttp ? ["http"] : [])];
+  return ["-c", "protocol.allow=never", ...allowed.flatMap((name) => ["-c", `protocol.${name}.allow=always`])];
 }
 
 function assertGitUrl(url: string, plainHttp: boolean): void {
@@ -39,9 +48,9 @@ function assertGitUrl(url: string, plainHttp: boolean): void {
   } catch {
     throw new TofuOciError("invalid-input", `"${url}" is not a git repository URL`);
   }
-  if (["https:", "ssh:", "git:", "file:"].includes(parsed.protocol)) return;
+  if (["https:", "ssh:", "git:"].includes(parsed.protocol)) return;
   if (parsed.protocol === "http:" && plainHttp && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname)) return;
-  throw new TofuOciError("invalid-input", `refusing to clone ${url}`, { hint: "git:: sources must use https, ssh, git or file URLs." });
+  throw new TofuOciError("invalid-input", `refusing to clone ${url}`, { hint: "git:: sources must use https, ssh or git URLs." });
 }
 
 function git(args: string[], options: GitCloneOptions, url: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exitCodeOf } from "@tofu-oci/core";
-import { parsePackageAddress } from "./package-address.js";
+import { downloadHost, parsePackageAddress } from "./package-address.js";
 
 function refused(address: string): Error {
   try {
@@ -11,6 +11,17 @@ function refused(address: string): Error {
   }
   throw new Error(`${address} was accepted`);
 }
+
+describe("downloadHost", () => {
+  it.each([
+    ["https://cdn.example.com:8443/net.zip", "cdn.example.com:8443"],
+    ["git::ssh://git@example.com/org/repo.git", "example.com"],
+    ["git@github.com:org/repo.git", "github.com"],
+    ["github.com/org/repo", "github.com"],
+  ])("%s is downloaded from %s", (address, host) => {
+    expect(downloadHost(parsePackageAddress(address))).toBe(host);
+  });
+});
 
 describe("parsePackageAddress (go-getter addresses a module registry returns)", () => {
   it.each([
@@ -25,7 +36,7 @@ describe("parsePackageAddress (go-getter addresses a module registry returns)", 
     ["git::ssh://git@example.com/org/repo.git", { kind: "git", url: "ssh://git@example.com/org/repo.git" }],
     ["git@github.com:org/repo.git?ref=main", { kind: "git", url: "git@github.com:org/repo.git", ref: "main" }],
     ["github.com/org/repo//vpc?ref=v2", { kind: "git", url: "https://github.com/org/repo.git", subdir: "vpc", ref: "v2" }],
-    ["git::file:///srv/modules.git", { kind: "git", url: "file:///srv/modules.git" }],
+    ["git::git://git.example.com:9418/modules.git", { kind: "git", url: "git://git.example.com:9418/modules.git" }],
   ])("%s", (address, expected) => {
     const parsed = parsePackageAddress(address) as unknown as Record<string, unknown>;
     const comparable = { ...parsed, ...("url" in parsed && parsed.url instanceof URL ? { url: parsed.url.href } : {}) };
@@ -47,7 +58,19 @@ describe("parsePackageAddress (go-getter addresses a module registry returns)", 
     ["git::https://example.com/repo.git?ref=--upload-pack=x", /is not a git ref/],
     ["git::ext::sh -c touch% /tmp/pwned", /remote helpers are not allowed/],
     ["https://example.com/net.zip//../etc", /leaves the package/],
-    ["./local/module", /not an address/],
+    ["./local/module", /is a path on this machine/],
+    // Issue 22, item 1: a remote registry's address may not reach this machine's own files.
+    ["git::file:///srv/modules.git", /names a repository on this machine/],
+    ["git::FILE:///srv/modules.git//vpc?ref=v1", /names a repository on this machine/],
+    ["git::/srv/modules.git", /names a repository on this machine/],
+    ["git::./modules.git", /names a repository on this machine/],
+    ["git::C:\\modules.git", /names a repository on this machine/],
+    ["git::fd::17", /remote helpers are not allowed/],
+    ["file:///etc", /a local path/],
+    ["file::/etc", /a local path/],
+    ["hg::file:///srv/repo", /Mercurial/],
+    ["/srv/modules", /is a path on this machine/],
+    ["~/modules", /is a path on this machine/],
     ["bitbucket.org/org/repo", /Bitbucket/],
   ])("refuses %s", (address, message) => {
     expect(refused(address).message).toMatch(message);

@@ -9,6 +9,10 @@ export type PackageSource =
   | { kind: "git"; url: string; ref?: string; depth?: number; subdir?: string };
 
 const FORCED = /^([A-Za-z0-9]+)::(.+)$/s;
+// The remote transports git may use for an address a registry supplies; file://, local paths and
+// remote helpers (ext::, fd::) would read the mirroring machine's own files or run its commands.
+const REMOTE_GIT_URL = /^(?:https?|ssh|git|git\+ssh|ssh\+git):\/\//i;
+const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/;
 const SUPPORTED_ARCHIVES: Record<string, ArchiveFormat> = { zip: "zip", "tar.gz": "tar.gz", tgz: "tar.gz" };
 // go-getter's other decompressors (internal/getmodules/getter.go), named so their failure is clear.
 const OTHER_ARCHIVES = ["tar.bz2", "tbz2", "tar.xz", "txz", "bz2", "gz", "xz"];
@@ -25,7 +29,9 @@ const UNSUPPORTED_GETTERS: Record<string, string> = {
  * internal/getmodules, go-getter `Detect`, `SourceDirSubdir`, `getForcedGetter`): a forced
  * `getter::`, `//subdir`, the GitHub and `git@host:path` shorthands, `?archive=`,
  * `?checksum=`, and for git `?ref=` and `?depth=`. http(s) addresses must name a zip or
- * tar.gz archive (by extension or `?archive=`).
+ * tar.gz archive (by extension or `?archive=`). The address comes from a remote registry, so
+ * anything that reaches this machine's own files is refused: `file://`, local paths, and git's
+ * `file://`, local and remote-helper transports (OpenTofu itself would follow them).
  * @throws TofuOciError "invalid-input" (exit 6) naming what mirror cannot fetch.
  */
 export function parsePackageAddress(address: string): PackageSource {
@@ -66,8 +72,9 @@ export function splitSubdir(text: string): { source: string; subdir?: string } {
 function detect(source: string, address: string): { getter: string; source: string } {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(source);
   if (scheme) return { getter: scheme[1]!.toLowerCase(), source };
+  if (/^(?:\/|\.\.?\/|~|[A-Za-z]:[\\/])/.test(source)) throw cannotFetch(address, "it is a path on this machine, which an address from a remote registry may not name", LOCAL_HINT);
   if (/^github\.com\//.test(source)) return { getter: "git", source: githubUrl(source, address) };
-  if (/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/.test(source)) return { getter: "git", source };
+  if (SCP_LIKE.test(source)) return { getter: "git", source };
   if (/^bitbucket\.org\//.test(source)) throw cannotFetch(address, "Bitbucket shorthand addresses are not supported", "Have the registry return a git:: or https:// archive address.");
   if (/\.amazonaws\.com\//.test(source) || /^s3[.-]/.test(source)) return { getter: "s3", source };
   if (/^www\.googleapis\.com\/storage\//.test(source)) return { getter: "gcs", source };
@@ -92,6 +99,9 @@ function gitSource(source: string, address: string): PackageSource {
   if (unknown.length > 0) throw cannotFetch(address, `the git argument${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not supported`);
   if (base.startsWith("-")) throw cannotFetch(address, "the repository URL starts with '-'");
   if (/^[a-z][a-z0-9+.-]*::/i.test(base) || /^ext::/i.test(base)) throw cannotFetch(address, "git remote helpers are not allowed");
+  if (!REMOTE_GIT_URL.test(base) && !SCP_LIKE.test(base)) {
+    throw cannotFetch(address, "it names a repository on this machine (a file:// URL or a local path), which an address from a remote registry may not name", LOCAL_HINT);
+  }
   const result: PackageSource = { kind: "git", url: base };
   const ref = params.get("ref");
   if (ref !== null) {
@@ -134,6 +144,14 @@ function parseChecksum(value: string, address: string): string {
   const match = /^(?:sha256:)?([a-fA-F0-9]{64})$/.exec(value);
   if (!match) throw cannotFetch(address, `checksum "${value}" is not supported`, "Use ?checksum=sha256:HEX.");
   return `sha256:${match[1]!.toLowerCase()}`;
+}
+
+const LOCAL_HINT = "tofu-oci-mirror fetches only from remote hosts what a registry points at; mirror a local module with tofu-oci-pack and tofu-oci-push.";
+
+/** The host (and port) a package is downloaded from, as an allow-list names it. */
+export function downloadHost(source: PackageSource): string {
+  if (source.kind === "archive") return source.url.host;
+  return SCP_LIKE.test(source.url) ? source.url.slice(source.url.indexOf("@") + 1, source.url.indexOf(":")) : new URL(source.url).host;
 }
 
 function cannotFetch(address: string, problem: string, hint?: string): TofuOciError {

@@ -1,13 +1,11 @@
 import {
   MediaType,
+  confirmTag,
   countsOf,
   digestFile,
   providerArtifactRecord,
-  providerGraph,
   pushGraph,
-  pushedPlatform,
   referrerGraph,
-  versionToTag,
   type CopyOptions,
   type Descriptor,
   type Locator,
@@ -16,6 +14,7 @@ import {
   type TransferCounts,
   type TransferHooks,
 } from "@tofu-oci/core";
+import { providerGraph, pushedPlatform, versionToTag } from "@tofu-oci/opentofu";
 import type { LocalZip } from "./zip-files.js";
 
 /** One platform's verified zip, ready to push. */
@@ -51,6 +50,8 @@ export async function publishVersion(
   const graph = providerGraph(platforms);
   const tags = [versionToTag(version)];
   const pushed = await pushGraph(options.target, graph, tags, copyOptions(options));
+  // Another mirror run (or push) may have written this version at the same time and won the tag.
+  await confirmTag(options.target, tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
   const record = {
     provider,
     version,

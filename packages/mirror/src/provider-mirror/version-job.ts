@@ -2,12 +2,11 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   NO_TRANSFER,
+  TofuOciError,
   addCounts,
   formatLocator,
   providerArtifactRecord,
-  pushedPlatform,
   transferFields,
-  versionToTag,
   type CheckResult,
   type DownloadHooks,
   type ProviderArtifactRecord,
@@ -15,15 +14,21 @@ import {
   type Target,
   type TransferHooks,
 } from "@tofu-oci/core";
-import { CheckId, metadataChecks, result, zipChecks } from "../provider-registry/package-checks.js";
-import type { PackageMetadata, ProviderRegistryClient } from "../provider-registry/registry-client.js";
-import type { RegistryHttp } from "../registry-http.js";
+import { h1OfZipEntries, pushedPlatform, readPackageZip, versionToTag } from "@tofu-oci/opentofu";
+import {
+  metadataChecks,
+  zipChecks,
+  type PackageMetadata,
+  type ProviderRegistryClient,
+  type RegistryHttp,
+  type SignedSumsCache,
+} from "@tofu-oci/registry-protocol";
 import type { ProviderJob } from "../providers-input.js";
+import { MirrorCheckId, checkResult } from "./check-ids.js";
 import { checkLockHashes } from "./lock-check.js";
 import { readMirroredVersion, type MirroredPlatform, type MirroredVersion } from "./mirror-state.js";
 import { hasSbom, publishVersion, type PlatformZip, type PublishOptions } from "./publish.js";
 import { failureRecord, type ProviderMirrorRecord, type ProvidersRecord } from "./records.js";
-import type { SignedSumsCache } from "./signed-sums.js";
 import { attachSboms } from "./version-sboms.js";
 import { downloadZip, fetchMirroredZip, type LocalZip } from "./zip-files.js";
 
@@ -60,10 +65,11 @@ interface PlatformState {
  * checks that need no download, a comparison with what the mirror holds (equal layer digests
  * mean nothing is downloaded or uploaded), then downloads, zip and lock checks, and only when
  * every platform passed, the push and the SBOMs. A failed check yields a failure record and
- * pushes nothing.
+ * pushes nothing. `listed` are the platforms the registry's versions list names for the version:
+ * one of them without download metadata (404) is the registry's fault, not a platform to skip.
  */
-export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[]): Promise<ProvidersRecord | undefined> {
-  const platforms = await describePlatforms(run, version, platformKeys);
+export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[], listed: readonly string[] = []): Promise<ProvidersRecord | undefined> {
+  const platforms = await describePlatforms(run, version, platformKeys, listed);
   if (platforms.length === 0) {
     run.hooks.onWarning?.(`${run.job.name} ${version} has none of the platforms ${platformKeys.join(", ")}; skipped`);
     return undefined;
@@ -130,11 +136,16 @@ async function acquireZips(run: VersionRun, state: MirroredVersion, platforms: P
 }
 
 /** Metadata, SHA256SUMS and signature of each platform the registry has for the version. */
-async function describePlatforms(run: VersionRun, version: string, keys: readonly string[]): Promise<PlatformState[]> {
+async function describePlatforms(run: VersionRun, version: string, keys: readonly string[], listed: readonly string[]): Promise<PlatformState[]> {
   const described = await Promise.all(
     keys.map(async (key): Promise<PlatformState | undefined> => {
       const [os, arch] = key.split("_") as [string, string];
       const metadata = await run.client.packageMetadata(version, os, arch);
+      if (!metadata && listed.includes(key)) {
+        throw new TofuOciError("network", `${run.job.name} ${version}: the registry lists ${key} for this version but has no download for it (HTTP 404)`, {
+          hint: "The provider registry contradicts itself; mirror the platforms it can serve with --platform, or ask its operator.",
+        });
+      }
       if (!metadata) return undefined;
       const sums = await run.sums.get(metadata);
       if (sums.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sums.warning}`);
@@ -151,16 +162,16 @@ async function describePlatforms(run: VersionRun, version: string, keys: readonl
 /** Mirrored zips must be the signed ones: a different layer digest is a conflict, never overwritten. */
 function compareWithMirror(state: MirroredVersion, platforms: PlatformState[]): CheckResult[] {
   if (state.kind === "absent") return [];
-  if (state.kind === "foreign") return [result(CheckId.mirror, false, state.problem)];
+  if (state.kind === "foreign") return [checkResult(MirrorCheckId.mirror, false, state.problem)];
   const conflicts: CheckResult[] = [];
   for (const p of platforms) {
     const mirrored = state.platforms.get(p.key);
     if (!mirrored) continue;
     if (mirrored.layer.digest !== `sha256:${p.metadata.shasum}`) {
-      conflicts.push(result(CheckId.mirror, false, `${p.key}: the mirror holds ${mirrored.layer.digest}, but the registry's signed SHA256SUMS says sha256:${p.metadata.shasum}; provider versions are immutable, so it was left alone`));
+      conflicts.push(checkResult(MirrorCheckId.mirror, false, `${p.key}: the mirror holds ${mirrored.layer.digest}, but the registry's signed SHA256SUMS says sha256:${p.metadata.shasum}; provider versions are immutable, so it was left alone`));
     } else {
       p.mirrored = mirrored;
-      p.checks.push(result(CheckId.mirror, true, `${p.key}: the mirror already holds ${mirrored.layer.digest}`));
+      p.checks.push(checkResult(MirrorCheckId.mirror, true, `${p.key}: the mirror already holds ${mirrored.layer.digest}`));
     }
   }
   return conflicts;
@@ -194,10 +205,10 @@ async function fetchFromMirror(run: VersionRun, state: MirroredVersion, which: "
 async function lockChecks(run: VersionRun, platforms: PlatformState[], mirroredZips: Map<string, LocalZip>): Promise<void> {
   const lock = run.job.pinned;
   if (!lock) return;
-  const { zipH1 } = await import("@tofu-oci/core/zip");
   for (const p of platforms) {
     const zip = p.zip ?? mirroredZips.get(p.key);
-    const verdict = await checkLockHashes(lock, `sha256:${p.metadata.shasum}`, p.key, async () => (zip ? zipH1(zip.file) : "h1:(not downloaded)"));
+    const h1 = async () => (zip ? h1OfZipEntries(await readPackageZip(zip.file)) : "h1:(not downloaded)");
+    const verdict = await checkLockHashes(lock, `sha256:${p.metadata.shasum}`, p.key, h1);
     if (!verdict) continue;
     p.checks.push(verdict.check);
     if (verdict.warning) run.hooks.onWarning?.(verdict.warning);

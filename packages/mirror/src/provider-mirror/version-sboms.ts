@@ -1,5 +1,5 @@
 import { MediaType, NO_TRANSFER, addCounts, type PushedPlatform, type TransferCounts } from "@tofu-oci/core";
-import { providerSbom } from "../sbom/provider-sbom.js";
+import { providerSbom } from "@tofu-oci/sbom";
 import { attachSbom, type PublishOptions } from "./publish.js";
 import type { AttachedSbom } from "./records.js";
 import type { VersionRun } from "./version-job.js";

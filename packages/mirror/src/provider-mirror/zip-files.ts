@@ -2,8 +2,7 @@ import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ProgressStream, digestHex, type Descriptor, type DownloadHooks, type Fetcher, type Semaphore } from "@tofu-oci/core";
-import type { PackageMetadata } from "../provider-registry/registry-client.js";
-import type { DownloadedFile, RegistryHttp } from "../registry-http.js";
+import type { DownloadedFile, PackageMetadata, RegistryHttp } from "@tofu-oci/registry-protocol";
 
 /** A release zip on local disk. */
 export interface LocalZip extends DownloadedFile {

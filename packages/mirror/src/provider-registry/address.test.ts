@@ -1,12 +1,13 @@
 import { exitCodeOf } from "@tofu-oci/core";
+import { formatProviderAddress } from "@tofu-oci/opentofu";
 import { describe, expect, it } from "vitest";
-import { formatProviderAddress, parseProviderAddress, parseProviderRequest } from "./address.js";
+import { parseProviderRequest } from "./address.js";
 
-describe("provider addresses", () => {
-  it("defaults the host to registry.opentofu.org and normalizes to lowercase", () => {
-    expect(formatProviderAddress(parseProviderAddress("HashiCorp/AWS"))).toBe("registry.opentofu.org/hashicorp/aws");
-    expect(parseProviderAddress("Registry.Example.com:443/acme/thing")).toEqual({ hostname: "registry.example.com", namespace: "acme", type: "thing" });
-    expect(parseProviderAddress("127.0.0.1:8080/acme/thing").hostname).toBe("127.0.0.1:8080");
+describe("provider requests", () => {
+  it("parses the address as OpenTofu does", () => {
+    expect(formatProviderAddress(parseProviderRequest("HashiCorp/AWS").address)).toBe(
+      "registry.opentofu.org/hashicorp/aws",
+    );
   });
 
   it("splits PROVIDER@CONSTRAINT at the first @", () => {

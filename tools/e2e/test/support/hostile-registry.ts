@@ -1,16 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MediaType, buildModuleManifest, sha256Digest } from "@tofu-oci/core";
+import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MediaType, sha256Digest } from "@tofu-oci/core";
+import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { buildZip } from "@tofu-oci/testkit";
 
 // Responses distribution never sends, so they cannot come from the real registry: this server
 // plays a hostile one. Each manifest tag misbehaves in one way; the zip layer of repository
 // `endless` never ends, that of every other repository needs Basic auth and redirects to another
-// origin (the "blob storage").
+// origin (the "blob storage"); repository `sboms` lists 10,000 SBOM referrers it does not have.
 const ZIP = buildZip([{ name: "main.tf", content: 'variable "x" {}\n' }]);
 const LAYER = { mediaType: MediaType.zip, digest: sha256Digest(ZIP), size: ZIP.length };
 const MANIFEST = buildModuleManifest({ layer: LAYER, title: "module.zip" });
 const OVERSIZED = Buffer.from(JSON.stringify({ ...MANIFEST.manifest, annotations: { pad: "x".repeat(4 * 1024 * 1024) } }));
+/** A module manifest whose layer digest would make a path of the registry's API (`.../blobs/sha256:../../admin/...`). */
+const ESCAPING = Buffer.from(JSON.stringify({ ...MANIFEST.manifest, layers: [{ ...LAYER, digest: "sha256:../../admin/secrets" }] }));
+/** The referrers API answer in repository `sboms`, for every subject: 10,000 SBOMs the registry does not have. */
+const PHANTOM_SBOMS = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.imageIndex,
+    manifests: Array.from({ length: 10_000 }, (_, i) => ({ mediaType: MediaType.imageManifest, digest: sha256Digest(`phantom ${i}`), size: 400, artifactType: MediaType.spdxJson })),
+  }),
+);
 
 /** What the hostile server saw: each request's path and Authorization header. */
 export interface SeenRequest {
@@ -34,7 +45,8 @@ const manifestTags: Record<string, Handler> = {
   endless: (req, res) => endless(req, res, MediaType.imageManifest),
   "wrong-content-type": (_req, res) => res.writeHead(200, { "content-type": "text/html", "docker-content-digest": MANIFEST.descriptor.digest, "content-length": MANIFEST.bytes.length }).end(MANIFEST.bytes),
   "lying-digest": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": sha256Digest(Buffer.from("other")) }).end(MANIFEST.bytes),
-  "1.0.0": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest }).end(MANIFEST.bytes),
+  "1.0.0": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": MANIFEST.descriptor.digest, "content-length": MANIFEST.bytes.length }).end(MANIFEST.bytes),
+  escaping: (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": sha256Digest(ESCAPING), "content-length": ESCAPING.length }).end(ESCAPING),
 };
 
 /** Streams filler until the client goes away, at most 64 MiB. */
@@ -66,6 +78,8 @@ export async function startHostileRegistry(): Promise<HostileRegistry> {
     const tag = /\/manifests\/([^/?]+)$/.exec(path)?.[1];
     if (tag && manifestTags[tag]) return manifestTags[tag]!(req, res);
     if (tag === MANIFEST.descriptor.digest) return manifestTags["1.0.0"]!(req, res);
+    if (tag === sha256Digest(ESCAPING)) return manifestTags.escaping!(req, res);
+    if (path.startsWith("/v2/sboms/referrers/")) return void res.writeHead(200, { "content-type": MediaType.imageIndex, "content-length": PHANTOM_SBOMS.length }).end(PHANTOM_SBOMS);
     if (path.includes("/tags/list")) return void res.writeHead(200, { "content-type": "application/json", link: '<http://127.0.0.2:9/v2/a/tags/list?last=x>; rel="next"' }).end(JSON.stringify({ name: "a", tags: ["1.0.0"] }));
     if (path.endsWith(`/blobs/${EMPTY_CONFIG.digest}`)) return void res.writeHead(200, { "content-length": 2 }).end(EMPTY_CONFIG_BYTES);
     if (path.endsWith(`/blobs/${LAYER.digest}`)) return blob(req, res, storage);

@@ -1,0 +1,95 @@
+import type { ErrorCode } from "@tofu-oci/core";
+
+/** The probes of a doctor run, in the order they run and are listed. */
+export const PROBE_IDS = [
+  "connection",
+  "authentication",
+  "read",
+  "artifact",
+  "push",
+  "upload-monolithic",
+  "upload-streamed",
+  "upload-chunked",
+  "module",
+  "provider",
+  "media-types",
+  "mount",
+  "referrers",
+  "delete",
+  "rate-limit",
+] as const;
+
+/** One probe's name (see the package README for what each checks). */
+export type ProbeId = (typeof PROBE_IDS)[number];
+
+/**
+ * `ok`: works; `warn`: missing or limited, and tofu-oci copes (or the user should know);
+ * `fail`: OpenTofu cannot install from here because of it; `skip`: not run, and why.
+ */
+export type ProbeStatus = "ok" | "warn" | "fail" | "skip";
+
+/** Machine-readable findings of a probe: numbers, flags, names and lists of them. */
+export type Facts = Record<string, string | number | boolean | string[] | null>;
+
+/** What one probe found. */
+export interface Probe {
+  id: ProbeId;
+  status: ProbeStatus;
+  /** One line: what was tried and what happened. */
+  summary: string;
+  /** The registry's own words when it refused something (error codes, messages, details). */
+  words?: string;
+  /** What to do about a warning or failure. */
+  hint?: string;
+  /** For a failure: the error code (and so the exit code, design.md §2.2) it stands for. */
+  code?: ErrorCode;
+  facts?: Facts;
+}
+
+/** Where the credentials came from, without secrets (as `tofu-oci auth resolve` explains it). */
+export type CredentialsInfo =
+  | { from: "flags"; username: string }
+  | {
+      from: "opentofu";
+      /** The config location OpenTofu picks for the repository, or null: anonymous. */
+      source: string | null;
+      entry: string | null;
+      sourceKind: string | null;
+      specificity: string;
+      helper?: string;
+      username?: string;
+      anonymous: boolean;
+      /** `auth resolve`'s one-line answer: which entry of which file, and how specific. */
+      explanation: string;
+      warnings: string[];
+    };
+
+/** The probe that decided a failed run: its error code, message and what to do. */
+export interface DoctorFailure {
+  probe: ProbeId;
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+/** What `tofu-oci doctor` prints: one record per run. */
+export interface DoctorRecord {
+  kind: "doctor";
+  /** True only when OpenTofu can install from the repository (or, with `readOnly`, read from it). */
+  ok: boolean;
+  /** The answer in one sentence. */
+  verdict: string;
+  /** REF as given. */
+  reference: string;
+  registry: string;
+  /** REF's repository; "" when REF names only a registry. */
+  repository: string;
+  /** Where the scratch module and provider went; absent with `readOnly`. */
+  scratchRepository?: string;
+  readOnly: boolean;
+  credentials: CredentialsInfo;
+  probes: Probe[];
+  /** What could not be deleted again, e.g. `HOST/REPO:TAG (sha256:...)`. */
+  left: string[];
+  failure?: DoctorFailure;
+}
