@@ -1,4 +1,5 @@
 import { RegistryError } from "../errors.js";
+import { registryWords } from "./registry-refusals.js";
 
 /**
  * What a client learned about one registry from its answers, so later requests avoid what it
@@ -21,6 +22,7 @@ export type ChunkRefusal = { maxBytes: number } | { minBytes: number } | { refus
 
 const UNITS: Record<string, number> = {
   b: 1,
+  bytes: 1,
   kb: 1024,
   kib: 1024,
   mb: 1024 ** 2,
@@ -29,12 +31,24 @@ const UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 const ALIGN = 64 * 1024;
-const SIZE = String.raw`([\d.]+)\s*(B|KB|KiB|MB|MiB|GB|GiB)\b`;
+const SIZE = String.raw`([\d.]+)\s*(bytes|B|KB|KiB|MB|MiB|GB|GiB)\b`;
 // registry-quirks: ghcr-patch-4mib ("... exceeds the maximum permissible limit of 4.00MiB")
-const MAX_PATTERN = new RegExp(`maximum permissible limit of\\s*${SIZE}`, "i");
+const MAX_PATTERN = new RegExp(String.raw`(?:maximum|max|limit|larger than|exceeds)\D{0,40}?${SIZE}`, "i");
 // registry-quirks: ecr-min-part-5mb ("All layer parts except the last part should be at least 5MB"). MB is read as
 // MiB: the rule is S3's multipart minimum of 5 MiB.
-const MIN_PATTERN = new RegExp(`parts? except the last.*?at least\\s*${SIZE}`, "i");
+const MIN_PATTERN = new RegExp(String.raw`(?:at least|minimum|min(?:imum)? length|too small)\D{0,40}?${SIZE}`, "i");
+
+/**
+ * The chunk limit a registry names in its words about a refused PATCH (see `registryWords`): a
+ * largest body (GHCR's 4 MiB, kept 1% under the rounded number it prints) or a smallest
+ * non-final part (ECR's 5 MiB); undefined when the words name none. Shared with `tofu-oci doctor`.
+ */
+export function chunkLimitIn(words: string): { maxBytes: number } | { minBytes: number } | undefined {
+  const min = MIN_PATTERN.exec(words);
+  if (min) return { minBytes: bytes(min[1]!, min[2]!) };
+  const max = MAX_PATTERN.exec(words);
+  return max ? { maxBytes: underRoundedLimit(bytes(max[1]!, max[2]!)) } : undefined;
+}
 
 /**
  * Reads a refused PATCH: GHCR's 416 with its limit, ECR's part-too-small with the minimum, or a
@@ -43,11 +57,9 @@ const MIN_PATTERN = new RegExp(`parts? except the last.*?at least\\s*${SIZE}`, "
  */
 export function chunkRefusal(error: unknown): ChunkRefusal | undefined {
   if (!(error instanceof RegistryError)) return undefined;
-  const text = error.errors.map((e) => `${e.code} ${e.message ?? ""}`).join("; ");
-  const max = MAX_PATTERN.exec(text);
-  if (max) return { maxBytes: underRoundedLimit(bytes(max[1]!, max[2]!)) };
-  const min = MIN_PATTERN.exec(text);
-  if (min) return { minBytes: bytes(min[1]!, min[2]!) };
+  const text = registryWords(error.errors);
+  const limit = chunkLimitIn(text);
+  if (limit) return limit;
   const { status } = error;
   if (status === 405 || status === 501) return { refused: `PATCH answered HTTP ${status}` };
   if (status !== 400 && status !== 411 && status !== 413 && status !== 415) return undefined;

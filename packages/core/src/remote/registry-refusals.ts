@@ -82,14 +82,19 @@ export function mediaTypeRefusal(error: RegistryError, manifest: Manifest, name:
   );
 }
 
-/** The registry's error codes, messages and details as one line, without control characters, at most 500 characters. */
+/**
+ * The registry's error codes, messages and details (GitLab puts `unknown media type: ...` in
+ * `detail`, Quay a `{message}` there) as one line: control characters and runs of white space
+ * become one space, at most 500 characters.
+ */
 export function registryWords(errors: readonly RegistryErrorDetail[]): string {
   const text = errors
     .map((e) =>
       [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": "),
     )
     .join("; ")
-    .replace(/\p{Cc}+/gu, " ");
+    .replace(/[\p{Cc}\s]+/gu, " ")
+    .trim();
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
 
