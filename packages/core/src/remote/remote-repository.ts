@@ -119,6 +119,14 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
+    return (await this.#getManifest(reference, options)).descriptor;
+  }
+
+  /**
+   * GETs a manifest by tag or digest: its descriptor and its bytes, from one request (Docker Hub
+   * counts every manifest GET against the pull limit; registry-quirks: dockerhub-ratelimit-headers).
+   */
+  async #getManifest(reference: string, options: OperationOptions): Promise<{ descriptor: Descriptor; bytes: Buffer }> {
     const response = await this.#request("GET", `manifests/${reference}`, "pull", {
       signal: options.signal,
       // registry-quirks: accept-negotiation-404, quay-schema1-downconvert: every manifest type, always.
@@ -138,7 +146,7 @@ export class RemoteRepository implements Target, Mounter {
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
       throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
     }
-    return fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
+    return { descriptor: fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what), bytes };
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -344,9 +352,8 @@ export class RemoteRepository implements Target, Mounter {
    */
   async #tagSchemaIndex(subject: Descriptor, options: OperationOptions): Promise<ImageIndex | undefined> {
     try {
-      const descriptor = await this.resolve(referrersTag(subject), options);
+      const { descriptor, bytes } = await this.#getManifest(referrersTag(subject), options);
       if (descriptor.mediaType !== MediaType.imageIndex || descriptor.digest === subject.digest) return undefined;
-      const bytes = await readAll(await this.fetch(descriptor, options), descriptor.size);
       const index = parseManifest(bytes, descriptor.mediaType);
       return "manifests" in index ? index : undefined;
     } catch (error) {
