@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { TofuOciError } from "@tofu-oci/core";
 import { processContext, type CommandContext } from "./context.js";
 import { OutputClosed } from "./output-closed.js";
@@ -15,6 +16,9 @@ export type Main = (args: string[], ctx: CommandContext) => Promise<number>;
  */
 export async function runMain(main: Main): Promise<void> {
   const controller = new AbortController();
+  // Every request of the run listens to this one signal, so many at once are normal, not a leak
+  // (without this Node warns once more than 10 requests are in flight).
+  setMaxListeners(0, controller.signal);
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAll } from "./content.js";
@@ -10,6 +11,8 @@ import { TofuOciError, exitCodeOf } from "./errors.js";
 import { pushGraph, stageGraph } from "./local-graph.js";
 import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, type Descriptor } from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
+import { isManifestMediaType } from "./media-types.js";
+import { withManifests } from "./overlay-target.js";
 import type { Content, Mounter, OperationOptions, PushOptions, ResumableContent } from "./target.js";
 import { platformGraph, zipGraph, zipManifest } from "../test/support/artifacts.js";
 
@@ -211,6 +214,55 @@ describe("staged graphs", () => {
     const manifest = zipManifest(zip);
     const error = await stageGraph({ blobs: [], manifests: [], root: manifest }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
+  });
+});
+
+describe("copy: streams from a source that cannot read parts", () => {
+  /** The source as a registry looks to the engine: whole fetches only, each blob request counted and its stream kept. */
+  function wholeFetchSource(base: MemoryTarget) {
+    const fetched: Readable[] = [];
+    const asked = { blobs: 0 };
+    const overlay = withManifests(base, []);
+    const source = {
+      ...overlay,
+      fetch: async (descriptor: Descriptor, options?: OperationOptions) => {
+        if (!isManifestMediaType(descriptor.mediaType)) asked.blobs++;
+        const stream = await overlay.fetch(descriptor, options);
+        if (!isManifestMediaType(descriptor.mediaType)) fetched.push(stream);
+        return stream;
+      },
+    };
+    return { source, fetched, asked };
+  }
+
+  it("asks the source for a blob while the destination starts its upload", async () => {
+    const zip = zipFile("early.zip");
+    const graph = zipGraph(zip);
+    const { source, fetched, asked } = wholeFetchSource(await stageGraph(graph));
+    const dst = new RecordingTarget();
+    const seenAtPush: number[] = [];
+    const push = dst.push.bind(dst);
+    dst.push = async (descriptor, content, options) => {
+      if (!isManifestMediaType(descriptor.mediaType)) seenAtPush.push(asked.blobs);
+      return push(descriptor, content, options);
+    };
+    const result = await copy(source, graph.root.descriptor, dst, ["1"]);
+    expect(result).toMatchObject({ blobsCopied: 2, manifestsCopied: 1 });
+    expect(seenAtPush.every((count) => count > 0)).toBe(true);
+    expect(fetched).toHaveLength(2);
+  });
+
+  it("closes the stream it asked for when the destination fails before reading it", async () => {
+    const graph = zipGraph(zipFile("refused.zip"));
+    const { source, fetched } = wholeFetchSource(await stageGraph(graph));
+    const dst = new RecordingTarget();
+    dst.push = async () => {
+      throw new TofuOciError("unauthorized", "the destination refuses uploads");
+    };
+    expect(exitCodeOf(await copy(source, graph.root.descriptor, dst, ["1"]).catch((e: unknown) => e))).toBe(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.every((stream) => stream.destroyed)).toBe(true);
   });
 });
 

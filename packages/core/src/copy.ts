@@ -61,13 +61,26 @@ export function copy(
   return withRetryScope(async () => {
     const signal = { signal: options.signal };
     const root = typeof srcRef === "string" ? await src.resolve(srcRef, signal) : srcRef;
-    const stale: string[] = [];
-    for (const tag of new Set(tags)) if ((await resolveIfExists(dst, tag, signal))?.digest !== root.digest) stale.push(tag);
-    const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: stale[0] });
-    await copier.node(root);
-    for (const tag of stale.slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
+    // The tags are looked up while the graph is copied; only the root's upload waits for them.
+    const stale = staleTags(dst, tags, root, options.signal);
+    const rootTag = stale.then((found) => found[0]);
+    rootTag.catch(() => {}); // awaited only when the root is uploaded; `stale` reports the failure
+    const copier = new GraphCopier(src, dst, options, { digest: root.digest, tag: rootTag });
+    try {
+      await copier.node(root);
+    } finally {
+      await stale.catch(() => undefined);
+    }
+    for (const tag of (await stale).slice(copier.rootTagged ? 1 : 0)) await copier.tagRoot(root, tag);
     return { descriptor: root, ...copier.counts };
   });
+}
+
+/** The tags (in order, each once) that do not name `root` at `dst` yet, looked up at once. */
+async function staleTags(dst: Target, tags: readonly string[], root: Descriptor, signal: AbortSignal | undefined): Promise<string[]> {
+  const unique = [...new Set(tags)];
+  const named = await Promise.all(unique.map(async (tag) => (await resolveIfExists(dst, tag, { signal }))?.digest));
+  return unique.filter((_, i) => named[i] !== root.digest);
 }
 
 /** Copies `root` and all it references (and with `referrers`, what refers to it), untagged; one operation, as {@link copy}. */
@@ -107,7 +120,7 @@ export async function resolveIfExists(target: ReadOnlyTarget, reference: string,
 /** The root of a tagged copy: its first moved tag rides on the manifest upload. */
 interface RootTag {
   digest: string;
-  tag: string | undefined;
+  tag: Promise<string | undefined>;
 }
 
 class GraphCopier {
@@ -181,7 +194,7 @@ class GraphCopier {
       await settleAll(successors(manifest).map((child) => this.node(child)));
       const isRoot = this.root?.digest === descriptor.digest;
       if (isRoot) this.#rootBytes = bytes;
-      const tag = isRoot ? this.root?.tag : undefined;
+      const tag = isRoot ? await this.root?.tag : undefined;
       this.options.onStart?.(descriptor);
       await this.dst.push(descriptor, bytes, { signal, ...(tag ? { tag } : {}) });
       if (tag) this.rootTagged = true;
@@ -220,29 +233,34 @@ class GraphCopier {
   async #transfer(descriptor: Descriptor): Promise<number> {
     const { signal } = this.options;
     let sent = 0;
-    const content = this.#content(descriptor, (bytes) => (sent += bytes));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.dst.push(descriptor, content, { signal });
-        return sent;
-      } catch (error) {
-        const retryable = isTofuOciError(error) && (error.code === "verification-failed" || error.code === "network");
-        if (!retryable || attempt >= TRANSFER_ATTEMPTS || signal?.aborted) throw error;
-        // The transfer's own retries come from the operation's budget too, so layers do not
-        // multiply (a network failure was counted where it happened, damaged content is counted here).
-        const budget = currentBudget();
-        if (budget && (error.code === "verification-failed" ? !budget.spend(error.message) : budget.exhausted)) throw error;
+    const { content, release } = this.#content(descriptor, (bytes) => (sent += bytes));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.dst.push(descriptor, content, { signal });
+          return sent;
+        } catch (error) {
+          const retryable = isTofuOciError(error) && (error.code === "verification-failed" || error.code === "network");
+          if (!retryable || attempt >= TRANSFER_ATTEMPTS || signal?.aborted) throw error;
+          // The transfer's own retries come from the operation's budget too, so layers do not
+          // multiply (a network failure was counted where it happened, damaged content is counted here).
+          const budget = currentBudget();
+          if (budget && (error.code === "verification-failed" ? !budget.spend(error.message) : budget.exhausted)) throw error;
+        }
       }
+    } finally {
+      release();
     }
   }
 
   /**
    * The blob as the destination reads it: resumable when the source can read parts (so an
-   * interrupted upload continues mid-blob), else a fresh stream per attempt. Every read reports
+   * interrupted upload continues mid-blob), else a fresh stream per attempt, the first of which
+   * is requested right away, while the destination starts its upload. Every read reports
    * progress and its size; a whole read keeps the source's verification, so the destination does
-   * not hash it again.
+   * not hash it again. `release` closes a first stream the destination never took.
    */
-  #content(descriptor: Descriptor, onRead: (bytes: number) => void): Content {
+  #content(descriptor: Descriptor, onRead: (bytes: number) => void): { content: Content; release: () => void } {
     const { src, options } = this;
     const { signal } = options;
     const open = async (start: number, end?: number): Promise<Readable> => {
@@ -258,7 +276,18 @@ class GraphCopier {
         }),
       );
     };
-    return isRangeFetcher(src) ? { openRange: open } : () => open(0);
+    if (isRangeFetcher(src)) return { content: { openRange: open }, release: () => {} };
+    let early: Promise<Readable> | undefined = open(0);
+    early.catch(() => {}); // its failure reaches the destination when it takes the stream
+    const take = () => {
+      const first = early;
+      early = undefined;
+      return first;
+    };
+    return {
+      content: () => take() ?? open(0),
+      release: () => void take()?.then((stream) => stream.destroy(), () => {}),
+    };
   }
 
   async #mounted(descriptor: Descriptor): Promise<boolean> {

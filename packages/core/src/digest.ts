@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { pipeline as pipelineCallback, Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError } from "./errors.js";
+import { ThreadedSha256 } from "./hash-thread.js";
 import { isValidDigest } from "./reference.js";
 
 /** A content digest, `sha256:` followed by 64 lowercase hex digits. */
@@ -81,12 +82,20 @@ export interface Expected {
 }
 
 /**
+ * Content at least this big is hashed on the hashing thread ({@link ThreadedSha256}); below it,
+ * starting the thread (~30 ms) would cost more than it saves.
+ */
+export const THREADED_HASH_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
  * A pass-through stream that fails unless exactly `expected.size` bytes with
  * `expected.digest` flow through it. It fails as soon as the size is exceeded,
- * so an endless body never fills memory or disk.
+ * so an endless body never fills memory or disk. Content of 32 MiB or more
+ * (`THREADED_HASH_MIN_BYTES`) is hashed on a worker thread, so the bytes flow on while they
+ * are hashed; the stream still ends only after the digest matched.
  */
 export class DigestVerifier extends Transform {
-  readonly #hash = createHash("sha256");
+  readonly #hash: Hash | ThreadedSha256;
   readonly #expected: Expected;
   readonly #what: string;
   #size = 0;
@@ -95,6 +104,7 @@ export class DigestVerifier extends Transform {
     super();
     this.#expected = expected;
     this.#what = what;
+    this.#hash = expected.size >= THREADED_HASH_MIN_BYTES ? new ThreadedSha256() : createHash("sha256");
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -103,8 +113,9 @@ export class DigestVerifier extends Transform {
       done(sizeMismatch(this.#what, this.#expected.size, `more than ${this.#expected.size}`));
       return;
     }
-    this.#hash.update(chunk);
-    done(null, chunk);
+    const wait = this.#hash.update(chunk);
+    if (wait instanceof Promise) wait.then(() => done(null, chunk), done);
+    else done(null, chunk);
   }
 
   /** Whether this stream checks for exactly `expected`, so a consumer need not check again. */
@@ -117,8 +128,17 @@ export class DigestVerifier extends Transform {
       done(sizeMismatch(this.#what, this.#expected.size, String(this.#size)));
       return;
     }
-    const actual = `sha256:${this.#hash.digest("hex")}`;
-    done(actual === this.#expected.digest ? null : digestMismatch(this.#what, this.#expected.digest, actual));
+    const compare = (hex: string) => {
+      const actual = `sha256:${hex}`;
+      done(actual === this.#expected.digest ? null : digestMismatch(this.#what, this.#expected.digest, actual));
+    };
+    if (this.#hash instanceof ThreadedSha256) this.#hash.digest().then(compare, done);
+    else compare(this.#hash.digest("hex"));
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    if (this.#hash instanceof ThreadedSha256) this.#hash.abort();
+    done(error);
   }
 }
 

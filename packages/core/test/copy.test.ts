@@ -117,4 +117,29 @@ describe("copy between registry and OCI layout", () => {
     expect(await layout.exists(manifest.descriptor)).toBe(false);
     expect(exitCodeOf(await layout.resolve("1.0.0").catch((e: unknown) => e))).toBe(3);
   });
+
+  it("reads the source's manifest once: a resolve's bytes serve the fetch and the copy that follow", async () => {
+    const source = repository("read-once");
+    const { index } = await pushProvider(source);
+    const requests: string[] = [];
+    const logged = new RegistryClient({ plainHttp: true, log: (line) => requests.push(line) });
+    try {
+      const reader = new RemoteRepository(logged, registry.host, source.repository);
+      const root = await reader.resolve("1.0.0");
+      expect(root.digest).toBe(index.digest);
+      expect(await fetchManifestBytes(reader, root)).toHaveLength(root.size);
+      const layout = await OciLayout.open(join(scratch.path, "read-once"), { create: true });
+      await copy(reader, root, layout, ["1.0.0"]);
+      const rootReads = requests.filter(
+        (line) =>
+          line.startsWith("GET ") &&
+          (line.includes("/manifests/1.0.0 ") || line.includes(`/manifests/${index.digest} `)),
+      );
+      expect(rootReads).toHaveLength(1);
+      // The platform manifests and blobs were still read, each once.
+      expect(requests.filter((line) => line.startsWith("GET ") && line.includes("/blobs/"))).toHaveLength(5);
+    } finally {
+      await logged.close();
+    }
+  });
 });

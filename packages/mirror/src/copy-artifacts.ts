@@ -18,6 +18,7 @@ import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.j
 import { filterIndex, type PlatformName } from "./platform-filter.js";
 import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
 import { ReferrerSummaries } from "./referrer-summary.js";
+import { assertShard, inShard, type Shard } from "./shard.js";
 
 /** Options of {@link copyArtifacts}; SRC and DST are required, everything else has a default. */
 export interface CopyArtifactsOptions {
@@ -29,6 +30,11 @@ export interface CopyArtifactsOptions {
   recursive?: boolean;
   /** Copy every tag of SRC's repository (referrers tag-schema tags excepted). Default false. */
   allTags?: boolean;
+  /**
+   * With `allTags`: copy only this share of the tags (`--shard K/N`, split by tag name), so N
+   * machines together copy each tag once. Default: every tag.
+   */
+  shard?: Shard;
   /** Keep only these platforms of an index (`os_arch` or `os/arch`); this builds a new index. Default: all. */
   platforms?: readonly string[];
   fromOciLayout?: boolean;
@@ -52,6 +58,7 @@ interface CopyPlan {
   platforms: PlatformName[];
   /** Undefined with `allTags`: the jobs come from the source's tag list. */
   job?: CopyJob;
+  shard?: Shard;
 }
 
 /**
@@ -66,7 +73,7 @@ export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorCo
   return withRegistryClient(options.clientOptions, async (client) => {
     const src = await openShared(plan.source, { client });
     const dst = await openShared(plan.destination, { client, create: true });
-    const jobs = plan.job ? [plan.job] : await allTagJobs(src, plan.source, ctx);
+    const jobs = plan.job ? [plan.job] : await allTagJobs(src, plan.source, plan.shard, ctx);
     const records: MirroredArtifactRecord[] = [];
     for (const job of jobs) records.push(await copyJob(src, dst, job, plan, options, ctx));
     return records;
@@ -79,9 +86,10 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
   const destination = parseCopyLocator(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
   const platforms = (options.platforms ?? []).map(parsePlatform);
   if (destination.digest) throw usageError(`DST "${options.destination}" names a digest`, "The copy keeps SRC's digest; give DST a repository and optionally a tag.");
+  if (options.shard && !options.allTags) throw usageError("--shard splits the tags of --all-tags", "Add --all-tags, or leave --shard out.");
   if (options.allTags) {
     if (source.tag || source.digest || destination.tag) throw usageError("--all-tags copies every tag of SRC's repository", "Leave the tag or digest out of SRC and DST.");
-    return { source, destination, platforms };
+    return { source, destination, platforms, ...(options.shard ? { shard: assertShard(options.shard) } : {}) };
   }
   const selector = source.tag ?? source.digest;
   if (!selector) throw usageError(`SRC "${options.source}" names no tag or digest`, "Add :TAG or @sha256:..., or pass --all-tags.");
@@ -90,13 +98,15 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
   return { source, destination, platforms, job: { selector, from: formatLocator(source), tag } };
 }
 
-/** One job per tag of the source repository; `sha256-...` referrers indexes travel with --recursive. */
-async function allTagJobs(src: ReadOnlyTarget, source: Locator, ctx: MirrorContext): Promise<CopyJob[]> {
-  const jobs: CopyJob[] = [];
-  for await (const tag of src.tags({ ...signalOf(ctx) })) {
-    if (!/^sha256-[a-f0-9]{64}/.test(tag)) jobs.push({ selector: tag, from: formatLocator(source, { tag }), tag });
-  }
-  if (jobs.length === 0) throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
+/**
+ * One job per tag of the source repository (of this shard's tags with `shard`); `sha256-...`
+ * referrers indexes travel with --recursive.
+ */
+async function allTagJobs(src: ReadOnlyTarget, source: Locator, shard: Shard | undefined, ctx: MirrorContext): Promise<CopyJob[]> {
+  const tags: string[] = [];
+  for await (const tag of src.tags({ ...signalOf(ctx) })) if (!/^sha256-[a-f0-9]{64}/.test(tag)) tags.push(tag);
+  if (tags.length === 0) throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
+  const jobs = tags.filter((tag) => inShard(shard, tag)).map((tag) => ({ selector: tag, from: formatLocator(source, { tag }), tag }));
   return jobs.sort((a, b) => (a.selector < b.selector ? -1 : 1));
 }
 

@@ -3,6 +3,7 @@ export { exportBundle, type ExportBundleOptions, type BundleRecord } from "./exp
 export { importBundle, type ImportBundleOptions } from "./import-bundle.js";
 export { mirrorModules, type MirrorModulesOptions, type MirroredModuleRecord } from "./mirror-modules.js";
 export { filterIndex, type FilteredIndex, type PlatformName } from "./platform-filter.js";
+export { parseShard, inShard, type Shard } from "./shard.js";
 export { artifactKind, describeArtifactRecord, type ArtifactKind, type CopiedPlatform, type MirroredArtifactRecord } from "./artifact-record.js";
 export type { MirrorContext } from "./mirror-context.js";
 export type { ReferrerSummary } from "./referrer-summary.js";

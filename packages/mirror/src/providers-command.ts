@@ -17,6 +17,7 @@ export const providersCommand = defineCommand({
       .option("dry-run", { type: "boolean", describe: "Check signatures and report what would be mirrored; download and push nothing" })
       .option("print-config", { type: "boolean", describe: "Print the provider_installation block that makes tofu init use the mirror" })
       .option("source-plain-http", { type: "boolean", describe: "Allow http for a loopback provider registry (testing only)" })
+      .option("shard", { type: "string", describe: "Mirror only share K of N of the versions (K/N, split by provider and version): N machines together mirror each version once" })
       .option("max-download-size", { type: "string", describe: "The most one zip download may write, e.g. 512MiB (default 1GiB); an endless body stops there" })
       .option("oci-layout", { alias: "to-oci-layout", type: "boolean", describe: "The template names OCI image layout directories (created when missing)" })
       .example("$0 providers hashicorp/aws@'~> 5.0' --latest --platform linux_amd64 --to 'mirror.internal/providers/${namespace}/${type}' --print-config", "The newest aws 5.x, then the CLI configuration that uses it")
@@ -24,13 +25,15 @@ export const providersCommand = defineCommand({
       .example("$0 providers --lockfile .terraform.lock.hcl --platform all --sbom --to 'mirror.internal/providers/${namespace}/${type}'", "Exactly what a lock file pins, every platform, with SBOMs")
       .example("$0 providers hashicorp/random --to './providers/${namespace}/${type}' --oci-layout", "To disk for an air gap"),
   handler: async (args, output) => {
-    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }, { parseByteSize }] = await Promise.all([
+    const [{ mirrorProviders }, { describeProvidersRecord }, { commandClientOptions }, { parseByteSize }, { parseShard }] = await Promise.all([
       import("./providers.js"),
       import("./providers-text.js"),
       import("@tofu-oci/auth/command"),
       import("./byte-size.js"),
+      import("./shard.js"),
     ]);
     const maxDownloadSize = args.maxDownloadSize === undefined ? undefined : parseByteSize(args.maxDownloadSize, "--max-download-size");
+    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     const clientOptions = await commandClientOptions(args, output);
     const { config, qualify } = await referenceDefaults(args.ctx);
     const to = args.to ?? config.mirrorTemplate;
@@ -50,6 +53,7 @@ export const providersCommand = defineCommand({
           ...(maxDownloadSize ? { maxDownloadSize } : {}),
           ociLayout: args.ociLayout ?? false,
           concurrency: clientOptions.concurrency,
+          ...(shard ? { shard } : {}),
           clientOptions,
           tool: { name: "tofu-oci-mirror", version: readPackageVersion(import.meta.url) },
           hooks: { ...progress, onWarning: (message) => output.warn(message), onLog: (message) => output.debug(message) },

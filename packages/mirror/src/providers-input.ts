@@ -18,6 +18,7 @@ import {
   type VersionConstraint,
 } from "@tofu-oci/opentofu";
 import { parseProviderRequest } from "./provider-registry/address.js";
+import { assertShard, type Shard } from "./shard.js";
 
 /** The platforms to mirror: every one the registry lists, or these `os_arch` keys. */
 export type PlatformSelection = { all: true } | { all: false; keys: string[] };
@@ -49,6 +50,11 @@ export interface ProvidersInputOptions {
   ociLayout?: boolean;
   printConfig?: boolean;
   concurrency?: number;
+  /**
+   * Mirror only this share of the versions (`--shard K/N`, split by provider and version), so N
+   * machines together mirror each version once. Default: every version.
+   */
+  shard?: Shard;
 }
 
 /**
@@ -59,6 +65,7 @@ export interface ProvidersInputOptions {
 export async function validateProvidersInput(options: ProvidersInputOptions, cwd = "."): Promise<ProvidersInput> {
   if (!options.to) throw usageError("--to TEMPLATE is required", "e.g. --to 'registry.example.com/opentofu-providers/${namespace}/${type}', or set mirrorTemplate in the tofu-oci config file.");
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) throw usageError("--concurrency must be a positive integer");
+  if (options.shard) assertShard(options.shard);
   if (options.printConfig && options.ociLayout) {
     throw usageError("--print-config needs a registry template, not --oci-layout", "OpenTofu installs providers from registries; copy the layout to a registry first (tofu-oci-mirror copy).");
   }

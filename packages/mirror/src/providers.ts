@@ -11,6 +11,7 @@ import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, Provide
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
 import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
+import { inShard } from "./shard.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
 export interface ProvidersHooks extends DownloadHooks, TransferHooks {
@@ -115,7 +116,9 @@ class ProvidersRun {
       const available = await client.versions();
       // The registry's own text: escaped and cut, so it cannot drive the terminal or forge lines.
       for (const warning of client.warnings.slice(0, 10)) this.options.hooks?.onWarning?.(`${job.name}: ${safeRemoteText(warning)}`);
-      const versions = this.#select(job, available.map((v) => v.version));
+      const versions = this.#select(job, available.map((v) => v.version)).filter((version) => inShard(this.options.shard, `${job.name} ${version}`));
+      // Another shard's share: nothing to do here.
+      if (versions.length === 0) return;
       const run = await this.#versionRun(job, client);
       const failuresBefore = this.failures.length;
       const records = await mapConcurrent(versions, this.options.concurrency ?? 4, (version) => {

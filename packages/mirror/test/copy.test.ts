@@ -101,6 +101,28 @@ describe("tofu-oci-mirror copy", () => {
     expect((await copied.resolve("1.1.0")).digest).toBe(second.digest);
   });
 
+  it("--shard K/N: N shards together copy exactly what one run copies, each tag once, and re-run incrementally", async () => {
+    const source = repository("shard-source");
+    const tags = Array.from({ length: 8 }, (_, i) => `1.${i}.0`);
+    for (const tag of tags) await pushModule(source, tag);
+    const whole = await mirrorOk(["copy", source.name, repository("shard-whole").name, "--all-tags", ...plain]);
+    const sharded = repository("shard-parts");
+    const shares = [];
+    for (const k of [1, 2, 3]) shares.push(await mirrorOk(["copy", source.name, sharded.name, "--all-tags", "--shard", `${k}/3`, ...plain]));
+    const pushed = shares.flat().map((r) => `${r.tag} ${r.digest}`);
+    expect(pushed.sort()).toEqual(whole.map((r) => `${r.tag} ${r.digest}`).sort());
+    expect(new Set(pushed).size).toBe(tags.length);
+    // Every share did some of the work on this tag set (the split is by a hash of the tag).
+    expect(shares.every((share) => share.length > 0 && share.every((r) => r.unchanged === false))).toBe(true);
+    const tagged = [];
+    for await (const tag of sharded.tags()) tagged.push(tag);
+    expect(tagged.sort()).toEqual(tags);
+    // A re-run of a share finds its own tags done and copies nothing.
+    const again = await mirrorOk(["copy", source.name, sharded.name, "--all-tags", "--shard", "2/3", ...plain]);
+    expect(again.map((r) => r.tag)).toEqual(shares[1]!.map((r) => r.tag));
+    expect(again.every((r) => r.unchanged === true && r.bytesCopied === 0)).toBe(true);
+  });
+
   it("copies within a token-auth registry with -u and --password-stdin, mounting the blobs", async () => {
     const token = inject("registries").token;
     const client = new RegistryClient({ plainHttp: true, credentials: staticCredentials({ username: token.username!, password: token.password! }) });

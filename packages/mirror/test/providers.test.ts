@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeManifest, fetchManifestBytes, parseManifest, type ImageIndex } from "@tofu-oci/core";
 import { RegistryClient, RemoteRepository } from "@tofu-oci/core/remote";
 import { tempDir, type TestProviderRegistry } from "@tofu-oci/testkit";
 import { verify } from "@tofu-oci/verify";
@@ -82,6 +83,66 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
       expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesCopied: 0, blobsCopied: 0 });
     }
     expect(source.bytesServed()).toBe(served);
+  });
+
+  it("says unchanged from one provider registry request per version when the index records an unchanged SHA256SUMS", async () => {
+    const quick = freshTemplate(registry.host);
+    const request = { providers: [`${gadget()}@>= 0.1.0`], to: quick, platforms: ["linux_amd64", "darwin_arm64"] };
+    expect((await mirror(request)).failures).toEqual([]);
+    const before = source.requests.length;
+    const again = await mirror(request);
+    expect(again.failures).toEqual([]);
+    const records = mirrored(again.records);
+    expect(records.map((r) => [r.version, r.unchanged, r.bytesDownloaded, r.blobsCopied]).sort()).toEqual([
+      ["0.1.0", true, 0, 0],
+      ["0.2.0", true, 0, 0],
+    ]);
+    expect(records[0]!.checks.map((c) => c.message).join("\n")).toContain("unchanged SHA256SUMS");
+    const asked = source.requests.slice(before);
+    // Service discovery and the version list for the provider, then one SHA256SUMS per version.
+    expect(asked.filter((path) => path.includes("/download/") || path.endsWith(".sig"))).toEqual([]);
+    expect(asked.filter((path) => path.endsWith("_SHA256SUMS"))).toHaveLength(2);
+    expect(asked).toHaveLength(4);
+  });
+
+  it("checks a version in full again when the SHA256SUMS it recorded no longer matches, or it recorded none", async () => {
+    const full = freshTemplate(registry.host);
+    const request = { providers: [`${gadget()}@0.2.0`], to: full, platforms: ["linux_amd64"] };
+    expect((await mirror(request)).failures).toEqual([]);
+    const repository = new RemoteRepository(client, registry.host, full.replace("${namespace}", "acme").replace("${type}", "gadget").slice(registry.host.length + 1));
+    for (const recorded of [`sha256:${"0".repeat(64)}`, undefined]) {
+      // The index as an older mirror (no record) or a changed source (another digest) left it.
+      const index = parseManifest(await fetchManifestBytes(repository, await repository.resolve("0.2.0"))) as ImageIndex;
+      const annotations = { ...index.annotations, "dev.tofu-oci.mirror.shasums-digest": recorded };
+      if (!recorded) for (const key of Object.keys(annotations)) if (key.startsWith("dev.tofu-oci.mirror.")) delete annotations[key as keyof typeof annotations];
+      const edited = encodeManifest<ImageIndex>({ ...index, annotations: annotations as Record<string, string> });
+      await repository.push(edited.descriptor, edited.bytes, { tag: "0.2.0" });
+      const before = source.requests.length;
+      const again = await mirror(request);
+      expect(again.failures).toEqual([]);
+      expect(mirrored(again.records)[0]).toMatchObject({ unchanged: true, bytesDownloaded: 0, digest: edited.descriptor.digest });
+      expect(source.requests.slice(before).filter((path) => path.includes("/download/"))).toHaveLength(1);
+    }
+  });
+
+  it("--shard K/N: the shards together push exactly what one run pushes, each version once, and re-run incrementally", async () => {
+    const providers = [`${widget()}@>= 1.0.0`, `${gadget()}@>= 0.1.0`];
+    const key = (r: ProviderMirrorRecord) => `${r.provider} ${r.version} ${r.digest}`;
+    const whole = mirrored((await mirror({ providers, to: freshTemplate(registry.host), platforms: ["linux_amd64"] })).records);
+    const sharded = freshTemplate(registry.host);
+    const shares: ProviderMirrorRecord[][] = [];
+    for (const index of [1, 2, 3]) {
+      const part = await mirror({ providers, to: sharded, platforms: ["linux_amd64"], shard: { index, count: 3 } });
+      expect(part.failures).toEqual([]);
+      shares.push(mirrored(part.records));
+    }
+    const pushed = shares.flat().map(key);
+    expect(pushed.sort()).toEqual(whole.map(key).sort());
+    expect(new Set(pushed).size).toBe(whole.length);
+    expect(shares.flat().every((r) => r.unchanged === false)).toBe(true);
+    const again = mirrored((await mirror({ providers, to: sharded, platforms: ["linux_amd64"], shard: { index: 2, count: 3 } })).records);
+    expect(again.map(key).sort()).toEqual(shares[1]!.map(key).sort());
+    expect(again.every((r) => r.unchanged && r.bytesDownloaded === 0 && r.bytesCopied === 0)).toBe(true);
   });
 
   it("adds a platform to a mirrored version without uploading the zips it has", async () => {

@@ -1,5 +1,18 @@
-import semver from "semver";
+import { createRequire } from "node:module";
+import type SemVerModule from "semver";
 import { usageError } from "@tofu-oci/core";
+
+
+let loaded: typeof SemVerModule | undefined;
+
+/**
+ * semver, required on first use: its index loads ~50 modules (~50 ms of start-up) that push,
+ * pack and verify, which import this package for other rules, never need.
+ */
+function semver(): typeof SemVerModule {
+  loaded ??= createRequire(import.meta.url)("semver") as typeof SemVerModule;
+  return loaded;
+}
 
 /** A parsed OpenTofu version constraint, e.g. `~> 5.0` or `>= 1.2, < 2.0`. */
 export interface VersionConstraint {
@@ -13,7 +26,7 @@ type Operator = "=" | "!=" | ">" | ">=" | "<" | "<=" | "~>";
 
 interface Clause {
   operator: Operator;
-  version: semver.SemVer;
+  version: SemVerModule.SemVer;
   /** How many of major.minor.patch were written: `~>` depends on it. */
   segments: number;
 }
@@ -46,7 +59,7 @@ export function selectVersions(versions: Iterable<string>, constraint?: VersionC
     const version = parseVersion(text);
     return version ? [{ text, version }] : [];
   });
-  parsed.sort((a, b) => semver.rcompare(a.version, b.version));
+  parsed.sort((a, b) => semver().rcompare(a.version, b.version));
   if (constraint) return parsed.filter(({ text }) => constraint.matches(text)).map(({ text }) => text);
   const newest = parsed.find(({ version }) => version.prerelease.length === 0);
   return newest ? [newest.text] : [];
@@ -57,16 +70,16 @@ export function selectVersions(versions: Iterable<string>, constraint?: VersionC
  * More lenient than `normalizeVersion` (it takes a `v`, as module registries write
  * versions for hashicorp/go-version); provider versions go through `normalizeVersion`.
  */
-export function parseVersion(version: string): semver.SemVer | undefined {
+export function parseVersion(version: string): SemVerModule.SemVer | undefined {
   const match = /^v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
   if (!match) return undefined;
-  return semver.parse(`${padded(match[1]!)}${match[2] ?? ""}${match[3] ?? ""}`) ?? undefined;
+  return semver().parse(`${padded(match[1]!)}${match[2] ?? ""}${match[3] ?? ""}`) ?? undefined;
 }
 
 function parseClause(part: string, text: string): Clause {
   const match = CLAUSE.exec(part);
   if (!match) throw badConstraint(text, `"${part}" is not a version clause`);
-  const version = semver.parse(`${padded(match[2]!)}${match[3] ?? ""}${match[4] ?? ""}`);
+  const version = semver().parse(`${padded(match[2]!)}${match[3] ?? ""}${match[4] ?? ""}`);
   if (!version) throw badConstraint(text, `"${part}" has an invalid version`);
   return { operator: (match[1] ?? "=") as Operator, version, segments: match[2]!.split(".").length };
 }
@@ -76,11 +89,11 @@ function matchesAll(clauses: readonly Clause[], text: string): boolean {
   if (!version) return false;
   if (!clauses.every((clause) => matchesClause(clause, version))) return false;
   // A prerelease is selected only when it is asked for by name.
-  return version.prerelease.length === 0 || clauses.some((clause) => clause.operator !== "!=" && semver.eq(clause.version, version));
+  return version.prerelease.length === 0 || clauses.some((clause) => clause.operator !== "!=" && semver().eq(clause.version, version));
 }
 
-function matchesClause({ operator, version: wanted, segments }: Clause, version: semver.SemVer): boolean {
-  const order = semver.compare(version, wanted);
+function matchesClause({ operator, version: wanted, segments }: Clause, version: SemVerModule.SemVer): boolean {
+  const order = semver().compare(version, wanted);
   switch (operator) {
     case "=":
       return order === 0;
@@ -95,12 +108,12 @@ function matchesClause({ operator, version: wanted, segments }: Clause, version:
     case "<=":
       return order <= 0;
     case "~>":
-      return order >= 0 && semver.lt(version, pessimisticLimit(wanted, segments));
+      return order >= 0 && semver().lt(version, pessimisticLimit(wanted, segments));
   }
 }
 
 /** The exclusive upper bound of `~>`: bump the second-to-last written segment. */
-function pessimisticLimit(version: semver.SemVer, segments: number): string {
+function pessimisticLimit(version: SemVerModule.SemVer, segments: number): string {
   if (segments >= 3) return `${version.major}.${version.minor + 1}.0-0`;
   return `${version.major + 1}.0.0-0`;
 }

@@ -3,9 +3,9 @@ import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError, readAll } from "@tofu-oci/core";
-import { dispatcherSend, header, retrying, type HttpResponse, type RetryOptions, type Send } from "@tofu-oci/core/remote";
+import { dispatcherSend, header, newAgent, retrying, type HttpResponse, type RetryOptions, type Send } from "@tofu-oci/core/remote";
 import { hostnameForComparison, hostnameForDisplay } from "@tofu-oci/opentofu";
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 
 /** How {@link RegistryHttp} connects, authenticates and retries. */
 export interface RegistryHttpOptions {
@@ -59,7 +59,7 @@ export class RegistryHttp {
   constructor(options: RegistryHttpOptions = {}) {
     this.#options = options;
     this.#owned = !options.dispatcher;
-    this.#dispatcher = options.dispatcher ?? new Agent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    this.#dispatcher = options.dispatcher ?? newAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
     // The same layers as core's RegistryClient, without its OCI authentication: tokens are TF_TOKEN_*.
     const log = options.log;
     this.#send = retrying(dispatcherSend(this.#dispatcher, { userAgent: USER_AGENT, log }), { ...options.retry, log });

@@ -13,6 +13,8 @@ export const name = "copy";
 const MODULE_BYTES = 200 * 1000 * 1000;
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_arm64", "windows_amd64"];
 const PROVIDER_ZIP_BYTES = 32 * 1024 ** 2;
+/** Issue 19: our time at most 0.8x skopeo's. */
+const COPY_GOAL = 0.8;
 
 /** @param {{ repetitions: number, workDir: string, sharedDir: string, registry: object, log: (line: string) => void }} options */
 export async function run({ repetitions, workDir, sharedDir, registry, log }) {
@@ -67,8 +69,8 @@ function moduleRow(result, bytes, repetitions) {
     ours: { medianMs: Math.round(result.oursMs), peakRssMb: round(result.peakRssMb, 1) },
     peer: { name: "skopeo copy", medianMs: Math.round(result.peerMs) },
     ratio: round(ratio, 3),
-    goal: "faster than skopeo (ratio < 1)",
-    met: ratio < 1,
+    goal: `<= ${COPY_GOAL}x skopeo's time`,
+    met: ratio <= COPY_GOAL,
     notes:
       `ratio = our time / skopeo's; ours = tofu-oci-mirror copy (resolve, manifest, config + layer streamed GET -> PUT with digest checks, tag); ` +
       `${repetitions} runs into a fresh destination registry each, order swapped each run; ${mibPerSecond(bytes, result.oursMs)} MiB/s ours vs ` +

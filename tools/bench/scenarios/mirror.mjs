@@ -75,8 +75,8 @@ async function measure({ versions, platforms, goalMs, source, registry, repetiti
     goal: goalMs ? `< ${goalMs} ms in total` : "none (growth: compare with the 10-version row)",
     met: goalMs ? medianMs < goalMs : true,
     notes:
-      `whole tofu-oci-mirror process (start-up, discovery, versions, per-platform metadata, SHA256SUMS + signature check, ` +
-      `index and manifest reads at the destination); 0 bytes downloaded and uploaded checked on every run; ` +
+      `whole tofu-oci-mirror process (start-up, discovery, versions, one SHA256SUMS per version compared with the one the ` +
+      `mirrored index records, index and manifest reads at the destination); 0 bytes downloaded and uploaded checked on every run; ` +
       `${(medianMs / versions).toFixed(0)} ms per version; CPU (user + system, median) ${Math.round(median(cpuTimes))} ms; ` +
       `the first run (everything new, ${versions * platforms.length} MiB) took ${Math.round(first.ms)} ms`,
   };

@@ -1,7 +1,7 @@
 // Benchmark scenario (issue 11, scenario 1 and the scaling report): tofu-oci-push of a layer of
 // 64 MiB, 256 MiB and 1 GiB against curl uploading the same bytes (POST + monolithic PUT) to the
-// same registry, alternating, after `sync`. Goals: >= 0.9x curl's throughput for 1 GiB, and a
-// peak RSS <= 150 MB whatever the size.
+// same registry, alternating, after `sync`. Goals (issue 19): >= 0.8x curl's throughput for 64 MiB,
+// >= 0.95x for 256 MiB and 1 GiB, and a peak RSS <= 150 MB whatever the size.
 import { modulePackageRecord, storedZip } from "../data.mjs";
 import { alternate, listMs, mibPerSecond, registryFlags, round, timeBin, timeProcess, uniqueName } from "../lib.mjs";
 import { curlUpload } from "../peers.mjs";
@@ -9,9 +9,9 @@ import { curlUpload } from "../peers.mjs";
 export const name = "push";
 
 const SIZES = [
-  { label: "64 MiB", bytes: 64 * 1024 ** 2 },
-  { label: "256 MiB", bytes: 256 * 1024 ** 2 },
-  { label: "1 GiB", bytes: 1024 ** 3, throughputGoal: 0.9 },
+  { label: "64 MiB", bytes: 64 * 1024 ** 2, throughputGoal: 0.8 },
+  { label: "256 MiB", bytes: 256 * 1024 ** 2, throughputGoal: 0.95 },
+  { label: "1 GiB", bytes: 1024 ** 3, throughputGoal: 0.95 },
 ];
 const RSS_GOAL_MB = 150;
 

@@ -1,4 +1,5 @@
 export { RegistryClient, registryDispatcher, type RegistryClientOptions, type RegistryRequest } from "./registry-client.js";
+export { newAgent } from "./undici-agent.js";
 export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./remote-repository.js";
 export { authenticating, mergeScopes, TokenCache, type AuthOptions } from "./authenticator.js";
 export { parseChallenge, type Challenge } from "./www-authenticate.js";

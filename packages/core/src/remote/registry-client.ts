@@ -1,12 +1,13 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
-import { Agent, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { authenticating, type TokenCache } from "./authenticator.js";
 import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
 import type { RegistryKnowledge } from "./registry-knowledge.js";
+import { newAgent } from "./undici-agent.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 
 export type { RegistryRequest } from "./http.js";
@@ -108,7 +109,7 @@ export class RegistryClient {
  */
 export function registryDispatcher(options: Omit<RegistryClientOptions, "dispatcher"> = {}): Agent {
   const idle = options.idleTimeoutMs ?? 60_000;
-  return new Agent({
+  return newAgent({
     connections: options.connections ?? 8,
     keepAliveTimeout: 30_000,
     headersTimeout: idle,

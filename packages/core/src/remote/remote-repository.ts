@@ -38,6 +38,8 @@ export interface RemoteRepositoryOptions {
 type Scope = "pull" | "push";
 
 const JSON_ACCEPT = "application/json";
+/** Manifests a resolve read, kept for the fetch that usually follows it. */
+const RESOLVED_KEPT = 8;
 /** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
 const REFERRER_MERGE_ROUNDS = 16;
 
@@ -50,6 +52,12 @@ export class RemoteRepository implements Target, Mounter {
   readonly #options: RemoteRepositoryOptions;
   /** Upload sessions a refused mount left, by digest: the blob goes up into them (registry-quirks: mount-202-fallback). */
   readonly #mountSessions = new Map<string, URL>();
+  /**
+   * The bytes of the last manifests `resolve` read (and hashed), by digest: a resolve is a GET,
+   * so the fetch of the same manifest that follows it (a copy, a verify) is answered from here
+   * instead of reading it from the registry again. Content-addressed, so never stale.
+   */
+  readonly #resolved = new Map<string, Buffer>();
 
   constructor(client: RegistryClient, registry: string, repository: string, options: RemoteRepositoryOptions = {}) {
     this.#client = client;
@@ -69,6 +77,8 @@ export class RemoteRepository implements Target, Mounter {
     const manifest = isManifestMediaType(descriptor.mediaType);
     if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
     const what = `${digest} from ${this.name}`;
+    const resolved = manifest ? this.#resolved.get(digest) : undefined;
+    if (resolved) return verifiedStream(Readable.from([resolved]), descriptor, what);
     const response = manifest
       ? await this.#request("GET", `manifests/${digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
       : await this.#blobRequest(descriptor, options.signal, {});
@@ -146,7 +156,9 @@ export class RemoteRepository implements Target, Mounter {
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
       throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
     }
-    return { descriptor: fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what), bytes };
+    const descriptor = fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
+    this.#keepResolved(digest, bytes);
+    return { descriptor, bytes };
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -431,6 +443,12 @@ export class RemoteRepository implements Target, Mounter {
       throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
     }
     return url;
+  }
+
+  #keepResolved(digest: string, bytes: Buffer): void {
+    this.#resolved.delete(digest);
+    this.#resolved.set(digest, bytes);
+    if (this.#resolved.size > RESOLVED_KEPT) this.#resolved.delete(this.#resolved.keys().next().value!);
   }
 
   #request(method: Method, path: string, scope: Scope, init: RequestInit) {

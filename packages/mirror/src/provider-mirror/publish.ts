@@ -35,19 +35,20 @@ export interface PublishOptions {
 /**
  * Pushes a provider version through core's copy: the zips byte for byte as layers, one manifest
  * per platform, and the index of design.md §3 under the version tag. Blobs the destination has
- * are not uploaded again. `replaced` is the index the tag named before (platforms were added).
+ * are not uploaded again. `replaced` is the index the tag named before (platforms were added);
+ * `annotations` go on the index (where its checksums came from, for re-runs).
  * @throws TofuOciError "invalid-input" for a zip OpenTofu's unzip would refuse (a zip bomb, a damaged archive).
  */
 export async function publishVersion(
   provider: string,
   version: string,
   zips: readonly PlatformZip[],
-  options: PublishOptions & { replaced?: string },
+  options: PublishOptions & { replaced?: string; annotations?: Record<string, string> },
 ): Promise<ProviderArtifactRecord> {
   const { listZip } = await import("@tofu-oci/core/zip");
   for (const { zip } of zips) await listZip(zip.file);
   const platforms = zips.map(({ os, arch, zip }) => ({ os, arch, zip: { file: zip.file, digest: `sha256:${zip.sha256}`, size: zip.size } }));
-  const graph = providerGraph(platforms);
+  const graph = providerGraph(platforms, options.annotations ? { annotations: options.annotations } : {});
   const tags = [versionToTag(version)];
   const pushed = await pushGraph(options.target, graph, tags, copyOptions(options));
   // Another mirror run (or push) may have written this version at the same time and won the tag.

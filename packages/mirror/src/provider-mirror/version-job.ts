@@ -29,6 +29,7 @@ import { checkLockHashes } from "./lock-check.js";
 import { readMirroredVersion, type MirroredPlatform, type MirroredVersion } from "./mirror-state.js";
 import { hasSbom, publishVersion, type PlatformZip, type PublishOptions } from "./publish.js";
 import { failureRecord, type ProviderMirrorRecord, type ProvidersRecord } from "./records.js";
+import { sourceAnnotations, unchangedSinceMirrored } from "./unchanged-version.js";
 import { attachSboms } from "./version-sboms.js";
 import { downloadZip, fetchMirroredZip, type LocalZip } from "./zip-files.js";
 
@@ -55,6 +56,8 @@ export interface VersionRun {
 interface PlatformState {
   key: string;
   metadata: PackageMetadata;
+  /** The SHA256SUMS document its metadata names, as fetched (undefined when missing). */
+  sums: Uint8Array | undefined;
   checks: CheckResult[];
   mirrored?: MirroredPlatform;
   zip?: LocalZip;
@@ -69,16 +72,19 @@ interface PlatformState {
  * one of them without download metadata (404) is the registry's fault, not a platform to skip.
  */
 export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[], listed: readonly string[] = []): Promise<ProvidersRecord | undefined> {
+  const tag = versionToTag(version);
+  const early = shortcutAllowed(run, platformKeys) ? await readMirroredVersion(run.target, tag, run.signal) : undefined;
+  const unchanged = early && (await unchangedSinceMirrored(run.job.name, early, platformKeys, (url, limit, what) => run.http.document(url, limit, what)));
+  if (early && unchanged) return mirrorRecord(run, version, unchanged, early, undefined, 0);
   const platforms = await describePlatforms(run, version, platformKeys, listed);
   if (platforms.length === 0) {
     run.hooks.onWarning?.(`${run.job.name} ${version} has none of the platforms ${platformKeys.join(", ")}; skipped`);
     return undefined;
   }
-  const tag = versionToTag(version);
   const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatLocator(run.job.destination, { tag }), checks);
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
-  const state = await readMirroredVersion(run.target, tag, run.signal);
+  const state = early ?? (await readMirroredVersion(run.target, tag, run.signal));
   const conflicts = compareWithMirror(state, platforms);
   if (conflicts.length > 0) return fail(conflicts);
   const dir = join(run.workDir, `${run.job.address.namespace}-${run.job.address.type}-${tag}`);
@@ -88,6 +94,18 @@ export async function mirrorVersion(run: VersionRun, version: string, platformKe
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A re-run's shortcut (issue 19, {@link unchangedSinceMirrored}): when the mirror's index records
+ * the SHA256SUMS it was mirrored from and the registry still serves that document unchanged, the
+ * version is unchanged without the per-platform metadata, SHA256SUMS and signature requests of a
+ * first run (one request to the provider registry instead of two per platform plus two). Not
+ * taken when SBOMs are wanted (they are looked up per platform), with a lock file (its hashes are
+ * checked per platform) or on a dry run.
+ */
+function shortcutAllowed(run: VersionRun, keys: readonly string[]): boolean {
+  return !run.sbom && !run.dryRun && !run.job.pinned && keys.length > 0;
 }
 
 async function completeVersion(
@@ -108,8 +126,10 @@ async function completeVersion(
   if (failed.length > 0) return fail(failed);
   const options = publishOptions(run);
   const replaced = state.kind === "provider" ? { replaced: state.descriptor.digest } : {};
-  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), { ...options, ...replaced }) : undefined;
-  const record = mirrorRecord(run, version, platforms, state, pushed, bytesDownloaded);
+  const annotations = sourceAnnotations(run.job.name, platforms.map((p) => ({ url: p.metadata.shasumsUrl, document: p.sums })));
+  const publish = { ...options, ...replaced, ...(annotations ? { annotations } : {}) };
+  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), publish) : undefined;
+  const record = mirrorRecord(run, version, platforms.flatMap((p) => p.checks), state, pushed, bytesDownloaded);
   if (!run.sbom) return record;
   const wanted = new Set([...missing.map((p) => p.key), ...needSbom]);
   const zipOf = (key: string) => platforms.find((p) => p.key === key)?.zip ?? mirroredZips.get(key);
@@ -150,7 +170,7 @@ async function describePlatforms(run: VersionRun, version: string, keys: readonl
       const sums = await run.sums.get(metadata);
       if (sums.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sums.warning}`);
       const checks = [sums.signature, ...(sums.document ? metadataChecks(metadata, sums.document) : [])];
-      return { key, metadata, checks: checks.map((c) => ({ ...c, message: `${key}: ${c.message}` })) };
+      return { key, metadata, sums: sums.document, checks: checks.map((c) => ({ ...c, message: `${key}: ${c.message}` })) };
     }),
   );
   const present = described.filter((p): p is PlatformState => p !== undefined);
@@ -252,8 +272,7 @@ function planRecord(run: VersionRun, version: string, platforms: PlatformState[]
 }
 
 /** The record of a pushed version, or of one the mirror already had (built from the mirror's index). */
-function mirrorRecord(run: VersionRun, version: string, platforms: PlatformState[], state: MirroredVersion, pushed: ProviderArtifactRecord | undefined, bytesDownloaded: number): ProviderMirrorRecord {
-  const checks = platforms.flatMap((p) => p.checks);
+function mirrorRecord(run: VersionRun, version: string, checks: CheckResult[], state: MirroredVersion, pushed: ProviderArtifactRecord | undefined, bytesDownloaded: number): ProviderMirrorRecord {
   if (pushed) return { ...pushed, bytesDownloaded, checks, sboms: [] };
   if (state.kind !== "provider") throw new Error("a version that was not pushed must be in the mirror");
   const mirrored = [...state.platforms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => pushedPlatform(p.os, p.arch, p.manifest.digest, p.layer));
