@@ -2,7 +2,11 @@
  * Runs `task` over `items` with at most `limit` running at once, in input order of start.
  * The first failure rejects the whole run once running tasks settle.
  */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -22,16 +26,6 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, ta
   const rejection = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (rejection) throw rejection.reason;
   return results;
-}
-
-/**
- * Awaits every promise, then rethrows the first rejection: unlike Promise.all, nothing started
- * is still running when the caller hears of a failure (a chunk in flight when the user cancels
- * is finished, and its session saved, before the command returns).
- */
-export async function settleAll(promises: Iterable<Promise<unknown>>): Promise<void> {
-  const rejection = (await Promise.allSettled(promises)).find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (rejection) throw rejection.reason;
 }
 
 /** A counting semaphore: at most `limit` holders at once. */

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { Semaphore, settleAll } from "./concurrency.js";
+import { Semaphore } from "./concurrency.js";
 import { fetchManifest } from "./content.js";
 import { observeVerified } from "./digest.js";
 import { TofuOciError, isTofuOciError } from "./errors.js";
@@ -191,7 +191,7 @@ class GraphCopier {
       this.options.onSkipped?.(descriptor);
     } else {
       const { manifest, bytes } = fetched;
-      await settleAll(successors(manifest).map((child) => this.node(child)));
+      await Promise.all(successors(manifest).map((child) => this.node(child)));
       const isRoot = this.root?.digest === descriptor.digest;
       if (isRoot) this.#rootBytes = bytes;
       const tag = isRoot ? await this.root?.tag : undefined;
@@ -206,7 +206,7 @@ class GraphCopier {
   async #referrersOf(subject: Descriptor): Promise<void> {
     const referrers = await this.src.referrers(subject, { signal: this.options.signal });
     this.options.onReferrers?.(subject, referrers);
-    await settleAll(referrers.map((referrer) => this.node(referrer)));
+    await Promise.all(referrers.map((referrer) => this.node(referrer)));
   }
 
   async #blob(descriptor: Descriptor): Promise<void> {
