@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { MediaType, checkedDigest, isValidDigest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
-import { RegistryClient, RemoteRepository, header, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import { RegistryClient, RemoteRepository, header, notFoundOrDenied, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import { ContentMismatch, readUpTo, type ArtifactStore } from "./artifact-store.js";
 
 // ORAS-Go's default manifest Accept list (registry/remote/manifest.go defaultManifestMediaTypes).
@@ -38,7 +38,7 @@ export class RemoteStore implements ArtifactStore {
   async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
     const response = await this.#manifestRequest("HEAD", reference, ORAS_ACCEPT, options);
     await response.body.dump();
-    if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
+    if (response.status !== 200) throw await this.#readError(response, `resolving ${this.name}:${reference}`);
     const mediaType = contentType(response) ?? "";
     const served = header(response.headers, "docker-content-digest");
     const digest = served ?? (isValidDigest(reference) ? reference : undefined);
@@ -54,7 +54,7 @@ export class RemoteStore implements ArtifactStore {
   async readManifest(descriptor: Descriptor, options: OperationOptions = {}): Promise<Buffer> {
     // A digest from a manifest is checked before it becomes part of a URL.
     const response = await this.#manifestRequest("GET", checkedDigest(descriptor, this.name), descriptor.mediaType, options);
-    if (response.status !== 200) throw await responseError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
+    if (response.status !== 200) throw await this.#readError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
     const problem = servedProblem(response, descriptor);
     if (problem) {
       await response.body.dump();
@@ -79,12 +79,13 @@ export class RemoteStore implements ArtifactStore {
     return this.#client.close();
   }
 
-  #manifestRequest(
-    method: "GET" | "HEAD",
-    reference: string,
-    accept: string,
-    options: OperationOptions,
-  ): Promise<HttpResponse> {
+  /** A 401 or 403 with accepted credentials may mean "no such repository" (Docker Hub, GHCR): core's reading of it. */
+  async #readError(response: HttpResponse, what: string) {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.#registry) : error;
+  }
+
+  #manifestRequest(method: "GET" | "HEAD", reference: string, accept: string, options: OperationOptions): Promise<HttpResponse> {
     return this.#client.send({
       method,
       url: new URL(`/v2/${this.#path}/manifests/${reference}`, this.#client.baseUrl(this.#registry)),

@@ -66,6 +66,34 @@ describe("authenticating", () => {
     expect(cache.get("r.example", ["repository:a/b:pull"])).toBe("Bearer t1");
   });
 
+  it("fetches one token for requests challenged at once, and passes a 401 with a fresh token to the caller (registry-quirks: dockerhub-missing-repo-401)", async () => {
+    const challenge = { "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg"' };
+    const { send, seen } = scripted(
+      () => answer(401, challenge),
+      () => answer(401, challenge),
+      (request) => answer(200, {}, JSON.stringify({ token: request.url.hostname === "auth.example" ? "t1" : "?" })),
+      () => answer(200),
+      () => answer(401, challenge),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) });
+    const [first, second] = await Promise.all([auth(registryRequest()), auth(registryRequest())]);
+    expect([first.status, second.status]).toEqual([200, 401]);
+    expect(seen.filter((request) => request.url.hostname === "auth.example")).toHaveLength(1);
+  });
+
+  it("sends the 0000... user's password as an OAuth2 refresh token (registry-quirks: acr-refresh-token-exchange)", async () => {
+    const { send, seen } = scripted(
+      () => answer(401, { "www-authenticate": 'Bearer realm="https://r.example/oauth2/token",service="r.example"' }),
+      () => answer(200, {}, JSON.stringify({ access_token: "a1" })),
+      () => answer(200),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "00000000-0000-0000-0000-000000000000", password: "refresh" }) });
+    await auth(registryRequest());
+    const form = new URLSearchParams(String(await seen[1]!.body!()));
+    expect([seen[1]!.method, form.get("grant_type"), form.get("refresh_token"), form.get("scope")]).toEqual(["POST", "refresh_token", "refresh", "repository:a/b:pull"]);
+    expect(seen[2]!.headers?.authorization).toBe("Bearer a1");
+  });
+
   it("refuses (exit 4) when the registry rejects the credentials it asked for", async () => {
     const { send } = scripted(
       () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
