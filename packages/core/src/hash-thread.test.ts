@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -63,5 +64,27 @@ describe("hashing on the worker thread", () => {
       new Writable({ write: (_c, _e, done) => done() }),
     );
     expect(((await short.catch((e: unknown) => e)) as Error).message).toMatch(/expected \d+ bytes, got \d+/);
+  });
+
+  it("never keeps the process alive: a process that drops a hash (a cancelled transfer) exits by itself", () => {
+    const built = new URL("../dist/hash-thread.js", import.meta.url).href;
+    const script = `
+      import { ThreadedSha256 } from ${JSON.stringify(built)};
+      const dropped = new ThreadedSha256();
+      dropped.update(new Uint8Array(3 * 1024 * 1024));
+      dropped.abort();
+      const finished = new ThreadedSha256();
+      finished.update(new Uint8Array([1, 2, 3]));
+      console.log(await finished.digest());`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.signal, "the process did not exit by itself").toBeNull();
+    expect(run.stdout.trim()).toBe(
+      createHash("sha256")
+        .update(new Uint8Array([1, 2, 3]))
+        .digest("hex"),
+    );
   });
 });

@@ -149,11 +149,14 @@ class HashThread {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref();
+    // The source is CommonJS: a parent started with --input-type=module would make it ESM.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type"));
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv });
     worker.on("message", (message: HashMessage) => this.#receive(message));
     worker.on("error", (error) => this.#fail(error));
     worker.on("exit", (code) => this.#fail(new Error(`the hashing thread exited with code ${code}`)));
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    worker.unref();
     this.#worker = worker;
     return worker;
   }
