@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Which packages each workspace package may import, types included (style.md rule 11). */
 const ALLOWED: Record<string, string[]> = {
-  "@tofu-oci/core": ["undici", "fflate", "yauzl"],
+  "@tofu-oci/core": ["undici", "fflate", "yauzl", "cross-spawn"],
   "@tofu-oci/opentofu": ["@tofu-oci/core", "@cdktf/hcl2json", "semver"],
   "@tofu-oci/sbom": ["@tofu-oci/core", "@cyclonedx/cyclonedx-library"],
   "@tofu-oci/registry-protocol": ["@tofu-oci/core", "@tofu-oci/opentofu", "openpgp", "undici"],
