@@ -17,12 +17,14 @@ const verifyCommand = defineCommand({
       .option("provider", { type: "string", describe: "The lock-file entry to use, HOST/NAMESPACE/TYPE (default: the only one at the version)" })
       .option("extract", { type: "string", describe: "Unpack the module (or the one provider platform) into this new directory once every check passed" })
       .option("require-sbom", { type: "boolean", describe: "Fail unless an SPDX or CycloneDX SBOM is attached" })
+      .option("extract-sbom", { type: "string", describe: "Write the SBOM of each checked platform (OS_ARCH.cdx.json) or module (sbom.cdx.json) into this new directory; implies --require-sbom" })
       .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG|@DIGEST]" })
       .example("$0 'oci://registry.example.com/modules/net//vpc?tag=1.0.0'", "A module, as a module block names it")
       .example("$0 registry.example.com/providers/acme/thing:1.2.0 --lockfile .terraform.lock.hcl", "A provider version, with the lock file's hashes")
       .example("$0 registry.example.com/providers/acme/thing:1.2.0 --platform linux_amd64 --extract ./thing", "Unpack one platform once every check passed")
       .example("tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0", "Verify what was just pushed")
-      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM"),
+      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM")
+      .example("$0 registry.example.com/providers/hashicorp/random:3.7.2 --platform linux_amd64 --extract-sbom ./sboms", "Take a platform's SBOM out, e.g. for trivy sbom"),
   handler: async (args, output) => {
     const ref = positionalOrRecords(args.ref, args, { records: "artifact", pipeline: "tofu-oci-push REF ZIP | tofu-oci-verify", instead: "give REF as an argument" });
     const [{ verify }, { describeVerification }, { commandClientOptions }] = await Promise.all([
@@ -41,6 +43,7 @@ const verifyCommand = defineCommand({
         ...(args.provider !== undefined ? { provider: args.provider } : {}),
         ...(args.extract !== undefined ? { extract: args.extract } : {}),
         requireSbom: args.requireSbom ?? false,
+        ...(args.extractSbom !== undefined ? { extractSbom: args.extractSbom } : {}),
         ociLayout: args.ociLayout ?? false,
         ...(client ? { clientOptions: client } : {}),
         onRecord: (record) => output.record(record, describeVerification),
