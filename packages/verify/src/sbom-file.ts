@@ -22,10 +22,20 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
  * missing, oversized or mismatching layer stops the chain.
  * @returns the file written.
  */
-export async function extractSbom(store: ArtifactStore, sbom: ImageManifest, target: { dir: string; name: string }, checks: Checks, options: OperationOptions = {}): Promise<string> {
+export async function extractSbom(
+  store: ArtifactStore,
+  sbom: ImageManifest,
+  target: { dir: string; name: string },
+  checks: Checks,
+  options: OperationOptions = {},
+): Promise<string> {
   const layer = sbom.layers[0];
   if (!layer) checks.fail("extract-sbom", "the SBOM manifest has no layer to extract; attach the SBOM again");
-  if (layer.size > SBOM_MAX_BYTES) checks.fail("extract-sbom", `the SBOM ${layer.digest} is ${layer.size} bytes, more than the ${SBOM_MAX_BYTES} an SBOM may have`);
+  if (layer.size > SBOM_MAX_BYTES)
+    checks.fail(
+      "extract-sbom",
+      `the SBOM ${layer.digest} is ${layer.size} bytes, more than the ${SBOM_MAX_BYTES} an SBOM may have`,
+    );
   const file = join(target.dir, `${target.name}.${EXTENSIONS[sbom.artifactType ?? sbom.config.mediaType] ?? "json"}`);
   const temp = join(target.dir, `.${target.name}.tofu-oci-${randomBytes(4).toString("hex")}.tmp`);
   try {
@@ -34,7 +44,11 @@ export async function extractSbom(store: ArtifactStore, sbom: ImageManifest, tar
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
-    if (isContentError(error)) checks.fail("extract-sbom", `the SBOM ${layer.digest} (${layer.size} bytes) cannot be fetched as described: ${error.message}; attach it again`);
+    if (isContentError(error))
+      checks.fail(
+        "extract-sbom",
+        `the SBOM ${layer.digest} (${layer.size} bytes) cannot be fetched as described: ${error.message}; attach it again`,
+      );
     throw error;
   }
   checks.pass("extract-sbom", `${layer.size} bytes matching ${layer.digest} written to ${file}`);

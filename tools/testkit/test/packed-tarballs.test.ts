@@ -245,7 +245,10 @@ describe("README examples run against the test registry", () => {
     };
     const moduleZip = join(scratch.path, "readme-network.zip");
     await tool("tofu-oci-pack", ["module", join(root, "examples", "modules", "network"), "-o", moduleZip]);
-    for (const repository of ["team/vpc", "modules/net"]) await tool("tofu-oci-push", [`${registry.host}/${repository}:1.0.0`, moduleZip]);
+    const sbom = join(scratch.path, "readme-sbom.spdx.json");
+    writeFileSync(sbom, JSON.stringify({ spdxVersion: "SPDX-2.3", name: "network", packages: [] }));
+    await tool("tofu-oci-push", [`${registry.host}/team/vpc:1.0.0`, moduleZip]);
+    await tool("tofu-oci-push", [`${registry.host}/modules/net:1.0.0`, moduleZip, "--sbom", sbom]);
     const releases = writeProviderReleases(join(scratch.path, "readme-releases"));
     const provider = await tool("tofu-oci-pack", ["provider", "--provider", "example.com/acme/thing", "--version", "1.2.0", releases]);
     await tool("tofu-oci-push", [`${registry.host}/providers/acme/thing`], provider);

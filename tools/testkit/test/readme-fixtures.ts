@@ -7,8 +7,8 @@ import { buildZip } from "../src/index.js";
 // to the working directory. Each package's examples run in a folder of their own made by
 // `writeExampleFiles`, against registries the test points them at through `exampleEnv`.
 
-/** The release zip of one provider platform, with an executable inside. */
-function providerZip(type: string, version: string, platform: string): Buffer {
+/** A provider release zip with a (random) executable inside. */
+function providerZip(type: string, version: string): Buffer {
   return buildZip([{ name: `terraform-provider-${type}_v${version}`, content: randomBytes(2048), mode: 0o755 }]);
 }
 
@@ -19,7 +19,7 @@ export function writeProviderReleases(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const sums = ["linux_amd64", "darwin_arm64"].map((platform) => {
     const name = `terraform-provider-thing_1.2.0_${platform}.zip`;
-    const zip = providerZip("thing", "1.2.0", platform);
+    const zip = providerZip("thing", "1.2.0");
     writeFileSync(join(dir, name), zip);
     return `${sha256(zip)}  ${name}\n`;
   });
@@ -39,12 +39,21 @@ export function writeExampleFiles(dir: string, root: string, registry: string, m
   cpSync(module, join(dir, "modules", "network"), { recursive: true });
   cpSync(moduleZip, join(dir, "network.zip"));
   writeProviderReleases(join(dir, "releases"));
-  const aws = providerZip("aws", "5.0.0", "linux_amd64");
+  const aws = providerZip("aws", "5.0.0");
   writeFileSync(join(dir, "terraform-provider-aws_5.0.0_linux_amd64.zip"), aws);
   writeFileSync(join(dir, "terraform-provider-aws"), randomBytes(1024), { mode: 0o755 });
-  const lock = ['provider "registry.opentofu.org/hashicorp/aws" {', '  version = "5.0.0"', `  hashes = ["zh:${sha256(aws)}"]`, "}", ""];
+  const lock = [
+    'provider "registry.opentofu.org/hashicorp/aws" {',
+    '  version = "5.0.0"',
+    `  hashes = ["zh:${sha256(aws)}"]`,
+    "}",
+    "",
+  ];
   writeFileSync(join(dir, ".terraform.lock.hcl"), lock.join("\n"));
-  writeFileSync(join(dir, "sbom.spdx.json"), JSON.stringify({ spdxVersion: "SPDX-2.3", name: "network", packages: [] }));
+  writeFileSync(
+    join(dir, "sbom.spdx.json"),
+    JSON.stringify({ spdxVersion: "SPDX-2.3", name: "network", packages: [] }),
+  );
   writeFileSync(join(dir, "provenance.json"), JSON.stringify({ builder: "readme-test" }));
   mkdirSync(join(dir, "infra"), { recursive: true });
   writeFileSync(
@@ -62,6 +71,9 @@ export function writeExampleFiles(dir: string, root: string, registry: string, m
 /** A CLI configuration whose oci_mirror serves providers from the seeded `providers/NAMESPACE/TYPE`. */
 export function writeCliConfig(file: string, registry: string): string {
   const template = `${registry}/providers/\${namespace}/\${type}`;
-  writeFileSync(file, `provider_installation {\n  oci_mirror {\n    repository_template = "${template}"\n    include = ["example.com/*/*"]\n  }\n}\n`);
+  writeFileSync(
+    file,
+    `provider_installation {\n  oci_mirror {\n    repository_template = "${template}"\n    include = ["example.com/*/*"]\n  }\n}\n`,
+  );
   return file;
 }
