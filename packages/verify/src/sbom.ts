@@ -53,7 +53,8 @@ export async function attachedSbom(store: ArtifactStore, subject: Descriptor, op
   for (const sbom of listed.slice(0, SBOMS_READ)) {
     const read = await readSbom(store, sbom, subject, options);
     if (typeof read !== "string") {
-      return { ok: true, listed: listed.length, sbom: read, message: `${sbom.artifactType} ${sbom.digest}, read back: it refers to ${subject.digest}${others(listed.length - 1, "SBOM")}` };
+      const message = `${sbom.artifactType} ${sbom.digest}, read back: it refers to ${subject.digest}${others(listed.length - 1, "SBOM")}`;
+      return { ok: true, listed: listed.length, sbom: read, message };
     }
     problems.push(read);
   }
