@@ -41,6 +41,11 @@ const verifyCommand = defineCommand({
         describe: "Unpack the module (or the one provider platform) into this new directory once every check passed",
       })
       .option("require-sbom", { type: "boolean", describe: "Fail unless an SPDX or CycloneDX SBOM is attached" })
+      .option("extract-sbom", {
+        type: "string",
+        describe:
+          "Write the SBOM of each checked platform (OS_ARCH.cdx.json) or module (sbom.cdx.json) into this new directory; implies --require-sbom",
+      })
       .option("oci-layout", { type: "boolean", describe: "REF is an OCI image layout directory PATH[:TAG|@DIGEST]" })
       .example("$0 'oci://registry.example.com/modules/net//vpc?tag=1.0.0'", "A module, as a module block names it")
       .example(
@@ -55,7 +60,11 @@ const verifyCommand = defineCommand({
         "tofu-oci-pack module ./net | tofu-oci-push registry.example.com/modules/net:1.0.0 | $0",
         "Verify what was just pushed",
       )
-      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM"),
+      .example("$0 --oci-layout ./oci-layout:1.0.0 --require-sbom", "An OCI layout; fail without an SBOM")
+      .example(
+        "$0 registry.example.com/providers/hashicorp/random:3.7.2 --platform linux_amd64 --extract-sbom ./sboms",
+        "Take a platform's SBOM out, e.g. for trivy sbom",
+      ),
   handler: async (args, output) => {
     const ref = positionalOrRecords(args.ref, args, {
       records: "artifact",
@@ -78,6 +87,7 @@ const verifyCommand = defineCommand({
         ...(args.provider !== undefined ? { provider: args.provider } : {}),
         ...(args.extract !== undefined ? { extract: args.extract } : {}),
         requireSbom: args.requireSbom ?? false,
+        ...(args.extractSbom !== undefined ? { extractSbom: args.extractSbom } : {}),
         ociLayout: args.ociLayout ?? false,
         ...(client ? { clientOptions: client } : {}),
         onRecord: (record) => output.record(record, describeVerification),

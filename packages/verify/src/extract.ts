@@ -12,7 +12,7 @@ import type { CheckedZip } from "./package-zip.js";
  * downloaded, so a verified package never lands over other files.
  * @throws TofuOciError "usage" (exit 2).
  */
-export async function assertExtractTarget(dir: string): Promise<void> {
+export async function assertExtractTarget(dir: string, flag = "--extract"): Promise<void> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(dir)).isDirectory();
@@ -22,7 +22,7 @@ export async function assertExtractTarget(dir: string): Promise<void> {
   }
   if (!isDirectory || (await readdir(dir)).length > 0) {
     throw usageError(
-      `--extract ${dir} exists and is not an empty directory`,
+      `${flag} ${dir} exists and is not an empty directory`,
       "Give a new directory; verify creates it only when every check passed.",
     );
   }

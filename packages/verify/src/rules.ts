@@ -117,6 +117,10 @@ export const RULES = {
     rule: "With --require-sbom: an SPDX (application/spdx+json) or CycloneDX (application/vnd.cyclonedx+json) referrer is attached, and its manifest, read back, matches its digest and names the artifact as its subject",
     source: "tofu-oci design.md §3 (not an OpenTofu rule)",
   },
+  "extract-sbom": {
+    rule: "With --extract-sbom: the SBOM the sbom check read back is written into DIR as NAME.cdx.json or NAME.spdx.json (NAME: the platform os_arch, or sbom), its size and digest checked, through a temporary file renamed into place",
+    source: "tofu-oci issue 21 (not an OpenTofu rule)",
+  },
   extract: {
     rule: "With --extract: the package is unpacked into DIR through a temporary directory renamed into place, only after every check passed",
     source: "tofu-oci issue 6",

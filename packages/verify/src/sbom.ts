@@ -1,6 +1,8 @@
-import { MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
+import { MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageManifest, type OperationOptions } from "@tofu-oci/core";
 import { isContentError, type ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
+import { extractSbom } from "./sbom-file.js";
+import type { Outcome, Session } from "./session.js";
 
 const SBOM_TYPES: ReadonlySet<string> = new Set([MediaType.spdxJson, MediaType.cyclonedxJson]);
 /** Listed SBOMs read back before giving up: a listing alone proves nothing, a hostile one is endless. */
@@ -14,6 +16,8 @@ export interface SbomVerdict {
   /** SBOM referrers the registry or layout lists. */
   listed: number;
   message: string;
+  /** When ok: the SBOM manifest that proved itself. */
+  sbom?: ImageManifest;
 }
 
 /**
@@ -21,10 +25,19 @@ export interface SbomVerdict {
  * referrers API, or the `sha256-<hex>` referrers tag where the registry has none), and reading it
  * back must prove it: its manifest matches its digest and names the artifact as its subject.
  */
-export async function checkSbom(store: ArtifactStore, subject: Descriptor, checks: Checks, options: OperationOptions = {}): Promise<void> {
+export async function checkSbom(store: ArtifactStore, subject: Descriptor, checks: Checks, options: OperationOptions = {}): Promise<ImageManifest> {
   const verdict = await attachedSbom(store, subject, options);
-  if (!verdict.ok) checks.fail("sbom", verdict.message);
+  if (!verdict.ok || !verdict.sbom) checks.fail("sbom", verdict.message);
   checks.pass("sbom", verdict.message);
+  return verdict.sbom;
+}
+
+/** With `--extract-sbom`: writes the proven SBOM as `NAME.*.json` and lists the file in the record's `sboms`. */
+export async function saveSbom(session: Session, outcome: Outcome, sbom: ImageManifest, name: string, checks: Checks): Promise<void> {
+  const dir = session.settings.extractSbom;
+  if (!dir) return;
+  const file = await extractSbom(session.store, sbom, { dir, name }, checks, { signal: session.settings.signal });
+  outcome.sboms = [...((outcome.sboms as string[] | undefined) ?? []), file];
 }
 
 /**
@@ -38,9 +51,12 @@ export async function attachedSbom(store: ArtifactStore, subject: Descriptor, op
   }
   const problems: string[] = [];
   for (const sbom of listed.slice(0, SBOMS_READ)) {
-    const problem = await sbomProblem(store, sbom, subject, options);
-    if (!problem) return { ok: true, listed: listed.length, message: `${sbom.artifactType} ${sbom.digest}, read back: it refers to ${subject.digest}${others(listed.length - 1, "SBOM")}` };
-    problems.push(problem);
+    const read = await readSbom(store, sbom, subject, options);
+    if (typeof read !== "string") {
+      const message = `${sbom.artifactType} ${sbom.digest}, read back: it refers to ${subject.digest}${others(listed.length - 1, "SBOM")}`;
+      return { ok: true, listed: listed.length, sbom: read, message };
+    }
+    problems.push(read);
   }
   const names = listed.slice(0, NAMED_IN_MESSAGES).map((sbom) => sbom.digest).join(", ");
   return {
@@ -50,8 +66,8 @@ export async function attachedSbom(store: ArtifactStore, subject: Descriptor, op
   };
 }
 
-/** Why a listed SBOM does not prove itself, or undefined when it does. */
-async function sbomProblem(store: ArtifactStore, sbom: Descriptor, subject: Descriptor, options: OperationOptions): Promise<string | undefined> {
+/** The SBOM manifest when a listed SBOM proves itself, else why it does not. */
+async function readSbom(store: ArtifactStore, sbom: Descriptor, subject: Descriptor, options: OperationOptions): Promise<ImageManifest | string> {
   let bytes: Buffer;
   try {
     bytes = await store.readManifest({ mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.size }, options);
@@ -67,9 +83,10 @@ async function sbomProblem(store: ArtifactStore, sbom: Descriptor, subject: Desc
     return `${sbom.digest} is not an OCI manifest`;
   }
   if (manifest.subject?.digest !== subject.digest) return `${sbom.digest} refers to ${manifest.subject?.digest ?? "no subject"}`;
-  const type = manifest.artifactType ?? (isIndex(manifest) ? undefined : manifest.config.mediaType);
-  if (!type || !SBOM_TYPES.has(type)) return `${sbom.digest} has artifactType ${JSON.stringify(type ?? "")}, not an SBOM type`;
-  return undefined;
+  if (isIndex(manifest)) return `${sbom.digest} is an index, not an SBOM manifest`;
+  const type = manifest.artifactType ?? manifest.config.mediaType;
+  if (!SBOM_TYPES.has(type)) return `${sbom.digest} has artifactType ${JSON.stringify(type)}, not an SBOM type`;
+  return manifest;
 }
 
 function others(count: number, what: string): string {

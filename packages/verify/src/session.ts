@@ -15,6 +15,8 @@ export interface Settings {
   /** Absolute --extract directory. */
   extract?: string;
   requireSbom: boolean;
+  /** Absolute --extract-sbom directory; implies requireSbom. */
+  extractSbom?: string;
   /** Where layers are downloaded for checking. */
   tempDir: string;
   /** A provider platform's h1: annotation replaces its download. */

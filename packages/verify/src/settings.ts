@@ -25,6 +25,12 @@ export interface SettingsOptions {
   extract?: string;
   /** Fail unless an SPDX or CycloneDX SBOM is attached as a referrer. Default false. */
   requireSbom?: boolean;
+  /**
+   * Write the SBOM that the `sbom` check read back into this new (or empty) directory: one file
+   * per provider platform (`OS_ARCH.cdx.json` or `.spdx.json`), or `sbom.*.json` for a module or
+   * an SBOM on the provider's index. Implies `requireSbom`.
+   */
+  extractSbom?: string;
   /** Where layers are downloaded for checking. Default: the OS temp directory. */
   tempDir?: string;
   /**
@@ -48,7 +54,7 @@ export async function validateSettings(
   const cwd = context.cwd ?? ".";
   const settings: Settings = {
     platforms: [...new Set((options.platforms ?? []).map((text) => formatPlatform(parsePlatform(text))))],
-    requireSbom: options.requireSbom ?? false,
+    requireSbom: (options.requireSbom ?? false) || options.extractSbom !== undefined,
     tempDir: options.tempDir ?? tmpdir(),
     trustH1Annotation: options.trustH1Annotation ?? false,
   };
@@ -57,6 +63,10 @@ export async function validateSettings(
   if (options.lockFile !== undefined) settings.lock = await readLockFile(resolve(cwd, options.lockFile));
   if (options.extract !== undefined)
     settings.extract = await extractTarget(resolve(cwd, options.extract), settings.platforms);
+  if (options.extractSbom !== undefined) {
+    settings.extractSbom = resolve(cwd, options.extractSbom);
+    await assertExtractTarget(settings.extractSbom, "--extract-sbom");
+  }
   if (context.signal) settings.signal = context.signal;
   if (settings.type === "module" && (settings.platforms.length > 0 || settings.lock)) {
     throw usageError("--platform and --lockfile apply to providers, not to --type module");

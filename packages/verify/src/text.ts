@@ -10,5 +10,6 @@ export function describeVerification(record: VerifyRecord): string {
   });
   if (typeof record.source === "string" && record.ok) lines.push(`  module source: ${record.source}`);
   if (typeof record.extracted === "string") lines.push(`  extracted to: ${record.extracted}`);
+  for (const file of record.sboms ?? []) lines.push(`  SBOM written to: ${file}`);
   return [head, ...lines].join("\n");
 }

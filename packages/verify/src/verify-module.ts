@@ -6,7 +6,7 @@ import { extractPackage } from "./extract.js";
 import { readImageManifest } from "./manifest-checks.js";
 import { checkPackageZip, type CheckedZip } from "./package-zip.js";
 import { checkResolution } from "./resolution.js";
-import { checkSbom } from "./sbom.js";
+import { checkSbom, saveSbom } from "./sbom.js";
 import type { Outcome, Session } from "./session.js";
 
 /**
@@ -31,7 +31,8 @@ async function checkManifestAndLayer(session: Session, descriptor: Descriptor, o
     checks.fail("manifest-media-type", mediaTypeProblem(descriptor.mediaType));
   const manifest = await readImageManifest(store, descriptor, ArtifactType.module, checks, options);
   const layer = expectLayer(selectModuleLayer(manifest.layers), checks);
-  if (settings.requireSbom) await checkSbom(store, descriptor, checks, options);
+  if (settings.requireSbom)
+    await saveSbom(session, outcome, await checkSbom(store, descriptor, checks, options), "sbom", checks);
   const blob = await downloadLayer(store, layer, settings.tempDir, checks, options);
   try {
     const zip = await checkPackageZip(blob.path, checks);

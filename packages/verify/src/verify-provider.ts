@@ -25,7 +25,7 @@ import { runChain, type Checks } from "./checks.js";
 import { readImageIndex, readImageManifest } from "./manifest-checks.js";
 import { checkPackageZip } from "./package-zip.js";
 import { checkResolution } from "./resolution.js";
-import { attachedSbom, checkSbom } from "./sbom.js";
+import { attachedSbom, checkSbom, saveSbom } from "./sbom.js";
 import type { Outcome, Session } from "./session.js";
 import { expectLayer, extract, plain } from "./verify-module.js";
 
@@ -67,7 +67,7 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     checkPushedDigest(session, descriptor);
     state.lock = checkLockEntry(session, state);
     if (state.lock && !session.settings.provider) state.type = providerType(session, state.lock.address);
-    if (session.settings.requireSbom) state.sbomOnIndex = await checkIndexSbom(session, descriptor);
+    if (session.settings.requireSbom) state.sbomOnIndex = await checkIndexSbom(session, state, descriptor);
     const platforms = choosePlatforms(session, index);
     checkExtractablePlatforms(session, platforms);
     for (const platform of platforms) await runChain(() => checkPlatform(session, state, index, platform));
@@ -81,10 +81,12 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
 }
 
 /** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
-async function checkIndexSbom(session: Session, index: Descriptor): Promise<boolean> {
+async function checkIndexSbom(session: Session, state: ProviderState, index: Descriptor): Promise<boolean> {
   const verdict = await attachedSbom(session.store, index, { signal: session.settings.signal });
-  if (verdict.ok) session.checks.pass("sbom", verdict.message);
-  return verdict.ok;
+  if (!verdict.ok || !verdict.sbom) return false;
+  session.checks.pass("sbom", verdict.message);
+  await saveSbom(session, state.outcome, verdict.sbom, "sbom", session.checks);
+  return true;
 }
 
 /** `version-tag`: the tag is how OpenTofu finds this version. Returns the version, if known. */
@@ -240,8 +242,10 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
   result.manifest = selection.descriptor.digest;
   const options = { signal: session.settings.signal };
   // tofu-oci-mirror --sbom attaches one SBOM per platform manifest.
-  if (session.settings.requireSbom && !state.sbomOnIndex)
-    await checkSbom(session.store, plain(selection.descriptor), checks, options);
+  if (session.settings.requireSbom && !state.sbomOnIndex) {
+    const sbom = await checkSbom(session.store, plain(selection.descriptor), checks, options);
+    await saveSbom(session, state.outcome, sbom, platform, checks);
+  }
   const manifest = await readImageManifest(
     session.store,
     plain(selection.descriptor),

@@ -54,6 +54,8 @@ export interface VerifyRecord extends VerificationRecord {
   moduleDir?: string;
   /** Modules: the directory `extract` unpacked the package into. */
   extracted?: string;
+  /** With `extractSbom`: the SBOM files written, one per provider platform (or the module's, or the index's). */
+  sboms?: string[];
   /** Providers: the provider address, when given or known from the index. */
   provider?: string;
   /** Providers: the version, from the tag. */
@@ -76,6 +78,11 @@ export async function verify(options: VerifyOptions = {}, ctx: VerifyContext = {
     throw usageError(
       `--extract unpacks one artifact, and stdin has ${inputs.length} records`,
       "Verify them one at a time, or drop --extract.",
+    );
+  if (settings.extractSbom && inputs.length > 1)
+    throw usageError(
+      `--extract-sbom writes one artifact's SBOMs, and stdin has ${inputs.length} records`,
+      "Verify them one at a time, or drop --extract-sbom.",
     );
   const records: VerifyRecord[] = [];
   for (const input of inputs) {

@@ -112,12 +112,16 @@ function handle(
   response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(packument));
 }
 
-/** A package directory as npm packs it: every file under `package/`, modes kept (bins stay executable). */
+/**
+ * A package directory as npm packs it: every file under `package/`, modes kept (bins stay
+ * executable). pnpm's store hard-links identical files, and npm's extractor skips tar's hard-link
+ * entries, so links are stored as the files they are (`--hard-dereference`).
+ */
 function sendTarball(response: ServerResponse, served: Served | undefined): void {
   if (!served) return void response.writeHead(404).end();
   const tar = spawn(
     "tar",
-    ["-czf", "-", "--owner=0", "--group=0", "--transform", "s,^\\.,package,", "-C", served.dir, "."],
+    ["-czf", "-", "--hard-dereference", "--owner=0", "--group=0", "--transform", "s,^\\.,package,", "-C", served.dir, "."],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   response.writeHead(200, { "content-type": "application/octet-stream" });

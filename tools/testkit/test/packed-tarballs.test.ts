@@ -4,9 +4,19 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseRecords, runProcess, tempDir, uniqueRepository } from "../src/index.js";
+import {
+  parseRecords,
+  runProcess,
+  startModuleRegistry,
+  startProviderRegistry,
+  tempDir,
+  uniqueRepository,
+  type TestModuleRegistry,
+  type TestProviderRegistry,
+} from "../src/index.js";
 import { startWorkspaceNpmRegistry, type WorkspaceNpmRegistry } from "../src/workspace-npm-registry.js";
-import { checkedBlocks, writeBlocks } from "./readme-blocks.js";
+import { checkedBlocks, fileNameOf, writeBlocks } from "./readme-blocks.js";
+import { writeCliConfig, writeExampleFiles, writeProviderReleases } from "./readme-fixtures.js";
 
 // Installs every publishable package from its `pnpm pack` tarball into an empty project with
 // plain npm, as a user's `npm install` or `npx` would, so a missing `files` entry, a dev-only
@@ -32,10 +42,17 @@ const published = readdirSync(join(root, "packages"))
   .map((dir) => ({ dir: join(root, "packages", dir), manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest }))
   .filter(({ manifest }) => !manifest.private);
 
+/** The published packages whose README has ```ts check blocks: [name, dir]. */
+const withExamples = published
+  .filter(({ dir }) => checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0)
+  .map(({ dir, manifest }) => [manifest.name, dir] as const);
+
 const scratch = tempDir("tofu-oci-packed-");
 const project = join(scratch.path, "project");
 const tarballs = join(scratch.path, "tarballs");
 let npmRegistry: WorkspaceNpmRegistry;
+/** Where one package's README examples are written and compiled. */
+const examplesDir = (name: string) => join(project, "readme", name.replace(/^@tofu-oci\//, ""));
 /** npm's settings for every npm and npx call: the loopback registry and a cache of this run only. */
 let npmEnv: Record<string, string>;
 
@@ -153,12 +170,14 @@ describe("packed tarballs", () => {
   });
   // Issue 21: a user copies a README example into a strict NodeNext project that installed the
   // tarballs. Runs after the test above, which installs @types/node into the project.
-  it.each(published.filter(({ dir }) => checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")).length > 0).map(({ dir, manifest }) => [manifest.name, dir] as const))(
+  it.each(withExamples)(
     "%s: the README's TypeScript examples type-check against the installed tarballs",
     async (name, dir) => {
-      const examples = join(project, "readme", name.replace(/^@tofu-oci\//, ""));
+      const examples = examplesDir(name);
       writeBlocks(examples, checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")));
-      const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false };
+      // Emitted next to the sources, which the test below runs: a project of its own, like a reader's.
+      writeFileSync(join(examples, "package.json"), JSON.stringify({ name: "readme-examples", version: "1.0.0", private: true, type: "module" }));
+      const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, types: ["node"], skipLibCheck: false };
       writeFileSync(join(examples, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
       const result = await runProcess(tsc, ["-p", examples], { cwd: project });
       expect(result.stdout + result.stderr).toBe("");
@@ -203,4 +222,79 @@ describe("installed bins against the test registry", () => {
     const [copied] = await run("mirror", ["copy", ref, join(scratch.path, `${name}-layout`), "--to-oci-layout", "--plain-http"]);
     expect(copied).toMatchObject({ kind: "artifact", digest: pushed!.digest, tag: "1.0.0" });
   });
+});
+
+// Issue 21: every README example runs to completion against the test registry, unchanged. The
+// examples read the registry's host from REGISTRY (default registry.example.com) and find the files
+// they name in their working directory, as a reader's would; the registry is the shared TLS one,
+// trusted through NODE_EXTRA_CA_CERTS, seeded with what the examples pull. Upstream provider and
+// module registries are local ones (PROVIDER_REGISTRY, MODULE_REGISTRY, SOURCE_PLAIN_HTTP).
+describe("README examples run against the test registry", () => {
+  const registry = inject("registries").tls;
+  const home = join(scratch.path, "readme-home");
+  let env: Record<string, string | undefined>;
+  let upstream: { providers: TestProviderRegistry; modules: TestModuleRegistry } | undefined;
+
+  beforeAll(async () => {
+    const bins = join(project, "node_modules", ".bin");
+    const seedEnv = { HOME: home, NODE_EXTRA_CA_CERTS: registry.caFile, DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
+    const tool = async (bin: string, args: string[], stdin?: string) => {
+      const result = await runProcess(join(bins, bin), [...args, "--format", "json"], { cwd: scratch.path, env: seedEnv, ...(stdin ? { stdin } : {}) });
+      expect(result.code, `${bin} ${args.join(" ")}: ${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+    const moduleZip = join(scratch.path, "readme-network.zip");
+    await tool("tofu-oci-pack", ["module", join(root, "examples", "modules", "network"), "-o", moduleZip]);
+    const sbom = join(scratch.path, "readme-sbom.spdx.json");
+    writeFileSync(sbom, JSON.stringify({ spdxVersion: "SPDX-2.3", name: "network", packages: [] }));
+    await tool("tofu-oci-push", [`${registry.host}/team/vpc:1.0.0`, moduleZip]);
+    await tool("tofu-oci-push", [`${registry.host}/modules/net:1.0.0`, moduleZip, "--sbom", sbom]);
+    const releases = writeProviderReleases(join(scratch.path, "readme-releases"));
+    const provider = await tool("tofu-oci-pack", ["provider", "--provider", "example.com/acme/thing", "--version", "1.2.0", releases]);
+    await tool("tofu-oci-push", [`${registry.host}/providers/acme/thing`], provider);
+
+    const providers = await startProviderRegistry({
+      providers: [
+        { namespace: "hashicorp", type: "aws", versions: [{ version: "5.0.0", platforms: ["linux_amd64"] }] },
+        { namespace: "hashicorp", type: "null", versions: [{ version: "3.2.1", platforms: ["linux_amd64"] }] },
+      ],
+    });
+    const modules = await startModuleRegistry();
+    modules.addFile("/files/vpc-5.0.0.zip", readFileSync(moduleZip));
+    modules.addVersion("terraform-aws-modules/vpc/aws", "5.0.0", { json: "/files/vpc-5.0.0.zip" });
+    upstream = { providers, modules };
+    env = {
+      ...seedEnv,
+      REGISTRY: registry.host,
+      PROVIDER_REGISTRY: providers.host,
+      MODULE_REGISTRY: modules.host,
+      SOURCE_PLAIN_HTTP: "true",
+      TF_CLI_CONFIG_FILE: writeCliConfig(join(scratch.path, "readme-tofurc"), registry.host),
+    };
+    for (const [name] of withExamples) writeExampleFiles(join(examplesDir(name), "work"), root, registry.host, moduleZip);
+  }, 120_000);
+  afterAll(async () => {
+    await upstream?.providers.stop();
+    await upstream?.modules.stop();
+  });
+
+  it.each(withExamples)(
+    "%s: the README's examples run to completion",
+    async (name, dir) => {
+      const blocks = checkedBlocks(readFileSync(join(dir, "README.md"), "utf8"));
+      const runnable = blocks.flatMap((block, index) => {
+        const file = fileNameOf(block, index);
+        if (block.startsWith("#!")) return [{ file, args: ["--help"] }];
+        return file.startsWith("example-") ? [{ file, args: [] }] : [];
+      });
+      expect(runnable.length).toBeGreaterThan(0);
+      const examples = examplesDir(name);
+      for (const { file, args } of runnable) {
+        const script = join(examples, file.replace(/\.ts$/, ".js"));
+        const result = await runProcess(process.execPath, [script, ...args], { cwd: join(examples, "work"), env, timeoutMs: 90_000 });
+        expect(result.code, `${file}:\n${result.stdout}\n${result.stderr}`).toBe(0);
+      }
+    },
+    120_000,
+  );
 });
