@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates the API reference of every published package into docs/api with typedoc, from the
-// entry points each package.json exports. Any warning fails the run (exit 1).
-//   node tools/docs/api.mjs [--out DIR]
+// entry points each package.json exports. Any warning fails the run (exit 1), including an exported
+// member without a doc comment in a package of DOCUMENTED_PACKAGES (--all-members: in any package).
+//   node tools/docs/api.mjs [--out DIR] [--all-members]
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,16 +14,24 @@ const outIndex = process.argv.indexOf("--out");
 const out = outIndex === -1 ? join(root, "docs", "api") : process.argv[outIndex + 1];
 
 /**
+ * Packages whose every exported member (interface and class members, functions, constants, types)
+ * has a doc comment; typedoc's notDocumented validation keeps them so. Add a package once it is done.
+ */
+const DOCUMENTED_PACKAGES = ["@tofu-oci/mirror", "@tofu-oci/pack", "@tofu-oci/push", "@tofu-oci/verify"];
+
+/**
  * `./dist/x/index.js` export targets become `packages/<pkg>/src/x/index.ts` entry points, each
  * titled by its import path (`@tofu-oci/core/layout`); `./command` entries included.
  */
 function entryPoints() {
   const entries = new Map();
+  const packages = [];
   for (const dir of readdirSync(join(root, "packages"))) {
     const manifestPath = join(root, "packages", dir, "package.json");
     if (!existsSync(manifestPath)) continue;
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     if (manifest.private) continue;
+    packages.push(manifest.name);
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       const file = typeof target === "string" ? target : target.default;
       if (!file?.startsWith("./dist/")) continue;
@@ -31,10 +40,11 @@ function entryPoints() {
       entries.set(source, { title, description: subpath === "." ? manifest.description : undefined });
     }
   }
-  return entries;
+  return { entries, packages };
 }
 
-const entries = entryPoints();
+const { entries, packages } = entryPoints();
+const requiredPackages = process.argv.includes("--all-members") ? packages : DOCUMENTED_PACKAGES;
 const app = await Application.bootstrapWithPlugins({
   entryPoints: [...entries.keys()],
   entryPointStrategy: "resolve",
@@ -45,11 +55,14 @@ const app = await Application.bootstrapWithPlugins({
   excludePrivate: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
-  validation: { notExported: false, invalidLink: true, notDocumented: false },
+  validation: { notExported: false, invalidLink: true, notDocumented: true },
+  requiredToBeDocumented: ["Enum", "EnumMember", "Variable", "Function", "Class", "Interface", "Property", "Method", "Accessor", "TypeAlias"],
+  packagesRequiringDocumentation: requiredPackages,
   externalSymbolLinkMappings: { "@types/node": { "*": "https://nodejs.org/api/" } },
   logLevel: LogLevel.Warn,
   skipErrorChecking: true,
   disableSources: true,
+  highlightLanguages: ["sh", "json", "ts", "js"],
 });
 // Modules are titled by import path, not by their folder (`core/src/layout`), and described by
 // the package's description (the main entry) or the entry file's `@module` comment (subpaths).
@@ -64,8 +77,21 @@ app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
 const project = await app.convert();
 // convert() does not run the validation options above; the typedoc CLI runs them through validate().
 if (project) {
+  app.options.setValue("intentionallyNotDocumented", inlineTypeMembers(project));
   app.validate(project);
   warnUndocumentedExports(project);
+}
+
+/**
+ * Members of inline object types (`tool?: { name: string; version: string }`, union branches, constant
+ * tables such as verify's RULES) are documented by their owner's comment, not one by one.
+ */
+function inlineTypeMembers(project) {
+  const inParameter = (reflection) => reflection && (reflection.kindOf(ReflectionKind.Parameter) || inParameter(reflection.parent));
+  const inline = (reflection) => reflection.parent?.kindOf(ReflectionKind.TypeLiteral) && reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method) && !inParameter(reflection);
+  const required = (reflection) => requiredPackages.includes(project.getSymbolIdFromReflection(reflection)?.packageName);
+  const names = Object.values(project.reflections).filter((reflection) => inline(reflection) && !reflection.hasComment() && required(reflection));
+  return [...new Set(names.map((reflection) => reflection.getFriendlyFullName()))];
 }
 
 /**
