@@ -17,7 +17,7 @@ const out = outIndex === -1 ? join(root, "docs", "api") : process.argv[outIndex 
  * Packages whose every exported member (interface and class members, functions, constants, types)
  * has a doc comment; typedoc's notDocumented validation keeps them so. Add a package once it is done.
  */
-const DOCUMENTED_PACKAGES = ["@tofu-oci/mirror", "@tofu-oci/pack", "@tofu-oci/push", "@tofu-oci/verify"];
+const DOCUMENTED_PACKAGES = ["@tofu-oci/auth", "@tofu-oci/cli", "@tofu-oci/deps", "@tofu-oci/doctor", "@tofu-oci/mirror", "@tofu-oci/pack", "@tofu-oci/push", "@tofu-oci/verify"];
 
 /**
  * `./dist/x/index.js` export targets become `packages/<pkg>/src/x/index.ts` entry points, each

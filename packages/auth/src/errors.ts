@@ -15,7 +15,12 @@ const CODES: Record<ResolutionStage, ErrorCode> = {
 
 /** Credentials for a repository cannot be determined the way OpenTofu would. */
 export class CredentialsError extends TofuOciError {
+  /** Always `CredentialsError`. */
   override readonly name = "CredentialsError";
+  /**
+   * Where resolution failed: loading the CLI config, building the policy, selecting a source (all exit 6), or getting
+   * credentials (exit 5).
+   */
   readonly stage: ResolutionStage;
 
   constructor(stage: ResolutionStage, message: string, hint: string, cause?: unknown) {

@@ -197,7 +197,7 @@ export interface CheckResult {
 export interface VerificationRecord {
   /** Always `verification`. */
   kind: "verification";
-  /** True when every check passed (then the exit code is 0, else 4). */
+  /** True when every check passed; otherwise the command exits 1 (`verification-failed`). */
   ok: boolean;
   /** Whether a module or a provider was verified. */
   type: "module" | "provider";
