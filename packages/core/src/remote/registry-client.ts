@@ -36,6 +36,7 @@ export interface RegistryClientOptions {
    * long a stalled registry can hold a run (config key idleTimeoutMs). Default 60 s.
    */
   idleTimeoutMs?: number;
+  /** The User-Agent header. Default `tofu-oci`. */
   userAgent?: string;
   /**
    * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks, so an
@@ -53,10 +54,12 @@ export interface RegistryClientOptions {
  * and reuses them), TLS settings, and the auth flow with its token cache.
  */
 export class RegistryClient {
+  /** The options the client was made with. */
   readonly options: RegistryClientOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #send: Send<RegistryRequest>;
+  /** Where chunked upload sessions are remembered (`options.uploadSessions`, else memory). */
   readonly uploadSessions: UploadSessionStore;
 
   constructor(options: RegistryClientOptions = {}) {
@@ -84,6 +87,7 @@ export class RegistryClient {
     return this.#send(request);
   }
 
+  /** Closes the connection pool the client made; a given `dispatcher` stays open. */
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }

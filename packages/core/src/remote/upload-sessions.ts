@@ -8,8 +8,11 @@ import { writeFileAtomic } from "../atomic-file.js";
  * chunks, so a later run can ask the registry how far it got and continue from there.
  */
 export interface UploadSessionStore {
+  /** The Location URL remembered under `key` (one blob to one repository), if any. */
   get(key: string): Promise<string | undefined>;
+  /** Remembers the Location URL of an upload session under `key`. */
   set(key: string, location: string): Promise<void>;
+  /** Forgets the session, once the blob is complete or the registry no longer knows it. */
   delete(key: string): Promise<void>;
 }
 

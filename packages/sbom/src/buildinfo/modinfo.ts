@@ -16,6 +16,7 @@ export interface GoBuildInfo {
   /** The main package's import path. */
   path: string;
   main?: GoModule;
+  /** The `dep` lines: the modules linked into the executable. */
   deps: GoModule[];
   /** Build settings in order: `-compiler`, `CGO_ENABLED`, `GOOS`, `vcs.revision`, ... */
   settings: Array<{ key: string; value: string }>;
