@@ -8,17 +8,25 @@
 
 /** The descriptor fields OpenTofu reads. Absent strings are "". */
 export interface GoDescriptor {
+  /** The media type; "" when absent. */
   mediaType: string;
+  /** The digest as written (not validated here); "" when absent. */
   digest: string;
+  /** The size in bytes; 0 when absent. */
   size: number;
+  /** The artifact type; "" when absent. */
   artifactType: string;
+  /** The platform, when the descriptor has one (index entries); absent strings are "". */
   platform?: { os: string; architecture: string; osVersion: string };
 }
 
 /** The image manifest fields OpenTofu reads (image-spec `ociv1.Manifest`). */
 export interface GoManifest {
+  /** The media type in the JSON; "" when absent. */
   mediaType: string;
+  /** The artifact type OpenTofu checks; "" when absent. */
   artifactType: string;
+  /** The layers, in order; empty when absent or null. */
   layers: GoDescriptor[];
   /** The manifest's annotations (null values dropped); null when there are none. */
   annotations: Record<string, string> | null;
@@ -26,13 +34,17 @@ export interface GoManifest {
 
 /** The image index fields OpenTofu reads (image-spec `ociv1.Index`). */
 export interface GoIndex {
+  /** The media type in the JSON; "" when absent. */
   mediaType: string;
+  /** The artifact type OpenTofu checks; "" when absent. */
   artifactType: string;
+  /** The entries, in order; empty when absent or null. */
   manifests: GoDescriptor[];
 }
 
 /** What `json.Unmarshal` would return as its error. */
 export class GoJsonError extends Error {
+  /** Always `GoJsonError`. */
   override readonly name = "GoJsonError";
 }
 

@@ -8,6 +8,7 @@ export type TemplateVariable = "hostname" | "namespace" | "type";
 export interface RepositoryTemplate {
   /** The template exactly as given. */
   text: string;
+  /** The template split into literal text and `${hostname}`, `${namespace}`, `${type}` references, in order. */
   parts: ReadonlyArray<{ literal: string } | { variable: TemplateVariable }>;
   /** The variables it refers to. */
   variables: ReadonlySet<TemplateVariable>;
@@ -78,7 +79,9 @@ export function assertRegistryTemplate(template: RepositoryTemplate, providers: 
 
 /** A registry repository a template names. */
 export interface TemplateRepository {
+  /** The registry host (with port) the template names. */
   registry: string;
+  /** The repository path, with the provider's values filled in. */
   repository: string;
 }
 
