@@ -1,23 +1,17 @@
 #!/usr/bin/env node
 // Generates the API reference of every published package into docs/api with typedoc, from the
 // entry points each package.json exports. Any warning fails the run (exit 1), including an exported
-// member without a doc comment in a package of DOCUMENTED_PACKAGES (--all-members: in any package).
-//   node tools/docs/api.mjs [--out DIR] [--all-members]
+// member (function, class, interface, type, constant, property, method) without a doc comment.
+//   node tools/docs/api.mjs [--out DIR] [--root WORKSPACE]
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Application, Comment, Converter, LogLevel, ReflectionKind } from "typedoc";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
-const outIndex = process.argv.indexOf("--out");
-const out = outIndex === -1 ? join(root, "docs", "api") : process.argv[outIndex + 1];
-
-/**
- * Packages whose every exported member (interface and class members, functions, constants, types)
- * has a doc comment; typedoc's notDocumented validation keeps them so. Add a package once it is done.
- */
-const DOCUMENTED_PACKAGES = ["@tofu-oci/auth", "@tofu-oci/cli", "@tofu-oci/deps", "@tofu-oci/doctor", "@tofu-oci/mirror", "@tofu-oci/pack", "@tofu-oci/push", "@tofu-oci/verify"];
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const root = option("--root") ?? join(here, "..", "..");
+const out = option("--out") ?? join(root, "docs", "api");
 
 /**
  * `./dist/x/index.js` export targets become `packages/<pkg>/src/x/index.ts` entry points, each
@@ -44,11 +38,10 @@ function entryPoints() {
 }
 
 const { entries, packages } = entryPoints();
-const requiredPackages = process.argv.includes("--all-members") ? packages : DOCUMENTED_PACKAGES;
 const app = await Application.bootstrapWithPlugins({
   entryPoints: [...entries.keys()],
   entryPointStrategy: "resolve",
-  tsconfig: join(here, "tsconfig.json"),
+  tsconfig: join(root, "tools", "docs", "tsconfig.json"),
   out,
   name: "tofu-oci",
   readme: join(root, "README.md"),
@@ -57,7 +50,7 @@ const app = await Application.bootstrapWithPlugins({
   treatWarningsAsErrors: true,
   validation: { notExported: false, invalidLink: true, notDocumented: true },
   requiredToBeDocumented: ["Enum", "EnumMember", "Variable", "Function", "Class", "Interface", "Property", "Method", "Accessor", "TypeAlias"],
-  packagesRequiringDocumentation: requiredPackages,
+  packagesRequiringDocumentation: packages,
   externalSymbolLinkMappings: { "@types/node": { "*": "https://nodejs.org/api/" } },
   logLevel: LogLevel.Warn,
   skipErrorChecking: true,
@@ -89,7 +82,7 @@ if (project) {
 function inlineTypeMembers(project) {
   const inParameter = (reflection) => reflection && (reflection.kindOf(ReflectionKind.Parameter) || inParameter(reflection.parent));
   const inline = (reflection) => reflection.parent?.kindOf(ReflectionKind.TypeLiteral) && reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method) && !inParameter(reflection);
-  const required = (reflection) => requiredPackages.includes(project.getSymbolIdFromReflection(reflection)?.packageName);
+  const required = (reflection) => packages.includes(project.getSymbolIdFromReflection(reflection)?.packageName);
   const names = Object.values(project.reflections).filter((reflection) => inline(reflection) && !reflection.hasComment() && required(reflection));
   return [...new Set(names.map((reflection) => reflection.getFriendlyFullName()))];
 }
