@@ -56,14 +56,21 @@ export type CredentialsInfo =
       from: "opentofu";
       /** The config location OpenTofu picks for the repository, or null: anonymous. */
       source: string | null;
+      /** The entry within it, e.g. `auths "example.com"`; null when anonymous. */
       entry: string | null;
+      /** `static-basic`, `static-oauth` or `helper`; null when anonymous. */
       sourceKind: string | null;
+      /** How well the entry matches: `none`, `global`, `domain` or `repository:N`. */
       specificity: string;
+      /** The credential helper it runs, for a `helper` source. */
       helper?: string;
+      /** The user name found; never the secret. */
       username?: string;
+      /** True when requests go without credentials. */
       anonymous: boolean;
       /** `auth resolve`'s one-line answer: which entry of which file, and how specific. */
       explanation: string;
+      /** Rules OpenTofu applies here that would likely surprise the user. */
       warnings: string[];
     };
 
