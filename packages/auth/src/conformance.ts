@@ -65,12 +65,15 @@ async function fullResult(testCase: ConformanceCase): Promise<Record<string, unk
   try {
     const resolution = await resolveSource(io, testCase.query ?? { registry: "", repository: "" });
     result.configLocations = resolution.configLocations.length > 0 ? resolution.configLocations : null;
-    if (testCase.query) Object.assign(result, selectionResult(resolution), await credentialsResult(io, resolution));
+    // The selection stands when the helper then fails: OpenTofu selected before running it.
+    if (testCase.query) Object.assign(result, selectionResult(resolution));
+    if (testCase.query) Object.assign(result, await credentialsResult(io, resolution));
   } catch (error) {
     if (!isCredentialsError(error)) throw error;
     result.error = error.message;
     result.errorStage = error.stage;
   }
+  result.parses = result.errorStage !== "config";
   return result;
 }
 

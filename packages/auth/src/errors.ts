@@ -1,4 +1,5 @@
 import { TofuOciError, type ErrorCode } from "@tofu-oci/core";
+import type { CredentialsSource } from "./policy/credentials-source.js";
 
 /**
  * Where credential resolution failed, as the conformance cases name it (spec §11):
@@ -13,6 +14,18 @@ const CODES: Record<ResolutionStage, ErrorCode> = {
   credentials: "unauthorized",
 };
 
+/** The source OpenTofu had selected when its credentials could not be produced (a failing helper). */
+export interface SelectedSource {
+  /** The config location, e.g. `explicit oci_credentials "example.com" block`. */
+  location: string;
+  entry: string;
+  kind: CredentialsSource["kind"];
+  /** `global` | `domain` | `repository:N`. */
+  specificity: string;
+  helper?: string;
+  serverURL?: string;
+}
+
 /** Credentials for a repository cannot be determined the way OpenTofu would. */
 export class CredentialsError extends TofuOciError {
   /** Always `CredentialsError`. */
@@ -22,10 +35,17 @@ export class CredentialsError extends TofuOciError {
    * credentials (exit 5).
    */
   readonly stage: ResolutionStage;
+  /**
+   * Stage "credentials": the source selected before its helper ran. OpenTofu selects without
+   * running helpers (ociauthconfig/credentials_configs.go:46-69) and runs the selected one only
+   * when the registry asks (cmd/tofu/oci_distribution.go:136-160), so the selection stands.
+   */
+  readonly selected: SelectedSource | undefined;
 
-  constructor(stage: ResolutionStage, message: string, hint: string, cause?: unknown) {
+  constructor(stage: ResolutionStage, message: string, hint: string, cause?: unknown, selected?: SelectedSource) {
     super(CODES[stage], message, { hint, cause });
     this.stage = stage;
+    this.selected = selected;
   }
 }
 

@@ -1,6 +1,6 @@
 export { opentofuCredentials, commandCredentials, type OpenTofuCredentialsOptions } from "./provider.js";
 export { resolveSource, materialize, type CredentialsQuery, type Resolution, type ResolveOptions, type Materialized } from "./resolver.js";
-export { CredentialsError, isCredentialsError, type ResolutionStage } from "./errors.js";
+export { CredentialsError, isCredentialsError, type ResolutionStage, type SelectedSource } from "./errors.js";
 export { nodeAuthIo, type NodeAuthIoOptions } from "./io/node-io.js";
 export { virtualAuthIo, type VirtualAuthIo, type VirtualAuthIoOptions, type VirtualHelperReply } from "./io/virtual-io.js";
 export { HelperNotFoundError, type AuthIo, type GoOs, type HelperOutput, type HelperRunner, type PathKind } from "./io/auth-io.js";

@@ -62,6 +62,9 @@ async function verify(host: string, username: string, password: string, clientOp
   try {
     const response = await client.send({ method: "GET", url: new URL("/v2/", client.baseUrl(host)), repository: "", scopes: [], signal });
     await response.body.dump();
+    if (response.status === 401 || response.status === 403) {
+      throw new TofuOciError("unauthorized", `${host} rejected the credentials (HTTP ${response.status} to GET /v2/)`, { hint: `Check the username and password for ${host}.` });
+    }
     if (response.status !== 200) throw new TofuOciError("network", `${host} answered HTTP ${response.status} to GET /v2/; it does not look like an OCI registry`, { hint: "Check the host and port, and --plain-http." });
     return challenged;
   } finally {

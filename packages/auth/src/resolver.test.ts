@@ -46,6 +46,11 @@ describe("resolveSource and materialize: rules not covered by cases.json", () =>
     await expect(lookUp({ files, helpers: token })).rejects.toMatchObject({ stage: "credentials", message: expect.stringContaining("returned OAuth-style credentials") });
     const failing = { h: { "https://example.com": { exitCode: 3, stdout: "" } } };
     await expect(lookUp({ files, helpers: failing })).rejects.toThrow('"h" credential helper failed: exit status 3');
+    // The selection happened before the helper ran, and stays on the error (docs/contract/opentofu-rules.md §5).
+    await expect(lookUp({ files, helpers: failing })).rejects.toMatchObject({
+      selected: { kind: "helper", helper: "h", serverURL: "https://example.com", specificity: "global", entry: "credsStore" },
+      hint: expect.stringContaining("(global)"),
+    });
     await expect(lookUp({ files, missingHelpers: ["h"] })).rejects.toThrow('exec: "docker-credential-h": executable file not found in $PATH');
   });
 

@@ -1,11 +1,12 @@
 import type { Credential } from "@tofu-oci/core";
 import { loadCliConfig, type CliConfig } from "./cli-config/load-cli-config.js";
-import { CredentialsError } from "./errors.js";
+import { CredentialsError, type SelectedSource } from "./errors.js";
 import { HelperError, helperGet } from "./helpers/credential-helper.js";
 import type { AuthIo } from "./io/auth-io.js";
 import { buildPolicy, type BuildPolicyOptions, type Policy } from "./policy/build-policy.js";
 import type { CredentialsSource } from "./policy/credentials-source.js";
 import { selectSource, type Selection } from "./policy/select-source.js";
+import { formatSpecificity } from "./policy/specificity.js";
 
 /** A repository to find credentials for: the registry domain as written (port included, case kept) and the path. */
 export interface CredentialsQuery {
@@ -89,8 +90,15 @@ export async function materialize(io: AuthIo, source: CredentialsSource | undefi
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
     const message = `from ${JSON.stringify(source.helper)} credential helper: ${error.message}`;
-    throw new CredentialsError("credentials", message, `Check that docker-credential-${source.helper} is on PATH and works: printf %s ${source.serverURL} | docker-credential-${source.helper} get`, error);
+    const selected = selectedSource(source);
+    const hint = `OpenTofu selected ${source.location} (${selected.specificity}); check that docker-credential-${source.helper} is on PATH and works: printf %s ${source.serverURL} | docker-credential-${source.helper} get`;
+    throw new CredentialsError("credentials", message, hint, error, selected);
   }
+}
+
+function selectedSource(source: CredentialsSource): SelectedSource {
+  const { location, entry, kind, helper, serverURL } = source;
+  return { location, entry, kind, specificity: formatSpecificity(source.specificity), helper, serverURL };
 }
 
 function withAnonymous(credential: Credential): Materialized {

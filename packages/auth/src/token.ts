@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { rootCertificates } from "node:tls";
 import { parseReference, TofuOciError } from "@tofu-oci/core";
-import { newAgent, RegistryClient, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import { RegistryClient, registryDispatcher, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { Dispatcher } from "undici";
 import { authIoOf, type AuthEffects } from "./effects.js";
 import { providerOn } from "./provider.js";
@@ -62,8 +60,7 @@ function bearerOf(authorizations: string[], registry: string): string {
  * obtained can be shown without a second implementation of that flow.
  */
 async function recordingAgent(options: RegistryClientOptions, registryOrigin: string): Promise<{ dispatcher: Dispatcher; authorizations: string[]; close: () => Promise<void> }> {
-  const ca = options.caFile ? [...rootCertificates, await readFile(options.caFile, "utf8")] : undefined;
-  const agent = newAgent({ connect: { rejectUnauthorized: !options.insecure, ...(ca ? { ca } : {}) } });
+  const agent = registryDispatcher(options);
   const authorizations: string[] = [];
   const dispatcher = agent.compose((dispatch) => (request, handler) => {
     const value = headerValue(request.headers, "authorization");

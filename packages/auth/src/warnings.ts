@@ -1,5 +1,5 @@
 import type { AmbientFile } from "./docker-config/discover.js";
-import { goQuote } from "./policy/oras-reference.js";
+import { goQuote } from "@tofu-oci/core/go";
 import { matchPrefix } from "./policy/prefix-match.js";
 import { NO_MATCH } from "./policy/specificity.js";
 import type { Materialized, Resolution } from "./resolver.js";

@@ -21,7 +21,7 @@ const CASES: Case[] = [
   { name: "a missing listed docker-style file", files: { ".tofurc": 'oci_default_credentials { docker_style_config_files = ["nope.json"] }' }, args: ["resolve", "a.io/x"], code: 6, message: "no such file or directory" },
   { name: "bad JSON in --registry-config for login", files: { "c.json": "{" }, args: ["login", "a.io", "-u", "u", "--password-stdin", "--registry-config", "c.json"], stdin: "pw", code: 6, message: "is not a valid docker-style config file" },
   { name: "a broken auths entry next to a winner", files: { ".docker/config.json": `{"auths": {"a.io": {"auth": "${Buffer.from("nocolon").toString("base64")}"}, "a.io/x": {"auth": "dTpw"}}}` }, args: ["resolve", "a.io/x"], code: 6, message: 'finding credentials for "a.io"' },
-  { name: "an uppercase repository", args: ["resolve", "oci://a.io/Modules/x"], code: 2, message: 'invalid repository name "Modules/x"' },
+  { name: "an uppercase repository", args: ["resolve", "oci://a.io/Modules/x"], code: 2, message: 'invalid repository "Modules/x"' },
   { name: "a tag with a plus", args: ["resolve", "a.io/p:1.0.0+x"], code: 2, message: 'invalid tag "1.0.0+x"' },
   { name: "a bad oci:// argument", args: ["resolve", "oci://a.io/x?ref=1"], code: 2, message: 'unsupported argument "ref"' },
   { name: "a host with a space", args: ["resolve", "a b"], code: 2, message: 'invalid registry "a b"' },

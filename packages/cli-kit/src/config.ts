@@ -30,7 +30,10 @@ export interface TofuOciConfig {
   retryDeadlineMs?: number;
   /** Longest silence in ms while waiting for a registry's headers or body bytes. Default 60 000. */
   idleTimeoutMs?: number;
-  /** Blobs larger than this many bytes are uploaded in resumable chunks of this size. Default 64 MiB. */
+  /**
+   * Blobs larger than this many bytes are uploaded in resumable chunks of this size (within the
+   * registry's limits). Default: none, one PUT per blob.
+   */
   chunkSize?: number;
 }
 

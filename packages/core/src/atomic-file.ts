@@ -26,7 +26,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
  * Streams into a temp file and renames it into place only when the whole pipeline succeeded;
  * on failure the temp file is removed and `path` is untouched.
  */
-export async function writeStreamAtomic(path: string, source: Readable, ...transforms: NodeJS.ReadWriteStream[]): Promise<void> {
+export async function writeStreamAtomic(
+  path: string,
+  source: Readable,
+  ...transforms: NodeJS.ReadWriteStream[]
+): Promise<void> {
   const temp = tempPathFor(path);
   const sink = fileSink(temp);
   try {
@@ -51,7 +55,11 @@ export interface LockOptions {
  * Runs `action` while holding an exclusive lock file, so two processes never interleave a
  * read-modify-write of the same file.
  */
-export async function withFileLock<T>(lockPath: string, action: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  action: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const { timeoutMs = 60_000, staleMs = 30_000 } = options;
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
@@ -62,7 +70,8 @@ export async function withFileLock<T>(lockPath: string, action: () => Promise<T>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (await isStale(lockPath, staleMs)) await rm(lockPath, { force: true });
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${lockPath}; remove it if no tofu-oci process is running`);
+      else if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the lock ${lockPath}; remove it if no tofu-oci process is running`);
       else await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

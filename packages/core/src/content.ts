@@ -39,9 +39,17 @@ export function assertManifestSize(descriptor: Descriptor): void {
 }
 
 /** Fetches a manifest's exact bytes, verified against its descriptor. */
-export async function fetchManifestBytes(fetcher: Fetcher, descriptor: Descriptor, options: OperationOptions = {}): Promise<Buffer> {
+export async function fetchManifestBytes(
+  fetcher: Fetcher,
+  descriptor: Descriptor,
+  options: OperationOptions = {},
+): Promise<Buffer> {
   assertManifestSize(descriptor);
-  const bytes = await readAll(await fetcher.fetch(descriptor, options), descriptor.size, `manifest ${descriptor.digest}`);
+  const bytes = await readAll(
+    await fetcher.fetch(descriptor, options),
+    descriptor.size,
+    `manifest ${descriptor.digest}`,
+  );
   verifyBytes(bytes, descriptor, `manifest ${descriptor.digest}`);
   return bytes;
 }

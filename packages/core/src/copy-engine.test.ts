@@ -53,7 +53,11 @@ class MemoryRepository extends RecordingTarget implements Mounter {
     if (!this.readable(fromRepository)) throw new TofuOciError("unauthorized", `no pull access to ${fromRepository}`);
     const from = this.repositories.get(fromRepository);
     if (!from || !(await from.exists(descriptor))) return false;
-    await MemoryTarget.prototype.push.call(this, descriptor, await readAll(await from.fetch(descriptor), descriptor.size));
+    await MemoryTarget.prototype.push.call(
+      this,
+      descriptor,
+      await readAll(await from.fetch(descriptor), descriptor.size),
+    );
     return true;
   }
 }
@@ -67,7 +71,13 @@ describe("copy: skipping", () => {
     await dst.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
     const skipped: string[] = [];
     const result = await copy(src, graph.root.descriptor, dst, ["1"], { onSkipped: (d) => skipped.push(d.mediaType) });
-    expect(result).toMatchObject({ blobsCopied: 1, blobsSkipped: 1, manifestsCopied: 1, manifestsSkipped: 0, bytesCopied: zip.size + graph.root.descriptor.size });
+    expect(result).toMatchObject({
+      blobsCopied: 1,
+      blobsSkipped: 1,
+      manifestsCopied: 1,
+      manifestsSkipped: 0,
+      bytesCopied: zip.size + graph.root.descriptor.size,
+    });
     expect(skipped).toEqual([EMPTY_CONFIG.mediaType]);
   });
 
@@ -78,7 +88,13 @@ describe("copy: skipping", () => {
     await copy(src, graph.root.descriptor, dst, ["1"]);
     dst.pushes.length = 0;
     const again = await copy(src, graph.root.descriptor, dst, ["1"]);
-    expect(again).toMatchObject({ blobsCopied: 0, blobsSkipped: 0, manifestsCopied: 0, manifestsSkipped: 1, bytesCopied: 0 });
+    expect(again).toMatchObject({
+      blobsCopied: 0,
+      blobsSkipped: 0,
+      manifestsCopied: 0,
+      manifestsSkipped: 1,
+      bytesCopied: 0,
+    });
     expect(dst.pushes).toEqual([]);
   });
 });
@@ -93,7 +109,11 @@ describe("copy: de-duplication", () => {
     const dst = new RecordingTarget();
     const result = await pushGraph(dst, graph, ["1.0.0"]);
     expect(dst.pushes.filter((p) => p === "archive/zip")).toHaveLength(1);
-    expect(result).toMatchObject({ blobsCopied: 2, manifestsCopied: 3, bytesCopied: zip.size + 2 + graph.manifests[0]!.descriptor.size * 2 + graph.root.descriptor.size });
+    expect(result).toMatchObject({
+      blobsCopied: 2,
+      manifestsCopied: 3,
+      bytesCopied: zip.size + 2 + graph.manifests[0]!.descriptor.size * 2 + graph.root.descriptor.size,
+    });
   });
 });
 
@@ -112,7 +132,12 @@ describe("copy: tags", () => {
     dst.pushes.length = 0;
     const moved = await copy(src, graph.root.descriptor, dst, ["a", "b"]);
     expect(dst.pushes).toEqual([`${manifest}:b`]);
-    expect(moved).toMatchObject({ manifestsCopied: 1, manifestsSkipped: 1, blobsCopied: 0, bytesCopied: graph.root.descriptor.size });
+    expect(moved).toMatchObject({
+      manifestsCopied: 1,
+      manifestsSkipped: 1,
+      blobsCopied: 0,
+      bytesCopied: graph.root.descriptor.size,
+    });
     expect((await dst.resolve("b")).digest).toBe(graph.root.descriptor.digest);
   });
 });
@@ -153,7 +178,9 @@ describe("copy: mounting", () => {
     const graph = zipGraph(zipFile("forbidden.zip"));
     await pushGraph(new MemoryRepository("r.example", "secret", repositories), graph);
     const dst = new MemoryRepository("r.example", "dst", repositories, (repository) => repository !== "secret");
-    expect(await copy(await stageGraph(graph), graph.root.descriptor, dst, [], { mountFrom: ["secret"] })).toMatchObject({ blobsMounted: 0, blobsCopied: 2 });
+    expect(
+      await copy(await stageGraph(graph), graph.root.descriptor, dst, [], { mountFrom: ["secret"] }),
+    ).toMatchObject({ blobsMounted: 0, blobsCopied: 2 });
   });
 });
 
@@ -163,13 +190,15 @@ describe("copy: events and bytes", () => {
     const graph = zipGraph(zip);
     const events: string[] = [];
     const progress = new Map<string, number>();
-    const name = (d: Descriptor) => (d.digest === zip.digest ? "zip" : d.digest === EMPTY_CONFIG.digest ? "config" : "manifest");
+    const name = (d: Descriptor) =>
+      d.digest === zip.digest ? "zip" : d.digest === EMPTY_CONFIG.digest ? "config" : "manifest";
     await copyGraph(await stageGraph(graph), new MemoryTarget(), graph.root.descriptor, {
       onStart: (d) => events.push(`start ${name(d)}`),
       onProgress: (d, bytes) => progress.set(name(d), bytes),
       onCopied: (d) => events.push(`copied ${name(d)}`),
     });
-    for (const blob of ["zip", "config"]) expect(events.indexOf(`start ${blob}`)).toBeLessThan(events.indexOf(`copied ${blob}`));
+    for (const blob of ["zip", "config"])
+      expect(events.indexOf(`start ${blob}`)).toBeLessThan(events.indexOf(`copied ${blob}`));
     expect(events.slice(-2)).toEqual(["start manifest", "copied manifest"]);
     expect(Object.fromEntries(progress)).toEqual({ zip: zip.size, config: 2 });
   });

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { copy } from "./copy.js";
 import { sha256Digest } from "./digest.js";
 import { exitCodeOf } from "./errors.js";
-import { EMPTY_CONFIG, EMPTY_CONFIG_BYTES, encodeManifest, plainDescriptor, type Descriptor, type ImageManifest } from "./manifest.js";
+import {
+  EMPTY_CONFIG,
+  EMPTY_CONFIG_BYTES,
+  encodeManifest,
+  plainDescriptor,
+  type Descriptor,
+  type ImageManifest,
+} from "./manifest.js";
 import { MemoryTarget } from "./memory/memory-target.js";
 import { zipManifest, platformIndex } from "../test/support/artifacts.js";
 
@@ -64,7 +71,9 @@ describe("copy", () => {
     expect(await without.referrers(manifests[0]!.descriptor)).toEqual([]);
     const withReferrers = new MemoryTarget();
     await copy(src, "1.0.0", withReferrers, [], { referrers: true });
-    expect((await withReferrers.referrers(manifests[0]!.descriptor)).map((d) => d.artifactType)).toEqual(["application/spdx+json"]);
+    expect((await withReferrers.referrers(manifests[0]!.descriptor)).map((d) => d.artifactType)).toEqual([
+      "application/spdx+json",
+    ]);
   });
 
   it("reports the referrers it found for each subject", async () => {
@@ -72,8 +81,13 @@ describe("copy", () => {
     const { manifests } = await provider(src);
     const referrer = await attachSpdx(src, manifests[1]!.descriptor, "{}");
     const found: Array<[string, string[]]> = [];
-    await copy(src, "1.0.0", new MemoryTarget(), [], { referrers: true, onReferrers: (subject, list) => found.push([subject.digest, list.map((d) => d.digest)]) });
-    expect(found.filter(([, list]) => list.length > 0)).toEqual([[manifests[1]!.descriptor.digest, [referrer.descriptor.digest]]]);
+    await copy(src, "1.0.0", new MemoryTarget(), [], {
+      referrers: true,
+      onReferrers: (subject, list) => found.push([subject.digest, list.map((d) => d.digest)]),
+    });
+    expect(found.filter(([, list]) => list.length > 0)).toEqual([
+      [manifests[1]!.descriptor.digest, [referrer.descriptor.digest]],
+    ]);
   });
 
   it("keeps at most `concurrency` blob transfers running", async () => {
@@ -85,7 +99,12 @@ describe("copy", () => {
       layers.push({ mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length });
       await src.push(layers[i]!, zip);
     }
-    const manifest = encodeManifest<ImageManifest>({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { ...EMPTY_CONFIG }, layers });
+    const manifest = encodeManifest<ImageManifest>({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { ...EMPTY_CONFIG },
+      layers,
+    });
     await src.push(manifest.descriptor, manifest.bytes, { tag: "t" });
     const dst = new MemoryTarget();
     let running = 0;

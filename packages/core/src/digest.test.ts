@@ -30,16 +30,27 @@ describe("digests", () => {
   it("fails as soon as more bytes arrive than expected, and on short content", async () => {
     const data = randomBytes(100);
     const expected = { digest: `sha256:${hex(data)}`, size: 50 };
-    const endless = Readable.from((function* () { for (;;) yield data; })());
-    expect(((await readAll(verifiedStream(endless, expected), 1e9).catch((e: unknown) => e)) as Error).message).toContain("more than 50");
-    expect(() => verifyBytes(data.subarray(0, 10), { digest: `sha256:${hex(data)}`, size: 100 })).toThrow(/expected 100 bytes, got 10/);
+    const endless = Readable.from(
+      (function* () {
+        for (;;) yield data;
+      })(),
+    );
+    expect(
+      ((await readAll(verifiedStream(endless, expected), 1e9).catch((e: unknown) => e)) as Error).message,
+    ).toContain("more than 50");
+    expect(() => verifyBytes(data.subarray(0, 10), { digest: `sha256:${hex(data)}`, size: 100 })).toThrow(
+      /expected 100 bytes, got 10/,
+    );
   });
 
   it("keeps a verified stream's verification through an observer, so it is not hashed twice", async () => {
     const data = randomBytes(1000);
     const expected = { digest: `sha256:${hex(data)}`, size: data.length };
     let seen = 0;
-    const observed = observeVerified(verifiedStream(Readable.from([data]), expected), new ProgressStream((n) => (seen = n)));
+    const observed = observeVerified(
+      verifiedStream(Readable.from([data]), expected),
+      new ProgressStream((n) => (seen = n)),
+    );
     expect(ensureVerified(observed, expected)).toBe(observed);
     expect(ensureVerified(observed, { ...expected, size: 999 })).not.toBe(observed);
     expect((await readAll(observed, 2000)).equals(data)).toBe(true);

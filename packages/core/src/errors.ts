@@ -105,8 +105,7 @@ export function exitCodeOf(error: unknown): number {
 }
 
 /** Shorthand constructors for the common cases. */
-export const usageError = (message: string, hint?: string) =>
-  new TofuOciError("usage", message, { hint });
+export const usageError = (message: string, hint?: string) => new TofuOciError("usage", message, { hint });
 
 /** An invalid-input error (exit code 6): a bad module, archive, lock file, record or config. */
 export const invalidInput = (message: string, hint?: string, cause?: unknown) =>

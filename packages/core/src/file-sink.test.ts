@@ -26,7 +26,9 @@ describe("fileSink", () => {
   });
 
   it("fails the pipeline when the file cannot be created", async () => {
-    await expect(pipeline(Readable.from([Buffer.from("x")]), fileSink(join(dir(), "missing", "out")))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(
+      pipeline(Readable.from([Buffer.from("x")]), fileSink(join(dir(), "missing", "out"))),
+    ).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("fails the pipeline when the source fails", async () => {

@@ -35,7 +35,14 @@ export function fileSink(path: string, options: FileSinkOptions = {}): Writable 
       callback(attempt(() => writeAll(fd!, chunk)));
     },
     writev(chunks, callback) {
-      callback(attempt(() => writevAll(fd!, chunks.map((c) => c.chunk as Buffer))));
+      callback(
+        attempt(() =>
+          writevAll(
+            fd!,
+            chunks.map((c) => c.chunk as Buffer),
+          ),
+        ),
+      );
     },
     final: (callback) => release(callback),
     destroy: (error, callback) => release(callback, error),

@@ -13,6 +13,7 @@ export {
 } from "./errors.js";
 export {
   parseReference,
+  isModuleSourceAddress,
   formatReference,
   parseLayoutReference,
   formatLayoutReference,
@@ -39,7 +40,14 @@ export {
   type DigestedContent,
   type Expected,
 } from "./digest.js";
-export { MediaType, ArtifactType, Annotation, MANIFEST_SIZE_LIMIT, isManifestMediaType, isIndexMediaType } from "./media-types.js";
+export {
+  MediaType,
+  ArtifactType,
+  Annotation,
+  MANIFEST_SIZE_LIMIT,
+  isManifestMediaType,
+  isIndexMediaType,
+} from "./media-types.js";
 export {
   EMPTY_CONFIG,
   EMPTY_CONFIG_BYTES,

@@ -32,7 +32,10 @@ export interface InputRecordsOptions<K extends string> {
  * and an `error` record from the upstream command ends the read with an {@link UpstreamError}.
  * @throws TofuOciError "invalid-input" for a line that is not a record; the upstream error.
  */
-export async function* readInputRecords<K extends string>(stream: Readable, options: InputRecordsOptions<K>): AsyncIterable<AnyRecord & { kind: K }> {
+export async function* readInputRecords<K extends string>(
+  stream: Readable,
+  options: InputRecordsOptions<K>,
+): AsyncIterable<AnyRecord & { kind: K }> {
   for await (const record of readRecords(stream)) {
     if (record.kind === "error") throw upstreamError(record);
     if ((options.kinds as readonly string[]).includes(record.kind)) yield record as AnyRecord & { kind: K };
@@ -41,7 +44,10 @@ export async function* readInputRecords<K extends string>(stream: Readable, opti
 }
 
 function upstreamError(record: AnyRecord): UpstreamError {
-  const message = typeof record.message === "string" && record.message !== "" ? record.message : "the command before this one in the pipeline failed";
+  const message =
+    typeof record.message === "string" && record.message !== ""
+      ? record.message
+      : "the command before this one in the pipeline failed";
   return new UpstreamError(isErrorCode(record.code) ? record.code : "internal", message, {
     ...(typeof record.hint === "string" ? { hint: record.hint } : {}),
     ...(typeof record.reference === "string" ? { reference: record.reference } : {}),

@@ -50,7 +50,10 @@ export function fileBlob(file: LocalFile, mediaType: string = MediaType.zip): St
  * Stores a local graph in a memory target without reading its files (they are read, and
  * verified, only when the graph is copied from it).
  */
-export async function stageGraph(graph: LocalGraph, store: MemoryTarget = new MemoryTarget("staged")): Promise<MemoryTarget> {
+export async function stageGraph(
+  graph: LocalGraph,
+  store: MemoryTarget = new MemoryTarget("staged"),
+): Promise<MemoryTarget> {
   for (const { descriptor, content } of graph.blobs) {
     if (content instanceof Uint8Array) await store.push(descriptor, content);
     else store.stageBlob(descriptor, content);
@@ -64,6 +67,11 @@ export async function stageGraph(graph: LocalGraph, store: MemoryTarget = new Me
  * `tags` pointed at the root. Blobs the destination has are skipped, files are streamed (and
  * their uploads resume after an interruption), the root goes last.
  */
-export async function pushGraph(dst: Target, graph: LocalGraph, tags: readonly string[] = [], options: CopyOptions = {}): Promise<CopyResult> {
+export async function pushGraph(
+  dst: Target,
+  graph: LocalGraph,
+  tags: readonly string[] = [],
+  options: CopyOptions = {},
+): Promise<CopyResult> {
   return copy(await stageGraph(graph), graph.root.descriptor, dst, tags, options);
 }

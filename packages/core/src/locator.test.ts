@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { exitCodeOf } from "./errors.js";
-import { formatLocator, locatorName, moduleSource, openLocator, parseLocator, repositoryOf, selectorOf } from "./locator.js";
+import {
+  formatLocator,
+  locatorName,
+  moduleSource,
+  openLocator,
+  parseLocator,
+  repositoryOf,
+  selectorOf,
+} from "./locator.js";
 
 const scratch = tempDir("tofu-oci-locator-");
 afterAll(() => scratch.cleanup());
@@ -11,7 +19,12 @@ const DIGEST = `sha256:${"a".repeat(64)}`;
 
 describe("parseLocator", () => {
   it("reads both registry forms, keeping an oci:// //SUBDIR", () => {
-    expect(parseLocator("r.example:5000/mods/net:1.0.0")).toEqual({ kind: "registry", registry: "r.example:5000", repository: "mods/net", tag: "1.0.0" });
+    expect(parseLocator("r.example:5000/mods/net:1.0.0")).toEqual({
+      kind: "registry",
+      registry: "r.example:5000",
+      repository: "mods/net",
+      tag: "1.0.0",
+    });
     expect(parseLocator(`oci://r.example/mods/net//sub/dir?digest=${DIGEST}`)).toEqual({
       kind: "registry",
       registry: "r.example",
@@ -22,8 +35,18 @@ describe("parseLocator", () => {
   });
 
   it("reads a layout path relative to cwd, with a tag or a digest", () => {
-    expect(parseLocator("out/layout:2", { ociLayout: true, cwd: "/work" })).toEqual({ kind: "layout", registry: "", repository: "/work/out/layout", tag: "2" });
-    expect(parseLocator(`/abs/layout@${DIGEST}`, { ociLayout: true })).toEqual({ kind: "layout", registry: "", repository: "/abs/layout", digest: DIGEST });
+    expect(parseLocator("out/layout:2", { ociLayout: true, cwd: "/work" })).toEqual({
+      kind: "layout",
+      registry: "",
+      repository: "/work/out/layout",
+      tag: "2",
+    });
+    expect(parseLocator(`/abs/layout@${DIGEST}`, { ociLayout: true })).toEqual({
+      kind: "layout",
+      registry: "",
+      repository: "/abs/layout",
+      digest: DIGEST,
+    });
   });
 
   it("refuses malformed input as a usage error (exit 2)", () => {

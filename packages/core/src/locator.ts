@@ -54,7 +54,10 @@ export function locatorName(locator: Locator): string {
 }
 
 /** `NAME@DIGEST`, `NAME:TAG` or `NAME` (`NAME` as {@link locatorName}); the selector defaults to the locator's. */
-export function formatLocator(locator: Locator, selector: { tag?: string | undefined; digest?: string | undefined } = locator): string {
+export function formatLocator(
+  locator: Locator,
+  selector: { tag?: string | undefined; digest?: string | undefined } = locator,
+): string {
   if (selector.digest) return `${locatorName(locator)}@${selector.digest}`;
   return selector.tag ? `${locatorName(locator)}:${selector.tag}` : locatorName(locator);
 }
@@ -108,7 +111,10 @@ export async function openLocator(locator: Locator, options: OpenLocatorOptions 
     const { OciLayout } = await import("./layout/oci-layout.js");
     return { locator, target: await OciLayout.open(locator.repository, { create: options.create ?? false }) };
   }
-  const [{ RegistryClient }, { RemoteRepository }] = await Promise.all([import("./remote/registry-client.js"), import("./remote/remote-repository.js")]);
+  const [{ RegistryClient }, { RemoteRepository }] = await Promise.all([
+    import("./remote/registry-client.js"),
+    import("./remote/remote-repository.js"),
+  ]);
   const client = options.client ?? new RegistryClient(options.clientOptions);
   const target = new RemoteRepository(client, locator.registry, locator.repository);
   return options.client ? { locator, target } : { locator, target, client };

@@ -25,11 +25,34 @@ describe("canonical manifests and indexes", () => {
   const zipLayer = { mediaType: "archive/zip", ...layer };
 
   it("writes the fields in a fixed order, with the empty config by default", () => {
-    const built = buildImageManifest({ artifactType: "application/x.test", layers: [zipLayer], subject: zipLayer, annotations: { k: "v" } });
+    const built = buildImageManifest({
+      artifactType: "application/x.test",
+      layers: [zipLayer],
+      subject: zipLayer,
+      annotations: { k: "v" },
+    });
     const json = JSON.parse(Buffer.from(built.bytes).toString());
-    expect(Object.keys(json)).toEqual(["schemaVersion", "mediaType", "artifactType", "config", "layers", "subject", "annotations"]);
-    expect(json.config).toEqual({ mediaType: "application/vnd.oci.empty.v1+json", digest: EMPTY_CONFIG.digest, size: 2, data: "e30=" });
-    expect(built.descriptor).toEqual({ mediaType: json.mediaType, artifactType: "application/x.test", digest: sha256(built.bytes), size: built.bytes.length });
+    expect(Object.keys(json)).toEqual([
+      "schemaVersion",
+      "mediaType",
+      "artifactType",
+      "config",
+      "layers",
+      "subject",
+      "annotations",
+    ]);
+    expect(json.config).toEqual({
+      mediaType: "application/vnd.oci.empty.v1+json",
+      digest: EMPTY_CONFIG.digest,
+      size: 2,
+      data: "e30=",
+    });
+    expect(built.descriptor).toEqual({
+      mediaType: json.mediaType,
+      artifactType: "application/x.test",
+      digest: sha256(built.bytes),
+      size: built.bytes.length,
+    });
   });
 
   it("leaves out what is not given and sorts annotations so their order never changes the digest", () => {
@@ -55,8 +78,22 @@ describe("parseManifest", () => {
     ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d])],
     ["unknown media type", JSON.stringify({ mediaType: "text/plain" })],
     ["index without manifests", JSON.stringify({ mediaType: "application/vnd.oci.image.index.v1+json" })],
-    ["manifest with a bad layer", JSON.stringify({ mediaType: "application/vnd.oci.image.manifest.v1+json", config: EMPTY_CONFIG, layers: [{ digest: "x" }] })],
-    ["negative size", JSON.stringify({ mediaType: "application/vnd.oci.image.manifest.v1+json", config: { ...EMPTY_CONFIG, size: -1 }, layers: [] })],
+    [
+      "manifest with a bad layer",
+      JSON.stringify({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: EMPTY_CONFIG,
+        layers: [{ digest: "x" }],
+      }),
+    ],
+    [
+      "negative size",
+      JSON.stringify({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { ...EMPTY_CONFIG, size: -1 },
+        layers: [],
+      }),
+    ],
   ])("refuses %s with exit code 6", (_label, text) => {
     const bytes = typeof text === "string" ? Buffer.from(text) : text;
     let caught: unknown;

@@ -184,7 +184,8 @@ export function parseManifest(bytes: Uint8Array, mediaType?: string): Manifest {
   } else if (!isDescriptor(value.config) || !Array.isArray(value.layers) || !value.layers.every(isDescriptor)) {
     throw invalidInput("the manifest has no valid config and layers");
   }
-  if (value.subject !== undefined && !isDescriptor(value.subject)) throw invalidInput("the manifest subject is not a descriptor");
+  if (value.subject !== undefined && !isDescriptor(value.subject))
+    throw invalidInput("the manifest subject is not a descriptor");
   return { ...value, mediaType: type } as unknown as Manifest;
 }
 

@@ -16,7 +16,10 @@ describe("NDJSON records", () => {
     writeRecord(out, { kind: "artifact", n: 2 });
     out.end();
     const text = (await out.toArray()).join("");
-    expect(await collect(`${text}\n\r\n`)).toEqual([{ kind: "package", n: 1 }, { kind: "artifact", n: 2 }]);
+    expect(await collect(`${text}\n\r\n`)).toEqual([
+      { kind: "package", n: 1 },
+      { kind: "artifact", n: 2 },
+    ]);
   });
 
   it.each([
@@ -31,6 +34,8 @@ describe("NDJSON records", () => {
   });
 
   it("names the kind it wanted and the kind it got", () => {
-    expect(() => expectKind({ kind: "verification" }, ["package"], "tofu-oci-push")).toThrow('tofu-oci-push reads package records on stdin, got a "verification" record');
+    expect(() => expectKind({ kind: "verification" }, ["package"], "tofu-oci-push")).toThrow(
+      'tofu-oci-push reads package records on stdin, got a "verification" record',
+    );
   });
 });

@@ -257,16 +257,28 @@ function parseRecordLine(line: string, lineNumber: number): AnyRecord {
   try {
     value = JSON.parse(line);
   } catch {
-    throw invalidInput(`stdin line ${lineNumber} is not JSON: ${quoteLine(line, lineNumber)}`, "Pipe the output of another tofu-oci command, one JSON record per line.");
+    throw invalidInput(
+      `stdin line ${lineNumber} is not JSON: ${quoteLine(line, lineNumber)}`,
+      "Pipe the output of another tofu-oci command, one JSON record per line.",
+    );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value) || typeof (value as AnyRecord).kind !== "string") {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value) ||
+    typeof (value as AnyRecord).kind !== "string"
+  ) {
     throw invalidInput(`stdin line ${lineNumber} is not a record (a JSON object with "kind")`);
   }
   return value as AnyRecord;
 }
 
 /** Narrows records to the expected kinds, or throws naming what arrived instead. */
-export function expectKind<K extends string>(record: AnyRecord, kinds: readonly K[], command: string): AnyRecord & { kind: K } {
+export function expectKind<K extends string>(
+  record: AnyRecord,
+  kinds: readonly K[],
+  command: string,
+): AnyRecord & { kind: K } {
   if ((kinds as readonly string[]).includes(record.kind)) return record as AnyRecord & { kind: K };
   throw invalidInput(`${command} reads ${kinds.join(" or ")} records on stdin, got a "${record.kind}" record`);
 }

@@ -1,5 +1,6 @@
-import { posix } from "node:path";
 import { usageError } from "./errors.js";
+import { moduleSourceAsOpenTofu } from "./go/go-getter/module-source.js";
+import { validateOrasRegistry, validateOrasRepository, validateOrasTag } from "./go/oras-reference.js";
 
 /**
  * A repository in a registry, optionally narrowed to a tag or digest.
@@ -28,16 +29,17 @@ export interface LayoutReference {
   digest?: string;
 }
 
-// Grammars from oras-go registry/reference.go, which OpenTofu uses to validate addresses.
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^\w[\w.-]{0,127}$/;
+// tofu-oci's host grammar (stricter than ORAS's, which is applied as well): a name or IP, an optional port.
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 const OCI_SCHEME = "oci://";
+// An address OpenTofu hands to go-getter: any URL scheme, or a forced getter (go-getter get.go:60).
+const GETTER_ADDRESS = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|[A-Za-z0-9]+::)/;
 
 /** True for a valid OCI tag (up to 128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-`). */
 export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
+  return validateOrasTag(tag) === undefined;
 }
 
 /** True for a `sha256:` digest with 64 lowercase hex digits. */
@@ -57,27 +59,40 @@ export function assertTag(tag: string, input = tag): string {
 /** Throws a usage error unless `digest` is `sha256:` and 64 lowercase hex digits. */
 export function assertDigest(digest: string, input = digest): string {
   if (isValidDigest(digest)) return digest;
-  throw invalidReference(input, `invalid digest "${digest}"`, "A digest is sha256: followed by 64 lowercase hex digits.");
+  throw invalidReference(
+    input,
+    `invalid digest "${digest}"`,
+    "A digest is sha256: followed by 64 lowercase hex digits.",
+  );
 }
 
 /**
  * Parses a registry reference in either form of design.md §2.1:
  * `HOST[:PORT]/REPO[:TAG|@sha256:HEX]` (ORAS) or
- * `oci://HOST[:PORT]/REPO[//SUBDIR][?tag=TAG|?digest=sha256:HEX]` (OpenTofu).
+ * `oci://HOST[:PORT]/REPO[//SUBDIR][?tag=TAG|?digest=sha256:HEX]` (OpenTofu). The OpenTofu form
+ * (any `SCHEME://` or `GETTER::` address) is read exactly as `tofu init` reads a module source,
+ * through go-getter to OpenTofu's oci getter ({@link moduleSourceAsOpenTofu}): nothing is
+ * trimmed, the scheme is case-insensitive, `OCI::`-forced and archive-suffixed addresses fail
+ * as they fail there, and `subdir` is OpenTofu's cleaned subdirectory (it may name `..`: see
+ * `ModuleSourceOutcome.bug`).
  * @throws TofuOciError with code "usage" saying what is wrong.
  */
 export function parseReference(input: string): Reference {
-  const text = input.trim();
-  if (text === "") throw invalidReference(input, "the reference is empty");
-  if (text.startsWith(OCI_SCHEME)) return parseOpenTofuSource(input, text.slice(OCI_SCHEME.length));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw invalidReference(input, "only oci:// addresses are supported", "Write HOST/REPO[:TAG] or oci://HOST/REPO[?tag=TAG].");
-  }
-  return parseOrasReference(input, text);
+  if (input === "") throw invalidReference(input, "the reference is empty");
+  if (isModuleSourceAddress(input)) return parseOpenTofuSource(input);
+  return parseOrasStyle(input);
 }
 
-function parseOrasReference(input: string, text: string): Reference {
-  const { registry, path } = splitRegistry(input, text);
+/**
+ * True when {@link parseReference} reads `input` as an OpenTofu module source (a `SCHEME://` or a
+ * forced `GETTER::` address) rather than as `HOST/REPO[:TAG|@DIGEST]`.
+ */
+export function isModuleSourceAddress(input: string): boolean {
+  return GETTER_ADDRESS.test(input);
+}
+
+function parseOrasStyle(input: string): Reference {
+  const { registry, path } = splitRegistry(input, input);
   let rest = path;
   let digest: string | undefined;
   const at = rest.indexOf("@");
@@ -96,52 +111,55 @@ function parseOrasReference(input: string, text: string): Reference {
   return digest ? { registry, repository, digest } : withTag({ registry, repository }, tag);
 }
 
-function parseOpenTofuSource(input: string, text: string): Reference {
-  const queryStart = text.indexOf("?");
-  const location = queryStart === -1 ? text : text.slice(0, queryStart);
-  const query = queryStart === -1 ? "" : text.slice(queryStart + 1);
-  const { registry, path } = splitRegistry(input, location);
-  const subdirStart = path.indexOf("//");
-  const repositoryPath = subdirStart === -1 ? path : path.slice(0, subdirStart);
-  const subdir = subdirStart === -1 ? undefined : normalizeSubdir(path.slice(subdirStart + 2), input);
-  const repository = assertRepository(repositoryPath, input);
-  const selector = parseSourceQuery(query, input);
-  const ref: Reference = { registry, repository, ...selector };
-  if (subdir !== undefined) ref.subdir = subdir;
+/** An OpenTofu module source: what the oci getter would fetch, or OpenTofu's own error. */
+function parseOpenTofuSource(input: string): Reference {
+  const outcome = moduleSourceAsOpenTofu(input);
+  if (outcome.kind === "error") {
+    const when = outcome.stage === "config" ? "when it loads the configuration" : "in tofu init";
+    const others = outcome.possibleErrors
+      ? ` (or, as Go's map order decides: ${outcome.possibleErrors.slice(1).join("; ")})`
+      : "";
+    const hint = `OpenTofu fails the same way ${when}: "${outcome.summary}"${others}. Write oci://HOST/REPO[//SUBDIR][?tag=TAG|?digest=sha256:HEX].`;
+    throw invalidReference(input, outcome.error, hint);
+  }
+  if (outcome.kind === "other") {
+    throw invalidReference(
+      input,
+      `only oci:// addresses are supported; OpenTofu installs this one with its ${outcome.getter} getter, not from an OCI registry`,
+      "Write HOST/REPO[:TAG] or oci://HOST/REPO[?tag=TAG].",
+    );
+  }
+  const { registry: host, repository, tag, digest, defaultTag, subdir } = outcome;
+  const registry = assertHost(host, input);
+  const ref: Reference = digest
+    ? { registry, repository, digest: assertDigest(digest, input) }
+    : withTag({ registry, repository }, defaultTag ? undefined : tag);
+  if (subdir !== "") ref.subdir = subdir;
   return ref;
-}
-
-/** The `?tag=` / `?digest=` arguments, with the rules of OpenTofu's oci getter. */
-function parseSourceQuery(query: string, input: string): Pick<Reference, "tag" | "digest"> {
-  if (query === "") return {};
-  const params = new URLSearchParams(query);
-  const names = [...new Set(params.keys())];
-  const unsupported = names.filter((name) => name !== "tag" && name !== "digest");
-  if (unsupported.length > 0) {
-    throw invalidReference(input, `unsupported argument${unsupported.length > 1 ? "s" : ""} ${unsupported.map((n) => `"${n}"`).join(", ")}`, "OpenTofu accepts only ?tag=TAG or ?digest=sha256:HEX.");
-  }
-  for (const name of names) {
-    if (params.getAll(name).length > 1) throw invalidReference(input, `too many "${name}" arguments`);
-  }
-  const tag = params.get("tag");
-  const digest = params.get("digest");
-  if (tag !== null && digest !== null) throw invalidReference(input, 'cannot set both "tag" and "digest" arguments');
-  if (tag === "" || digest === "") throw invalidReference(input, `the ${tag === "" ? "tag" : "digest"} argument must not be empty`);
-  if (tag !== null) return { tag: assertTag(tag, input) };
-  if (digest !== null) return { digest: assertDigest(digest, input) };
-  return {};
 }
 
 function splitRegistry(input: string, text: string): { registry: string; path: string } {
   const slash = text.indexOf("/");
   if (slash <= 0) {
-    throw invalidReference(input, "a reference needs a registry host and a repository", "Write it as HOST[:PORT]/REPOSITORY, e.g. registry.example.com/modules/vpc:1.0.0.");
+    throw invalidReference(
+      input,
+      "a reference needs a registry host and a repository",
+      "Write it as HOST[:PORT]/REPOSITORY, e.g. registry.example.com/modules/vpc:1.0.0.",
+    );
   }
-  const registry = text.slice(0, slash);
-  if (!HOST.test(registry) || !validPort(registry)) {
-    throw invalidReference(input, `invalid registry host "${registry}"`, "The registry is a host name or IP address with an optional :PORT.");
+  return { registry: assertHost(text.slice(0, slash), input), path: text.slice(slash + 1) };
+}
+
+/** A registry host valid for ORAS (Go's URL parser, so no `[IPv4]`) and for tofu-oci; lowercased. */
+function assertHost(registry: string, input: string): string {
+  if (!HOST.test(registry) || !validPort(registry) || validateOrasRegistry(registry) !== undefined) {
+    throw invalidReference(
+      input,
+      `invalid registry host "${registry}"`,
+      "The registry is a host name or IP address with an optional :PORT.",
+    );
   }
-  return { registry: registry.toLowerCase(), path: text.slice(slash + 1) };
+  return registry.toLowerCase();
 }
 
 function validPort(registry: string): boolean {
@@ -151,19 +169,11 @@ function validPort(registry: string): boolean {
 
 function assertRepository(repository: string, input: string): string {
   if (repository === "") throw invalidReference(input, "the repository name is missing");
-  if (REPOSITORY.test(repository)) return repository;
+  if (validateOrasRepository(repository) === undefined) return repository;
   const hint = /[A-Z]/.test(repository)
     ? "Repository names must be lowercase."
     : "A repository is lowercase letters and digits, separated by '/', '.', '_', '__' or '-'.";
   throw invalidReference(input, `invalid repository name "${repository}"`, hint);
-}
-
-/** Cleans `//SUBDIR` as OpenTofu does (path.Clean); it may not leave the package. */
-function normalizeSubdir(subdir: string, input: string): string {
-  const cleaned = posix.normalize(subdir).replace(/^\/+|\/+$/g, "");
-  if (cleaned === ".." || cleaned.startsWith("../")) throw invalidReference(input, `the subdirectory "${subdir}" leaves the package`);
-  if (cleaned === "" || cleaned === ".") throw invalidReference(input, "the //subdirectory part is empty");
-  return cleaned;
 }
 
 function withTag(ref: Reference, tag: string | undefined): Reference {

@@ -1,6 +1,12 @@
 import { basename } from "node:path";
 import { CONFIG_BLOB, fileBlob, type LocalFile, type LocalGraph } from "./local-graph.js";
-import { buildImageManifest, plainDescriptor, type Descriptor, type EncodedManifest, type ImageManifest } from "./manifest.js";
+import {
+  buildImageManifest,
+  plainDescriptor,
+  type Descriptor,
+  type EncodedManifest,
+  type ImageManifest,
+} from "./manifest.js";
 import { Annotation } from "./media-types.js";
 
 /** A file to attach as a referrer: its layer media type and the referrer's artifact type. */
@@ -35,6 +41,14 @@ export function buildReferrerManifest(
 }
 
 /** The graph of a file attached to `subject` (ORAS attach); the subject itself is not part of it. */
-export function referrerGraph(subject: Descriptor, attachment: Attachment, annotations?: Record<string, string>): LocalGraph & { root: EncodedManifest<ImageManifest> } {
-  return { blobs: [CONFIG_BLOB, fileBlob(attachment, attachment.mediaType)], manifests: [], root: buildReferrerManifest(subject, attachment, annotations) };
+export function referrerGraph(
+  subject: Descriptor,
+  attachment: Attachment,
+  annotations?: Record<string, string>,
+): LocalGraph & { root: EncodedManifest<ImageManifest> } {
+  return {
+    blobs: [CONFIG_BLOB, fileBlob(attachment, attachment.mediaType)],
+    manifests: [],
+    root: buildReferrerManifest(subject, attachment, annotations),
+  };
 }

@@ -140,13 +140,17 @@ const FILE_READ_CHUNK = 1024 * 1024;
 /** A file as resumable content, read in 1 MiB chunks. */
 export function fileContent(path: string): ResumableContent {
   return {
-    openRange: (start, end) => createReadStream(path, { start, ...(end === undefined ? {} : { end }), highWaterMark: FILE_READ_CHUNK }),
+    openRange: (start, end) =>
+      createReadStream(path, { start, ...(end === undefined ? {} : { end }), highWaterMark: FILE_READ_CHUNK }),
   };
 }
 
 /** Bytes, or content with `openRange`, can be read from any offset. */
 export function asResumable(content: Content): ResumableContent | undefined {
-  if (content instanceof Uint8Array) return { openRange: (start, end) => Readable.from([content.subarray(start, end === undefined ? undefined : end + 1)]) };
+  if (content instanceof Uint8Array)
+    return {
+      openRange: (start, end) => Readable.from([content.subarray(start, end === undefined ? undefined : end + 1)]),
+    };
   return isResumable(content) ? content : undefined;
 }
 

@@ -14,7 +14,7 @@ import {
   type Target,
 } from "@tofu-oci/core";
 import { OciLayout } from "@tofu-oci/core/layout";
-import { RegistryClient, RemoteRepository, fileUploadSessions } from "@tofu-oci/core/remote";
+import { RegistryClient, RemoteRepository, fileUploadSessions, type SavedUpload } from "@tofu-oci/core/remote";
 import { startFaultProxy, startRegistry, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { zipManifest, platformIndex } from "./support/artifacts.js";
@@ -154,8 +154,8 @@ describe("uploads survive faults", () => {
     let chunksStored = 0;
     const stopAfterFourChunks = {
       ...saved,
-      set: async (key: string, location: string) => {
-        await saved.set(key, location);
+      set: async (key: string, upload: SavedUpload) => {
+        await saved.set(key, upload);
         if (++chunksStored === 5) await first.stop();
       },
     };

@@ -1,21 +1,8 @@
 import { isRegistryError, isTofuOciError, type RegistryErrorDetail } from "@tofu-oci/core";
-import type { HttpResponse } from "@tofu-oci/core/remote";
+import { registryWords, type HttpResponse } from "@tofu-oci/core/remote";
 
 const BODY_LIMIT = 16 * 1024;
 const WORDS_LIMIT = 500;
-
-/**
- * The registry's own words for a refusal: its error codes, messages and details (GitLab puts
- * `unknown media type: ...` in `detail`, Quay a `{message}` there), on one line.
- */
-export function registryWords(errors: readonly RegistryErrorDetail[]): string {
-  const text = errors
-    .map((e) =>
-      [e.code, e.message, detailText(e.detail)].filter((part) => part !== undefined && part !== "").join(": "),
-    )
-    .join("; ");
-  return oneLine(text);
-}
 
 /** The words of a thrown error: the registry's when it answered, else the message. */
 export function errorWords(error: unknown): string {
@@ -59,13 +46,6 @@ async function readSome(response: HttpResponse): Promise<string> {
     }
   }
   return Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8");
-}
-
-function detailText(detail: unknown): string | undefined {
-  if (typeof detail === "string") return detail;
-  if (detail === null || typeof detail !== "object") return undefined;
-  const message = (detail as { message?: unknown }).message;
-  return typeof message === "string" ? message : JSON.stringify(detail);
 }
 
 function oneLine(text: string): string {

@@ -17,7 +17,7 @@ export interface CliConfigRecord {
  * every other provider still comes from its origin registry.
  */
 export function cliConfigRecord(template: RepositoryTemplate, providers: readonly ProviderAddress[]): CliConfigRecord {
-  const include = [...new Set(providers.map(formatProviderAddress))].sort();
+  const include = mirrorIncludePatterns(providers);
   const list = `[${include.map(hclString).join(", ")}]`;
   const text = [
     "provider_installation {",
@@ -31,6 +31,11 @@ export function cliConfigRecord(template: RepositoryTemplate, providers: readonl
     "}",
   ].join("\n");
   return { kind: "cli-config", text, include };
+}
+
+/** The `include` (and `exclude`) list of the printed block: each mirrored provider once, sorted. */
+export function mirrorIncludePatterns(providers: readonly ProviderAddress[]): string[] {
+  return [...new Set(providers.map(formatProviderAddress))].sort();
 }
 
 /** An HCL quoted string; the template's own `${...}` stays a template. */

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { usageError, type Locator } from "@tofu-oci/core";
 import {
-  assertRegistryTemplate,
   currentPlatform,
   formatPlatform,
   formatProviderAddress,
@@ -18,6 +17,7 @@ import {
   type VersionConstraint,
 } from "@tofu-oci/opentofu";
 import { parseProviderRequest } from "./provider-registry/address.js";
+import { mirrorIncludePatterns } from "./providers-config.js";
 import { assertShard, type Shard } from "./shard.js";
 
 /** The platforms to mirror: every one the registry lists, or these `os_arch` keys. */
@@ -84,10 +84,11 @@ export async function validateProvidersInput(options: ProvidersInputOptions, cwd
   if (options.printConfig && options.ociLayout) {
     throw usageError("--print-config needs a registry template, not --oci-layout", "OpenTofu installs providers from registries; copy the layout to a registry first (tofu-oci-mirror copy).");
   }
-  const template = parseRepositoryTemplate(options.to);
   const platforms = parsePlatforms(options.platforms ?? []);
   const requested = await requestedProviders(options, cwd);
-  if (!options.ociLayout) assertRegistryTemplate(template, requested.map((r) => r.address));
+  // Checked as OpenTofu loads the oci_mirror block --print-config prints: include = exactly these providers.
+  const include = mirrorIncludePatterns(requested.map((r) => r.address));
+  const template = parseRepositoryTemplate(options.to, options.ociLayout ? { directory: true } : { include });
   const jobs = requested.map((request) => ({
     ...request,
     name: formatProviderAddress(request.address),

@@ -25,7 +25,9 @@ describe("tofu-oci-mirror providers (bin)", () => {
     ["a bad provider address", ["providers", "acme", "--to", TEMPLATE], 2, /invalid provider "acme"/],
     ["a bad constraint", ["providers", `${UNREACHABLE}@~> one`, "--to", TEMPLATE], 2, /invalid version constraint "~> one"/],
     ["a template with an unknown symbol", ["providers", UNREACHABLE, "--to", "r.example.com/${name}"], 2, /invalid repository template/],
-    ["a template that is no repository", ["providers", UNREACHABLE, "--to", "${type}"], 2, /not a valid OCI repository address/],
+    ["a template that names a registry only", ["providers", UNREACHABLE, "--to", "${type}"], 2, /without a repository/],
+    ["a template with a trailing space", ["providers", UNREACHABLE, "--to", `${TEMPLATE} `], 2, /valid OCI repository address/],
+    ["a template with a function call", ["providers", UNREACHABLE, "--to", "r.example.com/${lower(type)}"], 2, /Function calls not allowed/],
     ["a missing --to", ["providers", UNREACHABLE], 2, /--to TEMPLATE is required/],
     ["a bad platform", ["providers", UNREACHABLE, "--to", TEMPLATE, "--platform", "linux"], 2, /invalid platform "linux"/],
   ])("refuses %s before any request, with a one-line message", async (_what, args, code, message) => {

@@ -52,14 +52,26 @@ describe("providerGraph", () => {
       { os: "darwin", arch: "arm64", zip: darwin },
     ]);
     const manifests = [
-      buildProviderManifest({ layer: linux, platform: { os: "linux", architecture: "amd64" }, title: "p_linux_amd64.zip" }),
-      buildProviderManifest({ layer: darwin, platform: { os: "darwin", architecture: "arm64" }, title: "p_darwin_arm64.zip" }),
+      buildProviderManifest({
+        layer: linux,
+        platform: { os: "linux", architecture: "amd64" },
+        title: "p_linux_amd64.zip",
+      }),
+      buildProviderManifest({
+        layer: darwin,
+        platform: { os: "darwin", architecture: "arm64" },
+        title: "p_darwin_arm64.zip",
+      }),
     ];
     expect(graph.manifests.map((m) => m.descriptor.digest)).toEqual(manifests.map((m) => m.descriptor.digest));
     expect(graph.root.descriptor.digest).toBe(buildProviderIndex({ manifests }).descriptor.digest);
     expect(isIndex(graph.root.manifest)).toBe(true);
     expect(graph.root.manifest.manifests.map((entry) => entry.platform?.os)).toEqual(["darwin", "linux"]);
-    expect(graph.blobs.map((blob) => blob.descriptor.digest)).toEqual([EMPTY_CONFIG.digest, linux.digest, darwin.digest]);
+    expect(graph.blobs.map((blob) => blob.descriptor.digest)).toEqual([
+      EMPTY_CONFIG.digest,
+      linux.digest,
+      darwin.digest,
+    ]);
   });
 });
 

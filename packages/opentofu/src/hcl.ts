@@ -12,8 +12,14 @@ export async function parseHcl(filename: string, text: string): Promise<Record<s
   try {
     return (await parse(filename, text)) as Record<string, unknown>;
   } catch (error) {
-    const detail = String((error as Error)?.message ?? error).replace(/^Error: /, "").replace(/^parse config: /, "");
-    throw invalidInput(`${filename} is not valid HCL: ${detail}`, "Fix the syntax, or delete the file and run tofu init to write it again.", error);
+    const detail = String((error as Error)?.message ?? error)
+      .replace(/^Error: /, "")
+      .replace(/^parse config: /, "");
+    throw invalidInput(
+      `${filename} is not valid HCL: ${detail}`,
+      "Fix the syntax, or delete the file and run tofu init to write it again.",
+      error,
+    );
   }
 }
 

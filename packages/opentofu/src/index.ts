@@ -55,15 +55,6 @@ export {
   type ProviderPlatformFile,
 } from "./artifact-graphs.js";
 export {
-  decodeImageManifest,
-  decodeImageIndex,
-  declaredMediaType,
-  GoJsonError,
-  type GoDescriptor,
-  type GoManifest,
-  type GoIndex,
-} from "./go-json.js";
-export {
   selectModuleLayer,
   selectProviderLayer,
   selectPlatformManifest,
@@ -86,9 +77,74 @@ export { findExecutable, runsAsIs, type ExecutableVerdict, type UnpackedZip } fr
 export {
   parseRepositoryTemplate,
   renderTemplate,
-  assertRegistryTemplate,
   templateRepository,
+  type ParseRepositoryTemplateOptions,
   type RepositoryTemplate,
   type TemplateVariable,
   type TemplateRepository,
 } from "./repository-template.js";
+export {
+  compareGoVersions,
+  listProviderTags,
+  type MisreadTag,
+  type ProviderTagListing,
+  type TagOutcome,
+  tagToVersionAsOpenTofu,
+  versionToTagAsOpenTofu,
+} from "./go-versions/tags.js";
+export { formatGoVersion, type GoVersion, type ParseVersionResult, parseGoVersion } from "./go-versions/version.js";
+export { decodeGoBase64 } from "./go-json/base64.js";
+export {
+  decodeGoIndex,
+  decodeGoManifest,
+  foldName,
+  type GoDecodeResult,
+  type GoDescriptor,
+  type GoIndex,
+  type GoManifest,
+  type GoPlatform,
+} from "./go-json/decode.js";
+export { GoJsonSyntaxError, type JsonNode, parseGoJson } from "./go-json/scanner.js";
+export {
+  type DetectOutcome,
+  detectRemote,
+  encodeGoValues,
+  formatGoUrl,
+  forcedGetter,
+  fromByteString,
+  type GoUrl,
+  type GoUrlResult,
+  type GoValues,
+  goPathClean,
+  goQueryEscape,
+  goQueryUnescape,
+  goQuote,
+  isRegistryModuleAddress,
+  type ModuleSourceOptions,
+  type ModuleSourceOutcome,
+  moduleSourceAsOpenTofu,
+  type OrasReference,
+  parseGoQuery,
+  parseGoRequestUri,
+  parseGoUrl,
+  parseOrasReference,
+  sourceDirSubdir,
+  splitPackageSubdir,
+  subdirInPackage,
+  toByteString,
+  validateGoDigest,
+  validateOrasDigest,
+  validateOrasRegistry,
+  validateOrasRepository,
+  validateOrasTag,
+  parseRepositoryAddressPrefix,
+} from "@tofu-oci/core/go";
+export { evaluate, TemplateEvalError, toText, type Variables } from "./hcl-template/evaluate.js";
+export { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError, type Value } from "./hcl-template/parse.js";
+export {
+  checkRepositoryTemplate,
+  expandRepositoryTemplate,
+  rootNames,
+  type TemplateCheck,
+  type TemplateProvider,
+} from "./hcl-template/repository-template.js";

@@ -38,7 +38,8 @@ export async function parseLockFile(text: string, filename = ".terraform.lock.hc
   const providers = new Map<string, ProviderLock>();
   for (const [key, value] of Object.entries(root)) {
     if (key === "provider") decodeProviderBlocks(value, providers, problems);
-    else if (key !== "module" || !isLabelledBlocks(value)) problems.push(`unsupported ${key === "module" ? "module block" : `argument or block "${key}"`}`);
+    else if (key !== "module" || !isLabelledBlocks(value))
+      problems.push(`unsupported ${key === "module" ? "module block" : `argument or block "${key}"`}`);
   }
   if (problems.length > 0) {
     throw invalidInput(`${filename} is not a valid dependency lock file: ${problems.join("; ")}`, LOCK_HINT);
@@ -55,16 +56,22 @@ export async function readLockFile(path: string): Promise<LockFile> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new TofuOciError("invalid-input", `cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "Give the path of a .terraform.lock.hcl file with --lockfile.",
-    });
+    throw new TofuOciError(
+      "invalid-input",
+      `cannot read the lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "Give the path of a .terraform.lock.hcl file with --lockfile.",
+      },
+    );
   }
   return parseLockFile(text, path);
 }
 
 function decodeProviderBlocks(value: unknown, providers: Map<string, ProviderLock>, problems: string[]): void {
   if (!isLabelledBlocks(value)) {
-    problems.push('a provider block needs exactly one label, its source address: provider "HOST/NAMESPACE/TYPE" { ... }');
+    problems.push(
+      'a provider block needs exactly one label, its source address: provider "HOST/NAMESPACE/TYPE" { ... }',
+    );
     return;
   }
   for (const [label, bodies] of Object.entries(value)) {
@@ -91,12 +98,17 @@ function lockableAddressProblem(label: string): string | undefined {
   return isBuiltInProvider(address) ? `${label} is a built-in provider, which is never locked` : undefined;
 }
 
-function decodeProviderBody(address: string, body: Record<string, unknown>, problems: string[]): ProviderLock | undefined {
+function decodeProviderBody(
+  address: string,
+  body: Record<string, unknown>,
+  problems: string[],
+): ProviderLock | undefined {
   const before = problems.length;
   const unknown = Object.keys(body).filter((key) => !["version", "constraints", "hashes"].includes(key));
   for (const key of unknown) problems.push(`provider ${address}: unsupported argument or block "${key}"`);
   const version = decodeVersion(address, body.version, problems);
-  const constraints = body.constraints === undefined ? undefined : decodeString(address, "constraints", body.constraints, problems);
+  const constraints =
+    body.constraints === undefined ? undefined : decodeString(address, "constraints", body.constraints, problems);
   const hashes = body.hashes === undefined ? [] : decodeHashes(address, body.hashes, problems);
   if (problems.length > before || version === undefined) return undefined;
   return { address, version, hashes, ...(constraints === undefined ? {} : { constraints }) };
@@ -111,7 +123,8 @@ function decodeVersion(address: string, value: unknown, problems: string[]): str
   if (raw === undefined) return undefined;
   const normalized = normalizeVersion(raw);
   if (normalized === undefined) problems.push(`provider ${address}: invalid version number "${raw}"`);
-  else if (normalized !== raw) problems.push(`provider ${address}: the version must be written in normalized form "${normalized}"`);
+  else if (normalized !== raw)
+    problems.push(`provider ${address}: the version must be written in normalized form "${normalized}"`);
   return normalized === raw ? raw : undefined;
 }
 
@@ -120,13 +133,17 @@ function decodeHashes(address: string, value: unknown, problems: string[]): stri
     problems.push(`provider ${address}: "hashes" must be a list of strings`);
     return [];
   }
-  if (value.length === 0) problems.push(`provider ${address}: "hashes" must either be omitted or contain at least one hash`);
+  if (value.length === 0)
+    problems.push(`provider ${address}: "hashes" must either be omitted or contain at least one hash`);
   const hashes: string[] = [];
   for (const item of value) {
     const hash = decodeString(address, "hashes", item, problems);
     if (hash === undefined) continue;
     // getproviders.ParseHash: a scheme of at least one character, then a colon.
-    if (hash.indexOf(":") < 1) problems.push(`provider ${address}: cannot interpret "${hash}" as a provider hash (it needs a scheme, like h1: or zh:)`);
+    if (hash.indexOf(":") < 1)
+      problems.push(
+        `provider ${address}: cannot interpret "${hash}" as a provider hash (it needs a scheme, like h1: or zh:)`,
+      );
     else hashes.push(hash);
   }
   return hashes;
@@ -137,11 +154,16 @@ function decodeHashes(address: string, value: unknown, problems: string[]): stri
 // number or bool cannot give), so anything else is reported here.
 function decodeString(address: string, name: string, value: unknown, problems: string[]): string | undefined {
   const literal = typeof value === "string" ? literalString(value) : undefined;
-  if (literal === undefined) problems.push(`provider ${address}: "${name}" must be a literal string, got ${JSON.stringify(value)}`);
+  if (literal === undefined)
+    problems.push(`provider ${address}: "${name}" must be a literal string, got ${JSON.stringify(value)}`);
   return literal;
 }
 
 function isLabelledBlocks(value: unknown): value is Record<string, Array<Record<string, unknown>>> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((bodies) => Array.isArray(bodies) && bodies.every((body) => typeof body === "object" && body !== null && !Array.isArray(body)));
+  return Object.values(value).every(
+    (bodies) =>
+      Array.isArray(bodies) &&
+      bodies.every((body) => typeof body === "object" && body !== null && !Array.isArray(body)),
+  );
 }

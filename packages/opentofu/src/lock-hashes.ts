@@ -18,15 +18,25 @@ export function selectLock(file: LockFile, provider: string | undefined, version
   const at = version === undefined ? "" : ` at version ${version}`;
   if (candidates.length === 1) return { kind: "entry", lock: candidates[0]!, how: `the only provider locked${at}` };
   if (candidates.length === 0) {
-    return { kind: "none", why: `the lock file has no provider${at}; tofu init would install it without checking hashes and add an entry` };
+    return {
+      kind: "none",
+      why: `the lock file has no provider${at}; tofu init would install it without checking hashes and add an entry`,
+    };
   }
   const names = candidates.map((lock) => lock.address).join(", ");
-  return { kind: "problem", problem: `the lock file has several providers${at} (${names}); pass --provider HOST/NAMESPACE/TYPE to pick one` };
+  return {
+    kind: "problem",
+    problem: `the lock file has several providers${at} (${names}); pass --provider HOST/NAMESPACE/TYPE to pick one`,
+  };
 }
 
 function selectByAddress(file: LockFile, provider: string, version: string | undefined): LockSelection {
   const lock = file.providers.get(provider);
-  if (!lock) return { kind: "none", why: `the lock file has no entry for ${provider}; tofu init would install it without checking hashes and add one` };
+  if (!lock)
+    return {
+      kind: "none",
+      why: `the lock file has no entry for ${provider}; tofu init would install it without checking hashes and add one`,
+    };
   if (version !== undefined && lock.version !== version) {
     return {
       kind: "problem",
@@ -100,7 +110,11 @@ export async function packageMatchesAnyHash(allowed: readonly string[], archive:
  * passed ({@link packageMatchesAnyHash} with the lock's preferred hashes): returns the problem when
  * an `h1:` comes before the matching hash and cannot be computed.
  */
-export async function h1Problem(lock: ProviderLock, layerDigest: string, hashes: PackageHashes): Promise<string | undefined> {
+export async function h1Problem(
+  lock: ProviderLock,
+  layerDigest: string,
+  hashes: PackageHashes,
+): Promise<string | undefined> {
   const { h1OfZipEntries } = hashes;
   const match = await packageMatchesAnyHash(preferredHashes(lock), {
     zh: zhOf(layerDigest),
@@ -116,7 +130,9 @@ export async function h1Problem(lock: ProviderLock, layerDigest: string, hashes:
 /** A sentence on how the package's h1: relates to the locked ones. */
 export function describeH1(lock: ProviderLock, hashes: PackageHashes): string {
   const locked = preferredHashes(lock).filter((hash) => hash.startsWith("h1:"));
-  if (locked.includes(hashes.h1OfUnpackedPackage)) return `${hashes.h1OfUnpackedPackage} (the unpacked package) is locked`;
-  if (locked.length === 0) return `${hashes.h1OfUnpackedPackage} (the unpacked package); the lock file has no h1: hash, tofu init adds this one`;
+  if (locked.includes(hashes.h1OfUnpackedPackage))
+    return `${hashes.h1OfUnpackedPackage} (the unpacked package) is locked`;
+  if (locked.length === 0)
+    return `${hashes.h1OfUnpackedPackage} (the unpacked package); the lock file has no h1: hash, tofu init adds this one`;
   return `${hashes.h1OfUnpackedPackage} (the unpacked package) is not among the ${locked.length} locked h1: hashes, which are likely for other platforms; tofu init accepts the package by its zh: hash and adds this h1:`;
 }

@@ -1,4 +1,4 @@
-import { posix } from "node:path";
+import { subdirInPackage } from "@tofu-oci/core/go";
 import { hasMeta, segmentMatcher } from "./go-glob.js";
 import type { UnpackPlan } from "./unpack-plan.js";
 
@@ -6,22 +6,41 @@ import type { UnpackPlan } from "./unpack-plan.js";
 export type ModuleDir = { ok: true; dir: string } | { ok: false; problem: string };
 
 /**
- * Resolves `//subdir` as go-getter's SubdirGlob (source.go:63) does after OpenTofu unpacks the
- * whole package (internal/initwd/module_install.go:855 installGoGetterModule): path.Clean, then filepath.Glob — exactly one match,
- * and it must be a directory for configs.LoadConfigDir to read it.
+ * Resolves `//subdir` (OpenTofu's cleaned subdirectory, as a `Reference` holds it) as go-getter's
+ * SubdirGlob (source.go:63-80) does after OpenTofu unpacks the whole package
+ * (internal/initwd/module_install.go:908-916): `filepath.Join(instDir, subdir)`, then
+ * filepath.Glob — exactly one match, and it must be a directory for configs.LoadConfigDir to
+ * read it. A subdirectory that joins to the parent of the package (`..`, `a/../..`) is refused:
+ * OpenTofu accepts it and loads .terraform/modules, which holds every module package, as an
+ * empty module (docs/contract/opentofu-rules.md §1).
  */
 export function findModuleDir(plan: UnpackPlan, subdir: string | undefined): ModuleDir {
   if (subdir === undefined) return { ok: true, dir: "" };
-  const pattern = posix.normalize(subdir).replace(/^\/+|\/+$/g, "");
-  const matches = glob(plan, pattern.split("/"));
+  const inside = subdirInPackage(subdir);
+  if (inside === null) {
+    return {
+      ok: false,
+      problem: `the subdirectory "${subdir}" is the parent of the package directory: tofu init accepts it and loads .terraform/modules, the directory holding every module package, as an empty module with no variables, outputs or resources; give a subdirectory inside the package`,
+    };
+  }
+  if (inside === "") return { ok: true, dir: "" };
+  const matches = glob(plan, inside.split("/"));
   if (matches === undefined) return { ok: false, problem: `the subdirectory "${subdir}" is not a valid glob pattern` };
   if (matches.length === 0) {
     const top = [...plan.dirs].filter((dir) => dir !== "" && !dir.includes("/")).sort();
-    return { ok: false, problem: `the package has no "${subdir}" ("Module subdirectory not found"); top-level directories: ${top.length > 0 ? top.join(", ") : "none"}` };
+    return {
+      ok: false,
+      problem: `the package has no "${subdir}" ("Module subdirectory not found"); top-level directories: ${top.length > 0 ? top.join(", ") : "none"}`,
+    };
   }
-  if (matches.length > 1) return { ok: false, problem: `the subdirectory "${subdir}" matches ${matches.length} paths (${matches.slice(0, 3).join(", ")}) ("matches multiple paths")` };
+  if (matches.length > 1)
+    return {
+      ok: false,
+      problem: `the subdirectory "${subdir}" matches ${matches.length} paths (${matches.slice(0, 3).join(", ")}) ("matches multiple paths")`,
+    };
   const dir = matches[0]!;
-  if (!plan.dirs.has(dir)) return { ok: false, problem: `"${dir}" in the package is a file, not a directory ("Unreadable module directory")` };
+  if (!plan.dirs.has(dir))
+    return { ok: false, problem: `"${dir}" in the package is a file, not a directory ("Unreadable module directory")` };
   return { ok: true, dir };
 }
 
@@ -72,7 +91,12 @@ export function configFiles(plan: UnpackPlan, dir: string): string[] {
   return [...plan.files.keys()]
     .filter((path) => path.startsWith(prefix) && !path.slice(prefix.length).includes("/"))
     .map((path) => path.slice(prefix.length))
-    .filter((name) => !isIgnoredFile(name) && !TEST_EXTENSIONS.some((ext) => name.endsWith(ext)) && CONFIG_EXTENSIONS.some((ext) => name.endsWith(ext)))
+    .filter(
+      (name) =>
+        !isIgnoredFile(name) &&
+        !TEST_EXTENSIONS.some((ext) => name.endsWith(ext)) &&
+        CONFIG_EXTENSIONS.some((ext) => name.endsWith(ext)),
+    )
     .sort();
 }
 

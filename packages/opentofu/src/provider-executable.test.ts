@@ -26,9 +26,15 @@ describe("the provider executable", () => {
       warning: expect.stringContaining("is not marked executable"),
     });
     const windows = await unpackedZip("terraform-provider-thing_v1.0.0.exe", 0o644);
-    expect(findExecutable(windows, "thing", { os: "windows" })).toEqual({ ok: true, name: "terraform-provider-thing_v1.0.0.exe" });
+    expect(findExecutable(windows, "thing", { os: "windows" })).toEqual({
+      ok: true,
+      name: "terraform-provider-thing_v1.0.0.exe",
+    });
     const runnable = await unpackedZip("terraform-provider-thing_v1.0.0", 0o755);
-    expect(findExecutable(runnable, "thing", { os: "linux" })).toEqual({ ok: true, name: "terraform-provider-thing_v1.0.0" });
+    expect(findExecutable(runnable, "thing", { os: "linux" })).toEqual({
+      ok: true,
+      name: "terraform-provider-thing_v1.0.0",
+    });
   });
 
   it("runs as is with any execute bit, on Windows, or without a recorded Unix mode", () => {

@@ -20,21 +20,45 @@ export type ExecutableVerdict = { ok: true; name: string; warning?: string } | {
  *   file passes, with a warning.
  * @param options.os the package's platform OS; `windows` needs no execute bit.
  */
-export function findExecutable(zip: UnpackedZip, type: string, options: { guessed?: boolean; os?: string } = {}): ExecutableVerdict {
+export function findExecutable(
+  zip: UnpackedZip,
+  type: string,
+  options: { guessed?: boolean; os?: string } = {},
+): ExecutableVerdict {
   const prefix = `terraform-provider-${type}`;
-  const names = [...zip.plan.files.keys()].filter((path) => !path.includes("/")).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  const name = names.find((file) => file.startsWith(prefix) && (file.length === prefix.length || file[prefix.length] === "_" || file[prefix.length] === "."));
+  const names = [...zip.plan.files.keys()]
+    .filter((path) => !path.includes("/"))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const name = names.find(
+    (file) =>
+      file.startsWith(prefix) &&
+      (file.length === prefix.length || file[prefix.length] === "_" || file[prefix.length] === "."),
+  );
   const others = names.filter((file) => file.startsWith("terraform-provider-"));
   if (!name && options.guessed && others.length > 0) {
-    return { ok: true, name: others[0]!, warning: `the provider type is not known (guessed "${type}" from the repository name); ${others[0]} is the executable if the type is ${others[0]!.slice("terraform-provider-".length).split(/[_.]/)[0]}: pass --provider HOST/NAMESPACE/TYPE to check it` };
+    return {
+      ok: true,
+      name: others[0]!,
+      warning: `the provider type is not known (guessed "${type}" from the repository name); ${others[0]} is the executable if the type is ${others[0]!.slice("terraform-provider-".length).split(/[_.]/)[0]}: pass --provider HOST/NAMESPACE/TYPE to check it`,
+    };
   }
   if (!name) {
-    const seen = others.length > 0 ? `it has ${others.join(", ")}; if that is the provider, its type is not "${type}"` : `its top-level files are ${names.slice(0, 5).join(", ") || "none"}`;
-    return { ok: false, problem: `the package has no file ${prefix}[_VERSION][.exe] at its root ("could not find executable file starting with ${prefix}"); ${seen}` };
+    const seen =
+      others.length > 0
+        ? `it has ${others.join(", ")}; if that is the provider, its type is not "${type}"`
+        : `its top-level files are ${names.slice(0, 5).join(", ") || "none"}`;
+    return {
+      ok: false,
+      problem: `the package has no file ${prefix}[_VERSION][.exe] at its root ("could not find executable file starting with ${prefix}"); ${seen}`,
+    };
   }
   const mode = zip.entries[zip.plan.files.get(name)!]!.mode;
   if (runsAsIs(mode, options.os)) return { ok: true, name };
-  return { ok: true, name, warning: `${name} is not marked executable in the zip (mode ${mode!.toString(8)}); tofu init installs it, but running it may fail` };
+  return {
+    ok: true,
+    name,
+    warning: `${name} is not marked executable in the zip (mode ${mode!.toString(8)}); tofu init installs it, but running it may fail`,
+  };
 }
 
 /**

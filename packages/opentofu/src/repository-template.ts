@@ -1,80 +1,86 @@
-import { parseReference, usageError, type TofuOciError } from "@tofu-oci/core";
+import { usageError, type TofuOciError } from "@tofu-oci/core";
+import { evaluate, TemplateEvalError, toText } from "./hcl-template/evaluate.js";
+import { type Diagnostic, type Expr, parseTemplate, TemplateSyntaxError } from "./hcl-template/parse.js";
+import { checkRepositoryTemplate, expandRepositoryTemplate, rootNames } from "./hcl-template/repository-template.js";
 import { formatProviderAddress, type ProviderAddress } from "./provider-address.js";
 
 /** The variables an `oci_mirror` `repository_template` may use. */
 export type TemplateVariable = "hostname" | "namespace" | "type";
 
-/** A parsed `repository_template`: literal text and variable references, in order. */
+/** A checked `repository_template`: the HCL 2 template, parsed. */
 export interface RepositoryTemplate {
   /** The template exactly as given. */
   text: string;
-  /** The template split into literal text and `${hostname}`, `${namespace}`, `${type}` references, in order. */
-  parts: ReadonlyArray<{ literal: string } | { variable: TemplateVariable }>;
+  /** The parsed HCL template (hclsyntax.ParseTemplate). */
+  expr: Expr;
   /** The variables it refers to. */
   variables: ReadonlySet<TemplateVariable>;
 }
 
-const VARIABLES = new Set<string>(["hostname", "namespace", "type"]);
-const EXAMPLE: ProviderAddress = { hostname: "example.com", namespace: "example-namespace", type: "example-type" };
-
-/**
- * Parses the HCL template syntax OpenTofu's `oci_mirror { repository_template }` takes
- * (internal/command/cliconfig/provider_installation.go:332 decodeOCIMirrorInstallationMethodBlock), limited
- * to what that block allows: literal text, `${hostname}`, `${namespace}`, `${type}`, and the
- * escapes `$${` and `%%{`. Directives (`%{...}`) and other expressions are refused.
- * @throws TofuOciError "usage" (exit 2).
- */
-export function parseRepositoryTemplate(text: string): RepositoryTemplate {
-  const parts: Array<{ literal: string } | { variable: TemplateVariable }> = [];
-  const variables = new Set<TemplateVariable>();
-  let literal = "";
-  for (let i = 0; i < text.length; ) {
-    if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
-      literal += text.slice(i + 1, i + 3);
-      i += 3;
-    } else if (text.startsWith("${", i)) {
-      const end = text.indexOf("}", i);
-      if (end === -1) throw badTemplate(text, "an interpolation ${ is not closed");
-      const name = text.slice(i + 2, end).trim().replace(/^~|~$/g, "").trim();
-      if (!VARIABLES.has(name)) throw badTemplate(text, `"${name}" is not available; only \${hostname}, \${namespace} and \${type} are`);
-      if (literal) parts.push({ literal });
-      literal = "";
-      parts.push({ variable: name as TemplateVariable });
-      variables.add(name as TemplateVariable);
-      i = end + 1;
-    } else if (text.startsWith("%{", i)) {
-      throw badTemplate(text, "template directives (%{...}) are not supported in a repository template");
-    } else {
-      literal += text[i];
-      i++;
-    }
-  }
-  if (literal) parts.push({ literal });
-  if (parts.length === 0) throw badTemplate(text, "the template is empty");
-  return { text, parts, variables };
+/** Options of {@link parseRepositoryTemplate}. */
+export interface ParseRepositoryTemplateOptions {
+  /**
+   * The `include` patterns of the `oci_mirror` block (`HOST/NAMESPACE/TYPE`, `*` wildcards) the
+   * template is checked against, as OpenTofu loads the block; e.g. exactly the mirrored
+   * providers, as `tofu-oci-mirror providers --print-config` prints them. Default: none, so every
+   * symbol must be referenced, as for a block without `include`.
+   */
+  include?: readonly string[];
+  /**
+   * The template names a directory (an OCI layout), not a registry repository: only its HCL
+   * syntax and symbols are checked. Default false.
+   */
+  directory?: boolean;
 }
 
-/** Substitutes a provider's address into the template. */
+const SYMBOLS = new Set<string>(["hostname", "namespace", "type"]);
+
+/**
+ * Parses and checks an `oci_mirror { repository_template }` exactly as OpenTofu loads the CLI
+ * configuration ({@link checkRepositoryTemplate}, internal/command/cliconfig/provider_installation.go:371-525):
+ * an HCL 2 template (strip markers, `%{ if }`, `%{ for }`, escapes; no functions) over hostname,
+ * namespace and type only, each symbol the `include` patterns do not pin referenced, and the
+ * example provider's result a valid OCI repository address. Nothing is trimmed.
+ * @throws TofuOciError "usage" (exit 2) with OpenTofu's diagnostics.
+ */
+export function parseRepositoryTemplate(text: string, options: ParseRepositoryTemplateOptions = {}): RepositoryTemplate {
+  if (options.directory) return parseDirectoryTemplate(text);
+  const checked = checkRepositoryTemplate(text, { include: [...(options.include ?? [])], position: "--to" });
+  if (!checked.ok) throw badTemplate(text, checked.diagnostics);
+  return { text, expr: checked.template, variables: checked.variables as Set<TemplateVariable> };
+}
+
+function parseDirectoryTemplate(text: string): RepositoryTemplate {
+  let expr: Expr;
+  try {
+    expr = parseTemplate(text);
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) throw badTemplate(text, [error.diagnostic]);
+    throw error;
+  }
+  const names = rootNames(expr);
+  const unknown = names.filter((name) => !SYMBOLS.has(name));
+  if (unknown.length > 0) {
+    throw badTemplate(text, [{ summary: "Invalid template", detail: `the symbol ${JSON.stringify(unknown[0])} is not available; only "hostname", "namespace", and "type" are` }]);
+  }
+  return { text, expr, variables: new Set(names) as Set<TemplateVariable> };
+}
+
+/**
+ * The template's text for one provider (for a directory template).
+ * @throws TofuOciError "usage" when it does not evaluate to a string.
+ */
 export function renderTemplate(template: RepositoryTemplate, address: ProviderAddress): string {
-  return template.parts.map((part) => ("literal" in part ? part.literal : address[part.variable])).join("");
-}
-
-/**
- * Checks the template the way OpenTofu loads an `oci_mirror` block
- * (provider_installation.go:396 prepareOCIMirrorRepositoryMapping) whose `include` lists
- * exactly `providers`: each variable it leaves out must have one value across them, and it must
- * yield `registry[:port]/repository` without tag or digest (for the placeholder address
- * example.com/example-namespace/example-type and for each provider).
- * @throws TofuOciError "usage" (exit 2).
- */
-export function assertRegistryTemplate(template: RepositoryTemplate, providers: readonly ProviderAddress[]): void {
-  for (const variable of ["hostname", "namespace", "type"] as const) {
-    const values = new Set(providers.map((address) => address[variable]));
-    if (!template.variables.has(variable) && values.size > 1) {
-      throw badTemplate(template.text, `it must refer to \${${variable}}, since the providers have ${values.size} different ${variable}s (${[...values].join(", ")})`);
+  try {
+    const value = evaluate(template.expr, { hostname: address.hostname, namespace: address.namespace, type: address.type });
+    if (value.kind === "null" || value.kind === "tuple" || value.kind === "unknown") {
+      throw badTemplate(template.text, [{ summary: "Invalid template", detail: `for ${formatProviderAddress(address)} it does not produce a string` }]);
     }
+    return toText(value);
+  } catch (error) {
+    if (error instanceof TemplateEvalError) throw badTemplate(template.text, [error.diagnostic]);
+    throw error;
   }
-  templateRepository(template, EXAMPLE);
 }
 
 /** A registry repository a template names. */
@@ -86,27 +92,33 @@ export interface TemplateRepository {
 }
 
 /**
- * The repository of one provider: the template's output parsed as `registry[:port]/repository`
- * as OpenTofu does (internal/command/cliconfig/provider_installation.go:552
- * evalOCIProviderMirrorRepositoryTemplate, then ORAS reference parsing).
- * @throws TofuOciError "usage" (exit 2) when the output is not a valid repository address.
+ * The repository of one provider, as OpenTofu computes it
+ * (`evalOCIProviderMirrorRepositoryTemplate`, provider_installation.go:552-581, then
+ * `ociauthconfig.ParseRepositoryAddressPrefix`, repository_addr.go:27-62: {@link expandRepositoryTemplate}).
+ * A bare registry, which OpenTofu's configuration accepts, names no repository to mirror into.
+ * @throws TofuOciError "usage" (exit 2) when the result is not a registry repository.
  */
 export function templateRepository(template: RepositoryTemplate, address: ProviderAddress): TemplateRepository {
-  const rendered = renderTemplate(template, address);
-  const problem = (detail: string, hint?: string) =>
-    badTemplate(template.text, `for ${formatProviderAddress(address)} it gives "${rendered}", ${detail}`, hint);
-  let reference;
-  try {
-    reference = parseReference(rendered);
-  } catch (error) {
-    const hint = rendered.includes(":") && address.hostname.includes(":") ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template." : (error as TofuOciError).hint;
-    throw problem(`which is not a valid OCI repository address (${(error as Error).message.replace(/^invalid reference "[^"]*": /, "")})`, hint);
+  const expanded = expandRepositoryTemplate(template.expr, address, "Invalid oci_mirror block at --to");
+  const provider = formatProviderAddress(address);
+  if (!expanded.ok && "diagnostic" in expanded) throw badTemplate(template.text, [expanded.diagnostic]);
+  if (!expanded.ok) {
+    const hint = address.hostname.includes(":") && expanded.text.includes(address.hostname)
+      ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template."
+      : undefined;
+    throw badTemplate(template.text, [{ summary: "Invalid repository", detail: `for ${provider} it gives "${expanded.text}", which is not a valid OCI repository address (${expanded.error})` }], hint);
   }
-  if (rendered.startsWith("oci://")) throw problem("but the template is not an oci:// address: write REGISTRY/REPOSITORY");
-  if (reference.tag || reference.digest) throw problem("which names a tag or digest; the template names a repository only");
-  return { registry: reference.registry, repository: reference.repository };
+  if (expanded.repository === "") {
+    throw badTemplate(template.text, [{ summary: "No repository", detail: `for ${provider} it gives the registry "${expanded.text}" without a repository; OpenTofu would find no provider there` }]);
+  }
+  return { registry: expanded.registry, repository: expanded.repository };
 }
 
-function badTemplate(text: string, problem: string, hint = "Write e.g. registry.example.com/opentofu-providers/${namespace}/${type} (quote it in the shell)."): TofuOciError {
-  return usageError(`invalid repository template "${text}": ${problem}`, hint);
+function badTemplate(
+  text: string,
+  diagnostics: readonly Diagnostic[],
+  hint = "Write e.g. registry.example.com/opentofu-providers/${namespace}/${type} (quote it in the shell).",
+): TofuOciError {
+  const problems = diagnostics.map((d) => `${d.summary}: ${d.detail}`).join("; ");
+  return usageError(`invalid repository template ${JSON.stringify(text)}: ${problems}`, hint);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GoJsonError, decodeImageIndex, decodeImageManifest } from "./go-json.js";
+import type { GoDescriptor } from "./go-json/decode.js";
 import { segmentMatcher } from "./go-glob.js";
 import { selectModuleLayer, selectPlatformManifest } from "./layer-select.js";
 import { manifestTooLarge } from "./manifests.js";
@@ -8,31 +8,11 @@ import { judgeVersionTag, normalizeVersion } from "./version.js";
 import { planUnpack } from "./unpack-plan.js";
 import { reviewNames } from "./zip-inspect.js";
 
-const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-
 describe("manifest size (fetchOCIManifestBlob: size / 1024 / 1024 > 4 in integers)", () => {
   it("accepts up to 5 MiB - 1 byte", () => {
     expect(manifestTooLarge(4 * 1024 * 1024 + 1)).toBe(false);
     expect(manifestTooLarge(5 * 1024 * 1024 - 1)).toBe(false);
     expect(manifestTooLarge(5 * 1024 * 1024)).toBe(true);
-  });
-});
-
-describe("Go json.Unmarshal into ociv1.Manifest", () => {
-  it("matches field names case-insensitively and ignores unknown fields", () => {
-    const manifest = decodeImageManifest(json({ MediaType: "m", ARTIFACTTYPE: "a", layers: [{ mediatype: "archive/zip", digest: "d", size: 3 }], extra: 1 }));
-    expect(manifest).toEqual({ mediaType: "m", artifactType: "a", layers: [{ mediaType: "archive/zip", digest: "d", size: 3, artifactType: "" }], annotations: null });
-    expect(decodeImageManifest(json({ Annotations: { a: "1", b: null } })).annotations).toEqual({ a: "1" });
-  });
-  it("fails on a wrong type anywhere in a known field", () => {
-    expect(() => decodeImageManifest(json({ layers: [{ size: "3" }] }))).toThrow(GoJsonError);
-    expect(() => decodeImageManifest(json({ schemaVersion: 2.5 }))).toThrow(GoJsonError);
-    expect(() => decodeImageManifest(json({ config: { data: "not base64!" } }))).toThrow(GoJsonError);
-    expect(() => decodeImageIndex(json({ manifests: {} }))).toThrow(GoJsonError);
-    expect(() => decodeImageManifest(Buffer.from("{"))).toThrow(GoJsonError);
-  });
-  it("treats null as empty", () => {
-    expect(decodeImageIndex(json({ mediaType: null, manifests: null }))).toEqual({ mediaType: "", artifactType: "", manifests: [] });
   });
 });
 
@@ -43,24 +23,60 @@ describe("provider version tags (AvailableVersions + fetchOCIDescriptorForVersio
     ["1.2.3_build.5", "1.2.3+build.5"],
     ["1.2.3-rc1_x", "1.2.3-rc1+x"],
   ])("%s is version %s", (tag, version) => expect(judgeVersionTag(tag)).toEqual({ ok: true, version }));
-  it.each(["latest", "v1.2.3", "1.2.3.4", "1.2.3_a_b"])("%s is not a version", (tag) => expect(judgeVersionTag(tag).ok).toBe(false));
-  it.each([["1.2", "1.2.0"], ["01.2.3", "1.2.3"]])("%s is looked up as %s", (tag, version) => expect(judgeVersionTag(tag)).toMatchObject({ ok: false, version }));
+  it.each(["latest", "v1.2.3", "1.2.3.4", "1.2.3_a_b"])("%s is not a version", (tag) =>
+    expect(judgeVersionTag(tag).ok).toBe(false),
+  );
+  it.each([
+    ["1.2", "1.2.0"],
+    ["01.2.3", "1.2.3"],
+  ])("%s is looked up as %s", (tag, version) => expect(judgeVersionTag(tag)).toMatchObject({ ok: false, version }));
   it("normalizes as go-versions does", () => expect(normalizeVersion("1")).toBe("1.0.0"));
 });
 
 describe("layer and platform selection", () => {
-  const zip = { mediaType: "archive/zip", digest: "sha256:a", size: 1, artifactType: "" };
+  const descriptor = (fields: Partial<GoDescriptor>): GoDescriptor => ({
+    mediaType: "",
+    digest: "",
+    size: 1n,
+    urls: null,
+    annotations: null,
+    data: null,
+    platform: null,
+    artifactType: "",
+    ...fields,
+  });
+  const platform = (os: string, architecture: string, osVersion = "") => ({
+    os,
+    architecture,
+    osVersion,
+    osFeatures: null,
+    variant: "",
+  });
+  const zip = descriptor({ mediaType: "archive/zip", digest: "sha256:a" });
   it("ignores layers of other types for modules", () => {
     expect(selectModuleLayer([{ ...zip, mediaType: "text/plain" }, zip])).toMatchObject({ ok: true });
     expect(selectModuleLayer([{ ...zip, mediaType: "application/zip" }])).toMatchObject({ ok: false });
   });
-  const entry = (os: string, arch: string, extra: object = {}) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: `sha256:${os}`, size: 1, artifactType: "application/vnd.opentofu.provider-target", platform: { os, architecture: arch, osVersion: "" }, ...extra });
+  const entry = (os: string, arch: string, extra: Partial<GoDescriptor> = {}) =>
+    descriptor({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: `sha256:${os}`,
+      artifactType: "application/vnd.opentofu.provider-target",
+      platform: platform(os, arch),
+      ...extra,
+    });
   it("lets one bad provider-target entry break every platform", () => {
     const broken = entry("windows", "amd64", { mediaType: "application/vnd.docker.distribution.manifest.v2+json" });
     expect(selectPlatformManifest([entry("linux", "amd64"), broken], "linux", "amd64")).toMatchObject({ ok: false });
   });
   it("skips entries with os.version and refuses duplicates", () => {
-    expect(selectPlatformManifest([entry("linux", "amd64", { platform: { os: "linux", architecture: "amd64", osVersion: "5" } })], "linux", "amd64")).toMatchObject({ ok: false });
+    expect(
+      selectPlatformManifest(
+        [entry("linux", "amd64", { platform: platform("linux", "amd64", "5") })],
+        "linux",
+        "amd64",
+      ),
+    ).toMatchObject({ ok: false });
     expect(selectPlatformManifest([entry("linux", "amd64"), entry("linux", "amd64")], "linux", "amd64").ok).toBe(false);
   });
 });
@@ -75,16 +91,33 @@ describe("go-getter's unzip", () => {
     expect(review.warnings).toHaveLength(2);
   });
   it("finds file/directory conflicts and lets later files replace earlier ones", () => {
-    expect(planUnpack([{ name: "a", isDirectory: false }, { name: "a/b", isDirectory: false }])).toHaveProperty("problem");
-    expect(planUnpack([{ name: "a/", isDirectory: true }, { name: "a", isDirectory: false }])).toHaveProperty("problem");
+    expect(
+      planUnpack([
+        { name: "a", isDirectory: false },
+        { name: "a/b", isDirectory: false },
+      ]),
+    ).toHaveProperty("problem");
+    expect(
+      planUnpack([
+        { name: "a/", isDirectory: true },
+        { name: "a", isDirectory: false },
+      ]),
+    ).toHaveProperty("problem");
     expect(planUnpack([{ name: ".", isDirectory: false }])).toHaveProperty("problem");
-    const plan = planUnpack([{ name: "x", isDirectory: false }, { name: "/x", isDirectory: false }]);
+    const plan = planUnpack([
+      { name: "x", isDirectory: false },
+      { name: "/x", isDirectory: false },
+    ]);
     expect("files" in plan && plan.files.get("x")).toBe(1);
   });
 });
 
 describe("module directory and configuration files", () => {
-  const plan = planUnpack(["main.tf", "mods/a/main.tofu", "mods/b/.hidden.tf", "mods/b/x.tftest.hcl", "mods/b/y.tf~", "README.md"].map((name) => ({ name, isDirectory: false })));
+  const plan = planUnpack(
+    ["main.tf", "mods/a/main.tofu", "mods/b/.hidden.tf", "mods/b/x.tftest.hcl", "mods/b/y.tf~", "README.md"].map(
+      (name) => ({ name, isDirectory: false }),
+    ),
+  );
   if ("problem" in plan) throw new Error(plan.problem);
   it("expands //subdir as a Go glob with exactly one match", () => {
     expect(findModuleDir(plan, "mods/a")).toEqual({ ok: true, dir: "mods/a" });

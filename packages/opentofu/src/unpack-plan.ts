@@ -45,14 +45,16 @@ function makeDirs(plan: UnpackPlan, target: string, name: string): string | unde
   const parts = target === "" ? [] : target.split("/");
   for (let i = 1; i <= parts.length; i++) {
     const dir = parts.slice(0, i).join("/");
-    if (plan.files.has(dir)) return `the entry "${name}" needs the directory ${dir}, but an earlier entry wrote a file there ("not a directory")`;
+    if (plan.files.has(dir))
+      return `the entry "${name}" needs the directory ${dir}, but an earlier entry wrote a file there ("not a directory")`;
     plan.dirs.add(dir);
   }
   return undefined;
 }
 
 function writeFile(plan: UnpackPlan, target: string, index: number, name: string): string | undefined {
-  if (plan.dirs.has(target)) return `the file entry "${name}" would be written over the directory ${target === "" ? "the package root" : target} ("is a directory")`;
+  if (plan.dirs.has(target))
+    return `the file entry "${name}" would be written over the directory ${target === "" ? "the package root" : target} ("is a directory")`;
   const parent = posix.dirname(target);
   const problem = makeDirs(plan, parent === "." ? "" : parent, name);
   if (problem) return problem;

@@ -1,5 +1,5 @@
 import { TofuOciError, resolveIfExists, usageError, type OperationOptions, type Target } from "@tofu-oci/core";
-import { providerGraph, versionToTag, type ProviderGraph } from "@tofu-oci/opentofu";
+import { providerGraph, tagToVersionAsOpenTofu, versionToTag, type ProviderGraph } from "@tofu-oci/opentofu";
 import type { ProviderInput } from "./package-records.js";
 
 /** Everything a provider push will store, computed before any network request. */
@@ -13,8 +13,6 @@ export interface ProviderPlan {
   /** What the version tag named before the push; set by {@link checkProviderTag}. */
   previous?: string;
 }
-
-const VERSION_LIKE = /^v?\d+(?:\.\d+)*(?:[-_].*)?$/;
 
 /** The per-platform manifests and the index of design.md §3 for a provider version. */
 export function planProvider(
@@ -33,11 +31,25 @@ export function planProvider(
 export function providerTags(version: string, refTag: string | undefined, extra: readonly string[]): string[] {
   const versionTag = versionToTag(version);
   if (refTag !== undefined && refTag !== versionTag) {
-    throw usageError(`the reference's tag "${refTag}" is not the provider version ${version}`, `Give the repository only (the tag is always ${versionTag}), or the tag ${versionTag}.`);
+    throw usageError(
+      `the reference's tag "${refTag}" is not the provider version ${version}`,
+      `Give the repository only (the tag is always ${versionTag}), or the tag ${versionTag}.`,
+    );
   }
   for (const tag of extra) {
-    if (tag !== versionTag && VERSION_LIKE.test(tag)) {
-      throw usageError(`--tag ${tag} looks like a version but the provider version is ${version}`, "OpenTofu reads version-like tags as provider versions; use another tag name.");
+    if (tag === versionTag) continue;
+    const outcome = tagToVersionAsOpenTofu(tag);
+    if (outcome.kind === "version") {
+      throw usageError(
+        `--tag ${tag} looks like a version but the provider version is ${version}`,
+        "OpenTofu reads version-like tags as provider versions; use another tag name.",
+      );
+    }
+    if (outcome.kind === "crash") {
+      throw usageError(
+        `--tag ${tag} would make tofu init crash for every version of this provider (${outcome.reason})`,
+        "OpenTofu parses every tag of the repository as a version; use another tag name.",
+      );
     }
   }
   return [...new Set([versionTag, ...extra])];
@@ -47,13 +59,22 @@ export function providerTags(version: string, refTag: string | undefined, extra:
  * Provider versions are immutable for lock files: refuses (exit 1, before anything is sent) when
  * the version tag already names different content, unless `force`.
  */
-export async function checkProviderTag(plan: ProviderPlan, target: Target, force: boolean, options: OperationOptions = {}): Promise<void> {
+export async function checkProviderTag(
+  plan: ProviderPlan,
+  target: Target,
+  force: boolean,
+  options: OperationOptions = {},
+): Promise<void> {
   const tag = plan.tags[0]!;
   const current = (await resolveIfExists(target, tag, options))?.digest;
   if (current !== undefined) plan.previous = current;
   if (current === undefined || current === plan.graph.root.descriptor.digest || force) return;
-  throw new TofuOciError("verification-failed", `${target.name}:${tag} already holds different content (${current}); provider versions are immutable`, {
-    hint: "Lock files pin the hashes of a published version. Publish a new version, or pass --force to replace it anyway.",
-    reference: `${target.name}:${tag}`,
-  });
+  throw new TofuOciError(
+    "verification-failed",
+    `${target.name}:${tag} already holds different content (${current}); provider versions are immutable`,
+    {
+      hint: "Lock files pin the hashes of a published version. Publish a new version, or pass --force to replace it anyway.",
+      reference: `${target.name}:${tag}`,
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import type { CheckResult } from "@tofu-oci/core";
+import { zhOf } from "@tofu-oci/opentofu";
 import type { PackageMetadata } from "./provider-registry-client.js";
 import type { DownloadedFile } from "./registry-http.js";
 
@@ -56,7 +57,8 @@ function registryPackagesCheck(metadata: PackageMetadata): CheckResult {
   if (!(entry.packageSize > 0)) return checkResult(CheckId.registryPackages, false, `"packages" gives ${platform} an invalid package_size ${entry.packageSize}`);
   const zh = entry.hashes.filter((hash) => hash.startsWith("zh:"));
   if (zh.length === 0) return checkResult(CheckId.registryPackages, false, `"packages" has no zh: hash for ${platform}`);
-  const wrong = zh.find((hash) => hash !== `zh:${metadata.shasum}`);
+  const expected = zhOf(metadata.shasum);
+  const wrong = zh.find((hash) => hash !== expected);
   if (wrong) return checkResult(CheckId.registryPackages, false, `"packages" lists ${wrong} for ${platform}, not the shasum ${metadata.shasum}`);
   return checkResult(CheckId.registryPackages, true, `"packages" agrees with shasum`);
 }

@@ -74,18 +74,24 @@ function mainComponent(CDX: CycloneDx, subject: SbomSubject, info: GoBuildInfo |
 }
 
 function moduleComponent(CDX: CycloneDx, module: GoModule) {
-  // A replacement by another module version is what was built; a local directory is not.
-  const built = module.replace?.version ? module.replace : module;
+  // A replacement by another module version is what was built; a local directory is not a module
+  // version (cmd/go writes its version as "(devel)", load/pkg.go debugModFromModinfo; checked with
+  // `go version -m`), so the module keeps its own path and version (docs/contract/opentofu-rules.md §6).
+  const built = isModuleVersion(module.replace) ? module.replace : module;
   const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, built.path, { version: built.version, bomRef: purlOf(built) });
   component.purl = purlOf(built);
   const sha256 = h1ToSha256(built.sum);
   if (sha256) component.hashes.set(CDX.Enums.HashAlgorithm["SHA-256"], sha256);
   if (built.sum) component.properties.add(new CDX.Models.Property("cdx:gomod:module:sum", built.sum));
   if (module.replace) {
-    const replacement = `${module.replace.path}${module.replace.version ? `@${module.replace.version}` : ""}`;
+    const replacement = `${module.replace.path}${isModuleVersion(module.replace) ? `@${module.replace.version}` : ""}`;
     component.properties.add(new CDX.Models.Property("cdx:gomod:module:replaced", `${module.path}@${module.version} => ${replacement}`));
   }
   return component;
+}
+
+function isModuleVersion(module: GoModule | undefined): module is GoModule {
+  return module !== undefined && module.version !== "" && module.version !== "(devel)";
 }
 
 function stdlibComponent(CDX: CycloneDx, goVersion: string) {

@@ -21,6 +21,8 @@ export interface ArtifactStore {
    */
   readManifest(descriptor: Descriptor, options?: OperationOptions): Promise<Buffer>;
   fetchBlob(descriptor: Descriptor, options?: OperationOptions): Promise<Readable>;
+  /** Every tag of the repository (ORAS `Tags`, as OpenTofu lists a provider's versions). */
+  tags(options?: OperationOptions): AsyncIterable<string>;
   referrers(subject: Descriptor, options?: OperationOptions): Promise<Descriptor[]>;
   close(): Promise<void>;
 }
@@ -33,7 +35,10 @@ export class ContentMismatch extends Error {
 /** True for errors that mean "the content is not what OpenTofu needs" rather than "cannot reach it". */
 export function isContentError(error: unknown): error is Error {
   if (error instanceof ContentMismatch) return true;
-  return error instanceof TofuOciError && (error.code === "verification-failed" || error.code === "not-found" || error.code === "invalid-input");
+  return (
+    error instanceof TofuOciError &&
+    (error.code === "verification-failed" || error.code === "not-found" || error.code === "invalid-input")
+  );
 }
 
 /** Reads at most `limit` bytes of a stream, then stops it (Go's io.LimitReader + io.ReadAll). */

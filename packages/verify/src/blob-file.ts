@@ -17,15 +17,27 @@ export interface BlobFile {
  * (fetchOCIBlobToTemporaryFile): the size and digest must match the descriptor. Records
  * `layer-digest`; a mismatch stops the chain.
  */
-export async function downloadLayer(store: ArtifactStore, layer: Descriptor, tempRoot: string, checks: Checks, options: OperationOptions = {}): Promise<BlobFile> {
+export async function downloadLayer(
+  store: ArtifactStore,
+  layer: Descriptor,
+  tempRoot: string,
+  checks: Checks,
+  options: OperationOptions = {},
+): Promise<BlobFile> {
   const dir = await mkdtemp(join(tempRoot, "tofu-oci-verify-"));
-  const file: BlobFile = { path: join(dir, `layer-${randomBytes(4).toString("hex")}.zip`), remove: () => rm(dir, { recursive: true, force: true }) };
+  const file: BlobFile = {
+    path: join(dir, `layer-${randomBytes(4).toString("hex")}.zip`),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
   try {
     await pipeline(await store.fetchBlob(layer, options), fileSink(file.path));
   } catch (error) {
     await file.remove();
     if (isContentError(error)) {
-      checks.fail("layer-digest", `the layer ${layer.digest} (${layer.size} bytes) cannot be fetched as described: ${error.message}; push the artifact again`);
+      checks.fail(
+        "layer-digest",
+        `the layer ${layer.digest} (${layer.size} bytes) cannot be fetched as described: ${error.message}; push the artifact again`,
+      );
     }
     throw error;
   }

@@ -21,7 +21,10 @@ export async function assertExtractTarget(dir: string): Promise<void> {
     throw error;
   }
   if (!isDirectory || (await readdir(dir)).length > 0) {
-    throw usageError(`--extract ${dir} exists and is not an empty directory`, "Give a new directory; verify creates it only when every check passed.");
+    throw usageError(
+      `--extract ${dir} exists and is not an empty directory`,
+      "Give a new directory; verify creates it only when every check passed.",
+    );
   }
 }
 
@@ -38,7 +41,8 @@ export async function extractPackage(zip: CheckedZip, dir: string): Promise<void
   const temp = join(dirname(target), `.${basename(target)}.tofu-oci-${randomBytes(4).toString("hex")}.tmp`);
   try {
     await mkdir(temp, { mode: 0o755 });
-    for (const path of [...zip.plan.dirs].sort()) if (path !== "") await mkdir(inside(temp, path), { recursive: true, mode: 0o755 });
+    for (const path of [...zip.plan.dirs].sort())
+      if (path !== "") await mkdir(inside(temp, path), { recursive: true, mode: 0o755 });
     await writeFiles(zip, temp);
     await rename(temp, target);
   } catch (error) {
@@ -65,6 +69,7 @@ async function writeFiles(zip: CheckedZip, temp: string): Promise<void> {
 function inside(root: string, path: string): string {
   const full = resolve(root, path);
   const rel = relative(root, full);
-  if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) throw new Error(`refusing to write outside the target: ${path}`);
+  if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel))
+    throw new Error(`refusing to write outside the target: ${path}`);
   return full;
 }

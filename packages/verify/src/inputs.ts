@@ -1,8 +1,17 @@
 import { statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { Readable } from "node:stream";
-import { invalidInput, isTofuOciError, parseLocator, parseReference, readInputRecords, type AnyRecord, type Locator } from "@tofu-oci/core";
-import { versionToTag } from "@tofu-oci/opentofu";
+import {
+  invalidInput,
+  isModuleSourceAddress,
+  isTofuOciError,
+  parseLocator,
+  parseReference,
+  readInputRecords,
+  type AnyRecord,
+  type Locator,
+} from "@tofu-oci/core";
+import { moduleSourceAsOpenTofu, versionToTag } from "@tofu-oci/opentofu";
 
 /** One thing to verify. */
 export interface VerifyInput {
@@ -15,6 +24,8 @@ export interface VerifyInput {
   plusTag?: string;
   /** What tofu-oci-push recorded, for records on stdin. */
   pushed?: { digest?: string; provider?: string; version?: string };
+  /** Something in the address OpenTofu reads other than it looks (a query it drops). */
+  addressWarning?: string;
 }
 
 /**
@@ -22,15 +33,32 @@ export interface VerifyInput {
  * metadata) is kept aside so the verification can say which tag OpenTofu looks for instead.
  * @throws TofuOciError "usage" for anything else that is not a reference.
  */
-export function inputFromReference(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): VerifyInput {
+export function inputFromReference(
+  reference: string,
+  options: { ociLayout?: boolean; cwd?: string } = {},
+): VerifyInput {
   try {
-    return { reference, location: parseLocator(reference, options) };
+    const location = parseLocator(reference, options);
+    const addressWarning = options.ociLayout ? undefined : droppedQueryWarning(reference);
+    return addressWarning ? { reference, location, addressWarning } : { reference, location };
   } catch (error) {
     const plus = /[:=]([\w.+-]*\+[\w.+-]*)$/.exec(reference)?.[1];
     if (!plus || !isTofuOciError(error) || error.code !== "usage") throw error;
     const location = parseLocator(reference.slice(0, reference.length - plus.length) + versionToTag(plus), options);
     return { reference, location, type: "provider", plusTag: plus };
   }
+}
+
+/**
+ * Go's `url.ParseQuery` drops a pair with `;` or a bad escape, and OpenTofu never says so
+ * (docs/contract/opentofu-rules.md §1): `?tag=1.0;x` installs `latest`.
+ */
+function droppedQueryWarning(reference: string): string | undefined {
+  if (!isModuleSourceAddress(reference)) return undefined;
+  const outcome = moduleSourceAsOpenTofu(reference);
+  if (outcome.kind !== "oci" || outcome.droppedQuery === undefined) return undefined;
+  const selected = outcome.digest ? `the digest ${outcome.digest}` : `the tag ${outcome.tag}`;
+  return `Go's net/url drops the part of the query it cannot read (${outcome.droppedQuery}) and OpenTofu ignores that, so it installs ${selected}; fix the query`;
 }
 
 /**
@@ -41,18 +69,30 @@ export function inputFromReference(reference: string, options: { ociLayout?: boo
  * error record ends the read with that command's failure.
  * @throws TofuOciError "invalid-input" (exit 6) for a malformed record; the upstream failure.
  */
-export async function inputsFromRecords(stream: Readable, options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {}): Promise<VerifyInput[]> {
+export async function inputsFromRecords(
+  stream: Readable,
+  options: { cwd?: string; onOtherRecord?: ((record: AnyRecord) => void) | undefined } = {},
+): Promise<VerifyInput[]> {
   const inputs: VerifyInput[] = [];
-  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord })) inputs.push(inputFromRecord(record, options));
-  if (inputs.length === 0) throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
+  for await (const record of readInputRecords(stream, { kinds: ["artifact"], onOther: options.onOtherRecord }))
+    inputs.push(inputFromRecord(record, options));
+  if (inputs.length === 0)
+    throw invalidInput("no artifact records on stdin", "Give a REF, or pipe the output of tofu-oci-push.");
   return inputs;
 }
 
 function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyInput {
   const type = record.type === "module" || record.type === "provider" ? record.type : undefined;
-  const [registry, repository, reference] = [text(record, "registry"), text(record, "repository"), text(record, "reference")];
+  const [registry, repository, reference] = [
+    text(record, "registry"),
+    text(record, "repository"),
+    text(record, "reference"),
+  ];
   if (!type || registry === undefined || !repository || !reference) {
-    throw invalidInput(`an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`, "Pipe records from tofu-oci-push unchanged.");
+    throw invalidInput(
+      `an artifact record lacks type, registry, repository or reference: ${JSON.stringify(record).slice(0, 120)}`,
+      "Pipe records from tofu-oci-push unchanged.",
+    );
   }
   const bundled = registry === "" ? bundledSource(record, resolvePath(options.cwd ?? ".", repository)) : undefined;
   if (bundled) return { ...inputFromReference(bundled), type, pushed: pushedFields(record) };
@@ -60,7 +100,11 @@ function inputFromRecord(record: AnyRecord, options: { cwd?: string }): VerifyIn
   const tag = text(record, "tag");
   const source = text(record, "source");
   const chosen =
-    type === "provider" && tag ? `${layout ? repository : `${registry}/${repository}`}:${tag}` : !layout && source?.startsWith("oci://") ? source : reference;
+    type === "provider" && tag
+      ? `${layout ? repository : `${registry}/${repository}`}:${tag}`
+      : !layout && source?.startsWith("oci://")
+        ? source
+        : reference;
   const input = inputFromReference(chosen, { ociLayout: layout, cwd: options.cwd ?? "." });
   return { ...input, type, pushed: pushedFields(record) };
 }
@@ -78,8 +122,14 @@ function bundledSource(record: AnyRecord, path: string): string | undefined {
 }
 
 function pushedFields(record: AnyRecord): NonNullable<VerifyInput["pushed"]> {
-  const fields = { digest: text(record, "digest"), provider: text(record, "provider"), version: text(record, "version") };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as NonNullable<VerifyInput["pushed"]>;
+  const fields = {
+    digest: text(record, "digest"),
+    provider: text(record, "provider"),
+    version: text(record, "version"),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as NonNullable<
+    VerifyInput["pushed"]
+  >;
 }
 
 function text(record: AnyRecord, field: string): string | undefined {

@@ -8,7 +8,12 @@ import type { Checks } from "./checks.js";
  * then the bytes (read up to the descriptor size), then their digest. Records `manifest-size`
  * and `manifest-digest`; a failure stops the chain.
  */
-export async function readManifestBlob(store: ArtifactStore, descriptor: Descriptor, checks: Checks, options: OperationOptions = {}): Promise<Buffer> {
+export async function readManifestBlob(
+  store: ArtifactStore,
+  descriptor: Descriptor,
+  checks: Checks,
+  options: OperationOptions = {},
+): Promise<Buffer> {
   if (manifestTooLarge(descriptor.size)) {
     checks.fail(
       "manifest-size",
@@ -20,12 +25,16 @@ export async function readManifestBlob(store: ArtifactStore, descriptor: Descrip
   try {
     bytes = await store.readManifest(descriptor, options);
   } catch (error) {
-    if (isContentError(error)) checks.fail("manifest-digest", `cannot fetch the manifest as described: ${error.message}`);
+    if (isContentError(error))
+      checks.fail("manifest-digest", `cannot fetch the manifest as described: ${error.message}`);
     throw error;
   }
   const actual = sha256Digest(bytes);
   if (actual !== descriptor.digest) {
-    checks.fail("manifest-digest", `the manifest content does not match digest ${descriptor.digest} (got ${actual} from ${bytes.length} bytes); the registry holds damaged data: push the artifact again`);
+    checks.fail(
+      "manifest-digest",
+      `the manifest content does not match digest ${descriptor.digest} (got ${actual} from ${bytes.length} bytes); the registry holds damaged data: push the artifact again`,
+    );
   }
   checks.pass("manifest-digest", `content matches ${descriptor.digest}`);
   return bytes;

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { MediaType, checkedDigest, isValidDigest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
-import { RegistryClient, RemoteRepository, header, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import { RegistryClient, RemoteRepository, header, notFoundOrDenied, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
 import { ContentMismatch, readUpTo, type ArtifactStore } from "./artifact-store.js";
 
 // ORAS-Go's default manifest Accept list (registry/remote/manifest.go defaultManifestMediaTypes).
@@ -38,19 +38,23 @@ export class RemoteStore implements ArtifactStore {
   async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
     const response = await this.#manifestRequest("HEAD", reference, ORAS_ACCEPT, options);
     await response.body.dump();
-    if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
+    if (response.status !== 200) throw await this.#readError(response, `resolving ${this.name}:${reference}`);
     const mediaType = contentType(response) ?? "";
     const served = header(response.headers, "docker-content-digest");
     const digest = served ?? (isValidDigest(reference) ? reference : undefined);
-    if (!digest) throw new ContentMismatch(`the registry answered HEAD ${reference} without a Docker-Content-Digest header, which ORAS (and so OpenTofu) requires`);
-    if (isValidDigest(reference) && digest !== reference) throw new ContentMismatch(`the registry reports digest ${digest} for ${reference}`);
+    if (!digest)
+      throw new ContentMismatch(
+        `the registry answered HEAD ${reference} without a Docker-Content-Digest header, which ORAS (and so OpenTofu) requires`,
+      );
+    if (isValidDigest(reference) && digest !== reference)
+      throw new ContentMismatch(`the registry reports digest ${digest} for ${reference}`);
     return { mediaType, digest, size: Number(header(response.headers, "content-length") ?? 0) };
   }
 
   async readManifest(descriptor: Descriptor, options: OperationOptions = {}): Promise<Buffer> {
     // A digest from a manifest is checked before it becomes part of a URL.
     const response = await this.#manifestRequest("GET", checkedDigest(descriptor, this.name), descriptor.mediaType, options);
-    if (response.status !== 200) throw await responseError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
+    if (response.status !== 200) throw await this.#readError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
     const problem = servedProblem(response, descriptor);
     if (problem) {
       await response.body.dump();
@@ -63,12 +67,22 @@ export class RemoteStore implements ArtifactStore {
     return this.#repository.fetch(descriptor, options);
   }
 
+  tags(options: OperationOptions = {}): AsyncIterable<string> {
+    return this.#repository.tags(options);
+  }
+
   referrers(subject: Descriptor, options: OperationOptions = {}): Promise<Descriptor[]> {
     return this.#repository.referrers(subject, options);
   }
 
   close(): Promise<void> {
     return this.#client.close();
+  }
+
+  /** A 401 or 403 with accepted credentials may mean "no such repository" (Docker Hub, GHCR): core's reading of it. */
+  async #readError(response: HttpResponse, what: string) {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.#registry) : error;
   }
 
   #manifestRequest(method: "GET" | "HEAD", reference: string, accept: string, options: OperationOptions): Promise<HttpResponse> {
@@ -86,15 +100,17 @@ export class RemoteStore implements ArtifactStore {
 /** Why ORAS's manifestStore.Fetch would refuse this response, if it would. */
 function servedProblem(response: HttpResponse, descriptor: Descriptor): string | undefined {
   const type = contentType(response);
-  if (type !== descriptor.mediaType) return `the registry serves ${descriptor.digest} as ${type ?? "(no Content-Type)"}, but it is listed as ${descriptor.mediaType}`;
+  if (type !== descriptor.mediaType)
+    return `the registry serves ${descriptor.digest} as ${type ?? "(no Content-Type)"}, but it is listed as ${descriptor.mediaType}`;
   const length = header(response.headers, "content-length");
-  if (length !== undefined && Number(length) !== descriptor.size) return `the registry serves ${length} bytes for ${descriptor.digest}, but it is listed with ${descriptor.size}`;
+  if (length !== undefined && Number(length) !== descriptor.size)
+    return `the registry serves ${length} bytes for ${descriptor.digest}, but it is listed with ${descriptor.size}`;
   const digest = header(response.headers, "docker-content-digest");
-  if (digest !== undefined && digest !== descriptor.digest) return `the registry reports digest ${digest} for ${descriptor.digest}`;
+  if (digest !== undefined && digest !== descriptor.digest)
+    return `the registry reports digest ${digest} for ${descriptor.digest}`;
   return undefined;
 }
 
 function contentType(response: HttpResponse): string | undefined {
   return header(response.headers, "content-type")?.split(";")[0]?.trim();
 }
-

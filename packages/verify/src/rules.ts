@@ -20,6 +20,10 @@ export const RULES = {
     rule: "A provider tag is a version with + written as _; OpenTofu lists only tags that parse as versions and looks a version up by its normalized form",
     source: `${MIRROR}: AvailableVersions, fetchOCIDescriptorForVersion; go-versions ParseVersion`,
   },
+  "available-versions": {
+    rule: "Every tag of a provider repository is read as a version (_ as +) before one is chosen: a number over 2^64-1 makes go-versions panic and tofu init crash for every version; a tag listed under a version whose canonical tag does not exist is reported (warning)",
+    source: `${MIRROR}:161-217 AvailableVersions, :474-493 fetchOCIDescriptorForVersion; go-versions v1.0.3 versions/constraints/raw.go:53-58`,
+  },
   resolve: {
     rule: "The tag (default latest for modules) or digest resolves in the repository",
     source: `${GETTER}: resolveManifestDescriptor; ${MIRROR}: fetchOCIDescriptorForVersion`,
@@ -37,8 +41,8 @@ export const RULES = {
     source: `${GETTER}: fetchOCIManifestBlob; ${MIRROR}: fetchOCIManifestBlob`,
   },
   "manifest-json": {
-    rule: "The manifest decodes as an OCI image manifest (or index) with Go's encoding/json: field types must match",
-    source: `${GETTER}: fetchOCIImageManifest; ${MIRROR}: fetchOCIIndexManifest, fetchOCIImageManifest`,
+    rule: "The manifest decodes as an OCI image manifest (or index) with Go's encoding/json: field types must match, sizes are int64 (123.0 and 1e3 fail), keys match fields by Unicode simple folding, the last of repeated keys wins",
+    source: `${GETTER}: fetchOCIImageManifest; ${MIRROR}: fetchOCIIndexManifest, fetchOCIImageManifest; Go encoding/json decode.go, fold.go (docs/contract/opentofu-rules.md §2)`,
   },
   "artifact-type": {
     rule: "artifactType is application/vnd.opentofu.modulepkg (module manifest), application/vnd.opentofu.provider (provider index) or application/vnd.opentofu.provider-target (platform manifest)",
@@ -74,7 +78,8 @@ export const RULES = {
   },
   "lock-h1": {
     rule: "The locked hashes are tried in file order: an h1: before the first matching hash is computed over the zip (dirhash.HashZip) and an error there fails; the h1: of the unpacked package is reported",
-    source: "internal/getproviders/package_location_local_archive.go: InstallProviderPackage; hash.go: HashesMatchingPackage, PackageHashV1",
+    source:
+      "internal/getproviders/package_location_local_archive.go: InstallProviderPackage; hash.go: HashesMatchingPackage, PackageHashV1",
   },
   "h1-annotation": {
     rule: "The h1: recorded on the platform manifest (dev.tofu-oci.provider.h1, by tofu-oci push and mirror) equals the h1: of the downloaded package; with trustH1Annotation it stands in for the download (not an OpenTofu rule)",
@@ -93,8 +98,8 @@ export const RULES = {
     source: `${UNZIP} (os.MkdirAll, os.OpenFile)`,
   },
   subdir: {
-    rule: "//subdir (a Go glob) matches exactly one path in the package, and it is a directory",
-    source: "go-getter source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule",
+    rule: "//subdir, cleaned by path.Clean, matches exactly one path in the package as a Go glob, and it is a directory; a subdir that leaves the package (//..) fails, since tofu init would load an empty module",
+    source: "go-getter v1.8.6 source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule (docs/contract/opentofu-rules.md §1)",
   },
   "config-files": {
     rule: "The module directory's .tf, .tf.json, .tofu, .tofu.json files (not hidden, not editor backups, not tests) are found; none is accepted by OpenTofu (an empty module), so it passes with a warning",

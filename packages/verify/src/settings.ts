@@ -1,7 +1,13 @@
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { isTofuOciError, usageError } from "@tofu-oci/core";
-import { formatPlatform, formatProviderAddress, parsePlatform, parseProviderAddress, readLockFile } from "@tofu-oci/opentofu";
+import {
+  formatPlatform,
+  formatProviderAddress,
+  parsePlatform,
+  parseProviderAddress,
+  readLockFile,
+} from "@tofu-oci/opentofu";
 import { assertExtractTarget } from "./extract.js";
 import type { Settings } from "./session.js";
 
@@ -35,7 +41,10 @@ export interface SettingsOptions {
  * address, the lock file (read and parsed: a malformed one is exit 6) and the --extract target.
  * @throws TofuOciError "usage" (exit 2) or "invalid-input" (exit 6).
  */
-export async function validateSettings(options: SettingsOptions, context: { cwd?: string; signal?: AbortSignal } = {}): Promise<Settings> {
+export async function validateSettings(
+  options: SettingsOptions,
+  context: { cwd?: string; signal?: AbortSignal } = {},
+): Promise<Settings> {
   const cwd = context.cwd ?? ".";
   const settings: Settings = {
     platforms: [...new Set((options.platforms ?? []).map((text) => formatPlatform(parsePlatform(text))))],
@@ -46,14 +55,14 @@ export async function validateSettings(options: SettingsOptions, context: { cwd?
   if (options.type) settings.type = options.type;
   if (options.provider !== undefined) settings.provider = parseProvider(options.provider);
   if (options.lockFile !== undefined) settings.lock = await readLockFile(resolve(cwd, options.lockFile));
-  if (options.extract !== undefined) settings.extract = await extractTarget(resolve(cwd, options.extract), settings.platforms);
+  if (options.extract !== undefined)
+    settings.extract = await extractTarget(resolve(cwd, options.extract), settings.platforms);
   if (context.signal) settings.signal = context.signal;
   if (settings.type === "module" && (settings.platforms.length > 0 || settings.lock)) {
     throw usageError("--platform and --lockfile apply to providers, not to --type module");
   }
   return settings;
 }
-
 
 /** `--provider` as `HOST/NAMESPACE/TYPE` in any case, normalized as the lock file writes it. */
 function parseProvider(text: string): string {
@@ -66,7 +75,8 @@ function parseProvider(text: string): string {
 }
 
 async function extractTarget(dir: string, platforms: string[]): Promise<string> {
-  if (platforms.length > 1) throw usageError("--extract unpacks one provider platform; give at most one --platform with it");
+  if (platforms.length > 1)
+    throw usageError("--extract unpacks one provider platform; give at most one --platform with it");
   await assertExtractTarget(dir);
   return dir;
 }

@@ -34,6 +34,10 @@ export class TargetStore implements ArtifactStore {
     return this.#target.fetch(descriptor, options);
   }
 
+  tags(options: OperationOptions = {}): AsyncIterable<string> {
+    return this.#target.tags(options);
+  }
+
   referrers(subject: Descriptor, options: OperationOptions = {}): Promise<Descriptor[]> {
     return this.#target.referrers(subject, options);
   }

@@ -16,7 +16,7 @@ import type { Outcome, Session } from "./session.js";
 export async function verifyModule(session: Session): Promise<Outcome> {
   const outcome: Outcome = {};
   await runChain(async () => {
-    const descriptor = checkResolution(session.resolution!, session.checks);
+    const descriptor = checkResolution(session.resolution!, session.checks, session.input.addressWarning);
     outcome.digest = descriptor.digest;
     outcome.source = moduleSource(session, descriptor.digest);
     await checkManifestAndLayer(session, descriptor, outcome);
@@ -27,7 +27,8 @@ export async function verifyModule(session: Session): Promise<Outcome> {
 async function checkManifestAndLayer(session: Session, descriptor: Descriptor, outcome: Outcome): Promise<void> {
   const { store, checks, settings } = session;
   const options = { signal: settings.signal };
-  if (descriptor.mediaType !== MediaType.imageManifest) checks.fail("manifest-media-type", mediaTypeProblem(descriptor.mediaType));
+  if (descriptor.mediaType !== MediaType.imageManifest)
+    checks.fail("manifest-media-type", mediaTypeProblem(descriptor.mediaType));
   const manifest = await readImageManifest(store, descriptor, ArtifactType.module, checks, options);
   const layer = expectLayer(selectModuleLayer(manifest.layers), checks);
   if (settings.requireSbom) await checkSbom(store, descriptor, checks, options);
@@ -58,9 +59,12 @@ export function expectLayer(selection: Selection, checks: Checks): Descriptor {
   return plain(selection.descriptor);
 }
 
-/** A decoded descriptor as one to fetch. */
+/**
+ * A decoded descriptor as one to fetch. Go's int64 size becomes a number: a size beyond 2^53
+ * cannot be served anyway, and the size check of the fetch then fails as ORAS's would.
+ */
 export function plain(descriptor: GoDescriptor): Descriptor {
-  return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+  return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: Number(descriptor.size) };
 }
 
 /** `subdir` (when the source has one) and `config-files`; returns the module directory. */
@@ -69,13 +73,24 @@ function checkModuleDir(session: Session, zip: CheckedZip): string {
   const subdir = input.location.subdir;
   const found = findModuleDir(zip.plan, subdir);
   if (!found.ok) return checks.fail("subdir", found.problem);
-  if (subdir !== undefined) checks.pass("subdir", `//${subdir} is the directory ${found.dir} of the package`);
+  if (subdir !== undefined)
+    checks.pass(
+      "subdir",
+      `//${subdir} is ${found.dir === "" ? "the package root" : `the directory ${found.dir} of the package`}`,
+    );
   const files = configFiles(zip.plan, found.dir);
   const where = found.dir === "" ? "the package root" : found.dir;
   if (files.length === 0) {
-    checks.pass("config-files", `${where} has no .tf, .tf.json, .tofu or .tofu.json file`, `OpenTofu loads ${where} as an empty module with no variables, outputs or resources; check the //subdir or the packed directory`);
+    checks.pass(
+      "config-files",
+      `${where} has no .tf, .tf.json, .tofu or .tofu.json file`,
+      `OpenTofu loads ${where} as an empty module with no variables, outputs or resources; check the //subdir or the packed directory`,
+    );
   } else {
-    checks.pass("config-files", `${files.length} configuration file${files.length > 1 ? "s" : ""} in ${where}: ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", ..." : ""}`);
+    checks.pass(
+      "config-files",
+      `${files.length} configuration file${files.length > 1 ? "s" : ""} in ${where}: ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", ..." : ""}`,
+    );
   }
   return found.dir;
 }

@@ -6,6 +6,7 @@ import {
   indexPlatforms,
   judgeVersionTag,
   layerPlatformProblem,
+  listProviderTags,
   normalizeVersion,
   packageHashes,
   PROVIDER_H1_ANNOTATION,
@@ -18,6 +19,7 @@ import {
   type GoIndex,
   type ProviderLock,
 } from "@tofu-oci/opentofu";
+import { isContentError } from "./artifact-store.js";
 import { downloadLayer } from "./blob-file.js";
 import { runChain, type Checks } from "./checks.js";
 import { readImageIndex, readImageManifest } from "./manifest-checks.js";
@@ -66,6 +68,7 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     state.version = checkVersionTag(session);
     const descriptor = checkResolution(session.resolution!, session.checks);
     state.outcome.digest = descriptor.digest;
+    await checkAvailableVersions(session, state.version);
     const index = await checkIndex(session, descriptor);
     checkPushedDigest(session, descriptor);
     state.lock = checkLockEntry(session, state);
@@ -75,7 +78,12 @@ export async function verifyProvider(session: Session): Promise<Outcome> {
     checkExtractablePlatforms(session, platforms);
     for (const platform of platforms) await runChain(() => checkPlatform(session, state, index, platform));
   });
-  return { ...state.outcome, ...(state.version ? { version: state.version } : {}), ...(state.type.address ? { provider: state.type.address } : {}), platforms: state.results };
+  return {
+    ...state.outcome,
+    ...(state.version ? { version: state.version } : {}),
+    ...(state.type.address ? { provider: state.type.address } : {}),
+    platforms: state.results,
+  };
 }
 
 /** `sbom` on the index itself; when there is none, each platform manifest needs its own. */
@@ -90,11 +98,18 @@ function checkVersionTag(session: Session): string | undefined {
   const { input, checks } = session;
   if (input.plusTag) {
     const version = normalizeVersion(input.plusTag) ?? input.plusTag;
-    return checks.fail("version-tag", `OCI tags cannot contain "+"; OpenTofu looks version ${version} up under the tag "${versionToTag(version)}": push and verify that tag`);
+    return checks.fail(
+      "version-tag",
+      `OCI tags cannot contain "+"; OpenTofu looks version ${version} up under the tag "${versionToTag(version)}": push and verify that tag`,
+    );
   }
   const { tag, digest } = input.location;
   if (digest && !tag) {
-    checks.pass("version-tag", `selected by digest`, "OpenTofu selects provider versions by tag (the version with + written as _); this digest is checked as is");
+    checks.pass(
+      "version-tag",
+      `selected by digest`,
+      "OpenTofu selects provider versions by tag (the version with + written as _); this digest is checked as is",
+    );
     return input.pushed?.version;
   }
   const verdict = judgeVersionTag(tag ?? "latest");
@@ -103,17 +118,64 @@ function checkVersionTag(session: Session): string | undefined {
   return verdict.version;
 }
 
+/**
+ * `available-versions`: OpenTofu lists every tag before it picks a version (AvailableVersions), so
+ * one tag that makes go-versions panic crashes `tofu init` for every version; a tag listed as a
+ * version whose canonical tag does not exist sends `tofu init` to a tag that is not there.
+ */
+async function checkAvailableVersions(session: Session, version: string | undefined): Promise<void> {
+  const { checks, store, settings } = session;
+  const tags: string[] = [];
+  try {
+    for await (const tag of store.tags({ signal: settings.signal })) tags.push(tag);
+  } catch (error) {
+    if (isContentError(error))
+      checks.fail(
+        "available-versions",
+        `cannot list the tags of ${store.name}, which OpenTofu does first ("listing tags from OCI repository"): ${error.message}`,
+      );
+    throw error;
+  }
+  const listing = listProviderTags(tags);
+  if (listing.crashes.length > 0) {
+    const [first] = listing.crashes;
+    const more =
+      listing.crashes.length > 1
+        ? ` (and ${listing.crashes.length - 1} more: ${listing.crashes
+            .slice(1, 4)
+            .map((c) => c.tag)
+            .join(", ")})`
+        : "";
+    checks.fail(
+      "available-versions",
+      `the tag "${first!.tag}"${more} makes go-versions panic (${first!.reason}) while OpenTofu lists the provider's versions, so tofu init crashes for every version of this provider; delete the tag`,
+    );
+  }
+  const broken = listing.misread.filter((tag) => !tag.lookupExists);
+  const warning =
+    broken.length === 0
+      ? undefined
+      : `OpenTofu lists ${broken.map((tag) => `the tag "${tag.tag}" as version ${tag.version}`).join(", ")} but fetches ${broken.length > 1 ? "them" : "it"} under ${broken.map((tag) => `"${tag.lookupTag}"`).join(", ")}, which ${broken.length > 1 ? "do" : "does"} not exist: tofu init fails whenever it selects ${broken.length > 1 ? "those versions" : "that version"} (without a constraint it takes the newest, ${listing.versions[0]}); retag or delete ${broken.length > 1 ? "them" : "it"}`;
+  const newest = listing.versions[0];
+  const summary = `${listing.versions.length} of ${tags.length} tags are versions${newest ? `, newest ${newest}` : ""}${version && newest && version !== newest ? `; a constraint must select ${version}` : ""}`;
+  checks.pass("available-versions", summary, warning);
+}
+
 async function checkIndex(session: Session, descriptor: Descriptor): Promise<GoIndex> {
   const { checks, store, settings } = session;
-  if (descriptor.artifactType && descriptor.artifactType !== ArtifactType.provider) checks.fail("artifact-type", earlyArtifactTypeProblem(descriptor.artifactType));
-  if (descriptor.mediaType !== MediaType.imageIndex) checks.fail("manifest-media-type", indexMediaTypeProblem(descriptor.mediaType));
+  if (descriptor.artifactType && descriptor.artifactType !== ArtifactType.provider)
+    checks.fail("artifact-type", earlyArtifactTypeProblem(descriptor.artifactType));
+  if (descriptor.mediaType !== MediaType.imageIndex)
+    checks.fail("manifest-media-type", indexMediaTypeProblem(descriptor.mediaType));
   return readImageIndex(store, descriptor, checks, { signal: settings.signal });
 }
 
 /** fetchOCIDescriptorForVersion's early artifactType check, when the store reports one. */
 function earlyArtifactTypeProblem(artifactType: string): string {
-  if (artifactType === ArtifactType.providerTarget) return "the tag refers directly to one platform's image manifest, but OpenTofu providers require an index manifest for multi-platform support; tag the index instead";
-  if (artifactType === ArtifactType.module) return "the selected artifact is an OpenTofu module package, not a provider package";
+  if (artifactType === ArtifactType.providerTarget)
+    return "the tag refers directly to one platform's image manifest, but OpenTofu providers require an index manifest for multi-platform support; tag the index instead";
+  if (artifactType === ArtifactType.module)
+    return "the selected artifact is an OpenTofu module package, not a provider package";
   return `unsupported OCI artifact type "${artifactType}"; a provider version is an index with artifactType ${ArtifactType.provider}`;
 }
 
@@ -129,7 +191,9 @@ function checkPushedDigest(session: Session, descriptor: Descriptor): void {
   if (!pushed) return;
   session.checks.expect(
     "pushed-digest",
-    pushed === descriptor.digest ? undefined : `the tag now selects ${descriptor.digest}, not ${pushed} that tofu-oci-push recorded; someone moved the tag`,
+    pushed === descriptor.digest
+      ? undefined
+      : `the tag now selects ${descriptor.digest}, not ${pushed} that tofu-oci-push recorded; someone moved the tag`,
     `the tag still selects the pushed ${pushed}`,
   );
 }
@@ -143,7 +207,10 @@ function checkLockEntry(session: Session, state: ProviderState): ProviderLock | 
     checks.pass("lock-entry", "no lock entry applies", selection.why);
     return undefined;
   }
-  checks.pass("lock-entry", `${selection.how}: ${selection.lock.address} ${selection.lock.version}, ${selection.lock.hashes.length} hashes`);
+  checks.pass(
+    "lock-entry",
+    `${selection.how}: ${selection.lock.address} ${selection.lock.version}, ${selection.lock.hashes.length} hashes`,
+  );
   state.version ??= selection.lock.version;
   return selection.lock;
 }
@@ -152,11 +219,17 @@ function choosePlatforms(session: Session, index: GoIndex): string[] {
   const { checks, settings } = session;
   const available = indexPlatforms(index.manifests);
   if (settings.platforms.length > 0) {
-    checks.pass("platforms", `requested ${settings.platforms.join(", ")}; the index lists ${available.join(", ") || "none"}`);
+    checks.pass(
+      "platforms",
+      `requested ${settings.platforms.join(", ")}; the index lists ${available.join(", ") || "none"}`,
+    );
     return settings.platforms;
   }
   if (available.length === 0) {
-    return checks.fail("platforms", `the index lists no platform OpenTofu can select (entries with artifactType ${ArtifactType.providerTarget} and platform {os, architecture}); push the provider with tofu-oci-push`);
+    return checks.fail(
+      "platforms",
+      `the index lists no platform OpenTofu can select (entries with artifactType ${ArtifactType.providerTarget} and platform {os, architecture}); push the provider with tofu-oci-push`,
+    );
   }
   checks.pass("platforms", `checking every platform of the index: ${available.join(", ")}`);
   return available;
@@ -173,11 +246,22 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
   result.manifest = selection.descriptor.digest;
   const options = { signal: session.settings.signal };
   // tofu-oci-mirror --sbom attaches one SBOM per platform manifest.
-  if (session.settings.requireSbom && !state.sbomOnIndex) await checkSbom(session.store, plain(selection.descriptor), checks, options);
-  const manifest = await readImageManifest(session.store, plain(selection.descriptor), ArtifactType.providerTarget, checks, options);
+  if (session.settings.requireSbom && !state.sbomOnIndex)
+    await checkSbom(session.store, plain(selection.descriptor), checks, options);
+  const manifest = await readImageManifest(
+    session.store,
+    plain(selection.descriptor),
+    ArtifactType.providerTarget,
+    checks,
+    options,
+  );
   const decoded = selectProviderLayer(manifest.layers);
   const layer = expectLayer(decoded, checks);
-  checks.expect("layer-platform", decoded.ok ? layerPlatformProblem(decoded.descriptor, os, arch) : undefined, decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer");
+  checks.expect(
+    "layer-platform",
+    decoded.ok ? layerPlatformProblem(decoded.descriptor, os, arch) : undefined,
+    decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer",
+  );
   Object.assign(result, { layer: layer.digest, zh: zhOf(layer.digest) });
   if (state.lock) checks.expect("lock-zh", zhProblem(state.lock, layer.digest), `${zhOf(layer.digest)} is locked (or the entry has no hashes)`);
   const annotated = h1Annotation(manifest.annotations, checks);
@@ -224,13 +308,19 @@ async function checkPackage(session: Session, state: ProviderState, checks: Chec
  */
 function checkExtractablePlatforms(session: Session, platforms: string[]): void {
   if (!session.settings.extract || platforms.length === 1) return;
-  throw usageError(`--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`, "Pass --platform OS_ARCH with --extract.");
+  throw usageError(
+    `--extract unpacks one platform, and ${platforms.length} are checked (${platforms.join(", ")})`,
+    "Pass --platform OS_ARCH with --extract.",
+  );
 }
 
 /** The provider type: --provider, the record's provider, the lock entry, else the repository name's last part. */
 function providerType(session: Session, lockAddress?: string): ProviderState["type"] {
   const address = session.settings.provider ?? session.input.pushed?.provider ?? lockAddress;
   if (address) return { name: address.split("/")[2] ?? address, guessed: false, address };
-  const last = session.input.location.repository.split("/").pop()!.replace(/^terraform-provider-/, "");
+  const last = session.input.location.repository
+    .split("/")
+    .pop()!
+    .replace(/^terraform-provider-/, "");
   return { name: last, guessed: true };
 }

@@ -1,5 +1,12 @@
 import { Readable } from "node:stream";
-import { ArtifactType, isIndexMediaType, usageError, type AnyRecord, type ReadOnlyTarget, type VerificationRecord } from "@tofu-oci/core";
+import {
+  ArtifactType,
+  isIndexMediaType,
+  usageError,
+  type AnyRecord,
+  type ReadOnlyTarget,
+  type VerificationRecord,
+} from "@tofu-oci/core";
 import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import type { ArtifactStore } from "./artifact-store.js";
 import { Checks, type Check } from "./checks.js";
@@ -69,7 +76,11 @@ export interface VerifyRecord extends VerificationRecord {
 export async function verify(options: VerifyOptions = {}, ctx: VerifyContext = {}): Promise<VerifyRecord[]> {
   const settings = await validateSettings(options, ctx);
   const inputs = await readInputs(options, ctx);
-  if (settings.extract && inputs.length > 1) throw usageError(`--extract unpacks one artifact, and stdin has ${inputs.length} records`, "Verify them one at a time, or drop --extract.");
+  if (settings.extract && inputs.length > 1)
+    throw usageError(
+      `--extract unpacks one artifact, and stdin has ${inputs.length} records`,
+      "Verify them one at a time, or drop --extract.",
+    );
   const records: VerifyRecord[] = [];
   for (const input of inputs) {
     const record = await verifyInput(input, settings, options);
@@ -89,9 +100,13 @@ async function readInputs(options: VerifyOptions, ctx: VerifyContext): Promise<V
 }
 
 async function verifyInput(input: VerifyInput, settings: Settings, options: VerifyOptions): Promise<VerifyRecord> {
-  const store = options.target ? await targetStore(options.target) : await openStore(input.location, options.clientOptions);
+  const store = options.target
+    ? await targetStore(options.target)
+    : await openStore(input.location, options.clientOptions);
   try {
-    const resolution = input.plusTag ? undefined : await resolveSelector(store, selectorToResolve(input.location), { signal: settings.signal });
+    const resolution = input.plusTag
+      ? undefined
+      : await resolveSelector(store, selectorToResolve(input.location), { signal: settings.signal });
     const type = settings.type ?? input.type ?? detectType(settings, resolution);
     const session: Session = { input, store, checks: new Checks(), settings, ...(resolution ? { resolution } : {}) };
     const { verifyModule } = await import("./verify-module.js");
@@ -99,7 +114,16 @@ async function verifyInput(input: VerifyInput, settings: Settings, options: Veri
     const outcome = type === "module" ? await verifyModule(session) : await verifyProvider(session);
     const { digest, ...extra } = outcome;
     const missing = resolution && !resolution.ok && resolution.missing ? { notFound: true as const } : {};
-    return { kind: "verification", ok: session.checks.ok, type, reference: input.reference, ...(digest ? { digest } : {}), ...missing, checks: session.checks.list, ...extra };
+    return {
+      kind: "verification",
+      ok: session.checks.ok,
+      type,
+      reference: input.reference,
+      ...(digest ? { digest } : {}),
+      ...missing,
+      checks: session.checks.list,
+      ...extra,
+    };
   } finally {
     await store.close();
   }
@@ -110,7 +134,11 @@ function detectType(settings: Settings, resolution: Resolution | undefined): "mo
   if (settings.platforms.length > 0 || settings.lock) return "provider";
   if (!resolution?.ok) return "module";
   const { mediaType, artifactType } = resolution.descriptor;
-  return isIndexMediaType(mediaType) || artifactType === ArtifactType.provider || artifactType === ArtifactType.providerTarget ? "provider" : "module";
+  return isIndexMediaType(mediaType) ||
+    artifactType === ArtifactType.provider ||
+    artifactType === ArtifactType.providerTarget
+    ? "provider"
+    : "module";
 }
 
 async function targetStore(target: ReadOnlyTarget): Promise<ArtifactStore> {

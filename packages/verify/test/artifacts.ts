@@ -1,4 +1,12 @@
-import { ArtifactType, EMPTY_CONFIG, EMPTY_CONFIG_BYTES, MediaType, sha256Digest, type Descriptor, type Target } from "@tofu-oci/core";
+import {
+  ArtifactType,
+  EMPTY_CONFIG,
+  EMPTY_CONFIG_BYTES,
+  MediaType,
+  sha256Digest,
+  type Descriptor,
+  type Target,
+} from "@tofu-oci/core";
 
 /** A layer to put in a test manifest: its bytes and the descriptor fields to write. */
 export interface LayerSpec {
@@ -78,17 +86,32 @@ export class ArtifactWriter {
     const entries: object[] = [];
     for (const platform of spec.platforms) entries.push(await this.#platform(platform));
     const artifactType = spec.artifactType === undefined ? ArtifactType.provider : spec.artifactType;
-    return this.manifest({ schemaVersion: 2, mediaType: MediaType.imageIndex, ...(artifactType ? { artifactType } : {}), manifests: entries }, { tag: spec.tag });
+    return this.manifest(
+      {
+        schemaVersion: 2,
+        mediaType: MediaType.imageIndex,
+        ...(artifactType ? { artifactType } : {}),
+        manifests: entries,
+      },
+      { tag: spec.tag },
+    );
   }
 
   async #platform(platform: PlatformSpec): Promise<object> {
     await this.config();
-    const layerPlatform = platform.layerPlatform === undefined ? { os: platform.os, architecture: platform.arch } : platform.layerPlatform;
-    const zip = await this.#layer({ bytes: platform.zip, artifactType: ArtifactType.providerPackage, ...(layerPlatform ? { platform: layerPlatform } : {}) });
+    const layerPlatform =
+      platform.layerPlatform === undefined ? { os: platform.os, architecture: platform.arch } : platform.layerPlatform;
+    const zip = await this.#layer({
+      bytes: platform.zip,
+      artifactType: ArtifactType.providerPackage,
+      ...(layerPlatform ? { platform: layerPlatform } : {}),
+    });
     const extra = await Promise.all((platform.extraLayers ?? []).map((layer) => this.#layer(layer)));
-    const manifestType = platform.manifestArtifactType === undefined ? ArtifactType.providerTarget : platform.manifestArtifactType;
+    const manifestType =
+      platform.manifestArtifactType === undefined ? ArtifactType.providerTarget : platform.manifestArtifactType;
     const descriptor = await this.manifest(imageManifest(manifestType, [zip, ...extra]));
-    const entryType = platform.entryArtifactType === undefined ? ArtifactType.providerTarget : platform.entryArtifactType;
+    const entryType =
+      platform.entryArtifactType === undefined ? ArtifactType.providerTarget : platform.entryArtifactType;
     return {
       mediaType: descriptor.mediaType,
       ...(entryType ? { artifactType: entryType } : {}),
@@ -100,7 +123,11 @@ export class ArtifactWriter {
 
   async #layer(layer: LayerSpec): Promise<Descriptor> {
     const stored = await this.blob(layer.bytes, layer.mediaType ?? MediaType.zip);
-    return { ...stored, ...(layer.artifactType ? { artifactType: layer.artifactType } : {}), ...(layer.platform ? { platform: layer.platform } : {}) };
+    return {
+      ...stored,
+      ...(layer.artifactType ? { artifactType: layer.artifactType } : {}),
+      ...(layer.platform ? { platform: layer.platform } : {}),
+    };
   }
 
   /** Stores the empty config blob every manifest here uses. */
@@ -110,12 +137,21 @@ export class ArtifactWriter {
 }
 
 /** An image manifest with the empty config, in the key order OpenTofu's tools write. */
-export function imageManifest(artifactType: string | null, layers: Descriptor[], annotations?: Record<string, string>): object {
+export function imageManifest(
+  artifactType: string | null,
+  layers: Descriptor[],
+  annotations?: Record<string, string>,
+): object {
   return {
     schemaVersion: 2,
     mediaType: MediaType.imageManifest,
     ...(artifactType ? { artifactType } : {}),
-    config: { mediaType: EMPTY_CONFIG.mediaType, digest: EMPTY_CONFIG.digest, size: EMPTY_CONFIG.size, data: EMPTY_CONFIG.data },
+    config: {
+      mediaType: EMPTY_CONFIG.mediaType,
+      digest: EMPTY_CONFIG.digest,
+      size: EMPTY_CONFIG.size,
+      data: EMPTY_CONFIG.data,
+    },
     layers,
     ...(annotations ? { annotations } : {}),
   };

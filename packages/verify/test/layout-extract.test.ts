@@ -24,7 +24,12 @@ function plantInLayout(root: string, bytes: Buffer, tag: string): void {
   const digest = sha256Digest(bytes);
   writeFileSync(join(root, "blobs", "sha256", digest.slice(7)), bytes);
   const index = JSON.parse(readFileSync(join(root, "index.json"), "utf8")) as { manifests: object[] };
-  index.manifests.push({ mediaType: MediaType.imageManifest, digest, size: bytes.length, annotations: { "org.opencontainers.image.ref.name": tag } });
+  index.manifests.push({
+    mediaType: MediaType.imageManifest,
+    digest,
+    size: bytes.length,
+    annotations: { "org.opencontainers.image.ref.name": tag },
+  });
   writeFileSync(join(root, "index.json"), JSON.stringify(index));
 }
 
@@ -128,8 +133,18 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
   beforeAll(async () => {
     repo = `${uniqueRepository("verify/extract")}/acme/thing`;
     const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
-    const zip = (os: string) => buildZip([{ name: "terraform-provider-thing_v2.0.0", content: `bin for ${os}`, mode: 0o755 }, { name: "LICENSE", content: "MIT" }]);
-    await new ArtifactWriter(target as Target).provider({ tag: "2.0.0", platforms: [{ os: "linux", arch: "amd64", zip: zip("linux") }, { os: "linux", arch: "arm64", zip: zip("arm") }] });
+    const zip = (os: string) =>
+      buildZip([
+        { name: "terraform-provider-thing_v2.0.0", content: `bin for ${os}`, mode: 0o755 },
+        { name: "LICENSE", content: "MIT" },
+      ]);
+    await new ArtifactWriter(target as Target).provider({
+      tag: "2.0.0",
+      platforms: [
+        { os: "linux", arch: "amd64", zip: zip("linux") },
+        { os: "linux", arch: "arm64", zip: zip("arm") },
+      ],
+    });
     reference = `${registry.host}/${repo}:2.0.0`;
   });
 
@@ -143,7 +158,11 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
   it("refuses --extract with two platforms to choose from as a usage error (exit 2), writing nothing", async () => {
     const out = join(dir.path, "provider-two");
     const failure = await verify({ reference, clientOptions, extract: out }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: "usage", message: "--extract unpacks one platform, and 2 are checked (linux_amd64, linux_arm64)", hint: "Pass --platform OS_ARCH with --extract." });
+    expect(failure).toMatchObject({
+      code: "usage",
+      message: "--extract unpacks one platform, and 2 are checked (linux_amd64, linux_arm64)",
+      hint: "Pass --platform OS_ARCH with --extract.",
+    });
     expect(existsSync(out)).toBe(false);
     const result = await runBin("verify", [reference, "--plain-http", "--extract", out]);
     expect(result.code, result.stderr).toBe(2);
@@ -154,20 +173,40 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
     const result = await runBin("verify", [`${registry.host}/${repo}:9.9.9`, "--plain-http", "--format", "json"]);
     expect(result.code, result.stderr).toBe(3);
     const [record, error] = parseRecords(result.stdout);
-    expect(record).toMatchObject({ kind: "verification", ok: false, notFound: true, checks: [expect.objectContaining({ id: "resolve", ok: false })] });
-    expect(error).toMatchObject({ kind: "error", code: "not-found", message: `${registry.host}/${repo}:9.9.9 does not exist` });
+    expect(record).toMatchObject({
+      kind: "verification",
+      ok: false,
+      notFound: true,
+      checks: [expect.objectContaining({ id: "resolve", ok: false })],
+    });
+    expect(error).toMatchObject({
+      kind: "error",
+      code: "not-found",
+      message: `${registry.host}/${repo}:9.9.9 does not exist`,
+    });
   });
 
   it("accepts one SBOM per platform manifest, as tofu-oci-mirror --sbom attaches them", async () => {
     const [before] = await verify({ reference, clientOptions, requireSbom: true });
-    expect(before!.checks.filter((c) => !c.ok).map((c) => `${c.platform}:${c.id}`)).toEqual(["linux_amd64:sbom", "linux_arm64:sbom"]);
+    expect(before!.checks.filter((c) => !c.ok).map((c) => `${c.platform}:${c.id}`)).toEqual([
+      "linux_amd64:sbom",
+      "linux_arm64:sbom",
+    ]);
     const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
     const writer = new ArtifactWriter(target as Target);
-    const sbom = await writer.blob(Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6" })), MediaType.cyclonedxJson);
+    const sbom = await writer.blob(
+      Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6" })),
+      MediaType.cyclonedxJson,
+    );
     await writer.config();
-    const [amd64] = (before!.platforms as Array<{ platform: string; manifest: string }>).filter((p) => p.platform === "linux_amd64");
+    const [amd64] = (before!.platforms as Array<{ platform: string; manifest: string }>).filter(
+      (p) => p.platform === "linux_amd64",
+    );
     const subject = await target.resolve(amd64!.manifest);
-    await writer.manifest({ ...imageManifest(MediaType.cyclonedxJson, [sbom]), subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } });
+    await writer.manifest({
+      ...imageManifest(MediaType.cyclonedxJson, [sbom]),
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    });
     const [half] = await verify({ reference, clientOptions, requireSbom: true });
     expect(half!.checks.filter((c) => !c.ok).map((c) => `${c.platform}:${c.id}`)).toEqual(["linux_arm64:sbom"]);
     const [amd64Only] = await verify({ reference, clientOptions, requireSbom: true, platforms: ["linux_amd64"] });
@@ -179,9 +218,15 @@ describe("providers: --extract of one platform, and --require-sbom", () => {
     expect(before!.checks.filter((c) => !c.ok).map((c) => c.id)).toEqual(["sbom"]);
     const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
     const writer = new ArtifactWriter(target as Target);
-    const sbom = await writer.blob(Buffer.from(JSON.stringify({ spdxVersion: "SPDX-2.3", name: "thing" })), MediaType.spdxJson);
+    const sbom = await writer.blob(
+      Buffer.from(JSON.stringify({ spdxVersion: "SPDX-2.3", name: "thing" })),
+      MediaType.spdxJson,
+    );
     await writer.config();
-    await writer.manifest({ ...imageManifest(MediaType.spdxJson, [sbom]), subject: { mediaType: MediaType.imageIndex, digest: before!.digest, size: (await target.resolve("2.0.0")).size } });
+    await writer.manifest({
+      ...imageManifest(MediaType.spdxJson, [sbom]),
+      subject: { mediaType: MediaType.imageIndex, digest: before!.digest, size: (await target.resolve("2.0.0")).size },
+    });
     const [after] = await verify({ reference, clientOptions, requireSbom: true });
     expect(after!.ok, JSON.stringify(after!.checks.filter((c) => !c.ok))).toBe(true);
   });
@@ -195,7 +240,10 @@ describe("what the registry itself refuses", () => {
     const layer = await writer.blob(buildZip([{ name: "main.tf", content: repo }]), MediaType.zip);
     await writer.config();
     new RegistryStorage(registry.dataDir).plantManifest(repo, paddedManifest(layer, 5 * 1024 * 1024 + 1), "big");
-    const error = await verify({ reference: `${registry.host}/${repo}:big`, clientOptions: { ...clientOptions, retry: { retries: 0 } } }).catch((e: unknown) => e);
+    const error = await verify({
+      reference: `${registry.host}/${repo}:big`,
+      clientOptions: { ...clientOptions, retry: { retries: 0 } },
+    }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(5);
   });
 });

@@ -15,7 +15,10 @@ afterAll(() => dir.cleanup());
 // The fake provider of OpenTofu's tests, zipped here; its h1: is OpenTofu's asserted vector.
 const ZIP = buildZip([{ name: FAKE_PROVIDER.name, content: FAKE_PROVIDER.content, mode: 0o755 }]);
 const ZH = `zh:${sha256Digest(ZIP).slice(7)}`;
-const TAMPERED = buildZip([{ name: FAKE_PROVIDER.name, content: FAKE_PROVIDER.content, mode: 0o755 }, { name: "extra.txt", content: "not in the release\n" }]);
+const TAMPERED = buildZip([
+  { name: FAKE_PROVIDER.name, content: FAKE_PROVIDER.content, mode: 0o755 },
+  { name: "extra.txt", content: "not in the release\n" },
+]);
 const TAMPERED_ZH = `zh:${sha256Digest(TAMPERED).slice(7)}`;
 // The lock file OpenTofu writes in internal/command/init_test.go for this provider; its zh: is
 // of the zip Go's writer made, which is not byte-identical to ours.
@@ -41,10 +44,16 @@ let genuine = "";
 let tampered = "";
 
 beforeAll(async () => {
-  for (const [zip, set] of [[ZIP, (r: string) => (genuine = r)], [TAMPERED, (r: string) => (tampered = r)]] as const) {
+  for (const [zip, set] of [
+    [ZIP, (r: string) => (genuine = r)],
+    [TAMPERED, (r: string) => (tampered = r)],
+  ] as const) {
     const repo = `${uniqueRepository("verify/lock")}/hashicorp/test`;
     const { target } = await openTarget(`${registry.host}/${repo}`, { clientOptions });
-    await new ArtifactWriter(target as Target).provider({ tag: "1.2.3", platforms: [{ os: "linux", arch: "amd64", zip }] });
+    await new ArtifactWriter(target as Target).provider({
+      tag: "1.2.3",
+      platforms: [{ os: "linux", arch: "amd64", zip }],
+    });
     set(`${registry.host}/${repo}:1.2.3`);
   }
 });
@@ -110,17 +119,26 @@ describe("malformed lock files exit 6 before any network request", () => {
     "non-normalized address": 'provider "hashicorp/test" {\n  version = "1.2.3"\n}\n',
     "non-normalized version": 'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2"\n}\n',
     "empty hashes": 'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n  hashes = []\n}\n',
-    "hash without scheme": 'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n  hashes = ["abc"]\n}\n',
-    duplicate: 'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n}\nprovider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n}\n',
+    "hash without scheme":
+      'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n  hashes = ["abc"]\n}\n',
+    duplicate:
+      'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n}\nprovider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n}\n',
     "unknown argument": 'provider "registry.opentofu.org/hashicorp/test" {\n  version = "1.2.3"\n  checksum = "x"\n}\n',
-    "expression": 'provider "registry.opentofu.org/hashicorp/test" {\n  version = var.v\n}\n',
+    expression: 'provider "registry.opentofu.org/hashicorp/test" {\n  version = var.v\n}\n',
   };
   for (const [name, text] of Object.entries(cases)) {
     it(name, async () => {
       const path = join(dir.path, `bad-${name.replaceAll(" ", "-")}.hcl`);
       writeFileSync(path, text);
       // Port 1 on loopback refuses connections: reaching the network would be exit 5, not 6.
-      const result = await runBin("verify", ["127.0.0.1:1/x/y:1.2.3", "--lockfile", path, "--plain-http", "--format", "json"]);
+      const result = await runBin("verify", [
+        "127.0.0.1:1/x/y:1.2.3",
+        "--lockfile",
+        path,
+        "--plain-http",
+        "--format",
+        "json",
+      ]);
       expect(result.code, result.stderr).toBe(6);
       expect(parseRecords(result.stdout)).toEqual([expect.objectContaining({ kind: "error", code: "invalid-input" })]);
     });

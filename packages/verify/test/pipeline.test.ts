@@ -22,7 +22,9 @@ async function pipeline(command: string) {
 describe.runIf(haveBins)("tofu-oci-pack | tofu-oci-push | tofu-oci-verify", () => {
   it("passes a module in one pipeline", async () => {
     const ref = `${registry.host}/${uniqueRepository("verify/pipeline")}:1.0.0`;
-    const result = await pipeline(`${bin("pack")} module ${JSON.stringify(example)} -o net.zip | ${bin("push")} ${ref} --plain-http | ${bin("verify")} --plain-http --format json`);
+    const result = await pipeline(
+      `${bin("pack")} module ${JSON.stringify(example)} -o net.zip | ${bin("push")} ${ref} --plain-http | ${bin("verify")} --plain-http --format json`,
+    );
     expect(result.code, result.stderr).toBe(0);
     const [record] = parseRecords(result.stdout);
     expect(record).toMatchObject({ kind: "verification", ok: true, type: "module" });
@@ -32,8 +34,14 @@ describe.runIf(haveBins)("tofu-oci-pack | tofu-oci-push | tofu-oci-verify", () =
   it("passes a provider in one pipeline, checking every platform and the executable", async () => {
     const releases = join(dir.path, "releases");
     mkdirSync(releases, { recursive: true });
-    for (const [os, arch] of [["linux", "amd64"], ["darwin", "arm64"]]) {
-      writeFileSync(join(releases, `terraform-provider-thing_1.2.0_${os}_${arch}.zip`), buildZip([{ name: "terraform-provider-thing_v1.2.0", content: `${os}/${arch}`, mode: 0o755 }]));
+    for (const [os, arch] of [
+      ["linux", "amd64"],
+      ["darwin", "arm64"],
+    ]) {
+      writeFileSync(
+        join(releases, `terraform-provider-thing_1.2.0_${os}_${arch}.zip`),
+        buildZip([{ name: "terraform-provider-thing_v1.2.0", content: `${os}/${arch}`, mode: 0o755 }]),
+      );
     }
     const ref = `${registry.host}/${uniqueRepository("verify/pipeline")}/acme/thing`;
     const result = await pipeline(
@@ -41,7 +49,13 @@ describe.runIf(haveBins)("tofu-oci-pack | tofu-oci-push | tofu-oci-verify", () =
     );
     expect(result.code, result.stderr).toBe(0);
     const [record] = parseRecords(result.stdout);
-    expect(record).toMatchObject({ kind: "verification", ok: true, type: "provider", version: "1.2.0", provider: "registry.example.com/acme/thing" });
+    expect(record).toMatchObject({
+      kind: "verification",
+      ok: true,
+      type: "provider",
+      version: "1.2.0",
+      provider: "registry.example.com/acme/thing",
+    });
     expect((record!.platforms as unknown[]).length).toBe(2);
   });
 });
@@ -59,7 +73,12 @@ describe("the bin", () => {
   });
 
   it("exits 3 (not found) with a text summary when there is nothing to check", async () => {
-    const result = await runBin("verify", [`${registry.host}/${uniqueRepository("verify/none")}:1.0.0`, "--plain-http", "--format", "text"]);
+    const result = await runBin("verify", [
+      `${registry.host}/${uniqueRepository("verify/none")}:1.0.0`,
+      "--plain-http",
+      "--format",
+      "text",
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain("FAIL module");
     expect(result.stdout).toContain("resolve");

@@ -36,7 +36,14 @@ const ALLOWED: Record<string, string[]> = {
     "@tofu-oci/pack",
     "*",
   ],
-  "@tofu-oci/deps": ["@tofu-oci/core", "@tofu-oci/opentofu", "@tofu-oci/cli-kit", "@tofu-oci/auth", "@tofu-oci/verify", "*"],
+  "@tofu-oci/deps": [
+    "@tofu-oci/core",
+    "@tofu-oci/opentofu",
+    "@tofu-oci/cli-kit",
+    "@tofu-oci/auth",
+    "@tofu-oci/verify",
+    "*",
+  ],
   "@tofu-oci/cli": ["@tofu-oci/*"],
 };
 
@@ -61,7 +68,10 @@ interface Manifest {
 
 const packages = readdirSync(join(root, "packages"))
   .filter((dir) => existsSync(join(root, "packages", dir, "package.json")))
-  .map((dir) => ({ dir: join(root, "packages", dir), manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest }));
+  .map((dir) => ({
+    dir: join(root, "packages", dir),
+    manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest,
+  }));
 const manifests = new Map(packages.map(({ manifest }) => [manifest.name, manifest]));
 const packageDirs = new Map(packages.map(({ dir, manifest }) => [manifest.name, dir]));
 
@@ -121,7 +131,9 @@ function pathToForbidden(entry: string, forbidden: string[]): string[] | undefin
       if (isBuiltin(specifier)) continue;
       const chain = [...via.get(file)!, specifier];
       if (forbidden.includes(packageName(specifier))) return chain;
-      const next = specifier.startsWith(".") ? join(dirname(file), specifier.replace(/\.js$/, ".ts")) : exportSource(specifier);
+      const next = specifier.startsWith(".")
+        ? join(dirname(file), specifier.replace(/\.js$/, ".ts"))
+        : exportSource(specifier);
       if (next && existsSync(next) && !via.has(next)) {
         via.set(next, specifier.startsWith(".") ? [...via.get(file)!, relative(root, next)] : chain);
         queue.push(next);
@@ -150,44 +162,63 @@ describe("import scanning", () => {
   });
 
   it("follows a library entry through files and packages to a forbidden import", () => {
-    expect(pathToForbidden("@tofu-oci/cli", ["@tofu-oci/cli-kit"])).toEqual(["packages/cli/src/index.ts", "packages/cli/src/umbrella.ts", "@tofu-oci/cli-kit"]);
-    expect(pathToForbidden("@tofu-oci/core/zip", ["yauzl"])).toEqual(["packages/core/src/zip/index.ts", "packages/core/src/zip/zip-reader.ts", "yauzl"]);
+    expect(pathToForbidden("@tofu-oci/cli", ["@tofu-oci/cli-kit"])).toEqual([
+      "packages/cli/src/index.ts",
+      "packages/cli/src/umbrella.ts",
+      "@tofu-oci/cli-kit",
+    ]);
+    expect(pathToForbidden("@tofu-oci/core/zip", ["yauzl"])).toEqual([
+      "packages/core/src/zip/index.ts",
+      "packages/core/src/zip/zip-reader.ts",
+      "yauzl",
+    ]);
     expect(pathToForbidden("@tofu-oci/cli", ["cosmiconfig"])).toContain("@tofu-oci/cli-kit");
   });
 });
 
 describe("workspace boundaries", () => {
-  it.each(packages.map((p) => [p.manifest.name, p.dir] as const))("%s imports only what it may and declares it", (name, dir) => {
-    const allowed = ALLOWED[name] ?? [];
-    const problems: string[] = [];
-    for (const file of sourceFiles(join(dir, "src"))) {
-      for (const specifier of importsOf(readFileSync(file, "utf8"))) {
-        if (specifier.startsWith(".") || isBuiltin(specifier)) continue;
-        const target = packageName(specifier);
-        const where = relative(root, file);
-        const internal = target.startsWith("@tofu-oci/");
-        const permitted = allowed.includes(target) || (internal ? allowed.includes("@tofu-oci/*") : allowed.includes("*"));
-        if (!permitted) problems.push(`${where}: may not import ${target}`);
-        if (!manifests.get(name)?.dependencies?.[target] && !manifests.get(name)?.dependencies?.[`@types/${target}`]) {
-          problems.push(`${where}: imports ${target}, which is not in dependencies`);
+  it.each(packages.map((p) => [p.manifest.name, p.dir] as const))(
+    "%s imports only what it may and declares it",
+    (name, dir) => {
+      const allowed = ALLOWED[name] ?? [];
+      const problems: string[] = [];
+      for (const file of sourceFiles(join(dir, "src"))) {
+        for (const specifier of importsOf(readFileSync(file, "utf8"))) {
+          if (specifier.startsWith(".") || isBuiltin(specifier)) continue;
+          const target = packageName(specifier);
+          const where = relative(root, file);
+          const internal = target.startsWith("@tofu-oci/");
+          const permitted =
+            allowed.includes(target) || (internal ? allowed.includes("@tofu-oci/*") : allowed.includes("*"));
+          if (!permitted) problems.push(`${where}: may not import ${target}`);
+          if (
+            !manifests.get(name)?.dependencies?.[target] &&
+            !manifests.get(name)?.dependencies?.[`@types/${target}`]
+          ) {
+            problems.push(`${where}: imports ${target}, which is not in dependencies`);
+          }
+          const subpath = specifier.slice(target.length);
+          const exported = manifests.get(target)?.exports;
+          if (internal && exported && !(`.${subpath}` in exported))
+            problems.push(`${where}: ${specifier} is not an export of ${target}`);
         }
-        const subpath = specifier.slice(target.length);
-        const exported = manifests.get(target)?.exports;
-        if (internal && exported && !(`.${subpath}` in exported)) problems.push(`${where}: ${specifier} is not an export of ${target}`);
       }
-    }
-    expect(problems).toEqual([]);
-  });
-
-  it.each(packages.filter((p) => !CLI_PACKAGES.includes(p.manifest.name)).map((p) => [p.manifest.name, p.dir] as const))(
-    "%s: only its bin and command files import the command-line runtime",
-    (_name, dir) => {
-      const offenders = sourceFiles(join(dir, "src"))
-        .filter((file) => !isCommandFile(file))
-        .flatMap((file) => importsOf(readFileSync(file, "utf8")).filter((specifier) => CLI_RUNTIME.includes(packageName(specifier))).map((specifier) => `${relative(root, file)}: ${specifier}`));
-      expect(offenders).toEqual([]);
+      expect(problems).toEqual([]);
     },
   );
+
+  it.each(
+    packages.filter((p) => !CLI_PACKAGES.includes(p.manifest.name)).map((p) => [p.manifest.name, p.dir] as const),
+  )("%s: only its bin and command files import the command-line runtime", (_name, dir) => {
+    const offenders = sourceFiles(join(dir, "src"))
+      .filter((file) => !isCommandFile(file))
+      .flatMap((file) =>
+        importsOf(readFileSync(file, "utf8"))
+          .filter((specifier) => CLI_RUNTIME.includes(packageName(specifier)))
+          .map((specifier) => `${relative(root, file)}: ${specifier}`),
+      );
+    expect(offenders).toEqual([]);
+  });
 
   it.each(packages.filter((p) => !CLI_PACKAGES.includes(p.manifest.name)).flatMap((p) => libraryEntries(p.manifest)))(
     "the library entry %s does not reach the command-line runtime, even through types",
@@ -204,11 +235,37 @@ describe("workspace boundaries", () => {
       if (done.has(name)) return;
       if (visiting.has(name)) return void cycles.push([...path, name].join(" -> "));
       visiting.add(name);
-      for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {})) if (manifests.has(dep)) visit(dep, [...path, name]);
+      for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {}))
+        if (manifests.has(dep)) visit(dep, [...path, name]);
       visiting.delete(name);
       done.add(name);
     };
     for (const name of manifests.keys()) visit(name, []);
     expect(cycles).toEqual([]);
   });
+});
+
+/** The edges of CONTRIBUTING.md's mermaid diagram, as "from -> to" with package directory names. */
+function diagramEdges(): string[] {
+  const text = readFileSync(join(root, "CONTRIBUTING.md"), "utf8");
+  const block = /```mermaid\n([\s\S]*?)```/.exec(text)?.[1] ?? "";
+  const names = new Map([...block.matchAll(/(\w+)\[([\w-]+)[^\]]*\]/g)].map((m) => [m[1]!, m[2]!]));
+  const nameOf = (node: string) => names.get(node) ?? node;
+  return block.split("\n").flatMap((line) => {
+    const [from, to] = line.replace(/\[[^\]]*\]/g, "").split("-->");
+    if (!from || !to) return [];
+    return to.split("&").map((node) => `${nameOf(from.trim())} -> ${nameOf(node.trim())}`);
+  });
+}
+
+it("CONTRIBUTING's dependency diagram shows every workspace dependency (core only where it is the only one; cli-kit never)", () => {
+  const dirName = (name: string) => basename(packageDirs.get(name) ?? name);
+  const declared = [...manifests.values()].flatMap((manifest) => {
+    const workspaceDeps = Object.keys(manifest.dependencies ?? {}).filter(
+      (dep) => manifests.has(dep) && dep !== "@tofu-oci/cli-kit",
+    );
+    const drawn = workspaceDeps.length > 1 ? workspaceDeps.filter((dep) => dep !== "@tofu-oci/core") : workspaceDeps;
+    return drawn.map((dep) => `${dirName(manifest.name)} -> ${dirName(dep)}`);
+  });
+  expect(diagramEdges().sort()).toEqual(declared.sort());
 });

@@ -2,7 +2,8 @@ import type { AuthIo } from "../io/auth-io.js";
 import { goJoin } from "../io/go-path.js";
 import { formatPos, type HclFile, type ObjectItem, type ObjectNode } from "../hcl1/ast.js";
 import { decodeBody, HclDecodeError, type Decoded, type FieldType } from "../hcl1/decode.js";
-import { goQuote, parseRepositoryPrefix } from "../policy/oras-reference.js";
+import { goQuote } from "@tofu-oci/core/go";
+import { parseRepositoryPrefix } from "../policy/oras-reference.js";
 import { errorDiagnostic, type Diagnostic } from "./diagnostics.js";
 
 /** One valid `oci_credentials "<prefix>" { ... }` block (spec §3.1). Unset arguments are "". */

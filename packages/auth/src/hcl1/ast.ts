@@ -35,6 +35,8 @@ export type Node = Literal | ListNode | ObjectNode;
 
 export interface ObjectKey {
   value: string;
+  /** The key token as written, quotes included (native syntax); HCL 1 compares repeated keys by it. */
+  text?: string;
   pos: Pos;
 }
 
@@ -59,8 +61,9 @@ export class HclSyntaxError extends Error {
   override readonly name = "HclSyntaxError";
   readonly pos: Pos;
 
-  constructor(message: string, pos: Pos) {
-    super(`At ${pos.line}:${pos.column}: ${message}`);
+  /** `positioned`: prefixed "At L:C: " as HCL 1's PosError; false for its plain errors. */
+  constructor(message: string, pos: Pos, positioned = true) {
+    super(positioned ? `At ${pos.line}:${pos.column}: ${message}` : message);
     this.pos = pos;
   }
 }

@@ -22,7 +22,7 @@ class NativeParser {
 
   objectList(inObject: boolean): ObjectItem[] {
     const items: ObjectItem[] = [];
-    const assigned = new Map<string, Pos>();
+    const assigned = new Set<string>();
     for (;;) {
       const next = this.#peek();
       if (next.type === "eof") {
@@ -37,12 +37,18 @@ class NativeParser {
     }
   }
 
-  #checkDuplicate(item: ObjectItem, assigned: Map<string, Pos>): void {
-    if (!item.assign || item.keys.length !== 1) return;
-    const key = item.keys[0]!;
-    const first = assigned.get(key.value);
-    if (first) throw new HclSyntaxError(`The argument ${JSON.stringify(key.value)} at ${formatPos(first)} was already set. Each argument can only be defined once`, key.pos);
-    assigned.set(key.value, key.pos);
+  // hcl v1.0.1-vault-7 hcl/parser/parser.go:111-124: keys of assignments compared by token text
+  // (quoted and bare differ, case matters); the plain error names the repeated occurrence.
+  #checkDuplicate(item: ObjectItem, assigned: Set<string>): void {
+    if (!item.assign) return;
+    for (const key of item.keys) {
+      const text = key.text ?? key.value;
+      if (assigned.has(text)) {
+        const message = `The argument ${JSON.stringify(text)} at ${formatPos(key.pos)} was already set. Each argument can only be defined once`;
+        throw new HclSyntaxError(message, key.pos, false);
+      }
+      assigned.add(text);
+    }
   }
 
   #objectItem(): ObjectItem {
@@ -63,7 +69,7 @@ class NativeParser {
       const token = this.#peek();
       if (token.type !== "ident" && token.type !== "string") break;
       this.#take();
-      keys.push({ value: token.type === "string" ? token.value : token.text, pos: token.pos });
+      keys.push({ value: token.type === "string" ? token.value : token.text, text: token.text, pos: token.pos });
     }
     const next = this.#peek();
     if (keys.length === 0) throw new HclSyntaxError(`expected: IDENT | STRING got: ${next.type.toUpperCase()}`, next.pos);

@@ -26,7 +26,7 @@ provider_installation { direct { exclude = ["a/b", "c/d"] } }
 
   it.each([
     ['oci_credentials "x" = { username = "a" }', "nested object expected"],
-    ['oci_credentials "x" {\n  username = "a"\n  username = "b"\n}', 'The argument "username" at 2:3 was already set'],
+    ['oci_credentials "x" {\n  username = "a"\n  username = "b"\n}', 'The argument "username" at 3:3 was already set'],
     ["oci_credentials {", "RBRACE"],
     ['a = "unterminated\n"', "literal not terminated"],
     ["a = [1 2]", "expected comma"],

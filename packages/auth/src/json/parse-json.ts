@@ -45,8 +45,8 @@ class Parser {
     if (char === '"') return { type: "string", value: this.string(), pos };
     if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) return { type: "number", text: this.number(), pos };
     for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (this.#text.startsWith(word, this.#offset)) {
-        this.#offset += word.length;
+      if (char === word[0]) {
+        this.literal(word);
         return value === null ? { type: "null", pos } : { type: "bool", value, pos };
       }
     }
@@ -119,6 +119,17 @@ class Parser {
 
   unexpected(context: string): JsonSyntaxError {
     return this.atEnd() ? this.error("unexpected end of JSON input") : this.error(`invalid character ${this.describeNext()} ${context}`);
+  }
+
+  /** A literal's letters one by one, with Go's error at the first wrong one (encoding/json scanner.go stateT..stateNul). */
+  literal(word: string): void {
+    for (const expected of word) {
+      if (this.#text[this.#offset] !== expected) {
+        if (this.atEnd()) throw this.error("unexpected end of JSON input");
+        throw this.error(`invalid character ${this.describeNext()} in literal ${word} (expecting '${expected}')`);
+      }
+      this.#offset++;
+    }
   }
 
   describeNext(): string {

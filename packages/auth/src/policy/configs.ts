@@ -1,7 +1,7 @@
 import type { OciCredentialsBlock } from "../cli-config/oci-blocks.js";
 import type { DockerStyleConfig } from "../docker-config/docker-config.js";
 import { helperSource, type Candidate, type CredentialsConfig } from "./credentials-source.js";
-import { goQuote } from "./oras-reference.js";
+import { goQuote } from "@tofu-oci/core/go";
 import { matchPrefix } from "./prefix-match.js";
 import { DOMAIN, GLOBAL, NO_MATCH } from "./specificity.js";
 

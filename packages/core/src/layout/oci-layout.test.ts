@@ -35,7 +35,9 @@ describe("OciLayout", () => {
     const layout = await fresh();
     const blob = randomBytes(100_000);
     const seen: number[] = [];
-    await layout.push({ mediaType: "archive/zip", digest: sha256Digest(blob), size: blob.length }, blob, { onProgress: (bytes) => seen.push(bytes) });
+    await layout.push({ mediaType: "archive/zip", digest: sha256Digest(blob), size: blob.length }, blob, {
+      onProgress: (bytes) => seen.push(bytes),
+    });
     expect(seen.at(-1)).toBe(blob.length);
   });
 
@@ -44,7 +46,9 @@ describe("OciLayout", () => {
     const { manifest } = await pushModule(layout, "1.0.0");
     expect(JSON.parse(readFileSync(join(layout.root, "oci-layout"), "utf8"))).toEqual({ imageLayoutVersion: "1.0.0" });
     const index = JSON.parse(readFileSync(join(layout.root, "index.json"), "utf8"));
-    expect(index.manifests).toEqual([{ ...manifest.descriptor, annotations: { "org.opencontainers.image.ref.name": "1.0.0" } }]);
+    expect(index.manifests).toEqual([
+      { ...manifest.descriptor, annotations: { "org.opencontainers.image.ref.name": "1.0.0" } },
+    ]);
     expect(await layout.resolve("1.0.0")).toEqual(manifest.descriptor);
   });
 
@@ -101,7 +105,9 @@ describe("OciLayout", () => {
     const distLayout = fileURLToPath(new URL("../../dist/layout/index.js", import.meta.url));
     const run = promisify(execFile);
     await Promise.all(
-      ["a", "b", "c"].map((prefix) => run(process.execPath, [worker, distLayout, layout.root, JSON.stringify(manifest.descriptor), prefix, "15"])),
+      ["a", "b", "c"].map((prefix) =>
+        run(process.execPath, [worker, distLayout, layout.root, JSON.stringify(manifest.descriptor), prefix, "15"]),
+      ),
     );
     const tags: string[] = [];
     for await (const tag of layout.tags()) tags.push(tag);

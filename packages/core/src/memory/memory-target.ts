@@ -52,7 +52,8 @@ export class MemoryTarget implements Target, RangeFetcher {
    * digest, so a file that changed after staging fails the read.
    */
   stageBlob(descriptor: Descriptor, content: ResumableContent): void {
-    if (isManifestMediaType(descriptor.mediaType)) throw new TofuOciError("invalid-input", `cannot stage manifest ${descriptor.digest} by reference`);
+    if (isManifestMediaType(descriptor.mediaType))
+      throw new TofuOciError("invalid-input", `cannot stage manifest ${descriptor.digest} by reference`);
     this.#blobs.set(descriptor.digest, content);
   }
 

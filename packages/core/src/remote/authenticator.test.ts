@@ -4,15 +4,29 @@ import { parseChallenge } from "./www-authenticate.js";
 
 describe("parseChallenge", () => {
   it("parses distribution's Bearer challenge", () => {
-    expect(parseChallenge('Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull,push"')).toEqual({
+    expect(
+      parseChallenge(
+        'Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull,push"',
+      ),
+    ).toEqual({
       scheme: "bearer",
-      params: { realm: "https://auth.example.com/token", service: "registry.example.com", scope: "repository:a/b:pull,push" },
+      params: {
+        realm: "https://auth.example.com/token",
+        service: "registry.example.com",
+        scope: "repository:a/b:pull,push",
+      },
     });
   });
 
   it("parses Basic, unquoted values and escapes", () => {
-    expect(parseChallenge('Basic realm="a \\"quoted\\" realm"')).toEqual({ scheme: "basic", params: { realm: 'a "quoted" realm' } });
-    expect(parseChallenge("Bearer realm=https://x/token, service=svc")).toEqual({ scheme: "bearer", params: { realm: "https://x/token", service: "svc" } });
+    expect(parseChallenge('Basic realm="a \\"quoted\\" realm"')).toEqual({
+      scheme: "basic",
+      params: { realm: 'a "quoted" realm' },
+    });
+    expect(parseChallenge("Bearer realm=https://x/token, service=svc")).toEqual({
+      scheme: "bearer",
+      params: { realm: "https://x/token", service: "svc" },
+    });
   });
 
   it("returns nothing for an empty header", () => {

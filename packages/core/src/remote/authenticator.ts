@@ -7,6 +7,12 @@ import { parseChallenge, type Challenge } from "./www-authenticate.js";
 
 const TOKEN_RESPONSE_LIMIT = 1024 * 1024;
 const CLIENT_ID = "tofu-oci";
+/**
+ * The user name that says "the password is a refresh token" (registry-quirks:
+ * acr-refresh-token-exchange: `az acr login --expose-token`): exchanged at the realm with an
+ * OAuth2 POST `grant_type=refresh_token`, as docker does with an identity token.
+ */
+const REFRESH_TOKEN_USER = "00000000-0000-0000-0000-000000000000";
 
 interface CachedToken {
   header: string;
@@ -75,7 +81,10 @@ export function authenticating(send: Send, options: AuthOptions = {}): Send<Regi
     if (!challenge) throw new TofuOciError("unauthorized", `${host} answered 401 without an authentication challenge`);
     const fresh = await flow.authorize(request.url, request.repository, challenge, request.scopes, request.signal);
     const retried = await send(withAuthorization(request, fresh));
-    if (retried.status === 401) {
+    // Basic credentials the registry refuses are wrong. A 401 with a token the token service just
+    // issued is about the repository: Docker Hub answers so for one that does not exist
+    // (registry-quirks: dockerhub-missing-repo-401), so the caller, who knows what it asked, says.
+    if (retried.status === 401 && challenge.scheme === "basic") {
       await retried.body.dump();
       throw refused(host);
     }
@@ -90,6 +99,9 @@ function withAuthorization<R extends HttpRequest>(request: R, authorization: str
 
 /** Obtains the Authorization header that answers a challenge, and caches it. */
 class AuthFlow {
+  /** Token requests under way, so requests challenged at once share one (rate-limited registries count them). */
+  readonly #inFlight = new Map<string, Promise<{ value: string; expiresInMs: number }>>();
+
   constructor(
     readonly credentials: CredentialProvider,
     readonly send: Send,
@@ -100,6 +112,7 @@ class AuthFlow {
   async authorize(registry: URL, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
     const host = registry.host;
     const credential = await this.credentials(host, repository);
+    // registry-quirks: ecr-basic-challenge: Basic, with no token service.
     if (challenge.scheme === "basic") {
       if (!credential?.username && !credential?.password) throw noCredentials(host);
       const value = `Basic ${Buffer.from(`${credential.username ?? ""}:${credential.password ?? ""}`).toString("base64")}`;
@@ -112,10 +125,20 @@ class AuthFlow {
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
       ? { value: credential.accessToken, expiresInMs: 60_000 }
-      : await this.#fetchToken(registry, challenge, allScopes, credential, signal);
+      : await this.#sharedToken(registry, challenge, allScopes, credential, signal);
     const value = `Bearer ${token.value}`;
     this.cache.setToken(host, scopes, value, token.expiresInMs);
     return value;
+  }
+
+  #sharedToken(registry: URL, challenge: Challenge, scopes: string[], credential: Credential | undefined, signal: AbortSignal | undefined) {
+    const key = [registry.host, challenge.params.realm, challenge.params.service, ...scopes].join(" ");
+    let pending = this.#inFlight.get(key);
+    if (!pending) {
+      pending = this.#fetchToken(registry, challenge, scopes, credential, signal).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    return pending;
   }
 
   async #fetchToken(
@@ -126,11 +149,13 @@ class AuthFlow {
     signal: AbortSignal | undefined,
   ): Promise<{ value: string; expiresInMs: number }> {
     const host = registry.host;
+    // The realm may be on another host (registry-quirks: gitlab-jwt-realm, dockerhub-misc-headers).
     const realm = parseRealm(host, challenge.params.realm);
     if (credential?.refreshToken || credential?.username || credential?.password) assertRealmTransport(registry, realm, this.allowInsecureRealm);
     const service = challenge.params.service;
-    const request = credential?.refreshToken
-      ? refreshTokenRequest(realm, service, scopes, credential.refreshToken)
+    const refreshToken = credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
+    const request = refreshToken
+      ? refreshTokenRequest(realm, service, scopes, refreshToken)
       : basicTokenRequest(realm, service, scopes, credential);
     const response = await this.send({ ...request, signal });
     if (response.status === 401 || response.status === 403) {
@@ -175,6 +200,7 @@ function parseRealm(host: string, realm: string | undefined): URL {
   }
 }
 
+/** The token answer, whatever its Content-Type (registry-quirks: dockerhub-misc-headers: text/plain JSON). */
 function parseTokenResponse(body: Buffer, host: string): { value: string; expiresInMs: number } {
   let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {

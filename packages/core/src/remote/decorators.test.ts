@@ -25,7 +25,13 @@ function scripted(...responses: Array<(request: HttpRequest) => HttpResponse>) {
 }
 
 function registryRequest(method: HttpRequest["method"] = "GET", extra: Partial<RegistryRequest> = {}): RegistryRequest {
-  return { method, url: new URL("https://r.example/v2/a/b/manifests/1"), repository: "a/b", scopes: ["repository:a/b:pull"], ...extra };
+  return {
+    method,
+    url: new URL("https://r.example/v2/a/b/manifests/1"),
+    repository: "a/b",
+    scopes: ["repository:a/b:pull"],
+    ...extra,
+  };
 }
 
 describe("authenticating", () => {
@@ -44,7 +50,10 @@ describe("authenticating", () => {
 
   it("fetches a Bearer token from the realm through the layer below, with the merged scopes", async () => {
     const { send, seen } = scripted(
-      () => answer(401, { "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:push"' }),
+      () =>
+        answer(401, {
+          "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg",scope="repository:a/b:push"',
+        }),
       () => answer(200, {}, JSON.stringify({ token: "t1", expires_in: 300 })),
       () => answer(200),
     );
@@ -55,6 +64,34 @@ describe("authenticating", () => {
     expect(seen[2]!.headers?.authorization).toBe("Bearer t1");
     // The cache is the caller's: another client given it needs no token request.
     expect(cache.get("r.example", ["repository:a/b:pull"])).toBe("Bearer t1");
+  });
+
+  it("fetches one token for requests challenged at once, and passes a 401 with a fresh token to the caller (registry-quirks: dockerhub-missing-repo-401)", async () => {
+    const challenge = { "www-authenticate": 'Bearer realm="https://auth.example/token",service="reg"' };
+    const { send, seen } = scripted(
+      () => answer(401, challenge),
+      () => answer(401, challenge),
+      (request) => answer(200, {}, JSON.stringify({ token: request.url.hostname === "auth.example" ? "t1" : "?" })),
+      () => answer(200),
+      () => answer(401, challenge),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) });
+    const [first, second] = await Promise.all([auth(registryRequest()), auth(registryRequest())]);
+    expect([first.status, second.status]).toEqual([200, 401]);
+    expect(seen.filter((request) => request.url.hostname === "auth.example")).toHaveLength(1);
+  });
+
+  it("sends the 0000... user's password as an OAuth2 refresh token (registry-quirks: acr-refresh-token-exchange)", async () => {
+    const { send, seen } = scripted(
+      () => answer(401, { "www-authenticate": 'Bearer realm="https://r.example/oauth2/token",service="r.example"' }),
+      () => answer(200, {}, JSON.stringify({ access_token: "a1" })),
+      () => answer(200),
+    );
+    const auth = authenticating(send, { credentials: async () => ({ username: "00000000-0000-0000-0000-000000000000", password: "refresh" }) });
+    await auth(registryRequest());
+    const form = new URLSearchParams(String(await seen[1]!.body!()));
+    expect([seen[1]!.method, form.get("grant_type"), form.get("refresh_token"), form.get("scope")]).toEqual(["POST", "refresh_token", "refresh", "repository:a/b:pull"]);
+    expect(seen[2]!.headers?.authorization).toBe("Bearer a1");
   });
 
   it("refuses (exit 4) when the registry rejects the credentials it asked for", async () => {
@@ -69,10 +106,16 @@ describe("authenticating", () => {
 
 describe("retrying", () => {
   it("sends a GET again after a 503 and gives up after `retries`", async () => {
-    const { send, seen } = scripted(() => answer(503), () => answer(200));
+    const { send, seen } = scripted(
+      () => answer(503),
+      () => answer(200),
+    );
     expect((await retrying(send, { minDelayMs: 1 })(registryRequest())).status).toBe(200);
     expect(seen).toHaveLength(2);
-    const failing = scripted(() => answer(503), () => answer(503));
+    const failing = scripted(
+      () => answer(503),
+      () => answer(503),
+    );
     expect((await retrying(failing.send, { retries: 1, minDelayMs: 1 })(registryRequest())).status).toBe(503);
     expect(failing.seen).toHaveLength(2);
   });
@@ -81,7 +124,10 @@ describe("retrying", () => {
     const once = scripted(() => answer(503));
     expect((await retrying(once.send, { minDelayMs: 1 })(registryRequest("PUT"))).status).toBe(503);
     expect(once.seen).toHaveLength(1);
-    const twice = scripted(() => answer(503), () => answer(201));
+    const twice = scripted(
+      () => answer(503),
+      () => answer(201),
+    );
     expect((await retrying(twice.send, { minDelayMs: 1 })(registryRequest("PUT", { retry: true }))).status).toBe(201);
   });
 
@@ -95,7 +141,9 @@ describe("retrying", () => {
       () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
       () => answer(401, { "www-authenticate": 'Basic realm="r"' }),
     );
-    const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), { minDelayMs: 1 });
+    const client = retrying(authenticating(send, { credentials: async () => ({ username: "u", password: "p" }) }), {
+      minDelayMs: 1,
+    });
     expect(exitCodeOf(await client(registryRequest()).catch((e: unknown) => e))).toBe(4);
     expect(seen).toHaveLength(2);
   });

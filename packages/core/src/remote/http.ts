@@ -5,6 +5,7 @@ import { readAll } from "../content.js";
 import { RegistryError, TofuOciError, type ErrorCode, type RegistryErrorDetail } from "../errors.js";
 import { safeRemoteText } from "../remote-text.js";
 import { operationBudget, RetryBudget } from "../retry-budget.js";
+import { retryHint } from "./retry-hint.js";
 import { httpsServerError, plainHttpServerError } from "./transport-mismatch.js";
 
 export type Method = "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
@@ -24,6 +25,8 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** Retry transient failures (see {@link retrying}). Default: true for GET and HEAD only. */
   retry?: boolean;
+  /** Follow redirects of GET and HEAD. Default true; false returns the 3xx answer itself. */
+  followRedirects?: boolean;
 }
 
 /** A request to a registry's `/v2/` API on behalf of one repository: what the auth layer needs. */
@@ -72,7 +75,11 @@ export type Send<R extends HttpRequest = HttpRequest> = (request: R) => Promise<
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** Sends one request through undici, following redirects without leaking credentials. */
+/**
+ * Sends one request through undici, following redirects without leaking credentials. No cookie
+ * is stored or sent (registry-quirks: harbor-csrf-cookie: Harbor refuses writes that send its
+ * cookies back).
+ */
 export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, userAgent: string): Promise<HttpResponse> {
   let url = request.url;
   let headers: Record<string, string> = { "user-agent": userAgent, ...request.headers };
@@ -87,7 +94,8 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
       signal: request.signal ?? null,
     });
     const location = header(response.headers, "location");
-    if (!isRedirect(response.statusCode) || !location || !["GET", "HEAD"].includes(request.method)) {
+    const follow = request.followRedirects !== false && ["GET", "HEAD"].includes(request.method);
+    if (!isRedirect(response.statusCode) || !location || !follow) {
       const answered: HttpResponse = { status: response.statusCode, headers: response.headers, body: response.body, url };
       const authorization = headers.authorization ?? headers.Authorization;
       if (authorization) answered.authorization = authorization;
@@ -99,7 +107,9 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
     if (next.protocol !== "https:" && next.protocol !== "http:") {
       throw new TofuOciError("network", `refusing a redirect to ${next.protocol} URL`);
     }
-    // Credentials are for the registry; a redirect elsewhere (e.g. blob storage) gets none.
+    // Credentials are for the registry; a redirect elsewhere (blob storage) gets none, and every
+    // other header (Range) stays (registry-quirks: s3-one-auth-mechanism, acr-sas-auth-forward,
+    // dockerhub-cdn-redirect). A relative Location is resolved (gar-relative-redirect).
     if (next.origin !== url.origin) headers = withoutAuthorization(headers);
     url = next;
   }
@@ -163,7 +173,8 @@ export function retrying<R extends HttpRequest>(send: Send<R>, options: Retrying
       ...retry,
       budget,
       signal: request.signal,
-      onRetry: (reason, delay) => log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
+      onRetry: (reason, delay) =>
+        log?.(`retrying ${request.method} ${request.url.pathname} in ${Math.round(delay)} ms: ${reason}`),
     });
     return watchOutcome(response, request, budget);
   };
@@ -224,8 +235,7 @@ export async function withRetry(
       if (!isTransientStatus(response.status)) return response;
       reason = `HTTP ${response.status}`;
       if (!budget.spend(reason) || tries >= retries) return response;
-      retryAfterMs = parseRetryAfter(header(response.headers, "retry-after"));
-      await response.body.dump().catch(() => {});
+      retryAfterMs = await retryHint(response);
     } catch (error) {
       if (!isTransientError(error) || options.signal?.aborted) throw asNetworkError(error);
       reason = (error as Error).message;
@@ -248,13 +258,6 @@ function isTransientError(error: unknown): boolean {
   return code.startsWith("UND_ERR") || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"].includes(code);
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 /** Wraps low-level failures (sockets, TLS, DNS) as exit-code-5 errors with a readable message. */
 export function asNetworkError(error: unknown): unknown {
@@ -270,10 +273,14 @@ export function asNetworkError(error: unknown): unknown {
       hint: "Pass --ca-file with the registry's CA certificate, or --insecure to skip verification (unsafe).",
     });
   }
-  return new TofuOciError("network", `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`, {
-    cause: error,
-    hint: "Check that the registry address is right and reachable.",
-  });
+  return new TofuOciError(
+    "network",
+    `network error: ${err.message ?? code}${code && !err.message?.includes(code) ? ` (${code})` : ""}`,
+    {
+      cause: error,
+      hint: "Check that the registry address is right and reachable.",
+    },
+  );
 }
 
 /** Drops a response body we will not read, without an unhandled abort error. */

@@ -9,6 +9,7 @@ export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./
 export { authenticating, mergeScopes, TokenCache, type AuthOptions } from "./authenticator.js";
 export { parseChallenge, type Challenge } from "./www-authenticate.js";
 export { responseError, type RetryOptions } from "./http.js";
+export { notFoundOrDenied, registryWords } from "./registry-refusals.js";
 export {
   sendOnce,
   withRetry,
@@ -21,5 +22,6 @@ export {
   type HttpRequest,
   type HttpResponse,
 } from "./http.js";
-export { fileUploadSessions, memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
+export { fileUploadSessions, memoryUploadSessions, type SavedUpload, type UploadSessionStore } from "./upload-sessions.js";
+export { chunkLimitIn, type RegistryKnowledge } from "./registry-knowledge.js";
 export { assertRealmTransport } from "./realm-policy.js";

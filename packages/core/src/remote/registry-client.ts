@@ -1,11 +1,12 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import type { Agent, Dispatcher } from "undici";
 import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { authenticating, type TokenCache } from "./authenticator.js";
 import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
+import type { RegistryKnowledge } from "./registry-knowledge.js";
 import { newAgent } from "./undici-agent.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";
 
@@ -39,8 +40,9 @@ export interface RegistryClientOptions {
   /** The User-Agent header. Default `tofu-oci`. */
   userAgent?: string;
   /**
-   * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks, so an
-   * interrupted upload continues where it stopped. Default 64 MiB.
+   * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks of this size
+   * (adjusted to the limits the registry teaches), so an interrupted upload continues where it
+   * stopped. Default: none, one PUT per blob, which every registry takes (see the README).
    */
   chunkSize?: number;
   /** Where chunked upload sessions are remembered; a file store lets a later run resume. Default: memory. */
@@ -61,6 +63,7 @@ export class RegistryClient {
   readonly #send: Send<RegistryRequest>;
   /** Where chunked upload sessions are remembered (`options.uploadSessions`, else memory). */
   readonly uploadSessions: UploadSessionStore;
+  readonly #knowledge = new Map<string, RegistryKnowledge>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
@@ -80,6 +83,16 @@ export class RegistryClient {
   /** `https://HOST` or `http://HOST` with `--plain-http`. */
   baseUrl(registry: string): URL {
     return new URL(`${this.options.plainHttp ? "http" : "https"}://${registry}`);
+  }
+
+  /**
+   * What this client learned about a registry (`HOST[:PORT]`) from its answers: chunk limits,
+   * refused chunked uploads, the referrers API. Shared by every repository of the registry.
+   */
+  knowledge(registry: string): RegistryKnowledge {
+    let known = this.#knowledge.get(registry);
+    if (!known) this.#knowledge.set(registry, (known = {}));
+    return known;
   }
 
   /** Sends a request, answering auth challenges and retrying transient failures. */
@@ -108,13 +121,25 @@ export function registryDispatcher(options: Omit<RegistryClientOptions, "dispatc
     connect: {
       timeout: options.connectTimeoutMs ?? 15_000,
       rejectUnauthorized: !options.insecure,
-      ...(options.caFile ? { ca: readCaFile(options.caFile) } : {}),
+      // One TLS context for every connection: a `ca` list given per connection is parsed again
+      // each time (all the system roots, ~10-80 ms of CPU per connection).
+      ...(options.caFile ? { secureContext: trustingCaFile(options.caFile) } : {}),
     },
   });
 }
 
-/** The CA file's certificates in addition to the system ones, as ORAS does. */
-function readCaFile(path: string): string[] {
+const caContexts = new Map<string, SecureContext>();
+
+/** A TLS context trusting the system CAs and the CA file's, made once per file content in a process. */
+function trustingCaFile(path: string): SecureContext {
+  const pem = readCaFile(path);
+  let context = caContexts.get(pem);
+  if (!context) caContexts.set(pem, (context = createSecureContext({ ca: [...rootCertificates, pem] })));
+  return context;
+}
+
+/** The CA file's certificates (added to the system ones, as ORAS does). */
+function readCaFile(path: string): string {
   let pem: string;
   try {
     pem = readFileSync(path, "utf8");
@@ -129,7 +154,7 @@ function readCaFile(path: string): string[] {
       hint: "--ca-file takes a PEM file with the registry's CA certificate (-----BEGIN CERTIFICATE-----).",
     });
   }
-  return [...rootCertificates, pem];
+  return pem;
 }
 
 function hasCertificate(pem: string): boolean {

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseRegistryJson, readAll } from "../content.js";
 import { checkedDigest, digestHex, sha256Digest, verifiedStream } from "../digest.js";
-import { TofuOciError, isTofuOciError, type ErrorCode } from "../errors.js";
+import { RegistryError, TofuOciError, isTofuOciError, type ErrorCode } from "../errors.js";
 import { describeManifest } from "../graph.js";
 import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js";
 import { MANIFEST_ACCEPT, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
@@ -16,21 +16,28 @@ import {
   type ReferrersOptions,
   type Target,
 } from "../target.js";
-import { discard, expectStatus, header, responseError, type HttpResponse, type Method } from "./http.js";
-import { resumingDownload } from "./resuming-download.js";
-import { DEFAULT_CHUNK_SIZE, uploadBlob, type UploadTransport } from "./blob-upload.js";
+import { uploadBlob, type UploadTransport } from "./blob-upload.js";
+import { discard, header, responseError, type HttpResponse, type Method } from "./http.js";
 import type { RegistryClient } from "./registry-client.js";
+import type { RegistryKnowledge } from "./registry-knowledge.js";
+import { mediaTypeRefusal, notFoundOrDenied, pushDenied } from "./registry-refusals.js";
+import { resumingDownload } from "./resuming-download.js";
+import { TagPages } from "./tag-pages.js";
 
 /** Options of one remote repository. */
 export interface RemoteRepositoryOptions {
-  /** Resumable blobs larger than this are uploaded in PATCH chunks of this size. Default: the client's. */
+  /**
+   * Resumable blobs larger than this are uploaded in PATCH chunks of this size (within the
+   * registry's limits). Default: the client's, which by default uploads each blob in one PUT.
+   */
   chunkSize?: number;
-  /** Tags per page when listing. Default 1000. */
+  /** Tags per page when listing, at most 1000. Default 1000. */
   pageSize?: number;
 }
 
 type Scope = "pull" | "push";
 
+const JSON_ACCEPT = "application/json";
 /** Manifests a resolve read, kept for the fetch that usually follows it. */
 const RESOLVED_KEPT = 8;
 /** Rounds of read, merge and write of a referrers tag-schema index before giving up. */
@@ -43,7 +50,8 @@ export class RemoteRepository implements Target, Mounter {
   readonly name: string;
   readonly #client: RegistryClient;
   readonly #options: RemoteRepositoryOptions;
-  #referrersApi: boolean | undefined;
+  /** Upload sessions a refused mount left, by digest: the blob goes up into them (registry-quirks: mount-202-fallback). */
+  readonly #mountSessions = new Map<string, URL>();
   /**
    * The bytes of the last manifests `resolve` read (and hashed), by digest: a resolve is a GET,
    * so the fetch of the same manifest that follows it (a copy, a verify) is answered from here
@@ -59,18 +67,22 @@ export class RemoteRepository implements Target, Mounter {
     this.#options = options;
   }
 
+  /** What the client learned about this repository's registry. */
+  get #knowledge(): RegistryKnowledge {
+    return this.#client.knowledge(this.registry);
+  }
+
   async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
     const digest = checkedDigest(descriptor, this.name);
     const manifest = isManifestMediaType(descriptor.mediaType);
     if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
-    const what = `${descriptor.digest} from ${this.name}`;
+    const what = `${digest} from ${this.name}`;
     const resolved = manifest ? this.#resolved.get(digest) : undefined;
     if (resolved) return verifiedStream(Readable.from([resolved]), descriptor, what);
-    const response = await this.#request("GET", `${manifest ? "manifests" : "blobs"}/${digest}`, "pull", {
-      signal: options.signal,
-      headers: manifest ? { accept: MANIFEST_ACCEPT } : {},
-    });
-    if (response.status !== 200) throw await responseError(response, `fetching ${descriptor.digest} from ${this.name}`);
+    const response = manifest
+      ? await this.#request("GET", `manifests/${digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
+      : await this.#blobRequest(descriptor, options.signal, {});
+    if (response.status !== 200) throw await this.#fetchError(response, `fetching ${what}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
@@ -81,9 +93,25 @@ export class RemoteRepository implements Target, Mounter {
       what,
       retries: this.#client.options.retry?.retries ?? 4,
       log: this.#client.options.log,
-      reopen: (offset) => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal: options.signal, headers: { range: `bytes=${offset}-` } }),
+      // Range survives the redirect to the storage host (registry-quirks: dockerhub-cdn-redirect).
+      reopen: (offset) => this.#blobRequest(descriptor, options.signal, { range: `bytes=${offset}-` }),
     });
     return verifiedStream(body, descriptor, what);
+  }
+
+  /**
+   * GETs a blob. Registries redirect to storage (S3, Azure, a CDN) whose signed URLs refuse a
+   * HEAD and expire: a 403 or 400 from another host is answered by asking the registry again
+   * for a fresh URL, once (registry-quirks: presigned-head-and-expiry, s3-one-auth-mechanism).
+   */
+  async #blobRequest(descriptor: Descriptor, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<HttpResponse> {
+    const send = () => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal, headers });
+    const response = await send();
+    const fromStorage = response.url.origin !== this.#client.baseUrl(this.registry).origin;
+    if (!fromStorage || (response.status !== 403 && response.status !== 400)) return response;
+    await response.body.dump();
+    this.#client.options.log?.(`${response.url.host} refused ${descriptor.digest} (HTTP ${response.status}); asking ${this.registry} again`);
+    return send();
   }
 
   async exists(descriptor: Descriptor, options: OperationOptions = {}): Promise<boolean> {
@@ -94,16 +122,27 @@ export class RemoteRepository implements Target, Mounter {
     });
     await response.body.dump();
     if (response.status === 200) return true;
-    if (response.status === 404) return false;
+    // A repository that does not exist yet: 401 on Docker Hub, 403 on GHCR (registry-quirks:
+    // dockerhub-missing-repo-401, ghcr-missing-or-private-403). Uploading tells the rest.
+    if (response.status === 404 || response.status === 401 || response.status === 403) return false;
     throw await responseError(response, `checking ${descriptor.digest} in ${this.name}`);
   }
 
   async resolve(reference: string, options: OperationOptions = {}): Promise<Descriptor> {
+    return (await this.#getManifest(reference, options)).descriptor;
+  }
+
+  /**
+   * GETs a manifest by tag or digest: its descriptor and its bytes, from one request (Docker Hub
+   * counts every manifest GET against the pull limit; registry-quirks: dockerhub-ratelimit-headers).
+   */
+  async #getManifest(reference: string, options: OperationOptions): Promise<{ descriptor: Descriptor; bytes: Buffer }> {
     const response = await this.#request("GET", `manifests/${reference}`, "pull", {
       signal: options.signal,
+      // registry-quirks: accept-negotiation-404, quay-schema1-downconvert: every manifest type, always.
       headers: { accept: MANIFEST_ACCEPT },
     });
-    if (response.status !== 200) throw await responseError(response, `resolving ${this.name}:${reference}`);
+    if (response.status !== 200) throw await this.#readError(response, `resolving ${this.name}:${reference}`);
     const length = Number(header(response.headers, "content-length") ?? 0);
     if (length > MANIFEST_SIZE_LIMIT) {
       discard(response.body);
@@ -111,6 +150,7 @@ export class RemoteRepository implements Target, Mounter {
     }
     const what = `the manifest of ${this.name}:${reference}`;
     const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
+    // registry-quirks: ecr-get-manifest-no-digest: the digest is always computed from the bytes.
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
@@ -118,7 +158,7 @@ export class RemoteRepository implements Target, Mounter {
     }
     const descriptor = fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
     this.#keepResolved(digest, bytes);
-    return descriptor;
+    return { descriptor, bytes };
   }
 
   async push(descriptor: Descriptor, content: Content, options: PushOptions = {}): Promise<void> {
@@ -132,42 +172,78 @@ export class RemoteRepository implements Target, Mounter {
     await this.#putManifest(descriptor, bytes, tag, options);
   }
 
+  /**
+   * The repository's tags, page by page: the `Link` header is followed as sent and a page seen
+   * before ends the listing (registry-quirks: quay-tags-next-page, acr-tags-cap-1000,
+   * ecr-tags-n-max-1000: `n` is at most 1000).
+   */
   async *tags(options: OperationOptions = {}): AsyncIterable<string> {
-    let path: string | undefined = `tags/list?n=${this.#options.pageSize ?? 1000}`;
-    while (path) {
-      const response = await this.#request("GET", path, "pull", { signal: options.signal });
+    const pages = new TagPages(this.#client.baseUrl(this.registry), this.repository, Math.min(this.#options.pageSize ?? 1000, 1000));
+    for (let path: string | undefined = pages.first(); path !== undefined; ) {
+      // registry-quirks: artifactory-accept-406: JSON, not manifest types, on tags/list.
+      const response = await this.#request("GET", path, "pull", { signal: options.signal, headers: { accept: JSON_ACCEPT } });
       if (response.status === 404) {
         await response.body.dump();
         return;
       }
-      if (response.status !== 200) throw await responseError(response, `listing tags of ${this.name}`);
+      if (response.status !== 200) {
+        const error = await this.#readError(response, `listing tags of ${this.name}`);
+        // registry-quirks: ecr-tags-n-max-1000: a registry that says how many it allows gets that many.
+        const allowed = pages.smallerFirstPage(path, error);
+        if (allowed === undefined) throw error;
+        path = allowed;
+        continue;
+      }
       const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, `the tag list of ${this.name}`, "network"), `the tag list of ${this.name}`);
-      for (const tag of Array.isArray(page.tags) ? page.tags : []) if (typeof tag === "string") yield tag;
-      path = this.#nextPage(response);
+      const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === "string");
+      if (!pages.isNew(tags)) return;
+      yield* tags;
+      path = pages.next(header(response.headers, "link"), response.url);
     }
   }
 
   async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
-    const found = this.#referrersApi === false ? undefined : await this.#referrersFromApi(subject, options);
-    const list = found ?? (await this.#referrersFromTagSchema(subject, options));
+    const found = this.#knowledge.referrersApi === false ? undefined : await this.#referrersFromApi(subject, options);
+    const list = uniqueByDigest(found ?? (await this.#referrersFromTagSchema(subject, options)));
     return options.artifactType ? list.filter((d) => d.artifactType === options.artifactType) : list;
   }
 
+  /**
+   * Mounts a blob from another repository of the registry. Only a 201 that a HEAD confirms is a
+   * mount (registry-quirks: mount-202-fallback, ghcr-phantom-mount-201); a 202 leaves an upload
+   * session that the blob's upload then uses; a refusal of any kind (401 or 403 for the source,
+   * registry-quirks: harbor-mount-missing-project-401, dockerhub-mount-needs-source-pull,
+   * quay-anon-mount-rejected) means a plain upload. A 202 is what Artifactory always answers and
+   * ECR for a blob no manifest of the source references (artifactory-mount-202-autoshare,
+   * ecr-mount-optin-referenced).
+   */
   async mount(descriptor: Descriptor, fromRepository: string, options: OperationOptions = {}): Promise<boolean> {
     const query = `mount=${encodeURIComponent(checkedDigest(descriptor, this.name))}&from=${encodeURIComponent(fromRepository)}`;
-    // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
-    const response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
-      signal: options.signal,
-      extraScopes: [`repository:${fromRepository}:pull`],
-      retry: true,
-    });
-    if (response.status !== 201 && response.status !== 202) throw await responseError(response, `mounting ${descriptor.digest} into ${this.name}`);
+    let response: HttpResponse;
+    try {
+      // Retried like the POST that starts an upload: a lost answer leaves at most an unused session.
+      response = await this.#request("POST", `blobs/uploads/?${query}`, "push", {
+        signal: options.signal,
+        headers: { "content-length": "0" },
+        extraScopes: [`repository:${fromRepository}:pull`],
+        retry: true,
+      });
+    } catch (error) {
+      if (error instanceof TofuOciError && error.code === "cancelled") throw error;
+      this.#client.options.log?.(`mounting ${descriptor.digest} from ${fromRepository} failed (${(error as Error).message}); uploading`);
+      return false;
+    }
     await response.body.dump();
-    if (response.status === 201) return true;
-    await this.#cancelUpload(response);
-    return false;
+    if (response.status === 202 && header(response.headers, "location")) {
+      this.#mountSessions.set(descriptor.digest, this.#location(response));
+      return false;
+    }
+    if (response.status !== 201) {
+      this.#client.options.log?.(`${this.registry} did not mount ${descriptor.digest} (HTTP ${response.status}); uploading`);
+      return false;
+    }
+    return this.exists(descriptor, options);
   }
-
 
   async #pushManifest(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
     if (descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size);
@@ -185,7 +261,8 @@ export class RemoteRepository implements Target, Mounter {
       body: bytes,
       retry: true,
     });
-    await expectStatus(response, 201, `pushing manifest ${descriptor.digest} to ${this.name}`);
+    if (response.status !== 201) throw await this.#manifestRefused(response, descriptor, bytes);
+    await response.body.dump();
     const stored = header(response.headers, "docker-content-digest");
     if (stored && stored !== descriptor.digest) {
       throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
@@ -195,11 +272,24 @@ export class RemoteRepository implements Target, Mounter {
     return header(response.headers, "oci-subject") !== undefined;
   }
 
+  async #manifestRefused(response: HttpResponse, descriptor: Descriptor, bytes: Uint8Array): Promise<RegistryError> {
+    const error = await this.#writeError(response, `pushing manifest ${descriptor.digest} to ${this.name}`);
+    if (error.code === "unauthorized") return error;
+    let manifest;
+    try {
+      manifest = parseManifest(bytes, descriptor.mediaType);
+    } catch {
+      return error;
+    }
+    return mediaTypeRefusal(error, manifest, this.name) ?? error;
+  }
+
   async #uploadBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
+    const chunkSize = this.#options.chunkSize ?? this.#client.options.chunkSize;
     checkedDigest(descriptor, this.name);
     await uploadBlob(this.#transport(), descriptor, content, options, {
-      chunkSize: this.#options.chunkSize ?? this.#client.options.chunkSize ?? DEFAULT_CHUNK_SIZE,
-      retries: this.#client.options.retry?.retries ?? 4,
+      chunkSize,
+      retry: this.#client.options.retry ?? {},
       sessions: this.#client.uploadSessions,
       log: this.#client.options.log,
     });
@@ -208,38 +298,53 @@ export class RemoteRepository implements Target, Mounter {
   #transport(): UploadTransport {
     return {
       name: this.name,
-      start: async (signal) => {
-        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, retry: true });
-        await expectStatus(response, 202, `starting an upload to ${this.name}`);
+      knowledge: this.#knowledge,
+      start: async (descriptor, signal) => {
+        const left = this.#mountSessions.get(descriptor.digest);
+        this.#mountSessions.delete(descriptor.digest);
+        if (left) return left;
+        // registry-quirks: gar-post-411: an empty POST says Content-Length: 0.
+        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, headers: { "content-length": "0" }, retry: true });
+        if (response.status !== 202) throw await this.#writeError(response, `starting an upload to ${this.name}`);
+        await response.body.dump();
+        this.#learnChunkMinimum(response);
         return this.#location(response);
       },
-      send: (method, url, init) => this.#requestUrl(method, url, "push", init),
-      location: (response) => this.#location(response),
+      send: (method, url, { body, ...init }) => this.#requestUrl(method, url, "push", { ...init, ...(body ? { open: body } : {}) }),
+      location: (response, previous) => (previous && !header(response.headers, "location") ? previous : this.#location(response)),
+      exists: (descriptor, signal) => this.exists(descriptor, { signal }),
+      authorize: async (signal) => {
+        const response = await this.#requestUrl("GET", new URL("/v2/", this.#client.baseUrl(this.registry)), "push", { signal });
+        await response.body.dump();
+      },
     };
   }
 
-  async #cancelUpload(response: HttpResponse): Promise<void> {
-    try {
-      const cancel = await this.#requestUrl("DELETE", this.#location(response), "push", {});
-      await cancel.body.dump();
-    } catch {
-      // An abandoned upload session expires on its own.
-    }
+  /** distribution-spec 1.1: `OCI-Chunk-Min-Length` on the POST answer is the smallest chunk it takes. */
+  #learnChunkMinimum(response: HttpResponse): void {
+    const minimum = Number(header(response.headers, "oci-chunk-min-length"));
+    const knowledge = this.#knowledge;
+    if (Number.isSafeInteger(minimum) && minimum > 0) knowledge.chunkMinBytes = Math.max(knowledge.chunkMinBytes ?? 0, minimum);
   }
 
+  /**
+   * The referrers API, when the registry has one: only a 200 with an OCI index counts; 404, 400,
+   * 405, 406, a 303 to a web page or anything else mean "use the tag schema" (registry-quirks:
+   * ghcr-referrers-404-then-303, artifactory-referrers-406, quay-referrers-quirks).
+   */
   async #referrersFromApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[] | undefined> {
     const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : "";
     const response = await this.#request("GET", `referrers/${checkedDigest(subject, this.name)}${query}`, "pull", {
       signal: options.signal,
       headers: { accept: MediaType.imageIndex },
+      followRedirects: false,
     });
-    if (response.status === 404 || response.status === 400 || response.status === 405) {
+    if (response.status !== 200 || contentType(response) !== MediaType.imageIndex) {
       await response.body.dump();
-      this.#referrersApi = false;
+      if (response.status !== 429 && response.status < 500) this.#knowledge.referrersApi = false;
       return undefined;
     }
-    if (response.status !== 200) throw await responseError(response, `listing referrers in ${this.name}`);
-    this.#referrersApi = true;
+    this.#knowledge.referrersApi = true;
     const what = `the referrers index of ${subject.digest} in ${this.name}`;
     const bytes = await readAll(response.body, MANIFEST_SIZE_LIMIT, what, "network");
     const index = fromRegistry(() => parseManifest(bytes, MediaType.imageIndex), what);
@@ -251,10 +356,16 @@ export class RemoteRepository implements Target, Mounter {
     return index?.manifests ?? [];
   }
 
+  /**
+   * The subject's `sha256-<hex>` index, if it is one: an image index whose digest is not the
+   * subject's. GitLab answers a missing `sha256-<hex>` tag with the manifest `sha256:<hex>`
+   * itself, which must never be taken for its own referrers (registry-quirks:
+   * gitlab-dash-tag-resolves-digest; oras-go does the same check).
+   */
   async #tagSchemaIndex(subject: Descriptor, options: OperationOptions): Promise<ImageIndex | undefined> {
     try {
-      const descriptor = await this.resolve(referrersTag(subject), options);
-      const bytes = await readAll(await this.fetch(descriptor, options), descriptor.size);
+      const { descriptor, bytes } = await this.#getManifest(referrersTag(subject), options);
+      if (descriptor.mediaType !== MediaType.imageIndex || descriptor.digest === subject.digest) return undefined;
       const index = parseManifest(bytes, descriptor.mediaType);
       return "manifests" in index ? index : undefined;
     } catch (error) {
@@ -272,6 +383,9 @@ export class RemoteRepository implements Target, Mounter {
    * between reads is twice this writer's last read-and-write time plus jitter, so a writer that
    * read before ours has landed its write by then. This narrows the race; only a registry with
    * the referrers API closes it.
+   * The index it replaces is left in place: deleting it by digest would also drop any other tag
+   * of it, and many registries refuse deletes (registry-quirks: ghcr-delete-405,
+   * delete-unsupported-variants).
    */
   async #indexReferrer(subject: Descriptor, referrer: Descriptor, options: OperationOptions): Promise<void> {
     const known = new Map([[referrer.digest, referrer]]);
@@ -297,22 +411,34 @@ export class RemoteRepository implements Target, Mounter {
     });
   }
 
-  #nextPage(response: HttpResponse): string | undefined {
-    const link = header(response.headers, "link");
-    const target = link && /<([^>]+)>\s*;\s*rel="?next"?/.exec(link)?.[1];
-    if (!target) return undefined;
-    const next = new URL(target, response.url);
-    const base = this.#client.baseUrl(this.registry);
-    if (next.origin !== base.origin) throw new TofuOciError("network", `${this.registry} sent a tag-list Link to another host (${next.host}); not followed`);
-    const prefix = `/v2/${this.repository}/`;
-    if (!next.pathname.startsWith(prefix)) throw new TofuOciError("network", `${this.registry} sent an unexpected tag-list Link`);
-    return next.pathname.slice(prefix.length) + next.search;
+  /** The error of a failed read; 401 and 403 may mean "no such repository" (see notFoundOrDenied). */
+  async #readError(response: HttpResponse, what: string): Promise<RegistryError> {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.registry) : error;
+  }
+
+  /** The error of a failed fetch: the registry's, or the storage host's it redirected to (never about credentials). */
+  async #fetchError(response: HttpResponse, what: string): Promise<RegistryError> {
+    if (response.url.origin === this.#client.baseUrl(this.registry).origin) return this.#readError(response, what);
+    const error = await responseError(response, `${what} (redirected to ${response.url.host})`);
+    return new RegistryError("network", error.message, error.status, error.errors, {
+      hint: `${this.registry} sent the download to ${response.url.host}, which refused it; try again, or check a proxy or firewall in between.`,
+    });
+  }
+
+  /** The error of a failed write; 401 and 403 with accepted credentials mean no push permission. */
+  async #writeError(response: HttpResponse, what: string): Promise<RegistryError> {
+    const error = await responseError(response, what);
+    return response.status === 401 || response.status === 403 ? pushDenied(error, this.name) : error;
   }
 
   #location(response: HttpResponse): URL {
     const location = header(response.headers, "location");
     if (!location) throw new TofuOciError("network", `${this.name} started an upload without a Location`);
+    // registry-quirks: gar-upload-location-nonv2, ghcr-upload-location-singular: relative or not
+    // under /v2/, the Location is used as sent, resolved against the request URL.
     const url = new URL(location, response.url);
+    // registry-quirks: location-host-port-mismatch: credentials never follow a Location to another origin.
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
       throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
     }
@@ -331,14 +457,14 @@ export class RemoteRepository implements Target, Mounter {
 
   #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {
     const actions = scope === "push" ? "pull,push" : "pull";
-    const { body, extraScopes = [], ...rest } = init;
+    const { body, open, extraScopes = [], ...rest } = init;
     return this.#client.send({
       method,
       url,
       repository: this.repository,
       scopes: [`repository:${this.repository}:${actions}`, ...extraScopes],
       ...rest,
-      ...(body === undefined ? {} : { body: () => body }),
+      ...(open ? { body: open } : body === undefined ? {} : { body: () => body }),
     });
   }
 }
@@ -346,14 +472,23 @@ export class RemoteRepository implements Target, Mounter {
 interface RequestInit {
   signal?: AbortSignal | undefined;
   headers?: Record<string, string>;
-  body?: Uint8Array | Readable;
+  body?: Uint8Array;
+  /** Opens a streamed body afresh for each attempt. */
+  open?: () => Promise<Readable>;
   retry?: boolean;
+  followRedirects?: boolean;
   extraScopes?: string[];
 }
 
 /** The referrers tag schema tag of a subject: `sha256-<hex>` (distribution-spec, referrers fallback). */
 export function referrersTag(subject: Descriptor): string {
   return `sha256-${digestHex(checkedDigest(subject, "the referrers tag"))}`;
+}
+
+/** Descriptors once each: Quay merges its tag-schema index into the API's answer (registry-quirks: quay-referrers-quirks). */
+function uniqueByDigest(descriptors: Descriptor[]): Descriptor[] {
+  const seen = new Set<string>();
+  return descriptors.filter((descriptor) => !seen.has(descriptor.digest) && seen.add(descriptor.digest));
 }
 
 function contentType(response: HttpResponse): string | undefined {

@@ -7,12 +7,18 @@ import { RegistryError, TofuOciError } from "../errors.js";
  */
 export function plainHttpServerError(error: unknown): TofuOciError | undefined {
   const err = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  const text = [err.code, err.message, err.cause?.code, err.cause?.message].filter((part) => typeof part === "string").join(" ");
+  const text = [err.code, err.message, err.cause?.code, err.cause?.message]
+    .filter((part) => typeof part === "string")
+    .join(" ");
   if (!/wrong[ _]version[ _]number|packet length too long/i.test(text)) return undefined;
-  return new TofuOciError("network", "the registry speaks plain HTTP, not HTTPS (its answer to the TLS handshake was not TLS)", {
-    cause: error,
-    hint: "Pass --plain-http (or set plainHttp in .tofu-ocirc) for a registry without TLS.",
-  });
+  return new TofuOciError(
+    "network",
+    "the registry speaks plain HTTP, not HTTPS (its answer to the TLS handshake was not TLS)",
+    {
+      cause: error,
+      hint: "Pass --plain-http (or set plainHttp in .tofu-ocirc) for a registry without TLS.",
+    },
+  );
 }
 
 /**
@@ -21,8 +27,15 @@ export function plainHttpServerError(error: unknown): TofuOciError | undefined {
  * plain HTTP request was sent to HTTPS port"): `--plain-http` was given to a TLS registry.
  */
 export function httpsServerError(status: number, body: string): RegistryError | undefined {
-  if (status !== 400 || !/HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body)) return undefined;
-  return new RegistryError("network", "the registry speaks HTTPS, and --plain-http sent it plain HTTP (HTTP 400)", status, [], {
-    hint: "Drop --plain-http (and plainHttp from .tofu-ocirc); for a self-signed certificate pass --ca-file.",
-  });
+  if (status !== 400 || !/HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i.test(body))
+    return undefined;
+  return new RegistryError(
+    "network",
+    "the registry speaks HTTPS, and --plain-http sent it plain HTTP (HTTP 400)",
+    status,
+    [],
+    {
+      hint: "Drop --plain-http (and plainHttp from .tofu-ocirc); for a self-signed certificate pass --ca-file.",
+    },
+  );
 }

@@ -3,25 +3,34 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-file.js";
 
+/** A chunked upload in progress: the registry's newest session Location and the bytes it acknowledged. */
+export interface SavedUpload {
+  location: string;
+  /** Bytes the registry accepted in this session (tracked by the client, not read from `Range`). */
+  offset: number;
+  /** The chunk size the session was started with; the rest goes in chunks of it (the registry may have taught it). */
+  chunkSize?: number;
+}
+
 /**
- * Remembers the registry upload session (its Location URL) of each blob being uploaded in
- * chunks, so a later run can ask the registry how far it got and continue from there.
+ * Remembers the registry upload session of each blob being uploaded in chunks, so a later run
+ * can continue from there.
  */
 export interface UploadSessionStore {
-  /** The Location URL remembered under `key` (one blob to one repository), if any. */
-  get(key: string): Promise<string | undefined>;
-  /** Remembers the Location URL of an upload session under `key`. */
-  set(key: string, location: string): Promise<void>;
+  /** The upload remembered under `key` (one blob to one repository), if any. */
+  get(key: string): Promise<SavedUpload | undefined>;
+  /** Remembers an upload session under `key`. */
+  set(key: string, upload: SavedUpload): Promise<void>;
   /** Forgets the session, once the blob is complete or the registry no longer knows it. */
   delete(key: string): Promise<void>;
 }
 
 /** Sessions kept for the life of the process. */
 export function memoryUploadSessions(): UploadSessionStore {
-  const sessions = new Map<string, string>();
+  const sessions = new Map<string, SavedUpload>();
   return {
     get: async (key) => sessions.get(key),
-    set: async (key, location) => void sessions.set(key, location),
+    set: async (key, upload) => void sessions.set(key, { ...upload }),
     delete: async (key) => void sessions.delete(key),
   };
 }
@@ -35,18 +44,26 @@ export function fileUploadSessions(dir: string): UploadSessionStore {
   return {
     async get(key) {
       try {
-        const saved = JSON.parse(await readFile(path(key), "utf8")) as { key?: string; location?: string };
-        return saved.key === key && typeof saved.location === "string" ? saved.location : undefined;
+        const saved = JSON.parse(await readFile(path(key), "utf8")) as { key?: unknown; location?: unknown; offset?: unknown; chunkSize?: unknown };
+        if (saved.key !== key || typeof saved.location !== "string") return undefined;
+        const upload: SavedUpload = { location: saved.location, offset: count(saved.offset) ?? 0 };
+        const chunkSize = count(saved.chunkSize);
+        if (chunkSize) upload.chunkSize = chunkSize;
+        return upload;
       } catch {
         return undefined;
       }
     },
-    async set(key, location) {
+    async set(key, upload) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(path(key), JSON.stringify({ key, location }), 0o600);
+      await writeFileAtomic(path(key), JSON.stringify({ key, ...upload }), 0o600);
     },
     async delete(key) {
       await rm(path(key), { force: true });
     },
   };
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }

@@ -9,7 +9,7 @@ export interface Challenge {
 /**
  * Parses the first challenge of a `WWW-Authenticate` header, e.g.
  * `Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a:pull"`.
- * The scheme is lowercased; parameter names too.
+ * The scheme is lowercased (registry-quirks: nexus-basic-uppercase), parameter names too.
  */
 export function parseChallenge(header: string | undefined): Challenge | undefined {
   if (!header) return undefined;

@@ -18,7 +18,11 @@ function writeZip(name: string, files: Record<string, Uint8Array>, level: 0 | 9 
 
 describe("readZip", () => {
   it("lists entries and streams their content", async () => {
-    const path = writeZip("ok.zip", { "main.tf": Buffer.from("# hi\n"), "sub/": new Uint8Array(), "sub/x.tf": Buffer.from("x") });
+    const path = writeZip("ok.zip", {
+      "main.tf": Buffer.from("# hi\n"),
+      "sub/": new Uint8Array(),
+      "sub/x.tf": Buffer.from("x"),
+    });
     const entries = await listZip(path);
     expect(entries.map((e) => [e.name, e.isDirectory, e.size])).toEqual([
       ["main.tf", false, 5],
@@ -64,8 +68,12 @@ describe("readZip", () => {
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toMatch(/expands \d+x/);
     const many = writeZip("large.zip", { "a.tf": new Uint8Array(600), "b.tf": new Uint8Array(600) });
-    expect((await listZip(many, { maxTotalSize: 1000 }).catch((e: unknown) => e) as Error).message).toContain("more than 1000 bytes");
-    expect((await listZip(many, { maxEntries: 1 }).catch((e: unknown) => e) as Error).message).toContain("over the limit of 1");
+    expect(((await listZip(many, { maxTotalSize: 1000 }).catch((e: unknown) => e)) as Error).message).toContain(
+      "more than 1000 bytes",
+    );
+    expect(((await listZip(many, { maxEntries: 1 }).catch((e: unknown) => e)) as Error).message).toContain(
+      "over the limit of 1",
+    );
   });
 
   it("stops at the first error the visitor throws", async () => {

@@ -47,19 +47,31 @@ const S_IFLNK = 0o120000;
  * Reads a zip file entry by entry from its central directory, streaming content on demand.
  * Throws an exit-code-6 error for a file that is not a zip, is truncated, or breaks the limits.
  */
-export async function readZip(path: string, visit: (entry: ZipEntry) => Promise<void> | void, limits: ZipLimits = {}): Promise<number> {
+export async function readZip(
+  path: string,
+  visit: (entry: ZipEntry) => Promise<void> | void,
+  limits: ZipLimits = {},
+): Promise<number> {
   const { maxEntries, maxTotalSize, maxRatio } = { ...DEFAULT_LIMITS, ...limits };
   const zip = await openZip(path);
   try {
-    if (zip.entryCount > maxEntries) throw invalidInput(`${path} has ${zip.entryCount} entries, over the limit of ${maxEntries}`);
+    if (zip.entryCount > maxEntries)
+      throw invalidInput(`${path} has ${zip.entryCount} entries, over the limit of ${maxEntries}`);
     let total = 0;
     let count = 0;
     for await (const raw of eachEntry(zip, path)) {
       const entry = toEntry(zip, raw, path);
       total += entry.size;
-      if (total > maxTotalSize) throw invalidInput(`${path} unpacks to more than ${maxTotalSize} bytes`, "This looks like a zip bomb; it was not unpacked.");
+      if (total > maxTotalSize)
+        throw invalidInput(
+          `${path} unpacks to more than ${maxTotalSize} bytes`,
+          "This looks like a zip bomb; it was not unpacked.",
+        );
       if (entry.size > 1024 * 1024 && entry.size > maxRatio * Math.max(1, entry.compressedSize)) {
-        throw invalidInput(`${path}: entry ${entry.name} expands ${Math.round(entry.size / Math.max(1, entry.compressedSize))}x`, "This looks like a zip bomb; it was not unpacked.");
+        throw invalidInput(
+          `${path}: entry ${entry.name} expands ${Math.round(entry.size / Math.max(1, entry.compressedSize))}x`,
+          "This looks like a zip bomb; it was not unpacked.",
+        );
       }
       await visit(entry);
       count++;
@@ -79,11 +91,23 @@ export async function listZip(path: string, limits: ZipLimits = {}): Promise<Zip
 
 async function openZip(path: string): Promise<yauzl.ZipFile> {
   try {
-    return withLargeReads(await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }));
+    return withLargeReads(
+      await yauzl.openPromise(path, {
+        lazyEntries: true,
+        decodeStrings: false,
+        validateEntrySizes: true,
+        autoClose: false,
+      }),
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw invalidInput(`cannot read ${path}: ${(error as Error).message}`);
-    throw invalidInput(`${path} is not a valid zip file: ${(error as Error).message}`, "Re-create the archive; it may be truncated or damaged.", error);
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES")
+      throw invalidInput(`cannot read ${path}: ${(error as Error).message}`);
+    throw invalidInput(
+      `${path} is not a valid zip file: ${(error as Error).message}`,
+      "Re-create the archive; it may be truncated or damaged.",
+      error,
+    );
   }
 }
 
@@ -95,7 +119,8 @@ async function openZip(path: string): Promise<yauzl.ZipFile> {
 function withLargeReads(zip: yauzl.ZipFile): yauzl.ZipFile {
   const reader = (zip as unknown as { reader?: { createReadStream?: (options?: object) => Readable } }).reader;
   const create = reader?.createReadStream;
-  if (reader && typeof create === "function") reader.createReadStream = (options) => create.call(reader, { highWaterMark: READ_SIZE, ...options });
+  if (reader && typeof create === "function")
+    reader.createReadStream = (options) => create.call(reader, { highWaterMark: READ_SIZE, ...options });
   return zip;
 }
 
@@ -103,7 +128,11 @@ async function* eachEntry(zip: yauzl.ZipFile, path: string): AsyncIterable<yauzl
   try {
     yield* zip.eachEntry();
   } catch (error) {
-    throw invalidInput(`${path} is not a valid zip file: ${(error as Error).message}`, "Re-create the archive; it may be truncated or damaged.", error);
+    throw invalidInput(
+      `${path} is not a valid zip file: ${(error as Error).message}`,
+      "Re-create the archive; it may be truncated or damaged.",
+      error,
+    );
   }
 }
 
@@ -123,7 +152,11 @@ function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry, path: string): ZipEntry {
       try {
         stream = await zip.openReadStreamPromise(raw);
       } catch (error) {
-        throw invalidInput(`${path}: cannot read entry ${name}: ${(error as Error).message}`, "Re-create the archive; it may be damaged.", error);
+        throw invalidInput(
+          `${path}: cannot read entry ${name}: ${(error as Error).message}`,
+          "Re-create the archive; it may be damaged.",
+          error,
+        );
       }
       return checkedContent(stream, name, raw.crc32, path);
     },

@@ -1,4 +1,4 @@
-import { TofuOciError, invalidInput, isTofuOciError, usageError } from "@tofu-oci/core";
+import { TofuOciError, invalidInput, isTofuOciError } from "@tofu-oci/core";
 import { providerInstallation, type ProviderInstallationMethod } from "@tofu-oci/auth";
 import {
   methodHandlesProvider,
@@ -91,32 +91,12 @@ function parseMethod(method: ProviderInstallationMethod, where: string): Method 
       exclude: parseProviderPatterns(method.exclude),
     };
     if (method.kind === "oci_mirror") {
-      parsed.template = parseRepositoryTemplate(method.repositoryTemplate);
-      assertTemplateCoversIncludes(parsed.template, parsed.include);
+      // Checked as OpenTofu loads the block (provider_installation.go:371-525), include patterns too.
+      parsed.template = parseRepositoryTemplate(method.repositoryTemplate, { include: method.include });
     }
     return parsed;
   } catch (error) {
     throw configError(error, where);
-  }
-}
-
-/**
- * provider_installation.go:437-471 (prepareOCIMirrorRepositoryMapping): a template that leaves a
- * part of the address out must have `include` patterns naming exactly one value of that part.
- */
-function assertTemplateCoversIncludes(template: RepositoryTemplate, include: readonly ProviderPattern[]): void {
-  const parts = [
-    ["hostname", "registry hostname"],
-    ["namespace", "provider namespace"],
-    ["type", "provider"],
-  ] as const;
-  for (const [part, what] of parts) {
-    const values = new Set(include.map((pattern) => pattern[part]).filter((value) => value !== "*"));
-    if (values.size !== 1 && !template.variables.has(part))
-      throw usageError(
-        `the oci_mirror repository_template "${template.text}" must refer to \${${part}} unless "include" selects exactly one ${what}`,
-        "Add the variable to the template, or narrow the oci_mirror block's include patterns.",
-      );
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type Target,
   type TransferHooks,
 } from "@tofu-oci/core";
-import { h1OfZipEntries, pushedPlatform, readPackageZip, versionToTag } from "@tofu-oci/opentofu";
+import { h1OfZipEntries, pushedPlatform, readPackageZip, versionToTag, zhOf } from "@tofu-oci/opentofu";
 import {
   metadataChecks,
   zipChecks,
@@ -205,7 +205,7 @@ async function platformsWithoutSbom(run: VersionRun, platforms: PlatformState[])
 /** With a lock entry whose hashes lack the zip's `zh:`, only the `h1:` of the zip can tell. */
 function lockWantsH1(run: VersionRun, p: PlatformState): boolean {
   const hashes = run.job.pinned?.hashes ?? [];
-  return hashes.some((h) => h.startsWith("h1:") || h.startsWith("zh:")) && !hashes.includes(`zh:${p.metadata.shasum}`);
+  return hashes.some((h) => h.startsWith("h1:") || h.startsWith("zh:")) && !hashes.includes(zhOf(p.metadata.shasum));
 }
 
 /** Zips the mirror holds, fetched when the index is rebuilt ("all") or for SBOMs and lock checks. */

@@ -215,7 +215,9 @@ export const PERSONALITIES: Record<PersonalityName, Personality> = {
       {
         rows: ["ghcr-upload-unknown-on-retry"],
         knobs: { poisonSessionOnError: true },
-        note: "deterministic here: every failed or interrupted request ends the session (GHCR does it intermittently)",
+        note:
+          "deterministic here: every failed or interrupted request but a 401 challenge ends the session (GHCR does " +
+          "it intermittently)",
       },
       {
         rows: ["ghcr-referrers-404-then-303"],

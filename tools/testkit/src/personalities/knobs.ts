@@ -248,7 +248,8 @@ export interface Knobs {
 
   // --- rate limits (section 7) ---
   /**
-   * Docker Hub's pull limit: `ratelimit-*` headers on manifest answers, GET counted, HEAD free, 429 at the limit
+   * Docker Hub's pull limit: `ratelimit-*` headers on manifest answers, a GET answered 200
+   * counted (a challenge or a 404 pulls nothing), HEAD free, 429 at the limit
    * (dockerhub-ratelimit-headers).
    */
   pullLimit?: { limit: number; windowSeconds: number };

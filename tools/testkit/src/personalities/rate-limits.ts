@@ -28,12 +28,7 @@ export function rateLimitLayer(front: FrontContext): Layer {
         if (left !== undefined) return tooManyRequests(throttle, left);
       }
       const limit = front.knobs.pullLimit;
-      if (
-        limit &&
-        exchange.route.kind === "manifest" &&
-        exchange.method === "GET" &&
-        spend(pulls, limit.windowSeconds, limit.limit) !== undefined
-      ) {
+      if (limit && isManifestGet(exchange) && overLimit(pulls, limit.windowSeconds, limit.limit)) {
         return pullLimitReached(exchange);
       }
       return undefined;
@@ -42,6 +37,8 @@ export function rateLimitLayer(front: FrontContext): Layer {
       const limit = front.knobs.pullLimit;
       if (!limit || exchange.route.kind !== "manifest" || (exchange.method !== "GET" && exchange.method !== "HEAD"))
         return;
+      // A pull is a manifest served: a 401 challenge, a 404 or a 429 pulls nothing.
+      if (isManifestGet(exchange) && answer.status === 200) spend(pulls, limit.windowSeconds, Number.POSITIVE_INFINITY);
       const remaining = Math.max(0, limit.limit - pulls.count);
       answer.headers["ratelimit-limit"] = `${limit.limit};w=${limit.windowSeconds}`;
       answer.headers["ratelimit-remaining"] = `${remaining};w=${limit.windowSeconds}`;
@@ -53,6 +50,16 @@ export function rateLimitLayer(front: FrontContext): Layer {
 function counts(throttle: Throttle, exchange: Exchange): boolean {
   if (throttle.methods && !throttle.methods.includes(exchange.method)) return false;
   return throttle.routes ? throttle.routes.includes(exchange.route.kind) : exchange.route.kind !== "other";
+}
+
+function isManifestGet(exchange: Exchange): boolean {
+  return exchange.route.kind === "manifest" && exchange.method === "GET";
+}
+
+/** Whether a window is at its limit, without counting (a new window starts empty). */
+function overLimit(window: Window, windowSeconds: number, limit: number): boolean {
+  if (Date.now() - window.start >= windowSeconds * 1000) return false;
+  return window.count >= limit;
 }
 
 /** Counts one request; returns the milliseconds left in the window when it is over the limit. */

@@ -79,7 +79,8 @@ async function continueUpload(front: FrontContext, exchange: Exchange): Promise<
   if (front.knobs.poisonSessionOnError) {
     if (refusal) session.poisoned = true;
     exchange.after.push((answer) => {
-      if (answer.status >= 400) session.poisoned = true;
+      // A 401 is the challenge every new client meets first, not a failure of the session.
+      if (answer.status >= 400 && answer.status !== 401) session.poisoned = true;
     });
     exchange.req.once("close", () => {
       if (!exchange.req.complete) session.poisoned = true;
