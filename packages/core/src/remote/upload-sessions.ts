@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../atomic-file.js";
 
 /** A chunked upload in progress: the registry's newest session Location and the bytes it acknowledged. */
 export interface SavedUpload {
+  /** The newest `Location` the registry gave for the session (absolute URL). */
   location: string;
   /** Bytes the registry accepted in this session (tracked by the client, not read from `Range`). */
   offset: number;
