@@ -96,8 +96,8 @@ export interface ReferrersOptions extends OperationOptions {
 /** Lists manifests whose `subject` is the given descriptor. */
 export interface ReferrerLister {
   /**
-   * The referrers of `subject`: the Referrers API, else the `sha256-<hex>` tag schema
-   * (docs/contract/registry-quirks.md).
+   * The referrers of `subject`; registries answer through the Referrers API, else the `sha256-<hex>`
+   * tag schema (docs/contract/registry-quirks.md).
    */
   referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]>;
 }
