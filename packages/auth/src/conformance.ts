@@ -13,18 +13,34 @@ import { locateCliConfig } from "./cli-config/locate.js";
 
 /** One case of the shared conformance file (`cases.json`, spec §11). */
 export interface ConformanceCase {
+  /** The case's unique name. */
   name: string;
+  /** Where the expected behaviour comes from (an OpenTofu source file or test). */
   origin?: string;
+  /** The GOOS to simulate, e.g. `linux` or `windows`. */
   os: string;
+  /** The environment variables of the case. */
   env: Record<string, string>;
+  /** Files of the virtual machine, absolute path to contents. */
   files: Record<string, string>;
+  /** Read errors to simulate by path, e.g. `EACCES`. */
   fileErrors?: Record<string, string>;
+  /** The main CLI configuration file's text, or null for none. */
   cliConfig: string | null;
+  /**
+   * Where the main file is. Default: `$HOME/.tofurc` (set through TF_CLI_CONFIG_FILE when OpenTofu would not find it
+   * there).
+   */
   cliConfigPath?: string;
+  /** More CLI configuration files (e.g. `*.tfrc` in the config directory), path and content each. */
   cliConfigFiles?: Array<{ path: string; content: string }>;
+  /** Simulated credential helpers: name, then server URL, then reply. */
   helpers?: Record<string, Record<string, VirtualHelperReply>>;
+  /** Helpers whose executable does not exist. */
   missingHelpers?: string[];
+  /** The registry and repository to resolve, or null to check only loading the configuration. */
   query: { registry: string; repository: string } | null;
+  /** The expected results (explanation-only keys are ignored), or `error` with the whole message. */
   expect: Record<string, unknown>;
 }
 

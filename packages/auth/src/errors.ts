@@ -18,17 +18,26 @@ const CODES: Record<ResolutionStage, ErrorCode> = {
 export interface SelectedSource {
   /** The config location, e.g. `explicit oci_credentials "example.com" block`. */
   location: string;
+  /** Which entry of that config, e.g. `auths "example.com"` or `credsStore`. */
   entry: string;
+  /** `static-basic`, `static-oauth` or `helper`. */
   kind: CredentialsSource["kind"];
   /** `global` | `domain` | `repository:N`. */
   specificity: string;
+  /** The credential helper, for a `helper` source. */
   helper?: string;
+  /** What the helper was asked for: `https://` + the registry host. */
   serverURL?: string;
 }
 
 /** Credentials for a repository cannot be determined the way OpenTofu would. */
 export class CredentialsError extends TofuOciError {
+  /** Always `CredentialsError`. */
   override readonly name = "CredentialsError";
+  /**
+   * Where resolution failed: loading the CLI config, building the policy, selecting a source (`invalid-input`,
+   * exit 6), or getting credentials (`unauthorized`, exit 4).
+   */
   readonly stage: ResolutionStage;
   /**
    * Stage "credentials": the source selected before its helper ran. OpenTofu selects without

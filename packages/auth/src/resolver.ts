@@ -10,15 +10,21 @@ import { formatSpecificity } from "./policy/specificity.js";
 
 /** A repository to find credentials for: the registry domain as written (port included, case kept) and the path. */
 export interface CredentialsQuery {
+  /** The registry host, with its port when the reference names one. */
   registry: string;
+  /** The repository path, e.g. `opentofu-providers/hashicorp/aws`. */
   repository: string;
 }
 
 /** Everything OpenTofu decided on the way to a credentials source; `resolve` explains it. */
 export interface Resolution {
+  /** The registry and repository asked about. */
   query: CredentialsQuery;
+  /** The CLI configuration as loaded (files, credentials blocks, diagnostics). */
   cliConfig: CliConfig;
+  /** The credentials configs in OpenTofu's order and the ambient file search. */
   policy: Policy;
+  /** The source chosen (if any), every candidate considered, and errors met. */
   selection: Selection;
   /** The config locations in policy order (conformance `configLocations`). */
   configLocations: string[];
@@ -63,7 +69,9 @@ function assertValidCliConfig(config: CliConfig): void {
 
 /** The credentials a source gives, after running its helper; `anonymous` when there are none. */
 export interface Materialized {
+  /** The credential to send, after running a helper; absent when anonymous. */
   credential?: Credential;
+  /** True when no source matched, the helper has no entry, or the credential is empty. */
   anonymous: boolean;
 }
 

@@ -4,7 +4,9 @@ import type { CliSpec } from "./run-cli.js";
 
 /** A positional of a command, from its command string (`<dir>`, `[zip]`, `<refs..>`). */
 export interface PositionalInfo {
+  /** The positional's name, e.g. `ref`. */
   name: string;
+  /** `<name>` (required) rather than `[name]`. */
   required: boolean;
   /** Takes every remaining word (`<refs..>`). */
   variadic: boolean;
@@ -16,11 +18,15 @@ export interface OptionInfo {
   name: string;
   /** Other names, e.g. `t` for `tag`. */
   aliases: string[];
+  /** The value's type; `boolean` options take no value. */
   type: "boolean" | "string" | "number";
   /** Repeatable: each occurrence adds one value (`-t a -t b`). */
   array: boolean;
+  /** The only values accepted, when restricted. */
   choices?: string[];
+  /** The command fails without it (`usage`, exit 2). */
   required: boolean;
+  /** The value when the option is not given, if it has one. */
   default?: unknown;
   /** One of the options every command takes (`--format`, `--quiet`, `--verbose`, `--help`, `--version`). */
   global: boolean;
@@ -30,8 +36,11 @@ export interface OptionInfo {
 export interface CommandInfo {
   /** The word that runs it; undefined for the bin's default command (`$0 <ref>`). */
   name: string | undefined;
+  /** The one-line description; `false` for a hidden command. */
   describe: string | false;
+  /** The positionals, in order. */
   positionals: PositionalInfo[];
+  /** The options, the global ones included. */
   options: OptionInfo[];
 }
 

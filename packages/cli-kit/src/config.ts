@@ -8,10 +8,15 @@ import type { CommandContext } from "./context.js";
 export interface TofuOciConfig {
   /** Default registry host for commands that take one. */
   registry?: string;
+  /** Default of `--plain-http`: talk HTTP instead of HTTPS. */
   plainHttp?: boolean;
+  /** Default of `--insecure`: skip TLS certificate verification. */
   insecure?: boolean;
+  /** Default of `--ca-file`: a PEM file of CA certificates to trust. */
   caFile?: string;
+  /** Default of `--registry-config`: a docker-style config.json to read credentials from. */
   registryConfig?: string;
+  /** Default of `--concurrency`: blob transfers at once. Default 4. */
   concurrency?: number;
   /** Default `--to` template of tofu-oci-mirror providers. */
   mirrorTemplate?: string;
@@ -51,6 +56,7 @@ const SCHEMA: Record<keyof TofuOciConfig, "string" | "boolean" | "number" | "cou
 
 /** The validated config and the file it came from. */
 export interface LoadedConfig {
+  /** The settings, checked; empty when no file was found. */
   config: TofuOciConfig;
   /** The file it came from, if any. */
   filepath?: string;

@@ -12,8 +12,11 @@ export type CommandModule<T = object, U = object> = YargsCommandModule<T, U>;
 
 /** Options every tofu-oci command takes; `runCli` declares them once for all commands. */
 export interface GlobalArgs {
+  /** `--format json|text`. Default: json when stdout is not a terminal. */
   format?: Format | undefined;
+  /** `--quiet`: no progress or info lines. */
   quiet?: boolean | undefined;
+  /** `--verbose`: requests, retries and decisions on stderr. */
   verbose?: boolean | undefined;
 }
 
@@ -29,7 +32,9 @@ export interface CommandDefinition<A> {
   command: string | readonly string[];
   /** One line for --help; `false` hides the command. */
   describe: string | false;
+  /** Other names the command runs under. */
   aliases?: string | readonly string[];
+  /** Marks the command deprecated in --help; a string says what to use instead. */
   deprecated?: boolean | string;
   /** Declares positionals, options and examples; their types become the handler's `args`. */
   builder: (parser: Argv) => Argv<A>;

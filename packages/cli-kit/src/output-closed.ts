@@ -3,6 +3,7 @@
  * exited, as `head -1` does). `runCli` ends such a command quietly and `runMain` exits 0.
  */
 export class OutputClosed extends Error {
+  /** Always `OutputClosed`. */
   override readonly name = "OutputClosed";
   constructor(cause: unknown) {
     super("stdout was closed", { cause });

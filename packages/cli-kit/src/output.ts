@@ -8,7 +8,9 @@ export type Format = "json" | "text";
 export interface OutputOptions {
   /** Default: json when stdout is not a terminal. */
   format?: Format | undefined;
+  /** No progress or info lines on stderr; records and errors still print. Default false. */
   quiet?: boolean | undefined;
+  /** Also print requests, retries and decisions on stderr. Default false. */
   verbose?: boolean | undefined;
   /** The name the command runs under; under the umbrella (`tofu-oci push`) texts name commands that way. */
   scriptName?: string | undefined;
@@ -27,8 +29,11 @@ export function asRunBy(scriptName: string | undefined, text: string): string {
  * or as text, logs and progress on stderr.
  */
 export class Output {
+  /** `json`: one record per line on stdout; `text`: lines for people. */
   readonly format: Format;
+  /** Whether `--quiet` was given. */
   readonly quiet: boolean;
+  /** Whether `--verbose` was given. */
   readonly verbose: boolean;
   readonly #ctx: CommandContext;
   readonly #scriptName: string | undefined;
@@ -62,6 +67,7 @@ export class Output {
     if (!this.quiet) this.#ctx.stderr.write(`${this.#asRunBy(message)}\n`);
   }
 
+  /** A `warning:` line on stderr, also with --quiet. */
   warn(message: string): void {
     this.#ctx.stderr.write(`${this.#paint("warning:", 33)} ${this.#asRunBy(message)}\n`);
   }

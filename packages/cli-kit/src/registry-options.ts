@@ -9,13 +9,21 @@ import { readHiddenLine } from "./hidden-input.js";
 
 /** The registry flags shared with ORAS (design.md §2.3). */
 export interface RegistryArgs {
+  /** `--plain-http`: talk HTTP instead of HTTPS. */
   plainHttp?: boolean;
+  /** `--insecure`: skip TLS certificate verification. */
   insecure?: boolean;
+  /** `--ca-file`: a PEM file of a CA to trust. */
   caFile?: string;
+  /** `--registry-config`: a docker-style config.json to read credentials from. */
   registryConfig?: string;
+  /** `-u`/`--username`: the registry user name. */
   username?: string;
+  /** `-p`/`--password`: the password (a secret; prefer `passwordStdin`). */
   password?: string;
+  /** `--password-stdin`: read the password from stdin (a terminal prompts without echo). */
   passwordStdin?: boolean;
+  /** `--concurrency`: blob transfers at once. Default 4. */
   concurrency?: number;
 }
 
@@ -64,7 +72,9 @@ export interface ResolveRegistryOptions {
   credentials?: (registryConfig: string | undefined) => CredentialProvider | Promise<CredentialProvider>;
   /** Where credentials come from when neither -u/-p nor `credentials` is given. Default: anonymous. */
   defaultCredentials?: CredentialProvider;
+  /** The config file's settings, used where a flag is not given. */
   config?: TofuOciConfig;
+  /** Receives one line per request and retry, for --verbose. */
   log?: (line: string) => void;
 }
 

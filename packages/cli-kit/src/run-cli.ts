@@ -13,7 +13,9 @@ import { firstWord, unknownArgumentsError } from "./unknown-arguments.js";
 export interface CliSpec {
   /** The bin's name, e.g. `tofu-oci-pack`; `tofu-oci pack` when the umbrella runs it. */
   scriptName: string;
+  /** What `--version` prints. */
   version: string;
+  /** The bin's commands, as `defineCommand` makes them. */
   commands: ReadonlyArray<CommandModule<any, any>>;
   /** Shown under the command list, e.g. examples and links. */
   epilogue?: string;
@@ -36,6 +38,7 @@ export interface ParsedCommandLine {
   code: number;
   /** The command that would run: its name, or `$0` for the default command. */
   command?: string;
+  /** The parsed arguments the handler would get, when the line parsed. */
   args?: HandlerArgs<Record<string, unknown>>;
 }
 

@@ -2,6 +2,7 @@ import type { CliSpec } from "@tofu-oci/cli-kit";
 
 /** A package the umbrella runs in-process as `tofu-oci <name>`. */
 export interface BuiltInCommand {
+  /** One line for `tofu-oci --help`. */
   describe: string;
   /** Loads the package's CLI only when its command runs, to keep start-up fast. */
   load: () => Promise<CliSpec>;

@@ -16,7 +16,9 @@ import { PLUGIN_PREFIX, findPlugin, listPlugins, runPlugin } from "./plugins.js"
 
 /** The umbrella's version and its built-in commands. */
 export interface UmbrellaOptions {
+  /** The version `tofu-oci --version` prints. */
   version: string;
+  /** The commands of the packages bundled with the umbrella, by command name (`pack`, `push`...). */
   builtIns: Record<string, BuiltInCommand>;
   /**
    * Runs a built-in package's CLI (and the umbrella's own). Default: cli-kit's `runCli`; the CLI

@@ -48,11 +48,15 @@ export function moduleArtifactRecord(
 
 /** What {@link providerArtifactRecord} describes: a provider version's index and platforms. */
 export interface ProviderRecordInput {
+  /** The provider, `HOST/NAMESPACE/TYPE`. */
   provider: string;
+  /** The provider version. */
   version: string;
   /** The index descriptor, with its artifactType. */
   index: Descriptor;
+  /** Every tag pushed; the first is the version tag. */
   tags: readonly string[];
+  /** One entry per platform manifest in the index. */
   platforms: PushedPlatform[];
   /** The index the version tag named before, when a push replaced it. */
   replaced?: string;

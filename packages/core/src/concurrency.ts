@@ -37,6 +37,7 @@ export class Semaphore {
     this.#available = Math.max(1, limit);
   }
 
+  /** Runs `task` once fewer than the limit are running; resolves or rejects with it. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#available > 0) this.#available--;
     else await new Promise<void>((resolve) => this.#waiting.push(resolve));

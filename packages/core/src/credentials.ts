@@ -3,9 +3,13 @@
  * (docker's `identitytoken`), or a bearer access token used as is.
  */
 export interface Credential {
+  /** The user name for basic auth or for the token endpoint. */
   username?: string;
+  /** The password. A secret: never printed or logged. */
   password?: string;
+  /** An OAuth2 refresh token (docker's `identitytoken`), exchanged at the token endpoint. A secret. */
   refreshToken?: string;
+  /** A bearer token sent as is (docker's `registrytoken`). A secret. */
   accessToken?: string;
 }
 

@@ -11,7 +11,9 @@ export type Digest = `sha256:${string}`;
 
 /** The digest and size of some content. */
 export interface DigestedContent {
+  /** The content's SHA-256, `sha256:<hex>`. */
   digest: Digest;
+  /** The content's size in bytes. */
   size: number;
 }
 
@@ -59,6 +61,7 @@ export class DigestMeter extends Transform {
   readonly #hash = createHash("sha256");
   #size = 0;
 
+  /** Stream internals: hashes and counts the chunk, then passes it on unchanged. */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.#hash.update(chunk);
     this.#size += chunk.length;
@@ -70,6 +73,7 @@ export class DigestMeter extends Transform {
     return { digest: `sha256:${this.#hash.copy().digest("hex")}`, size: this.#size };
   }
 
+  /** Bytes seen so far. */
   get bytes(): number {
     return this.#size;
   }
@@ -77,7 +81,9 @@ export class DigestMeter extends Transform {
 
 /** The digest and size content must have. */
 export interface Expected {
+  /** The digest the content must have, `sha256:<hex>`. */
   digest: string;
+  /** The size in bytes the content must have; more or fewer bytes fail the stream. */
   size: number;
 }
 
@@ -107,6 +113,7 @@ export class DigestVerifier extends Transform {
     this.#hash = expected.size >= THREADED_HASH_MIN_BYTES ? new ThreadedSha256() : createHash("sha256");
   }
 
+  /** Stream internals: hashes the chunk and passes it on; fails as soon as there are more bytes than expected. */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.#size += chunk.length;
     if (this.#size > this.#expected.size) {
@@ -123,6 +130,7 @@ export class DigestVerifier extends Transform {
     return this.#expected.digest === expected.digest && this.#expected.size === expected.size;
   }
 
+  /** Stream internals: fails the stream when the size or digest at the end does not match. */
   override _flush(done: TransformCallback): void {
     if (this.#size !== this.#expected.size) {
       done(sizeMismatch(this.#what, this.#expected.size, String(this.#size)));
@@ -136,6 +144,7 @@ export class DigestVerifier extends Transform {
     else compare(this.#hash.digest("hex"));
   }
 
+  /** Stream internals: stops a hash running on a worker thread. */
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     if (this.#hash instanceof ThreadedSha256) this.#hash.abort();
     done(error);

@@ -27,6 +27,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
 export interface TofuOciErrorOptions {
   /** What the user can do about it; printed after the message. */
   hint?: string;
+  /** The underlying error, kept for debugging; never printed to users. */
   cause?: unknown;
   /** The reference the failure is about, when there is one. */
   reference?: string;
@@ -34,9 +35,13 @@ export interface TofuOciErrorOptions {
 
 /** The one error class every tofu-oci library throws. */
 export class TofuOciError extends Error {
+  /** `TofuOciError`, or the subclass's name. */
   override readonly name: string = "TofuOciError";
+  /** What kind of failure; decides the exit code (see {@link exitCodeOf}). */
   readonly code: ErrorCode;
+  /** What the user can do about it; printed after the message. */
   readonly hint: string | undefined;
+  /** The reference the failure is about, when there is one. */
   readonly reference: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: TofuOciErrorOptions = {}) {
@@ -49,15 +54,21 @@ export class TofuOciError extends Error {
 
 /** One entry of an OCI distribution error response body. */
 export interface RegistryErrorDetail {
+  /** The OCI distribution error code, e.g. `MANIFEST_INVALID` or `DENIED`. */
   code: string;
+  /** The registry's message, if any (untrusted text). */
   message?: string;
+  /** The registry's free-form detail, if any (untrusted). */
   detail?: unknown;
 }
 
 /** A registry answered with an unexpected HTTP status. */
 export class RegistryError extends TofuOciError {
+  /** Always `RegistryError`. */
   override readonly name = "RegistryError";
+  /** The HTTP status of the response. */
   readonly status: number;
+  /** The `errors` array of the response body, when it had one. */
   readonly errors: RegistryErrorDetail[];
 
   constructor(

@@ -14,6 +14,7 @@ import type { spawn } from "node:child_process";
 
 /** Where and how to look: the environment (PATH, PATHEXT) and the platform. */
 export interface PathLookup {
+  /** The environment: `PATH`, and on Windows `PATHEXT`. */
   env: Readonly<Record<string, string | undefined>>;
   /** `process.platform`. Default: this process's. */
   platform?: NodeJS.Platform | string;

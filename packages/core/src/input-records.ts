@@ -8,6 +8,7 @@ import { readRecords, type AnyRecord } from "./records.js";
  * has already printed it on stderr, so it is not printed again.
  */
 export class UpstreamError extends TofuOciError {
+  /** Always `UpstreamError`. */
   override readonly name = "UpstreamError";
 }
 

@@ -8,13 +8,17 @@ import { fileContent, type ResumableContent, type Target } from "./target.js";
 export interface LocalFile {
   /** Absolute path. */
   file: string;
+  /** The file's SHA-256, `sha256:<hex>`. */
   digest: string;
+  /** The file's size in bytes. */
   size: number;
 }
 
 /** One blob of a graph built locally: its descriptor and its bytes or file. */
 export interface StagedBlob {
+  /** The blob's descriptor as the manifests reference it. */
   descriptor: Descriptor;
+  /** The bytes, or a file that can be read again from any offset (resumable uploads). */
   content: Uint8Array | ResumableContent;
 }
 
@@ -23,9 +27,11 @@ export interface StagedBlob {
  * read), the manifests children first, and the root manifest last of all.
  */
 export interface LocalGraph {
+  /** Every blob the manifests reference (layers and configs), pushed before any manifest. */
   blobs: readonly StagedBlob[];
   /** Manifests the root references (a provider's platform manifests), children first. */
   manifests: readonly EncodedManifest[];
+  /** The manifest that gets the tag: a module's image manifest or a provider's index. */
   root: EncodedManifest;
 }
 

@@ -8,12 +8,15 @@ import type { Target } from "./target.js";
  * digest that selects it (never both). What every command takes as REF, SRC or DST.
  */
 export interface Locator {
+  /** A registry repository or an OCI image layout directory. */
   kind: "registry" | "layout";
   /** The registry host; "" for a layout. */
   registry: string;
   /** The repository, or the layout's absolute path. */
   repository: string;
+  /** The tag, when one is given. */
   tag?: string;
+  /** The digest, `sha256:<hex>`, when one is given. */
   digest?: string;
   /** The `//SUBDIR` of an `oci://` module source. */
   subdir?: string;
@@ -91,7 +94,9 @@ export interface OpenLocatorOptions {
 
 /** An opened locator: the target, and the registry client to close when a new one was made. */
 export interface OpenedLocator {
+  /** What was opened. */
   locator: Locator;
+  /** The repository or layout to read and write. */
   target: Target;
   /** The client this call created; close it when done. Absent for layouts and given clients. */
   client?: RegistryClient;

@@ -4,42 +4,67 @@ import { MediaType, isIndexMediaType, isManifestMediaType } from "./media-types.
 
 /** The platform of an index entry (image-spec image-index.md). */
 export interface Platform {
+  /** The operating system, GOOS style: `linux`, `darwin`, `windows`... */
   os: string;
+  /** The CPU architecture, GOARCH style: `amd64`, `arm64`... */
   architecture: string;
+  /** The CPU variant, e.g. `v7` for `arm`. */
   variant?: string;
+  /** The OS version, e.g. a Windows build; OpenTofu ignores it. */
   "os.version"?: string;
 }
 
 /** An OCI content descriptor (image-spec descriptor.md). */
 export interface Descriptor {
+  /** The media type of the content it points to. */
   mediaType: string;
+  /** The content's digest, `sha256:<hex>`. */
   digest: string;
+  /** The content's size in bytes. */
   size: number;
+  /** The artifact type of the manifest it points to (in index entries and referrer lists). */
   artifactType?: string;
+  /** The platform of the manifest it points to (in an index). */
   platform?: Platform;
+  /** Annotations, e.g. `org.opencontainers.image.title` (a layer's file name). */
   annotations?: Record<string, string>;
+  /** The content itself, base64, when embedded (the empty config). */
   data?: string;
+  /** Other places to fetch the content from; tofu-oci never follows them. */
   urls?: string[];
 }
 
 /** An OCI image manifest (image-spec manifest.md), e.g. a module package. */
 export interface ImageManifest {
+  /** Always 2. */
   schemaVersion: 2;
+  /** E.g. `application/vnd.oci.image.manifest.v1+json`; parsing takes the registry's when the JSON has none. */
   mediaType: string;
+  /** What the artifact is, e.g. `application/vnd.opentofu.modulepkg`. */
   artifactType?: string;
+  /** The config blob: for OpenTofu artifacts the empty JSON object. */
   config: Descriptor;
+  /** The content: one zip for a module or provider platform, a document for a referrer. */
   layers: Descriptor[];
+  /** The manifest this one refers to (SBOMs and signatures). */
   subject?: Descriptor;
+  /** Manifest annotations, e.g. `org.opencontainers.image.created`. */
   annotations?: Record<string, string>;
 }
 
 /** An OCI image index (image-spec image-index.md), e.g. a provider version. */
 export interface ImageIndex {
+  /** Always 2. */
   schemaVersion: 2;
+  /** E.g. `application/vnd.oci.image.index.v1+json`; parsing takes the registry's when the JSON has none. */
   mediaType: string;
+  /** What the artifact is, e.g. `application/vnd.opentofu.provider`. */
   artifactType?: string;
+  /** One descriptor per platform manifest, with `platform` set. */
   manifests: Descriptor[];
+  /** The manifest this index refers to, if it is a referrer. */
   subject?: Descriptor;
+  /** Index annotations, e.g. `org.opencontainers.image.created`. */
   annotations?: Record<string, string>;
 }
 
@@ -48,8 +73,11 @@ export type Manifest = ImageManifest | ImageIndex;
 
 /** A manifest together with its exact bytes and its descriptor. */
 export interface EncodedManifest<M extends Manifest = Manifest> {
+  /** The manifest as parsed (or as built). */
   manifest: M;
+  /** The exact bytes, which the digest is of. */
   bytes: Uint8Array;
+  /** The manifest's descriptor: media type, digest and size of `bytes`. */
   descriptor: Descriptor;
 }
 
@@ -77,10 +105,13 @@ export function encodeManifest<M extends Manifest>(manifest: M): EncodedManifest
 
 /** What {@link buildImageManifest} puts in an image manifest. */
 export interface ImageManifestOptions {
+  /** The manifest's `artifactType`. Default: none. */
   artifactType?: string;
   /** Default: the empty config, {@link EMPTY_CONFIG}. */
   config?: Descriptor;
+  /** The layers, in order. */
   layers: Descriptor[];
+  /** Makes the manifest a referrer of this one. */
   subject?: Descriptor;
   /** Written sorted by key; none when empty. */
   annotations?: Record<string, string>;
@@ -104,8 +135,11 @@ export function buildImageManifest(options: ImageManifestOptions): EncodedManife
 
 /** What {@link buildImageIndex} puts in an image index. */
 export interface ImageIndexOptions {
+  /** The index's `artifactType`. Default: none. */
   artifactType?: string;
+  /** The entries, in order. */
   manifests: Descriptor[];
+  /** Makes the index a referrer of this one. */
   subject?: Descriptor;
   /** Written sorted by key; none when empty. */
   annotations?: Record<string, string>;

@@ -10,6 +10,7 @@ export class ProgressStream extends Transform {
     this.#onProgress = onProgress;
   }
 
+  /** Stream internals: counts the chunk, reports the total so far, and passes the chunk on. */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.#bytes += chunk.length;
     this.#onProgress(this.#bytes);

@@ -7,17 +7,25 @@ import { validateOrasRegistry, validateOrasRepository, validateOrasTag } from ".
  * `subdir` is the `//SUBDIR` part of an OpenTofu module source.
  */
 export interface Reference {
+  /** The registry host, with port when one is given. */
   registry: string;
+  /** The repository path, e.g. `modules/vpc`. */
   repository: string;
+  /** The tag, when one is given. */
   tag?: string;
+  /** The digest, `sha256:<hex>`, when one is given. */
   digest?: string;
+  /** The `//SUBDIR` of an `oci://` module source (go-getter's subdirectory syntax). */
   subdir?: string;
 }
 
 /** A place in an OCI image layout directory: `PATH[:TAG|@DIGEST]`. */
 export interface LayoutReference {
+  /** The layout directory. */
   path: string;
+  /** The tag after `:`, when given. */
   tag?: string;
+  /** The digest after `@`, when given. */
   digest?: string;
 }
 

@@ -11,7 +11,9 @@ import { Annotation } from "./media-types.js";
 
 /** A file to attach as a referrer: its layer media type and the referrer's artifact type. */
 export interface Attachment extends LocalFile {
+  /** The layer's media type, e.g. `application/spdx+json`. */
   mediaType: string;
+  /** The referrer manifest's artifact type. */
   artifactType: string;
 }
 

@@ -19,7 +19,9 @@ export interface RetryBudgetOptions {
  * long transfer with rare failures is not cut short.
  */
 export class RetryBudget {
+  /** Failed attempts allowed after the last progress. */
   readonly retries: number;
+  /** Milliseconds after the first failure since the last progress after which no retry starts. */
   readonly deadlineMs: number;
   readonly #now: () => number;
   #failures = 0;

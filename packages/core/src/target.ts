@@ -4,6 +4,7 @@ import type { Descriptor } from "./manifest.js";
 
 /** Cancellation for one operation. */
 export interface OperationOptions {
+  /** Cancels the operation: it stops transferring and rejects. */
   signal?: AbortSignal;
 }
 
@@ -24,9 +25,14 @@ export type Content = Uint8Array | ResumableContent | Readable | (() => Readable
 
 /** Reads content by descriptor. The stream fails unless size and digest match. */
 export interface Fetcher {
+  /**
+   * Opens the content of `descriptor`; the stream errors when the bytes do not match its size and digest. `not-found`
+   * when missing.
+   */
   fetch(descriptor: Descriptor, options?: OperationOptions): Promise<Readable>;
 }
 
+/** Options of {@link Pusher.push}. */
 export interface PushOptions extends OperationOptions {
   /** Also point this tag at a pushed manifest, in the same request where the target allows. */
   tag?: string;
@@ -36,6 +42,10 @@ export interface PushOptions extends OperationOptions {
 
 /** Stores content under its descriptor. Manifests are stored only when all they reference exists. */
 export interface Pusher {
+  /**
+   * Stores `content` under `descriptor`, checking size and digest. A manifest `mediaType` makes it a
+   * manifest, refused unless everything it references is stored.
+   */
   push(descriptor: Descriptor, content: Content, options?: PushOptions): Promise<void>;
 }
 
@@ -55,33 +65,44 @@ export function isRangeFetcher(target: object): target is RangeFetcher {
 
 /** Tells whether a blob or manifest is already stored. */
 export interface ExistenceChecker {
+  /** Whether the blob or manifest is stored (a HEAD request for registries). */
   exists(descriptor: Descriptor, options?: OperationOptions): Promise<boolean>;
 }
 
 /** Resolves a tag or digest of this repository to the manifest descriptor it names. */
 export interface Resolver {
+  /** The descriptor of the manifest a tag or `sha256:` digest names. `not-found` when there is none. */
   resolve(reference: string, options?: OperationOptions): Promise<Descriptor>;
 }
 
 /** Points a tag at a manifest. */
 export interface Tagger {
+  /** Points `tag` at the stored manifest `descriptor`, replacing what it named before. */
   tag(descriptor: Descriptor, tag: string, options?: OperationOptions): Promise<void>;
 }
 
 /** Lists a repository's tags. */
 export interface TagLister {
+  /** The tags, in the order the target lists them (registries page through `/tags/list`). */
   tags(options?: OperationOptions): AsyncIterable<string>;
 }
 
+/** Options of {@link ReferrerLister.referrers}. */
 export interface ReferrersOptions extends OperationOptions {
+  /** List only referrers of this artifact type. Default: all. */
   artifactType?: string;
 }
 
 /** Lists manifests whose `subject` is the given descriptor. */
 export interface ReferrerLister {
+  /**
+   * The referrers of `subject`; registries answer through the Referrers API, else the `sha256-<hex>`
+   * tag schema (docs/contract/registry-quirks.md).
+   */
   referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]>;
 }
 
+/** A repository that can be read: fetch, check, resolve, list tags and referrers. */
 export interface ReadOnlyTarget extends Fetcher, ExistenceChecker, Resolver, TagLister, ReferrerLister {
   /** A human name for messages: `HOST/REPO` or the layout path. */
   readonly name: string;
@@ -92,7 +113,9 @@ export interface Target extends ReadOnlyTarget, Pusher, Tagger {}
 
 /** A target that can make a blob appear by mounting it from another repository of the same registry. */
 export interface Mounter {
+  /** The registry host (with port) the mount is asked of. */
   readonly registry: string;
+  /** The repository blobs are mounted into. */
   readonly repository: string;
   /** True when the registry mounted the blob; false when it wants it uploaded. */
   mount(descriptor: Descriptor, fromRepository: string, options?: OperationOptions): Promise<boolean>;

@@ -73,5 +73,6 @@ export interface DownloadHooks {
   onDownloadStart?(id: string, label: string, total: number): void;
   /** Bytes so far, and the size once the server told it. */
   onDownloadProgress?(id: string, bytes: number, total?: number): void;
+  /** The download ended (finished or failed). */
   onDownloadDone?(id: string): void;
 }

@@ -9,5 +9,6 @@ export interface DepsContext {
   env?: Readonly<Record<string, string | undefined>>;
   /** `process.platform`-style name, for where the CLI configuration is (Windows differs). Default: this machine's. */
   platform?: string;
+  /** Aborts registry requests; a lock file or configuration is then not rewritten. */
   signal?: AbortSignal;
 }

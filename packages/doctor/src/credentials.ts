@@ -4,6 +4,7 @@ import type { DoctorTarget } from "./target.js";
 
 /** Where the run's credentials come from: given (`-u`/`-p`, or by a library caller), or OpenTofu's own search. */
 export interface CredentialsOrigin {
+  /** `flags`: the credentials given (`-u`/`-p` or a library caller); `opentofu`: OpenTofu's own search. */
   from: "flags" | "opentofu";
   /** The `-u` user name, with `from: "flags"`. */
   username?: string;

@@ -7,11 +7,16 @@ export const SCRATCH_NAME = "tofu-oci-doctor";
 export interface DoctorTarget {
   /** REF as given. */
   reference: string;
+  /** REF's registry host (with port). */
   registry: string;
   /** "" when REF names only a registry. */
   repository: string;
   /** REF's tag or digest (with its `//SUBDIR`), when REF names an artifact. */
   artifact?: Locator;
+  /**
+   * Where probes push and delete test artifacts: `--scratch`, else `REPO/tofu-oci-doctor` (or `tofu-oci-doctor` for a
+   * bare host).
+   */
   scratchRepository: string;
 }
 

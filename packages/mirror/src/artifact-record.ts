@@ -20,7 +20,9 @@ export type ArtifactKind = "module" | "provider" | "other";
 
 /** One platform of a copied provider version. */
 export interface CopiedPlatform {
+  /** The platform's operating system, e.g. `linux`. */
   os: string;
+  /** The platform's architecture, e.g. `amd64`. */
   arch: string;
   /** The platform manifest's digest, the same at source and destination. */
   digest: string;
@@ -31,6 +33,7 @@ export interface CopiedPlatform {
  * (design.md §2.2) plus where it came from and what the transfer moved.
  */
 export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferFields {
+  /** What the artifact is, from its artifactType: `module`, `provider`, or `other`. */
   type: ArtifactKind;
   /** Where it was copied from: `HOST/REPO:TAG`, `HOST/REPO@DIGEST` or a layout path. */
   from: string;
@@ -38,6 +41,7 @@ export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, Tr
   sourceDigest: string;
   /** Referrers copied with it (with `--recursive`). */
   referrers: ReferrerSummary[];
+  /** A provider index's platforms as copied; absent for other artifacts. */
   platforms?: CopiedPlatform[];
   /** Said when the digest changed: which platforms were kept and that the zips are unchanged. */
   note?: string;

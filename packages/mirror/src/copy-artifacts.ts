@@ -37,11 +37,15 @@ export interface CopyArtifactsOptions {
   shard?: Shard;
   /** Keep only these platforms of an index (`os_arch` or `os/arch`); this builds a new index. Default: all. */
   platforms?: readonly string[];
+  /** `source` is an OCI image layout directory, not a registry reference. Default false. */
   fromOciLayout?: boolean;
+  /** `destination` is an OCI image layout directory, not a registry repository. Default false. */
   toOciLayout?: boolean;
   /** Blob transfers at once. Default 4. */
   concurrency?: number;
+  /** Registry client settings (TLS, credentials, plain http) for both sides. */
   clientOptions?: RegistryClientOptions;
+  /** Transfer progress callbacks (core's copy hooks). Default: none. */
   hooks?: TransferHooks;
 }
 

@@ -15,16 +15,23 @@ export interface ExportBundleOptions {
   output: string;
   /** Also carry referrers (SBOMs, signatures). Default true. */
   recursive?: boolean;
+  /** Registry client settings (TLS, credentials, plain http) of the sources. */
   clientOptions?: RegistryClientOptions;
+  /** Download progress callbacks (core's copy hooks). Default: none. */
   hooks?: TransferHooks;
 }
 
 /** The record of the written bundle, last on stdout: its digest lets the far side check the carried file. */
 export interface BundleRecord {
+  /** Always `bundle`. */
   kind: "bundle";
+  /** The tar file written (the `output` option). */
   file: string;
+  /** The tar file's SHA-256, `sha256:...`. */
   digest: string;
+  /** The tar file's size in bytes. */
   size: number;
+  /** How many artifacts (references) the bundle holds. */
   artifacts: number;
   /** Blobs and manifests in the bundle. */
   blobs: number;

@@ -18,7 +18,9 @@ export interface ImportBundleOptions {
   to: string;
   /** Blob uploads at once. Default 4. */
   concurrency?: number;
+  /** Registry client settings (TLS, credentials, plain http) of the destination. */
   clientOptions?: RegistryClientOptions;
+  /** Upload progress callbacks (core's copy hooks). Default: none. */
   hooks?: TransferHooks;
   /** Where to unpack the bundle before pushing. Default: the system temp directory. */
   stagingParent?: string;

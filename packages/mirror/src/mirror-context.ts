@@ -5,6 +5,7 @@ import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remot
 export interface MirrorContext {
   /** Base for relative paths. Default: the process's working directory. */
   cwd?: string;
+  /** Aborts the run; nothing partial is tagged. */
   signal?: AbortSignal;
   /** Environment variables (`TF_TOKEN_<host>` for module registries). Default: none. */
   env?: Record<string, string | undefined>;

@@ -30,6 +30,7 @@ export interface MirrorModulesOptions {
   module: string;
   /** The repository, `HOST/REPO` (one tag per version), or with `toOciLayout` a layout directory. */
   to: string;
+  /** `to` is an OCI image layout directory, not a registry repository. Default false. */
   toOciLayout?: boolean;
   /** Allow http to a loopback module registry and its archives (tests). Default false. */
   sourcePlainHttp?: boolean;
@@ -42,6 +43,7 @@ export interface MirrorModulesOptions {
   maxDownloadSize?: number;
   /** Blob transfers at once. Default 4. */
   concurrency?: number;
+  /** Registry client settings (TLS, credentials, plain http) of the destination. */
   clientOptions?: RegistryClientOptions;
   /** Upload progress (core's copy hooks). */
   hooks?: TransferHooks;
@@ -57,6 +59,7 @@ export interface MirrorModulesOptions {
 export interface MirroredModuleRecord extends ModuleArtifactRecord {
   /** `HOST/NAMESPACE/NAME/SYSTEM`. */
   module: string;
+  /** The module version mirrored, e.g. `1.2.0` (the tag). */
   version: string;
   /** The package address the registry gave (a go-getter address or URL); absent when the tag was already there. */
   from?: string;

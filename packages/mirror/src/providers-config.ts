@@ -2,9 +2,11 @@ import { formatProviderAddress, type ProviderAddress, type RepositoryTemplate } 
 
 /** The `--print-config` record: the CLI configuration block that makes `tofu init` use the mirror. */
 export interface CliConfigRecord {
+  /** Always `cli-config`. */
   kind: "cli-config";
   /** The `provider_installation` block, ready to paste into a `.tofurc`. */
   text: string;
+  /** The provider addresses the `oci_mirror` block includes, `HOST/NAMESPACE/TYPE` each. */
   include: string[];
 }
 

@@ -43,12 +43,27 @@ export interface ProvidersInput {
 
 /** The arguments `validateProvidersInput` reads. */
 export interface ProvidersInputOptions {
+  /**
+   * `[HOST/]NAMESPACE/TYPE[@CONSTRAINT]` each (host registry.opentofu.org); with `lockfile`, names without constraint
+   * that select from the lock file.
+   */
   providers?: readonly string[];
+  /**
+   * The repository template, e.g. `HOST/REPO/${namespace}/${type}`, or with `ociLayout` a directory template. Required;
+   * `usage` error (exit 2) when missing.
+   */
   to?: string;
+  /** `os_arch` or `os/arch` values, or `all`. Default: the platform this runs on. */
   platforms?: readonly string[];
+  /**
+   * Path of a `.terraform.lock.hcl` (relative to the context's `cwd`): mirror its locked versions and check its hashes.
+   */
   lockfile?: string;
+  /** `to` names OCI image layout directories instead of registry repositories. Default false. */
   ociLayout?: boolean;
+  /** Also return the `provider_installation` block for the template. Needs a registry template, not `ociLayout`. */
   printConfig?: boolean;
+  /** Versions mirrored and blob transfers at once (a positive integer). Default 4. */
   concurrency?: number;
   /**
    * Mirror only this share of the versions (`--shard K/N`, split by provider and version), so N

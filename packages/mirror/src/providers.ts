@@ -15,6 +15,7 @@ import { inShard } from "./shard.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
 export interface ProvidersHooks extends DownloadHooks, TransferHooks {
+  /** A warning to show the user, e.g. one the provider registry sent (at most 10 per provider). */
   onWarning?(message: string): void;
   /** Requests and decisions, for --verbose. */
   onLog?(message: string): void;
@@ -38,6 +39,7 @@ export interface ProvidersOptions extends ProvidersInputOptions {
   tool?: { name: string; version: string };
   /** Of the versions a constraint matches, mirror only the newest (what `tofu init` picks). Default false: every match. */
   latest?: boolean;
+  /** Download, upload and message callbacks. Default: none. */
   hooks?: ProvidersHooks;
 }
 
@@ -47,7 +49,9 @@ export interface ProvidersContext {
   cwd?: string;
   /** TF_TOKEN_<host> credentials and the OPENTOFU_ENFORCE_GPG_* switches. */
   env?: Record<string, string | undefined>;
+  /** Aborts the run: downloads and uploads stop, nothing partial is tagged. */
   signal?: AbortSignal;
+  /** The clock for signing-key expiry checks of `SHA256SUMS` signatures. Default: the system clock. */
   now?: () => Date;
   /** Where downloads are kept until pushed. Default the OS temp directory. */
   tempDir?: string;
@@ -55,6 +59,7 @@ export interface ProvidersContext {
 
 /** Everything a run reports. */
 export interface ProvidersResult {
+  /** One record per version: mirrored, failed a check, or planned (`dryRun`). */
   records: ProvidersRecord[];
   /** With --print-config. */
   config?: CliConfigRecord;

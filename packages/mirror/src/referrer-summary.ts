@@ -2,7 +2,9 @@ import type { CopyOptions } from "@tofu-oci/core";
 
 /** A referrer (SBOM, signature) found and copied with `--recursive`. */
 export interface ReferrerSummary {
+  /** The referrer manifest's digest (`sha256:...`). */
   digest: string;
+  /** The referrer's artifact type (e.g. `application/vnd.cyclonedx+json`), when its manifest names one. */
   artifactType?: string;
   /** The digest of the manifest it refers to. */
   subject: string;

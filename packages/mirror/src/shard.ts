@@ -3,7 +3,9 @@ import { usageError } from "@tofu-oci/core";
 
 /** Share `index` (1-based) of `count` shares of a mirror's work: `--shard K/N`. */
 export interface Shard {
+  /** Which share this machine does, from 1 to `count`. */
   index: number;
+  /** How many shares the work is split into (machines), at least 1. */
   count: number;
 }
 

@@ -14,8 +14,11 @@ import { zhOf } from "./package-hashes.js";
 
 /** One platform's release zip of a provider version. */
 export interface ProviderPlatformFile {
+  /** The platform's operating system, e.g. `linux`. */
   os: string;
+  /** The platform's architecture, e.g. `amd64`. */
   arch: string;
+  /** The release zip, with its digest and size. */
   zip: LocalFile;
   /** The package's `h1:`, recorded on its manifest (`PROVIDER_H1_ANNOTATION`) when given. */
   h1?: string;

@@ -8,7 +8,9 @@ import { normalizeVersion } from "./version.js";
 export interface ProviderLock {
   /** The normalized `HOST/NAMESPACE/TYPE`. */
   address: string;
+  /** The locked version, e.g. `5.31.0`. */
   version: string;
+  /** The `constraints` string as written, when the block has one. */
   constraints?: string;
   /** The hashes in file order, every scheme (only `h1:` and `zh:` are ever used). */
   hashes: string[];
@@ -16,6 +18,7 @@ export interface ProviderLock {
 
 /** A dependency lock file: its provider blocks by address. */
 export interface LockFile {
+  /** The provider blocks, by normalized address, in file order. */
   providers: Map<string, ProviderLock>;
 }
 

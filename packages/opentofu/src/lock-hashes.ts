@@ -72,6 +72,7 @@ export function zhProblem(lock: ProviderLock, layerDigest: string): string | und
 
 /** What a provider archive is checked with: its `zh:`, and its `h1:` computed only when needed. */
 export interface ArchiveHashes {
+  /** The archive's `zh:<hex>` hash (its SHA-256). */
   zh: string;
   /** `h1OfZipEntries` of the archive; a throw is OpenTofu's "failed to calculate checksum". */
   h1OfZipEntries: () => string | Promise<string>;

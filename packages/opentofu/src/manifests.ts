@@ -44,11 +44,15 @@ export const PROVIDER_H1_ANNOTATION = "dev.tofu-oci.provider.h1";
 
 /** What a provider platform manifest holds: the release zip layer and its platform. */
 export interface ProviderManifestOptions {
+  /** The release zip layer's digest and size. */
   layer: { digest: string; size: number };
+  /** The platform of the zip, OCI style (`architecture`, not `arch`). */
   platform: { os: string; architecture: string };
+  /** The zip's file name, stored as `org.opencontainers.image.title` on the layer. */
   title?: string;
   /** The package's `h1:` (the hash of its unpacked files), recorded as {@link PROVIDER_H1_ANNOTATION}. */
   h1?: string;
+  /** Manifest annotations; `org.opencontainers.image.created` only when given. */
   annotations?: Record<string, string>;
 }
 
@@ -89,6 +93,7 @@ function zipArtifactManifest(
 export interface ProviderIndexOptions {
   /** One per platform, as returned by {@link buildProviderManifest}. */
   manifests: ReadonlyArray<EncodedManifest<ImageManifest>>;
+  /** Index annotations; `org.opencontainers.image.created` only when given. */
   annotations?: Record<string, string>;
 }
 

@@ -8,7 +8,9 @@ export const DEFAULT_MODULE_HOST = "registry.opentofu.org";
 export interface ModuleAddress {
   /** The host as OpenTofu compares it (lowercase punycode, `:PORT` unless 443). */
   hostname: string;
+  /** The namespace (organization), e.g. `terraform-aws-modules`. */
   namespace: string;
+  /** The module name, e.g. `vpc`. */
   name: string;
   /** The target system, e.g. `aws`. */
   system: string;

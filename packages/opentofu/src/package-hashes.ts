@@ -18,7 +18,9 @@ import type { InspectedEntry } from "./zip-inspect.js";
 
 /** A file's `/`-separated path and the hex sha256 of its content. */
 export interface HashedFile {
+  /** The file's `/`-separated path inside the package. */
   name: string;
+  /** The hex SHA-256 of the file's content. */
   sha256: string;
 }
 

@@ -3,7 +3,9 @@ import { usageError } from "@tofu-oci/core";
 
 /** A provider platform with Go's names, e.g. `{ os: "linux", arch: "amd64" }`. */
 export interface Platform {
+  /** The operating system, GOOS style: `linux`, `darwin`, `windows`... */
   os: string;
+  /** The architecture, GOARCH style: `amd64`, `arm64`... */
   arch: string;
 }
 

@@ -9,7 +9,9 @@ export const DEFAULT_PROVIDER_HOST = "registry.opentofu.org";
 export interface ProviderAddress {
   /** The host as OpenTofu compares it: lowercase punycode, with `:PORT` unless the port is 443. */
   hostname: string;
+  /** The namespace, lower case, e.g. `hashicorp`. */
   namespace: string;
+  /** The provider type, lower case, e.g. `aws`. */
   type: string;
 }
 

@@ -2,7 +2,9 @@ import type { UnpackPlan } from "./unpack-plan.js";
 
 /** A provider zip and where its entries land when OpenTofu unpacks it. */
 export interface UnpackedZip {
+  /** The zip's entries in zip order; only their Unix modes are read. */
   entries: ReadonlyArray<{ mode: number | undefined }>;
+  /** Where each entry would be unpacked (see {@link planUnpack}). */
   plan: UnpackPlan;
 }
 

@@ -9,6 +9,7 @@ import { formatProviderAddress, isBuiltInProvider, parseProviderAddress, type Pr
 export interface ProviderRequirement {
   /** `HOSTNAME/NAMESPACE/TYPE` as the lock file writes it. */
   address: string;
+  /** The same address, parsed. */
   provider: ProviderAddress;
   /** The constraint strings in the order OpenTofu collects them; empty for "any version". */
   constraints: string[];
@@ -18,6 +19,7 @@ export interface ProviderRequirement {
 export interface UnresolvedModule {
   /** The module path, e.g. `network.subnets`. */
   key: string;
+  /** The module's `source` as written (a remote source `tofu init` has not installed). */
   source: string;
 }
 
@@ -27,6 +29,7 @@ export interface ConfigurationRequirements {
   providers: Map<string, ProviderRequirement>;
   /** The module directories read, root first, relative to the root. */
   modules: Array<{ key: string; dir: string }>;
+  /** Remote modules not installed (no `.terraform/modules/modules.json` entry), so not read. */
   unresolved: UnresolvedModule[];
 }
 

@@ -85,7 +85,9 @@ export function renderTemplate(template: RepositoryTemplate, address: ProviderAd
 
 /** A registry repository a template names. */
 export interface TemplateRepository {
+  /** The registry host (with port) the template names. */
   registry: string;
+  /** The repository path, with the provider's values filled in. */
   repository: string;
 }
 

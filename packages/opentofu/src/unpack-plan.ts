@@ -2,7 +2,9 @@ import { posix } from "node:path";
 
 /** A zip entry as the unpack plan needs it. */
 export interface PlannedEntry {
+  /** The entry's name as stored in the zip. */
   name: string;
+  /** The name ends with `/`. */
   isDirectory: boolean;
 }
 

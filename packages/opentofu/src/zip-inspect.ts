@@ -4,8 +4,11 @@ import { readZip, type ZipEntry, type ZipLimits } from "@tofu-oci/core/zip";
 
 /** One zip entry with the sha256 of its content. */
 export interface InspectedEntry {
+  /** The entry's name as stored in the zip, not validated. */
   name: string;
+  /** The name ends with `/`. */
   isDirectory: boolean;
+  /** The Unix mode marks a symbolic link. */
   isSymlink: boolean;
   /** Unix permission bits, when the zip was made on Unix. */
   mode: number | undefined;
@@ -63,7 +66,9 @@ async function inspectEntry(entry: ZipEntry): Promise<InspectedEntry> {
 
 /** What the entry names mean to go-getter: a refusal, and names that work only on some systems. */
 export interface NameReview {
+  /** Why go-getter refuses to unpack the zip (a `..` name); absent when it unpacks. */
   problem?: string;
+  /** Names that unpack on Linux but mean something else on Windows (absolute, drive letter, backslash). */
   warnings: string[];
 }
 

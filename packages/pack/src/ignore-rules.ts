@@ -19,6 +19,7 @@ interface IgnoreRule {
 
 /** The result of matching one path. */
 export interface IgnoreMatch {
+  /** The path is excluded by the last rule that matched it (`.terraformignore` order, `!` re-includes). */
   excluded: boolean;
   /** Excluded, and no later rule can re-include anything below it: a directory can be skipped. */
   dominating: boolean;
@@ -62,6 +63,7 @@ export class IgnoreRules {
     return { excluded, dominating: excluded && !last!.negationsAfter };
   }
 
+  /** How many rules were added (comments and blank lines not counted). */
   get size(): number {
     return this.#rules.length;
   }

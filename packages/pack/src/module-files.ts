@@ -9,7 +9,9 @@ export interface ModuleEntry {
   path: string;
   /** Where the content is read from: the file itself, or the file a symlink points to. */
   source: string;
+  /** Whether the entry is a file (symlinks to files included) or a directory. */
   kind: "file" | "directory";
+  /** The file's size in bytes; 0 for a directory. */
   size: number;
   /** 0o755 when any execute bit is set, else 0o644 (directories: 0o755). */
   mode: number;

@@ -33,6 +33,7 @@ export interface PackModuleOptions {
   cwd?: string | undefined;
   /** Refuse a package whose files add up to more. Default {@link MAX_PACKAGE_SIZE}. */
   maxSize?: number | undefined;
+  /** Aborts packing; the output zip is then not written (writes are atomic). */
   signal?: AbortSignal | undefined;
   /** Reports the bytes of files packed so far and the total, after each entry (progress bars). */
   onProgress?: ((bytes: number, total: number) => void) | undefined;
@@ -44,6 +45,7 @@ export interface ModulePlan {
   source: string;
   /** The zip that {@link packModule} would write, absolute. */
   output: string;
+  /** Every entry the zip would hold, files and directories, in zip order. */
   entries: ModuleEntry[];
   /** Number of file entries. */
   files: number;

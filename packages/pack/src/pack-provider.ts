@@ -19,6 +19,7 @@ export interface PackProviderOptions {
   cwd?: string | undefined;
   /** Told about things worth a warning, e.g. zips not checked against a SHA256SUMS file. */
   onWarning?: ((message: string) => void) | undefined;
+  /** Aborts reading and hashing the zips. */
   signal?: AbortSignal | undefined;
 }
 

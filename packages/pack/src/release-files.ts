@@ -12,8 +12,11 @@ export interface ReleaseFiles {
 
 /** Platform and version from a release zip's name. */
 export interface ReleaseZipName {
+  /** The version part of `terraform-provider-TYPE_VERSION_OS_ARCH.zip`. */
   version: string;
+  /** The operating system part of the zip name, e.g. `linux`. */
   os: string;
+  /** The architecture part of the zip name, e.g. `amd64`. */
   arch: string;
 }
 

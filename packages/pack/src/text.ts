@@ -4,9 +4,11 @@ import type { ModulePlan } from "./pack-module.js";
 
 /** One line of `--dry-run` output: a path that would be packed. */
 export interface FileRecord {
+  /** Always `file`. */
   kind: "file";
   /** The path inside the zip; directories end with `/`. */
   path: string;
+  /** The file's size in bytes; 0 for a directory. */
   size: number;
   /** `0644` or `0755`. */
   mode: string;

@@ -26,7 +26,9 @@ export interface AttachOptions {
   artifactType?: string;
   /** Annotations of the referrer manifest. */
   annotations?: Record<string, string>;
+  /** `subject` is in an OCI image layout directory. Default false. */
   ociLayout?: boolean;
+  /** Registry client settings (TLS, credentials, retries). */
   clientOptions?: RegistryClientOptions;
   /** Attach within this target instead of opening SUBJECT's repository. */
   target?: Target;

@@ -71,10 +71,13 @@ export interface PushOptions {
 
 /** The side effects push uses; all optional. */
 export interface PushContext {
+  /** Where package records are read when neither `zip` nor `packages` is given. */
   stdin?: Readable;
+  /** When true, stdin is a terminal and is not read: no input is a `usage` error (exit 2). */
   stdinIsTTY?: boolean;
   /** Base for relative paths. Default: the process's working directory. */
   cwd?: string;
+  /** Aborts the push; blobs go first and the manifest last, so nothing half-pushed is tagged. */
   signal?: AbortSignal;
 }
 

@@ -6,7 +6,9 @@ import { invalidResponse, parseJsonObject } from "./service-discovery.js";
 
 /** One entry of the `versions` endpoint. */
 export interface AvailableVersion {
+  /** The version as the registry lists it, e.g. `5.31.0`. */
   version: string;
+  /** Plugin protocol versions the release supports, e.g. `5.0`. */
   protocols: string[];
   /** Platforms as `os_arch`; OpenTofu ignores this list, the mirror uses it for `--platform all`. */
   platforms: string[];
@@ -14,20 +16,29 @@ export interface AvailableVersion {
 
 /** The optional v1.12+ `packages` entry of one platform (rfc/20251027-provider-registry-hashes.md). */
 export interface RegistryPackageEntry {
+  /** Lock-file hashes of the package (`h1:`, `zh:`...), as the registry claims them. */
   hashes: string[];
+  /** The zip's size in bytes; 0 when the registry did not say. */
   packageSize: number;
 }
 
 /** A platform's download metadata (`.../{version}/download/{os}/{arch}`), URLs resolved. */
 export interface PackageMetadata {
+  /** The platform's operating system, e.g. `linux`. */
   os: string;
+  /** The platform's architecture, e.g. `amd64`. */
   arch: string;
+  /** Plugin protocol versions the package speaks, e.g. `5.0`. */
   protocols: string[];
+  /** The zip's file name, `terraform-provider-TYPE_VERSION_OS_ARCH.zip`. */
   filename: string;
+  /** Where the zip is, resolved against the endpoint's URL. */
   downloadUrl: URL;
   /** Lowercase hex sha256 of the zip, as the registry claims it. */
   shasum: string;
+  /** Where the SHA256SUMS document listing the zip is. */
   shasumsUrl: URL;
+  /** Where the detached GPG signature of the SHA256SUMS document is. */
   shasumsSignatureUrl: URL;
   /** ASCII-armored public keys from `signing_keys.gpg_public_keys[].ascii_armor`. */
   signingKeys: string[];
@@ -46,8 +57,11 @@ export class ProviderRegistryClient {
   readonly warnings: string[] = [];
 
   private constructor(
+    /** The HTTP client requests go through. */
     readonly http: RegistryHttp,
+    /** The provider this client asks about. */
     readonly address: ProviderAddress,
+    /** The host's `providers.v1` endpoint URL, from service discovery. */
     readonly base: URL,
   ) {}
 

@@ -19,6 +19,7 @@ export interface RegistryHttpOptions {
   retry?: RetryOptions;
   /** Receives one line per request, for --verbose. */
   log?: (line: string) => void;
+  /** Aborts every request and download of this client. */
   signal?: AbortSignal;
   /** The most any one download may write, whatever size it announces (`--max-download-size`). Default 1 GiB. */
   maxDownloadSize?: number;
@@ -29,15 +30,21 @@ export const DEFAULT_MAX_DOWNLOAD_SIZE = 1024 ** 3;
 
 /** A downloaded file's sha256 (hex) and size. */
 export interface DownloadedFile {
+  /** The hex SHA-256 of the bytes written. */
   sha256: string;
+  /** The bytes written. */
   size: number;
 }
 
 /** What a GET of the registry API answered: the status, headers, body and the URL after redirects. */
 export interface ApiResponse {
+  /** The HTTP status; any status is returned, the caller decides. */
   status: number;
+  /** The response headers, names lower case. */
   headers: HttpResponse["headers"];
+  /** The body, at most the `limit` asked for. */
   body: Buffer;
+  /** The URL that answered, after redirects. */
   url: URL;
 }
 
@@ -114,6 +121,7 @@ export class RegistryHttp {
     return token ? { authorization: `Bearer ${token}` } : {};
   }
 
+  /** Closes the connection pool this client made; a given `dispatcher` stays open. */
   async close(): Promise<void> {
     if (this.#owned) await this.#dispatcher.close();
   }

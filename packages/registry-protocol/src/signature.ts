@@ -2,7 +2,9 @@ import { DEFAULT_PROVIDER_HOST } from "@tofu-oci/opentofu";
 
 /** The outcome of checking the detached signature over SHA256SUMS. */
 export interface SignatureResult {
+  /** Whether the SHA256SUMS signature is accepted, as `tofu init` would decide. */
   ok: boolean;
+  /** What was found: the signing key, or why the signature is refused. */
   message: string;
   /** The primary key ID (16 hex digits) of the key that made a valid signature. */
   keyId?: string;

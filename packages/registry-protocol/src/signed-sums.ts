@@ -8,6 +8,7 @@ import { checkSignature, type SignatureCheckOptions } from "./signature.js";
 export interface SignedSums {
   /** The document, or undefined when it could not be fetched. */
   document?: Buffer;
+  /** The signature check of the document (its `signature` check result). */
   signature: CheckResult;
   /** A caveat of a passing signature check (expired key, no keys on registry.opentofu.org). */
   warning?: string;
@@ -25,10 +26,13 @@ export class SignedSumsCache {
   readonly #pending = new Map<string, Promise<SignedSums>>();
 
   constructor(
+    /** Fetches the documents (without credentials). */
     readonly http: RegistryHttp,
+    /** How signatures are judged: host, enforcement switches and the time. */
     readonly options: SignatureCheckOptions,
   ) {}
 
+  /** The SHA256SUMS document of `metadata` and its signature check, fetched once per document, signature and keys. */
   get(metadata: PackageMetadata): Promise<SignedSums> {
     const key = [metadata.shasumsUrl.href, metadata.shasumsSignatureUrl.href, ...metadata.signingKeys].join("\n");
     let pending = this.#pending.get(key);

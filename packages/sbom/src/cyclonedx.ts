@@ -5,8 +5,11 @@ import type { GoBuildInfo, GoModule } from "./buildinfo/modinfo.js";
 export interface SbomSubject {
   /** `HOST/NAMESPACE/TYPE`. */
   provider: string;
+  /** The provider version. */
   version: string;
+  /** The platform's operating system, e.g. `linux`. */
   os: string;
+  /** The platform's architecture, e.g. `amd64`. */
   arch: string;
   /** The executable's name inside the zip and its sha256 (hex). */
   executable: { name: string; sha256: string };

@@ -10,6 +10,7 @@ import { buildCycloneDx, type SbomSubject } from "./cyclonedx.js";
 
 /** A generated SBOM file and, when the executable had no build info, why. */
 export interface ProviderSbom {
+  /** The CycloneDX JSON file written, `<executable>.cdx.json` in the work directory. */
   file: string;
   /** Set when the SBOM is the minimal one: the executable has no Go build info. */
   warning?: string;

@@ -3,6 +3,7 @@ import type { CheckId } from "./rules.js";
 
 /** One entry of a verification record's `checks`. */
 export interface Check extends CheckResult {
+  /** The check's stable name; `RULES` gives the OpenTofu rule and source behind each. */
   id: CheckId;
   /** The provider platform (`os_arch`) a provider check is about. */
   platform?: string;

@@ -31,13 +31,19 @@ import { expectLayer, extract, plain } from "./verify-module.js";
 
 /** One checked platform, as the record lists it: what to lock and what was installed. */
 export interface PlatformResult {
+  /** The platform, `os_arch`. */
   platform: string;
+  /** The platform manifest's digest, once found in the index. */
   manifest?: string;
+  /** The release zip layer's digest. */
   layer?: string;
+  /** The lock-file `zh:` hash (the zip's SHA-256), as `zh:<hex>`. */
   zh?: string;
+  /** The lock-file `h1:` hash of the zip's contents (Go dirhash), as `h1:<base64>`. */
   h1?: string;
   /** Where `h1` came from: the downloaded package, or the manifest's annotation (with `trustH1Annotation`). */
   h1From?: "content" | "annotation";
+  /** The provider executable's name found at the zip's root, e.g. `terraform-provider-null_v3.2.1`. */
   executable?: string;
 }
 

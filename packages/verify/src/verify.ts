@@ -38,13 +38,17 @@ export interface VerifyOptions extends SettingsOptions {
 
 /** The side effects verify uses. Default: no stdin, the process's working directory. */
 export interface VerifyContext {
+  /** Where artifact records are read when `reference` is absent or `-`. */
   stdin?: Readable;
+  /** Base for relative layout and lock-file paths. Default: the process's working directory. */
   cwd?: string;
+  /** Aborts the downloads; records already made stay valid. */
   signal?: AbortSignal;
 }
 
 /** A verification record (design.md §2.2) with verify's check details. */
 export interface VerifyRecord extends VerificationRecord {
+  /** Every check run, in order, each with its verify check id. */
   checks: Check[];
   /** Set when the tag, digest or repository does not exist: nothing could be checked (exit code 3). */
   notFound?: true;

@@ -5,7 +5,9 @@ export type GoOs = string;
 
 /** What a credential helper process did: its exit code and standard output. */
 export interface HelperOutput {
+  /** The helper's exit code; non-zero means it failed or has no entry. */
   exitCode: number;
+  /** The helper's standard output (JSON for `get`). */
   stdout: string;
 }
 
@@ -17,7 +19,9 @@ export type HelperRunner = (name: string, action: "get" | "store" | "erase", inp
 
 /** The credential helper executable is not on PATH. */
 export class HelperNotFoundError extends Error {
+  /** Always `HelperNotFoundError`. */
   override readonly name = "HelperNotFoundError";
+  /** The executable looked for, `docker-credential-<helper>`. */
   readonly executable: string;
 
   constructor(executable: string) {
@@ -48,7 +52,9 @@ export interface AuthIo {
   readFile(path: string): Promise<Uint8Array>;
   /** The names in a directory. */
   readDir(path: string): Promise<string[]>;
+  /** What is at `path`: a file, a directory, something else, or undefined when nothing. */
   stat(path: string): Promise<PathKind>;
+  /** Runs `docker-credential-<name> <action>` with `input` on stdin. */
   runHelper: HelperRunner;
 }
 

@@ -10,6 +10,7 @@ export interface VirtualAuthIoOptions {
   files?: Record<string, string | Uint8Array>;
   /** Read errors to simulate, e.g. `{ "/home/u/.dockercfg": "EACCES" }`. */
   fileErrors?: Record<string, string>;
+  /** Environment variables of the virtual machine. Default: none. */
   env?: Record<string, string | undefined>;
   /** Default "linux". */
   os?: GoOs;
@@ -23,7 +24,9 @@ export interface VirtualAuthIoOptions {
 
 /** A virtual {@link AuthIo} with its file contents and helper stores open for inspection. */
 export interface VirtualAuthIo extends AuthIo {
+  /** The virtual file system, by absolute path; `store` and `erase` change it (tests read it back). */
   files: Map<string, string | Uint8Array>;
+  /** Each simulated helper's entries by server URL; `store` and `erase` change them. */
   helperStores: Map<string, Map<string, VirtualHelperReply>>;
 }
 

@@ -8,8 +8,11 @@ import { goQuote } from "./quote.js";
  * Strings are byte strings (see `toByteString`); messages are ORAS's, `invalid reference: ...`.
  */
 export interface OrasReference {
+  /** The registry host, with its port when given. */
   registry: string;
+  /** The repository path. */
   repository: string;
+  /** The tag or digest after the repository; "" when none. */
   reference: string;
 }
 

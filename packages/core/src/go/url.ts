@@ -7,16 +7,27 @@ import { goQuote } from "./quote.js";
  * percent-decoding can produce any byte.
  */
 export interface GoUrl {
+  /** `Scheme`, lower case. */
   scheme: string;
+  /** `Opaque`: the encoded rest after `scheme:` when it does not start with `/`. */
   opaque: string;
+  /** `User`: the user name and password before `@`, decoded. */
   user?: { username: string; password?: string };
+  /** `Host`: `host` or `host:port`. */
   host: string;
+  /** `Path`: the decoded path. */
   path: string;
+  /** `RawPath`: the encoded path, kept only when it differs from the default encoding of `path`. */
   rawPath: string;
+  /** `OmitHost`: do not write an empty host (`//`). */
   omitHost: boolean;
+  /** `ForceQuery`: write a `?` even when `rawQuery` is empty. */
   forceQuery: boolean;
+  /** `RawQuery`: the encoded query, without `?`. */
   rawQuery: string;
+  /** `Fragment`: the decoded fragment, without `#`. */
   fragment: string;
+  /** `RawFragment`: the encoded fragment, kept only when it differs from the default encoding. */
   rawFragment: string;
 }
 

@@ -36,6 +36,7 @@ export interface OciLayoutOptions {
  */
 export class OciLayout implements Target {
   readonly name: string;
+  /** The layout directory, an absolute path. */
   readonly root: string;
 
   private constructor(root: string) {
@@ -43,6 +44,7 @@ export class OciLayout implements Target {
     this.name = root;
   }
 
+  /** Opens the OCI image layout at `path`: `not-found` without its `oci-layout` file, unless `create` makes one. */
   static async open(path: string, options: OciLayoutOptions = {}): Promise<OciLayout> {
     const layout = new OciLayout(resolve(path));
     if (options.create) await layout.#initialize();

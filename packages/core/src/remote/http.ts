@@ -13,11 +13,15 @@ export type Body = Uint8Array | string | Readable;
 
 /** One registry request; the body is opened again for each attempt. */
 export interface HttpRequest {
+  /** The HTTP method. */
   method: Method;
+  /** The absolute URL. */
   url: URL;
+  /** Request headers, names lower case. Authorization is added by the authenticating layer. */
   headers?: Record<string, string>;
   /** Opens the body afresh for each attempt; a body sent once cannot be replayed. */
   body?: () => Body | Promise<Body>;
+  /** Aborts the request, and any retry of it. */
   signal?: AbortSignal | undefined;
   /** Retry transient failures (see {@link retrying}). Default: true for GET and HEAD only. */
   retry?: boolean;
@@ -27,6 +31,7 @@ export interface HttpRequest {
 
 /** A request to a registry's `/v2/` API on behalf of one repository: what the auth layer needs. */
 export interface RegistryRequest extends HttpRequest {
+  /** The repository the request is about, which picks credentials and token scope. */
   repository: string;
   /** Token scopes the request needs, e.g. `repository:a/b:pull`. */
   scopes: string[];
@@ -34,8 +39,11 @@ export interface RegistryRequest extends HttpRequest {
 
 /** A registry response, with the URL that answered. */
 export interface HttpResponse {
+  /** The HTTP status code. */
   status: number;
+  /** Response headers, names lower case. */
   headers: Record<string, string | string[] | undefined>;
+  /** The body stream; consume or dump it so the connection is reused. */
   body: Dispatcher.ResponseData["body"];
   /** The URL that answered, after redirects. */
   url: URL;

@@ -37,6 +37,7 @@ export interface RegistryClientOptions {
    * long a stalled registry can hold a run (config key idleTimeoutMs). Default 60 s.
    */
   idleTimeoutMs?: number;
+  /** The User-Agent header. Default `tofu-oci`. */
   userAgent?: string;
   /**
    * Resumable content (files, bytes) larger than this is uploaded in PATCH chunks of this size
@@ -55,10 +56,12 @@ export interface RegistryClientOptions {
  * and reuses them), TLS settings, and the auth flow with its token cache.
  */
 export class RegistryClient {
+  /** The options the client was made with. */
   readonly options: RegistryClientOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #send: Send<RegistryRequest>;
+  /** Where chunked upload sessions are remembered (`options.uploadSessions`, else memory). */
   readonly uploadSessions: UploadSessionStore;
   readonly #knowledge = new Map<string, RegistryKnowledge>();
 
@@ -97,6 +100,7 @@ export class RegistryClient {
     return this.#send(request);
   }
 
+  /** Closes the connection pool the client made; a given `dispatcher` stays open. */
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }

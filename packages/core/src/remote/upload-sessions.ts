@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../atomic-file.js";
 
 /** A chunked upload in progress: the registry's newest session Location and the bytes it acknowledged. */
 export interface SavedUpload {
+  /** The newest `Location` the registry gave for the session (absolute URL). */
   location: string;
   /** Bytes the registry accepted in this session (tracked by the client, not read from `Range`). */
   offset: number;
@@ -17,8 +18,11 @@ export interface SavedUpload {
  * can continue from there.
  */
 export interface UploadSessionStore {
+  /** The upload remembered under `key` (one blob to one repository), if any. */
   get(key: string): Promise<SavedUpload | undefined>;
+  /** Remembers an upload session under `key`. */
   set(key: string, upload: SavedUpload): Promise<void>;
+  /** Forgets the session, once the blob is complete or the registry no longer knows it. */
   delete(key: string): Promise<void>;
 }
 

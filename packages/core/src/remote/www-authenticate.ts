@@ -1,6 +1,8 @@
 /** One authentication challenge from a `WWW-Authenticate` header (RFC 7235). */
 export interface Challenge {
+  /** The auth scheme, lower case: `bearer` or `basic`. */
   scheme: string;
+  /** The challenge's parameters (`realm`, `service`, `scope`...), names lower case. */
   params: Record<string, string>;
 }
 

@@ -17,11 +17,15 @@ export interface ZipLimits {
 export interface ZipEntry {
   /** The raw name, `/`-separated as stored; not validated (see unsafeEntryReason). */
   name: string;
+  /** The name ends with `/`. */
   isDirectory: boolean;
+  /** The Unix mode marks a symbolic link (its content is the target path). */
   isSymlink: boolean;
   /** Unix permission bits when the zip was made on Unix, else undefined. */
   mode: number | undefined;
+  /** The uncompressed size the central directory declares, in bytes. */
   size: number;
+  /** The stored (compressed) size, in bytes. */
   compressedSize: number;
   /** The CRC-32 the central directory declares. */
   crc32: number;

@@ -3,6 +3,7 @@ import { parseProviderAddress, type ProviderAddress } from "@tofu-oci/opentofu";
 
 /** One PROVIDER[@CONSTRAINT] argument of `tofu-oci-mirror providers`. */
 export interface ProviderRequest {
+  /** The provider, `HOST/NAMESPACE/TYPE` parsed as OpenTofu does. */
   address: ProviderAddress;
   /** The constraint text after `@`, undefined for "newest non-prerelease". */
   constraint?: string;

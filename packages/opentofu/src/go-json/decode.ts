@@ -3,43 +3,69 @@ import { type JsonNode, parseGoJson } from "./scanner.js";
 
 /** image-spec v1.1.1 `Platform` (specs-go/v1/descriptor.go:53-72). */
 export interface GoPlatform {
+  /** `architecture`; "" when absent. */
   architecture: string;
+  /** `os`; "" when absent. */
   os: string;
+  /** `os.version`; "" when absent. */
   osVersion: string;
+  /** `os.features`; null when absent. */
   osFeatures: string[] | null;
+  /** `variant`; "" when absent. */
   variant: string;
 }
 
 /** image-spec v1.1.1 `Descriptor` (specs-go/v1/descriptor.go:22-50); `size` is an int64. */
 export interface GoDescriptor {
+  /** `mediaType`; "" when absent. */
   mediaType: string;
+  /** `digest` as written (not validated by decoding); "" when absent. */
   digest: string;
+  /** `size`, a Go int64; 0 when absent. */
   size: bigint;
+  /** `urls`; null when absent. */
   urls: string[] | null;
+  /** `annotations`; null when absent. */
   annotations: Record<string, string> | null;
+  /** `data`, base64-decoded as Go's `[]byte`; null when absent. */
   data: Uint8Array | null;
+  /** `platform`; null when absent. */
   platform: GoPlatform | null;
+  /** `artifactType`; "" when absent. */
   artifactType: string;
 }
 
 /** image-spec v1.1.1 `Manifest` (specs-go/v1/manifest.go:20-41) with `specs.Versioned`. */
 export interface GoManifest {
+  /** `schemaVersion`, a Go int; 0 when absent. */
   schemaVersion: bigint;
+  /** `mediaType`; "" when absent. */
   mediaType: string;
+  /** `artifactType`; "" when absent. */
   artifactType: string;
+  /** `config`; a zero descriptor when absent. */
   config: GoDescriptor;
+  /** `layers`; null when absent. */
   layers: GoDescriptor[] | null;
+  /** `subject`; null when absent. */
   subject: GoDescriptor | null;
+  /** `annotations`; null when absent. */
   annotations: Record<string, string> | null;
 }
 
 /** image-spec v1.1.1 `Index` (specs-go/v1/index.go:21-38). */
 export interface GoIndex {
+  /** `schemaVersion`, a Go int; 0 when absent. */
   schemaVersion: bigint;
+  /** `mediaType`; "" when absent. */
   mediaType: string;
+  /** `artifactType`; "" when absent. */
   artifactType: string;
+  /** `manifests`; null when absent. */
   manifests: GoDescriptor[] | null;
+  /** `subject`; null when absent. */
   subject: GoDescriptor | null;
+  /** `annotations`; null when absent. */
   annotations: Record<string, string> | null;
 }
 

@@ -11,6 +11,7 @@ export type JsonNode =
 
 /** A syntax error with Go's `json.SyntaxError` message (encoding/json/scanner.go). */
 export class GoJsonSyntaxError extends Error {
+  /** Always `GoJsonSyntaxError`. */
   override readonly name = "GoJsonSyntaxError";
 }
 

@@ -46,6 +46,7 @@ export function versionToTagAsOpenTofu(version: GoVersion): string {
 
 /** A tag OpenTofu lists as a version but fetches under another tag. */
 export interface MisreadTag {
+  /** The tag in the repository. */
   tag: string;
   /** The version OpenTofu lists for it. */
   version: string;

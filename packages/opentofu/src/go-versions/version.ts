@@ -5,10 +5,15 @@ import { goQuote } from "@tofu-oci/core/go";
  * three uint64 numbers (bigint here, since they may exceed 2^53), prerelease and metadata.
  */
 export interface GoVersion {
+  /** The major number (a uint64). */
   major: bigint;
+  /** The minor number (a uint64). */
   minor: bigint;
+  /** The patch number (a uint64). */
   patch: bigint;
+  /** The part after `-`, e.g. `beta.1`; "" for a release. */
   prerelease: string;
+  /** The build metadata after `+`; "" when none. */
   metadata: string;
 }
 

@@ -5,7 +5,9 @@ export type Variables = Record<string, string | undefined>;
 
 /** An HCL template failed to evaluate; `diagnostic` is hcl's. */
 export class TemplateEvalError extends Error {
+  /** Always `TemplateEvalError`. */
   override readonly name = "TemplateEvalError";
+  /** @param diagnostic The diagnostic as OpenTofu prints it. */
   constructor(readonly diagnostic: Diagnostic) {
     super(`${diagnostic.summary}: ${diagnostic.detail}`);
   }

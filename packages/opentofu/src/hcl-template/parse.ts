@@ -30,13 +30,17 @@ export type Value =
 
 /** An HCL diagnostic: summary and detail as OpenTofu prints them. */
 export interface Diagnostic {
+  /** The one-line summary, e.g. `Invalid oci_mirror repository template`. */
   summary: string;
+  /** The explanation that follows it. */
   detail: string;
 }
 
 /** An HCL template failed to parse; `diagnostic` is hcl's. */
 export class TemplateSyntaxError extends Error {
+  /** Always `TemplateSyntaxError`. */
   override readonly name = "TemplateSyntaxError";
+  /** @param diagnostic The diagnostic as OpenTofu prints it. */
   constructor(readonly diagnostic: Diagnostic) {
     super(`${diagnostic.summary}: ${diagnostic.detail}`);
   }

@@ -5,8 +5,11 @@ import { parseProviderPatterns, type ProviderPattern } from "../provider-pattern
 
 /** A provider source address as the template sees it. */
 export interface TemplateProvider {
+  /** The value of `${hostname}`: the provider's registry host. */
   hostname: string;
+  /** The value of `${namespace}`. */
   namespace: string;
+  /** The value of `${type}`. */
   type: string;
 }
 

@@ -5,7 +5,10 @@ import { openMacho } from "./macho.js";
 import { parseModInfo, type GoBuildInfo } from "./modinfo.js";
 import { openPe } from "./pe.js";
 
-/** Why no build info was read: not an executable we know, or one without Go build info. */
+/**
+ * Why no build info was read: not an executable we know, or one without Go build info.
+ * @property reason `unrecognized-format`: not ELF, Mach-O or PE; `not-go`: no Go build info in it.
+ */
 export type BuildInfoMissing = { reason: "unrecognized-format" | "not-go" };
 
 const MAGIC = Buffer.from("\xff Go buildinf:", "latin1");

@@ -2,10 +2,13 @@ import { invalidInput } from "@tofu-oci/core";
 
 /** A module of a Go build (runtime/debug.Module). */
 export interface GoModule {
+  /** The module path, e.g. `github.com/hashicorp/go-plugin`. */
   path: string;
+  /** The module version, e.g. `v1.6.0`; `(devel)` for an untagged main module. */
   version: string;
   /** The go.sum `h1:` checksum; empty for the main module and local replacements. */
   sum: string;
+  /** The module that replaced it (a `=>` line), if any. */
   replace?: GoModule;
 }
 
@@ -15,7 +18,9 @@ export interface GoBuildInfo {
   goVersion: string;
   /** The main package's import path. */
   path: string;
+  /** The main module (the `mod` line), absent when not built in module mode. */
   main?: GoModule;
+  /** The `dep` lines: the modules linked into the executable. */
   deps: GoModule[];
   /** Build settings in order: `-compiler`, `CGO_ENABLED`, `GOOS`, `vcs.revision`, ... */
   settings: Array<{ key: string; value: string }>;

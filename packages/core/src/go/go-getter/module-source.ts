@@ -48,6 +48,7 @@ export type ModuleSourceOutcome =
 
 /** Options: whether the module block also sets `version` (then only registry addresses are valid). */
 export interface ModuleSourceOptions {
+  /** The module block sets `version`, so only a registry address is valid. Default false. */
   hasVersion?: boolean;
   /** Used in the install-stage detail, as OpenTofu names the module block. */
   moduleName?: string;
