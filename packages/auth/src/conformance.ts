@@ -11,7 +11,7 @@ import { formatSpecificity } from "./policy/specificity.js";
 import { materialize, resolveSource, type Resolution } from "./resolver.js";
 import { locateCliConfig } from "./cli-config/locate.js";
 
-/** One case of the shared conformance file (`cases.json`, spec §11). */
+/** One case of the shared conformance file (`cases.json`, docs/contract/auth/spec.md §11). */
 export interface ConformanceCase {
   /** The case's unique name. */
   name: string;

@@ -2,7 +2,7 @@ import { TofuOciError, type ErrorCode } from "@tofu-oci/core";
 import type { CredentialsSource } from "./policy/credentials-source.js";
 
 /**
- * Where credential resolution failed, as the conformance cases name it (spec §11):
+ * Where credential resolution failed, as the conformance cases name it (docs/contract/auth/spec.md §11):
  * CLI config decoding, building the config list, selecting a source, or running a helper.
  */
 export type ResolutionStage = "config" | "policy" | "select" | "credentials";

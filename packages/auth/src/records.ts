@@ -16,7 +16,7 @@ export interface CandidateRecord {
   error?: string;
 }
 
-/** What `resolve` prints: design.md §2.2's credentials record plus the decision behind it. */
+/** What `resolve` prints: docs/contract/design.md §2.2's credentials record plus the decision behind it. */
 export interface CredentialsRecord {
   /** Always `credentials`. */
   kind: "credentials";

@@ -3,7 +3,7 @@ import { isValidOrasRegistry } from "./policy/oras-reference.js";
 import type { CredentialsQuery } from "./resolver.js";
 
 /**
- * The (domain, repository) OpenTofu would look up for a reference (spec §10): the host exactly
+ * The (domain, repository) OpenTofu would look up for a reference (docs/contract/auth/spec.md §10): the host exactly
  * as written (OpenTofu does not lower-case it) and the repository path. Accepts the ORAS form
  * `HOST/REPO[:TAG|@DIGEST]`, `oci://HOST/REPO[?tag=...]`, or a bare `HOST` for the registry as
  * a whole.

@@ -76,7 +76,7 @@ export interface Materialized {
 }
 
 /**
- * Produces the credentials of a selected source, running its helper if it is one (spec §8).
+ * Produces the credentials of a selected source, running its helper if it is one (docs/contract/auth/spec.md §8).
  * A helper's "not found" means anonymous: OpenTofu does not fall back to other sources.
  * @throws CredentialsError (stage "credentials") when the helper fails.
  */

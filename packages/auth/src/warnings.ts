@@ -8,7 +8,7 @@ const IGNORED_ENV = ["DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "TOFU_CLI_CONFIG_FIL
 const IGNORED_AUTH_FIELDS = ["identitytoken", "registrytoken", "username", "password"];
 
 /**
- * OpenTofu's surprising rules (spec §13) that apply to this resolution, one sentence each,
+ * OpenTofu's surprising rules (docs/contract/auth/spec.md §13) that apply to this resolution, one sentence each,
  * so that `resolve` can say why credentials a user expects are not used.
  */
 export function surprisingRules(resolution: Resolution, env: Readonly<Record<string, string | undefined>>, materialized?: Materialized): string[] {

@@ -25,7 +25,7 @@ export function asRunBy(scriptName: string | undefined, text: string): string {
 }
 
 /**
- * Where a command's results and messages go (design.md §2.2): records on stdout as NDJSON
+ * Where a command's results and messages go (docs/contract/design.md §2.2): records on stdout as NDJSON
  * or as text, logs and progress on stderr.
  */
 export class Output {

@@ -7,7 +7,7 @@ import type { CommandContext } from "./context.js";
 import { configFor, type TofuOciConfig } from "./config.js";
 import { readHiddenLine } from "./hidden-input.js";
 
-/** The registry flags shared with ORAS (design.md §2.3). */
+/** The registry flags shared with ORAS (docs/contract/design.md §2.3). */
 export interface RegistryArgs {
   /** `--plain-http`: talk HTTP instead of HTTPS. */
   plainHttp?: boolean;

@@ -25,7 +25,7 @@ function artifactFields(locator: Locator, descriptor: Descriptor, tags: readonly
 }
 
 /**
- * The record of a module stored at `locator` (design.md §2.2): `source` pins the digest, with the
+ * The record of a module stored at `locator` (docs/contract/design.md §2.2): `source` pins the digest, with the
  * locator's `//SUBDIR`; `sourceByTag` names the first tag.
  */
 export function moduleArtifactRecord(

@@ -1,6 +1,6 @@
 /**
  * Machine codes of every failure tofu-oci reports. Each maps to one exit code
- * (design.md §2.2) through {@link exitCodeOf}.
+ * (docs/contract/design.md §2.2) through {@link exitCodeOf}.
  */
 export type ErrorCode =
   | "verification-failed"

@@ -31,7 +31,7 @@ export interface ParseLocatorOptions {
 }
 
 /**
- * Parses a reference of design.md §2.1: `HOST/REPO[:TAG|@DIGEST]`,
+ * Parses a reference of docs/contract/design.md §2.1: `HOST/REPO[:TAG|@DIGEST]`,
  * `oci://HOST/REPO[//SUBDIR][?tag=TAG|?digest=DIGEST]`, or with `ociLayout` `PATH[:TAG|@DIGEST]`
  * (the path made absolute).
  * @throws TofuOciError "usage" (exit 2) saying what is wrong.

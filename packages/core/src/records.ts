@@ -4,7 +4,7 @@ import { invalidInput } from "./errors.js";
 import { countsOf, NO_TRANSFER, type TransferCounts } from "./transfer.js";
 import { quoteLine } from "./record-line.js";
 
-/** A module zip made by tofu-oci-pack (design.md §2.2). */
+/** A module zip made by tofu-oci-pack (docs/contract/design.md §2.2). */
 export interface ModulePackageRecord {
   /** Always `package`. */
   kind: "package";
@@ -113,7 +113,7 @@ export interface AttachedReferrer {
   file: string;
 }
 
-/** The record of a pushed module (design.md §2.2). `source` pins the digest. */
+/** The record of a pushed module (docs/contract/design.md §2.2). `source` pins the digest. */
 export interface ModuleArtifactRecord extends ArtifactRecord, TransferFields {
   /** Always `module`. */
   type: "module";
@@ -193,7 +193,7 @@ export interface CheckResult {
   message: string;
 }
 
-/** What `tofu-oci-verify` prints per artifact (design.md §2.2). */
+/** What `tofu-oci-verify` prints per artifact (docs/contract/design.md §2.2). */
 export interface VerificationRecord {
   /** Always `verification`. */
   kind: "verification";
@@ -210,7 +210,7 @@ export interface VerificationRecord {
   [extra: string]: unknown;
 }
 
-/** The record a failed command prints on stdout in JSON mode (design.md §2.2). */
+/** The record a failed command prints on stdout in JSON mode (docs/contract/design.md §2.2). */
 export interface ErrorRecord {
   /** Always `error`. */
   kind: "error";

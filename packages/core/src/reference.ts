@@ -67,7 +67,7 @@ export function assertDigest(digest: string, input = digest): string {
 }
 
 /**
- * Parses a registry reference in either form of design.md §2.1:
+ * Parses a registry reference in either form of docs/contract/design.md §2.1:
  * `HOST[:PORT]/REPO[:TAG|@sha256:HEX]` (ORAS) or
  * `oci://HOST[:PORT]/REPO[//SUBDIR][?tag=TAG|?digest=sha256:HEX]` (OpenTofu). The OpenTofu form
  * (any `SCHEME://` or `GETTER::` address) is read exactly as `tofu init` reads a module source,

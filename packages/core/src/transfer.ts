@@ -1,7 +1,7 @@
 import type { Descriptor } from "./manifest.js";
 
 /**
- * What one transfer moved: the counter fields of every push and mirror record (design.md §2.2).
+ * What one transfer moved: the counter fields of every push and mirror record (docs/contract/design.md §2.2).
  * A blob or manifest the destination has is skipped, and a manifest found at the destination is
  * not walked, because a registry stores a manifest only once all it references is there.
  */

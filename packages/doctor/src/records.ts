@@ -43,7 +43,7 @@ export interface Probe {
   words?: string;
   /** What to do about a warning or failure. */
   hint?: string;
-  /** For a failure: the error code (and so the exit code, design.md §2.2) it stands for. */
+  /** For a failure: the error code (and so the exit code, docs/contract/design.md §2.2) it stands for. */
   code?: ErrorCode;
   /** The numbers and names behind the summary, for scripts (e.g. sizes, limits, headers seen). */
   facts?: Facts;
@@ -78,7 +78,7 @@ export type CredentialsInfo =
 export interface DoctorFailure {
   /** The probe whose failure decided the run (one that installs need). */
   probe: ProbeId;
-  /** The error code of the failure; it decides the exit code (design.md §2.2). */
+  /** The error code of the failure; it decides the exit code (docs/contract/design.md §2.2). */
   code: ErrorCode;
   /** What failed, in the registry's terms where it gave any. */
   message: string;

@@ -30,7 +30,7 @@ export interface CopiedPlatform {
 
 /**
  * The record of one artifact that mirror copied, exported or imported: push's artifact record
- * (design.md §2.2) plus where it came from and what the transfer moved.
+ * (docs/contract/design.md §2.2) plus where it came from and what the transfer moved.
  */
 export interface MirroredArtifactRecord extends Omit<ArtifactRecord, "type">, TransferFields {
   /** What the artifact is, from its artifactType: `module`, `provider`, or `other`. */

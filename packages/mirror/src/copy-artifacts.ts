@@ -70,7 +70,7 @@ interface CopyPlan {
  * `recursive`, referrers) between registries and OCI layouts, byte for byte: the digest at the
  * destination equals the digest at the source. Content already there is skipped; on the same
  * registry blobs are mounted. Returns one record per artifact.
- * @throws TofuOciError with the exit code of design.md §2.2.
+ * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
 export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
   const plan = planCopy(options, ctx);

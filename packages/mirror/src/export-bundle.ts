@@ -41,7 +41,7 @@ export interface BundleRecord {
  * Writes the artifacts (and their referrers) as a tar of an OCI image layout, for carrying
  * across an air gap. Blobs stream from the registry into the tar, each once; the tar goes to a
  * temp file renamed to `output` at the end. Returns a record per artifact, then the bundle's.
- * @throws TofuOciError with the exit code of design.md §2.2.
+ * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
 export async function exportBundle(options: ExportBundleOptions, ctx: MirrorContext = {}): Promise<Array<MirroredArtifactRecord | BundleRecord>> {
   const sources = options.references.map(parseSource);

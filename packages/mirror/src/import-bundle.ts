@@ -30,7 +30,7 @@ export interface ImportBundleOptions {
  * Pushes a bundle's artifacts and referrers to registries. The bundle is unpacked and every
  * blob's digest and every manifest's completeness is checked before the first request; tags
  * are set only after everything was pushed, so a failure leaves nothing tagged.
- * @throws TofuOciError with the exit code of design.md §2.2 (1 for a damaged bundle).
+ * @throws TofuOciError with the exit code of docs/contract/design.md §2.2 (1 for a damaged bundle).
  */
 export async function importBundle(options: ImportBundleOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
   const to = parseImportTo(options.to);

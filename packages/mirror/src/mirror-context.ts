@@ -36,7 +36,7 @@ export function cwdOf(ctx: MirrorContext): { cwd?: string } {
 }
 
 /**
- * Parses SRC or DST of copy and export (design.md §2.1, layouts with `ociLayout`); a `//SUBDIR`
+ * Parses SRC or DST of copy and export (docs/contract/design.md §2.1, layouts with `ociLayout`); a `//SUBDIR`
  * is refused: mirror copies whole artifacts.
  * @throws TofuOciError "usage" (exit 2).
  */

@@ -73,7 +73,7 @@ export interface MirroredModuleRecord extends ModuleArtifactRecord {
  * version. Each package is fetched (http(s) archive or git), repacked deterministically with
  * tofu-oci-pack's library and copied in by core's engine. Versions whose tag exists are skipped
  * without fetching.
- * @throws TofuOciError with the exit code of design.md §2.2.
+ * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
 export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorContext = {}): Promise<MirroredModuleRecord[]> {
   const request = parseModuleRequest(options.module);

@@ -24,7 +24,7 @@ export interface TestProvider {
   sboms: Descriptor[];
 }
 
-/** A four-platform provider version (design.md §3) with a distinct zip per platform and an SBOM referrer on each. */
+/** A four-platform provider version (docs/contract/design.md §3) with a distinct zip per platform and an SBOM referrer on each. */
 export async function pushProvider(target: Target, tag = "1.0.0"): Promise<TestProvider> {
   await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   const manifests = [];

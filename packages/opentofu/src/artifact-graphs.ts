@@ -31,7 +31,7 @@ export interface ProviderGraph extends LocalGraph {
 }
 
 /**
- * A module package's graph (design.md §3, {@link buildModuleManifest}): the empty config, the zip
+ * A module package's graph (docs/contract/design.md §3, {@link buildModuleManifest}): the empty config, the zip
  * titled with its file name, the manifest; core's `pushGraph` stores it.
  */
 export function moduleGraph(
@@ -44,7 +44,7 @@ export function moduleGraph(
 }
 
 /**
- * A provider version's graph (design.md §3, {@link buildProviderIndex}): each release zip byte for
+ * A provider version's graph (docs/contract/design.md §3, {@link buildProviderIndex}): each release zip byte for
  * byte as the layer of its platform's manifest, and the index over them.
  */
 export function providerGraph(

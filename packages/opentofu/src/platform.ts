@@ -12,7 +12,7 @@ export interface Platform {
 /**
  * Parses a platform as OpenTofu's `getproviders.ParsePlatform` does (internal/getproviders/
  * types.go:212: two words separated by an underscore, `linux_amd64`), also accepting the OCI
- * form `linux/amd64` (design.md §2.3). Both words are Go's names: lowercase letters and digits.
+ * form `linux/amd64` (docs/contract/design.md §2.3). Both words are Go's names: lowercase letters and digits.
  * @throws TofuOciError "usage" (exit 2).
  */
 export function parsePlatform(text: string): Platform {

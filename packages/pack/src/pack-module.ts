@@ -90,7 +90,7 @@ async function plan(dir: string, options: PackModuleOptions, onEntry?: (entry: M
 
 /**
  * Packs the module at `dir` into a deterministic zip (sorted entries, fixed timestamps,
- * normalized modes) and returns its package record (design.md §2.2). Everything is validated
+ * normalized modes) and returns its package record (docs/contract/design.md §2.2). Everything is validated
  * before the first byte is written, and the zip appears only when it is complete.
  */
 export async function packModule(dir: string, options: PackModuleOptions = {}): Promise<ModulePackageRecord> {

@@ -9,7 +9,7 @@ export interface Destination extends Locator {
 }
 
 /**
- * Parses REF (design.md §2.1): `HOST/REPO[:TAG]`, `oci://HOST/REPO[//SUBDIR][?tag=TAG]`, or with
+ * Parses REF (docs/contract/design.md §2.1): `HOST/REPO[:TAG]`, `oci://HOST/REPO[//SUBDIR][?tag=TAG]`, or with
  * `ociLayout` `PATH[:TAG]`. A digest is refused: a push creates the digest.
  * @throws TofuOciError "usage" (exit 2).
  */

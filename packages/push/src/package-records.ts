@@ -43,7 +43,7 @@ const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const PLATFORM_PART = /^[a-z0-9]+$/;
 
 /**
- * Checks one record read from stdin (design.md §2.2 pack records) and the files it names,
+ * Checks one record read from stdin (docs/contract/design.md §2.2 pack records) and the files it names,
  * without touching the network. Relative paths are resolved against `cwd`.
  * @throws TofuOciError "invalid-input" (exit 6) naming the record and the field.
  */

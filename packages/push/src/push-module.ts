@@ -9,13 +9,13 @@ export const DEFAULT_MODULE_TAG = "latest";
 export interface ModulePlan {
   type: "module";
   input: ModuleInput;
-  /** Config, zip and the manifest of design.md §3 (the zip's file name as the layer title). */
+  /** Config, zip and the manifest of docs/contract/design.md §3 (the zip's file name as the layer title). */
   graph: LocalGraph & { root: EncodedManifest<ImageManifest> };
   /** REF's tag and every `--tag`, or `latest` when there is none. */
   tags: string[];
 }
 
-/** The graph of design.md §3 for a module zip, and its tags. */
+/** The graph of docs/contract/design.md §3 for a module zip, and its tags. */
 export function planModule(input: ModuleInput, settings: { tags: readonly string[]; annotations: Record<string, string> }): ModulePlan {
   const tags = settings.tags.length > 0 ? [...settings.tags] : [DEFAULT_MODULE_TAG];
   return { type: "module", input, graph: moduleGraph(input.zip, { annotations: settings.annotations }), tags };

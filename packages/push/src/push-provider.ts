@@ -14,7 +14,7 @@ export interface ProviderPlan {
   previous?: string;
 }
 
-/** The per-platform manifests and the index of design.md §3 for a provider version. */
+/** The per-platform manifests and the index of docs/contract/design.md §3 for a provider version. */
 export function planProvider(
   input: ProviderInput,
   settings: { refTag?: string; tags: readonly string[]; annotations: Record<string, string> },

@@ -84,10 +84,10 @@ export interface PushContext {
 type Plan = ModulePlan | ProviderPlan;
 
 /**
- * Pushes module and provider packages (design.md §3) to a registry repository or an OCI layout
+ * Pushes module and provider packages (docs/contract/design.md §3) to a registry repository or an OCI layout
  * and returns one artifact record per package. All local input is checked before the first
  * network request; blobs are streamed and skipped when present; manifests go last.
- * @throws TofuOciError with the exit code of design.md §2.2.
+ * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
 export async function push(options: PushOptions, ctx: PushContext = {}): Promise<PushRecord[]> {
   const locator = parseDestination(options.reference, { ociLayout: options.ociLayout ?? false, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });

@@ -2,7 +2,7 @@ import type * as core from "@tofu-oci/core";
 
 // The records and the referrer manifest live in @tofu-oci/core since mirror writes them too.
 
-/** The record of a pushed module (design.md §2.2); see @tofu-oci/core. */
+/** The record of a pushed module (docs/contract/design.md §2.2); see @tofu-oci/core. */
 export type ModuleArtifactRecord = core.ModuleArtifactRecord;
 /** The record of a pushed provider version; see @tofu-oci/core. */
 export type ProviderArtifactRecord = core.ProviderArtifactRecord;

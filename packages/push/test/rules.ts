@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 
-/** The empty config descriptor of design.md §3. */
+/** The empty config descriptor of docs/contract/design.md §3. */
 const EMPTY_CONFIG = {
   mediaType: "application/vnd.oci.empty.v1+json",
   digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
@@ -15,7 +15,7 @@ export function digestOf(bytes: Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
-/** Every rule of design.md §3 for a module package manifest. */
+/** Every rule of docs/contract/design.md §3 for a module package manifest. */
 export function expectModuleManifest(bytes: Uint8Array, zip: { digest: string; size: number; title: string }): Json {
   expect(bytes.length).toBeLessThanOrEqual(4 * 1024 * 1024);
   const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as Json;
@@ -34,7 +34,7 @@ export function expectModuleManifest(bytes: Uint8Array, zip: { digest: string; s
   return manifest;
 }
 
-/** Every rule of design.md §3 for a provider version's index. */
+/** Every rule of docs/contract/design.md §3 for a provider version's index. */
 export function expectProviderIndex(bytes: Uint8Array, platforms: Array<{ os: string; arch: string }>): Json {
   expect(bytes.length).toBeLessThanOrEqual(4 * 1024 * 1024);
   const index = JSON.parse(Buffer.from(bytes).toString("utf8")) as Json;
@@ -50,7 +50,7 @@ export function expectProviderIndex(bytes: Uint8Array, platforms: Array<{ os: st
   return index;
 }
 
-/** Every rule of design.md §3 for one platform's provider manifest: the layer is the release zip. */
+/** Every rule of docs/contract/design.md §3 for one platform's provider manifest: the layer is the release zip. */
 export function expectProviderManifest(bytes: Uint8Array, platform: { os: string; arch: string; digest: string; size: number }): void {
   const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as Json;
   expect(manifest.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");

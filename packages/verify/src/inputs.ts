@@ -29,7 +29,7 @@ export interface VerifyInput {
 }
 
 /**
- * Parses a REF in any form of design.md §2.1. A tag with `+` (a provider version with build
+ * Parses a REF in any form of docs/contract/design.md §2.1. A tag with `+` (a provider version with build
  * metadata) is kept aside so the verification can say which tag OpenTofu looks for instead.
  * @throws TofuOciError "usage" for anything else that is not a reference.
  */

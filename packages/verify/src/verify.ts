@@ -46,7 +46,7 @@ export interface VerifyContext {
   signal?: AbortSignal;
 }
 
-/** A verification record (design.md §2.2) with verify's check details. */
+/** A verification record (docs/contract/design.md §2.2) with verify's check details. */
 export interface VerifyRecord extends VerificationRecord {
   /** Every check run, in order, each with its verify check id. */
   checks: Check[];

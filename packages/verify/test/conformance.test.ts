@@ -108,7 +108,7 @@ describe("go-getter.json: module sources through verify", () => {
     const { target, asked } = await moduleStore(c.expect.subdirInPackage);
     const { record, exitCode } = await outcomeOf({ reference: c.source, target });
     if (!isModuleSourceAddress(c.source)) {
-      // Without a scheme verify reads HOST/REPO[:TAG] (design.md §2.1), not a module block's source;
+      // Without a scheme verify reads HOST/REPO[:TAG] (docs/contract/design.md §2.1), not a module block's source;
       // the source it then gives to paste into OpenTofu must be one OpenTofu installs.
       if (typeof record?.source === "string") expect(moduleSourceAsOpenTofu(record.source).kind).toBe("oci");
       return;

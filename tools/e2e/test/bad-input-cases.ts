@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { BadFiles } from "./support/bad-input-fixtures.js";
 import type { Bin } from "./support/user.js";
 
-/** One malformed input and the failure design.md §2.2 documents for it. */
+/** One malformed input and the failure docs/contract/design.md §2.2 documents for it. */
 export interface BadInputCase {
   name: string;
   bin: Bin;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** Which packages each workspace package may import, types included (style.md rule 11). */
+/** Which packages each workspace package may import, types included (docs/contract/style.md rule 11). */
 const ALLOWED: Record<string, string[]> = {
   "@tofu-oci/core": ["undici", "fflate", "yauzl", "cross-spawn"],
   "@tofu-oci/opentofu": ["@tofu-oci/core", "@cdktf/hcl2json", "semver"],

@@ -24,7 +24,7 @@ export interface CliConfig {
   installationDiagnostics: Diagnostic[];
 }
 
-/** Loads and merges the CLI configuration files (spec §2), decoding the OCI blocks (§3). */
+/** Loads and merges the CLI configuration files (docs/contract/auth/spec.md §2), decoding the OCI blocks (§3). */
 export async function loadCliConfig(io: AuthIo): Promise<CliConfig> {
   const location = await locateCliConfig(io);
   const config: CliConfig = { location, files: [], credentials: [], defaults: [], providerInstallation: [], diagnostics: [], installationDiagnostics: [] };

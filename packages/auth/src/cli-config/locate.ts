@@ -1,7 +1,7 @@
 import type { AuthIo } from "../io/auth-io.js";
 import { goJoin } from "../io/go-path.js";
 
-/** Where OpenTofu looks for its CLI configuration (spec §2.1, §2.2). */
+/** Where OpenTofu looks for its CLI configuration (docs/contract/auth/spec.md §2.1, §2.2). */
 export interface CliConfigLocation {
   /** The one main file, if any. */
   mainFile?: string;

@@ -6,7 +6,7 @@ import { goQuote } from "@tofu-oci/core/go";
 import { parseRepositoryPrefix } from "../policy/oras-reference.js";
 import { errorDiagnostic, type Diagnostic } from "./diagnostics.js";
 
-/** One valid `oci_credentials "<prefix>" { ... }` block (spec §3.1). Unset arguments are "". */
+/** One valid `oci_credentials "<prefix>" { ... }` block (docs/contract/auth/spec.md §3.1). Unset arguments are "". */
 export interface OciCredentialsBlock {
   prefix: string;
   username: string;
@@ -18,7 +18,7 @@ export interface OciCredentialsBlock {
   file: string;
 }
 
-/** The `oci_default_credentials` block, or its defaults when there is none (spec §3.2). */
+/** The `oci_default_credentials` block, or its defaults when there is none (docs/contract/auth/spec.md §3.2). */
 export interface OciDefaultCredentials {
   /** Default true. */
   discoverAmbientCredentials: boolean;
@@ -127,7 +127,7 @@ function decodeDefaultsBody(body: ObjectNode, path: string, io: AuthIo): { block
     helper: args.docker_credentials_helper ?? "",
     file: path,
   };
-  // Unlike oci_credentials, these problems keep the block (spec §2.5).
+  // Unlike oci_credentials, these problems keep the block (docs/contract/auth/spec.md §2.5).
   const diagnostics: Diagnostic[] = [];
   if (args.docker_credentials_helper !== undefined && !isValidHelperName(block.helper, io.os)) diagnostics.push(problem(invalidHelperDetail(block.helper)));
   if (!block.discoverAmbientCredentials && block.dockerStyleConfigFiles !== undefined) {

@@ -3,7 +3,7 @@ const ALPHABET = /^[A-Za-z0-9+/]*$/;
 /**
  * Decodes standard base64 as Go's `base64.StdEncoding` does for a JSON `[]byte`: CR and LF
  * anywhere are ignored, `=` padding is required, and every other character outside `A-Za-z0-9+/`
- * (spaces, URL-safe `-` and `_`) is an error. Node's decoder accepts all of those (spec §5).
+ * (spaces, URL-safe `-` and `_`) is an error. Node's decoder accepts all of those (docs/contract/auth/spec.md §5).
  * @throws Error naming the offending input offset.
  */
 export function decodeStdBase64(text: string): Uint8Array {

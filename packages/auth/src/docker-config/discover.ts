@@ -12,16 +12,16 @@ export interface AmbientFile {
   config?: DockerStyleConfig;
 }
 
-/** The outcome of ambient docker-style file discovery (spec §4). */
+/** The outcome of ambient docker-style file discovery (docs/contract/auth/spec.md §4). */
 export interface AmbientDiscovery {
   /** default: the §4.2 search; explicit: docker_style_config_files; disabled: discover_ambient_credentials = false. */
   mode: "default" | "explicit" | "disabled";
   /** The raw candidate list of the default search (before the adjacent-duplicate skip). */
   searchPaths: string[];
   files: AmbientFile[];
-  /** Default search only: a bad file made OpenTofu discard every file (spec §13.1). */
+  /** Default search only: a bad file made OpenTofu discard every file (docs/contract/auth/spec.md §13.1). */
   discarded: boolean;
-  /** Explicit list only: the policy fails with this message (spec §4.3). */
+  /** Explicit list only: the policy fails with this message (docs/contract/auth/spec.md §4.3). */
   failure?: string;
 }
 

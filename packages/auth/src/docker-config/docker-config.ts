@@ -3,7 +3,7 @@ import { parseJson } from "../json/parse-json.js";
 import type { JsonObject, JsonValue } from "../json/json-value.js";
 import { decodeStdBase64 } from "./base64.js";
 
-/** One `auths` entry as OpenTofu reads it: only `auth` counts (spec §5). */
+/** One `auths` entry as OpenTofu reads it: only `auth` counts (docs/contract/auth/spec.md §5). */
 export interface AuthsEntry {
   /** The decoded `auth` value, or undefined when missing, null or empty. */
   auth: string | undefined;
@@ -31,7 +31,7 @@ const FIELDS: Field[] = ["auths", "credHelpers", "credsStore"];
 
 /**
  * Decodes a docker-style config file with the rules of Go's `encoding/json` that OpenTofu
- * inherits (spec §5): case-insensitive property names, repeated `auths`/`credHelpers` maps
+ * inherits (docs/contract/auth/spec.md §5): case-insensitive property names, repeated `auths`/`credHelpers` maps
  * merged, a wrong type anywhere in the read schema fails the whole file, strict base64.
  * Invalid UTF-8 must already be replaced with U+FFFD; a byte-order mark fails.
  * @throws DockerConfigSyntaxError

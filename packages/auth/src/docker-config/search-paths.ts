@@ -2,7 +2,7 @@ import type { AuthIo } from "../io/auth-io.js";
 import { goJoin } from "../io/go-path.js";
 
 /**
- * The home directory for docker-style file discovery (spec §4.1): USERPROFILE on Windows,
+ * The home directory for docker-style file discovery (docs/contract/auth/spec.md §4.1): USERPROFILE on Windows,
  * HOME elsewhere, then the user database, then `nul:` (Windows) or `/`.
  */
 export function discoveryHomeDir(io: AuthIo): string {
@@ -12,7 +12,7 @@ export function discoveryHomeDir(io: AuthIo): string {
 }
 
 /**
- * The default docker-style files in search order (spec §4.2), before the adjacent-duplicate
+ * The default docker-style files in search order (docs/contract/auth/spec.md §4.2), before the adjacent-duplicate
  * skip: XDG runtime dir (Linux) or ~/.config (macOS, Windows), then XDG config home,
  * ~/.docker/config.json and ~/.dockercfg.
  */

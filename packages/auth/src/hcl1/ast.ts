@@ -1,5 +1,5 @@
 // The shape of HCL 1's AST (github.com/hashicorp/hcl/hcl/ast), which OpenTofu's CLI config
-// decoder walks. Both the native syntax and the JSON syntax produce it (spec §2.3, §12).
+// decoder walks. Both the native syntax and the JSON syntax produce it (docs/contract/auth/spec.md §2.3, §12).
 
 /** Line and column (1-based). */
 export interface Pos {

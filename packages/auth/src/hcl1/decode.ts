@@ -8,7 +8,7 @@ export type FieldValue<T extends FieldType> = T extends "string" ? string : T ex
 
 export type Decoded<S extends Record<string, FieldType>> = { [K in keyof S]?: FieldValue<S[K]> };
 
-/** An argument of the wrong type, e.g. `username = true`: the block is dropped (spec §3.1). */
+/** An argument of the wrong type, e.g. `username = true`: the block is dropped (docs/contract/auth/spec.md §3.1). */
 export class HclDecodeError extends Error {
   override readonly name = "HclDecodeError";
 }

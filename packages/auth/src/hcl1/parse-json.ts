@@ -6,7 +6,7 @@ import { HclSyntaxError, type HclFile, type Node, type ObjectItem } from "./ast.
  * Parses the JSON syntax of HCL 1: JSON objects become object items keyed by their member
  * names (duplicates kept), then nested objects are flattened into multi-key items the way
  * HCL 1's `flattenObjects` does, which is what lets `{"oci_credentials": {"x": {...}}}` and
- * the array form both mean a block labelled "x" (spec §3.1, §3.2).
+ * the array form both mean a block labelled "x" (docs/contract/auth/spec.md §3.1, §3.2).
  * @throws HclSyntaxError
  */
 export function parseHclJson(text: string): HclFile {

@@ -3,7 +3,7 @@ import { Scanner, type Token } from "./scanner.js";
 
 /**
  * Parses HCL 1 native syntax as `github.com/hashicorp/hcl v1.0.1-vault-7` does, including its
- * error on an argument set twice in one body (spec §3.1 decoding quirks).
+ * error on an argument set twice in one body (docs/contract/auth/spec.md §3.1 decoding quirks).
  * @throws HclSyntaxError
  */
 export function parseNative(text: string): HclFile {

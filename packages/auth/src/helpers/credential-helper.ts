@@ -13,7 +13,7 @@ export class HelperError extends Error {
 }
 
 /**
- * `docker-credential-<name> get` with the server URL on stdin (spec §8). "credentials not found
+ * `docker-credential-<name> get` with the server URL on stdin (docs/contract/auth/spec.md §8). "credentials not found
  * in native keychain" is no credentials, not an error; a `<token>` username (an identity token)
  * is rejected as OpenTofu does.
  * @throws HelperError

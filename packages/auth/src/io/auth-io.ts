@@ -12,7 +12,7 @@ export interface HelperOutput {
 }
 
 /**
- * Runs `docker-credential-<name> <action>` with `input` on stdin (spec §8).
+ * Runs `docker-credential-<name> <action>` with `input` on stdin (docs/contract/auth/spec.md §8).
  * Rejects with {@link HelperNotFoundError} when the executable does not exist.
  */
 export type HelperRunner = (name: string, action: "get" | "store" | "erase", input: string) => Promise<HelperOutput>;
@@ -40,7 +40,7 @@ export type PathKind = "file" | "directory" | "other" | undefined;
 export interface AuthIo {
   /** Environment variables (HOME, XDG_*, TF_CLI_CONFIG_FILE, APPDATA, USERPROFILE, PATH...). */
   env: Readonly<Record<string, string | undefined>>;
-  /** The GOOS OpenTofu would report; selects the search rules of spec §2 and §4. */
+  /** The GOOS OpenTofu would report; selects the search rules of docs/contract/auth/spec.md §2 and §4. */
   os: GoOs;
   /** The user database's home directory, used only when HOME/USERPROFILE is empty. */
   userHomeDir: () => string | undefined;

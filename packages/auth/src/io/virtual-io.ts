@@ -32,7 +32,7 @@ export interface VirtualAuthIo extends AuthIo {
 
 /**
  * An in-memory {@link AuthIo}: a virtual file system and simulated credential helpers, in the
- * conformance case format (spec §11). Paths are joined with `/` whatever the OS.
+ * conformance case format (docs/contract/auth/spec.md §11). Paths are joined with `/` whatever the OS.
  */
 export function virtualAuthIo(options: VirtualAuthIoOptions = {}): VirtualAuthIo {
   const files = new Map(Object.entries(options.files ?? {}));

@@ -1,7 +1,7 @@
 /**
  * A JSON document as written, keeping every object member in order, duplicates included.
  * `JSON.parse` keeps only the last of repeated keys; OpenTofu's readers (Go `encoding/json`
- * and HCL 1) see all of them, so the credential rules need this tree (spec §5, §12).
+ * and HCL 1) see all of them, so the credential rules need this tree (docs/contract/auth/spec.md §5, §12).
  */
 export type JsonValue = JsonObject | JsonArray | JsonString | JsonNumber | JsonBool | JsonNull;
 

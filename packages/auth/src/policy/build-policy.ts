@@ -22,7 +22,7 @@ export interface BuildPolicyOptions {
 }
 
 /**
- * Builds the policy (spec §7.1): explicit blocks in config order, the global helper, then the
+ * Builds the policy (docs/contract/auth/spec.md §7.1): explicit blocks in config order, the global helper, then the
  * ambient docker-style files.
  * @throws CredentialsError (stage "policy") when an explicitly listed file cannot be used.
  */

@@ -34,7 +34,7 @@ export function globalHelperConfig(helper: string): CredentialsConfig {
   };
 }
 
-/** A docker-style file: matching `auths` entries, then `credHelpers[domain]`, then `credsStore` (spec §7.2). */
+/** A docker-style file: matching `auths` entries, then `credHelpers[domain]`, then `credsStore` (docs/contract/auth/spec.md §7.2). */
 export function dockerFileConfig(path: string, config: DockerStyleConfig): CredentialsConfig {
   return {
     location: path,

@@ -33,7 +33,7 @@ export interface CredentialsSource {
 /** One thing a config yields for a query: a source, or an error that counts only if something is selected. */
 export type Candidate = { source: CredentialsSource; error?: undefined } | { source?: undefined; error: string; entry: string };
 
-/** A credentials config: one explicit block, the global helper, or one docker-style file (spec §7.1). */
+/** A credentials config: one explicit block, the global helper, or one docker-style file (docs/contract/auth/spec.md §7.1). */
 export interface CredentialsConfig {
   location: string;
   candidates(registry: string, repository: string): Candidate[];

@@ -1,5 +1,5 @@
 // Validation rules of oras-go's registry.ParseReference, which OpenTofu uses for address
-// prefixes (spec §6.1): the one implementation in @tofu-oci/core/go, on the UTF-8 bytes.
+// prefixes (docs/contract/auth/spec.md §6.1): the one implementation in @tofu-oci/core/go, on the UTF-8 bytes.
 import {
   fromByteString,
   parseRepositoryAddressPrefix,
@@ -28,7 +28,7 @@ export function isValidOrasRegistry(registry: string): boolean {
 }
 
 /**
- * Parses an `oci_credentials` label or an `auths` key that contains a `/` (spec §6.1):
+ * Parses an `oci_credentials` label or an `auths` key that contains a `/` (docs/contract/auth/spec.md §6.1):
  * registry, then repository, then an optional `:tag` or `@digest` that must be empty.
  * @throws InvalidPrefixError
  */

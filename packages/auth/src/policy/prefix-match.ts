@@ -3,7 +3,7 @@ import { DOMAIN, NO_MATCH, repositorySpecificity, type Specificity } from "./spe
 
 /**
  * How an address prefix (an `auths` key or `oci_credentials` label) matches the repository
- * `repository` in the registry `registry` (spec §6.2): the domain must be equal exactly
+ * `repository` in the registry `registry` (docs/contract/auth/spec.md §6.2): the domain must be equal exactly
  * (case and port included); a path prefix must match whole segments. Unparsable prefixes
  * never match.
  */

@@ -16,7 +16,7 @@ export interface Selection {
 }
 
 /**
- * Picks the credentials source for a repository (spec §7.2): the first strictly most specific
+ * Picks the credentials source for a repository (docs/contract/auth/spec.md §7.2): the first strictly most specific
  * candidate in config order wins; errors are collected for the caller to judge.
  */
 export function selectSource(configs: CredentialsConfig[], registry: string, repository: string): Selection {

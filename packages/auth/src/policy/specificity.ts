@@ -1,5 +1,5 @@
 /**
- * How closely a credentials source matches a repository (spec §6.3):
+ * How closely a credentials source matches a repository (docs/contract/auth/spec.md §6.3):
  * None (0) < Global (1) < Domain (2) < Repository(k) (2 + k).
  */
 export type Specificity = number;

@@ -511,7 +511,7 @@ async function manifestBody(response: HttpResponse, descriptor: Descriptor, what
 
 /**
  * Runs a parse of what the registry sent: content that is not a valid manifest is the
- * registry's fault, exit 5 (design.md §2.2), not the user's invalid input.
+ * registry's fault, exit 5 (docs/contract/design.md §2.2), not the user's invalid input.
  */
 function fromRegistry<T>(parse: () => T, what: string): T {
   try {

@@ -35,7 +35,7 @@ export interface PublishOptions {
 /**
  * Pushes a provider version through core's copy: the zips byte for byte as layers, one manifest
  * per platform (with the package's `h1:` recorded, `PROVIDER_H1_ANNOTATION`), and the index of
- * design.md §3 under the version tag. Blobs the destination has are not uploaded again.
+ * docs/contract/design.md §3 under the version tag. Blobs the destination has are not uploaded again.
  * `replaced` is the index the tag named before (platforms were added); `annotations` go on the
  * index (where its checksums came from, for re-runs).
  * @throws TofuOciError "invalid-input" for a zip OpenTofu's unzip would refuse (a zip bomb, a damaged archive).

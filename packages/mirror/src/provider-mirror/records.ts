@@ -17,7 +17,7 @@ export interface AttachedSbom {
 }
 
 /**
- * The record of one mirrored provider version: push's provider artifact record (design.md §2.2)
+ * The record of one mirrored provider version: push's provider artifact record (docs/contract/design.md §2.2)
  * plus what was downloaded, every check that passed, and SBOMs attached in this run.
  */
 export interface ProviderMirrorRecord extends ProviderArtifactRecord {

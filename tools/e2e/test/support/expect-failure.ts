@@ -2,7 +2,7 @@ import { parseRecords, type BinResult } from "@tofu-oci/testkit";
 import { expect } from "vitest";
 
 /**
- * The failure contract of design.md §2.2: the exit code, one `error:` line saying what is wrong
+ * The failure contract of docs/contract/design.md §2.2: the exit code, one `error:` line saying what is wrong
  * (plus at most one hint line), no stack trace, and in JSON mode exactly one error record.
  */
 export function expectFailure(result: BinResult, code: number, message: RegExp, format: "json" | "text" = "json"): void {
