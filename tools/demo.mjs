@@ -24,12 +24,16 @@ try {
 
   step(1, `pack ${relative(root, moduleDir)}`);
   const record = await packExampleModule();
-  process.stderr.write(`    ${relative(root, record.file)}: ${record.size} bytes, ${record.files} files, ${record.digest}\n`);
+  process.stderr.write(
+    `    ${relative(root, record.file)}: ${record.size} bytes, ${record.files} files, ${record.digest}\n`,
+  );
 
   step(2, `push into the OCI layout ${relative(root, layoutDir)}:${TAG}`);
   const { push } = await import(pathToFileURL(dist("push")).href);
   const [artifact] = await push({ reference: `${layoutDir}:${TAG}`, ociLayout: true, packages: [record] });
-  process.stderr.write(`    manifest ${artifact.digest} (${artifact.blobsCopied} blobs, ${artifact.bytesCopied} bytes written)\n`);
+  process.stderr.write(
+    `    manifest ${artifact.digest} (${artifact.blobsCopied} blobs, ${artifact.bytesCopied} bytes written)\n`,
+  );
 
   step(3, "verify as tofu init would");
   const verified = verifyArtifact(artifact);
@@ -54,12 +58,18 @@ async function packExampleModule() {
 function verifyArtifact(artifact) {
   const bin = dist("verify", "bin.js");
   if (!existsSync(bin)) {
-    process.stderr.write("    skipped: @tofu-oci/verify is not built yet (issue 6); the layout was written and digest-checked by push\n");
+    process.stderr.write(
+      "    skipped: @tofu-oci/verify is not built yet (issue 6); the layout was written and digest-checked by push\n",
+    );
     return false;
   }
-  const result = spawnSync(process.execPath, [bin, "--oci-layout", `${layoutDir}@${artifact.digest}`, "--type", "module", "--format", "text"], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const result = spawnSync(
+    process.execPath,
+    [bin, "--oci-layout", `${layoutDir}@${artifact.digest}`, "--type", "module", "--format", "text"],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   if (result.status !== 0) throw new Error(`tofu-oci-verify failed with exit code ${result.status}`);
   return true;
 }

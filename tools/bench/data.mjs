@@ -52,7 +52,15 @@ export async function storedZip(dir, { name, entry, bytes, mode = 0o100644 }) {
 
 /** The package record tofu-oci-pack prints for a module zip (what tofu-oci-push reads on stdin). */
 export function modulePackageRecord(zip) {
-  return { kind: "package", type: "module", file: zip.file, digest: zip.digest, size: zip.size, mediaType: "archive/zip", files: 1 };
+  return {
+    kind: "package",
+    type: "module",
+    file: zip.file,
+    digest: zip.digest,
+    size: zip.size,
+    mediaType: "archive/zip",
+    files: 1,
+  };
 }
 
 /** Blocks of OpenTofu configuration as real modules repeat them, numbered so no two are alike. */

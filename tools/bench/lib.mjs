@@ -46,9 +46,12 @@ export function timeProcess(command, args, options = {}) {
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const [rssKb, user, system] = existsSync(rssFile) ? readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN, NaN];
+      const [rssKb, user, system] = existsSync(rssFile)
+        ? readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number)
+        : [NaN, NaN, NaN];
       rmSync(rssFile, { force: true });
-      if (code !== 0) reject(new Error(`${command} ${args.join(" ")} exited with ${code}: ${stderr.trim().slice(-2000)}`));
+      if (code !== 0)
+        reject(new Error(`${command} ${args.join(" ")} exited with ${code}: ${stderr.trim().slice(-2000)}`));
       else resolve({ ms, peakRssMb: rssKb / 1024, cpuMs: (user + system) * 1000, stdout, stderr });
     });
     child.stdin.on("error", () => {});
@@ -90,7 +93,9 @@ export async function alternate(repetitions, ours, peer, log = () => {}, { befor
     oursCpuMs.push(mine.cpuMs ?? Number.NaN);
     peerCpuMs.push(theirs.cpuMs ?? Number.NaN);
     peakRssMb = Math.max(peakRssMb, mine.peakRssMb);
-    log(`run ${i + 1}/${repetitions}: ours ${mine.ms.toFixed(0)} ms (${mine.peakRssMb.toFixed(0)} MB RSS), peer ${theirs.ms.toFixed(0)} ms`);
+    log(
+      `run ${i + 1}/${repetitions}: ours ${mine.ms.toFixed(0)} ms (${mine.peakRssMb.toFixed(0)} MB RSS), peer ${theirs.ms.toFixed(0)} ms`,
+    );
   }
   return {
     oursMs: median(oursMs),
@@ -145,7 +150,31 @@ export function generateModuleTree(dir, { files, bytes, seed = 1 }) {
 }
 
 function textPool(seed, size) {
-  const words = ["resource", "variable", "output", "module", "locals", "aws_vpc", "cidr_block", "subnet_id", "tags", "name", "count", "for_each", "depends_on", "true", "false", "var.", "local.", '"10.0.0.0/16"', "=", "{", "}", "\n", "  "];
+  const words = [
+    "resource",
+    "variable",
+    "output",
+    "module",
+    "locals",
+    "aws_vpc",
+    "cidr_block",
+    "subnet_id",
+    "tags",
+    "name",
+    "count",
+    "for_each",
+    "depends_on",
+    "true",
+    "false",
+    "var.",
+    "local.",
+    '"10.0.0.0/16"',
+    "=",
+    "{",
+    "}",
+    "\n",
+    "  ",
+  ];
   let state = seed;
   const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
   const parts = [];
@@ -160,7 +189,17 @@ function textPool(seed, size) {
 
 /** Formats result rows as a plain-text table; rows without a peer show "-" in the peer columns. */
 export function formatTable(rows) {
-  const header = ["scenario", "ours (median)", "peer", "peer (median)", "ratio", "ours - peer", "our peak RSS", "goal", "met"];
+  const header = [
+    "scenario",
+    "ours (median)",
+    "peer",
+    "peer (median)",
+    "ratio",
+    "ours - peer",
+    "our peak RSS",
+    "goal",
+    "met",
+  ];
   const lines = rows.map((row) => [
     row.scenario,
     `${row.ours.medianMs} ms`,
@@ -172,8 +211,14 @@ export function formatTable(rows) {
     row.goal,
     row.met ? "yes" : "NO",
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => String(line[column]).length)));
-  const format = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join("  ").trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => String(line[column]).length)),
+  );
+  const format = (cells) =>
+    cells
+      .map((cell, column) => String(cell).padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
   return [format(header), widths.map((width) => "-".repeat(width)).join("  "), ...lines.map(format)].join("\n");
 }
 
@@ -190,7 +235,8 @@ export function mibPerSecond(bytes, ms) {
 
 /** The tofu-oci registry flags that reach a testkit registry (TLS trust, credentials). */
 export function registryFlags(registry) {
-  const flags = registry.plainHttp === false ? (registry.caFile ? ["--ca-file", registry.caFile] : []) : ["--plain-http"];
+  const flags =
+    registry.plainHttp === false ? (registry.caFile ? ["--ca-file", registry.caFile] : []) : ["--plain-http"];
   return registry.username ? [...flags, "-u", registry.username, "-p", registry.password] : flags;
 }
 
@@ -207,5 +253,11 @@ export function uniqueName(prefix) {
 /** Runs a built tofu-oci bin under GNU time with JSON output; returns its records too. */
 export async function timeBin(pkg, args, options = {}) {
   const result = await timeProcess(process.execPath, [binOf(pkg), ...args, "--format", "json", "--quiet"], options);
-  return { ...result, records: result.stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line)) };
+  return {
+    ...result,
+    records: result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+  };
 }

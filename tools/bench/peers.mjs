@@ -4,7 +4,12 @@ import { rmSync } from "node:fs";
 import { timeProcess } from "./lib.mjs";
 
 function curlFlags(registry) {
-  return ["-sS", "-f", ...(registry.caFile ? ["--cacert", registry.caFile] : []), ...(registry.username ? ["-u", `${registry.username}:${registry.password}`] : [])];
+  return [
+    "-sS",
+    "-f",
+    ...(registry.caFile ? ["--cacert", registry.caFile] : []),
+    ...(registry.username ? ["-u", `${registry.username}:${registry.password}`] : []),
+  ];
 }
 
 /** Times a sequence of steps as one: wall time from the first start to the last end. */
@@ -22,14 +27,34 @@ export async function curlUpload(registry, repository, blob) {
   let location;
   return timed([
     async () => {
-      const post = await timeProcess("curl", [...curlFlags(registry), "-X", "POST", "-D", "-", "-o", "/dev/null", `${registry.url}/v2/${repository}/blobs/uploads/`]);
+      const post = await timeProcess("curl", [
+        ...curlFlags(registry),
+        "-X",
+        "POST",
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        `${registry.url}/v2/${repository}/blobs/uploads/`,
+      ]);
       location = /^location:\s*(\S+)/im.exec(post.stdout)?.[1];
       if (!location) throw new Error(`curl POST gave no Location: ${post.stdout}`);
     },
     async () => {
       const url = new URL(location, registry.url);
       url.searchParams.set("digest", blob.digest);
-      await timeProcess("curl", [...curlFlags(registry), "-X", "PUT", "-H", "Content-Type: application/octet-stream", "-T", blob.file, "-o", "/dev/null", url.href]);
+      await timeProcess("curl", [
+        ...curlFlags(registry),
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/octet-stream",
+        "-T",
+        blob.file,
+        "-o",
+        "/dev/null",
+        url.href,
+      ]);
     },
   ]);
 }
@@ -37,7 +62,13 @@ export async function curlUpload(registry, repository, blob) {
 /** curl downloading a blob into `file` (a plain GET that follows redirects); the file is removed after. */
 export async function curlDownload(registry, repository, digest, file) {
   try {
-    return await timeProcess("curl", [...curlFlags(registry), "-L", "-o", file, `${registry.url}/v2/${repository}/blobs/${digest}`]);
+    return await timeProcess("curl", [
+      ...curlFlags(registry),
+      "-L",
+      "-o",
+      file,
+      `${registry.url}/v2/${repository}/blobs/${digest}`,
+    ]);
   } finally {
     rmSync(file, { force: true });
   }
@@ -45,7 +76,14 @@ export async function curlDownload(registry, repository, digest, file) {
 
 /** `skopeo copy` between two registries (docker:// transport), as it is usually run. */
 export function skopeoCopy(source, sourceRef, destination, destinationRef) {
-  return timeProcess("skopeo", ["copy", "-q", ...skopeoTls("src", source), ...skopeoTls("dest", destination), `docker://${source.host}/${sourceRef}`, `docker://${destination.host}/${destinationRef}`]);
+  return timeProcess("skopeo", [
+    "copy",
+    "-q",
+    ...skopeoTls("src", source),
+    ...skopeoTls("dest", destination),
+    `docker://${source.host}/${sourceRef}`,
+    `docker://${destination.host}/${destinationRef}`,
+  ]);
 }
 
 /** The benchmark's registries are plain HTTP (--plain-http for ours). */

@@ -42,7 +42,13 @@ try {
     mkdirSync(scenarioDir, { recursive: true });
     const started = Date.now();
     try {
-      const result = await scenario.run({ repetitions, workDir: scenarioDir, sharedDir, registry, log: (line) => log(`${scenario.name}: ${line}`) });
+      const result = await scenario.run({
+        repetitions,
+        workDir: scenarioDir,
+        sharedDir,
+        registry,
+        log: (line) => log(`${scenario.name}: ${line}`),
+      });
       rows.push(...result);
     } catch (error) {
       failures.push({ scenario: scenario.name, error: error.message });
@@ -58,12 +64,24 @@ try {
 const totalSeconds = Math.round((Date.now() - benchStarted) / 1000);
 process.stdout.write(`\n${formatTable(rows)}\n`);
 for (const row of rows) if (row.notes) process.stdout.write(`\n${row.scenario}: ${row.notes}`);
-process.stdout.write(`\n\ntotal: ${totalSeconds} s for ${scenarios.map((s) => s.name).join(", ")} (${repetitions} repetitions)\n`);
+process.stdout.write(
+  `\n\ntotal: ${totalSeconds} s for ${scenarios.map((s) => s.name).join(", ")} (${repetitions} repetitions)\n`,
+);
 const resultsDir = join(ROOT, "bench-results");
 mkdirSync(resultsDir, { recursive: true });
-const machine = { node: process.version, cpus: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() };
-process.stdout.write(`load average (1, 5, 15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; after ${machine.loadAverageAfter.map((l) => l.toFixed(2)).join(", ")} on ${machine.cpus} CPUs\n`);
-writeFileSync(join(resultsDir, "results.json"), `${JSON.stringify({ date: new Date().toISOString(), repetitions, totalSeconds, machine, rows, failures }, null, 2)}\n`);
+const machine = {
+  node: process.version,
+  cpus: cpus().length,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadavg(),
+};
+process.stdout.write(
+  `load average (1, 5, 15 min): before ${loadBefore.map((l) => l.toFixed(2)).join(", ")}; after ${machine.loadAverageAfter.map((l) => l.toFixed(2)).join(", ")} on ${machine.cpus} CPUs\n`,
+);
+writeFileSync(
+  join(resultsDir, "results.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), repetitions, totalSeconds, machine, rows, failures }, null, 2)}\n`,
+);
 log(`wrote ${join(resultsDir, "results.json")}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
 
@@ -71,13 +89,17 @@ process.exitCode = failures.length > 0 ? 1 : 0;
 async function loadScenarios(only) {
   const dir = join(ROOT, "tools/bench/scenarios");
   const loaded = [];
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".mjs")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith(".mjs"))
+    .sort()) {
     const module = await import(pathToFileURL(join(dir, file)).href);
-    if (typeof module.name !== "string" || typeof module.run !== "function") throw new Error(`${file} must export name and run()`);
+    if (typeof module.name !== "string" || typeof module.run !== "function")
+      throw new Error(`${file} must export name and run()`);
     loaded.push(module);
   }
   const chosen = only ? loaded.filter((scenario) => only.includes(scenario.name)) : loaded;
   const unknown = (only ?? []).filter((name) => !loaded.some((scenario) => scenario.name === name));
-  if (unknown.length > 0) throw new Error(`no scenario named ${unknown.join(", ")}; there are: ${loaded.map((s) => s.name).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`no scenario named ${unknown.join(", ")}; there are: ${loaded.map((s) => s.name).join(", ")}`);
   return chosen;
 }

@@ -49,7 +49,18 @@ const app = await Application.bootstrapWithPlugins({
   excludeInternal: true,
   treatWarningsAsErrors: true,
   validation: { notExported: false, invalidLink: true, notDocumented: true },
-  requiredToBeDocumented: ["Enum", "EnumMember", "Variable", "Function", "Class", "Interface", "Property", "Method", "Accessor", "TypeAlias"],
+  requiredToBeDocumented: [
+    "Enum",
+    "EnumMember",
+    "Variable",
+    "Function",
+    "Class",
+    "Interface",
+    "Property",
+    "Method",
+    "Accessor",
+    "TypeAlias",
+  ],
   packagesRequiringDocumentation: packages,
   externalSymbolLinkMappings: { "@types/node": { "*": "https://nodejs.org/api/" } },
   logLevel: LogLevel.Warn,
@@ -64,11 +75,15 @@ const app = await Application.bootstrapWithPlugins({
 // the package's description (the main entry) or the entry file's `@module` comment (subpaths).
 app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
   if (!reflection.kindOf(ReflectionKind.Module)) return;
-  const file = context.getSymbolFromReflection(reflection)?.declarations?.find((node) => node.kind === 308 || node.getSourceFile)?.getSourceFile().fileName;
+  const file = context
+    .getSymbolFromReflection(reflection)
+    ?.declarations?.find((node) => node.kind === 308 || node.getSourceFile)
+    ?.getSourceFile().fileName;
   const entry = file && entries.get(file.replaceAll("/", sep));
   if (!entry) return;
   reflection.name = entry.title;
-  if (!reflection.comment?.summary.length && entry.description) reflection.comment = new Comment([{ kind: "text", text: entry.description }]);
+  if (!reflection.comment?.summary.length && entry.description)
+    reflection.comment = new Comment([{ kind: "text", text: entry.description }]);
 });
 const project = await app.convert();
 // convert() does not run the validation options above; the typedoc CLI runs them through validate().
@@ -83,10 +98,16 @@ if (project) {
  * tables such as verify's RULES) are documented by their owner's comment, not one by one.
  */
 function inlineTypeMembers(project) {
-  const inParameter = (reflection) => reflection && (reflection.kindOf(ReflectionKind.Parameter) || inParameter(reflection.parent));
-  const inline = (reflection) => reflection.parent?.kindOf(ReflectionKind.TypeLiteral) && reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method) && !inParameter(reflection);
+  const inParameter = (reflection) =>
+    reflection && (reflection.kindOf(ReflectionKind.Parameter) || inParameter(reflection.parent));
+  const inline = (reflection) =>
+    reflection.parent?.kindOf(ReflectionKind.TypeLiteral) &&
+    reflection.kindOf(ReflectionKind.Property | ReflectionKind.Method) &&
+    !inParameter(reflection);
   const required = (reflection) => packages.includes(project.getSymbolIdFromReflection(reflection)?.packageName);
-  const names = Object.values(project.reflections).filter((reflection) => inline(reflection) && !reflection.hasComment() && required(reflection));
+  const names = Object.values(project.reflections).filter(
+    (reflection) => inline(reflection) && !reflection.hasComment() && required(reflection),
+  );
   return [...new Set(names.map((reflection) => reflection.getFriendlyFullName()))];
 }
 
@@ -96,9 +117,13 @@ function inlineTypeMembers(project) {
  */
 function warnUndocumentedExports(project) {
   for (const module of project.children ?? []) {
-    if (!module.comment?.summary.length) app.logger.warn(`${module.name}: the module has no description (a \`@module\` comment at the top of its entry file)`);
+    if (!module.comment?.summary.length)
+      app.logger.warn(
+        `${module.name}: the module has no description (a \`@module\` comment at the top of its entry file)`,
+      );
     for (const exported of module.children ?? []) {
-      const documented = exported.hasComment() || (exported.signatures ?? []).some((signature) => signature.hasComment());
+      const documented =
+        exported.hasComment() || (exported.signatures ?? []).some((signature) => signature.hasComment());
       if (!documented) app.logger.warn(`${module.name}: the export ${exported.name} has no JSDoc comment`);
     }
   }

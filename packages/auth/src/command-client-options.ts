@@ -7,7 +7,13 @@ import type { RegistryClientOptions } from "@tofu-oci/core/remote";
  * exactly the ones `tofu init` would use, and requests logged with --verbose. Every command that
  * talks to a registry (push, verify, mirror, auth token) gets its options here.
  */
-export async function commandClientOptions(args: RegistryArgs & { ctx: CommandContext }, output: Output): Promise<RegistryClientOptions & { concurrency: number }> {
+export async function commandClientOptions(
+  args: RegistryArgs & { ctx: CommandContext },
+  output: Output,
+): Promise<RegistryClientOptions & { concurrency: number }> {
   const { commandCredentials } = await import("./provider.js");
-  return registryClientOptions(args, args.ctx, { credentials: commandCredentials(args.ctx), log: (line) => output.debug(line) });
+  return registryClientOptions(args, args.ctx, {
+    credentials: commandCredentials(args.ctx),
+    log: (line) => output.debug(line),
+  });
 }

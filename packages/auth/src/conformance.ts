@@ -88,7 +88,10 @@ function selectionResult(resolution: Resolution): Record<string, unknown> {
   };
 }
 
-async function credentialsResult(io: Awaited<ReturnType<typeof caseIo>>, resolution: Resolution): Promise<Record<string, unknown>> {
+async function credentialsResult(
+  io: Awaited<ReturnType<typeof caseIo>>,
+  resolution: Resolution,
+): Promise<Record<string, unknown>> {
   const { credential, anonymous } = await materialize(io, resolution.selection.selected);
   return { ...credential, anonymous };
 }
@@ -101,7 +104,14 @@ async function caseIo(testCase: ConformanceCase) {
   for (const file of testCase.cliConfigFiles ?? []) files[file.path] = file.content;
   const mainPath = testCase.cliConfigPath ?? posix.join(home, ".tofurc");
   if (testCase.cliConfig !== null) files[mainPath] = testCase.cliConfig;
-  const options = { files, env, os: testCase.os, helpers: testCase.helpers ?? {}, missingHelpers: testCase.missingHelpers ?? [], fileErrors: testCase.fileErrors ?? {} };
+  const options = {
+    files,
+    env,
+    os: testCase.os,
+    helpers: testCase.helpers ?? {},
+    missingHelpers: testCase.missingHelpers ?? [],
+    fileErrors: testCase.fileErrors ?? {},
+  };
   const io = virtualAuthIo(options);
   if (testCase.cliConfig !== null && !(await isDiscovered(io, mainPath))) env.TF_CLI_CONFIG_FILE = mainPath;
   return virtualAuthIo({ ...options, env });

@@ -33,7 +33,13 @@ export interface AuthEffects {
 export function authIoOf(effects: AuthEffects): AuthIo {
   if (effects.io) return effects.io;
   const { env, cwd, stderr } = effects;
-  return nodeAuthIo({ env, cwd, platform: effects.platform ?? platform(), homedir: effects.homedir ?? homedir, ...(stderr ? { stderr } : {}) });
+  return nodeAuthIo({
+    env,
+    cwd,
+    platform: effects.platform ?? platform(),
+    homedir: effects.homedir ?? homedir,
+    ...(stderr ? { stderr } : {}),
+  });
 }
 
 /** The docker-style files `login` and `logout` edit for these effects. */

@@ -8,7 +8,15 @@ const KIND_NAMES: Record<string, string> = {
 
 /** The text form of a credentials record: the answer first, then how OpenTofu got there. */
 export function describeCredentials(record: CredentialsRecord): string {
-  return [...answer(record), "", "How OpenTofu decides:", ...configLines(record), ...ambientLines(record), ...candidateLines(record), ...warningLines(record)].join("\n");
+  return [
+    ...answer(record),
+    "",
+    "How OpenTofu decides:",
+    ...configLines(record),
+    ...ambientLines(record),
+    ...candidateLines(record),
+    ...warningLines(record),
+  ].join("\n");
 }
 
 function answer(record: CredentialsRecord): string[] {
@@ -25,24 +33,33 @@ function answer(record: CredentialsRecord): string[] {
 
 function secretLine(record: CredentialsRecord): string {
   if (record.password !== undefined) return record.password;
-  if (record.accessToken !== undefined) return `access token ${record.accessToken}, refresh token ${record.refreshToken ?? ""}`;
+  if (record.accessToken !== undefined)
+    return `access token ${record.accessToken}, refresh token ${record.refreshToken ?? ""}`;
   return record.anonymous ? "none" : "hidden (--reveal shows it)";
 }
 
 function configLines(record: CredentialsRecord): string[] {
-  return [`  CLI configuration: ${record.cliConfigFiles.length > 0 ? record.cliConfigFiles.join(", ") : "no file found"}`];
+  return [
+    `  CLI configuration: ${record.cliConfigFiles.length > 0 ? record.cliConfigFiles.join(", ") : "no file found"}`,
+  ];
 }
 
 function ambientLines(record: CredentialsRecord): string[] {
   const { mode, files } = record.ambient;
   if (mode === "disabled") return ["  Docker-style files: not read (discover_ambient_credentials = false)"];
   const heading = mode === "explicit" ? "docker_style_config_files" : "default search";
-  return [`  Docker-style files (${heading}):`, ...files.map((file) => `    ${file.status.padEnd(10)} ${file.path}${file.error ? `: ${file.error}` : ""}`)];
+  return [
+    `  Docker-style files (${heading}):`,
+    ...files.map((file) => `    ${file.status.padEnd(10)} ${file.path}${file.error ? `: ${file.error}` : ""}`),
+  ];
 }
 
 function candidateLines(record: CredentialsRecord): string[] {
   if (record.candidates.length === 0) return ["  Candidates: none matches this repository"];
-  return ["  Candidates, in OpenTofu's order (the most specific wins; on a tie, the earlier one):", ...record.candidates.map(candidateLine)];
+  return [
+    "  Candidates, in OpenTofu's order (the most specific wins; on a tie, the earlier one):",
+    ...record.candidates.map(candidateLine),
+  ];
 }
 
 function candidateLine(candidate: CandidateRecord): string {

@@ -36,10 +36,14 @@ export interface LoginOptions {
  * @throws TofuOciError (usage) for an empty username or password, (unauthorized) when the
  * registry rejects them; nothing is stored then.
  */
-export async function login(options: LoginOptions, effects: AuthEffects): Promise<LoginRecord & { warnings: string[] }> {
+export async function login(
+  options: LoginOptions,
+  effects: AuthEffects,
+): Promise<LoginRecord & { warnings: string[] }> {
   const host = registryHost(options.host);
   const { username, password } = options;
-  if (username === "") throw usageError("login needs a username", `Run tofu-oci-auth login ${host} -u USER --password-stdin.`);
+  if (username === "")
+    throw usageError("login needs a username", `Run tofu-oci-auth login ${host} -u USER --password-stdin.`);
   if (password === "") throw usageError("the password is empty");
   const io = authIoOf(effects);
   const files = configFilesOf(effects);
@@ -51,7 +55,13 @@ export async function login(options: LoginOptions, effects: AuthEffects): Promis
 }
 
 /** Sends GET /v2/ with the credentials; true when the registry challenged and accepted them. */
-async function verify(host: string, username: string, password: string, clientOptions: RegistryClientOptions, signal: AbortSignal | undefined): Promise<boolean> {
+async function verify(
+  host: string,
+  username: string,
+  password: string,
+  clientOptions: RegistryClientOptions,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   let challenged = false;
   const client = new RegistryClient({
     ...clientOptions,
@@ -60,19 +70,39 @@ async function verify(host: string, username: string, password: string, clientOp
     log: (line) => (challenged ||= line.endsWith("-> 401")),
   });
   try {
-    const response = await client.send({ method: "GET", url: new URL("/v2/", client.baseUrl(host)), repository: "", scopes: [], signal });
+    const response = await client.send({
+      method: "GET",
+      url: new URL("/v2/", client.baseUrl(host)),
+      repository: "",
+      scopes: [],
+      signal,
+    });
     await response.body.dump();
     if (response.status === 401 || response.status === 403) {
-      throw new TofuOciError("unauthorized", `${host} rejected the credentials (HTTP ${response.status} to GET /v2/)`, { hint: `Check the username and password for ${host}.` });
+      throw new TofuOciError("unauthorized", `${host} rejected the credentials (HTTP ${response.status} to GET /v2/)`, {
+        hint: `Check the username and password for ${host}.`,
+      });
     }
-    if (response.status !== 200) throw new TofuOciError("network", `${host} answered HTTP ${response.status} to GET /v2/; it does not look like an OCI registry`, { hint: "Check the host and port, and --plain-http." });
+    if (response.status !== 200)
+      throw new TofuOciError(
+        "network",
+        `${host} answered HTTP ${response.status} to GET /v2/; it does not look like an OCI registry`,
+        { hint: "Check the host and port, and --plain-http." },
+      );
     return challenged;
   } finally {
     await client.close();
   }
 }
 
-async function store(io: AuthIo, files: ConfigFileStore, plan: StorePlan, host: string, username: string, password: string): Promise<void> {
+async function store(
+  io: AuthIo,
+  files: ConfigFileStore,
+  plan: StorePlan,
+  host: string,
+  username: string,
+  password: string,
+): Promise<void> {
   if (plan.store === "helper") {
     await helperStore(io, plan.helper, plan.serverURL, username, password).catch(helperFailure(plan.helper, "storing"));
     return;
@@ -88,13 +118,24 @@ async function store(io: AuthIo, files: ConfigFileStore, plan: StorePlan, host: 
 /** Checks that OpenTofu now picks what login stored; says what it picks instead if not. */
 async function afterLogin(io: AuthIo, host: string, username: string, plan: StorePlan): Promise<string[]> {
   const selected = (await resolveSource(io, { registry: host, repository: "" })).selection.selected;
-  const stored = plan.store === "helper" ? selected?.helper === plan.helper : selected?.location === (plan.store === "file" ? plan.file : "") && selected?.username === username;
+  const stored =
+    plan.store === "helper"
+      ? selected?.helper === plan.helper
+      : selected?.location === (plan.store === "file" ? plan.file : "") && selected?.username === username;
   if (stored) return [];
   const what = selected ? `the ${selected.location} (${selected.entry})` : "no credentials";
-  return [`OpenTofu will not use these credentials for ${host}: it selects ${what}. Run tofu-oci-auth resolve ${host} for the details.`];
+  return [
+    `OpenTofu will not use these credentials for ${host}: it selects ${what}. Run tofu-oci-auth resolve ${host} for the details.`,
+  ];
 }
 
 function planFields(plan: StorePlan): Pick<LoginRecord, "store" | "file" | "helper" | "serverURL"> {
-  if (plan.store === "helper") return { store: "helper", helper: plan.helper, serverURL: plan.serverURL, ...(plan.file ? { file: plan.file } : {}) };
+  if (plan.store === "helper")
+    return {
+      store: "helper",
+      helper: plan.helper,
+      serverURL: plan.serverURL,
+      ...(plan.file ? { file: plan.file } : {}),
+    };
   return { store: "file", ...(plan.store === "file" ? { file: plan.file } : {}) };
 }

@@ -22,13 +22,21 @@ export interface LogoutOptions {
  * login stores them (an `auths` entry, or the helper's store). Not being logged in is no error.
  * The record's `warnings` name credentials OpenTofu still finds afterwards.
  */
-export async function logout(options: LogoutOptions, effects: AuthEffects): Promise<LogoutRecord & { warnings: string[] }> {
+export async function logout(
+  options: LogoutOptions,
+  effects: AuthEffects,
+): Promise<LogoutRecord & { warnings: string[] }> {
   const host = registryHost(options.host);
   const io = authIoOf(effects);
   const files = configFilesOf(effects);
   const plan = await logoutPlan(io, files, host, options.registryConfig);
   const removed = await erase(io, files, plan, host);
-  const record: LogoutRecord & { warnings: string[] } = { kind: "logout", registry: host, removed, warnings: await remaining(io, host) };
+  const record: LogoutRecord & { warnings: string[] } = {
+    kind: "logout",
+    registry: host,
+    removed,
+    warnings: await remaining(io, host),
+  };
   if (plan.store !== "none" && plan.file) record.file = plan.file;
   if (plan.store === "helper") record.helper = plan.helper;
   return record;
@@ -36,7 +44,8 @@ export async function logout(options: LogoutOptions, effects: AuthEffects): Prom
 
 async function erase(io: AuthIo, files: ConfigFileStore, plan: StorePlan, host: string): Promise<boolean> {
   let removed = false;
-  if (plan.store === "helper") removed = await eraseFromHelper(io, plan.helper, plan.serverURL).catch(helperFailure(plan.helper, "removing"));
+  if (plan.store === "helper")
+    removed = await eraseFromHelper(io, plan.helper, plan.serverURL).catch(helperFailure(plan.helper, "removing"));
   if (plan.store === "none" || !plan.file) return removed;
   const file = plan.file;
   return files.locked(file, async () => {
@@ -59,5 +68,7 @@ async function eraseFromHelper(io: AuthIo, helper: string, serverURL: string): P
 async function remaining(io: AuthIo, host: string): Promise<string[]> {
   const selected = (await resolveSource(io, { registry: host, repository: "" })).selection.selected;
   if (!selected || (await materialize(io, selected)).anonymous) return [];
-  return [`OpenTofu still finds credentials for ${host}: the ${selected.location} (${selected.entry}). Run tofu-oci-auth resolve ${host} for the details.`];
+  return [
+    `OpenTofu still finds credentials for ${host}: the ${selected.location} (${selected.entry}). Run tofu-oci-auth resolve ${host} for the details.`,
+  ];
 }

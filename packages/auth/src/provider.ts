@@ -43,7 +43,11 @@ export function providerOn(io: AuthIo, registryConfig: string | undefined): Cred
   };
 }
 
-async function lookUp(io: AuthIo, query: { registry: string; repository: string }, files: string[] | undefined): Promise<Credential | undefined> {
+async function lookUp(
+  io: AuthIo,
+  query: { registry: string; repository: string },
+  files: string[] | undefined,
+): Promise<Credential | undefined> {
   const resolution = await resolveSource(io, query, files ? { dockerStyleConfigFiles: files } : {});
   return (await materialize(io, resolution.selection.selected)).credential;
 }
@@ -55,11 +59,16 @@ async function lookUp(io: AuthIo, query: { registry: string; repository: string 
  * docker-style files it lists.
  * @throws CredentialsError (exit 6) for a configuration `tofu init` would refuse.
  */
-export function commandCredentials(effects: AuthEffects): (registryConfig: string | undefined) => Promise<CredentialProvider> {
+export function commandCredentials(
+  effects: AuthEffects,
+): (registryConfig: string | undefined) => Promise<CredentialProvider> {
   return async (registryConfig) => {
     const io = authIoOf(effects);
     // A broken CLI configuration is bad local input: refuse it before the first request.
-    await checkConfiguration(io, registryConfig ? { dockerStyleConfigFiles: [io.path.resolve(io.cwd, registryConfig)] } : {});
+    await checkConfiguration(
+      io,
+      registryConfig ? { dockerStyleConfigFiles: [io.path.resolve(io.cwd, registryConfig)] } : {},
+    );
     return providerOn(io, registryConfig);
   };
 }

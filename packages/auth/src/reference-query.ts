@@ -23,8 +23,15 @@ export function queryFromReference(input: string): CredentialsQuery {
 export function registryHost(input: string): string {
   const host = input.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    throw usageError(`invalid registry "${input}": give the host without a scheme`, `Write ${host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "")}: OpenTofu matches credentials by host, never by URL.`);
+    throw usageError(
+      `invalid registry "${input}": give the host without a scheme`,
+      `Write ${host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "")}: OpenTofu matches credentials by host, never by URL.`,
+    );
   }
-  if (!isValidOrasRegistry(host)) throw usageError(`invalid registry "${input}"`, "Give a registry host with an optional port, e.g. registry.example.com or 127.0.0.1:5000.");
+  if (!isValidOrasRegistry(host))
+    throw usageError(
+      `invalid registry "${input}"`,
+      "Give a registry host with an optional port, e.g. registry.example.com or 127.0.0.1:5000.",
+    );
   return host;
 }

@@ -29,10 +29,20 @@ export async function resolve(options: ResolveCommandOptions, effects: AuthEffec
   const files = options.registryConfig ? [io.path.resolve(io.cwd, options.registryConfig)] : undefined;
   const resolution = await resolveSource(io, query, files ? { dockerStyleConfigFiles: files } : {});
   const materialized = await materialize(io, resolution.selection.selected);
-  return credentialsRecord(resolution, materialized, surprisingRules(resolution, io.env, materialized), options.reveal ?? false);
+  return credentialsRecord(
+    resolution,
+    materialized,
+    surprisingRules(resolution, io.env, materialized),
+    options.reveal ?? false,
+  );
 }
 
-function credentialsRecord(resolution: Resolution, materialized: Materialized, warnings: string[], reveal: boolean): CredentialsRecord {
+function credentialsRecord(
+  resolution: Resolution,
+  materialized: Materialized,
+  warnings: string[],
+  reveal: boolean,
+): CredentialsRecord {
   const source = resolution.selection.selected;
   const record: CredentialsRecord = {
     kind: "credentials",
@@ -47,7 +57,9 @@ function credentialsRecord(resolution: Resolution, materialized: Materialized, w
     cliConfigFiles: resolution.cliConfig.files,
     ambient: {
       mode: resolution.policy.ambient.mode,
-      files: resolution.policy.ambient.files.map(({ path, status, error }) => (error && status !== "absent" ? { path, status, error } : { path, status })),
+      files: resolution.policy.ambient.files.map(({ path, status, error }) =>
+        error && status !== "absent" ? { path, status, error } : { path, status },
+      ),
     },
     configLocations: resolution.configLocations,
     candidates: resolution.selection.considered.map(candidateRecord),
@@ -56,7 +68,8 @@ function credentialsRecord(resolution: Resolution, materialized: Materialized, w
   const credential = materialized.credential;
   if (credential?.username !== undefined) record.username = credential.username;
   if (reveal && credential) {
-    for (const key of ["password", "accessToken", "refreshToken"] as const) if (credential[key] !== undefined) record[key] = credential[key];
+    for (const key of ["password", "accessToken", "refreshToken"] as const)
+      if (credential[key] !== undefined) record[key] = credential[key];
   }
   return record;
 }
@@ -66,9 +79,16 @@ function helperFields(source: CredentialsSource | undefined): { helper?: string;
 }
 
 function candidateRecord(candidate: ConsideredCandidate): CandidateRecord {
-  if (candidate.error !== undefined) return { location: candidate.location, entry: candidate.entry, outcome: candidate.outcome, error: candidate.error };
+  if (candidate.error !== undefined)
+    return { location: candidate.location, entry: candidate.entry, outcome: candidate.outcome, error: candidate.error };
   const { source } = candidate;
-  const record: CandidateRecord = { location: candidate.location, entry: source.entry, kind: source.kind, specificity: formatSpecificity(source.specificity), outcome: candidate.outcome };
+  const record: CandidateRecord = {
+    location: candidate.location,
+    entry: source.entry,
+    kind: source.kind,
+    specificity: formatSpecificity(source.specificity),
+    outcome: candidate.outcome,
+  };
   if (source.helper) record.helper = source.helper;
   return record;
 }

@@ -38,13 +38,21 @@ export type ResolveOptions = BuildPolicyOptions;
  * `tofu init` would before contacting the registry. Does not run helpers.
  * @throws CredentialsError with the stage that failed: config, policy or select.
  */
-export async function resolveSource(io: AuthIo, query: CredentialsQuery, options: ResolveOptions = {}): Promise<Resolution> {
+export async function resolveSource(
+  io: AuthIo,
+  query: CredentialsQuery,
+  options: ResolveOptions = {},
+): Promise<Resolution> {
   const cliConfig = await loadCliConfig(io);
   assertValidCliConfig(cliConfig);
   const policy = await buildPolicy(io, cliConfig, options);
   const selection = selectSource(policy.configs, query.registry, query.repository);
   if (selection.selected && selection.errors.length > 0) {
-    throw new CredentialsError("select", `finding credentials for ${JSON.stringify(query.registry)}: ${selection.errors.join("; ")}`, "Fix the entries named above: OpenTofu refuses to pick credentials while any matching entry is broken.");
+    throw new CredentialsError(
+      "select",
+      `finding credentials for ${JSON.stringify(query.registry)}: ${selection.errors.join("; ")}`,
+      "Fix the entries named above: OpenTofu refuses to pick credentials while any matching entry is broken.",
+    );
   }
   return { query, cliConfig, policy, selection, configLocations: policy.configs.map((config) => config.location) };
 }
@@ -64,7 +72,11 @@ function assertValidCliConfig(config: CliConfig): void {
   const errors = config.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   if (errors.length === 0) return;
   const hint = "Fix the CLI configuration: OpenTofu reports these problems too, and drops what it cannot decode.";
-  throw new CredentialsError("config", `There are some problems with the CLI configuration: ${errors.map((e) => e.message).join("; ")}`, hint);
+  throw new CredentialsError(
+    "config",
+    `There are some problems with the CLI configuration: ${errors.map((e) => e.message).join("; ")}`,
+    hint,
+  );
 }
 
 /** The credentials a source gives, after running its helper; `anonymous` when there are none. */
@@ -82,8 +94,10 @@ export interface Materialized {
  */
 export async function materialize(io: AuthIo, source: CredentialsSource | undefined): Promise<Materialized> {
   if (!source) return { anonymous: true };
-  if (source.kind === "static-oauth") return withAnonymous({ accessToken: source.accessToken ?? "", refreshToken: source.refreshToken ?? "" });
-  if (source.kind === "static-basic") return withAnonymous({ username: source.username ?? "", password: source.password ?? "" });
+  if (source.kind === "static-oauth")
+    return withAnonymous({ accessToken: source.accessToken ?? "", refreshToken: source.refreshToken ?? "" });
+  if (source.kind === "static-basic")
+    return withAnonymous({ username: source.username ?? "", password: source.password ?? "" });
   try {
     const answer = await helperGet(io, source.helper!, source.serverURL!);
     return answer.found ? withAnonymous({ username: answer.username, password: answer.secret }) : { anonymous: true };

@@ -31,27 +31,46 @@ export async function token(options: TokenOptions, effects: AuthEffects): Promis
   const reference = parseReference(options.reference);
   const base = options.clientOptions ?? {};
   const credentials = base.credentials ?? providerOn(authIoOf(effects), options.registryConfig);
-  const url = new URL(`/v2/${reference.repository}/tags/list`, `${base.plainHttp ? "http" : "https"}://${reference.registry}`);
+  const url = new URL(
+    `/v2/${reference.repository}/tags/list`,
+    `${base.plainHttp ? "http" : "https"}://${reference.registry}`,
+  );
   const recorder = await recordingAgent(base, url.origin);
   const client = new RegistryClient({ ...base, credentials, dispatcher: recorder.dispatcher, retry: { retries: 1 } });
   const scope = `repository:${reference.repository}:pull`;
   try {
-    const response = await client.send({ method: "GET", url, repository: reference.repository, scopes: [scope], signal: effects.signal });
+    const response = await client.send({
+      method: "GET",
+      url,
+      repository: reference.repository,
+      scopes: [scope],
+      signal: effects.signal,
+    });
     await response.body.dump();
   } finally {
     await client.close();
     await recorder.close();
   }
-  return { kind: "token", registry: reference.registry, repository: reference.repository, scope, token: bearerOf(recorder.authorizations, reference.registry) };
+  return {
+    kind: "token",
+    registry: reference.registry,
+    repository: reference.repository,
+    scope,
+    token: bearerOf(recorder.authorizations, reference.registry),
+  };
 }
 
 function bearerOf(authorizations: string[], registry: string): string {
   const last = authorizations.at(-1);
   if (last?.startsWith("Bearer ")) return last.slice("Bearer ".length);
   if (last) {
-    throw new TofuOciError("unauthorized", `${registry} uses Basic authentication, so there is no bearer token`, { hint: "Use the username and password directly, e.g. curl -u USER." });
+    throw new TofuOciError("unauthorized", `${registry} uses Basic authentication, so there is no bearer token`, {
+      hint: "Use the username and password directly, e.g. curl -u USER.",
+    });
   }
-  throw new TofuOciError("not-found", `${registry} did not ask for authentication, so it issued no token`, { hint: "Anonymous requests work for this repository; curl needs no token." });
+  throw new TofuOciError("not-found", `${registry} did not ask for authentication, so it issued no token`, {
+    hint: "Anonymous requests work for this repository; curl needs no token.",
+  });
 }
 
 /**
@@ -59,7 +78,10 @@ function bearerOf(authorizations: string[], registry: string): string {
  * notes the Authorization header of each request to the registry, so the token core's auth flow
  * obtained can be shown without a second implementation of that flow.
  */
-async function recordingAgent(options: RegistryClientOptions, registryOrigin: string): Promise<{ dispatcher: Dispatcher; authorizations: string[]; close: () => Promise<void> }> {
+async function recordingAgent(
+  options: RegistryClientOptions,
+  registryOrigin: string,
+): Promise<{ dispatcher: Dispatcher; authorizations: string[]; close: () => Promise<void> }> {
   const agent = registryDispatcher(options);
   const authorizations: string[] = [];
   const dispatcher = agent.compose((dispatch) => (request, handler) => {
@@ -72,7 +94,8 @@ async function recordingAgent(options: RegistryClientOptions, registryOrigin: st
 }
 
 function headerValue(headers: Dispatcher.DispatchOptions["headers"], name: string): string | undefined {
-  if (!headers || Array.isArray(headers) || typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function") return undefined;
+  if (!headers || Array.isArray(headers) || typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function")
+    return undefined;
   const found = Object.entries(headers as Record<string, unknown>).find(([key]) => key.toLowerCase() === name);
   return typeof found?.[1] === "string" ? found[1] : undefined;
 }

@@ -22,21 +22,41 @@ describe("resolve(options, effects)", () => {
   it("answers from the effects' files, keeping the secret unless reveal", async () => {
     const { effects } = machine({ files: { [DOCKER_CONFIG]: '{"auths": {"a.io/team": {"auth": "dTpw"}}}' } });
     const record = await resolve({ reference: "oci://a.io/team/vpc?tag=1.0.0" }, effects);
-    expect(record).toMatchObject({ kind: "credentials", registry: "a.io", repository: "team/vpc", source: DOCKER_CONFIG, username: "u", anonymous: false });
+    expect(record).toMatchObject({
+      kind: "credentials",
+      registry: "a.io",
+      repository: "team/vpc",
+      source: DOCKER_CONFIG,
+      username: "u",
+      anonymous: false,
+    });
     expect(record.password).toBeUndefined();
     expect((await resolve({ reference: "a.io/team/vpc", reveal: true }, effects)).password).toBe("p");
   });
 
   it("reads only registryConfig, relative to the effects' cwd, when given", async () => {
-    const { effects } = machine({ files: { [DOCKER_CONFIG]: '{"auths": {"a.io": {"auth": "dTpw"}}}', "/w/ci.json": "{}" } });
-    expect(await resolve({ reference: "a.io/x", registryConfig: "ci.json" }, effects)).toMatchObject({ source: null, anonymous: true });
+    const { effects } = machine({
+      files: { [DOCKER_CONFIG]: '{"auths": {"a.io": {"auth": "dTpw"}}}', "/w/ci.json": "{}" },
+    });
+    expect(await resolve({ reference: "a.io/x", registryConfig: "ci.json" }, effects)).toMatchObject({
+      source: null,
+      anonymous: true,
+    });
   });
 });
 
 describe("logout(options, effects)", () => {
   it("removes the host's auths entry from the effects' files, keeping the rest", async () => {
-    const { io, effects } = machine({ files: { [DOCKER_CONFIG]: '{"auths": {"a.io": {"auth": "dTpw"}, "b.io": {"auth": "dTpw"}}}' } });
-    expect(await logout({ host: "a.io" }, effects)).toEqual({ kind: "logout", registry: "a.io", removed: true, file: DOCKER_CONFIG, warnings: [] });
+    const { io, effects } = machine({
+      files: { [DOCKER_CONFIG]: '{"auths": {"a.io": {"auth": "dTpw"}, "b.io": {"auth": "dTpw"}}}' },
+    });
+    expect(await logout({ host: "a.io" }, effects)).toEqual({
+      kind: "logout",
+      registry: "a.io",
+      removed: true,
+      file: DOCKER_CONFIG,
+      warnings: [],
+    });
     expect(JSON.parse(String(io.files.get(DOCKER_CONFIG)))).toEqual({ auths: { "b.io": { auth: "dTpw" } } });
     expect((await logout({ host: "a.io" }, effects)).removed).toBe(false);
   });

@@ -12,11 +12,17 @@ const partTwo = (JSON.parse(readFileSync(partTwoFile, "utf8")) as { cases: Confo
 
 async function expectCase(testCase: ConformanceCase): Promise<void> {
   const result = await runCase(testCase);
-  const { error, ...expected } = Object.fromEntries(Object.entries(testCase.expect).filter(([key]) => !EXPLANATION_KEYS.includes(key)));
+  const { error, ...expected } = Object.fromEntries(
+    Object.entries(testCase.expect).filter(([key]) => !EXPLANATION_KEYS.includes(key)),
+  );
   const { error: actualError, ...actual } = result;
   expect(actual).toEqual(expected);
   if (error !== undefined) expect(actualError).toContain(error);
-  expect(Object.keys(result).sort()).toEqual(Object.keys(testCase.expect).filter((key) => !EXPLANATION_KEYS.includes(key)).sort());
+  expect(Object.keys(result).sort()).toEqual(
+    Object.keys(testCase.expect)
+      .filter((key) => !EXPLANATION_KEYS.includes(key))
+      .sort(),
+  );
 }
 
 describe("OpenTofu conformance cases (cases.json, spec §11)", () => {

@@ -13,7 +13,12 @@ describe("no secret in any output", () => {
   const outputs: Array<{ args: string[]; result: BinResult }> = [];
   afterAll(() => dir.cleanup());
 
-  const run = async (mode: "basic" | "token", args: string[], stdin?: string, extraEnv: Record<string, string> = {}) => {
+  const run = async (
+    mode: "basic" | "token",
+    args: string[],
+    stdin?: string,
+    extraEnv: Record<string, string> = {},
+  ) => {
     const home = join(dir.path, mode);
     mkdirSync(home, { recursive: true });
     const result = await authBin(args, userEnv(home, extraEnv), stdin);
@@ -22,28 +27,39 @@ describe("no secret in any output", () => {
   };
 
   // One test per registry and output format: each runs ~10 processes, well inside the test timeout.
-  const modesAndFormats = (["basic", "token"] as const).flatMap((mode) => (["json", "text"] as const).map((format) => [mode, format] as const));
+  const modesAndFormats = (["basic", "token"] as const).flatMap((mode) =>
+    (["json", "text"] as const).map((format) => [mode, format] as const),
+  );
   it.each(modesAndFormats)("runs every command and flag combination against %s, --format %s", async (mode, format) => {
     const { host, username, password } = registries[mode];
     const creds = ["-u", username!, "--plain-http"];
     await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format, "--verbose"], password);
     await run(mode, ["login", host, ...creds, "--password", password!, "--format", format]);
     await run(mode, ["login", host, ...creds, "--password-stdin", "--format", format], `${password}-wrong`);
-    for (const reference of [`${host}/a/b`, `oci://${host}/a?tag=1`, host]) await run(mode, ["resolve", reference, "--format", format, "--verbose"]);
+    for (const reference of [`${host}/a/b`, `oci://${host}/a?tag=1`, host])
+      await run(mode, ["resolve", reference, "--format", format, "--verbose"]);
     await run(mode, ["token", `${host}/a/b`, "--plain-http", "--format", format, "--verbose"]);
     await run(mode, ["token", `${host}/a/b`, ...creds, "--password-stdin", "--format", format], password);
   });
 
-  it.each(["basic", "token"] as const)("resolves with a missing credsStore helper, then logs out of %s", async (mode) => {
-    const { host } = registries[mode];
-    const home = join(dir.path, mode);
-    mkdirSync(join(home, ".docker"), { recursive: true });
-    writeFileSync(join(home, ".docker/config.json"), JSON.stringify({ credsStore: "missing-helper" }));
-    await run(mode, ["resolve", `${host}/a/b`, "--format", "text"]);
-    outputs.push({ args: ["umbrella resolve"], result: await runProcess(process.execPath, [umbrella, "auth", "resolve", `${host}/a`, "--format", "text"], { env: userEnv(home) }) });
-    await run(mode, ["logout", host, "--format", "text"]);
-    await run(mode, ["logout", host]);
-  });
+  it.each(["basic", "token"] as const)(
+    "resolves with a missing credsStore helper, then logs out of %s",
+    async (mode) => {
+      const { host } = registries[mode];
+      const home = join(dir.path, mode);
+      mkdirSync(join(home, ".docker"), { recursive: true });
+      writeFileSync(join(home, ".docker/config.json"), JSON.stringify({ credsStore: "missing-helper" }));
+      await run(mode, ["resolve", `${host}/a/b`, "--format", "text"]);
+      outputs.push({
+        args: ["umbrella resolve"],
+        result: await runProcess(process.execPath, [umbrella, "auth", "resolve", `${host}/a`, "--format", "text"], {
+          env: userEnv(home),
+        }),
+      });
+      await run(mode, ["logout", host, "--format", "text"]);
+      await run(mode, ["logout", host]);
+    },
+  );
 
   it("leaks the password nowhere: not as text, not as base64", () => {
     expect(outputs.length).toBeGreaterThanOrEqual(40);

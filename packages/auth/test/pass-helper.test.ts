@@ -19,7 +19,10 @@ describe("real files and a real docker-credential-pass helper", () => {
     writeFileSync(join(home, path), text);
   };
   const storeInPass = (serverURL: string, username: string, secret: string) =>
-    execFileSync("docker-credential-pass", ["store"], { env: { ...process.env, ...env }, input: JSON.stringify({ ServerURL: serverURL, Username: username, Secret: secret }) });
+    execFileSync("docker-credential-pass", ["store"], {
+      env: { ...process.env, ...env },
+      input: JSON.stringify({ ServerURL: serverURL, Username: username, Secret: secret }),
+    });
   const resolve = async (reference: string) => {
     const result = await authBin(["resolve", reference], env);
     expect(result.stderr).not.toContain("error:");
@@ -36,16 +39,44 @@ describe("real files and a real docker-credential-pass helper", () => {
   });
 
   it("resolves a credsStore, credHelpers, auths entries and an explicit helper block as the spec says", async () => {
-    writeHome(".docker/config.json", JSON.stringify({ credsStore: "pass", credHelpers: { "helper.example": "pass" }, auths: { "files.example/team": { auth: Buffer.from("file-user:file-pw").toString("base64") } } }));
-    writeHome(".terraform.d/oci.tfrc", 'oci_credentials "explicit.example" {\n  docker_credentials_helper = "pass"\n}\n');
+    writeHome(
+      ".docker/config.json",
+      JSON.stringify({
+        credsStore: "pass",
+        credHelpers: { "helper.example": "pass" },
+        auths: { "files.example/team": { auth: Buffer.from("file-user:file-pw").toString("base64") } },
+      }),
+    );
+    writeHome(
+      ".terraform.d/oci.tfrc",
+      'oci_credentials "explicit.example" {\n  docker_credentials_helper = "pass"\n}\n',
+    );
     storeInPass("https://global.example", "global-user", "global-pw");
     storeInPass("https://helper.example", "domain-user", "domain-pw");
     storeInPass("https://explicit.example", "explicit-user", "explicit-pw");
 
-    expect(await resolve("global.example/a/b")).toMatchObject({ source: join(home, ".docker/config.json"), entry: "credsStore", specificity: "global", helper: "pass", username: "global-user", anonymous: false });
-    expect(await resolve("oci://helper.example/x")).toMatchObject({ entry: 'credHelpers "helper.example"', specificity: "domain", username: "domain-user" });
-    expect(await resolve("explicit.example/x")).toMatchObject({ source: 'explicit oci_credentials "explicit.example" block', username: "explicit-user" });
-    expect(await resolve("files.example/team/x")).toMatchObject({ entry: 'auths "files.example/team"', specificity: "repository:1", username: "file-user" });
+    expect(await resolve("global.example/a/b")).toMatchObject({
+      source: join(home, ".docker/config.json"),
+      entry: "credsStore",
+      specificity: "global",
+      helper: "pass",
+      username: "global-user",
+      anonymous: false,
+    });
+    expect(await resolve("oci://helper.example/x")).toMatchObject({
+      entry: 'credHelpers "helper.example"',
+      specificity: "domain",
+      username: "domain-user",
+    });
+    expect(await resolve("explicit.example/x")).toMatchObject({
+      source: 'explicit oci_credentials "explicit.example" block',
+      username: "explicit-user",
+    });
+    expect(await resolve("files.example/team/x")).toMatchObject({
+      entry: 'auths "files.example/team"',
+      specificity: "repository:1",
+      username: "file-user",
+    });
     // The selected helper knows nothing: anonymous, with no fallback to anything else.
     expect(await resolve("files.example/other")).toMatchObject({ helper: "pass", anonymous: true });
     expect((await resolve("oci://global.example/a?tag=1")).password).toBeUndefined();
@@ -55,9 +86,19 @@ describe("real files and a real docker-credential-pass helper", () => {
     const registry = registries.basic;
     writeHome(".docker/config.json", JSON.stringify({ credsStore: "pass", auths: { [registry.host]: {} } }));
     const before = readFileSync(join(home, ".docker/config.json"), "utf8");
-    const login = await authBin(["login", registry.host, "-u", registry.username!, "--password-stdin", "--plain-http"], env, registry.password);
+    const login = await authBin(
+      ["login", registry.host, "-u", registry.username!, "--password-stdin", "--plain-http"],
+      env,
+      registry.password,
+    );
     expect(login.code, login.stderr).toBe(0);
-    expect(parseRecords(login.stdout)[0]).toMatchObject({ kind: "login", store: "helper", helper: "pass", serverURL: `https://${registry.host}`, verified: true });
+    expect(parseRecords(login.stdout)[0]).toMatchObject({
+      kind: "login",
+      store: "helper",
+      helper: "pass",
+      serverURL: `https://${registry.host}`,
+      verified: true,
+    });
     expect(readFileSync(join(home, ".docker/config.json"), "utf8")).toBe(before);
     expect(await resolve(`${registry.host}/any`)).toMatchObject({ helper: "pass", username: registry.username });
 
@@ -67,6 +108,8 @@ describe("real files and a real docker-credential-pass helper", () => {
     const logout = await authBin(["logout", registry.host], env);
     expect(parseRecords(logout.stdout)[0]).toMatchObject({ kind: "logout", removed: true, helper: "pass" });
     expect(await resolve(`${registry.host}/any`)).toMatchObject({ helper: "pass", anonymous: true });
-    await expect(pushModule(registry, uniqueRepository("auth/pass"), providerFor(env))).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(pushModule(registry, uniqueRepository("auth/pass"), providerFor(env))).rejects.toMatchObject({
+      code: "unauthorized",
+    });
   });
 });

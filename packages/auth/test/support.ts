@@ -9,7 +9,14 @@ import { ensureCommands, runBin, type BinResult, type RegistryInfo } from "@tofu
 import { opentofuCredentials } from "@tofu-oci/auth";
 
 /** Variables that would change discovery if the test runner happens to have them set. */
-const NEUTRAL_ENV = { XDG_CONFIG_HOME: "", XDG_RUNTIME_DIR: "", TF_CLI_CONFIG_FILE: "", TERRAFORM_CONFIG: "", DOCKER_CONFIG: "", REGISTRY_AUTH_FILE: "" };
+const NEUTRAL_ENV = {
+  XDG_CONFIG_HOME: "",
+  XDG_RUNTIME_DIR: "",
+  TF_CLI_CONFIG_FILE: "",
+  TERRAFORM_CONFIG: "",
+  DOCKER_CONFIG: "",
+  REGISTRY_AUTH_FILE: "",
+};
 
 /** The environment of a user whose home is `home`, plus `extra`. */
 export function userEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -27,8 +34,16 @@ export function providerFor(env: Record<string, string>, cwd = env.HOME!): Crede
 }
 
 /** Pushes a small module package (config, one zip layer, manifest tagged 1.0.0); returns the manifest digest. */
-export async function pushModule(registry: RegistryInfo, repository: string, credentials: CredentialProvider): Promise<string> {
-  const client = new RegistryClient({ plainHttp: registry.plainHttp, credentials, retry: { retries: 1, minDelayMs: 10 } });
+export async function pushModule(
+  registry: RegistryInfo,
+  repository: string,
+  credentials: CredentialProvider,
+): Promise<string> {
+  const client = new RegistryClient({
+    plainHttp: registry.plainHttp,
+    credentials,
+    retry: { retries: 1, minDelayMs: 10 },
+  });
   try {
     const target = new RemoteRepository(client, registry.host, repository);
     const zip = randomBytes(512);
@@ -48,8 +63,18 @@ export function setUpPass(dir: string): Record<string, string> {
   ensureCommands({ "docker-credential-pass": "golang-docker-credential-helpers", pass: "pass", gpg: "gnupg" });
   const env = { GNUPGHOME: join(dir, "gnupg"), PASSWORD_STORE_DIR: join(dir, "password-store") };
   mkdirSync(env.GNUPGHOME, { recursive: true, mode: 0o700 });
-  const run = (command: string, args: string[]) => execFileSync(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-  run("gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "tofu-oci test <test@tofu-oci.invalid>", "default", "default", "never"]);
+  const run = (command: string, args: string[]) =>
+    execFileSync(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  run("gpg", [
+    "--batch",
+    "--passphrase",
+    "",
+    "--quick-gen-key",
+    "tofu-oci test <test@tofu-oci.invalid>",
+    "default",
+    "default",
+    "never",
+  ]);
   run("pass", ["init", "test@tofu-oci.invalid"]);
   return env;
 }

@@ -71,7 +71,12 @@ async function describeCommand(spec: CliSpec, command: CommandModule<any, any>):
   // --help runs the builder (and nothing else); its text is dropped.
   await parser.parseAsync(name === undefined ? ["--help"] : [name, "--help"], {}, () => {});
   const positionals = rest.map(positionalOf).filter((p): p is PositionalInfo => p !== undefined);
-  const options = captured ? optionsOf(captured, positionals.map((p) => p.name)) : [];
+  const options = captured
+    ? optionsOf(
+        captured,
+        positionals.map((p) => p.name),
+      )
+    : [];
   return { name, describe: typeof command.describe === "string" ? command.describe : false, positionals, options };
 }
 
@@ -87,7 +92,8 @@ function optionsOf(options: ParserOptions, positionals: string[]): OptionInfo[] 
   const groups = new Map<string, string[]>();
   for (const key of Object.keys(options.key)) {
     const group = [key, ...(options.alias[key] ?? [])];
-    for (const [name, aliases] of Object.entries(options.alias)) if (aliases.includes(key)) group.push(name, ...aliases);
+    for (const [name, aliases] of Object.entries(options.alias))
+      if (aliases.includes(key)) group.push(name, ...aliases);
     const names = [...new Set(group)].sort((a, b) => b.length - a.length);
     groups.set(names[0]!, names.slice(1));
   }

@@ -35,7 +35,10 @@ function renamed(command: string): CliSpec["commands"][number] {
 const exportCommand = defineCommand({
   command: "export <refs..>",
   describe: "Export",
-  builder: (y) => y.positional("refs", { type: "string", array: true, demandOption: true }).option("output", { alias: "o", type: "string", demandOption: true }),
+  builder: (y) =>
+    y
+      .positional("refs", { type: "string", array: true, demandOption: true })
+      .option("output", { alias: "o", type: "string", demandOption: true }),
   handler: () => {},
 });
 
@@ -61,15 +64,24 @@ describe("one value per occurrence, wherever the option is", () => {
   });
 
   it("collects a repeatable option given several times, in order", async () => {
-    expect((await parse(["-t", "a", "REF", "--tag", "b", "net.zip", "--tag=c"])).args).toMatchObject({ tag: ["a", "b", "c"], ref: "REF", zip: "net.zip" });
+    expect((await parse(["-t", "a", "REF", "--tag", "b", "net.zip", "--tag=c"])).args).toMatchObject({
+      tag: ["a", "b", "c"],
+      ref: "REF",
+      zip: "net.zip",
+    });
   });
 
   it("keeps the last value of an option that is not repeatable", async () => {
-    expect((await parse(["REF", "--ca-file", "a.pem", "--ca-file", "b.pem", "--concurrency", "2", "--concurrency=3"])).args).toMatchObject({ caFile: "b.pem", concurrency: 3 });
+    expect(
+      (await parse(["REF", "--ca-file", "a.pem", "--ca-file", "b.pem", "--concurrency", "2", "--concurrency=3"])).args,
+    ).toMatchObject({ caFile: "b.pem", concurrency: 3 });
   });
 
   it("takes every remaining word for a variadic positional, with options among them", async () => {
-    expect((await parse(["export", "a", "-o", "x.tar", "b", "c"])).args).toMatchObject({ refs: ["a", "b", "c"], output: "x.tar" });
+    expect((await parse(["export", "a", "-o", "x.tar", "b", "c"])).args).toMatchObject({
+      refs: ["a", "b", "c"],
+      output: "x.tar",
+    });
   });
 
   it.each([
@@ -88,14 +100,22 @@ describe("typos", () => {
   it("names the unknown option and the closest one, without a camelCase copy", async () => {
     const result = await parse(["REF", "--ca-fil", "x.pem"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("error: unknown option --ca-fil; did you mean --ca-file?\n  Run tofu-oci-test --help for usage.\n");
+    expect(result.stderr).toBe(
+      "error: unknown option --ca-fil; did you mean --ca-file?\n  Run tofu-oci-test --help for usage.\n",
+    );
   });
 
   it("names an unknown command and the closest one, and nothing else", async () => {
-    const mirror: CliSpec = { scriptName: "tofu-oci-mirror", version: "1", commands: [renamed("providers [provider..]"), renamed("copy <src> <dst>")] };
+    const mirror: CliSpec = {
+      scriptName: "tofu-oci-mirror",
+      version: "1",
+      commands: [renamed("providers [provider..]"), renamed("copy <src> <dst>")],
+    };
     const io = memoryContext();
     expect(await runCli(mirror, ["provider", "hashicorp/aws"], io.ctx)).toBe(2);
-    expect(io.stderr()).toBe("error: unknown command 'provider'; did you mean 'providers'?\n  Run tofu-oci-mirror --help for usage.\n");
+    expect(io.stderr()).toBe(
+      "error: unknown command 'provider'; did you mean 'providers'?\n  Run tofu-oci-mirror --help for usage.\n",
+    );
   });
 });
 
@@ -104,16 +124,22 @@ describe("completion", () => {
     const io = memoryContext();
     expect(await runCli(spec, ["completion"], io.ctx)).toBe(0);
     expect(io.stdout()).toContain("--get-yargs-completions");
-    expect(io.stdout()).toContain("complete -o bashdefault -o default -F _tofu-oci-test_yargs_completions tofu-oci-test");
+    expect(io.stdout()).toContain(
+      "complete -o bashdefault -o default -F _tofu-oci-test_yargs_completions tofu-oci-test",
+    );
   });
 
   it("offers commands, the default command's flags with their short forms, and choices", async () => {
     const commands = await describeCommands(spec);
     expect(completeWords(commands, [""])).toEqual(["export"]);
     const flags = completeWords(commands, ["--"]);
-    expect(flags).toEqual(expect.arrayContaining(["--tag", "-t", "--ca-file", "--force", "--no-recursive", "--format", "--quiet", "-q"]));
+    expect(flags).toEqual(
+      expect.arrayContaining(["--tag", "-t", "--ca-file", "--force", "--no-recursive", "--format", "--quiet", "-q"]),
+    );
     expect(flags.filter((flag) => /^--.$/.test(flag))).toEqual([]);
-    expect(completeWords(commands, ["export", "a", "-"])).toEqual(expect.arrayContaining(["--output", "-o", "--format"]));
+    expect(completeWords(commands, ["export", "a", "-"])).toEqual(
+      expect.arrayContaining(["--output", "-o", "--format"]),
+    );
     expect(completeWords(commands, ["export", "a", "-"])).not.toContain("--tag");
     expect(completeWords(commands, ["REF", "--type", ""])).toEqual(["module", "provider"]);
     expect(completeWords(commands, ["REF", "--ca-file", ""])).toEqual([]);

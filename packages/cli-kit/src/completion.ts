@@ -26,7 +26,11 @@ export async function completionScript(scriptName: string): Promise<string> {
  * names, the flags of the command being typed (with the default command's flags before any
  * command), or an option's choices after it. Empty means "complete a file name".
  */
-export function completeWords(commands: readonly CommandInfo[], words: readonly string[], extraCommands: readonly string[] = []): string[] {
+export function completeWords(
+  commands: readonly CommandInfo[],
+  words: readonly string[],
+  extraCommands: readonly string[] = [],
+): string[] {
   const current = words.at(-1) ?? "";
   const typed = words.slice(0, -1);
   const defaultCommand = commands.find((command) => command.name === undefined);
@@ -54,8 +58,12 @@ export function completeWords(commands: readonly CommandInfo[], words: readonly 
 /** The option a typed flag names (`--ca-file`, `--ca-file=x`, `-t`, `--no-recursive`). */
 function findOption(options: readonly OptionInfo[], word: string): OptionInfo | undefined {
   const name = word.replace(/^-+/, "").replace(/=.*$/, "");
-  const matches = (option: OptionInfo, candidate: string) => option.name === candidate || option.aliases.includes(candidate);
-  return options.find((option) => matches(option, name)) ?? options.find((option) => option.type === "boolean" && matches(option, name.replace(/^no-/, "")));
+  const matches = (option: OptionInfo, candidate: string) =>
+    option.name === candidate || option.aliases.includes(candidate);
+  return (
+    options.find((option) => matches(option, name)) ??
+    options.find((option) => option.type === "boolean" && matches(option, name.replace(/^no-/, "")))
+  );
 }
 
 function takesValue(option: OptionInfo | undefined): boolean {
@@ -67,7 +75,11 @@ function flagsOf(options: readonly OptionInfo[], typed: readonly string[]): stri
   const used = new Set(typed.filter((word) => word.startsWith("-")).map((word) => findOption(options, word)));
   return options
     .filter((option) => option.array || !used.has(option))
-    .flatMap((option) => [option.name, ...option.aliases].map(dashed).concat(option.type === "boolean" && option.default === true ? [`--no-${option.name}`] : []));
+    .flatMap((option) =>
+      [option.name, ...option.aliases]
+        .map(dashed)
+        .concat(option.type === "boolean" && option.default === true ? [`--no-${option.name}`] : []),
+    );
 }
 
 function dashed(name: string): string {

@@ -66,13 +66,18 @@ export interface LoadedConfig {
 export async function loadConfig(cwd: string, explicitPath?: string): Promise<LoadedConfig> {
   const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
   // `.tofu-ocirc` may hold JSON or YAML; JSON is read as JSON, so its errors say JSON.
-  const noExt = (filepath: string, content: string) => (/^\s*[{[]/.test(content) ? defaultLoaders[".json"] : defaultLoaders[".yaml"])(filepath, content);
+  const noExt = (filepath: string, content: string) =>
+    (/^\s*[{[]/.test(content) ? defaultLoaders[".json"] : defaultLoaders[".yaml"])(filepath, content);
   const explorer = cosmiconfig("tofu-oci", { searchStrategy: "project", loaders: { noExt } });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
     found = explicitPath ? await explorer.load(explicitPath) : await explorer.search(cwd);
   } catch (error) {
-    throw invalidInput(`cannot read the tofu-oci config file: ${oneLine((error as Error).message)}`, "Fix its syntax or remove it.", error);
+    throw invalidInput(
+      `cannot read the tofu-oci config file: ${oneLine((error as Error).message)}`,
+      "Fix its syntax or remove it.",
+      error,
+    );
   }
   if (!found || found.isEmpty) return found ? { config: {}, filepath: found.filepath } : { config: {} };
   return { config: validateConfig(found.config, found.filepath), filepath: found.filepath };
@@ -105,10 +110,16 @@ export function validateConfig(value: unknown, filepath: string): TofuOciConfig 
   return value as TofuOciConfig;
 }
 
-const DESCRIBE = { string: "a string", boolean: "a boolean", number: "a positive integer", count: "an integer of 0 or more" } as const;
+const DESCRIBE = {
+  string: "a string",
+  boolean: "a boolean",
+  number: "a positive integer",
+  count: "an integer of 0 or more",
+} as const;
 
 function fitsSchema(value: unknown, expected: keyof typeof DESCRIBE): boolean {
-  if (expected === "number" || expected === "count") return Number.isInteger(value) && (value as number) >= (expected === "number" ? 1 : 0);
+  if (expected === "number" || expected === "count")
+    return Number.isInteger(value) && (value as number) >= (expected === "number" ? 1 : 0);
   return typeof value === expected;
 }
 

@@ -28,7 +28,9 @@ export function qualifyReference(reference: string, registry: string | undefined
  * The config file's defaults for a command's references: `qualify` applies
  * {@link qualifyReference} with the configured `registry`.
  */
-export async function referenceDefaults(ctx: CommandContext): Promise<{ config: TofuOciConfig; qualify: (reference: string) => string }> {
+export async function referenceDefaults(
+  ctx: CommandContext,
+): Promise<{ config: TofuOciConfig; qualify: (reference: string) => string }> {
   const { config } = await configFor(ctx);
   return { config, qualify: (reference) => qualifyReference(reference, config.registry) };
 }

@@ -23,8 +23,12 @@ describe("qualifyReference (the config file's registry)", () => {
   });
 
   it("refuses a first part that is not a host when no registry is configured, rather than look it up as one", () => {
-    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(/"modules" in modules\/vpc:1\.0\.0 is not a registry host/);
-    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(expect.objectContaining({ code: "usage", hint: expect.stringContaining('set "registry"') }));
+    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(
+      /"modules" in modules\/vpc:1\.0\.0 is not a registry host/,
+    );
+    expect(() => qualifyReference("modules/vpc:1.0.0", undefined)).toThrow(
+      expect.objectContaining({ code: "usage", hint: expect.stringContaining('set "registry"') }),
+    );
     expect(qualifyReference("registry.example.com/vpc", undefined)).toBe("registry.example.com/vpc");
     expect(qualifyReference("${registry}/mirror/${repository}", undefined)).toBe("${registry}/mirror/${repository}");
   });
@@ -38,7 +42,9 @@ describe("concurrency from the config file", () => {
     const { ctx } = memoryContext({ cwd: dir, env: { HOME: dir } });
     expect((await registryClientOptions({}, ctx)).concurrency).toBe(7);
     expect((await registryClientOptions({ concurrency: 2 }, ctx)).concurrency).toBe(2);
-    expect((await registryClientOptions({}, memoryContext({ cwd: scratch.path, env: { HOME: dir } }).ctx)).concurrency).toBe(4);
+    expect(
+      (await registryClientOptions({}, memoryContext({ cwd: scratch.path, env: { HOME: dir } }).ctx)).concurrency,
+    ).toBe(4);
   });
 });
 
@@ -76,6 +82,8 @@ describe("--quiet and --verbose", () => {
   it("quiet drops status lines; warnings and errors always print; details only with verbose", () => {
     expect(printed({})).toBe("status\nwarning: careful\nerror: unexpected error: boom\n");
     expect(printed({ quiet: true })).toBe("warning: careful\nerror: unexpected error: boom\n");
-    expect(printed({ verbose: true })).toMatch(/^status\ndebug: detail\nwarning: careful\nerror: unexpected error: boom\n/);
+    expect(printed({ verbose: true })).toMatch(
+      /^status\ndebug: detail\nwarning: careful\nerror: unexpected error: boom\n/,
+    );
   });
 });

@@ -101,7 +101,8 @@ export function outputFor(args: GlobalArgs & { ctx: CommandContext }): Output {
 function handlerArgs<A>(argv: ArgumentsCamelCase<A>): HandlerArgs<A> {
   const extra: { [name: string]: unknown } = argv;
   const { ctx, format, quiet, verbose } = extra;
-  if (!isCommandContext(ctx)) throw new TypeError("a tofu-oci command runs through runCli, which passes it a CommandContext");
+  if (!isCommandContext(ctx))
+    throw new TypeError("a tofu-oci command runs through runCli, which passes it a CommandContext");
   const globals: GlobalArgs = {
     format: format === "json" || format === "text" ? format : undefined,
     quiet: quiet === true,
@@ -111,5 +112,12 @@ function handlerArgs<A>(argv: ArgumentsCamelCase<A>): HandlerArgs<A> {
 }
 
 function isCommandContext(value: unknown): value is CommandContext {
-  return typeof value === "object" && value !== null && "stdout" in value && "stderr" in value && "signal" in value && "env" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "stdout" in value &&
+    "stderr" in value &&
+    "signal" in value &&
+    "env" in value
+  );
 }

@@ -1,4 +1,11 @@
-export { runCli, parseCommandLine, outputOptionsFromArgs, nestCommands, type CliSpec, type ParsedCommandLine } from "./run-cli.js";
+export {
+  runCli,
+  parseCommandLine,
+  outputOptionsFromArgs,
+  nestCommands,
+  type CliSpec,
+  type ParsedCommandLine,
+} from "./run-cli.js";
 export {
   defineCommand,
   outputFor,

@@ -1,4 +1,11 @@
-import { exitCodeOf, isTofuOciError, isUpstreamError, writeRecord, type AnyRecord, type ErrorRecord } from "@tofu-oci/core";
+import {
+  exitCodeOf,
+  isTofuOciError,
+  isUpstreamError,
+  writeRecord,
+  type AnyRecord,
+  type ErrorRecord,
+} from "@tofu-oci/core";
 import type { CommandContext } from "./context.js";
 
 /** Output format: `json` (NDJSON records) or `text` (a human summary). */
@@ -85,7 +92,9 @@ export class Output {
   error(error: unknown): number {
     const code = exitCodeOf(error);
     const known = isTofuOciError(error);
-    const message = this.#asRunBy(known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`);
+    const message = this.#asRunBy(
+      known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`,
+    );
     const hint = known && error.hint ? this.#asRunBy(error.hint) : undefined;
     // The command before this one in the pipeline printed its own failure already.
     if (isUpstreamError(error)) this.debug(`the command before this one failed: ${message}`);

@@ -50,9 +50,24 @@ export async function createParser(spec: CliSpec, args: string[]): Promise<Argv<
     .scriptName(spec.scriptName)
     .locale("en")
     .parserConfiguration({ "populate--": true, "greedy-arrays": false })
-    .option("format", { choices: ["json", "text"] as const, requiresArg: true, describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal", global: true })
-    .option("quiet", { alias: "q", type: "boolean", describe: "Print no progress or status on stderr (warnings and errors still print)", global: true })
-    .option("verbose", { alias: "v", type: "boolean", describe: "Print requests and decisions on stderr", global: true })
+    .option("format", {
+      choices: ["json", "text"] as const,
+      requiresArg: true,
+      describe: "Output: json (NDJSON records) or text; default json when stdout is not a terminal",
+      global: true,
+    })
+    .option("quiet", {
+      alias: "q",
+      type: "boolean",
+      describe: "Print no progress or status on stderr (warnings and errors still print)",
+      global: true,
+    })
+    .option("verbose", {
+      alias: "v",
+      type: "boolean",
+      describe: "Print requests and decisions on stderr",
+      global: true,
+    })
     .middleware(lastValueWins as never, true)
     .command([...spec.commands])
     .demandCommand(1, "Name a command; see --help.")
@@ -72,7 +87,11 @@ export async function createParser(spec: CliSpec, args: string[]): Promise<Argv<
   skipHelpCache(parser);
   if (spec.epilogue) parser = parser.epilogue(spec.epilogue);
   // Listed in --help; runCli answers `completion` and `--get-yargs-completions` itself.
-  if (!spec.scriptName.includes(" ")) parser = parser.completion("completion", `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`);
+  if (!spec.scriptName.includes(" "))
+    parser = parser.completion(
+      "completion",
+      `Print a bash/zsh completion script: ${spec.scriptName} completion >> ~/.bashrc`,
+    );
   if (spec.configure) parser = spec.configure(parser);
   return parser;
 }
@@ -83,7 +102,9 @@ export async function createParser(spec: CliSpec, args: string[]): Promise<Argv<
  * that yargs-loader otherwise defers. The cache is skipped; `--help` still formats on demand.
  */
 function skipHelpCache(parser: Argv<any>): void {
-  const internals = parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const internals = parser as unknown as {
+    getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+  };
   const usage = internals.getInternalMethods?.().getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
 }
@@ -95,7 +116,8 @@ function skipHelpCache(parser: Argv<any>): void {
 function lastValueWins(argv: Record<string, unknown>, parser: Argv<any>): void {
   const { array } = parserOptions(parser);
   for (const [key, value] of Object.entries(argv)) {
-    if (!Array.isArray(value) || key === "_" || key === "--" || array.includes(key) || array.includes(kebabCase(key))) continue;
+    if (!Array.isArray(value) || key === "_" || key === "--" || array.includes(key) || array.includes(kebabCase(key)))
+      continue;
     argv[key] = value.at(-1);
   }
 }

@@ -39,16 +39,25 @@ export interface RegistryOptionsSettings {
  * Adds the registry flags to a command's parser; the handler's args then have the
  * {@link RegistryArgs} fields.
  */
-export function withRegistryOptions<T>(parser: Argv<T>, settings: RegistryOptionsSettings = {}): Argv<T & RegistryArgs> {
+export function withRegistryOptions<T>(
+  parser: Argv<T>,
+  settings: RegistryOptionsSettings = {},
+): Argv<T & RegistryArgs> {
   const names = ["plain-http", "insecure", "ca-file", "registry-config", "username", "password", "password-stdin"];
   let built: Argv<any> = parser
     .option("plain-http", { type: "boolean", describe: "Use HTTP instead of HTTPS" })
     .option("insecure", { type: "boolean", describe: "Skip TLS certificate verification (unsafe)" })
     .option("ca-file", { type: "string", describe: "PEM file of a CA to trust for the registry" })
-    .option("registry-config", { type: "string", describe: settings.registryConfig ?? "Docker-style config.json to read credentials from" })
+    .option("registry-config", {
+      type: "string",
+      describe: settings.registryConfig ?? "Docker-style config.json to read credentials from",
+    })
     .option("username", { alias: "u", type: "string", describe: "Registry username" })
     .option("password", { alias: "p", type: "string", describe: "Registry password (prefer --password-stdin)" })
-    .option("password-stdin", { type: "boolean", describe: "Read the password from stdin (on a terminal: prompt without echo)" });
+    .option("password-stdin", {
+      type: "boolean",
+      describe: "Read the password from stdin (on a terminal: prompt without echo)",
+    });
   if (settings.concurrency !== false) {
     built = built.option("concurrency", { type: "number", describe: "Parallel blob transfers (default 4)" });
     names.push("concurrency");
@@ -57,7 +66,8 @@ export function withRegistryOptions<T>(parser: Argv<T>, settings: RegistryOption
     if (argv.concurrency !== undefined && !(Number.isInteger(argv.concurrency) && argv.concurrency > 0)) {
       throw usageError("--concurrency must be a positive integer");
     }
-    if (argv.password !== undefined && argv["password-stdin"]) throw usageError("give either --password or --password-stdin, not both");
+    if (argv.password !== undefined && argv["password-stdin"])
+      throw usageError("give either --password or --password-stdin, not both");
     return true;
   });
 }
@@ -103,7 +113,10 @@ export async function registryClientOptions(
  * How to reach a registry, from `--plain-http`, `--insecure` and `--ca-file`, then the config
  * file's defaults (also its retry timing, idle timeout and chunk size); no credentials.
  */
-export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecure" | "caFile">, config: TofuOciConfig): RegistryClientOptions {
+export function transportOptions(
+  args: Pick<RegistryArgs, "plainHttp" | "insecure" | "caFile">,
+  config: TofuOciConfig,
+): RegistryClientOptions {
   const result: RegistryClientOptions = {
     plainHttp: args.plainHttp ?? config.plainHttp ?? false,
     insecure: args.insecure ?? config.insecure ?? false,
@@ -123,12 +136,18 @@ export function transportOptions(args: Pick<RegistryArgs, "plainHttp" | "insecur
  * terminal, prompted for without echo and ended by Enter) or of `-p`, which gets a warning on
  * stderr that it can leak; undefined when neither is given.
  */
-export async function passwordFromFlags(args: Pick<RegistryArgs, "password" | "passwordStdin">, ctx: CommandContext): Promise<string | undefined> {
+export async function passwordFromFlags(
+  args: Pick<RegistryArgs, "password" | "passwordStdin">,
+  ctx: CommandContext,
+): Promise<string | undefined> {
   if (args.passwordStdin) {
     if (ctx.stdinIsTTY) return readHiddenLine(ctx, "Password: ");
     return (await readStream(ctx.stdin)).replace(/\r?\n$/, "");
   }
-  if (args.password !== undefined) ctx.stderr.write("warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n");
+  if (args.password !== undefined)
+    ctx.stderr.write(
+      "warning: a password on the command line can leak through shell history and ps; prefer --password-stdin\n",
+    );
   return args.password;
 }
 
@@ -154,7 +173,11 @@ async function credentialsFrom(
   const registryConfig = args.registryConfig ?? config.registryConfig;
   if (options.credentials) return options.credentials(registryConfig);
   // Only @tofu-oci/auth reads docker-style config files (as OpenTofu does); cli-kit cannot.
-  if (registryConfig) throw usageError("--registry-config needs the credentials of @tofu-oci/auth", "Pass `credentials: commandCredentials(ctx)` from @tofu-oci/auth.");
+  if (registryConfig)
+    throw usageError(
+      "--registry-config needs the credentials of @tofu-oci/auth",
+      "Pass `credentials: commandCredentials(ctx)` from @tofu-oci/auth.",
+    );
   return options.defaultCredentials ?? anonymous;
 }
 
@@ -170,4 +193,3 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   for await (const chunk of stream) text += chunk.toString();
   return text;
 }
-

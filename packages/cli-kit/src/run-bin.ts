@@ -25,7 +25,11 @@ export async function runMain(main: Main): Promise<void> {
   };
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (controller.signal.aborted) return;
-    controller.abort(error.code === "EPIPE" ? new OutputClosed(error) : new TofuOciError("internal", `cannot write to stdout: ${error.message}`, { cause: error }));
+    controller.abort(
+      error.code === "EPIPE"
+        ? new OutputClosed(error)
+        : new TofuOciError("internal", `cannot write to stdout: ${error.message}`, { cause: error }),
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

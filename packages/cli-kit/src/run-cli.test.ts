@@ -9,7 +9,8 @@ const greet = defineCommand({
   describe: "Say hello",
   builder: (y) => y.positional("name", { type: "string", demandOption: true }).option("fail", { type: "string" }),
   handler: async (args, output) => {
-    if (args.fail === "user") throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
+    if (args.fail === "user")
+      throw new TofuOciError("not-found", `no such person ${args.name}`, { hint: "Check the name." });
     if (args.fail === "bug") throw new TypeError("undefined is not a function");
     output.record({ kind: "greeting", name: args.name }, (r: { name: string }) => `hello ${r.name}`);
     output.info(`greeted ${args.name}`);
@@ -33,7 +34,9 @@ describe("runCli", () => {
 
   it("gives a typed handler the global flags and the context; a repeated flag's last value counts", async () => {
     expect((await run(["greet", "ada", "--format", "json", "--format", "text"])).stdout).toBe("hello ada\n");
-    expect((await run(["greet", "ada", "--format", "text", "--format", "json"], { stdoutIsTTY: true })).stdout).toBe('{"kind":"greeting","name":"ada"}\n');
+    expect((await run(["greet", "ada", "--format", "text", "--format", "json"], { stdoutIsTTY: true })).stdout).toBe(
+      '{"kind":"greeting","name":"ada"}\n',
+    );
     expect((await run(["greet", "ada"])).stderr).toBe("greeted ada\n");
     expect(await run(["greet", "ada", "-q"])).toMatchObject({ code: 0, stderr: "" });
   });
@@ -64,7 +67,12 @@ describe("runCli", () => {
     const result = await run(["greet", "bob", "--fail", "user"]);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe("error: no such person bob\n  Check the name.\n");
-    expect(JSON.parse(result.stdout)).toEqual({ kind: "error", code: "not-found", message: "no such person bob", hint: "Check the name." });
+    expect(JSON.parse(result.stdout)).toEqual({
+      kind: "error",
+      code: "not-found",
+      message: "no such person bob",
+      hint: "Check the name.",
+    });
   });
 
   it("reports a bug as exit code 70 without a stack trace unless --verbose", async () => {

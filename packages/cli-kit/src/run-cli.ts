@@ -54,11 +54,20 @@ export async function parseCommandLine(spec: CliSpec, args: string[], ctx: Comma
   return { code, ...parsed };
 }
 
-async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRun: DryRun | undefined): Promise<number> {
+async function execute(
+  spec: CliSpec,
+  args: string[],
+  ctx: CommandContext,
+  dryRun: DryRun | undefined,
+): Promise<number> {
   const output = new Output(ctx, { ...outputOptionsFromArgs(args), scriptName: spec.scriptName });
   try {
     if (args[0] === COMPLETIONS_FLAG) {
-      const words = completeWords(await describeCommands(spec), args.slice(2), spec.scriptName.includes(" ") ? [] : ["completion"]);
+      const words = completeWords(
+        await describeCommands(spec),
+        args.slice(2),
+        spec.scriptName.includes(" ") ? [] : ["completion"],
+      );
       ctx.stdout.write(words.map((word) => `${word}\n`).join(""));
       return 0;
     }
@@ -68,9 +77,13 @@ async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRu
     }
     const parser = await createParser(spec, args);
     let printed = "";
-    await parser.parseAsync(args, { ctx, [SCRIPT_NAME]: spec.scriptName, ...(dryRun ? { [DRY_RUN]: dryRun } : {}) }, (_error, _argv, text) => {
-      printed = text;
-    });
+    await parser.parseAsync(
+      args,
+      { ctx, [SCRIPT_NAME]: spec.scriptName, ...(dryRun ? { [DRY_RUN]: dryRun } : {}) },
+      (_error, _argv, text) => {
+        printed = text;
+      },
+    );
     if (printed) ctx.stdout.write(`${asRunBy(spec.scriptName, printed)}\n`);
     return 0;
   } catch (error) {
@@ -81,8 +94,12 @@ async function execute(spec: CliSpec, args: string[], ctx: CommandContext, dryRu
 
 /** The error to report: unknown arguments with suggestions, or cancellation. */
 async function explain(spec: CliSpec, args: string[], ctx: CommandContext, error: unknown): Promise<unknown> {
-  if (error instanceof UnknownArguments) return unknownArgumentsError(error.names, args, await describeCommands(spec), spec.scriptName);
-  if (ctx.signal.aborted) return isTofuOciError(ctx.signal.reason) ? ctx.signal.reason : new TofuOciError("cancelled", "cancelled", { cause: error });
+  if (error instanceof UnknownArguments)
+    return unknownArgumentsError(error.names, args, await describeCommands(spec), spec.scriptName);
+  if (ctx.signal.aborted)
+    return isTofuOciError(ctx.signal.reason)
+      ? ctx.signal.reason
+      : new TofuOciError("cancelled", "cancelled", { cause: error });
   return error;
 }
 
@@ -105,7 +122,11 @@ export function outputOptionsFromArgs(args: readonly string[]): { format?: Forma
 }
 
 /** Wraps a package's commands as one command of the umbrella CLI, e.g. `tofu-oci pack ...`. */
-export function nestCommands(name: string, describe: string, commands: ReadonlyArray<CommandModule<any, any>>): CommandModule {
+export function nestCommands(
+  name: string,
+  describe: string,
+  commands: ReadonlyArray<CommandModule<any, any>>,
+): CommandModule {
   return {
     command: name,
     describe,

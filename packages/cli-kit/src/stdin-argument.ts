@@ -27,20 +27,35 @@ export interface StdinRecords {
  * stdin. Every command that reads records on stdin takes its positional through this.
  * @throws TofuOciError "usage" (exit 2) naming what to pipe or pass.
  */
-export function positionalOrRecords(value: unknown, args: Pick<RegistryArgs, "passwordStdin"> & { ctx: Pick<CommandContext, "stdinIsTTY"> }, input: StdinRecords): string | undefined {
+export function positionalOrRecords(
+  value: unknown,
+  args: Pick<RegistryArgs, "passwordStdin"> & { ctx: Pick<CommandContext, "stdinIsTTY"> },
+  input: StdinRecords,
+): string | undefined {
   const positional = positionalOrStdin(value);
   if (positional !== undefined) return positional;
   if (args.ctx.stdinIsTTY) {
-    throw usageError(`no ${input.records} records to read: stdin is a terminal`, `Pipe them in (${input.pipeline}), or ${input.instead}.`);
+    throw usageError(
+      `no ${input.records} records to read: stdin is a terminal`,
+      `Pipe them in (${input.pipeline}), or ${input.instead}.`,
+    );
   }
   assertStdinFree(args, true, input.records, capitalized(input.instead));
   return undefined;
 }
 
 /** Refuses --password-stdin when stdin already carries the command's input records. */
-export function assertStdinFree(args: Pick<RegistryArgs, "passwordStdin">, recordsOnStdin: boolean, records: string, instead: string): void {
+export function assertStdinFree(
+  args: Pick<RegistryArgs, "passwordStdin">,
+  recordsOnStdin: boolean,
+  records: string,
+  instead: string,
+): void {
   if (args.passwordStdin && recordsOnStdin) {
-    throw usageError(`--password-stdin cannot be used while ${records} records come on stdin`, `${instead}, or log in with tofu-oci auth login.`);
+    throw usageError(
+      `--password-stdin cannot be used while ${records} records come on stdin`,
+      `${instead}, or log in with tofu-oci auth login.`,
+    );
   }
 }
 

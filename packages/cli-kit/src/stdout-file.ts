@@ -17,8 +17,16 @@ export function isStdout(output: string | undefined): boolean {
  * complete one reaches stdout. A terminal on stdout is refused first, as tar refuses it.
  * @throws TofuOciError "usage" when stdout is a terminal.
  */
-export async function writeToStdout<T>(ctx: Pick<CommandContext, "stdout" | "stdoutIsTTY">, name: string, write: (path: string) => Promise<T>): Promise<T> {
-  if (ctx.stdoutIsTTY) throw usageError(`refusing to write ${name} to a terminal`, "Redirect stdout to a file or a pipe, or give -o a file name.");
+export async function writeToStdout<T>(
+  ctx: Pick<CommandContext, "stdout" | "stdoutIsTTY">,
+  name: string,
+  write: (path: string) => Promise<T>,
+): Promise<T> {
+  if (ctx.stdoutIsTTY)
+    throw usageError(
+      `refusing to write ${name} to a terminal`,
+      "Redirect stdout to a file or a pipe, or give -o a file name.",
+    );
   const dir = await mkdtemp(join(tmpdir(), "tofu-oci-stdout-"));
   try {
     const path = join(dir, name);

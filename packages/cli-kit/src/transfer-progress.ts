@@ -8,7 +8,7 @@ import {
 } from "@tofu-oci/core";
 import type { CommandContext } from "./context.js";
 import type { Output } from "./output.js";
-import { ProgressBars, } from "./progress.js";
+import { ProgressBars } from "./progress.js";
 
 /** The hooks {@link withTransferProgress} hands to a library call: copies and downloads. */
 export type ProgressHooks = TransferHooks & DownloadHooks;

@@ -8,17 +8,35 @@ import { suggest } from "./suggest.js";
  * name: `unknown option --ca-fil; did you mean --ca-file?`, `unknown command 'provider'; did
  * you mean 'providers'?`. yargs also reports a camelCase copy of each unknown flag; it is dropped.
  */
-export function unknownArgumentsError(names: readonly string[], args: readonly string[], commands: readonly CommandInfo[], scriptName: string): TofuOciError {
+export function unknownArgumentsError(
+  names: readonly string[],
+  args: readonly string[],
+  commands: readonly CommandInfo[],
+  scriptName: string,
+): TofuOciError {
   const word = firstWord(args);
-  const command = commands.find((candidate) => candidate.name === word) ?? commands.find((candidate) => candidate.name === undefined);
+  const command =
+    commands.find((candidate) => candidate.name === word) ?? commands.find((candidate) => candidate.name === undefined);
   const options = command?.options ?? (commands[0]?.options ?? []).filter((option) => option.global);
   const optionNames = options.flatMap((option) => [option.name, ...option.aliases]).filter((name) => name.length > 1);
-  const commandNames = [...commands.flatMap((candidate) => (candidate.name ? [candidate.name] : [])), ...(scriptName.includes(" ") ? [] : ["completion"])];
+  const commandNames = [
+    ...commands.flatMap((candidate) => (candidate.name ? [candidate.name] : [])),
+    ...(scriptName.includes(" ") ? [] : ["completion"]),
+  ];
   const hint = `Run ${scriptName} --help for usage.`;
   // The words after an unknown command are its would-be arguments: only the command is wrong.
-  if (word !== undefined && !command && names.includes(word)) return usageError(clause(`unknown command '${word}'`, suggest(word, commandNames).map((c) => `'${c}'`)), hint);
+  if (word !== undefined && !command && names.includes(word))
+    return usageError(
+      clause(
+        `unknown command '${word}'`,
+        suggest(word, commandNames).map((c) => `'${c}'`),
+      ),
+      hint,
+    );
   const clauses = withoutCamelCopies(names).map((name) =>
-    isFlag(name, args) ? clause(`unknown option ${dashed(name)}`, suggest(name, optionNames).map(dashed)) : `unexpected argument '${name}'`,
+    isFlag(name, args)
+      ? clause(`unknown option ${dashed(name)}`, suggest(name, optionNames).map(dashed))
+      : `unexpected argument '${name}'`,
   );
   return usageError(clauses.join("; "), hint);
 }

@@ -11,7 +11,9 @@ async function helpOf(yargs: typeof stockYargs, args: string[]): Promise<string>
   let printed = "";
   await yargs(args)
     .scriptName("tofu-oci-x")
-    .command("greet <name>", "Say hello to someone with a long description that has to wrap somewhere", (y) => y.positional("name", { type: "string", describe: "Who, e.g. ada" }))
+    .command("greet <name>", "Say hello to someone with a long description that has to wrap somewhere", (y) =>
+      y.positional("name", { type: "string", describe: "Who, e.g. ada" }),
+    )
     .option("format", { choices: ["json", "text"] as const, describe: "Output: json or text", global: true })
     .option("count", { alias: "c", type: "number", default: 3, describe: "How many" })
     .group(["count"], "Counting:")
@@ -54,6 +56,8 @@ describe("loadYargs", () => {
     const ours = platformShim(shimPath(), () => "") as Record<string, unknown>;
     expect(Object.keys(ours).sort()).toEqual(Object.keys(stock).sort());
     expect(ours.mainFilename).toBe(stock.mainFilename);
-    expect((ours.stringWidth as (s: string) => number)("漢字 ✓")).toBe((stock.stringWidth as (s: string) => number)("漢字 ✓"));
+    expect((ours.stringWidth as (s: string) => number)("漢字 ✓")).toBe(
+      (stock.stringWidth as (s: string) => number)("漢字 ✓"),
+    );
   });
 });

@@ -47,7 +47,10 @@ async function lazyYargs(): Promise<YargsModules> {
   const fileUrl = (path: string) => pathToFileURL(join(root, path)).href;
   const [{ YargsFactory }, { getProcessArgvBin, hideBin }] = await Promise.all([
     import(fileUrl("build/lib/yargs-factory.js")) as Promise<{ YargsFactory: (shim: object) => YargsFunction }>,
-    import(fileUrl("build/lib/utils/process-argv.js")) as Promise<{ getProcessArgvBin: () => string; hideBin: (argv: string[]) => string[] }>,
+    import(fileUrl("build/lib/utils/process-argv.js")) as Promise<{
+      getProcessArgvBin: () => string;
+      hideBin: (argv: string[]) => string[];
+    }>,
   ]);
   return { yargs: YargsFactory(platformShim(join(root, "lib/platform-shims/esm.mjs"), getProcessArgvBin)), hideBin };
 }
@@ -100,5 +103,7 @@ export function platformShim(shimPath: string, getProcessArgvBin: () => string):
 
 /** The default export of a required ES module (Node >= 20.19 requires ESM), or a CommonJS export. */
 function interop(module: unknown): unknown {
-  return module !== null && typeof module === "object" && "__esModule" in module && "default" in module ? module.default : module;
+  return module !== null && typeof module === "object" && "__esModule" in module && "default" in module
+    ? module.default
+    : module;
 }

@@ -50,7 +50,9 @@ export async function runUmbrella(args: string[], ctx: CommandContext, options: 
   if (name !== undefined && !OWN_COMMANDS.includes(name)) {
     const plugin = findPlugin(name, ctx.env.PATH);
     if (plugin) return runPlugin(plugin, [...globals, ...rest], ctx.env);
-    return new Output(ctx, outputOptionsFromArgs(globals)).error(unknownCommand(name, [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()]));
+    return new Output(ctx, outputOptionsFromArgs(globals)).error(
+      unknownCommand(name, [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()]),
+    );
   }
   return run(umbrellaSpec(ctx, options), args, ctx);
 }
@@ -66,7 +68,12 @@ function splitCommand(args: string[]): { globals: string[]; name: string | undef
 }
 
 /** `tofu-oci help [cmd [subcmd]]`: the --help of the umbrella, a package's command, or a plugin. */
-async function help(words: string[], globals: string[], ctx: CommandContext, options: UmbrellaOptions): Promise<number> {
+async function help(
+  words: string[],
+  globals: string[],
+  ctx: CommandContext,
+  options: UmbrellaOptions,
+): Promise<number> {
   const run = options.run ?? runCli;
   const [name, ...rest] = words;
   if (name === undefined) return run(umbrellaSpec(ctx, options), [...globals, "--help"], ctx);
@@ -74,7 +81,9 @@ async function help(words: string[], globals: string[], ctx: CommandContext, opt
   if (builtIn) return run(nested(await builtIn.load(), name), [...globals, ...rest, "--help"], ctx);
   const plugin = findPlugin(name, ctx.env.PATH);
   if (plugin && !OWN_COMMANDS.includes(name)) return runPlugin(plugin, [...rest, "--help"], ctx.env);
-  return new Output(ctx, outputOptionsFromArgs(globals)).error(unknownCommand(name, [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()]));
+  return new Output(ctx, outputOptionsFromArgs(globals)).error(
+    unknownCommand(name, [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()]),
+  );
 }
 
 /** A package's CLI as the umbrella runs it: `tofu-oci pack` rather than `tofu-oci-pack`. */
@@ -93,7 +102,8 @@ async function printCompletions(words: string[], ctx: CommandContext, options: U
   let candidates: string[];
   if (typingName) candidates = completeWords(await describeCommands(umbrellaSpec(ctx, options)), words, ["completion"]);
   else if (builtIn) candidates = completeWords(await describeCommands(nested(await builtIn.load(), name!)), rest);
-  else if (name === "help" && rest.length === 1) candidates = [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()];
+  else if (name === "help" && rest.length === 1)
+    candidates = [...Object.keys(options.builtIns), ...plugins(ctx, options).keys()];
   else candidates = [];
   ctx.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(""));
   return 0;
@@ -133,7 +143,12 @@ function listing(command: string, describe: string): CommandModule {
 }
 
 function unknownCommand(name: string, known: string[]) {
-  const candidates = suggest(name, known).slice(0, 2).map((candidate) => `'${candidate}'`);
+  const candidates = suggest(name, known)
+    .slice(0, 2)
+    .map((candidate) => `'${candidate}'`);
   const message = `unknown command '${name}'${candidates.length > 0 ? `; did you mean ${candidates.join(" or ")}?` : ""}`;
-  return usageError(message, `There is no built-in command and no ${PLUGIN_PREFIX}${name} on PATH; run tofu-oci --help for the commands.`);
+  return usageError(
+    message,
+    `There is no built-in command and no ${PLUGIN_PREFIX}${name} on PATH; run tofu-oci --help for the commands.`,
+  );
 }

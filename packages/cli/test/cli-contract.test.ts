@@ -1,6 +1,15 @@
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { describeCommands, parseCommandLine, runCli, type CliSpec, type CommandContext, type CommandInfo, type OptionInfo, type ParsedCommandLine } from "@tofu-oci/cli-kit";
+import {
+  describeCommands,
+  parseCommandLine,
+  runCli,
+  type CliSpec,
+  type CommandContext,
+  type CommandInfo,
+  type OptionInfo,
+  type ParsedCommandLine,
+} from "@tofu-oci/cli-kit";
 import { memoryContext, tempDir } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { BUILT_IN_COMMANDS } from "../src/built-ins.js";
@@ -22,14 +31,17 @@ const bins = await Promise.all(
     return { bin, spec, commands: await describeCommands(spec) };
   }),
 );
-const commands = bins.flatMap(({ bin, spec, commands }) => commands.map((command) => ({ bin, spec, command, label: `${bin} ${command.name ?? "(default)"}` })));
+const commands = bins.flatMap(({ bin, spec, commands }) =>
+  commands.map((command) => ({ bin, spec, command, label: `${bin} ${command.name ?? "(default)"}` })),
+);
 
 /** `--help` and `--version` are yargs' own; a command's own --version (pack provider) is tested. */
 const testable = (option: OptionInfo) => option.name !== "help" && !(option.name === "version" && option.global);
 
 /** A value of the option's type; `n` tells two values apart. */
 function sample(option: OptionInfo, n: number): { word: string; value: unknown } {
-  if (option.choices) return { word: option.choices[n % option.choices.length]!, value: option.choices[n % option.choices.length] };
+  if (option.choices)
+    return { word: option.choices[n % option.choices.length]!, value: option.choices[n % option.choices.length] };
   if (option.type === "number") return { word: String(3 + n), value: 3 + n };
   return { word: `${option.name}-${n}`, value: `${option.name}-${n}` };
 }
@@ -52,7 +64,9 @@ function positionals(command: CommandInfo): { words: string[]; expected: Record<
 
 /** The required options other than `except`, with their values. */
 function required(command: CommandInfo, except: OptionInfo): string[] {
-  return command.options.filter((option) => option.required && option !== except).flatMap((option) => [`--${option.name}`, sample(option, 0).word]);
+  return command.options
+    .filter((option) => option.required && option !== except)
+    .flatMap((option) => [`--${option.name}`, sample(option, 0).word]);
 }
 
 interface Form {
@@ -75,14 +89,27 @@ function formsOf(command: CommandInfo, option: OptionInfo): Form[] {
       { name: "negated", args: [...path, ...words, `--no-${option.name}`, ...rest], expected: false },
     ];
     if (short) forms.push({ name: `as -${short}`, args: [...path, `-${short}`, ...words, ...rest], expected: true });
-    if (option.global) forms.push({ name: "before the command", args: [`--${option.name}`, ...path, ...words, ...rest], expected: true });
+    if (option.global)
+      forms.push({
+        name: "before the command",
+        args: [`--${option.name}`, ...path, ...words, ...rest],
+        expected: true,
+      });
     return forms;
   }
   const [first, second] = [sample(option, 0), sample(option, 1)];
   const one = option.array ? [first.value] : first.value;
   const forms: Form[] = [
-    { name: "before the positionals", args: [...path, `--${option.name}`, first.word, ...words, ...rest], expected: one },
-    { name: "after the positionals", args: [...path, ...words, `--${option.name}`, first.word, ...rest], expected: one },
+    {
+      name: "before the positionals",
+      args: [...path, `--${option.name}`, first.word, ...words, ...rest],
+      expected: one,
+    },
+    {
+      name: "after the positionals",
+      args: [...path, ...words, `--${option.name}`, first.word, ...rest],
+      expected: one,
+    },
     { name: "as --opt=value", args: [...path, `--${option.name}=${first.word}`, ...words, ...rest], expected: one },
     {
       name: option.array ? "twice (both collected)" : "twice (the last counts)",
@@ -90,9 +117,16 @@ function formsOf(command: CommandInfo, option: OptionInfo): Form[] {
       expected: option.array ? [first.value, second.value] : second.value,
     },
   ];
-  if (short) forms.push({ name: `as -${short}`, args: [...path, `-${short}`, first.word, ...words, ...rest], expected: one });
-  for (const alias of option.aliases.filter((a) => a.length > 1)) forms.push({ name: `as --${alias}`, args: [...path, `--${alias}`, first.word, ...words, ...rest], expected: one });
-  if (option.global) forms.push({ name: "before the command", args: [`--${option.name}`, first.word, ...path, ...words, ...rest], expected: one });
+  if (short)
+    forms.push({ name: `as -${short}`, args: [...path, `-${short}`, first.word, ...words, ...rest], expected: one });
+  for (const alias of option.aliases.filter((a) => a.length > 1))
+    forms.push({ name: `as --${alias}`, args: [...path, `--${alias}`, first.word, ...words, ...rest], expected: one });
+  if (option.global)
+    forms.push({
+      name: "before the command",
+      args: [`--${option.name}`, first.word, ...path, ...words, ...rest],
+      expected: one,
+    });
   return forms;
 }
 
@@ -115,7 +149,16 @@ async function parseUmbrella(args: string[]): Promise<ParsedCommandLine & { stde
 }
 
 const cases = commands.flatMap(({ bin, spec, command, label }) =>
-  command.options.filter(testable).flatMap((option) => formsOf(command, option).map((form) => ({ bin, spec, command, option, form, label: `${label} --${option.name} ${form.name}` }))),
+  command.options.filter(testable).flatMap((option) =>
+    formsOf(command, option).map((form) => ({
+      bin,
+      spec,
+      command,
+      option,
+      form,
+      label: `${label} --${option.name} ${form.name}`,
+    })),
+  ),
 );
 
 describe("every option of every command of every bin", () => {
@@ -139,39 +182,72 @@ describe("every option of every command of every bin", () => {
     expect(result.args).toMatchObject(positionals(command).expected);
   });
 
-  it.each(commands.map((c) => [c.label, c] as const))("tofu-oci %s: global flags before the package name, options before the positionals", async (_label, { bin, command }) => {
-    const path = command.name ? [command.name] : [];
-    const { words, expected } = positionals(command);
-    const option = command.options.filter(testable).find((candidate) => !candidate.global && candidate.type !== "boolean");
-    const extra = option ? [`--${option.name}`, sample(option, 0).word] : [];
-    const fillers = command.options.filter((candidate) => candidate.required && candidate !== option).flatMap((candidate) => [`--${candidate.name}`, sample(candidate, 0).word]);
-    const result = await parseUmbrella(["-q", "--format", "json", "-v", bin, ...path, ...extra, ...words, ...fillers]);
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.args).toMatchObject({ ...expected, quiet: true, verbose: true, format: "json" });
-    if (option) expect(result.args?.[camelCase(option.name)]).toEqual(option.array ? [sample(option, 0).value] : sample(option, 0).value);
-  });
+  it.each(commands.map((c) => [c.label, c] as const))(
+    "tofu-oci %s: global flags before the package name, options before the positionals",
+    async (_label, { bin, command }) => {
+      const path = command.name ? [command.name] : [];
+      const { words, expected } = positionals(command);
+      const option = command.options
+        .filter(testable)
+        .find((candidate) => !candidate.global && candidate.type !== "boolean");
+      const extra = option ? [`--${option.name}`, sample(option, 0).word] : [];
+      const fillers = command.options
+        .filter((candidate) => candidate.required && candidate !== option)
+        .flatMap((candidate) => [`--${candidate.name}`, sample(candidate, 0).word]);
+      const result = await parseUmbrella([
+        "-q",
+        "--format",
+        "json",
+        "-v",
+        bin,
+        ...path,
+        ...extra,
+        ...words,
+        ...fillers,
+      ]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.args).toMatchObject({ ...expected, quiet: true, verbose: true, format: "json" });
+      if (option)
+        expect(result.args?.[camelCase(option.name)]).toEqual(
+          option.array ? [sample(option, 0).value] : sample(option, 0).value,
+        );
+    },
+  );
 });
 
 describe("--help and completion of every bin and of the umbrella", () => {
-  it.each(commands.map((c) => [c.label, c] as const))("%s --help names every option", async (_label, { spec, command }) => {
-    const io = memoryContext();
-    expect(await runCli(spec, [...(command.name ? [command.name] : []), "--help"], io.ctx)).toBe(0);
-    for (const option of command.options) expect(io.stdout()).toContain(`--${option.name}`);
-  });
+  it.each(commands.map((c) => [c.label, c] as const))(
+    "%s --help names every option",
+    async (_label, { spec, command }) => {
+      const io = memoryContext();
+      expect(await runCli(spec, [...(command.name ? [command.name] : []), "--help"], io.ctx)).toBe(0);
+      for (const option of command.options) expect(io.stdout()).toContain(`--${option.name}`);
+    },
+  );
 
-  it.each(bins.map((b) => [b.bin, b] as const))("tofu-oci-%s completion prints a script, and completes every flag of every command", async (_bin, { spec, commands: infos }) => {
-    const io = memoryContext();
-    expect(await runCli(spec, ["completion"], io.ctx)).toBe(0);
-    expect(io.stdout()).toContain(`complete -o bashdefault -o default -F _${spec.scriptName}_yargs_completions ${spec.scriptName}`);
-    for (const command of infos) {
-      const query = memoryContext();
-      await runCli(spec, ["--get-yargs-completions", spec.scriptName, ...(command.name ? [command.name] : []), "--"], query.ctx);
-      const offered = query.stdout().split("\n");
-      for (const option of command.options) expect(offered, `${spec.scriptName} ${command.name ?? ""}`).toContain(`--${option.name}`);
-      expect(offered.filter((flag) => /^--.$/.test(flag))).toEqual([]);
-    }
-  });
+  it.each(bins.map((b) => [b.bin, b] as const))(
+    "tofu-oci-%s completion prints a script, and completes every flag of every command",
+    async (_bin, { spec, commands: infos }) => {
+      const io = memoryContext();
+      expect(await runCli(spec, ["completion"], io.ctx)).toBe(0);
+      expect(io.stdout()).toContain(
+        `complete -o bashdefault -o default -F _${spec.scriptName}_yargs_completions ${spec.scriptName}`,
+      );
+      for (const command of infos) {
+        const query = memoryContext();
+        await runCli(
+          spec,
+          ["--get-yargs-completions", spec.scriptName, ...(command.name ? [command.name] : []), "--"],
+          query.ctx,
+        );
+        const offered = query.stdout().split("\n");
+        for (const option of command.options)
+          expect(offered, `${spec.scriptName} ${command.name ?? ""}`).toContain(`--${option.name}`);
+        expect(offered.filter((flag) => /^--.$/.test(flag))).toEqual([]);
+      }
+    },
+  );
 
   it("tofu-oci completion prints a script; its queries offer the commands, plugins and every flag of a package's command", async () => {
     const plugin = join(scratch.path, "tofu-oci-hello");
@@ -184,16 +260,22 @@ describe("--help and completion of every bin and of the umbrella", () => {
 
     const complete = async (words: string[]) => {
       const io = memoryContext({ env });
-      await runUmbrella(["--get-yargs-completions", "tofu-oci", ...words], io.ctx, { version: "0.0.0", builtIns: BUILT_IN_COMMANDS });
+      await runUmbrella(["--get-yargs-completions", "tofu-oci", ...words], io.ctx, {
+        version: "0.0.0",
+        builtIns: BUILT_IN_COMMANDS,
+      });
       return io.stdout().split("\n").filter(Boolean);
     };
-    expect(await complete([""])).toEqual(expect.arrayContaining([...Object.keys(BUILT_IN_COMMANDS), "hello", "help", "completion"]));
+    expect(await complete([""])).toEqual(
+      expect.arrayContaining([...Object.keys(BUILT_IN_COMMANDS), "hello", "help", "completion"]),
+    );
     expect(await complete(["-q", ""])).toEqual(expect.arrayContaining(Object.keys(BUILT_IN_COMMANDS)));
     expect(await complete(["--"])).toEqual(expect.arrayContaining(["--format", "--quiet", "--verbose"]));
     expect(await complete(["help", ""])).toEqual(expect.arrayContaining([...Object.keys(BUILT_IN_COMMANDS), "hello"]));
     for (const { bin, command } of commands) {
       const offered = await complete([bin, ...(command.name ? [command.name] : []), "--"]);
-      for (const option of command.options) expect(offered, `tofu-oci ${bin} ${command.name ?? ""}`).toContain(`--${option.name}`);
+      for (const option of command.options)
+        expect(offered, `tofu-oci ${bin} ${command.name ?? ""}`).toContain(`--${option.name}`);
       expect(offered.filter((flag) => /^--.$/.test(flag))).toEqual([]);
     }
   });

@@ -41,16 +41,21 @@ describe("--help examples", () => {
       const text = await help([name]);
       const section = text.slice(text.indexOf("Commands:"), text.indexOf("\n\n", text.indexOf("Commands:")));
       const listed = section.match(/^ {2}tofu-oci \S+ (\S+)/gm) ?? [];
-      const commands = listed.map((line) => line.trim().split(/\s+/)[2]!).filter((c) => c !== "completion" && !c.startsWith("<") && !c.startsWith("["));
+      const commands = listed
+        .map((line) => line.trim().split(/\s+/)[2]!)
+        .filter((c) => c !== "completion" && !c.startsWith("<") && !c.startsWith("["));
       for (const command of commands) expect(COMMANDS, `${name} ${command}`).toContainEqual([name, command]);
     }
   });
 
-  it.each(COMMANDS.map((args) => [args.join(" ") || "(umbrella)", args] as const))("tofu-oci %s --help has examples", async (_name, args) => {
-    const text = await help([...args]);
-    const examples = text.slice(text.indexOf("Examples:"));
-    expect(text).toContain("Examples:");
-    expect(examples).toMatch(new RegExp(["tofu-oci", ...args].join("\\s+")));
-    expect(examples).not.toContain("$0");
-  });
+  it.each(COMMANDS.map((args) => [args.join(" ") || "(umbrella)", args] as const))(
+    "tofu-oci %s --help has examples",
+    async (_name, args) => {
+      const text = await help([...args]);
+      const examples = text.slice(text.indexOf("Examples:"));
+      expect(text).toContain("Examples:");
+      expect(examples).toMatch(new RegExp(["tofu-oci", ...args].join("\\s+")));
+      expect(examples).not.toContain("$0");
+    },
+  );
 });

@@ -12,11 +12,21 @@ const scratch = tempDir("tofu-oci-pipeline-records-");
 afterAll(() => scratch.cleanup());
 
 const tofuOci = `${JSON.stringify(process.execPath)} ${JSON.stringify(binPath("cli"))}`;
-const env = { HOME: scratch.path, XDG_CONFIG_HOME: `${scratch.path}/.config`, DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
+const env = {
+  HOME: scratch.path,
+  XDG_CONFIG_HOME: `${scratch.path}/.config`,
+  DOCKER_CONFIG: undefined,
+  REGISTRY_AUTH_FILE: undefined,
+  TF_CLI_CONFIG_FILE: undefined,
+};
 
 /** Runs a bash pipeline; `codes` are the exit codes of its commands, in order. */
 async function pipeline(line: string) {
-  const result = await runProcess("bash", ["-c", `${line}; echo "codes \${PIPESTATUS[*]}" >&2`], { cwd: scratch.path, env, timeoutMs: 120_000 });
+  const result = await runProcess("bash", ["-c", `${line}; echo "codes \${PIPESTATUS[*]}" >&2`], {
+    cwd: scratch.path,
+    env,
+    timeoutMs: 120_000,
+  });
   const codes = (/codes ([\d ]+)\n$/.exec(result.stderr)?.[1] ?? "").split(" ").map(Number);
   return { ...result, codes, stderr: result.stderr.replace(/codes [\d ]+\n$/, "") };
 }
@@ -37,9 +47,13 @@ describe("records that are not the command's pass by", () => {
   it("mirror export | verify: the artifacts are verified, the bundle record passes on", async () => {
     const { host } = registries.plain;
     const ref = `${host}/${uniqueRepository("pipeline/export")}:1.0.0`;
-    const pushed = await pipeline(`${tofuOci} pack module ${JSON.stringify(example)} -o net.zip | ${tofuOci} push ${ref} --plain-http`);
+    const pushed = await pipeline(
+      `${tofuOci} pack module ${JSON.stringify(example)} -o net.zip | ${tofuOci} push ${ref} --plain-http`,
+    );
     expect(pushed.codes, pushed.stderr).toEqual([0, 0]);
-    const result = await pipeline(`${tofuOci} mirror export ${ref} -o bundle.tar --plain-http | ${tofuOci} verify --plain-http --format json`);
+    const result = await pipeline(
+      `${tofuOci} mirror export ${ref} -o bundle.tar --plain-http | ${tofuOci} verify --plain-http --format json`,
+    );
     expect(result.codes, result.stderr).toEqual([0, 0]);
     const records = parseRecords(result.stdout);
     expect(records.map((record) => record.kind).sort()).toEqual(["bundle", "verification"]);
@@ -50,7 +64,9 @@ describe("an upstream failure ends the pipeline with its own exit code", () => {
   it("pack | push (authentication fails) | verify exits 4 at push and at verify, and says it once", async () => {
     const { host } = registries.basic;
     const ref = `${host}/${uniqueRepository("pipeline/unauthorized")}:1.0.0`;
-    const result = await pipeline(`${tofuOci} pack module ${JSON.stringify(example)} -o net.zip | ${tofuOci} push ${ref} --plain-http | ${tofuOci} verify --plain-http`);
+    const result = await pipeline(
+      `${tofuOci} pack module ${JSON.stringify(example)} -o net.zip | ${tofuOci} push ${ref} --plain-http | ${tofuOci} verify --plain-http`,
+    );
     expect(result.codes, result.stderr).toEqual([0, 4, 4]);
     expect(result.stderr.match(/^error: /gm)).toHaveLength(1);
     const [record] = parseRecords(result.stdout);

@@ -15,16 +15,30 @@ afterAll(() => scratch.cleanup());
 function userEnv(name: string): Record<string, string | undefined> {
   const home = join(scratch.path, name);
   mkdirSync(home, { recursive: true });
-  return { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_RUNTIME_DIR: undefined, DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_RUNTIME_DIR: undefined,
+    DOCKER_CONFIG: undefined,
+    REGISTRY_AUTH_FILE: undefined,
+    TF_CLI_CONFIG_FILE: undefined,
+  };
 }
 
 describe("stdin on a terminal", () => {
   it.each([
     [["verify"], "no artifact records to read: stdin is a terminal", "tofu-oci push REF ZIP | tofu-oci verify"],
     [["verify", "-"], "no artifact records to read: stdin is a terminal", "give REF as an argument"],
-    [["push", "127.0.0.1:1/net:1.0.0"], "no package records to read: stdin is a terminal", "tofu-oci pack module DIR | tofu-oci push REF"],
+    [
+      ["push", "127.0.0.1:1/net:1.0.0"],
+      "no package records to read: stdin is a terminal",
+      "tofu-oci pack module DIR | tofu-oci push REF",
+    ],
   ])("tofu-oci %j fails at once, naming what to pipe or pass", async (args, message, hint) => {
-    const result = await runInTerminal(process.execPath, [binPath("cli"), ...args], { env: userEnv("records"), timeoutMs: 20_000 });
+    const result = await runInTerminal(process.execPath, [binPath("cli"), ...args], {
+      env: userEnv("records"),
+      timeoutMs: 20_000,
+    });
     expect(result.code, result.screen).toBe(2);
     expect(result.screen).toContain(`error: ${message}`);
     expect(result.screen).toContain(hint);
@@ -33,12 +47,30 @@ describe("stdin on a terminal", () => {
   it("--password-stdin prompts without echo and ends at Enter", async () => {
     const { host, username, password } = registries.basic;
     const env = userEnv("login");
-    const args = [binPath("auth"), "login", host, "-u", username!, "--password-stdin", "--plain-http", "--registry-config", join(env.HOME!, "auth.json"), "--format", "text"];
-    const result = await runInTerminal(process.execPath, args, { env, type: { after: "Password: ", text: `${password}\r` }, timeoutMs: 20_000 });
+    const args = [
+      binPath("auth"),
+      "login",
+      host,
+      "-u",
+      username!,
+      "--password-stdin",
+      "--plain-http",
+      "--registry-config",
+      join(env.HOME!, "auth.json"),
+      "--format",
+      "text",
+    ];
+    const result = await runInTerminal(process.execPath, args, {
+      env,
+      type: { after: "Password: ", text: `${password}\r` },
+      timeoutMs: 20_000,
+    });
     expect(result.code, result.screen).toBe(0);
     expect(result.screen).toContain(`Login succeeded for ${host}`);
     expect(result.screen).not.toContain(password!);
-    expect(JSON.parse(readFileSync(join(env.HOME!, "auth.json"), "utf8")).auths[host].auth).toBe(Buffer.from(`${username}:${password}`).toString("base64"));
+    expect(JSON.parse(readFileSync(join(env.HOME!, "auth.json"), "utf8")).auths[host].auth).toBe(
+      Buffer.from(`${username}:${password}`).toString("base64"),
+    );
   });
 });
 

@@ -46,10 +46,17 @@ describe("help and result texts (issue 16, item 12)", () => {
 
   it("a push into a layout says how to copy it to a registry with tofu-oci, and counts in words", async () => {
     const zip = join(scratch.path, "net.zip");
-    expect((await umbrella(["pack", "module", example, "-o", zip, "--format", "text"])).stdout).toContain("packed 7 files into");
-    const pushed = await umbrella(["push", "--oci-layout", `${join(scratch.path, "layout")}:1.0.0`, zip, "--format", "text"], { cwd: scratch.path });
+    expect((await umbrella(["pack", "module", example, "-o", zip, "--format", "text"])).stdout).toContain(
+      "packed 7 files into",
+    );
+    const pushed = await umbrella(
+      ["push", "--oci-layout", `${join(scratch.path, "layout")}:1.0.0`, zip, "--format", "text"],
+      { cwd: scratch.path },
+    );
     expect(pushed.stderr).toBe("");
-    expect(pushed.stdout).toContain(`tofu-oci mirror copy --from-oci-layout ${join(scratch.path, "layout")}:1.0.0 HOST/REPO`);
+    expect(pushed.stdout).toContain(
+      `tofu-oci mirror copy --from-oci-layout ${join(scratch.path, "layout")}:1.0.0 HOST/REPO`,
+    );
     expect(pushed.stdout).not.toContain("oras cp");
   });
 });

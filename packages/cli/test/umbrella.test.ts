@@ -6,7 +6,8 @@ import { BUILT_IN_COMMANDS } from "../src/built-ins.js";
 
 const scratch = tempDir();
 afterAll(() => scratch.cleanup());
-const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
 
 /** A git-style plugin: prints its arguments and stdin, exits with the code given as $1. */
 function installPlugin(name: string): string {
@@ -33,7 +34,10 @@ describe("tofu-oci umbrella", () => {
 
   it("runs tofu-oci-<cmd> from PATH with the remaining arguments, stdin and exit code", async () => {
     const dir = installPlugin("hello");
-    const result = await runBin("cli", ["hello", "3", "--flag", "value"], { stdin: "piped", env: { PATH: `${dir}${delimiter}${process.env.PATH}` } });
+    const result = await runBin("cli", ["hello", "3", "--flag", "value"], {
+      stdin: "piped",
+      env: { PATH: `${dir}${delimiter}${process.env.PATH}` },
+    });
     expect(result.stdout).toBe("args: 3 --flag value\nstdin: piped\n");
     expect(result.code).toBe(3);
   });

@@ -11,7 +11,12 @@ import type { Fetcher, OperationOptions } from "./target.js";
  * @param code the error code for content over the limit: "invalid-input" (exit 6, the default)
  * for local content, "network" (exit 5) for what a registry sent.
  */
-export async function readAll(stream: Readable, limit: number, what = "the response", code: ErrorCode = "invalid-input"): Promise<Buffer> {
+export async function readAll(
+  stream: Readable,
+  limit: number,
+  what = "the response",
+  code: ErrorCode = "invalid-input",
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -20,7 +25,10 @@ export async function readAll(stream: Readable, limit: number, what = "the respo
     if (size > limit) {
       // Leaving the loop destroys the stream.
       throw new TofuOciError(code, `${what} is larger than ${limit} bytes`, {
-        hint: code === "network" ? "The registry sent more data than allowed; it was not used." : "The content is larger than allowed; it was not used.",
+        hint:
+          code === "network"
+            ? "The registry sent more data than allowed; it was not used."
+            : "The content is larger than allowed; it was not used.",
       });
     }
     chunks.push(buffer);

@@ -301,7 +301,12 @@ describe("copy: a hostile referrers list", () => {
   it("stops at the first referrer that cannot be read, having asked for a handful", async () => {
     const src = new MemoryTarget();
     const { descriptor } = await pushGraph(src, zipGraph(zipFile("subject.zip")));
-    const listed: Descriptor[] = Array.from({ length: 10_000 }, (_, i) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha256Digest(`missing ${i}`), size: 300, artifactType: "application/spdx+json" }));
+    const listed: Descriptor[] = Array.from({ length: 10_000 }, (_, i) => ({
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: sha256Digest(`missing ${i}`),
+      size: 300,
+      artifactType: "application/spdx+json",
+    }));
     let fetches = 0;
     const hostile = Object.assign(Object.create(src) as MemoryTarget, {
       referrers: async () => listed,
@@ -310,7 +315,9 @@ describe("copy: a hostile referrers list", () => {
         return src.fetch(d);
       },
     });
-    const error = await copyGraph(hostile, new MemoryTarget(), descriptor, { referrers: true, concurrency: 4 }).catch((e: unknown) => e);
+    const error = await copyGraph(hostile, new MemoryTarget(), descriptor, { referrers: true, concurrency: 4 }).catch(
+      (e: unknown) => e,
+    );
     expect(exitCodeOf(error)).toBe(3);
     expect(fetches).toBeLessThan(20);
   });

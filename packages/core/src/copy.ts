@@ -77,14 +77,24 @@ export function copy(
 }
 
 /** The tags (in order, each once) that do not name `root` at `dst` yet, looked up at once. */
-async function staleTags(dst: Target, tags: readonly string[], root: Descriptor, signal: AbortSignal | undefined): Promise<string[]> {
+async function staleTags(
+  dst: Target,
+  tags: readonly string[],
+  root: Descriptor,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
   const unique = [...new Set(tags)];
   const named = await Promise.all(unique.map(async (tag) => (await resolveIfExists(dst, tag, { signal }))?.digest));
   return unique.filter((_, i) => named[i] !== root.digest);
 }
 
 /** Copies `root` and all it references (and with `referrers`, what refers to it), untagged; one operation, as {@link copy}. */
-export function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
+export function copyGraph(
+  src: ReadOnlyTarget,
+  dst: Target,
+  root: Descriptor,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
   return withRetryScope(async () => {
     const copier = new GraphCopier(src, dst, options);
     await copier.node(root);
@@ -98,17 +108,30 @@ export function copyGraph(src: ReadOnlyTarget, dst: Target, root: Descriptor, op
  * tag does not serve. It narrows the race to the moment between the two reads, no more.
  * @throws TofuOciError "verification-failed" (exit 1).
  */
-export async function confirmTag(target: ReadOnlyTarget, tag: string, descriptor: Descriptor, options: OperationOptions = {}): Promise<void> {
+export async function confirmTag(
+  target: ReadOnlyTarget,
+  tag: string,
+  descriptor: Descriptor,
+  options: OperationOptions = {},
+): Promise<void> {
   const current = await resolveIfExists(target, tag, options);
   if (current?.digest === descriptor.digest) return;
-  throw new TofuOciError("verification-failed", `${target.name}:${tag} names ${current?.digest ?? "nothing"} right after ${descriptor.digest} was pushed under it: another push changed it at the same time`, {
-    hint: "See which content the tag serves now (tofu-oci verify); only the registry's tag immutability keeps a version tag from concurrent pushes.",
-    reference: `${target.name}:${tag}`,
-  });
+  throw new TofuOciError(
+    "verification-failed",
+    `${target.name}:${tag} names ${current?.digest ?? "nothing"} right after ${descriptor.digest} was pushed under it: another push changed it at the same time`,
+    {
+      hint: "See which content the tag serves now (tofu-oci verify); only the registry's tag immutability keeps a version tag from concurrent pushes.",
+      reference: `${target.name}:${tag}`,
+    },
+  );
 }
 
 /** The descriptor a tag or digest names in `target`, or undefined when it names nothing. */
-export async function resolveIfExists(target: ReadOnlyTarget, reference: string, options: OperationOptions = {}): Promise<Descriptor | undefined> {
+export async function resolveIfExists(
+  target: ReadOnlyTarget,
+  reference: string,
+  options: OperationOptions = {},
+): Promise<Descriptor | undefined> {
   try {
     return await target.resolve(reference, options);
   } catch (error) {
@@ -184,7 +207,9 @@ class GraphCopier {
     const { signal } = this.options;
     const fetched = await this.#manifestReads.run(async () => {
       this.#stopIfFailed();
-      return (await this.dst.exists(descriptor, { signal })) ? undefined : fetchManifest(this.src, descriptor, { signal });
+      return (await this.dst.exists(descriptor, { signal }))
+        ? undefined
+        : fetchManifest(this.src, descriptor, { signal });
     });
     if (!fetched) {
       this.counts.manifestsSkipped++;
@@ -245,7 +270,8 @@ class GraphCopier {
           // The transfer's own retries come from the operation's budget too, so layers do not
           // multiply (a network failure was counted where it happened, damaged content is counted here).
           const budget = currentBudget();
-          if (budget && (error.code === "verification-failed" ? !budget.spend(error.message) : budget.exhausted)) throw error;
+          if (budget && (error.code === "verification-failed" ? !budget.spend(error.message) : budget.exhausted))
+            throw error;
         }
       }
     } finally {
@@ -265,7 +291,10 @@ class GraphCopier {
     const { signal } = options;
     const open = async (start: number, end?: number): Promise<Readable> => {
       const whole = start === 0 && end === undefined;
-      const stream = whole || !isRangeFetcher(src) ? await src.fetch(descriptor, { signal }) : await src.fetchRange(descriptor, start, end, { signal });
+      const stream =
+        whole || !isRangeFetcher(src)
+          ? await src.fetch(descriptor, { signal })
+          : await src.fetchRange(descriptor, start, end, { signal });
       let seen = 0;
       return observeVerified(
         stream,
@@ -286,7 +315,11 @@ class GraphCopier {
     };
     return {
       content: () => take() ?? open(0),
-      release: () => void take()?.then((stream) => stream.destroy(), () => {}),
+      release: () =>
+        void take()?.then(
+          (stream) => stream.destroy(),
+          () => {},
+        ),
     };
   }
 

@@ -167,4 +167,10 @@ export { fileSink, type FileSinkOptions } from "./file-sink.js";
 export { mapConcurrent, Semaphore } from "./concurrency.js";
 export { ProgressStream } from "./progress-stream.js";
 export { safeRemoteText, type SafeTextOptions } from "./remote-text.js";
-export { RetryBudget, withRetryScope, operationBudget, currentBudget, type RetryBudgetOptions } from "./retry-budget.js";
+export {
+  RetryBudget,
+  withRetryScope,
+  operationBudget,
+  currentBudget,
+  type RetryBudgetOptions,
+} from "./retry-budget.js";

@@ -52,7 +52,13 @@ async function pushProvider(target: Target): Promise<{ index: Descriptor; sboms:
 }
 
 async function attachSbom(target: Target, subject: Descriptor): Promise<Descriptor> {
-  const sbom = Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", serialNumber: `urn:uuid:${randomBytes(16).toString("hex")}` }));
+  const sbom = Buffer.from(
+    JSON.stringify({
+      bomFormat: "CycloneDX",
+      specVersion: "1.6",
+      serialNumber: `urn:uuid:${randomBytes(16).toString("hex")}`,
+    }),
+  );
   const layer = { mediaType: MediaType.cyclonedxJson, digest: sha256Digest(sbom), size: sbom.length };
   await target.push(layer, sbom);
   const referrer = encodeManifest<ImageManifest>({
@@ -82,11 +88,22 @@ describe("copy between registry and OCI layout", () => {
     const imported = await copy(layout, "1.0.0", destination, ["1.0.0"], { referrers: true });
     expect(imported).toMatchObject({ manifestsCopied: 9, blobsCopied: 9 });
     expect((await destination.resolve("1.0.0")).digest).toBe(index.digest);
-    expect(Buffer.from(await fetchManifestBytes(destination, index)).equals(Buffer.from(await fetchManifestBytes(source, index)))).toBe(true);
+    expect(
+      Buffer.from(await fetchManifestBytes(destination, index)).equals(
+        Buffer.from(await fetchManifestBytes(source, index)),
+      ),
+    ).toBe(true);
 
-    const platformManifests = (JSON.parse(Buffer.from(await fetchManifestBytes(destination, index)).toString()) as { manifests: Descriptor[] }).manifests;
+    const platformManifests = (
+      JSON.parse(Buffer.from(await fetchManifestBytes(destination, index)).toString()) as { manifests: Descriptor[] }
+    ).manifests;
     const found = await Promise.all(platformManifests.map((m) => destination.referrers(m)));
-    expect(found.flat().map((d) => d.digest).sort()).toEqual(sboms.map((d) => d.digest).sort());
+    expect(
+      found
+        .flat()
+        .map((d) => d.digest)
+        .sort(),
+    ).toEqual(sboms.map((d) => d.digest).sort());
     // distribution 2.8 has no referrers API: the referrers tag schema index holds them.
     expect((await destination.resolve(referrersTag(platformManifests[0]!))).mediaType).toBe(MediaType.imageIndex);
   });
@@ -99,7 +116,13 @@ describe("copy between registry and OCI layout", () => {
     expect(first.blobsMounted).toBe(5);
     expect(first.blobsCopied + first.manifestsCopied).toBe(5);
     const again = await copy(source, "1.0.0", destination, ["1.0.0"]);
-    expect(again).toMatchObject({ blobsCopied: 0, manifestsCopied: 0, blobsMounted: 0, bytesCopied: 0, manifestsSkipped: 1 });
+    expect(again).toMatchObject({
+      blobsCopied: 0,
+      manifestsCopied: 0,
+      blobsMounted: 0,
+      bytesCopied: 0,
+      manifestsSkipped: 1,
+    });
   });
 
   it("refuses content whose bytes do not match its digest, and pushes no manifest", async () => {

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Responses no real registry sends, so they cannot come from distribution: testkit's hostile
 // server plays a hostile or broken registry. Everything else is tested against the real one.
 const OVERSIZED = Buffer.from(
-  JSON.stringify({ schemaVersion: 2, mediaType: MediaType.imageManifest, config: EMPTY_CONFIG, layers: [], annotations: { pad: "x".repeat(4 * 1024 * 1024) } }),
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.imageManifest,
+    config: EMPTY_CONFIG,
+    layers: [],
+    annotations: { pad: "x".repeat(4 * 1024 * 1024) },
+  }),
 );
 const NOT_JSON = Buffer.from("{ this is not json");
 const SECRET = "do-not-leak-this-password";
@@ -36,7 +42,10 @@ beforeAll(async () => {
       const echoed = `\u001b[2J\u001b[31mdenied\nerror: forged line; you sent ${req.headers.authorization}`;
       sendJson(res, 403, { errors: [{ code: "DENIED", message: echoed }] });
     } else if (path.includes("/tags/list")) {
-      res.writeHead(200, { "content-type": "application/json", link: '<http://evil.example:1/v2/a/tags/list?last=x>; rel="next"' });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        link: '<http://evil.example:1/v2/a/tags/list?last=x>; rel="next"',
+      });
       res.end(JSON.stringify({ name: "a", tags: ["1.0.0"] }));
     } else if (path.includes("/blobs/") && !req.headers.authorization) {
       res.writeHead(401, { "www-authenticate": 'Basic realm="hostile"' }).end();
@@ -58,15 +67,20 @@ describe("hostile registry responses", () => {
   const client = new RegistryClient({ plainHttp: true, retry: { retries: 0 } });
   afterAll(() => client.close());
 
-  it.each(["declared", "chunked"])("refuses a manifest over 4 MiB (%s length) as the registry's fault (exit 5)", async (tag) => {
-    const error = await new RemoteRepository(client, host, "a").resolve(tag).catch((e: unknown) => e);
-    expect(exitCodeOf(error)).toBe(5);
-    expect((error as Error).message).toMatch(/4 MiB|larger than 4194304/);
-  });
+  it.each(["declared", "chunked"])(
+    "refuses a manifest over 4 MiB (%s length) as the registry's fault (exit 5)",
+    async (tag) => {
+      const error = await new RemoteRepository(client, host, "a").resolve(tag).catch((e: unknown) => e);
+      expect(exitCodeOf(error)).toBe(5);
+      expect((error as Error).message).toMatch(/4 MiB|larger than 4194304/);
+    },
+  );
 
   it("a manifest that is not JSON is the registry's fault in a copy (exit 5), and nothing is written", async () => {
     const dst = new MemoryTarget();
-    const error = await copy(new RemoteRepository(client, host, "a"), "not-json", dst, ["1.0.0"]).catch((e: unknown) => e);
+    const error = await copy(new RemoteRepository(client, host, "a"), "not-json", dst, ["1.0.0"]).catch(
+      (e: unknown) => e,
+    );
     expect(exitCodeOf(error)).toBe(5);
     expect((error as Error).message).toContain("not valid JSON");
     expect(await dst.resolve("1.0.0").catch(() => "missing")).toBe("missing");
@@ -83,11 +97,16 @@ describe("hostile registry responses", () => {
   });
 
   it("drops the Authorization header when a blob redirect leaves the registry's origin", async () => {
-    const authed = new RegistryClient({ plainHttp: true, retry: { retries: 0 }, credentials: staticCredentials({ username: "u", password: SECRET }) });
+    const authed = new RegistryClient({
+      plainHttp: true,
+      retry: { retries: 0 },
+      credentials: staticCredentials({ username: "u", password: SECRET }),
+    });
     const hello = Buffer.from("hello");
     const descriptor = { mediaType: "application/octet-stream", digest: sha256Digest(hello), size: hello.length };
     const chunks: Buffer[] = [];
-    for await (const chunk of await new RemoteRepository(authed, host, "a").fetch(descriptor)) chunks.push(chunk as Buffer);
+    for await (const chunk of await new RemoteRepository(authed, host, "a").fetch(descriptor))
+      chunks.push(chunk as Buffer);
     await authed.close();
     expect(Buffer.concat(chunks).toString()).toBe("hello");
     const blob = server.requests.filter((r) => r.path.includes("/blobs/"));
@@ -102,7 +121,12 @@ describe("hostile registry responses", () => {
     for (const digest of ["sha256:../../admin/x", `sha256:${"A".repeat(64)}`, "md5:0", "sha256:a/../../../b"]) {
       const descriptor = { mediaType: "archive/zip", digest, size: 5 };
       const repository = new RemoteRepository(client, host, "a");
-      for (const operation of [() => repository.fetch(descriptor), () => repository.exists(descriptor), () => repository.referrers(descriptor), () => repository.mount(descriptor, "b")]) {
+      for (const operation of [
+        () => repository.fetch(descriptor),
+        () => repository.exists(descriptor),
+        () => repository.referrers(descriptor),
+        () => repository.mount(descriptor, "b"),
+      ]) {
         const error = await operation().catch((e: unknown) => e);
         expect(exitCodeOf(error), digest).toBe(6);
         expect((error as Error).message).toContain("is not a valid digest");
@@ -112,7 +136,11 @@ describe("hostile registry responses", () => {
   });
 
   it("escapes control characters and redacts the credentials in a registry's error text", async () => {
-    const authed = new RegistryClient({ plainHttp: true, retry: { retries: 0 }, credentials: staticCredentials({ username: "u", password: SECRET }) });
+    const authed = new RegistryClient({
+      plainHttp: true,
+      retry: { retries: 0 },
+      credentials: staticCredentials({ username: "u", password: SECRET }),
+    });
     const error = await new RemoteRepository(authed, host, "a").resolve("echo").catch((e: unknown) => e);
     await authed.close();
     const message = (error as Error).message;
@@ -161,12 +189,16 @@ describe("a Bearer realm on http for an https registry", () => {
     expect(realm.requests).toEqual([]);
 
     const anonymous = new RegistryClient({ caFile, retry: { retries: 0 } });
-    expect(exitCodeOf(await new RemoteRepository(anonymous, registry.host, "a").resolve("1.0.0").catch((e: unknown) => e))).toBe(3);
+    expect(
+      exitCodeOf(await new RemoteRepository(anonymous, registry.host, "a").resolve("1.0.0").catch((e: unknown) => e)),
+    ).toBe(3);
     await anonymous.close();
     expect(realm.requests.map((r) => r.authorization)).toEqual([undefined]);
 
     const insecure = new RegistryClient({ insecure: true, retry: { retries: 0 }, credentials });
-    expect(exitCodeOf(await new RemoteRepository(insecure, registry.host, "a").resolve("1.0.0").catch((e: unknown) => e))).toBe(3);
+    expect(
+      exitCodeOf(await new RemoteRepository(insecure, registry.host, "a").resolve("1.0.0").catch((e: unknown) => e)),
+    ).toBe(3);
     await insecure.close();
     expect(realm.requests.at(-1)?.authorization).toMatch(/^Basic /);
   });

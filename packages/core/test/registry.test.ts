@@ -19,7 +19,8 @@ const registries = inject("registries");
 function clientOptions(registry: RegistryInfo, overrides: RegistryClientOptions = {}): RegistryClientOptions {
   const options: RegistryClientOptions = { plainHttp: registry.plainHttp, retry: { retries: 1, minDelayMs: 10 } };
   if (registry.caFile) options.caFile = registry.caFile;
-  if (registry.username) options.credentials = staticCredentials({ username: registry.username, password: registry.password! });
+  if (registry.username)
+    options.credentials = staticCredentials({ username: registry.username, password: registry.password! });
   return { ...options, ...overrides };
 }
 
@@ -43,7 +44,11 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
     await target.push(descriptor, bytes, { tag: "1.0.0" });
 
     const resolved = await target.resolve("1.0.0");
-    expect(resolved).toMatchObject({ digest: descriptor.digest, size: bytes.length, artifactType: "application/vnd.opentofu.modulepkg" });
+    expect(resolved).toMatchObject({
+      digest: descriptor.digest,
+      size: bytes.length,
+      artifactType: "application/vnd.opentofu.modulepkg",
+    });
     expect(await readAll(await target.fetch(zip.descriptor), zip.bytes.length)).toEqual(zip.bytes);
     expect(await target.exists(zip.descriptor)).toBe(true);
     expect(await target.exists(zipBlob().descriptor)).toBe(false);
@@ -67,7 +72,10 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
     await target.push(index.descriptor, index.bytes, { tag: "2.0.0_beta" });
 
     const resolved = await target.resolve("2.0.0_beta");
-    expect(resolved).toMatchObject({ mediaType: "application/vnd.oci.image.index.v1+json", artifactType: "application/vnd.opentofu.provider" });
+    expect(resolved).toMatchObject({
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      artifactType: "application/vnd.opentofu.provider",
+    });
     const raw = await skopeoInspectRaw(`${target.name}:2.0.0_beta`, registry.skopeoFlags);
     expect(raw.equals(Buffer.from(index.bytes))).toBe(true);
   });
@@ -102,7 +110,9 @@ describe.each(REGISTRY_MODES)("RemoteRepository against distribution (%s)", (mod
   });
 
   it("uploads in chunks when the blob is larger than the chunk size", async () => {
-    const chunked = new RemoteRepository(client, registry.host, uniqueRepository(`core/${mode}/chunked`), { chunkSize: 64 * 1024 });
+    const chunked = new RemoteRepository(client, registry.host, uniqueRepository(`core/${mode}/chunked`), {
+      chunkSize: 64 * 1024,
+    });
     const zip = zipBlob(200 * 1024 + 17);
     let progress = 0;
     await chunked.push(zip.descriptor, zip.bytes, { onProgress: (bytes) => (progress = bytes) });
@@ -127,21 +137,30 @@ describe("tags and auth", () => {
     await client.close();
   });
 
-  it.each(["basic", "token"] as const)("a wrong password is an exit-code-4 error without the password in it (%s)", async (mode) => {
-    const registry = registries[mode];
-    const password = "definitely-wrong-Pa55";
-    const client = new RegistryClient(clientOptions(registry, { credentials: staticCredentials({ username: registry.username!, password }) }));
-    const target = new RemoteRepository(client, registry.host, "core/auth");
-    const error = await target.resolve("latest").catch((e: unknown) => e);
-    expect(exitCodeOf(error)).toBe(4);
-    expect(JSON.stringify({ message: (error as Error).message, hint: (error as { hint?: string }).hint })).not.toContain(password);
-    await client.close();
-  });
+  it.each(["basic", "token"] as const)(
+    "a wrong password is an exit-code-4 error without the password in it (%s)",
+    async (mode) => {
+      const registry = registries[mode];
+      const password = "definitely-wrong-Pa55";
+      const client = new RegistryClient(
+        clientOptions(registry, { credentials: staticCredentials({ username: registry.username!, password }) }),
+      );
+      const target = new RemoteRepository(client, registry.host, "core/auth");
+      const error = await target.resolve("latest").catch((e: unknown) => e);
+      expect(exitCodeOf(error)).toBe(4);
+      expect(
+        JSON.stringify({ message: (error as Error).message, hint: (error as { hint?: string }).hint }),
+      ).not.toContain(password);
+      await client.close();
+    },
+  );
 
   it.each(["basic", "token"] as const)("no credentials at all is an exit-code-4 error (%s)", async (mode) => {
     const registry = registries[mode];
     const client = new RegistryClient({ plainHttp: true });
-    const error = await new RemoteRepository(client, registry.host, "core/auth").resolve("latest").catch((e: unknown) => e);
+    const error = await new RemoteRepository(client, registry.host, "core/auth")
+      .resolve("latest")
+      .catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(4);
     await client.close();
   });
@@ -149,7 +168,9 @@ describe("tags and auth", () => {
   it("TLS without the CA file fails with a hint about --ca-file", async () => {
     const registry = registries.tls;
     const client = new RegistryClient({ retry: { retries: 0 } });
-    const error = await new RemoteRepository(client, registry.host, "core/tls").resolve("latest").catch((e: unknown) => e);
+    const error = await new RemoteRepository(client, registry.host, "core/tls")
+      .resolve("latest")
+      .catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(5);
     expect((error as { hint?: string }).hint).toContain("--ca-file");
     await client.close();

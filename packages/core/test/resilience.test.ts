@@ -34,7 +34,12 @@ function blobFile(name: string, size: number): { path: string; descriptor: Descr
 async function pushProvider(target: Target) {
   await target.push(EMPTY_CONFIG, EMPTY_CONFIG_BYTES);
   const manifests = [];
-  for (const [os, architecture] of [["linux", "amd64"], ["linux", "arm64"], ["darwin", "arm64"], ["windows", "amd64"]] as const) {
+  for (const [os, architecture] of [
+    ["linux", "amd64"],
+    ["linux", "arm64"],
+    ["darwin", "arm64"],
+    ["windows", "amd64"],
+  ] as const) {
     const zip = randomBytes(200 * 1024);
     const layer = { mediaType: MediaType.zip, digest: sha256Digest(zip), size: zip.length };
     await target.push(layer, zip);
@@ -49,7 +54,10 @@ async function pushProvider(target: Target) {
 
 describe("uploads survive faults", () => {
   it("resumes a chunked upload from the registry's offset after a connection reset", async () => {
-    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /^PATCH /, fault: "reset-upload", skip: 2 }] });
+    const proxy = await startFaultProxy({
+      target: registry.url,
+      script: [{ match: /^PATCH /, fault: "reset-upload", skip: 2 }],
+    });
     const client = new RegistryClient({ plainHttp: true, chunkSize: 256 * 1024, retry: { minDelayMs: 1 } });
     const target = new RemoteRepository(client, proxy.host, uniqueRepository("core/resume"));
     const blob = blobFile("resume-in-process.bin", 1024 * 1024 + 5);
@@ -64,7 +72,11 @@ describe("uploads survive faults", () => {
 
   it("retries 5xx, 429 and resets with identical results", async () => {
     const proxy = await startFaultProxy({ target: registry.url, seed: 7, rate: 0.3 });
-    const client = new RegistryClient({ plainHttp: true, chunkSize: 128 * 1024, retry: { retries: 8, minDelayMs: 1, maxDelayMs: 20 } });
+    const client = new RegistryClient({
+      plainHttp: true,
+      chunkSize: 128 * 1024,
+      retry: { retries: 8, minDelayMs: 1, maxDelayMs: 20 },
+    });
     const target = new RemoteRepository(client, proxy.host, uniqueRepository("core/flaky"));
     for (let i = 0; i < 6; i++) {
       const blob = blobFile(`flaky-${i}.bin`, 300 * 1024 + i);
@@ -81,14 +93,21 @@ describe("uploads survive faults", () => {
     const source = new RemoteRepository(direct, registry.host, uniqueRepository("core/flaky-copy"));
     const { index } = await pushProvider(source);
     for (const seed of [1, 2, 3]) {
-      const proxy = await startFaultProxy({ target: registry.url, seed, rate: 0.2, faults: ["500", "502", "503", "429", "reset-before", "reset-mid", "truncate", "wrong-bytes"] });
+      const proxy = await startFaultProxy({
+        target: registry.url,
+        seed,
+        rate: 0.2,
+        faults: ["500", "502", "503", "429", "reset-before", "reset-mid", "truncate", "wrong-bytes"],
+      });
       const client = new RegistryClient({ plainHttp: true, retry: { retries: 8, minDelayMs: 1, maxDelayMs: 20 } });
       const layout = await OciLayout.open(join(scratch.path, `flaky-copy-${seed}`), { create: true });
       await copy(new RemoteRepository(client, proxy.host, source.repository), "1.0.0", layout, ["1.0.0"]);
       const destination = new RemoteRepository(client, proxy.host, uniqueRepository("core/flaky-copy-back"));
       const result = await copy(layout, "1.0.0", destination, ["1.0.0"]);
       expect(result.descriptor.digest).toBe(index.digest);
-      expect((await new RemoteRepository(direct, registry.host, destination.repository).resolve("1.0.0")).digest).toBe(index.digest);
+      expect((await new RemoteRepository(direct, registry.host, destination.repository).resolve("1.0.0")).digest).toBe(
+        index.digest,
+      );
       expect(Object.values(proxy.stats.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
       await client.close();
       await proxy.close();
@@ -114,8 +133,13 @@ describe("uploads survive faults", () => {
   it("never retries an authentication failure", async () => {
     const basic = inject("registries").basic;
     const proxy = await startFaultProxy({ target: basic.url });
-    const client = new RegistryClient({ plainHttp: true, credentials: async () => ({ username: basic.username!, password: "wrong" }) });
-    const error = await new RemoteRepository(client, proxy.host, "core/auth").resolve("latest").catch((e: unknown) => e);
+    const client = new RegistryClient({
+      plainHttp: true,
+      credentials: async () => ({ username: basic.username!, password: "wrong" }),
+    });
+    const error = await new RemoteRepository(client, proxy.host, "core/auth")
+      .resolve("latest")
+      .catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(4);
     // One anonymous request, one with the credentials: no retries.
     expect(proxy.stats.requests).toBe(2);
@@ -133,7 +157,10 @@ describe("uploads survive faults", () => {
     for (const fault of ["reset-mid", "truncate"] as const) {
       const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /^GET .*\/blobs\//, fault }] });
       const client = new RegistryClient({ plainHttp: true, retry: { minDelayMs: 1 } });
-      const fetched = await readAll(await new RemoteRepository(client, proxy.host, name).fetch(blob.descriptor), blob.bytes.length);
+      const fetched = await readAll(
+        await new RemoteRepository(client, proxy.host, name).fetch(blob.descriptor),
+        blob.bytes.length,
+      );
       expect(fetched.equals(blob.bytes)).toBe(true);
       expect(proxy.stats.faults[fault]).toBe(1);
       expect(proxy.stats.methods.GET).toBe(2);
@@ -160,7 +187,9 @@ describe("uploads survive faults", () => {
       },
     };
     const interrupted = new RegistryClient({ ...options, uploadSessions: stopAfterFourChunks });
-    const error = await new RemoteRepository(interrupted, first.host, "core/restart").push(blob.descriptor, fileContent(blob.path)).catch((e: unknown) => e);
+    const error = await new RemoteRepository(interrupted, first.host, "core/restart")
+      .push(blob.descriptor, fileContent(blob.path))
+      .catch((e: unknown) => e);
     await interrupted.close();
     expect(exitCodeOf(error)).toBe(5);
 
@@ -168,7 +197,9 @@ describe("uploads survive faults", () => {
     const resumed = new RegistryClient({ ...options, uploadSessions: saved });
     const target = new RemoteRepository(resumed, second.host, "core/restart");
     let firstProgress: number | undefined;
-    await target.push(blob.descriptor, fileContent(blob.path), { onProgress: (bytes) => void (firstProgress ??= bytes) });
+    await target.push(blob.descriptor, fileContent(blob.path), {
+      onProgress: (bytes) => void (firstProgress ??= bytes),
+    });
     // The second run started at byte 4 MiB: it sent half the bytes of a full upload.
     expect(firstProgress).toBeGreaterThan(4 * 1024 * 1024);
     expect((await readAll(await target.fetch(blob.descriptor), blob.bytes.length)).equals(blob.bytes)).toBe(true);

@@ -35,14 +35,22 @@ describe.each(REGISTRY_MODES)("skopeo interoperability (%s)", (mode) => {
   const client = new RegistryClient({
     plainHttp: registry.plainHttp,
     ...(registry.caFile ? { caFile: registry.caFile } : {}),
-    ...(registry.username ? { credentials: staticCredentials({ username: registry.username, password: registry.password! }) } : {}),
+    ...(registry.username
+      ? { credentials: staticCredentials({ username: registry.username, password: registry.password! }) }
+      : {}),
   });
   afterAll(() => client.close());
 
   it("core reads what skopeo pushed, byte for byte", async () => {
     const { layout, manifest } = await moduleLayout(`skopeo-push-${mode}`);
     const repository = uniqueRepository(`core/${mode}/from-skopeo`);
-    await skopeo(["copy", "--preserve-digests", ...destFlags(registry.skopeoFlags), `oci:${layout.root}:1.0.0`, `docker://${registry.host}/${repository}:1.0.0`]);
+    await skopeo([
+      "copy",
+      "--preserve-digests",
+      ...destFlags(registry.skopeoFlags),
+      `oci:${layout.root}:1.0.0`,
+      `docker://${registry.host}/${repository}:1.0.0`,
+    ]);
 
     const remote = new RemoteRepository(client, registry.host, repository);
     const resolved = await remote.resolve("1.0.0");
@@ -58,7 +66,13 @@ describe.each(REGISTRY_MODES)("skopeo interoperability (%s)", (mode) => {
     expect(raw.equals(Buffer.from(manifest.bytes))).toBe(true);
 
     const back = join(scratch.path, `skopeo-layout-${mode}`);
-    await skopeo(["copy", "--preserve-digests", ...srcFlags(registry.skopeoFlags), `docker://${remote.name}:1.0.0`, `oci:${back}:copied`]);
+    await skopeo([
+      "copy",
+      "--preserve-digests",
+      ...srcFlags(registry.skopeoFlags),
+      `docker://${remote.name}:1.0.0`,
+      `oci:${back}:copied`,
+    ]);
     const skopeoLayout = await OciLayout.open(back);
     expect((await skopeoLayout.resolve("copied")).digest).toBe(manifest.descriptor.digest);
   });

@@ -16,7 +16,14 @@ import type { RegistryClientOptions } from "@tofu-oci/core/remote";
 import { parsePlatform } from "@tofu-oci/opentofu";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { filterIndex, type PlatformName } from "./platform-filter.js";
-import { openShared, parseCopyLocator, cwdOf, signalOf, withRegistryClient, type MirrorContext } from "./mirror-context.js";
+import {
+  openShared,
+  parseCopyLocator,
+  cwdOf,
+  signalOf,
+  withRegistryClient,
+  type MirrorContext,
+} from "./mirror-context.js";
 import { ReferrerSummaries } from "./referrer-summary.js";
 import { assertShard, inShard, type Shard } from "./shard.js";
 
@@ -72,7 +79,10 @@ interface CopyPlan {
  * registry blobs are mounted. Returns one record per artifact.
  * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
-export async function copyArtifacts(options: CopyArtifactsOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
+export async function copyArtifacts(
+  options: CopyArtifactsOptions,
+  ctx: MirrorContext = {},
+): Promise<MirroredArtifactRecord[]> {
   const plan = planCopy(options, ctx);
   return withRegistryClient(options.clientOptions, async (client) => {
     const src = await openShared(plan.source, { client });
@@ -89,16 +99,30 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
   const source = parseCopyLocator(options.source, { ociLayout: options.fromOciLayout ?? false, ...cwdOf(ctx) });
   const destination = parseCopyLocator(options.destination, { ociLayout: options.toOciLayout ?? false, ...cwdOf(ctx) });
   const platforms = (options.platforms ?? []).map(parsePlatform);
-  if (destination.digest) throw usageError(`DST "${options.destination}" names a digest`, "The copy keeps SRC's digest; give DST a repository and optionally a tag.");
-  if (options.shard && !options.allTags) throw usageError("--shard splits the tags of --all-tags", "Add --all-tags, or leave --shard out.");
+  if (destination.digest)
+    throw usageError(
+      `DST "${options.destination}" names a digest`,
+      "The copy keeps SRC's digest; give DST a repository and optionally a tag.",
+    );
+  if (options.shard && !options.allTags)
+    throw usageError("--shard splits the tags of --all-tags", "Add --all-tags, or leave --shard out.");
   if (options.allTags) {
-    if (source.tag || source.digest || destination.tag) throw usageError("--all-tags copies every tag of SRC's repository", "Leave the tag or digest out of SRC and DST.");
+    if (source.tag || source.digest || destination.tag)
+      throw usageError(
+        "--all-tags copies every tag of SRC's repository",
+        "Leave the tag or digest out of SRC and DST.",
+      );
     return { source, destination, platforms, ...(options.shard ? { shard: assertShard(options.shard) } : {}) };
   }
   const selector = source.tag ?? source.digest;
-  if (!selector) throw usageError(`SRC "${options.source}" names no tag or digest`, "Add :TAG or @sha256:..., or pass --all-tags.");
+  if (!selector)
+    throw usageError(`SRC "${options.source}" names no tag or digest`, "Add :TAG or @sha256:..., or pass --all-tags.");
   const tag = destination.tag ?? source.tag;
-  if (!tag && destination.kind === "layout") throw usageError("an OCI layout destination needs a tag", "Write DST as PATH:TAG; an untagged manifest in a layout cannot be found again.");
+  if (!tag && destination.kind === "layout")
+    throw usageError(
+      "an OCI layout destination needs a tag",
+      "Write DST as PATH:TAG; an untagged manifest in a layout cannot be found again.",
+    );
   return { source, destination, platforms, job: { selector, from: formatLocator(source), tag } };
 }
 
@@ -106,15 +130,30 @@ function planCopy(options: CopyArtifactsOptions, ctx: MirrorContext): CopyPlan {
  * One job per tag of the source repository (of this shard's tags with `shard`); `sha256-...`
  * referrers indexes travel with --recursive.
  */
-async function allTagJobs(src: ReadOnlyTarget, source: Locator, shard: Shard | undefined, ctx: MirrorContext): Promise<CopyJob[]> {
+async function allTagJobs(
+  src: ReadOnlyTarget,
+  source: Locator,
+  shard: Shard | undefined,
+  ctx: MirrorContext,
+): Promise<CopyJob[]> {
   const tags: string[] = [];
   for await (const tag of src.tags({ ...signalOf(ctx) })) if (!/^sha256-[a-f0-9]{64}/.test(tag)) tags.push(tag);
-  if (tags.length === 0) throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
-  const jobs = tags.filter((tag) => inShard(shard, tag)).map((tag) => ({ selector: tag, from: formatLocator(source, { tag }), tag }));
+  if (tags.length === 0)
+    throw new TofuOciError("not-found", `${formatLocator(source)} has no tags`, { hint: "Check the repository name." });
+  const jobs = tags
+    .filter((tag) => inShard(shard, tag))
+    .map((tag) => ({ selector: tag, from: formatLocator(source, { tag }), tag }));
   return jobs.sort((a, b) => (a.selector < b.selector ? -1 : 1));
 }
 
-async function copyJob(src: ReadOnlyTarget, dst: Target, job: CopyJob, plan: CopyPlan, options: CopyArtifactsOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
+async function copyJob(
+  src: ReadOnlyTarget,
+  dst: Target,
+  job: CopyJob,
+  plan: CopyPlan,
+  options: CopyArtifactsOptions,
+  ctx: MirrorContext,
+): Promise<MirroredArtifactRecord> {
   const referrers = new ReferrerSummaries();
   const copyOptions: CopyOptions = {
     concurrency: options.concurrency ?? 4,
@@ -134,24 +173,44 @@ async function copyJob(src: ReadOnlyTarget, dst: Target, job: CopyJob, plan: Cop
   // The rebuilt index is new; the platform manifests and zips it keeps come from SRC.
   const filtered = filterIndex(bytes, plan.platforms, job.from);
   const { descriptor } = filtered.index;
-  const copied = await copy(withManifests(src, [filtered.index]), descriptor, dst, tags, { ...copyOptions, mountFrom: sameRegistry(plan) });
+  const copied = await copy(withManifests(src, [filtered.index]), descriptor, dst, tags, {
+    ...copyOptions,
+    mountFrom: sameRegistry(plan),
+  });
   const note = await filterNote(src, root, descriptor, filtered.kept, options.recursive ?? false, ctx);
-  return artifactRecord({ ...common, descriptor, manifest: filtered.index.manifest, counts: copied, referrers: referrers.list(), note });
+  return artifactRecord({
+    ...common,
+    descriptor,
+    manifest: filtered.index.manifest,
+    counts: copied,
+    referrers: referrers.list(),
+    note,
+  });
 }
 
 /** SRC's repository when DST is on the same registry, so its blobs are mounted, not uploaded. */
 function sameRegistry(plan: CopyPlan): string[] {
   const { source, destination } = plan;
-  return source.kind === "registry" && destination.kind === "registry" && source.registry === destination.registry ? [source.repository] : [];
+  return source.kind === "registry" && destination.kind === "registry" && source.registry === destination.registry
+    ? [source.repository]
+    : [];
 }
 
 /** Says what `--platform` changed, as the issue asks: a new index digest, the same zips. */
-async function filterNote(src: ReadOnlyTarget, root: Descriptor, index: Descriptor, kept: Descriptor[], recursive: boolean, ctx: MirrorContext): Promise<string> {
+async function filterNote(
+  src: ReadOnlyTarget,
+  root: Descriptor,
+  index: Descriptor,
+  kept: Descriptor[],
+  recursive: boolean,
+  ctx: MirrorContext,
+): Promise<string> {
   const names = kept.map((entry) => `${entry.platform!.os}_${entry.platform!.architecture}`).join(", ");
   let note = `--platform kept ${names}: the index digest changed from ${root.digest} to ${index.digest}; the platform manifests and zips are unchanged`;
   if (recursive) {
     const lost = await src.referrers(root, signalOf(ctx));
-    if (lost.length > 0) note += `; ${lost.length} referrer(s) of the original index were not copied (they refer to its old digest)`;
+    if (lost.length > 0)
+      note += `; ${lost.length} referrer(s) of the original index were not copied (they refer to its old digest)`;
   }
   return note;
 }

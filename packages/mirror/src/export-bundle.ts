@@ -1,6 +1,14 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { copyGraph, fetchManifest, formatLocator, usageError, type Descriptor, type Locator, type TransferHooks } from "@tofu-oci/core";
+import {
+  copyGraph,
+  fetchManifest,
+  formatLocator,
+  usageError,
+  type Descriptor,
+  type Locator,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 import { artifactRecord, type MirroredArtifactRecord } from "./artifact-record.js";
 import { BundleWriter } from "./bundle/bundle-writer.js";
@@ -43,9 +51,13 @@ export interface BundleRecord {
  * temp file renamed to `output` at the end. Returns a record per artifact, then the bundle's.
  * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
-export async function exportBundle(options: ExportBundleOptions, ctx: MirrorContext = {}): Promise<Array<MirroredArtifactRecord | BundleRecord>> {
+export async function exportBundle(
+  options: ExportBundleOptions,
+  ctx: MirrorContext = {},
+): Promise<Array<MirroredArtifactRecord | BundleRecord>> {
   const sources = options.references.map(parseSource);
-  if (sources.length === 0) throw usageError("name at least one artifact to export", "e.g. tofu-oci-mirror export HOST/REPO:TAG -o bundle.tar");
+  if (sources.length === 0)
+    throw usageError("name at least one artifact to export", "e.g. tofu-oci-mirror export HOST/REPO:TAG -o bundle.tar");
   const output = resolve(ctx.cwd ?? ".", options.output);
   await assertWritable(output);
   return withRegistryClient(options.clientOptions, async (client) => {
@@ -54,7 +66,14 @@ export async function exportBundle(options: ExportBundleOptions, ctx: MirrorCont
       const records: Array<MirroredArtifactRecord | BundleRecord> = [];
       for (const source of sources) records.push(await exportOne(client, writer, source, output, options, ctx));
       const tar = await writer.finish();
-      records.push({ kind: "bundle", file: output, digest: tar.digest, size: tar.size, artifacts: sources.length, blobs: writer.blobs });
+      records.push({
+        kind: "bundle",
+        file: output,
+        digest: tar.digest,
+        size: tar.size,
+        artifacts: sources.length,
+        blobs: writer.blobs,
+      });
       return records;
     } catch (error) {
       await writer.abort();
@@ -65,7 +84,8 @@ export async function exportBundle(options: ExportBundleOptions, ctx: MirrorCont
 
 function parseSource(reference: string): Locator {
   const source = parseCopyLocator(reference);
-  if (!source.tag && !source.digest) throw usageError(`"${reference}" names no tag or digest`, "Export names exact artifacts: add :TAG or @sha256:...");
+  if (!source.tag && !source.digest)
+    throw usageError(`"${reference}" names no tag or digest`, "Export names exact artifacts: add :TAG or @sha256:...");
   return source;
 }
 
@@ -73,17 +93,40 @@ function parseSource(reference: string): Locator {
 async function assertWritable(output: string): Promise<void> {
   const parent = await stat(dirname(output)).catch(() => undefined);
   if (!parent?.isDirectory()) throw usageError(`cannot write ${output}: ${dirname(output)} is not a directory`);
-  if ((await stat(output).catch(() => undefined))?.isDirectory()) throw usageError(`cannot write ${output}: it is a directory`, "Give -o a file name such as bundle.tar.");
+  if ((await stat(output).catch(() => undefined))?.isDirectory())
+    throw usageError(`cannot write ${output}: it is a directory`, "Give -o a file name such as bundle.tar.");
 }
 
-async function exportOne(client: RegistryClient, writer: BundleWriter, source: Locator, output: string, options: ExportBundleOptions, ctx: MirrorContext): Promise<MirroredArtifactRecord> {
+async function exportOne(
+  client: RegistryClient,
+  writer: BundleWriter,
+  source: Locator,
+  output: string,
+  options: ExportBundleOptions,
+  ctx: MirrorContext,
+): Promise<MirroredArtifactRecord> {
   const src = await openShared(source, { client });
   const referrers = new ReferrerSummaries();
   const root: Descriptor = await src.resolve((source.digest ?? source.tag)!, signalOf(ctx));
   const { manifest } = await fetchManifest(src, root, signalOf(ctx));
   // One blob at a time: the tar is written in order.
-  const copied = await copyGraph(src, writer, root, { concurrency: 1, referrers: options.recursive ?? true, ...options.hooks, onReferrers: referrers.onReferrers, ...signalOf(ctx) });
+  const copied = await copyGraph(src, writer, root, {
+    concurrency: 1,
+    referrers: options.recursive ?? true,
+    ...options.hooks,
+    onReferrers: referrers.onReferrers,
+    ...signalOf(ctx),
+  });
   writer.nameArtifact(root, { tag: source.tag, fullName: formatLocator(source) });
   const destination: Locator = { kind: "layout", registry: "", repository: output };
-  return artifactRecord({ from: formatLocator(source), sourceDigest: root.digest, descriptor: root, manifest, destination, tag: source.tag, counts: copied, referrers: referrers.list() });
+  return artifactRecord({
+    from: formatLocator(source),
+    sourceDigest: root.digest,
+    descriptor: root,
+    manifest,
+    destination,
+    tag: source.tag,
+    counts: copied,
+    referrers: referrers.list(),
+  });
 }

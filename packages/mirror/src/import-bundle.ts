@@ -32,7 +32,10 @@ export interface ImportBundleOptions {
  * are set only after everything was pushed, so a failure leaves nothing tagged.
  * @throws TofuOciError with the exit code of docs/contract/design.md §2.2 (1 for a damaged bundle).
  */
-export async function importBundle(options: ImportBundleOptions, ctx: MirrorContext = {}): Promise<MirroredArtifactRecord[]> {
+export async function importBundle(
+  options: ImportBundleOptions,
+  ctx: MirrorContext = {},
+): Promise<MirroredArtifactRecord[]> {
   const to = parseImportTo(options.to);
   const file = resolve(ctx.cwd ?? ".", options.bundle);
   if (!(await stat(file).catch(() => undefined))?.isFile()) throw usageError(`the bundle ${file} is not a file`);
@@ -43,8 +46,10 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
     return await withRegistryClient(options.clientOptions, async (client) => {
       const layout = await openShared({ kind: "layout", registry: "", repository: staging }, { client });
       const pushed = [];
-      for (const plan of plans) pushed.push(await pushArtifact(layout, await openShared(plan.destination, { client }), plan, options, ctx));
-      for (const { plan, target } of pushed) if (plan.tag) await target.tag(plan.artifact.descriptor, plan.tag, signalOf(ctx));
+      for (const plan of plans)
+        pushed.push(await pushArtifact(layout, await openShared(plan.destination, { client }), plan, options, ctx));
+      for (const { plan, target } of pushed)
+        if (plan.tag) await target.tag(plan.artifact.descriptor, plan.tag, signalOf(ctx));
       return pushed.map(({ record }) => record);
     });
   } finally {
@@ -53,7 +58,13 @@ export async function importBundle(options: ImportBundleOptions, ctx: MirrorCont
 }
 
 /** Pushes one artifact and its referrers, untagged. */
-async function pushArtifact(layout: Target, target: Target, plan: ImportPlan, options: ImportBundleOptions, ctx: MirrorContext) {
+async function pushArtifact(
+  layout: Target,
+  target: Target,
+  plan: ImportPlan,
+  options: ImportBundleOptions,
+  ctx: MirrorContext,
+) {
   const referrers = new ReferrerSummaries();
   const { descriptor } = plan.artifact;
   const copied = await copyGraph(layout, target, descriptor, {

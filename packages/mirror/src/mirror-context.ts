@@ -1,4 +1,11 @@
-import { openLocator, parseLocator, usageError, type Locator, type ParseLocatorOptions, type Target } from "@tofu-oci/core";
+import {
+  openLocator,
+  parseLocator,
+  usageError,
+  type Locator,
+  type ParseLocatorOptions,
+  type Target,
+} from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 
 /** The side effects mirror's library functions use; all optional. */
@@ -15,7 +22,10 @@ export interface MirrorContext {
  * Runs `work` with one registry client for every repository it touches (so blobs can be
  * mounted between repositories of one registry and tokens are reused), and closes it after.
  */
-export async function withRegistryClient<T>(options: RegistryClientOptions | undefined, work: (client: RegistryClient) => Promise<T>): Promise<T> {
+export async function withRegistryClient<T>(
+  options: RegistryClientOptions | undefined,
+  work: (client: RegistryClient) => Promise<T>,
+): Promise<T> {
   const { RegistryClient } = await import("@tofu-oci/core/remote");
   const client = new RegistryClient(options);
   try {
@@ -42,11 +52,15 @@ export function cwdOf(ctx: MirrorContext): { cwd?: string } {
  */
 export function parseCopyLocator(input: string, options: ParseLocatorOptions = {}): Locator {
   const locator = parseLocator(input, options);
-  if (locator.subdir) throw usageError(`"${input}" names a //subdirectory`, "Copy whole artifacts: leave out the //SUBDIR part.");
+  if (locator.subdir)
+    throw usageError(`"${input}" names a //subdirectory`, "Copy whole artifacts: leave out the //SUBDIR part.");
   return locator;
 }
 
 /** Opens a repository with the run's one client (blobs mount between its repositories), or a layout. */
-export async function openShared(locator: Locator, options: { client: RegistryClient; create?: boolean }): Promise<Target> {
+export async function openShared(
+  locator: Locator,
+  options: { client: RegistryClient; create?: boolean },
+): Promise<Target> {
   return (await openLocator(locator, options)).target;
 }

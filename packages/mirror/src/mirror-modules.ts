@@ -75,7 +75,10 @@ export interface MirroredModuleRecord extends ModuleArtifactRecord {
  * without fetching.
  * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
-export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorContext = {}): Promise<MirroredModuleRecord[]> {
+export async function mirrorModules(
+  options: MirrorModulesOptions,
+  ctx: MirrorContext = {},
+): Promise<MirroredModuleRecord[]> {
   const request = parseModuleRequest(options.module);
   const destination = parseModuleDestination(options.to, options.toOciLayout ?? false, ctx);
   const http = new RegistryHttp({
@@ -90,7 +93,8 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
     return await withRegistryClient(options.clientOptions, async (client) => {
       const target = await openShared(destination, { client, create: true });
       const records: MirroredModuleRecord[] = [];
-      for (const version of versions) records.push(await mirrorVersion({ request, version, destination, target, http, options, ctx }));
+      for (const version of versions)
+        records.push(await mirrorVersion({ request, version, destination, target, http, options, ctx }));
       return records;
     });
   } finally {
@@ -100,8 +104,16 @@ export async function mirrorModules(options: MirrorModulesOptions, ctx: MirrorCo
 
 function parseModuleDestination(to: string, ociLayout: boolean, ctx: MirrorContext): Locator {
   const locator = parseLocator(to, { ociLayout, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });
-  if (ociLayout && (locator.tag || locator.digest)) throw usageError(`--to "${to}" names a tag or digest`, "Each version becomes a tag of its own; give the layout directory alone.");
-  if (locator.tag || locator.digest || locator.subdir) throw usageError(`--to "${to}" names more than a repository`, "Each version becomes a tag of its own: give HOST/REPO alone.");
+  if (ociLayout && (locator.tag || locator.digest))
+    throw usageError(
+      `--to "${to}" names a tag or digest`,
+      "Each version becomes a tag of its own; give the layout directory alone.",
+    );
+  if (locator.tag || locator.digest || locator.subdir)
+    throw usageError(
+      `--to "${to}" names more than a repository`,
+      "Each version becomes a tag of its own: give HOST/REPO alone.",
+    );
   return locator;
 }
 
@@ -111,7 +123,10 @@ async function chooseVersions(registry: ModuleRegistryClient, request: ModuleReq
   if (chosen.length > 0) return chosen.reverse();
   const wanted = request.constraint ? `matches "${request.constraint.text}"` : "is a release (not a prerelease)";
   throw new TofuOciError("not-found", `no version of ${formatModuleAddress(request.address)} ${wanted}`, {
-    hint: available.length > 0 ? `The registry has ${available.slice(0, 20).join(", ")}${available.length > 20 ? ", ..." : ""}.` : "The registry lists no versions.",
+    hint:
+      available.length > 0
+        ? `The registry has ${available.slice(0, 20).join(", ")}${available.length > 20 ? ", ..." : ""}.`
+        : "The registry lists no versions.",
   });
 }
 
@@ -135,19 +150,35 @@ async function mirrorVersion(job: VersionJob): Promise<MirroredModuleRecord> {
     const location = await new ModuleRegistryClient(job.http).location(job.request.address, job.version);
     const { hostname } = job.request.address;
     const elsewhere = checkDownloadHost(location, hostname, job.options.allowDownloadHosts ?? []);
-    if (elsewhere) job.options.onNote?.(`${job.version}: the package is downloaded from ${elsewhere}, not from the registry ${hostname}`);
+    if (elsewhere)
+      job.options.onNote?.(
+        `${job.version}: the package is downloaded from ${elsewhere}, not from the registry ${hostname}`,
+      );
     const fetched = await fetchPackage(location, workDir, { http: job.http, git: gitOptions(job) });
     const zip = await packModule(fetched.directory, { output: join(workDir, "module.zip"), ...signalOf(job.ctx) });
     const { options } = job;
-    const pushed = await pushGraph(job.target, moduleGraph(zip), [tag], { concurrency: options.concurrency ?? 4, ...options.hooks, ...signalOf(job.ctx) });
-    return { ...moduleArtifactRecord(job.destination, pushed.descriptor, [tag], pushed), ...moduleFields(job), from: fetched.from };
+    const pushed = await pushGraph(job.target, moduleGraph(zip), [tag], {
+      concurrency: options.concurrency ?? 4,
+      ...options.hooks,
+      ...signalOf(job.ctx),
+    });
+    return {
+      ...moduleArtifactRecord(job.destination, pushed.descriptor, [tag], pushed),
+      ...moduleFields(job),
+      from: fetched.from,
+    };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
 function gitOptions(job: VersionJob) {
-  return { plainHttp: job.options.sourcePlainHttp ?? false, ...(job.ctx.env ? { env: job.ctx.env } : {}), ...signalOf(job.ctx), ...(job.options.log ? { log: job.options.log } : {}) };
+  return {
+    plainHttp: job.options.sourcePlainHttp ?? false,
+    ...(job.ctx.env ? { env: job.ctx.env } : {}),
+    ...signalOf(job.ctx),
+    ...(job.options.log ? { log: job.options.log } : {}),
+  };
 }
 
 function moduleFields(job: VersionJob): Pick<MirroredModuleRecord, "module" | "version"> {
@@ -156,5 +187,9 @@ function moduleFields(job: VersionJob): Pick<MirroredModuleRecord, "module" | "v
 
 /** The record of a version the destination had: same fields, nothing transferred. */
 function presentRecord(job: VersionJob, tag: string, descriptor: Descriptor): MirroredModuleRecord {
-  return { ...moduleArtifactRecord(job.destination, descriptor, [tag], NO_TRANSFER), ...moduleFields(job), alreadyMirrored: true };
+  return {
+    ...moduleArtifactRecord(job.destination, descriptor, [tag], NO_TRANSFER),
+    ...moduleFields(job),
+    alreadyMirrored: true,
+  };
 }

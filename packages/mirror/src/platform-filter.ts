@@ -1,4 +1,13 @@
-import { encodeManifest, invalidInput, isIndex, parseManifest, TofuOciError, type Descriptor, type EncodedManifest, type ImageIndex } from "@tofu-oci/core";
+import {
+  encodeManifest,
+  invalidInput,
+  isIndex,
+  parseManifest,
+  TofuOciError,
+  type Descriptor,
+  type EncodedManifest,
+  type ImageIndex,
+} from "@tofu-oci/core";
 import type { Platform } from "@tofu-oci/opentofu";
 
 /** A platform as `--platform` names it. */
@@ -23,15 +32,22 @@ export interface FilteredIndex {
 export function filterIndex(bytes: Uint8Array, platforms: readonly PlatformName[], what: string): FilteredIndex {
   const manifest = parseManifest(bytes);
   if (!isIndex(manifest)) {
-    throw invalidInput(`--platform needs an index, but ${what} is a single manifest`, "Leave out --platform: a module or single-platform artifact is copied whole.");
+    throw invalidInput(
+      `--platform needs an index, but ${what} is a single manifest`,
+      "Leave out --platform: a module or single-platform artifact is copied whole.",
+    );
   }
-  const available = manifest.manifests.filter((entry) => entry.platform).map((entry) => `${entry.platform!.os}_${entry.platform!.architecture}`);
+  const available = manifest.manifests
+    .filter((entry) => entry.platform)
+    .map((entry) => `${entry.platform!.os}_${entry.platform!.architecture}`);
   const missing = platforms.map(({ os, arch }) => `${os}_${arch}`).filter((name) => !available.includes(name));
   if (missing.length > 0) {
     throw new TofuOciError("not-found", `${what} has no ${missing.join(", ")} platform`, {
       hint: `It has ${available.length > 0 ? available.join(", ") : "no platform entries"}.`,
     });
   }
-  const kept = manifest.manifests.filter((entry) => platforms.some(({ os, arch }) => entry.platform?.os === os && entry.platform.architecture === arch));
+  const kept = manifest.manifests.filter((entry) =>
+    platforms.some(({ os, arch }) => entry.platform?.os === os && entry.platform.architecture === arch),
+  );
   return { index: encodeManifest<ImageIndex>({ ...manifest, manifests: kept }), kept };
 }

@@ -78,11 +78,19 @@ export interface ProvidersInputOptions {
  * @throws TofuOciError "usage" (exit 2) or, for a bad lock file, "invalid-input" (exit 6).
  */
 export async function validateProvidersInput(options: ProvidersInputOptions, cwd = "."): Promise<ProvidersInput> {
-  if (!options.to) throw usageError("--to TEMPLATE is required", "e.g. --to 'registry.example.com/opentofu-providers/${namespace}/${type}', or set mirrorTemplate in the tofu-oci config file.");
-  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) throw usageError("--concurrency must be a positive integer");
+  if (!options.to)
+    throw usageError(
+      "--to TEMPLATE is required",
+      "e.g. --to 'registry.example.com/opentofu-providers/${namespace}/${type}', or set mirrorTemplate in the tofu-oci config file.",
+    );
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0))
+    throw usageError("--concurrency must be a positive integer");
   if (options.shard) assertShard(options.shard);
   if (options.printConfig && options.ociLayout) {
-    throw usageError("--print-config needs a registry template, not --oci-layout", "OpenTofu installs providers from registries; copy the layout to a registry first (tofu-oci-mirror copy).");
+    throw usageError(
+      "--print-config needs a registry template, not --oci-layout",
+      "OpenTofu installs providers from registries; copy the layout to a registry first (tofu-oci-mirror copy).",
+    );
   }
   const platforms = parsePlatforms(options.platforms ?? []);
   const requested = await requestedProviders(options, cwd);
@@ -102,7 +110,11 @@ type Requested = Omit<ProviderJob, "destination" | "name">;
 async function requestedProviders(options: ProvidersInputOptions, cwd: string): Promise<Requested[]> {
   const args = options.providers ?? [];
   if (options.lockfile !== undefined) return lockedProviders(args, resolve(cwd, options.lockfile));
-  if (args.length === 0) throw usageError("name at least one provider", "e.g. tofu-oci-mirror providers hashicorp/aws@~>5.0 --to TEMPLATE, or give --lockfile.");
+  if (args.length === 0)
+    throw usageError(
+      "name at least one provider",
+      "e.g. tofu-oci-mirror providers hashicorp/aws@~>5.0 --to TEMPLATE, or give --lockfile.",
+    );
   const jobs = args.map((arg): Requested => {
     const { address, constraint } = parseProviderRequest(arg);
     return constraint === undefined ? { address } : { address, constraint: parseVersionConstraint(constraint) };
@@ -115,17 +127,32 @@ async function requestedProviders(options: ProvidersInputOptions, cwd: string): 
 async function lockedProviders(args: readonly string[], path: string): Promise<Requested[]> {
   const named = args.map((arg) => {
     const { address, constraint } = parseProviderRequest(arg);
-    if (constraint !== undefined) throw usageError(`"${arg}": a constraint cannot be combined with --lockfile`, "The lock file pins the version; name the provider alone.");
+    if (constraint !== undefined)
+      throw usageError(
+        `"${arg}": a constraint cannot be combined with --lockfile`,
+        "The lock file pins the version; name the provider alone.",
+      );
     return formatProviderAddress(address);
   });
   assertUnique(named);
   const locks = (await readLockFile(path)).providers;
   for (const name of named) {
-    if (!locks.has(name)) throw usageError(`${name} is not in the lock file ${path}`, `It locks: ${[...locks.keys()].join(", ") || "no providers"}.`);
+    if (!locks.has(name))
+      throw usageError(
+        `${name} is not in the lock file ${path}`,
+        `It locks: ${[...locks.keys()].join(", ") || "no providers"}.`,
+      );
   }
   const selected = [...locks.values()].filter((lock) => named.length === 0 || named.includes(lock.address));
-  if (selected.length === 0) throw usageError(`the lock file ${path} locks no providers`, "Run tofu init to write it, or name providers instead of --lockfile.");
-  return selected.map((lock) => ({ address: parseProviderAddress(lock.address, { form: "normalized" }), pinned: lock }));
+  if (selected.length === 0)
+    throw usageError(
+      `the lock file ${path} locks no providers`,
+      "Run tofu init to write it, or name providers instead of --lockfile.",
+    );
+  return selected.map((lock) => ({
+    address: parseProviderAddress(lock.address, { form: "normalized" }),
+    pinned: lock,
+  }));
 }
 
 /**
@@ -133,8 +160,13 @@ async function lockedProviders(args: readonly string[], path: string): Promise<R
  * @tofu-oci/opentofu), or with `ociLayout` the template's output as a directory under `cwd`.
  * @throws TofuOciError "usage" (exit 2) when the output is not a valid repository address.
  */
-export function destinationFor(template: RepositoryTemplate, address: ProviderAddress, options: { ociLayout?: boolean; cwd?: string } = {}): Locator {
-  if (options.ociLayout) return { kind: "layout", registry: "", repository: resolve(options.cwd ?? ".", renderTemplate(template, address)) };
+export function destinationFor(
+  template: RepositoryTemplate,
+  address: ProviderAddress,
+  options: { ociLayout?: boolean; cwd?: string } = {},
+): Locator {
+  if (options.ociLayout)
+    return { kind: "layout", registry: "", repository: resolve(options.cwd ?? ".", renderTemplate(template, address)) };
   return { kind: "registry", ...templateRepository(template, address) };
 }
 
@@ -152,11 +184,14 @@ export function parsePlatforms(values: readonly string[]): PlatformSelection {
   return { all: false, keys: [...new Set(keys)] };
 }
 
-
 function assertUnique(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) throw usageError(`the provider ${name} is given twice`, "Combine the constraints with a comma: NS/TYPE@\">= 1.0, < 2.0\".");
+    if (seen.has(name))
+      throw usageError(
+        `the provider ${name} is given twice`,
+        'Combine the constraints with a comma: NS/TYPE@">= 1.0, < 2.0".',
+      );
     seen.add(name);
   }
 }

@@ -1,5 +1,10 @@
 import { describeTransfer, formatBytes } from "@tofu-oci/core";
-import type { ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
+import type {
+  ProviderFailureRecord,
+  ProviderMirrorRecord,
+  ProviderPlanRecord,
+  ProvidersRecord,
+} from "./provider-mirror/records.js";
 
 /** The human summary of a providers record (`--format text`). */
 export function describeProvidersRecord(record: ProvidersRecord): string {
@@ -11,8 +16,13 @@ export function describeProvidersRecord(record: ProvidersRecord): string {
 function describeMirrored(record: ProviderMirrorRecord): string {
   const platforms = record.platforms.map((p) => `${p.os}_${p.arch}`).join(", ");
   const moved = `${formatBytes(record.bytesDownloaded)} downloaded; ${describeTransfer(record)}`;
-  const lines = [`${record.unchanged ? "unchanged" : "mirrored"} ${record.provider} ${record.version} -> ${record.reference}`, `  platforms: ${platforms}`, `  ${moved}`];
-  for (const sbom of record.sboms) lines.push(`  SBOM ${sbom.os}_${sbom.arch}: ${sbom.digest} (${sbom.modules} modules)`);
+  const lines = [
+    `${record.unchanged ? "unchanged" : "mirrored"} ${record.provider} ${record.version} -> ${record.reference}`,
+    `  platforms: ${platforms}`,
+    `  ${moved}`,
+  ];
+  for (const sbom of record.sboms)
+    lines.push(`  SBOM ${sbom.os}_${sbom.arch}: ${sbom.digest} (${sbom.modules} modules)`);
   return lines.join("\n");
 }
 
@@ -22,6 +32,8 @@ function describeFailure(record: ProviderFailureRecord): string {
 }
 
 function describePlan(record: ProviderPlanRecord): string {
-  const action = { mirror: "would mirror", "add-platforms": "would add platforms to", unchanged: "unchanged" }[record.action];
+  const action = { mirror: "would mirror", "add-platforms": "would add platforms to", unchanged: "unchanged" }[
+    record.action
+  ];
   return `${action} ${record.provider} ${record.version} -> ${record.reference} (${record.platforms.join(", ")})`;
 }

@@ -2,15 +2,35 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { openShared } from "./mirror-context.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Semaphore, TofuOciError, isTofuOciError, mapConcurrent, safeRemoteText, type DownloadHooks, type Target, type TransferHooks } from "@tofu-oci/core";
+import {
+  Semaphore,
+  TofuOciError,
+  isTofuOciError,
+  mapConcurrent,
+  safeRemoteText,
+  type DownloadHooks,
+  type Target,
+  type TransferHooks,
+} from "@tofu-oci/core";
 import type { RegistryClient, RegistryClientOptions } from "@tofu-oci/core/remote";
 import { selectVersions } from "@tofu-oci/opentofu";
 import { ProviderRegistryClient, RegistryHttp, SignedSumsCache, tokensFromEnv } from "@tofu-oci/registry-protocol";
 import type { Dispatcher } from "undici";
-import type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord } from "./provider-mirror/records.js";
+import type {
+  AttachedSbom,
+  ProviderFailureRecord,
+  ProviderMirrorRecord,
+  ProviderPlanRecord,
+  ProvidersRecord,
+} from "./provider-mirror/records.js";
 import { mirrorVersion, type VersionRun } from "./provider-mirror/version-job.js";
 import { cliConfigRecord, type CliConfigRecord } from "./providers-config.js";
-import { validateProvidersInput, type PlatformSelection, type ProviderJob, type ProvidersInputOptions } from "./providers-input.js";
+import {
+  validateProvidersInput,
+  type PlatformSelection,
+  type ProviderJob,
+  type ProvidersInputOptions,
+} from "./providers-input.js";
 import { inShard } from "./shard.js";
 
 /** Progress and messages of a providers run: downloads, uploads (core's copy hooks); libraries never draw. */
@@ -79,7 +99,12 @@ export interface ProvidersResult {
 export async function mirrorProviders(options: ProvidersOptions, ctx: ProvidersContext = {}): Promise<ProvidersResult> {
   const input = await validateProvidersInput(options, ctx.cwd);
   const env = ctx.env ?? {};
-  const config = options.printConfig ? cliConfigRecord(input.template, input.jobs.map((job) => job.address)) : undefined;
+  const config = options.printConfig
+    ? cliConfigRecord(
+        input.template,
+        input.jobs.map((job) => job.address),
+      )
+    : undefined;
   const http = new RegistryHttp({
     plainHttp: options.sourcePlainHttp ?? false,
     token: tokensFromEnv(env),
@@ -120,8 +145,12 @@ class ProvidersRun {
       const client = await ProviderRegistryClient.open(this.http, job.address);
       const available = await client.versions();
       // The registry's own text: escaped and cut, so it cannot drive the terminal or forge lines.
-      for (const warning of client.warnings.slice(0, 10)) this.options.hooks?.onWarning?.(`${job.name}: ${safeRemoteText(warning)}`);
-      const versions = this.#select(job, available.map((v) => v.version)).filter((version) => inShard(this.options.shard, `${job.name} ${version}`));
+      for (const warning of client.warnings.slice(0, 10))
+        this.options.hooks?.onWarning?.(`${job.name}: ${safeRemoteText(warning)}`);
+      const versions = this.#select(
+        job,
+        available.map((v) => v.version),
+      ).filter((version) => inShard(this.options.shard, `${job.name} ${version}`));
       // Another shard's share: nothing to do here.
       if (versions.length === 0) return;
       const run = await this.#versionRun(job, client);
@@ -133,19 +162,35 @@ class ProvidersRun {
       // Records in the order the versions were selected, whatever order they finished in.
       for (const record of records) if (record) this.records.push(record);
       // A version without the platforms is skipped with a warning; none at all is "not found".
-      if (!platforms.all && records.every((record) => record === undefined) && this.failures.length === failuresBefore) {
-        throw new TofuOciError("not-found", `${job.name} has no ${platforms.keys.join(" or ")} package in ${versions.length === 1 ? `version ${versions[0]}` : `any of the versions ${versions.join(", ")}`}`, {
-          hint: "Name platforms the provider publishes (its registry page lists them), or --platform all.",
-        });
+      if (
+        !platforms.all &&
+        records.every((record) => record === undefined) &&
+        this.failures.length === failuresBefore
+      ) {
+        throw new TofuOciError(
+          "not-found",
+          `${job.name} has no ${platforms.keys.join(" or ")} package in ${versions.length === 1 ? `version ${versions[0]}` : `any of the versions ${versions.join(", ")}`}`,
+          {
+            hint: "Name platforms the provider publishes (its registry page lists them), or --platform all.",
+          },
+        );
       }
     } catch (error) {
       this.#failed(error, job.name);
     }
   }
 
-  async #version(run: VersionRun, version: string, keys: readonly string[], listed: readonly string[]): Promise<ProvidersRecord | undefined> {
+  async #version(
+    run: VersionRun,
+    version: string,
+    keys: readonly string[],
+    listed: readonly string[],
+  ): Promise<ProvidersRecord | undefined> {
     try {
-      if (keys.length === 0) throw new TofuOciError("not-found", `${run.job.name} ${version}: the registry lists no platforms for it`, { hint: "Name the platforms with --platform OS_ARCH." });
+      if (keys.length === 0)
+        throw new TofuOciError("not-found", `${run.job.name} ${version}: the registry lists no platforms for it`, {
+          hint: "Name the platforms with --platform OS_ARCH.",
+        });
       const record = await mirrorVersion(run, version, keys, listed);
       if (record?.kind === "verification") this.failures.push(checkFailure(record));
       return record;
@@ -159,13 +204,19 @@ class ProvidersRun {
   #select(job: ProviderJob, available: string[]): string[] {
     if (job.pinned) {
       if (available.includes(job.pinned.version)) return [job.pinned.version];
-      throw new TofuOciError("not-found", `${job.name} ${job.pinned.version} (pinned by the lock file) is not in the registry`, { hint: "Run tofu init -upgrade to move the lock file to an available version." });
+      throw new TofuOciError(
+        "not-found",
+        `${job.name} ${job.pinned.version} (pinned by the lock file) is not in the registry`,
+        { hint: "Run tofu init -upgrade to move the lock file to an available version." },
+      );
     }
     const selected = selectVersions(available, job.constraint);
     // Newest first, so the newest match is the first.
     if (selected.length > 0) return this.options.latest ? selected.slice(0, 1) : selected;
     const wanted = job.constraint ? `matches "${job.constraint.text}"` : "is a release (not a prerelease)";
-    throw new TofuOciError("not-found", `no version of ${job.name} ${wanted}`, { hint: `Available: ${available.slice(0, 20).join(", ") || "none"}.` });
+    throw new TofuOciError("not-found", `no version of ${job.name} ${wanted}`, {
+      hint: `Available: ${available.slice(0, 20).join(", ") || "none"}.`,
+    });
   }
 
   async #versionRun(job: ProviderJob, client: ProviderRegistryClient): Promise<VersionRun> {
@@ -207,7 +258,8 @@ class ProvidersRun {
 
   /** A dry run creates no layout: a missing one reads as an empty target. */
   async #open(job: ProviderJob, client: RegistryClient): Promise<Target> {
-    if (!this.options.dryRun || job.destination.kind !== "layout") return openShared(job.destination, { client, create: true });
+    if (!this.options.dryRun || job.destination.kind !== "layout")
+      return openShared(job.destination, { client, create: true });
     try {
       return await openShared(job.destination, { client });
     } catch {
@@ -217,7 +269,9 @@ class ProvidersRun {
   }
 
   #registryClient(): Promise<RegistryClient> {
-    this.#client ??= import("@tofu-oci/core/remote").then(({ RegistryClient }) => new RegistryClient(this.options.clientOptions));
+    this.#client ??= import("@tofu-oci/core/remote").then(
+      ({ RegistryClient }) => new RegistryClient(this.options.clientOptions),
+    );
     return this.#client;
   }
 
@@ -228,7 +282,14 @@ class ProvidersRun {
 
   #failed(error: unknown, what: string): void {
     if (!isTofuOciError(error)) throw error;
-    this.failures.push(error.message.includes(what) ? error : new TofuOciError(error.code, `${what}: ${error.message}`, { cause: error, ...(error.hint ? { hint: error.hint } : {}) }));
+    this.failures.push(
+      error.message.includes(what)
+        ? error
+        : new TofuOciError(error.code, `${what}: ${error.message}`, {
+            cause: error,
+            ...(error.hint ? { hint: error.hint } : {}),
+          }),
+    );
   }
 
   async close(): Promise<void> {
@@ -242,9 +303,13 @@ class ProvidersRun {
 /** The error a failed version contributes to the exit code: verification failed (exit 1). */
 function checkFailure(record: ProviderFailureRecord): TofuOciError {
   const failed = record.checks.filter((check) => !check.ok);
-  return new TofuOciError("verification-failed", `${record.provider} ${record.version}: ${failed.map((c) => `${c.id} check failed (${c.message})`).join("; ")}; nothing was pushed for this version`, {
-    reference: record.reference,
-  });
+  return new TofuOciError(
+    "verification-failed",
+    `${record.provider} ${record.version}: ${failed.map((c) => `${c.id} check failed (${c.message})`).join("; ")}; nothing was pushed for this version`,
+    {
+      reference: record.reference,
+    },
+  );
 }
 
 export type { AttachedSbom, ProviderFailureRecord, ProviderMirrorRecord, ProviderPlanRecord, ProvidersRecord };

@@ -11,14 +11,17 @@ describe("--shard K/N", () => {
       const sizes = [...Array(count).keys()].map((k) => owners.filter(([owner]) => owner === k).length);
       // A hash split: roughly even, never empty on 200 keys.
       expect(Math.min(...sizes)).toBeGreaterThan(200 / count / 2);
-      expect(keys.map((key) => inShard({ index: 1, count }, key))).toEqual(keys.map((key) => inShard({ index: 1, count }, key)));
+      expect(keys.map((key) => inShard({ index: 1, count }, key))).toEqual(
+        keys.map((key) => inShard({ index: 1, count }, key)),
+      );
     }
     expect(keys.every((key) => inShard(undefined, key))).toBe(true);
   });
 
   it("parses K/N and refuses anything else with a usage error", () => {
     expect(parseShard("2/4")).toEqual({ index: 2, count: 4 });
-    for (const bad of ["0/4", "5/4", "2", "2/", "/4", "a/b", "2/4/8", "-1/4"]) expect(exitCodeOf(captured(() => parseShard(bad)))).toBe(2);
+    for (const bad of ["0/4", "5/4", "2", "2/", "/4", "a/b", "2/4/8", "-1/4"])
+      expect(exitCodeOf(captured(() => parseShard(bad)))).toBe(2);
   });
 });
 

@@ -16,13 +16,15 @@ export interface Shard {
 export function parseShard(text: string): Shard {
   const match = /^(\d{1,6})\/(\d{1,6})$/.exec(text.trim());
   const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
-  if (!shard) throw usageError(`invalid --shard "${text}"`, "Write K/N, e.g. 2/4 for the second of four shares (1 <= K <= N).");
+  if (!shard)
+    throw usageError(`invalid --shard "${text}"`, "Write K/N, e.g. 2/4 for the second of four shares (1 <= K <= N).");
   return assertShard(shard, text);
 }
 
 /** Checks a shard given as an object (the library option). */
 export function assertShard(shard: Shard, text = `${shard.index}/${shard.count}`): Shard {
-  const valid = Number.isInteger(shard.index) && Number.isInteger(shard.count) && shard.index >= 1 && shard.index <= shard.count;
+  const valid =
+    Number.isInteger(shard.index) && Number.isInteger(shard.count) && shard.index >= 1 && shard.index <= shard.count;
   if (!valid) throw usageError(`invalid --shard "${text}"`, "K must be from 1 to N, e.g. 1/4 to 4/4 for four shares.");
   return shard;
 }

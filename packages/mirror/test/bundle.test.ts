@@ -32,9 +32,20 @@ beforeAll(async () => {
 
 describe("tofu-oci-mirror export and import", () => {
   it("exports artifacts and referrers into one OCI layout tar that skopeo can read", async () => {
-    const records = await mirrorOk(["export", `${providerSource.name}:1.0.0`, `${moduleSource.name}:2.1.0`, "-o", bundle, "--plain-http"]);
+    const records = await mirrorOk([
+      "export",
+      `${providerSource.name}:1.0.0`,
+      `${moduleSource.name}:2.1.0`,
+      "-o",
+      bundle,
+      "--plain-http",
+    ]);
     expect(records.map((r) => r.kind)).toEqual(["artifact", "artifact", "bundle"]);
-    expect(records[0]).toMatchObject({ type: "provider", digest: provider.index.digest, from: `${providerSource.name}:1.0.0` });
+    expect(records[0]).toMatchObject({
+      type: "provider",
+      digest: provider.index.digest,
+      from: `${providerSource.name}:1.0.0`,
+    });
     expect((records[0]!.referrers as unknown[]).length).toBe(4);
     // 4 zips, empty config, 4 SBOM blobs, 9 provider manifests; module zip and manifest
     expect(records[2]).toMatchObject({ kind: "bundle", file: bundle, artifacts: 2, blobs: 20 });
@@ -43,14 +54,26 @@ describe("tofu-oci-mirror export and import", () => {
     expect(listing[0]).toBe("oci-layout");
     expect(listing.at(-1)).toBe("index.json");
     const raw = await skopeo(["inspect", "--raw", `oci-archive:${bundle}:2.1.0`]);
-    expect(raw.equals(Buffer.from(await fetchManifestBytes(moduleSource, { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: moduleDigest, size: raw.length })))).toBe(true);
+    expect(
+      raw.equals(
+        Buffer.from(
+          await fetchManifestBytes(moduleSource, {
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            digest: moduleDigest,
+            size: raw.length,
+          }),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("export -o - writes the same tar to stdout, its records to stderr, and no file named -", async () => {
     const piped = join(scratch.path, "piped.tar");
     const bin = binPath("mirror");
     const line = '"$0" "$1" export "$2" -o - --plain-http > "$3"';
-    const result = await runProcess("bash", ["-c", line, process.execPath, bin, `${moduleSource.name}:2.1.0`, piped], { cwd: scratch.path });
+    const result = await runProcess("bash", ["-c", line, process.execPath, bin, `${moduleSource.name}:2.1.0`, piped], {
+      cwd: scratch.path,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^bundle stdout: 1 artifact, \d+ blobs, [\d.]+ k?B, sha256:[0-9a-f]{64}$/m);
     const raw = await skopeo(["inspect", "--raw", `oci-archive:${piped}:2.1.0`]);
@@ -60,15 +83,29 @@ describe("tofu-oci-mirror export and import", () => {
 
   it("imports through a template with identical digests, referrers and tags", async () => {
     const prefix = uniqueRepository("mirror/imported");
-    const records = await mirrorOk(["import", bundle, "--to", `${registry.host}/${prefix}/\${repository}`, "--plain-http"]);
+    const records = await mirrorOk([
+      "import",
+      bundle,
+      "--to",
+      `${registry.host}/${prefix}/\${repository}`,
+      "--plain-http",
+    ]);
     expect(records).toHaveLength(2);
     const importedProvider = new RemoteRepository(client, registry.host, `${prefix}/${providerSource.repository}`);
     const importedModule = new RemoteRepository(client, registry.host, `${prefix}/${moduleSource.repository}`);
     expect((await importedProvider.resolve("1.0.0")).digest).toBe(provider.index.digest);
     expect((await importedModule.resolve("2.1.0")).digest).toBe(moduleDigest);
     const found = await Promise.all(provider.manifests.map((m) => importedProvider.referrers(m.descriptor)));
-    expect(found.flat().map((d) => d.digest).sort()).toEqual(provider.sboms.map((d) => d.digest).sort());
-    expect(records[0]).toMatchObject({ reference: `${registry.host}/${prefix}/${providerSource.repository}@${provider.index.digest}`, tag: "1.0.0" });
+    expect(
+      found
+        .flat()
+        .map((d) => d.digest)
+        .sort(),
+    ).toEqual(provider.sboms.map((d) => d.digest).sort());
+    expect(records[0]).toMatchObject({
+      reference: `${registry.host}/${prefix}/${providerSource.repository}@${provider.index.digest}`,
+      tag: "1.0.0",
+    });
     await verifyOk(`${importedProvider.name}:1.0.0`, "provider");
     await verifyOk(`${importedModule.name}:2.1.0`, "module");
   });
@@ -88,7 +125,13 @@ describe("tofu-oci-mirror export and import", () => {
     const tags = [];
     for await (const tag of destination.tags()) tags.push(tag);
     expect(tags).toEqual([]);
-    expect(await destination.exists({ mediaType: "application/vnd.oci.image.index.v1+json", digest: provider.index.digest, size: provider.index.size })).toBe(false);
+    expect(
+      await destination.exists({
+        mediaType: "application/vnd.oci.image.index.v1+json",
+        digest: provider.index.digest,
+        size: provider.index.size,
+      }),
+    ).toBe(false);
   });
 
   it("refuses an incomplete bundle before the first request", async () => {

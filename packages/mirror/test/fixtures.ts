@@ -34,7 +34,11 @@ export async function pushProvider(target: Target, tag = "1.0.0"): Promise<TestP
     const layer = { mediaType: MediaType.zip, digest: sha256Digest(zip), size: zip.length };
     await target.push(layer, zip);
     const [os, architecture] = platform.split("_") as [string, string];
-    const manifest = buildProviderManifest({ layer, platform: { os, architecture }, title: `terraform-provider-thing_${tag}_${platform}.zip` });
+    const manifest = buildProviderManifest({
+      layer,
+      platform: { os, architecture },
+      title: `terraform-provider-thing_${tag}_${platform}.zip`,
+    });
     await target.push(manifest.descriptor, manifest.bytes);
     manifests.push(manifest);
     zips.set(platform, layer);
@@ -58,9 +62,21 @@ export async function pushModule(target: Target, tag = "1.0.0", zip: Uint8Array 
 
 /** Attaches a CycloneDX SBOM to `subject` as a referrer, as tofu-oci-push attach writes it. */
 export async function attachSbom(target: Target, subject: Descriptor): Promise<Descriptor> {
-  const sbom = Buffer.from(JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", serialNumber: `urn:uuid:${randomBytes(16).toString("hex")}` }));
+  const sbom = Buffer.from(
+    JSON.stringify({
+      bomFormat: "CycloneDX",
+      specVersion: "1.6",
+      serialNumber: `urn:uuid:${randomBytes(16).toString("hex")}`,
+    }),
+  );
   const digest = sha256Digest(sbom);
-  const attachment = { file: "sbom.cdx.json", mediaType: MediaType.cyclonedxJson, artifactType: MediaType.cyclonedxJson, digest, size: sbom.length };
+  const attachment = {
+    file: "sbom.cdx.json",
+    mediaType: MediaType.cyclonedxJson,
+    artifactType: MediaType.cyclonedxJson,
+    digest,
+    size: sbom.length,
+  };
   await target.push({ mediaType: attachment.mediaType, digest, size: sbom.length }, sbom);
   const referrer = buildReferrerManifest(subject, attachment);
   await target.push(referrer.descriptor, referrer.bytes);
@@ -74,6 +90,11 @@ export function moduleZip(): Uint8Array {
 
 /** A zip made on "Unix" with fixed timestamps and the given file mode. */
 function zipOf(files: Record<string, Uint8Array>, mode: number): Uint8Array {
-  const entries = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes, { mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100000 | mode) << 16 }] as const]));
+  const entries = Object.fromEntries(
+    Object.entries(files).map(([name, bytes]) => [
+      name,
+      [bytes, { mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100000 | mode) << 16 }] as const,
+    ]),
+  );
   return zipSync(entries as unknown as Parameters<typeof zipSync>[0]);
 }

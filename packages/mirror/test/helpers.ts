@@ -13,13 +13,19 @@ export function registryHelpers(registry: RegistryInfo) {
 }
 
 /** Runs tofu-oci-mirror from dist with JSON output and returns the parsed records. */
-export async function mirror(args: string[], options: { env?: Record<string, string> } = {}): Promise<BinResult & { records: Array<Record<string, unknown>> }> {
+export async function mirror(
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<BinResult & { records: Array<Record<string, unknown>> }> {
   const result = await runBin("mirror", [...args, "--format", "json"], { ...options, timeoutMs: 120_000 });
   return { ...result, records: result.code === 0 ? parseRecords(result.stdout) : [] };
 }
 
 /** Expects success and returns the records. */
-export async function mirrorOk(args: string[], options: { env?: Record<string, string> } = {}): Promise<Array<Record<string, unknown>>> {
+export async function mirrorOk(
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<Array<Record<string, unknown>>> {
   const result = await mirror(args, options);
   expect(result.stderr, result.stderr).not.toMatch(/error:/);
   expect(result.code).toBe(0);

@@ -1,4 +1,9 @@
-import { startProviderRegistry, uniqueRepository, type TestProvider, type TestProviderRegistry } from "@tofu-oci/testkit";
+import {
+  startProviderRegistry,
+  uniqueRepository,
+  type TestProvider,
+  type TestProviderRegistry,
+} from "@tofu-oci/testkit";
 import { mirrorProviders, type ProvidersOptions, type ProvidersResult } from "../src/providers.js";
 
 /** Four platforms, as the acceptance list asks. */
@@ -11,10 +16,17 @@ export const PROVIDERS: TestProvider[] = [
     type: "widget",
     versions: ["1.0.0", "1.1.0", "2.0.0-beta1", "2.0.0"].map((version) => ({ version, platforms: PLATFORMS })),
   },
-  { namespace: "acme", type: "gadget", versions: ["0.1.0", "0.2.0"].map((version) => ({ version, platforms: PLATFORMS })) },
+  {
+    namespace: "acme",
+    type: "gadget",
+    versions: ["0.1.0", "0.2.0"].map((version) => ({ version, platforms: PLATFORMS })),
+  },
 ];
 
-export async function startTestProviderRegistry(providers: TestProvider[] = PROVIDERS, packagesField = false): Promise<TestProviderRegistry> {
+export async function startTestProviderRegistry(
+  providers: TestProvider[] = PROVIDERS,
+  packagesField = false,
+): Promise<TestProviderRegistry> {
   return startProviderRegistry({ providers, packagesField });
 }
 
@@ -24,10 +36,18 @@ export function freshTemplate(registryHost: string, prefix = "test/mirror/provid
 }
 
 /** Runs the library against a plain-HTTP destination registry, collecting warnings. */
-export async function mirror(options: ProvidersOptions, env: Record<string, string> = {}): Promise<ProvidersResult & { warnings: string[] }> {
+export async function mirror(
+  options: ProvidersOptions,
+  env: Record<string, string> = {},
+): Promise<ProvidersResult & { warnings: string[] }> {
   const warnings: string[] = [];
   const result = await mirrorProviders(
-    { sourcePlainHttp: true, clientOptions: { plainHttp: true, retry: { retries: 1, minDelayMs: 10 } }, ...options, hooks: { onWarning: (message) => warnings.push(message) } },
+    {
+      sourcePlainHttp: true,
+      clientOptions: { plainHttp: true, retry: { retries: 1, minDelayMs: 10 } },
+      ...options,
+      hooks: { onWarning: (message) => warnings.push(message) },
+    },
     { env },
   );
   return { ...result, warnings };

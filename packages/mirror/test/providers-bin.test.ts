@@ -23,13 +23,38 @@ const TEMPLATE = "registry.example.com/p/${namespace}/${type}";
 describe("tofu-oci-mirror providers (bin)", () => {
   it.each([
     ["a bad provider address", ["providers", "acme", "--to", TEMPLATE], 2, /invalid provider "acme"/],
-    ["a bad constraint", ["providers", `${UNREACHABLE}@~> one`, "--to", TEMPLATE], 2, /invalid version constraint "~> one"/],
-    ["a template with an unknown symbol", ["providers", UNREACHABLE, "--to", "r.example.com/${name}"], 2, /invalid repository template/],
+    [
+      "a bad constraint",
+      ["providers", `${UNREACHABLE}@~> one`, "--to", TEMPLATE],
+      2,
+      /invalid version constraint "~> one"/,
+    ],
+    [
+      "a template with an unknown symbol",
+      ["providers", UNREACHABLE, "--to", "r.example.com/${name}"],
+      2,
+      /invalid repository template/,
+    ],
     ["a template that names a registry only", ["providers", UNREACHABLE, "--to", "${type}"], 2, /without a repository/],
-    ["a template with a trailing space", ["providers", UNREACHABLE, "--to", `${TEMPLATE} `], 2, /valid OCI repository address/],
-    ["a template with a function call", ["providers", UNREACHABLE, "--to", "r.example.com/${lower(type)}"], 2, /Function calls not allowed/],
+    [
+      "a template with a trailing space",
+      ["providers", UNREACHABLE, "--to", `${TEMPLATE} `],
+      2,
+      /valid OCI repository address/,
+    ],
+    [
+      "a template with a function call",
+      ["providers", UNREACHABLE, "--to", "r.example.com/${lower(type)}"],
+      2,
+      /Function calls not allowed/,
+    ],
     ["a missing --to", ["providers", UNREACHABLE], 2, /--to TEMPLATE is required/],
-    ["a bad platform", ["providers", UNREACHABLE, "--to", TEMPLATE, "--platform", "linux"], 2, /invalid platform "linux"/],
+    [
+      "a bad platform",
+      ["providers", UNREACHABLE, "--to", TEMPLATE, "--platform", "linux"],
+      2,
+      /invalid platform "linux"/,
+    ],
   ])("refuses %s before any request, with a one-line message", async (_what, args, code, message) => {
     const result = await runBin("mirror", [...args, "--source-plain-http"]);
     expect(result.code, result.stderr).toBe(code);
@@ -40,14 +65,33 @@ describe("tofu-oci-mirror providers (bin)", () => {
   });
 
   it("refuses a missing lock file with exit 6 (a named file that cannot be used is bad input)", async () => {
-    const result = await runBin("mirror", ["providers", "--lockfile", "/nonexistent/.terraform.lock.hcl", "--to", TEMPLATE]);
+    const result = await runBin("mirror", [
+      "providers",
+      "--lockfile",
+      "/nonexistent/.terraform.lock.hcl",
+      "--to",
+      TEMPLATE,
+    ]);
     expect(result.code, result.stderr).toBe(6);
-    expect(result.stderr.split("\n")[0]).toMatch(/^error: cannot read the lock file \/nonexistent\/\.terraform\.lock\.hcl: ENOENT/);
+    expect(result.stderr.split("\n")[0]).toMatch(
+      /^error: cannot read the lock file \/nonexistent\/\.terraform\.lock\.hcl: ENOENT/,
+    );
   });
 
   it("exits 3 when no selected version has the requested platform, naming it", async () => {
     const template = freshTemplate(registry.host);
-    const args = ["providers", `${source.host}/acme/gadget@0.1.0`, "--to", template, "--platform", "solaris_sparc", "--source-plain-http", "--plain-http", "--format", "json"];
+    const args = [
+      "providers",
+      `${source.host}/acme/gadget@0.1.0`,
+      "--to",
+      template,
+      "--platform",
+      "solaris_sparc",
+      "--source-plain-http",
+      "--plain-http",
+      "--format",
+      "json",
+    ];
     const result = await runBin("mirror", args);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain(`error: ${source.host}/acme/gadget has no solaris_sparc package in version 0.1.0`);
@@ -65,14 +109,31 @@ describe("tofu-oci-mirror providers (bin)", () => {
   it("mirrors, prints the CLI configuration, and the result passes tofu-oci-verify", async () => {
     const template = freshTemplate(registry.host);
     const provider = `${source.host}/acme/gadget`;
-    const args = ["providers", `${provider}@0.1.0`, "--to", template, "--platform", "linux_amd64", "--source-plain-http", "--plain-http", "--print-config", "--format", "json"];
+    const args = [
+      "providers",
+      `${provider}@0.1.0`,
+      "--to",
+      template,
+      "--platform",
+      "linux_amd64",
+      "--source-plain-http",
+      "--plain-http",
+      "--print-config",
+      "--format",
+      "json",
+    ];
     const result = await runBin("mirror", args);
     expect(result.code, result.stderr).toBe(0);
     const [record, config] = parseRecords(result.stdout);
     expect(record).toMatchObject({ kind: "artifact", type: "provider", provider, version: "0.1.0", unchanged: false });
     expect(config).toMatchObject({ kind: "cli-config", include: [provider] });
     expect(String(config!.text)).toContain("oci_mirror {");
-    const verified = await runBin("verify", [`${record!.registry}/${record!.repository}:0.1.0`, "--plain-http", "--format", "json"]);
+    const verified = await runBin("verify", [
+      `${record!.registry}/${record!.repository}:0.1.0`,
+      "--plain-http",
+      "--format",
+      "json",
+    ]);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     expect(parseRecords(verified.stdout)[0]).toMatchObject({ kind: "verification", ok: true });
 
@@ -86,7 +147,18 @@ describe("tofu-oci-mirror providers (bin)", () => {
     source.setFault("acme", "gadget", "0.2.0", "no-signature");
     try {
       const template = freshTemplate(registry.host);
-      const result = await runBin("mirror", ["providers", `${source.host}/acme/gadget@0.2.0`, "--to", template, "--platform", "linux_amd64", "--source-plain-http", "--plain-http", "--format", "json"]);
+      const result = await runBin("mirror", [
+        "providers",
+        `${source.host}/acme/gadget@0.2.0`,
+        "--to",
+        template,
+        "--platform",
+        "linux_amd64",
+        "--source-plain-http",
+        "--plain-http",
+        "--format",
+        "json",
+      ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: .*0\.2\.0: signature check failed .*nothing was pushed for this version/m);
       expect(parseRecords(result.stdout)[0]).toMatchObject({ kind: "verification", ok: false, version: "0.2.0" });
@@ -102,11 +174,21 @@ describe("tofu-oci-mirror providers (bin)", () => {
     writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "consumer", private: true }));
     writeFileSync(join(cwd, ".tofu-ocirc.json"), JSON.stringify({ mirrorTemplate: template, plainHttp: true }));
     const provider = `${source.host}/acme/gadget`;
-    const args = ["providers", `${provider}@0.1.0`, "--platform", "linux_amd64", "--source-plain-http", "--format", "json"];
+    const args = [
+      "providers",
+      `${provider}@0.1.0`,
+      "--platform",
+      "linux_amd64",
+      "--source-plain-http",
+      "--format",
+      "json",
+    ];
     const result = await runBin("mirror", args, { cwd });
     expect(result.code, result.stderr).toBe(0);
     const [record] = parseRecords(result.stdout);
-    expect(`${record!.registry}/${record!.repository}`).toBe(template.replace("${namespace}", "acme").replace("${type}", "gadget"));
+    expect(`${record!.registry}/${record!.repository}`).toBe(
+      template.replace("${namespace}", "acme").replace("${type}", "gadget"),
+    );
 
     const flag = await runBin("mirror", [...args, "--to", join(cwd, "layout"), "--oci-layout"], { cwd });
     expect(flag.code, flag.stderr).toBe(0);

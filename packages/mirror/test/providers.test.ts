@@ -44,12 +44,23 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
   const template = freshTemplate(registry.host);
 
   it("mirrors 2 versions x 2 platforms as indexes that verify passes, layer digests equal to SHA256SUMS", async () => {
-    const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: template, platforms: ["linux_amd64", "darwin/arm64"], printConfig: true });
+    const result = await mirror({
+      providers: [`${widget()}@>= 1.0.0, < 2.0.0`],
+      to: template,
+      platforms: ["linux_amd64", "darwin/arm64"],
+      printConfig: true,
+    });
     expect(result.failures).toEqual([]);
     const records = mirrored(result.records);
     expect(records.map((r) => r.version).sort()).toEqual(["1.0.0", "1.1.0"]);
     for (const record of records) {
-      expect(record).toMatchObject({ kind: "artifact", type: "provider", unchanged: false, provider: widget(), tag: record.version });
+      expect(record).toMatchObject({
+        kind: "artifact",
+        type: "provider",
+        unchanged: false,
+        provider: widget(),
+        tag: record.version,
+      });
       // The two versions go up at once into one repository: the shared empty config is uploaded
       // by one of them, or by both when their checks for it cross.
       expect(record.blobsCopied + record.blobsSkipped).toBe(3);
@@ -62,7 +73,10 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
         expect(platform.zh).toBe(`zh:${expected}`);
       }
       expect(record.bytesDownloaded).toBe(record.platforms.reduce((sum, p) => sum + p.size, 0));
-      const [verdict] = await verify({ reference: `${record.registry}/${record.repository}:${record.tag}`, clientOptions: { plainHttp: true } });
+      const [verdict] = await verify({
+        reference: `${record.registry}/${record.repository}:${record.tag}`,
+        clientOptions: { plainHttp: true },
+      });
       expect(verdict!.ok, JSON.stringify(verdict!.checks.filter((c) => !c.ok))).toBe(true);
       // Each platform manifest records the package's h1:, and it is the one verify computes from the zip.
       expect(verdict!.checks.filter((c) => c.id === "h1-annotation" && c.ok)).toHaveLength(2);
@@ -72,14 +86,23 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
   });
 
   it("with latest, mirrors only the newest version the constraint matches", async () => {
-    const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: freshTemplate(registry.host), platforms: ["linux_amd64"], latest: true });
+    const result = await mirror({
+      providers: [`${widget()}@>= 1.0.0, < 2.0.0`],
+      to: freshTemplate(registry.host),
+      platforms: ["linux_amd64"],
+      latest: true,
+    });
     expect(result.failures).toEqual([]);
     expect(mirrored(result.records).map((r) => r.version)).toEqual(["1.1.0"]);
   });
 
   it("downloads and uploads nothing on a re-run", async () => {
     const served = source.bytesServed();
-    const result = await mirror({ providers: [`${widget()}@>= 1.0.0, < 2.0.0`], to: template, platforms: ["linux_amd64", "darwin_arm64"] });
+    const result = await mirror({
+      providers: [`${widget()}@>= 1.0.0, < 2.0.0`],
+      to: template,
+      platforms: ["linux_amd64", "darwin_arm64"],
+    });
     expect(result.failures).toEqual([]);
     for (const record of mirrored(result.records)) {
       expect(record).toMatchObject({ unchanged: true, bytesDownloaded: 0, bytesCopied: 0, blobsCopied: 0 });
@@ -111,18 +134,33 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     const full = freshTemplate(registry.host);
     const request = { providers: [`${gadget()}@0.2.0`], to: full, platforms: ["linux_amd64"] };
     expect((await mirror(request)).failures).toEqual([]);
-    const repository = new RemoteRepository(client, registry.host, full.replace("${namespace}", "acme").replace("${type}", "gadget").slice(registry.host.length + 1));
+    const repository = new RemoteRepository(
+      client,
+      registry.host,
+      full
+        .replace("${namespace}", "acme")
+        .replace("${type}", "gadget")
+        .slice(registry.host.length + 1),
+    );
     for (const recorded of [`sha256:${"0".repeat(64)}`, undefined]) {
       // The index as an older mirror (no record) or a changed source (another digest) left it.
-      const index = parseManifest(await fetchManifestBytes(repository, await repository.resolve("0.2.0"))) as ImageIndex;
+      const index = parseManifest(
+        await fetchManifestBytes(repository, await repository.resolve("0.2.0")),
+      ) as ImageIndex;
       const annotations = { ...index.annotations, "dev.tofu-oci.mirror.shasums-digest": recorded };
-      if (!recorded) for (const key of Object.keys(annotations)) if (key.startsWith("dev.tofu-oci.mirror.")) delete annotations[key as keyof typeof annotations];
+      if (!recorded)
+        for (const key of Object.keys(annotations))
+          if (key.startsWith("dev.tofu-oci.mirror.")) delete annotations[key as keyof typeof annotations];
       const edited = encodeManifest<ImageIndex>({ ...index, annotations: annotations as Record<string, string> });
       await repository.push(edited.descriptor, edited.bytes, { tag: "0.2.0" });
       const before = source.requests.length;
       const again = await mirror(request);
       expect(again.failures).toEqual([]);
-      expect(mirrored(again.records)[0]).toMatchObject({ unchanged: true, bytesDownloaded: 0, digest: edited.descriptor.digest });
+      expect(mirrored(again.records)[0]).toMatchObject({
+        unchanged: true,
+        bytesDownloaded: 0,
+        digest: edited.descriptor.digest,
+      });
       expect(source.requests.slice(before).filter((path) => path.includes("/download/"))).toHaveLength(1);
     }
   });
@@ -130,7 +168,9 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
   it("--shard K/N: the shards together push exactly what one run pushes, each version once, and re-run incrementally", async () => {
     const providers = [`${widget()}@>= 1.0.0`, `${gadget()}@>= 0.1.0`];
     const key = (r: ProviderMirrorRecord) => `${r.provider} ${r.version} ${r.digest}`;
-    const whole = mirrored((await mirror({ providers, to: freshTemplate(registry.host), platforms: ["linux_amd64"] })).records);
+    const whole = mirrored(
+      (await mirror({ providers, to: freshTemplate(registry.host), platforms: ["linux_amd64"] })).records,
+    );
     const sharded = freshTemplate(registry.host);
     const shares: ProviderMirrorRecord[][] = [];
     for (const index of [1, 2, 3]) {
@@ -142,19 +182,32 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     expect(pushed.sort()).toEqual(whole.map(key).sort());
     expect(new Set(pushed).size).toBe(whole.length);
     expect(shares.flat().every((r) => r.unchanged === false)).toBe(true);
-    const again = mirrored((await mirror({ providers, to: sharded, platforms: ["linux_amd64"], shard: { index: 2, count: 3 } })).records);
+    const again = mirrored(
+      (await mirror({ providers, to: sharded, platforms: ["linux_amd64"], shard: { index: 2, count: 3 } })).records,
+    );
     expect(again.map(key).sort()).toEqual(shares[1]!.map(key).sort());
     expect(again.every((r) => r.unchanged && r.bytesDownloaded === 0 && r.bytesCopied === 0)).toBe(true);
   });
 
   it("adds a platform to a mirrored version without uploading the zips it has", async () => {
-    const result = await mirror({ providers: [`${widget()}@1.0.0`], to: template, platforms: ["linux_amd64", "linux_arm64"] });
+    const result = await mirror({
+      providers: [`${widget()}@1.0.0`],
+      to: template,
+      platforms: ["linux_amd64", "linux_arm64"],
+    });
     expect(result.failures).toEqual([]);
     const [record] = mirrored(result.records);
-    expect(record!.platforms.map((p) => `${p.os}_${p.arch}`).sort()).toEqual(["darwin_arm64", "linux_amd64", "linux_arm64"]);
+    expect(record!.platforms.map((p) => `${p.os}_${p.arch}`).sort()).toEqual([
+      "darwin_arm64",
+      "linux_amd64",
+      "linux_arm64",
+    ]);
     expect(record!.blobsCopied).toBe(1);
     expect(record!.replaced).toMatch(/^sha256:/);
-    const [verdict] = await verify({ reference: `${record!.registry}/${record!.repository}:1.0.0`, clientOptions: { plainHttp: true } });
+    const [verdict] = await verify({
+      reference: `${record!.registry}/${record!.repository}:1.0.0`,
+      clientOptions: { plainHttp: true },
+    });
     expect(verdict!.ok).toBe(true);
   });
 
@@ -169,10 +222,23 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
 
   it("mirrors every listed platform with --platform all, into an OCI layout that verify passes", async () => {
     const layout = join(scratch.path, "layout");
-    const planned = await mirror({ providers: [`${gadget()}@0.1.0`], to: `${layout}/\${namespace}/\${type}`, platforms: ["all"], ociLayout: true, dryRun: true });
-    expect(planned.records).toMatchObject([{ kind: "plan", action: "mirror", platforms: ["darwin_arm64", "linux_amd64", "linux_arm64", "windows_amd64"] }]);
+    const planned = await mirror({
+      providers: [`${gadget()}@0.1.0`],
+      to: `${layout}/\${namespace}/\${type}`,
+      platforms: ["all"],
+      ociLayout: true,
+      dryRun: true,
+    });
+    expect(planned.records).toMatchObject([
+      { kind: "plan", action: "mirror", platforms: ["darwin_arm64", "linux_amd64", "linux_arm64", "windows_amd64"] },
+    ]);
     expect(existsSync(layout)).toBe(false);
-    const result = await mirror({ providers: [`${gadget()}@0.1.0`], to: `${layout}/\${namespace}/\${type}`, platforms: ["all"], ociLayout: true });
+    const result = await mirror({
+      providers: [`${gadget()}@0.1.0`],
+      to: `${layout}/\${namespace}/\${type}`,
+      platforms: ["all"],
+      ociLayout: true,
+    });
     expect(result.failures).toEqual([]);
     const [record] = mirrored(result.records);
     expect(record!.platforms).toHaveLength(4);
@@ -183,17 +249,37 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
   it("sends TF_TOKEN_<host> to the registry API only, never with packages, SHA256SUMS or signatures", async () => {
     const token = `TF_TOKEN_${source.host.replaceAll(".", "_")}`;
     const before = source.authorized.length;
-    const result = await mirror({ providers: [`${gadget()}@0.1.0`], to: freshTemplate(registry.host), platforms: ["linux_amd64"] }, { [token]: "s3cret" });
+    const result = await mirror(
+      { providers: [`${gadget()}@0.1.0`], to: freshTemplate(registry.host), platforms: ["linux_amd64"] },
+      { [token]: "s3cret" },
+    );
     expect(result.failures).toEqual([]);
     const sent = source.authorized.slice(before);
-    expect(sent.map((s) => s.path)).toEqual(expect.arrayContaining(["/.well-known/terraform.json", "/v1/providers/acme/gadget/versions", "/v1/providers/acme/gadget/0.1.0/download/linux/amd64"]));
+    expect(sent.map((s) => s.path)).toEqual(
+      expect.arrayContaining([
+        "/.well-known/terraform.json",
+        "/v1/providers/acme/gadget/versions",
+        "/v1/providers/acme/gadget/0.1.0/download/linux/amd64",
+      ]),
+    );
     expect(sent.every((s) => s.authorization === "Bearer s3cret" && !s.path.startsWith("/files/"))).toBe(true);
   });
 
   it("never overwrites a mirrored version whose zip differs from the registry's signed one", async () => {
-    const other = await startTestProviderRegistry([{ namespace: "acme", type: "widget", versions: [{ version: "1.0.0", platforms: ["linux_amd64"] }], executable: () => Buffer.from("rebuilt\n") }]);
+    const other = await startTestProviderRegistry([
+      {
+        namespace: "acme",
+        type: "widget",
+        versions: [{ version: "1.0.0", platforms: ["linux_amd64"] }],
+        executable: () => Buffer.from("rebuilt\n"),
+      },
+    ]);
     try {
-      const result = await mirror({ providers: [`${other.host}/acme/widget@1.0.0`], to: template, platforms: ["linux_amd64"] });
+      const result = await mirror({
+        providers: [`${other.host}/acme/widget@1.0.0`],
+        to: template,
+        platforms: ["linux_amd64"],
+      });
       expect(result.failures).toHaveLength(1);
       expect(result.failures[0]!.message).toContain("mirror-content check failed");
       expect(other.bytesServed()).toBe(0);
@@ -205,9 +291,17 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
   it("accepts the v1.12 packages metadata when it agrees with the zips", async () => {
     const withPackages = await startTestProviderRegistry(undefined, true);
     try {
-      const result = await mirror({ providers: [`${withPackages.host}/acme/gadget@0.2.0`], to: freshTemplate(registry.host), platforms: ["linux_amd64"] });
+      const result = await mirror({
+        providers: [`${withPackages.host}/acme/gadget@0.2.0`],
+        to: freshTemplate(registry.host),
+        platforms: ["linux_amd64"],
+      });
       expect(result.failures).toEqual([]);
-      expect(mirrored(result.records)[0]!.checks.filter((c) => c.id === "registry-packages").map((c) => c.ok)).toEqual([true, true]);
+      expect(
+        mirrored(result.records)[0]!
+          .checks.filter((c) => c.id === "registry-packages")
+          .map((c) => c.ok),
+      ).toEqual([true, true]);
     } finally {
       await withPackages.stop();
     }
@@ -223,7 +317,11 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
       const fresh = freshTemplate(registry.host);
       source.setFault("acme", "gadget", "0.2.0", fault);
       try {
-        const result = await mirror({ providers: [`${gadget()}@>= 0.1.0`], to: fresh, platforms: ["linux_amd64", "darwin_arm64"] });
+        const result = await mirror({
+          providers: [`${gadget()}@>= 0.1.0`],
+          to: fresh,
+          platforms: ["linux_amd64", "darwin_arm64"],
+        });
         expect(result.failures).toHaveLength(1);
         expect(result.failures[0]!.code).toBe("verification-failed");
         expect(result.failures[0]!.message).toContain(`${check} check failed`);
@@ -241,9 +339,17 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     const fresh = freshTemplate(registry.host);
     source.setFault("acme", "gadget", "0.2.0", "endless-zip");
     try {
-      const result = await mirror({ providers: [`${gadget()}@0.2.0`], to: fresh, platforms: ["linux_amd64", "darwin_arm64"], maxDownloadSize: 1024 * 1024 });
+      const result = await mirror({
+        providers: [`${gadget()}@0.2.0`],
+        to: fresh,
+        platforms: ["linux_amd64", "darwin_arm64"],
+        maxDownloadSize: 1024 * 1024,
+      });
       expect(result.failures).toHaveLength(1);
-      expect(result.failures[0]).toMatchObject({ code: "network", message: expect.stringContaining("is larger than 1048576 bytes, the most one download may write") });
+      expect(result.failures[0]).toMatchObject({
+        code: "network",
+        message: expect.stringContaining("is larger than 1048576 bytes, the most one download may write"),
+      });
       expect(await tags(fresh, "acme", "gadget")).toEqual([]);
     } finally {
       source.setFault("acme", "gadget", "0.2.0", undefined);
@@ -257,7 +363,12 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
     source.setFault("acme", "gadget", "0.2.0", "missing-download");
     try {
       const result = await mirror({ providers: [`${gadget()}@>= 0.1.0`], to: fresh, platforms: ["all"] });
-      expect(result.failures.map((failure) => [failure.code, failure.message])).toEqual([["network", expect.stringMatching(/0\.2\.0: the registry lists \w+ for this version but has no download for it/)]]);
+      expect(result.failures.map((failure) => [failure.code, failure.message])).toEqual([
+        [
+          "network",
+          expect.stringMatching(/0\.2\.0: the registry lists \w+ for this version but has no download for it/),
+        ],
+      ]);
       expect(await tags(fresh, "acme", "gadget")).toEqual(["0.1.0"]);
     } finally {
       source.setFault("acme", "gadget", "0.2.0", undefined);
@@ -266,15 +377,31 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
 
   it("--lockfile mirrors exactly the pinned versions and fails a hash mismatch", async () => {
     const fresh = freshTemplate(registry.host);
-    const zh = (type: string, version: string, platform: string) => `zh:${source.zip("acme", type, version, platform).sha256}`;
+    const zh = (type: string, version: string, platform: string) =>
+      `zh:${source.zip("acme", type, version, platform).sha256}`;
     const lock = join(scratch.path, ".terraform.lock.hcl");
-    writeFileSync(lock, lockFile([
-      { address: widget(), version: "1.1.0", hashes: [zh("widget", "1.1.0", "linux_amd64"), zh("widget", "1.1.0", "darwin_arm64")] },
-      { address: gadget(), version: "0.1.0", hashes: [zh("gadget", "0.1.0", "linux_amd64"), zh("gadget", "0.1.0", "darwin_arm64")] },
-    ]));
+    writeFileSync(
+      lock,
+      lockFile([
+        {
+          address: widget(),
+          version: "1.1.0",
+          hashes: [zh("widget", "1.1.0", "linux_amd64"), zh("widget", "1.1.0", "darwin_arm64")],
+        },
+        {
+          address: gadget(),
+          version: "0.1.0",
+          hashes: [zh("gadget", "0.1.0", "linux_amd64"), zh("gadget", "0.1.0", "darwin_arm64")],
+        },
+      ]),
+    );
     const result = await mirror({ lockfile: lock, to: fresh, platforms: ["linux_amd64", "darwin_arm64"] });
     expect(result.failures).toEqual([]);
-    expect(mirrored(result.records).map((r) => `${r.provider} ${r.version}`).sort()).toEqual([`${gadget()} 0.1.0`, `${widget()} 1.1.0`]);
+    expect(
+      mirrored(result.records)
+        .map((r) => `${r.provider} ${r.version}`)
+        .sort(),
+    ).toEqual([`${gadget()} 0.1.0`, `${widget()} 1.1.0`]);
     expect(await tags(fresh, "acme", "widget")).toEqual(["1.1.0"]);
 
     const wrong = join(scratch.path, "wrong.lock.hcl");
@@ -289,7 +416,20 @@ describe("tofu-oci-mirror providers (library, real registry, local Provider Regi
 /** A `.terraform.lock.hcl` in OpenTofu's format. */
 export function lockFile(entries: Array<{ address: string; version: string; hashes: string[] }>): string {
   const blocks = entries.map(({ address, version, hashes }) =>
-    [`provider "${address}" {`, `  version = "${version}"`, "  hashes = [", ...[...hashes].sort().map((h) => `    "${h}",`), "  ]", "}"].join("\n"),
+    [
+      `provider "${address}" {`,
+      `  version = "${version}"`,
+      "  hashes = [",
+      ...[...hashes].sort().map((h) => `    "${h}",`),
+      "  ]",
+      "}",
+    ].join("\n"),
   );
-  return ['# This file is maintained automatically by "tofu init".', "# Manual edits may be lost in future updates.", "", blocks.join("\n\n"), ""].join("\n");
+  return [
+    '# This file is maintained automatically by "tofu init".',
+    "# Manual edits may be lost in future updates.",
+    "",
+    blocks.join("\n\n"),
+    "",
+  ].join("\n");
 }

@@ -30,9 +30,18 @@ describe("skopeo copy --all versus tofu-oci-mirror copy", () => {
     expect(skopeoIndex.artifactType).toBeUndefined();
     expect(skopeoIndex.manifests.every((entry) => entry.artifactType === undefined)).toBe(true);
     // The platform manifests themselves survive unchanged.
-    expect(skopeoIndex.manifests.map((entry) => entry.digest)).toEqual(provider.manifests.map((m) => m.descriptor.digest));
+    expect(skopeoIndex.manifests.map((entry) => entry.digest)).toEqual(
+      provider.manifests.map((m) => m.descriptor.digest),
+    );
 
-    const preserving = await skopeo(["copy", "--all", "--preserve-digests", ...skopeoTls, `docker://${source.name}:1.0.0`, `docker://${repository("skopeo-preserve").name}:1.0.0`]).catch((error: { stderr?: Buffer }) => error);
+    const preserving = await skopeo([
+      "copy",
+      "--all",
+      "--preserve-digests",
+      ...skopeoTls,
+      `docker://${source.name}:1.0.0`,
+      `docker://${repository("skopeo-preserve").name}:1.0.0`,
+    ]).catch((error: { stderr?: Buffer }) => error);
     expect(String((preserving as { stderr?: Buffer }).stderr)).toMatch(/cannot modify it.*preserve digests/i);
 
     const byMirror = repository("by-mirror");
@@ -40,6 +49,10 @@ describe("skopeo copy --all versus tofu-oci-mirror copy", () => {
     expect(record).toMatchObject({ digest: provider.index.digest, artifactType: "application/vnd.opentofu.provider" });
     const kept = await skopeoInspectRaw(`${byMirror.name}:1.0.0`, registry.skopeoFlags);
     expect(kept.equals(original)).toBe(true);
-    expect((parseManifest(kept) as ImageIndex).manifests.every((entry) => entry.artifactType === "application/vnd.opentofu.provider-target")).toBe(true);
+    expect(
+      (parseManifest(kept) as ImageIndex).manifests.every(
+        (entry) => entry.artifactType === "application/vnd.opentofu.provider-target",
+      ),
+    ).toBe(true);
   });
 });

@@ -52,7 +52,12 @@ export function providerGraph(
   options: { annotations?: Record<string, string> } = {},
 ): ProviderGraph {
   const manifests = platforms.map(({ os, arch, zip, h1 }) =>
-    buildProviderManifest({ layer: zip, platform: { os, architecture: arch }, title: basename(zip.file), ...(h1 ? { h1 } : {}) }),
+    buildProviderManifest({
+      layer: zip,
+      platform: { os, architecture: arch },
+      title: basename(zip.file),
+      ...(h1 ? { h1 } : {}),
+    }),
   );
   const root = buildProviderIndex({ manifests, ...(options.annotations ? { annotations: options.annotations } : {}) });
   return { blobs: [CONFIG_BLOB, ...platforms.map(({ zip }) => fileBlob(zip))], manifests, root };

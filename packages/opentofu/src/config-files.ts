@@ -32,7 +32,10 @@ export async function moduleFiles(dir: string): Promise<ModuleFiles> {
     const base = name.slice(0, -ext.length);
     (base === "override" || base.endsWith("_override") ? override : primary).push(name);
   }
-  return { primary: withoutTfAlternatives(primary).map((n) => join(dir, n)), override: withoutTfAlternatives(override).map((n) => join(dir, n)) };
+  return {
+    primary: withoutTfAlternatives(primary).map((n) => join(dir, n)),
+    override: withoutTfAlternatives(override).map((n) => join(dir, n)),
+  };
 }
 
 /** parser_config_dir.go:312 fileExt, without the test extensions, which dirFiles sets aside. */
@@ -47,7 +50,6 @@ function withoutTfAlternatives(names: string[]): string[] {
     return ext === undefined || !names.includes(name.slice(0, -ext.length) + ext.replace(".tf", ".tofu"));
   });
 }
-
 
 /** True for a file in JSON syntax (`.tf.json`, `.tofu.json`). */
 export function isJsonConfigFile(path: string): boolean {

@@ -39,9 +39,12 @@ describe("canonicalConstraints (the lock file's constraints)", () => {
     expect(canonicalConstraints(["1.0.0-alpha.1, 1.0.0-beta, 1.0.0"])).toBe("1.0.0-beta, 1.0.0-alpha.1, 1.0.0");
   });
 
-  it.each(["v1.0", "=> 1.0", "1.*", "~>  1.0", " 1.0, ", "1.2.3.4"])("refuses %j as go-versions does (exit 2)", (text) => {
-    expect(exitCodeOf(getError(() => canonicalConstraints([text])))).toBe(2);
-  });
+  it.each(["v1.0", "=> 1.0", "1.*", "~>  1.0", " 1.0, ", "1.2.3.4"])(
+    "refuses %j as go-versions does (exit 2)",
+    (text) => {
+      expect(exitCodeOf(getError(() => canonicalConstraints([text])))).toBe(2);
+    },
+  );
 });
 
 function getError(run: () => unknown): unknown {

@@ -15,9 +15,20 @@ interface Selection {
 }
 
 // internal/getproviders/types.go:518 versionSelectionsBoundaryPriority.
-const PRIORITY: Record<SelectionOp, number> = { ">": 1, ">=": 2, "=": 3, "~>patch": 4, "~>minor": 5, "<=": 6, "<": 7, "!=": 8 };
+const PRIORITY: Record<SelectionOp, number> = {
+  ">": 1,
+  ">=": 2,
+  "=": 3,
+  "~>patch": 4,
+  "~>minor": 5,
+  "<=": 6,
+  "<": 7,
+  "!=": 8,
+};
 const IDENTIFIERS = "[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*";
-const CLAUSE = new RegExp(`^(!=|>=|<=|~>|=<|=>|=|>|<)?( ?)(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-(${IDENTIFIERS}))?(?:\\+(${IDENTIFIERS}))?$`);
+const CLAUSE = new RegExp(
+  `^(!=|>=|<=|~>|=<|=>|=|>|<)?( ?)(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:-(${IDENTIFIERS}))?(?:\\+(${IDENTIFIERS}))?$`,
+);
 const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
@@ -46,12 +57,14 @@ function parseClause(clause: string, text: string): Selection {
   const match = CLAUSE.exec(clause);
   if (!match) throw badConstraint(text, `"${clause}" is not a version clause`);
   const [, op = "", space, major, minor, patch, prerelease = "", metadata = ""] = match;
-  if (op === "=<" || op === "=>") throw badConstraint(text, `invalid constraint operator "${op}"; did you mean "${op === "=<" ? "<=" : ">="}"?`);
+  if (op === "=<" || op === "=>")
+    throw badConstraint(text, `invalid constraint operator "${op}"; did you mean "${op === "=<" ? "<=" : ">="}"?`);
   if (space && !op) throw badConstraint(text, "extraneous spaces at start of specification");
   const numbers = [major, minor, patch].map((n) => BigInt(n ?? "0")) as [bigint, bigint, bigint];
   if (numbers.some((n) => n > UINT64_MAX)) throw badConstraint(text, `"${clause}" has a number too large`);
   const given = [major, minor, patch].filter((n) => n !== undefined).length;
-  const selectionOp: SelectionOp = op === "~>" ? (given === 3 ? "~>patch" : "~>minor") : op === "" ? "=" : (op as SelectionOp);
+  const selectionOp: SelectionOp =
+    op === "~>" ? (given === 3 ? "~>patch" : "~>minor") : op === "" ? "=" : (op as SelectionOp);
   return { op: selectionOp, numbers, prerelease, metadata };
 }
 
@@ -112,5 +125,8 @@ function formatSelection({ op, numbers, prerelease, metadata }: Selection): stri
 }
 
 function badConstraint(text: string, problem: string) {
-  return usageError(`invalid version constraint "${text}": ${problem}`, 'Write OpenTofu constraints such as "1.2.0", "~> 1.2", ">= 1.0, < 2.0" or "!= 1.3.0".');
+  return usageError(
+    `invalid version constraint "${text}": ${problem}`,
+    'Write OpenTofu constraints such as "1.2.0", "~> 1.2", ">= 1.0, < 2.0" or "!= 1.3.0".',
+  );
 }

@@ -72,7 +72,12 @@ export {
   type ConfigurationRequirements,
   type UnresolvedModule,
 } from "./provider-requirements.js";
-export { parseProviderPatterns, providerPatternsMatch, methodHandlesProvider, type ProviderPattern } from "./provider-patterns.js";
+export {
+  parseProviderPatterns,
+  providerPatternsMatch,
+  methodHandlesProvider,
+  type ProviderPattern,
+} from "./provider-patterns.js";
 export { findExecutable, runsAsIs, type ExecutableVerdict, type UnpackedZip } from "./provider-executable.js";
 export {
   parseRepositoryTemplate,

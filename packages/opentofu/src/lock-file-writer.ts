@@ -4,7 +4,8 @@ import type { LockFile, ProviderLock } from "./lock-file.js";
 import { parseProviderAddress, type ProviderAddress } from "./provider-address.js";
 
 /** The two comment lines OpenTofu starts every lock file with (internal/depsfile/locks_file.go:145). */
-export const LOCK_FILE_HEADER = '# This file is maintained automatically by "tofu init".\n# Manual edits may be lost in future updates.\n';
+export const LOCK_FILE_HEADER =
+  '# This file is maintained automatically by "tofu init".\n# Manual edits may be lost in future updates.\n';
 
 /**
  * `.terraform.lock.hcl` byte for byte as `tofu init` and `tofu providers lock` write it
@@ -30,7 +31,8 @@ function formatProviderBlock(lock: ProviderLock): string {
   const width = Math.max(...attributes.map(([name]) => name.length));
   const lines = attributes.map(([name, value]) => `  ${name.padEnd(width)} = ${value}\n`);
   const hashes = sortedHashes(lock.hashes);
-  if (hashes.length > 0) lines.push(`  hashes = [\n${hashes.map((hash) => `    ${quoteHclString(hash)},\n`).join("")}  ]\n`);
+  if (hashes.length > 0)
+    lines.push(`  hashes = [\n${hashes.map((hash) => `    ${quoteHclString(hash)},\n`).join("")}  ]\n`);
   return `provider ${quoteHclString(lock.address)} {\n${lines.join("")}}\n`;
 }
 

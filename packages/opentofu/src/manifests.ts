@@ -71,8 +71,13 @@ export function buildProviderManifest(options: ProviderManifestOptions): Encoded
     size: options.layer.size,
     platform: { os: options.platform.os, architecture: options.platform.architecture },
   };
-  const annotations = options.h1 ? { [PROVIDER_H1_ANNOTATION]: options.h1, ...options.annotations } : options.annotations;
-  return zipArtifactManifest(ArtifactType.providerTarget, layer, { ...options, ...(annotations ? { annotations } : {}) });
+  const annotations = options.h1
+    ? { [PROVIDER_H1_ANNOTATION]: options.h1, ...options.annotations }
+    : options.annotations;
+  return zipArtifactManifest(ArtifactType.providerTarget, layer, {
+    ...options,
+    ...(annotations ? { annotations } : {}),
+  });
 }
 
 /** An image manifest with the empty config and one zip layer (titled when `title` is given). */

@@ -8,7 +8,10 @@ const thing = parseProviderAddress("registry.example.com/acme/thing");
 
 describe("provider_installation include/exclude patterns", () => {
   it("matches by host (default registry.opentofu.org), namespace and type, with wildcards", () => {
-    const only = (include: string[], exclude: string[] = []) => ({ include: parseProviderPatterns(include), exclude: parseProviderPatterns(exclude) });
+    const only = (include: string[], exclude: string[] = []) => ({
+      include: parseProviderPatterns(include),
+      exclude: parseProviderPatterns(exclude),
+    });
     expect(methodHandlesProvider(only(["hashicorp/*"]), aws)).toBe(true);
     expect(methodHandlesProvider(only(["hashicorp/*"]), thing)).toBe(false);
     expect(methodHandlesProvider(only(["*/*/*"]), thing)).toBe(true);

@@ -18,13 +18,17 @@ export function parseProviderPatterns(patterns: readonly string[]): ProviderPatt
 
 function parsePattern(text: string): ProviderPattern {
   const parts = text.split("/");
-  if (parts.length < 2 || parts.length > 3) throw badPattern(text, "must have either two or three slash-separated segments");
+  if (parts.length < 2 || parts.length > 3)
+    throw badPattern(text, "must have either two or three slash-separated segments");
   const hostname = parts.length === 3 ? patternHost(parts[0]!, text) : DEFAULT_PROVIDER_HOST;
-  const [namespace, type] = parts.slice(-2).map((part, i) => patternPart(part, i === 0 ? "registry namespace" : "provider type", text)) as [string, string];
+  const [namespace, type] = parts
+    .slice(-2)
+    .map((part, i) => patternPart(part, i === 0 ? "registry namespace" : "provider type", text)) as [string, string];
   if (hostname === "*" && (namespace !== "*" || type !== "*")) {
     throw badPattern(text, "hostname can be a wildcard only if both namespace and provider type are also wildcards");
   }
-  if (namespace === "*" && type !== "*") throw badPattern(text, "namespace can be a wildcard only if the provider type is also a wildcard");
+  if (namespace === "*" && type !== "*")
+    throw badPattern(text, "namespace can be a wildcard only if the provider type is also a wildcard");
   return { hostname, namespace, type };
 }
 
@@ -39,7 +43,9 @@ function patternHost(given: string, text: string): string {
 function patternPart(given: string, what: string, text: string): string {
   if (given === "*") return given;
   try {
-    return what === "provider type" ? parseProviderAddress(`example.com/x/${given}`, { form: "qualified" }).type : parseProviderAddress(`example.com/${given}/x`, { form: "qualified" }).namespace;
+    return what === "provider type"
+      ? parseProviderAddress(`example.com/x/${given}`, { form: "qualified" }).type
+      : parseProviderAddress(`example.com/${given}/x`, { form: "qualified" }).namespace;
   } catch (error) {
     if (!isTofuOciError(error)) throw error;
     throw badPattern(text, `invalid ${what} "${given}": must either be the wildcard * or a ${what} name`);
@@ -60,11 +66,17 @@ export function providerPatternsMatch(patterns: readonly ProviderPattern[], addr
  * multi_source.go:204 CanHandleProvider: an installation method takes a provider unless an
  * `exclude` pattern matches it, and, when it has `include` patterns, only if one matches.
  */
-export function methodHandlesProvider(method: { include: readonly ProviderPattern[]; exclude: readonly ProviderPattern[] }, address: ProviderAddress): boolean {
+export function methodHandlesProvider(
+  method: { include: readonly ProviderPattern[]; exclude: readonly ProviderPattern[] },
+  address: ProviderAddress,
+): boolean {
   if (providerPatternsMatch(method.exclude, address)) return false;
   return method.include.length === 0 || providerPatternsMatch(method.include, address);
 }
 
 function badPattern(text: string, problem: string) {
-  return usageError(`invalid provider matching pattern "${text}": ${problem}`, 'Write patterns such as "registry.opentofu.org/hashicorp/*" or "example.com/*/*".');
+  return usageError(
+    `invalid provider matching pattern "${text}": ${problem}`,
+    'Write patterns such as "registry.opentofu.org/hashicorp/*" or "example.com/*/*".',
+  );
 }

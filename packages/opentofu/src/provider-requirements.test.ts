@@ -27,7 +27,16 @@ async function requirements(files: Record<string, string>): Promise<Record<strin
 
 describe("moduleFiles (which files tofu reads)", () => {
   it("reads .tf, .tofu and their JSON forms, lets a .tofu file replace the .tf of the same name, skips tests and hidden files", async () => {
-    const dir = configuration({ "main.tf": "", "main.tofu": "", "vars.tf.json": "{}", "b_override.tf": "", "x.tftest.hcl": "", ".hidden.tf": "", "notes.md": "", "sub/inner.tf": "" });
+    const dir = configuration({
+      "main.tf": "",
+      "main.tofu": "",
+      "vars.tf.json": "{}",
+      "b_override.tf": "",
+      "x.tftest.hcl": "",
+      ".hidden.tf": "",
+      "notes.md": "",
+      "sub/inner.tf": "",
+    });
     const files = await moduleFiles(dir);
     expect(files.primary.map((f) => f.slice(dir.length + 1))).toEqual(["main.tofu", "vars.tf.json"]);
     expect(files.override.map((f) => f.slice(dir.length + 1))).toEqual(["b_override.tf"]);
@@ -78,8 +87,14 @@ module "remote" {
 
   it("follows installed remote modules through .terraform/modules/modules.json, and lists the others", async () => {
     const dir = configuration({
-      "main.tf": 'module "a" {\n  source = "oci://r.example/a?tag=1"\n}\nmodule "b" {\n  source = "oci://r.example/b?tag=1"\n}\n',
-      ".terraform/modules/modules.json": JSON.stringify({ Modules: [{ Key: "", Source: "", Dir: "." }, { Key: "a", Source: "oci://r.example/a?tag=1", Dir: ".terraform/modules/a" }] }),
+      "main.tf":
+        'module "a" {\n  source = "oci://r.example/a?tag=1"\n}\nmodule "b" {\n  source = "oci://r.example/b?tag=1"\n}\n',
+      ".terraform/modules/modules.json": JSON.stringify({
+        Modules: [
+          { Key: "", Source: "", Dir: "." },
+          { Key: "a", Source: "oci://r.example/a?tag=1", Dir: ".terraform/modules/a" },
+        ],
+      }),
       ".terraform/modules/a/main.tf": 'resource "null_resource" "x" {}\n',
     });
     const read = await readProviderRequirements(dir);
@@ -91,15 +106,21 @@ module "remote" {
   it("lets an override file replace a required_providers entry", async () => {
     expect(
       await requirements({
-        "main.tf": 'terraform {\n  required_providers {\n    a = { source = "x.example/n/a", version = "1.0.0" }\n  }\n}\n',
-        "override.tf": 'terraform {\n  required_providers {\n    a = { source = "x.example/n/a", version = "2.0.0" }\n  }\n}\n',
+        "main.tf":
+          'terraform {\n  required_providers {\n    a = { source = "x.example/n/a", version = "1.0.0" }\n  }\n}\n',
+        "override.tf":
+          'terraform {\n  required_providers {\n    a = { source = "x.example/n/a", version = "2.0.0" }\n  }\n}\n',
       }),
     ).toEqual({ "x.example/n/a": ["2.0.0"] });
   });
 
   it("is exit 6 for bad HCL, a bad source, or a missing directory", async () => {
-    await expect(readProviderRequirements(configuration({ "main.tf": "terraform {" }))).rejects.toSatisfy((e) => exitCodeOf(e) === 6);
-    await expect(requirements({ "main.tf": 'terraform {\n  required_providers {\n    a = { source = "a/b/c/d" }\n  }\n}\n' })).rejects.toSatisfy((e) => exitCodeOf(e) === 6);
+    await expect(readProviderRequirements(configuration({ "main.tf": "terraform {" }))).rejects.toSatisfy(
+      (e) => exitCodeOf(e) === 6,
+    );
+    await expect(
+      requirements({ "main.tf": 'terraform {\n  required_providers {\n    a = { source = "a/b/c/d" }\n  }\n}\n' }),
+    ).rejects.toSatisfy((e) => exitCodeOf(e) === 6);
     await expect(readProviderRequirements(join(scratch.path, "missing"))).rejects.toSatisfy((e) => exitCodeOf(e) === 6);
   });
 });

@@ -3,7 +3,12 @@ import { join, relative, resolve } from "node:path";
 import { TofuOciError, invalidInput, isTofuOciError } from "@tofu-oci/core";
 import { isJsonConfigFile, moduleFiles } from "./config-files.js";
 import { literalString, parseHcl } from "./hcl.js";
-import { formatProviderAddress, isBuiltInProvider, parseProviderAddress, type ProviderAddress } from "./provider-address.js";
+import {
+  formatProviderAddress,
+  isBuiltInProvider,
+  parseProviderAddress,
+  type ProviderAddress,
+} from "./provider-address.js";
 
 /** What a configuration requires of one provider: its address and every version constraint given for it. */
 export interface ProviderRequirement {
@@ -96,11 +101,15 @@ async function readModuleManifest(root: string): Promise<Map<string, string>> {
   try {
     manifest = JSON.parse(text) as typeof manifest;
   } catch (error) {
-    throw invalidInput(`${join(root, MANIFEST)} is not valid JSON: ${(error as Error).message}`, "Run tofu init again to rewrite it.");
+    throw invalidInput(
+      `${join(root, MANIFEST)} is not valid JSON: ${(error as Error).message}`,
+      "Run tofu init again to rewrite it.",
+    );
   }
   const dirs = new Map<string, string>();
   for (const record of manifest.Modules ?? []) {
-    if (typeof record.Key === "string" && record.Key !== "" && typeof record.Dir === "string") dirs.set(record.Key, resolve(root, record.Dir));
+    if (typeof record.Key === "string" && record.Key !== "" && typeof record.Dir === "string")
+      dirs.set(record.Key, resolve(root, record.Dir));
   }
   return dirs;
 }
@@ -110,9 +119,17 @@ async function readModule(dir: string): Promise<ModuleDeclarations> {
   try {
     files = await moduleFiles(dir);
   } catch (error) {
-    throw invalidInput(`cannot read the module directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, "Give the directory of an OpenTofu configuration.");
+    throw invalidInput(
+      `cannot read the module directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      "Give the directory of an OpenTofu configuration.",
+    );
   }
-  const declarations: ModuleDeclarations = { required: new Map(), providerBlocks: [], resourceProviders: [], calls: [] };
+  const declarations: ModuleDeclarations = {
+    required: new Map(),
+    providerBlocks: [],
+    resourceProviders: [],
+    calls: [],
+  };
   for (const file of files.primary) collect(declarations, await readConfigFile(file), file, false);
   for (const file of files.override) collect(declarations, await readConfigFile(file), file, true);
   return declarations;
@@ -126,7 +143,10 @@ async function readConfigFile(file: string): Promise<Body> {
     if (isBody(value)) return value;
     throw new Error("the root is not an object");
   } catch (error) {
-    throw invalidInput(`${file} is not valid JSON configuration: ${(error as Error).message}`, "Fix the file; tofu init reads it too.");
+    throw invalidInput(
+      `${file} is not valid JSON configuration: ${(error as Error).message}`,
+      "Fix the file; tofu init reads it too.",
+    );
   }
 }
 
@@ -198,7 +218,9 @@ function addRequirements(providers: Map<string, ProviderRequirement>, module: Mo
 function providerFor(module: ModuleDeclarations, name: string, dir: string): ProviderAddress {
   const source = module.required.get(name)?.source;
   if (source === undefined) {
-    return name === "terraform" ? { hostname: "terraform.io", namespace: "builtin", type: "terraform" } : parseSource(`hashicorp/${name}`, dir);
+    return name === "terraform"
+      ? { hostname: "terraform.io", namespace: "builtin", type: "terraform" }
+      : parseSource(`hashicorp/${name}`, dir);
   }
   return parseSource(source, dir);
 }
@@ -208,14 +230,20 @@ function parseSource(source: string, dir: string): ProviderAddress {
     return parseProviderAddress(source);
   } catch (error) {
     if (!isTofuOciError(error)) throw error;
-    throw new TofuOciError("invalid-input", `a provider source in ${dir}: ${error.message}`, { hint: error.hint ?? "Fix the required_providers block." });
+    throw new TofuOciError("invalid-input", `a provider source in ${dir}: ${error.message}`, {
+      hint: error.hint ?? "Fix the required_providers block.",
+    });
   }
 }
 
 function optionalString(value: unknown, what: string, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   const literal = typeof value === "string" ? literalString(value) : undefined;
-  if (literal === undefined) throw invalidInput(`${path}: ${what} must be a literal string, got ${JSON.stringify(value)}`, "OpenTofu requires a literal string here.");
+  if (literal === undefined)
+    throw invalidInput(
+      `${path}: ${what} must be a literal string, got ${JSON.stringify(value)}`,
+      "OpenTofu requires a literal string here.",
+    );
   return literal;
 }
 
@@ -227,7 +255,9 @@ function bodies(value: unknown): Body[] {
 
 /** Labelled blocks as `[label, bodies]`, from `{label: [body]}`, `{label: body}` or a list of such objects. */
 function labelled(value: unknown): Array<[string, Body[]]> {
-  return bodies(value).flatMap((object) => Object.entries(object).map(([label, inner]): [string, Body[]] => [label, bodies(inner)]));
+  return bodies(value).flatMap((object) =>
+    Object.entries(object).map(([label, inner]): [string, Body[]] => [label, bodies(inner)]),
+  );
 }
 
 function isBody(value: unknown): value is Body {

@@ -43,7 +43,10 @@ const SYMBOLS = new Set<string>(["hostname", "namespace", "type"]);
  * example provider's result a valid OCI repository address. Nothing is trimmed.
  * @throws TofuOciError "usage" (exit 2) with OpenTofu's diagnostics.
  */
-export function parseRepositoryTemplate(text: string, options: ParseRepositoryTemplateOptions = {}): RepositoryTemplate {
+export function parseRepositoryTemplate(
+  text: string,
+  options: ParseRepositoryTemplateOptions = {},
+): RepositoryTemplate {
   if (options.directory) return parseDirectoryTemplate(text);
   const checked = checkRepositoryTemplate(text, { include: [...(options.include ?? [])], position: "--to" });
   if (!checked.ok) throw badTemplate(text, checked.diagnostics);
@@ -61,7 +64,12 @@ function parseDirectoryTemplate(text: string): RepositoryTemplate {
   const names = rootNames(expr);
   const unknown = names.filter((name) => !SYMBOLS.has(name));
   if (unknown.length > 0) {
-    throw badTemplate(text, [{ summary: "Invalid template", detail: `the symbol ${JSON.stringify(unknown[0])} is not available; only "hostname", "namespace", and "type" are` }]);
+    throw badTemplate(text, [
+      {
+        summary: "Invalid template",
+        detail: `the symbol ${JSON.stringify(unknown[0])} is not available; only "hostname", "namespace", and "type" are`,
+      },
+    ]);
   }
   return { text, expr, variables: new Set(names) as Set<TemplateVariable> };
 }
@@ -72,9 +80,15 @@ function parseDirectoryTemplate(text: string): RepositoryTemplate {
  */
 export function renderTemplate(template: RepositoryTemplate, address: ProviderAddress): string {
   try {
-    const value = evaluate(template.expr, { hostname: address.hostname, namespace: address.namespace, type: address.type });
+    const value = evaluate(template.expr, {
+      hostname: address.hostname,
+      namespace: address.namespace,
+      type: address.type,
+    });
     if (value.kind === "null" || value.kind === "tuple" || value.kind === "unknown") {
-      throw badTemplate(template.text, [{ summary: "Invalid template", detail: `for ${formatProviderAddress(address)} it does not produce a string` }]);
+      throw badTemplate(template.text, [
+        { summary: "Invalid template", detail: `for ${formatProviderAddress(address)} it does not produce a string` },
+      ]);
     }
     return toText(value);
   } catch (error) {
@@ -103,13 +117,28 @@ export function templateRepository(template: RepositoryTemplate, address: Provid
   const provider = formatProviderAddress(address);
   if (!expanded.ok && "diagnostic" in expanded) throw badTemplate(template.text, [expanded.diagnostic]);
   if (!expanded.ok) {
-    const hint = address.hostname.includes(":") && expanded.text.includes(address.hostname)
-      ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template."
-      : undefined;
-    throw badTemplate(template.text, [{ summary: "Invalid repository", detail: `for ${provider} it gives "${expanded.text}", which is not a valid OCI repository address (${expanded.error})` }], hint);
+    const hint =
+      address.hostname.includes(":") && expanded.text.includes(address.hostname)
+        ? "${hostname} includes the registry's port, which is not allowed in a repository path; leave it out of the template."
+        : undefined;
+    throw badTemplate(
+      template.text,
+      [
+        {
+          summary: "Invalid repository",
+          detail: `for ${provider} it gives "${expanded.text}", which is not a valid OCI repository address (${expanded.error})`,
+        },
+      ],
+      hint,
+    );
   }
   if (expanded.repository === "") {
-    throw badTemplate(template.text, [{ summary: "No repository", detail: `for ${provider} it gives the registry "${expanded.text}" without a repository; OpenTofu would find no provider there` }]);
+    throw badTemplate(template.text, [
+      {
+        summary: "No repository",
+        detail: `for ${provider} it gives the registry "${expanded.text}" without a repository; OpenTofu would find no provider there`,
+      },
+    ]);
   }
   return { registry: expanded.registry, repository: expanded.repository };
 }

@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import type SemVerModule from "semver";
 import { usageError } from "@tofu-oci/core";
 
-
 let loaded: typeof SemVerModule | undefined;
 
 /**
@@ -89,7 +88,10 @@ function matchesAll(clauses: readonly Clause[], text: string): boolean {
   if (!version) return false;
   if (!clauses.every((clause) => matchesClause(clause, version))) return false;
   // A prerelease is selected only when it is asked for by name.
-  return version.prerelease.length === 0 || clauses.some((clause) => clause.operator !== "!=" && semver().eq(clause.version, version));
+  return (
+    version.prerelease.length === 0 ||
+    clauses.some((clause) => clause.operator !== "!=" && semver().eq(clause.version, version))
+  );
 }
 
 function matchesClause({ operator, version: wanted, segments }: Clause, version: SemVerModule.SemVer): boolean {

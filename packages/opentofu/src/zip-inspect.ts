@@ -30,7 +30,10 @@ const NO_LIMITS = { maxEntries: Infinity, maxTotalSize: Infinity, maxRatio: Infi
  * @param limits zip-bomb limits (see core's `ZipLimits`; `{}` for core's defaults). Default: none,
  *   as OpenTofu unzips.
  */
-export async function inspectZip(path: string, limits: ZipLimits = NO_LIMITS): Promise<InspectedEntry[] | { problem: string }> {
+export async function inspectZip(
+  path: string,
+  limits: ZipLimits = NO_LIMITS,
+): Promise<InspectedEntry[] | { problem: string }> {
   const entries: InspectedEntry[] = [];
   try {
     await readZip(path, async (entry) => void entries.push(await inspectEntry(entry)), limits);
@@ -86,10 +89,17 @@ export function reviewNames(entries: ReadonlyArray<{ name: string }>): NameRevie
     odd(entries, (name) => name.includes("\\"), "names with backslashes (directory separators on Windows only)"),
   ].filter((warning): warning is string => warning !== undefined);
   if (!escaping) return { warnings };
-  return { warnings, problem: `the entry "${escaping.name}" has a ".." component ("entry contains '..'"), which OpenTofu refuses as a path escape (zip slip); re-create the zip with paths relative to the package root` };
+  return {
+    warnings,
+    problem: `the entry "${escaping.name}" has a ".." component ("entry contains '..'"), which OpenTofu refuses as a path escape (zip slip); re-create the zip with paths relative to the package root`,
+  };
 }
 
-function odd(entries: ReadonlyArray<{ name: string }>, test: (name: string) => boolean, what: string): string | undefined {
+function odd(
+  entries: ReadonlyArray<{ name: string }>,
+  test: (name: string) => boolean,
+  what: string,
+): string | undefined {
   const names = entries.map((entry) => entry.name).filter(test);
   if (names.length === 0) return undefined;
   return `${names.length} ${what}, e.g. "${names[0]}"; OpenTofu unpacks them under the package directory`;

@@ -98,7 +98,10 @@ export class DeflatePool {
     this.#idle.push(worker);
     batch.forEach((job, index) => {
       const result = results[index]!;
-      if ("error" in result) job.reject(unreadable(job.entry.path, Object.assign(new Error(result.error.message), { code: result.error.code })));
+      if ("error" in result)
+        job.reject(
+          unreadable(job.entry.path, Object.assign(new Error(result.error.message), { code: result.error.code })),
+        );
       else job.resolve(result);
     });
     this.#dispatch();

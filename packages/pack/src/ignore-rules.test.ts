@@ -65,7 +65,14 @@ describe("IgnoreRules (go-slug semantics)", () => {
   });
 
   it("anchors with a leading slash, crosses directories only with **, escapes with a backslash", () => {
-    const anchored = new IgnoreRules().add(["/top.tf", "a/**/z.tf", "\\#literal", "q?.tf", "[!a-c].md", "weird(1)+.tf"]);
+    const anchored = new IgnoreRules().add([
+      "/top.tf",
+      "a/**/z.tf",
+      "\\#literal",
+      "q?.tf",
+      "[!a-c].md",
+      "weird(1)+.tf",
+    ]);
     expect(anchored.match("top.tf").excluded).toBe(true);
     expect(anchored.match("sub/top.tf").excluded).toBe(false);
     expect(anchored.match("a/z.tf").excluded).toBe(true);
@@ -88,9 +95,19 @@ describe("IgnoreRules (go-slug semantics)", () => {
 
   it("has the default excludes of issue 4", () => {
     const defaults = new IgnoreRules().add(DEFAULT_EXCLUDES);
-    for (const path of [".git/", "sub/.git/config", ".terraform/providers/x", "terraform.tfstate", "a/b.tfstate.backup", ".terraform.tfstate.lock.info", "crash.log", "crash.1234.log"]) {
+    for (const path of [
+      ".git/",
+      "sub/.git/config",
+      ".terraform/providers/x",
+      "terraform.tfstate",
+      "a/b.tfstate.backup",
+      ".terraform.tfstate.lock.info",
+      "crash.log",
+      "crash.1234.log",
+    ]) {
       expect(defaults.match(path).excluded, path).toBe(true);
     }
-    for (const path of ["main.tf", "crash.tf", "state.tfstate.json", ".gitignore"]) expect(defaults.match(path).excluded, path).toBe(false);
+    for (const path of ["main.tf", "crash.tf", "state.tfstate.json", ".gitignore"])
+      expect(defaults.match(path).excluded, path).toBe(false);
   });
 });

@@ -84,10 +84,20 @@ class ModuleWalker {
     if (excludedByName && !info.isDirectory()) return false;
     const target = info.isSymbolicLink() ? this.#resolveLink(path, relative) : { path, info };
     if (target.info.isDirectory()) return this.#visitDirectory(target.path, relative, ancestors, excludedByName);
-    if (!target.info.isFile()) throw invalidInput(`${relative} is not a regular file or directory`, "Exclude it with --exclude or .terraformignore.");
+    if (!target.info.isFile())
+      throw invalidInput(
+        `${relative} is not a regular file or directory`,
+        "Exclude it with --exclude or .terraformignore.",
+      );
     if (this.#skip(target.path)) return false;
     assertReadable(target.path, relative);
-    this.#add({ path: relative, source: target.path, kind: "file", size: target.info.size, mode: normalizedMode(target.info) });
+    this.#add({
+      path: relative,
+      source: target.path,
+      kind: "file",
+      size: target.info.size,
+      mode: normalizedMode(target.info),
+    });
     return true;
   }
 
@@ -96,7 +106,11 @@ class ModuleWalker {
    * included); one excluded as `dir/` is skipped only when no later rule re-includes anything.
    */
   #visitDirectory(realDir: string, relative: string, ancestors: ReadonlySet<string>, excludedByName: boolean): boolean {
-    if (ancestors.has(realDir)) throw invalidInput(`${relative} leads back into its own parent directory (a symlink loop)`, "Remove the link or exclude it.");
+    if (ancestors.has(realDir))
+      throw invalidInput(
+        `${relative} leads back into its own parent directory (a symlink loop)`,
+        "Remove the link or exclude it.",
+      );
     const asDirectory = excludedByName ? { excluded: true, dominating: false } : this.#rules.match(`${relative}/`);
     if (asDirectory.dominating) return false;
     const { packed, empty } = this.walkDirectory(realDir, `${relative}/`, new Set([...ancestors, realDir]));
@@ -117,8 +131,17 @@ class ModuleWalker {
       real = realpathSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const what = code === "ELOOP" ? "a symlink loop" : code === "ENOENT" ? "a symlink to nothing" : `a symlink that cannot be followed (${code})`;
-      throw invalidInput(`${relative} is ${what}`, "Fix or remove the link, or exclude it with --exclude or .terraformignore.", error);
+      const what =
+        code === "ELOOP"
+          ? "a symlink loop"
+          : code === "ENOENT"
+            ? "a symlink to nothing"
+            : `a symlink that cannot be followed (${code})`;
+      throw invalidInput(
+        `${relative} is ${what}`,
+        "Fix or remove the link, or exclude it with --exclude or .terraformignore.",
+        error,
+      );
     }
     if (real !== this.#root && !real.startsWith(`${this.#root}${sep}`)) {
       throw invalidInput(
@@ -157,7 +180,11 @@ function assertReadable(path: string, relative: string): void {
 /** The exit-code-6 error for a path of the package that cannot be read. */
 export function unreadable(relative: string, error: unknown) {
   const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (error as Error).message;
-  return invalidInput(`cannot read ${relative}: ${reason}`, "Make it readable, or exclude it with --exclude or .terraformignore.", error);
+  return invalidInput(
+    `cannot read ${relative}: ${reason}`,
+    "Make it readable, or exclude it with --exclude or .terraformignore.",
+    error,
+  );
 }
 
 function normalizedMode(info: Stats): number {

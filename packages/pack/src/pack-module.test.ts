@@ -41,15 +41,26 @@ describe("packModule: determinism", () => {
     const first = fresh("first");
     const second = fresh("second");
     writeTree(first, TREE, 0o022);
-    writeTree(second, [...TREE].reverse().map((file) => ({ ...file, ...(file.mode ? { mode: 0o700 } : {}) })), 0o077);
-    for (const [index, file] of TREE.entries()) utimesSync(join(second, file.path), 1_000_000 + index * 7777, 2_000_000_000 - index);
+    writeTree(
+      second,
+      [...TREE].reverse().map((file) => ({ ...file, ...(file.mode ? { mode: 0o700 } : {}) })),
+      0o077,
+    );
+    for (const [index, file] of TREE.entries())
+      utimesSync(join(second, file.path), 1_000_000 + index * 7777, 2_000_000_000 - index);
     mkdirSync(join(first, "empty"));
     mkdirSync(join(second, "empty"));
     const a = await packModule(first, { output: join(scratch.path, "a.zip") });
     const b = await packModule(second, { output: join(scratch.path, "b.zip") });
     expect(b.digest).toBe(a.digest);
     expect(readFileSync(join(scratch.path, "b.zip"))).toEqual(readFileSync(join(scratch.path, "a.zip")));
-    expect(a).toMatchObject({ kind: "package", type: "module", mediaType: "archive/zip", files: TREE.length, source: first });
+    expect(a).toMatchObject({
+      kind: "package",
+      type: "module",
+      mediaType: "archive/zip",
+      files: TREE.length,
+      source: first,
+    });
   });
 
   it("gives the same bytes whether files compress on worker threads or not", async () => {
@@ -68,13 +79,33 @@ describe("packModule: determinism", () => {
     const zip = join(scratch.path, "raw.zip");
     await packModule(dir, { output: zip });
     const raw = readCentralDirectory(zip);
-    expect(raw.map((entry) => entry.name)).toEqual(["a-first.tofu", "docs/Über.md", "empty/", "main.tf", "modules/sub/main.tf", "scripts/run.sh", "variables.tf", "z-last.tf.json"]);
+    expect(raw.map((entry) => entry.name)).toEqual([
+      "a-first.tofu",
+      "docs/Über.md",
+      "empty/",
+      "main.tf",
+      "modules/sub/main.tf",
+      "scripts/run.sh",
+      "variables.tf",
+      "z-last.tf.json",
+    ]);
     for (const entry of raw) {
-      expect(entry, entry.name).toMatchObject({ dosDate: (0 << 9) | (1 << 5) | 1, dosTime: 0, extraLength: 0, localExtraLength: 0, versionMadeBy: 0x0314 });
+      expect(entry, entry.name).toMatchObject({
+        dosDate: (0 << 9) | (1 << 5) | 1,
+        dosTime: 0,
+        extraLength: 0,
+        localExtraLength: 0,
+        versionMadeBy: 0x0314,
+      });
       expect(Boolean(entry.flags & 0x800), entry.name).toBe(entry.name === "docs/Über.md");
     }
     const modes = Object.fromEntries(raw.map((entry) => [entry.name, (entry.externalAttributes >>> 16).toString(8)]));
-    expect(modes).toMatchObject({ "main.tf": "100644", "scripts/run.sh": "100755", "empty/": "40755", "a-first.tofu": "100644" });
+    expect(modes).toMatchObject({
+      "main.tf": "100644",
+      "scripts/run.sh": "100755",
+      "empty/": "40755",
+      "a-first.tofu": "100644",
+    });
     expect(raw.find((entry) => entry.name === "a-first.tofu")!.method).toBe(0);
     expect(raw.find((entry) => entry.name === "variables.tf")!.method).toBe(8);
   });
@@ -122,7 +153,15 @@ describe("packModule: what goes in", () => {
 
     await packModule(dir, { output: join(scratch.path, "no-defaults.zip"), defaultExcludes: false });
     const all = (await listZip(join(scratch.path, "no-defaults.zip"))).map((entry) => entry.name);
-    expect(all).toEqual(expect.arrayContaining([".git/config", ".terraform/providers/p", "terraform.tfstate", "crash.log", "tests/x.tftest.hcl"]));
+    expect(all).toEqual(
+      expect.arrayContaining([
+        ".git/config",
+        ".terraform/providers/p",
+        "terraform.tfstate",
+        "crash.log",
+        "tests/x.tftest.hcl",
+      ]),
+    );
   });
 
   it("keeps only a re-included tree below a catch-all (go-slug's dir-negation case)", async () => {
@@ -147,12 +186,24 @@ describe("packModule: what goes in", () => {
 
   it("stores symlinks inside the module as the files they point to, and walks symlinked directories", async () => {
     const dir = fresh();
-    writeTree(dir, [{ path: "main.tf", content: "# main\n" }, { path: "shared/tool.sh", content: "#!/bin/sh\n", mode: 0o755 }], 0o022);
+    writeTree(
+      dir,
+      [
+        { path: "main.tf", content: "# main\n" },
+        { path: "shared/tool.sh", content: "#!/bin/sh\n", mode: 0o755 },
+      ],
+      0o022,
+    );
     symlinkSync("shared/tool.sh", join(dir, "tool.sh"));
     symlinkSync("shared", join(dir, "linked"));
     const zip = join(scratch.path, "links.zip");
     await packModule(dir, { output: zip });
-    expect(await entriesOf(zip)).toEqual({ "linked/tool.sh": "#!/bin/sh\n", "main.tf": "# main\n", "shared/tool.sh": "#!/bin/sh\n", "tool.sh": "#!/bin/sh\n" });
+    expect(await entriesOf(zip)).toEqual({
+      "linked/tool.sh": "#!/bin/sh\n",
+      "main.tf": "# main\n",
+      "shared/tool.sh": "#!/bin/sh\n",
+      "tool.sh": "#!/bin/sh\n",
+    });
     const modes = (await listZip(zip)).map((entry) => [entry.name, entry.mode, entry.isSymlink]);
     expect(modes).toContainEqual(["tool.sh", 0o755, false]);
   });
@@ -164,6 +215,8 @@ describe("packModule: what goes in", () => {
     const second = await packModule(dir, { cwd: dir });
     expect(first.file).toBe(join(dir, `${dir.split("/").pop()}.zip`));
     expect(second.digest).toBe(first.digest);
-    expect(listFiles(dir).filter((name) => name.endsWith(".zip") || name.endsWith(".tmp"))).toEqual([first.file.slice(dir.length + 1)]);
+    expect(listFiles(dir).filter((name) => name.endsWith(".zip") || name.endsWith(".tmp"))).toEqual([
+      first.file.slice(dir.length + 1),
+    ]);
   });
 });

@@ -65,7 +65,11 @@ export async function planModule(dir: string, options: PackModuleOptions = {}): 
   return plan(dir, options);
 }
 
-async function plan(dir: string, options: PackModuleOptions, onEntry?: (entry: ModuleEntry) => void): Promise<ModulePlan> {
+async function plan(
+  dir: string,
+  options: PackModuleOptions,
+  onEntry?: (entry: ModuleEntry) => void,
+): Promise<ModulePlan> {
   const cwd = resolve(options.cwd ?? ".");
   const source = resolve(cwd, dir);
   const root = await moduleRoot(source, dir);
@@ -83,7 +87,10 @@ async function plan(dir: string, options: PackModuleOptions, onEntry?: (entry: M
   const size = files.reduce((sum, entry) => sum + entry.size, 0);
   const maxSize = options.maxSize ?? MAX_PACKAGE_SIZE;
   if (size > maxSize) {
-    throw invalidInput(`${dir} holds ${size} bytes of files, over the ${formatLimit(maxSize)} limit of a module package`, "Exclude large files with .terraformignore or --exclude; a zip without ZIP64 holds at most 4 GiB.");
+    throw invalidInput(
+      `${dir} holds ${size} bytes of files, over the ${formatLimit(maxSize)} limit of a module package`,
+      "Exclude large files with .terraformignore or --exclude; a zip without ZIP64 holds at most 4 GiB.",
+    );
   }
   return { source, output, entries, files: files.length, size };
 }
@@ -95,7 +102,8 @@ async function plan(dir: string, options: PackModuleOptions, onEntry?: (entry: M
  */
 export async function packModule(dir: string, options: PackModuleOptions = {}): Promise<ModulePackageRecord> {
   const level = options.level ?? DEFAULT_LEVEL;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw invalidInput(`compression level ${level} is not an integer from 0 to 9`);
+  if (!Number.isInteger(level) || level < 0 || level > 9)
+    throw invalidInput(`compression level ${level} is not an integer from 0 to 9`);
   // The compression threads start during the walk, as soon as the files found make them worth it.
   const compression = new CompressionThreads({ level, threads: options.threads });
   try {
@@ -111,7 +119,16 @@ export async function packModule(dir: string, options: PackModuleOptions = {}): 
       signal: options.signal,
       ...(onProgress ? { onEntry: (entry: ModuleEntry) => onProgress((packed += entry.size), planned.size) } : {}),
     });
-    return { kind: "package", type: "module", file: planned.output, digest, size, mediaType: "archive/zip", files: planned.files, source: planned.source };
+    return {
+      kind: "package",
+      type: "module",
+      file: planned.output,
+      digest,
+      size,
+      mediaType: "archive/zip",
+      files: planned.files,
+      source: planned.source,
+    };
   } finally {
     await compression.close();
   }
@@ -124,17 +141,23 @@ async function moduleRoot(source: string, given: string): Promise<string> {
   } catch {
     throw invalidInput(`module directory ${given} does not exist`, "Give the path of the module's root directory.");
   }
-  if (!info.isDirectory()) throw invalidInput(`${given} is not a directory`, "Give the path of the module's root directory, not a file in it.");
+  if (!info.isDirectory())
+    throw invalidInput(
+      `${given} is not a directory`,
+      "Give the path of the module's root directory, not a file in it.",
+    );
   return realpath(source);
 }
 
 async function ignoreRules(root: string, options: PackModuleOptions): Promise<IgnoreRules> {
   const rules = new IgnoreRules();
   if (options.defaultExcludes ?? true) rules.add(DEFAULT_EXCLUDES);
-  const terraformignore = await readFile(join(root, ".terraformignore"), "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return "";
-    throw invalidInput(`cannot read .terraformignore: ${error.message}`, "Make it readable.", error);
-  });
+  const terraformignore = await readFile(join(root, ".terraformignore"), "utf8").catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return "";
+      throw invalidInput(`cannot read .terraformignore: ${error.message}`, "Make it readable.", error);
+    },
+  );
   return rules.add(terraformignore).add(options.excludes ?? []);
 }
 
@@ -143,13 +166,18 @@ async function outputFilter(output: string): Promise<(realPath: string) => boole
   const directory = await realpath(dirname(output)).catch(() => undefined);
   if (directory === undefined) return () => false;
   const name = basename(output);
-  return (path) => dirname(path) === directory && (basename(path) === name || (basename(path).startsWith(`.${name}.`) && path.endsWith(".tmp")));
+  return (path) =>
+    dirname(path) === directory &&
+    (basename(path) === name || (basename(path).startsWith(`.${name}.`) && path.endsWith(".tmp")));
 }
-
 
 async function assertDirectory(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw invalidInput(`cannot write the package: ${dir} is not a directory`, "Create it first, or choose another path with -o.");
+  if (!info?.isDirectory())
+    throw invalidInput(
+      `cannot write the package: ${dir} is not a directory`,
+      "Create it first, or choose another path with -o.",
+    );
 }
 
 function formatLimit(bytes: number): string {

@@ -33,17 +33,23 @@ export async function collectReleaseFiles(paths: readonly string[], cwd: string)
   for (const given of paths) {
     const path = resolve(cwd, given);
     const info = await stat(path).catch(() => undefined);
-    if (!info) throw invalidInput(`${given} does not exist`, "Give release zips, or directories holding them (e.g. dist/).");
+    if (!info)
+      throw invalidInput(`${given} does not exist`, "Give release zips, or directories holding them (e.g. dist/).");
     if (info.isDirectory()) {
       for (const name of (await readdir(path)).sort()) {
         if (name.endsWith(SHASUMS_SUFFIX)) shasums.add(await realpath(join(path, name)));
-        else if (name.endsWith(".zip") && (await stat(join(path, name))).isFile()) zips.add(await realpath(join(path, name)));
+        else if (name.endsWith(".zip") && (await stat(join(path, name))).isFile())
+          zips.add(await realpath(join(path, name)));
       }
     } else {
       (basename(path).endsWith(SHASUMS_SUFFIX) ? shasums : zips).add(await realpath(path));
     }
   }
-  if (zips.size === 0) throw invalidInput(`no release zips found in ${paths.join(", ")}`, "Release zips are named terraform-provider-TYPE_VERSION_OS_ARCH.zip.");
+  if (zips.size === 0)
+    throw invalidInput(
+      `no release zips found in ${paths.join(", ")}`,
+      "Release zips are named terraform-provider-TYPE_VERSION_OS_ARCH.zip.",
+    );
   return { zips: [...zips], shasums: [...shasums] };
 }
 

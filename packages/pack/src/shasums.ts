@@ -15,7 +15,11 @@ export async function readShasums(files: readonly string[]): Promise<Map<string,
       if (line.trim() === "") continue;
       const [hex, name] = parseLine(line, `${basename(file)} line ${index + 1}`);
       const known = sums.get(name);
-      if (known !== undefined && known !== hex) throw invalidInput(`${name} is listed twice with different SHA-256 sums`, "Keep one SHA256SUMS file per release.");
+      if (known !== undefined && known !== hex)
+        throw invalidInput(
+          `${name} is listed twice with different SHA-256 sums`,
+          "Keep one SHA256SUMS file per release.",
+        );
       sums.set(name, hex);
     }
   }
@@ -27,7 +31,10 @@ function parseLine(line: string, where: string): [string, string] {
   const hex = fields[0]?.toLowerCase() ?? "";
   const name = fields[1]?.replace(/^\*/, "");
   if (fields.length !== 2 || !/^[0-9a-f]{64}$/.test(hex) || !name) {
-    throw invalidInput(`${where} is not "<sha256>  <file name>": ${JSON.stringify(line.slice(0, 100))}`, "Give the SHA256SUMS file that came with the release.");
+    throw invalidInput(
+      `${where} is not "<sha256>  <file name>": ${JSON.stringify(line.slice(0, 100))}`,
+      "Give the SHA256SUMS file that came with the release.",
+    );
   }
   return [hex, name];
 }

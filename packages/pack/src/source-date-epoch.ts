@@ -6,6 +6,10 @@ import { usageError } from "@tofu-oci/core";
  */
 export function parseSourceDateEpoch(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
-  if (!/^\d+$/.test(value)) throw usageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${value}"`, "For example: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)");
+  if (!/^\d+$/.test(value))
+    throw usageError(
+      `SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${value}"`,
+      "For example: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
+    );
   return Number(value);
 }

@@ -16,7 +16,12 @@ export interface FileRecord {
 
 /** The `--dry-run` records of a plan, in zip order. */
 export function fileRecords(plan: ModulePlan): FileRecord[] {
-  return plan.entries.map((entry) => ({ kind: "file", path: entry.path, size: entry.size, mode: entry.mode.toString(8).padStart(4, "0") }));
+  return plan.entries.map((entry) => ({
+    kind: "file",
+    path: entry.path,
+    size: entry.size,
+    mode: entry.mode.toString(8).padStart(4, "0"),
+  }));
 }
 
 /** `--format text` for a dry-run line: just the path. */
@@ -26,14 +31,21 @@ export function describeFileRecord(record: FileRecord): string {
 
 /** `--format text` for a module package record. */
 export function describeModuleRecord(record: ModulePackageRecord): string {
-  return [`packed ${plural(record.files, "file")} into ${record.file} (${formatBytes(record.size)})`, `  digest: ${record.digest}`].join("\n");
+  return [
+    `packed ${plural(record.files, "file")} into ${record.file} (${formatBytes(record.size)})`,
+    `  digest: ${record.digest}`,
+  ].join("\n");
 }
 
 /** `--format text` for a provider package record. */
 export function describeProviderRecord(record: ProviderPackageRecord): string {
   const lines = [`provider ${record.provider} ${record.version}: ${plural(record.platforms.length, "platform")}`];
   for (const platform of record.platforms) {
-    lines.push(`  ${platform.os}_${platform.arch}  ${platform.file} (${formatBytes(platform.size)})`, `    ${zhOf(platform.digest)}`, `    ${platform.h1}`);
+    lines.push(
+      `  ${platform.os}_${platform.arch}  ${platform.file} (${formatBytes(platform.size)})`,
+      `    ${zhOf(platform.digest)}`,
+      `    ${platform.h1}`,
+    );
   }
   return lines.join("\n");
 }

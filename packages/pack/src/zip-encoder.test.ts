@@ -35,7 +35,16 @@ function fflateZip(entries: readonly TestEntry[], mtime: Date): Buffer {
       continue;
     }
     const flag = entry.level === 1 ? 3 : entry.level < 6 ? 2 : entry.level === 9 ? 1 : 0;
-    const file: ZipInputFile = { filename: entry.name, size: data.length, crc: crc32(data), compression: 8, flag, mtime, os: 3, attrs: entry.attributes };
+    const file: ZipInputFile = {
+      filename: entry.name,
+      size: data.length,
+      crc: crc32(data),
+      compression: 8,
+      flag,
+      mtime,
+      os: 3,
+      attrs: entry.attributes,
+    };
     zip.add(file);
     file.ondata!(null, deflateSync(data, { level: entry.level as 1 }), true);
   }
@@ -49,7 +58,12 @@ function encoderZip(entries: readonly TestEntry[], mtime: Date): Buffer {
   for (const entry of entries) {
     const data = Buffer.concat(entry.pieces);
     const level = entry.level ?? 0;
-    encoder.begin({ name: entry.name, method: level === 0 ? 0 : 8, levelBits: level === 1 ? 3 : level === 0 ? 0 : level < 6 ? 2 : level === 9 ? 1 : 0, attributes: entry.attributes });
+    encoder.begin({
+      name: entry.name,
+      method: level === 0 ? 0 : 8,
+      levelBits: level === 1 ? 3 : level === 0 ? 0 : level < 6 ? 2 : level === 9 ? 1 : 0,
+      attributes: entry.attributes,
+    });
     if (level === 0) for (const piece of entry.pieces) encoder.data(piece);
     else encoder.data(deflateSync(data, { level: level as 1 }));
     encoder.end(crc32(data), data.length);
@@ -66,7 +80,11 @@ describe("ZipEncoder", () => {
       { name: "docs/Über.md", level: 1, pieces: [text("umlaut\n".repeat(40))], attributes: FILE },
       { name: "empty/", pieces: [], attributes: DIRECTORY },
       { name: "main.tf", level: 1, pieces: [text('variable "x" {}\n'.repeat(50))], attributes: FILE },
-      { name: "random.bin", pieces: [crypto.getRandomValues(new Uint8Array(3000)), crypto.getRandomValues(new Uint8Array(17))], attributes: FILE },
+      {
+        name: "random.bin",
+        pieces: [crypto.getRandomValues(new Uint8Array(3000)), crypto.getRandomValues(new Uint8Array(17))],
+        attributes: FILE,
+      },
       { name: "scripts/run.sh", level: 6, pieces: [text("#!/bin/sh\necho hi\n".repeat(9))], attributes: EXECUTABLE },
       { name: "日本/設定.tf", level: 9, pieces: [text("# 設定\n".repeat(30))], attributes: FILE },
     ];
@@ -77,7 +95,11 @@ describe("ZipEncoder", () => {
   });
 
   it("keeps the low 16 bits of the entry count past 65,535 entries, as fflate does", () => {
-    const entries: TestEntry[] = Array.from({ length: 65_537 }, (_, i) => ({ name: `d${i}/`, pieces: [], attributes: DIRECTORY }));
+    const entries: TestEntry[] = Array.from({ length: 65_537 }, (_, i) => ({
+      name: `d${i}/`,
+      pieces: [],
+      attributes: DIRECTORY,
+    }));
     const ours = encoderZip(entries, zipTimestamp());
     expect(ours.readUInt16LE(ours.length - 12)).toBe(1);
     expect(ours.equals(fflateZip(entries, zipTimestamp()))).toBe(true);

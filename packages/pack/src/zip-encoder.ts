@@ -54,7 +54,8 @@ export class ZipEncoder {
   /** Starts an entry: writes its local header. */
   begin(header: ZipEntryHeader): void {
     const name = Buffer.from(header.name, "utf8");
-    if (name.length > 0xffff) throw invalidInput(`the path ${header.name.slice(0, 80)}... is too long for a zip`, "Exclude it.");
+    if (name.length > 0xffff)
+      throw invalidInput(`the path ${header.name.slice(0, 80)}... is too long for a zip`, "Exclude it.");
     const local = Buffer.alloc(30 + name.length);
     local.writeUInt32LE(LOCAL_HEADER, 0);
     local.writeUInt16LE(VERSION, 4);
@@ -124,7 +125,10 @@ export class ZipEncoder {
 
   #assertFits(length: number): void {
     if (this.#offset + length > ZIP32_LIMIT) {
-      throw invalidInput("the package grew over 4 GiB while it was written", "A zip without ZIP64 holds at most 4 GiB; exclude large files.");
+      throw invalidInput(
+        "the package grew over 4 GiB while it was written",
+        "A zip without ZIP64 holds at most 4 GiB; exclude large files.",
+      );
     }
   }
 
@@ -149,5 +153,13 @@ function flags(header: ZipEntryHeader, name: Buffer): number {
 /** MS-DOS date and time (APPNOTE 4.4.6) of the Date's local fields, in two-second steps. */
 function dosTime(date: Date): number {
   const year = date.getFullYear() - 1980;
-  return ((year << 25) | ((date.getMonth() + 1) << 21) | (date.getDate() << 16) | (date.getHours() << 11) | (date.getMinutes() << 5) | (date.getSeconds() >> 1)) >>> 0;
+  return (
+    ((year << 25) |
+      ((date.getMonth() + 1) << 21) |
+      (date.getDate() << 16) |
+      (date.getHours() << 11) |
+      (date.getMinutes() << 5) |
+      (date.getSeconds() >> 1)) >>>
+    0
+  );
 }

@@ -21,7 +21,9 @@ describe("writeDeterministicZip", () => {
     const good = join(scratch.path, "good.tf");
     writeFileSync(good, "x".repeat(3 * 1024 * 1024));
     const entries = [entry("a.tf", good, 3 * 1024 * 1024), entry("b.tf", join(scratch.path, "vanished.tf"), 10)];
-    const error = await writeDeterministicZip(join(out, "m.zip"), entries, { level: 1, mtime: zipTimestamp() }).catch((e: unknown) => e);
+    const error = await writeDeterministicZip(join(out, "m.zip"), entries, { level: 1, mtime: zipTimestamp() }).catch(
+      (e: unknown) => e,
+    );
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toMatch(/cannot read b\.tf/);
     expect(listFiles(out)).toEqual([]);
@@ -35,14 +37,19 @@ describe("writeDeterministicZip", () => {
     const entries = Array.from({ length: 3000 }, (_, i) => entry(`f${String(i).padStart(4, "0")}.tf`, good, 1600));
     entries.push(entry("zz.tf", join(scratch.path, "vanished.tf"), 10));
     expect(CompressionThreads.for(entries, { level: 1, threads: 2 }).pool).toBeDefined();
-    const error = await writeDeterministicZip(join(out, "m.zip"), entries, { level: 1, mtime: zipTimestamp(), threads: 2 }).catch((e: unknown) => e);
+    const error = await writeDeterministicZip(join(out, "m.zip"), entries, {
+      level: 1,
+      mtime: zipTimestamp(),
+      threads: 2,
+    }).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(6);
     expect((error as Error).message).toMatch(/cannot read zz\.tf: ENOENT/);
     expect(listFiles(out)).toEqual([]);
   });
 
   it("starts compression threads only for enough small-file work, and never for level 0 or threads 0", async () => {
-    const small = (count: number, size: number) => Array.from({ length: count }, (_, i) => entry(`f${i}.tf`, "/nowhere", size));
+    const small = (count: number, size: number) =>
+      Array.from({ length: count }, (_, i) => entry(`f${i}.tf`, "/nowhere", size));
     const decide = (entries: ModuleEntry[], options: { level: number; threads?: number }) => {
       const compression = CompressionThreads.for(entries, options);
       const started = compression.pool !== undefined;
@@ -62,7 +69,11 @@ describe("writeDeterministicZip", () => {
     const big = join(scratch.path, "big.bin");
     writeFileSync(big, Buffer.alloc(8 * 1024 * 1024, 1));
     const controller = new AbortController();
-    const writing = writeDeterministicZip(join(out, "m.zip"), [entry("big.bin", big, 8 * 1024 * 1024)], { level: 1, mtime: zipTimestamp(), signal: controller.signal });
+    const writing = writeDeterministicZip(join(out, "m.zip"), [entry("big.bin", big, 8 * 1024 * 1024)], {
+      level: 1,
+      mtime: zipTimestamp(),
+      signal: controller.signal,
+    });
     controller.abort();
     await expect(writing).rejects.toThrow();
     expect(listFiles(out)).toEqual([]);
@@ -72,6 +83,8 @@ describe("writeDeterministicZip", () => {
     expect(zipTimestamp(0).getFullYear()).toBe(1980);
     expect(zipTimestamp(9_999_999_999).getFullYear()).toBe(2099);
     const date = zipTimestamp(1_700_000_000);
-    expect([date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes()]).toEqual([2023, 10, 14, 22, 13]);
+    expect([date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes()]).toEqual([
+      2023, 10, 14, 22, 13,
+    ]);
   });
 });

@@ -43,7 +43,11 @@ const MSDOS_DIRECTORY = 0x10;
  * contents and on the options: fflate's pure-JS deflate gives the same output on every machine,
  * entries carry no extra fields, and non-ASCII names get the UTF-8 flag.
  */
-export async function writeDeterministicZip(dest: string, entries: readonly ModuleEntry[], options: ZipWriterOptions): Promise<DigestedContent> {
+export async function writeDeterministicZip(
+  dest: string,
+  entries: readonly ModuleEntry[],
+  options: ZipWriterOptions,
+): Promise<DigestedContent> {
   const output = new ZipOutput();
   const meter = new DigestMeter();
   const producing = produce(output, entries, options).catch((error: unknown) => {
@@ -99,7 +103,10 @@ export class CompressionThreads {
   }
 
   /** The decision for a complete list of entries. */
-  static for(entries: readonly ModuleEntry[], options: { level: number; threads?: number | undefined }): CompressionThreads {
+  static for(
+    entries: readonly ModuleEntry[],
+    options: { level: number; threads?: number | undefined },
+  ): CompressionThreads {
     const compression = new CompressionThreads(options);
     for (const entry of entries) compression.add(entry);
     return compression;
@@ -164,7 +171,11 @@ class WholeFileReader {
   #fill(from: number): void {
     this.#next = Math.max(this.#next, from);
     const ahead = this.#pool ? MAX_FILES_AHEAD : 1;
-    while (this.#next < this.#entries.length && this.#jobs.size < ahead && (this.#jobs.size === 0 || this.#bytes < WINDOW_BYTES)) {
+    while (
+      this.#next < this.#entries.length &&
+      this.#jobs.size < ahead &&
+      (this.#jobs.size === 0 || this.#bytes < WINDOW_BYTES)
+    ) {
       const entry = this.#entries[this.#next]!;
       if (isWhole(entry)) {
         const job = this.#prepare(entry);
@@ -186,9 +197,15 @@ class WholeFileReader {
   }
 }
 
-async function addStreamed(zip: ZipEncoder, output: ZipOutput, entry: ModuleEntry, options: ZipWriterOptions): Promise<void> {
+async function addStreamed(
+  zip: ZipEncoder,
+  output: ZipOutput,
+  entry: ModuleEntry,
+  options: ZipWriterOptions,
+): Promise<void> {
   zip.begin(header(entry, options.level));
-  const deflate = options.level === 0 ? undefined : new Deflate({ level: options.level as DeflateLevel }, (chunk) => zip.data(chunk));
+  const deflate =
+    options.level === 0 ? undefined : new Deflate({ level: options.level as DeflateLevel }, (chunk) => zip.data(chunk));
   const handle = await openEntry(entry);
   try {
     let crc = 0;
@@ -212,7 +229,10 @@ type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
 /** The headers of an entry stored (`level` 0) or deflated at `level`: Unix permissions, normalized. */
 function header(entry: ModuleEntry, level: number): ZipEntryHeader {
-  const attributes = entry.kind === "directory" ? (((S_IFDIR | 0o755) << 16) | MSDOS_DIRECTORY) >>> 0 : ((S_IFREG | entry.mode) << 16) >>> 0;
+  const attributes =
+    entry.kind === "directory"
+      ? (((S_IFDIR | 0o755) << 16) | MSDOS_DIRECTORY) >>> 0
+      : ((S_IFREG | entry.mode) << 16) >>> 0;
   return { name: entry.path, method: level === 0 ? 0 : 8, levelBits: level === 0 ? 0 : deflateFlag(level), attributes };
 }
 
@@ -253,7 +273,14 @@ async function readChunk(handle: FileHandle, position: number, entry: ModuleEntr
 export function zipTimestamp(sourceDateEpoch?: number): Date {
   const seconds = Math.min(Math.max(sourceDateEpoch ?? ZIP_EPOCH_SECONDS, ZIP_EPOCH_SECONDS), ZIP_LAST_SECONDS);
   const utc = new Date(seconds * 1000);
-  return new Date(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
+  return new Date(
+    utc.getUTCFullYear(),
+    utc.getUTCMonth(),
+    utc.getUTCDate(),
+    utc.getUTCHours(),
+    utc.getUTCMinutes(),
+    utc.getUTCSeconds(),
+  );
 }
 
 /** 1980-01-01T00:00:00Z, the earliest zip time. */

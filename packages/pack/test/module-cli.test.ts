@@ -25,7 +25,14 @@ describe("tofu-oci-pack module", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const [record] = parseRecords(result.stdout);
-    expect(record).toMatchObject({ kind: "package", type: "module", file: join(out, "network.zip"), mediaType: "archive/zip", files: 7, source: EXAMPLE });
+    expect(record).toMatchObject({
+      kind: "package",
+      type: "module",
+      file: join(out, "network.zip"),
+      mediaType: "archive/zip",
+      files: 7,
+      source: EXAMPLE,
+    });
     expect(record!.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(record!.size).toBe(readFileSync(join(out, "network.zip")).length);
 
@@ -33,24 +40,52 @@ describe("tofu-oci-pack module", () => {
     execFileSync("unzip", ["-q", join(out, "network.zip"), "-d", extracted]);
     const packed = listFiles(extracted);
     expect(packed).toEqual(listFiles(EXAMPLE));
-    for (const file of packed) expect(readFileSync(join(extracted, file)), file).toEqual(readFileSync(join(EXAMPLE, file)));
+    for (const file of packed)
+      expect(readFileSync(join(extracted, file)), file).toEqual(readFileSync(join(EXAMPLE, file)));
     execFileSync("unzip", ["-tq", join(out, "network.zip")]);
   });
 
   it("keeps modes 0644 and 0755 through unzip, and flags non-ASCII names so unzip restores them", async () => {
     const { module, out } = fresh();
-    writeTree(module, [{ path: "main.tf", content: "# m\n", mode: 0o600 }, { path: "bin/run.sh", content: "#!/bin/sh\n", mode: 0o700 }, { path: "docs/naïve.md", content: "ü\n" }], 0o077);
+    writeTree(
+      module,
+      [
+        { path: "main.tf", content: "# m\n", mode: 0o600 },
+        { path: "bin/run.sh", content: "#!/bin/sh\n", mode: 0o700 },
+        { path: "docs/naïve.md", content: "ü\n" },
+      ],
+      0o077,
+    );
     expect((await pack(["module", module, "-o", join(out, "m.zip")])).code).toBe(0);
     const extracted = join(out, "x");
     execFileSync("unzip", ["-q", join(out, "m.zip"), "-d", extracted]);
-    const mode = (path: string) => (execFileSync("stat", ["-c", "%a", join(extracted, path)]).toString().trim());
+    const mode = (path: string) =>
+      execFileSync("stat", ["-c", "%a", join(extracted, path)])
+        .toString()
+        .trim();
     expect([mode("main.tf"), mode("bin/run.sh"), mode("docs/naïve.md")]).toEqual(["644", "755", "644"]);
   });
 
   it("--out-dir creates the directory; --exclude and --no-default-excludes change what goes in", async () => {
     const { module, out } = fresh();
-    writeTree(module, [{ path: "main.tf", content: "" }, { path: "README.md", content: "r" }, { path: ".terraform/x", content: "x" }], 0o022);
-    const result = await pack(["module", module, "--out-dir", join(out, "dist"), "--exclude", "*.md", "--no-default-excludes"]);
+    writeTree(
+      module,
+      [
+        { path: "main.tf", content: "" },
+        { path: "README.md", content: "r" },
+        { path: ".terraform/x", content: "x" },
+      ],
+      0o022,
+    );
+    const result = await pack([
+      "module",
+      module,
+      "--out-dir",
+      join(out, "dist"),
+      "--exclude",
+      "*.md",
+      "--no-default-excludes",
+    ]);
     expect(result.code).toBe(0);
     expect(parseRecords(result.stdout)[0]).toMatchObject({ file: join(out, "dist", "mod.zip"), files: 2 });
   });
@@ -60,13 +95,21 @@ describe("tofu-oci-pack module", () => {
     const result = await pack(["module", EXAMPLE, "-o", join(out, "dist", "nested", "net.zip")]);
     expect(result.code, result.stderr).toBe(0);
     expect(parseRecords(result.stdout)[0]).toMatchObject({ file: join(out, "dist", "nested", "net.zip") });
-    expect(readFileSync(join(out, "dist", "nested", "net.zip")).subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
+    expect(
+      readFileSync(join(out, "dist", "nested", "net.zip"))
+        .subarray(0, 4)
+        .toString("latin1"),
+    ).toBe("PK\u0003\u0004");
   });
 
   it("-o - writes the zip to stdout (the record goes to stderr as text) and no file named -", async () => {
     const { out } = fresh();
     const bin = resolve(import.meta.dirname, "../dist/bin.js");
-    const piped = await runProcess("bash", ["-c", '"$0" "$1" module "$2" -o - > "$3"', process.execPath, bin, EXAMPLE, join(out, "stdout.zip")], { cwd: out });
+    const piped = await runProcess(
+      "bash",
+      ["-c", '"$0" "$1" module "$2" -o - > "$3"', process.execPath, bin, EXAMPLE, join(out, "stdout.zip")],
+      { cwd: out },
+    );
     expect(piped.code, piped.stderr).toBe(0);
     const direct = parseRecords((await pack(["module", EXAMPLE, "-o", join(out, "direct.zip")])).stdout)[0]!;
     expect(readFileSync(join(out, "stdout.zip"))).toEqual(readFileSync(join(out, "direct.zip")));
@@ -77,11 +120,28 @@ describe("tofu-oci-pack module", () => {
 
   it("shows progress while packing on a terminal", async () => {
     const { out } = fresh();
-    const result = await runInTerminal(process.execPath, [resolve(import.meta.dirname, "../dist/bin.js"), "module", EXAMPLE, "-o", join(out, "net.zip"), "--format", "text"]);
+    const result = await runInTerminal(process.execPath, [
+      resolve(import.meta.dirname, "../dist/bin.js"),
+      "module",
+      EXAMPLE,
+      "-o",
+      join(out, "net.zip"),
+      "--format",
+      "text",
+    ]);
     expect(result.code, result.screen).toBe(0);
     expect(result.screen).toMatch(/\[=+\] 100% .* packing .*network/);
     expect(result.screen).toContain("packed 7 files into");
-    const quiet = await runInTerminal(process.execPath, [resolve(import.meta.dirname, "../dist/bin.js"), "module", EXAMPLE, "-o", join(out, "quiet.zip"), "--format", "text", "-q"]);
+    const quiet = await runInTerminal(process.execPath, [
+      resolve(import.meta.dirname, "../dist/bin.js"),
+      "module",
+      EXAMPLE,
+      "-o",
+      join(out, "quiet.zip"),
+      "--format",
+      "text",
+      "-q",
+    ]);
     expect(quiet.screen).not.toContain("packing");
   });
 
@@ -89,7 +149,15 @@ describe("tofu-oci-pack module", () => {
     const { out } = fresh();
     const text = await pack(["module", EXAMPLE, "--dry-run", "--format", "text"], { cwd: out });
     expect(text.code).toBe(0);
-    expect(text.stdout.trim().split("\n")).toEqual([".terraformignore", "README.md", "main.tf", "modules/subnet/main.tf", "outputs.tf", "variables.tf", "versions.tf"]);
+    expect(text.stdout.trim().split("\n")).toEqual([
+      ".terraformignore",
+      "README.md",
+      "main.tf",
+      "modules/subnet/main.tf",
+      "outputs.tf",
+      "variables.tf",
+      "versions.tf",
+    ]);
     const json = await pack(["module", EXAMPLE, "--dry-run"], { cwd: out });
     expect(parseRecords(json.stdout)[2]).toEqual({ kind: "file", path: "main.tf", size: 730, mode: "0644" });
     expect(listFiles(out)).toEqual([]);
@@ -98,9 +166,20 @@ describe("tofu-oci-pack module", () => {
   it("is the same through the umbrella: tofu-oci pack module", async () => {
     const { out } = fresh();
     const direct = await pack(["module", EXAMPLE, "-o", join(out, "direct.zip")]);
-    const umbrella = await runProcess(process.execPath, [resolve(import.meta.dirname, "../../cli/dist/bin.js"), "pack", "module", "examples/modules/network", "-o", join(out, "umbrella.zip")], {
-      cwd: resolve(import.meta.dirname, "../../.."),
-    });
+    const umbrella = await runProcess(
+      process.execPath,
+      [
+        resolve(import.meta.dirname, "../../cli/dist/bin.js"),
+        "pack",
+        "module",
+        "examples/modules/network",
+        "-o",
+        join(out, "umbrella.zip"),
+      ],
+      {
+        cwd: resolve(import.meta.dirname, "../../.."),
+      },
+    );
     expect(umbrella.stderr).toBe("");
     expect(umbrella.code).toBe(0);
     expect(parseRecords(umbrella.stdout)[0]!.digest).toBe(parseRecords(direct.stdout)[0]!.digest);
@@ -109,8 +188,12 @@ describe("tofu-oci-pack module", () => {
 
 describe("tofu-oci-pack module: invalid input exits 6 and leaves no file", () => {
   async function expectInvalid(args: string[], out: string, message: RegExp, options: { asNobody?: boolean } = {}) {
-    const command = options.asNobody ? nobody([process.execPath, resolve(import.meta.dirname, "../dist/bin.js"), ...args]) : undefined;
-    const result = command ? await runProcess(command[0]!, command.slice(1), { cwd: out }) : await pack(args, { cwd: out });
+    const command = options.asNobody
+      ? nobody([process.execPath, resolve(import.meta.dirname, "../dist/bin.js"), ...args])
+      : undefined;
+    const result = command
+      ? await runProcess(command[0]!, command.slice(1), { cwd: out })
+      : await pack(args, { cwd: out });
     expect(result.code, result.stderr).toBe(6);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -131,7 +214,15 @@ describe("tofu-oci-pack module: invalid input exits 6 and leaves no file", () =>
 
   it("no .tf, .tf.json, .tofu or .tofu.json file at the root (even with some in subdirectories)", async () => {
     const { module, out } = fresh();
-    writeTree(module, [{ path: "README.md", content: "" }, { path: "sub/main.tf", content: "" }, { path: "main.tf.bak", content: "" }], 0o022);
+    writeTree(
+      module,
+      [
+        { path: "README.md", content: "" },
+        { path: "sub/main.tf", content: "" },
+        { path: "main.tf.bak", content: "" },
+      ],
+      0o022,
+    );
     await expectInvalid(["module", module], out, /has no \.tf, \.tf\.json, \.tofu or \.tofu\.json file at its root/);
     writeFileSync(join(module, "main.tf"), "");
     await expectInvalid(["module", module, "--exclude", "/main.tf"], out, /has no \.tf/);
@@ -142,7 +233,11 @@ describe("tofu-oci-pack module: invalid input exits 6 and leaves no file", () =>
     writeFileSync(join(module, "main.tf"), "");
     writeFileSync(join(out, "..", "secret.txt"), "s");
     symlinkSync(join(out, "..", "secret.txt"), join(module, "leak.txt"));
-    await expectInvalid(["module", module], out, /leak\.txt is a symlink to .*secret\.txt, outside the module directory/);
+    await expectInvalid(
+      ["module", module],
+      out,
+      /leak\.txt is a symlink to .*secret\.txt, outside the module directory/,
+    );
     expect((await pack(["module", module, "-o", join(out, "ok.zip"), "--exclude", "leak.txt"])).code).toBe(0);
     execFileSync("rm", [join(out, "ok.zip")]);
     symlinkSync("nothing-here", join(module, "dangling.tf"));
@@ -156,7 +251,12 @@ describe("tofu-oci-pack module: invalid input exits 6 and leaves no file", () =>
     chmodSync(join(module, "private.tf"), 0o000);
     for (const dir of [scratch.path, join(module, "..")]) chmodSync(dir, 0o755);
     chmodSync(out, 0o777);
-    await expectInvalid(["module", module, "-o", join(out, "m.zip")], out, /cannot read private\.tf: permission denied/, { asNobody: true });
+    await expectInvalid(
+      ["module", module, "-o", join(out, "m.zip")],
+      out,
+      /cannot read private\.tf: permission denied/,
+      { asNobody: true },
+    );
   });
 
   it("a package over 4 GiB (a sparse file, so nothing is read)", async () => {
@@ -170,5 +270,7 @@ describe("tofu-oci-pack module: invalid input exits 6 and leaves no file", () =>
 
 /** The command line that runs `command` as the unprivileged user nobody when we are root. */
 function nobody(command: string[]): string[] {
-  return process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...command] : command;
+  return process.getuid?.() === 0
+    ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...command]
+    : command;
 }

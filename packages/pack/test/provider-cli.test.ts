@@ -8,7 +8,8 @@ import { packProvider } from "../src/pack-provider.js";
 import { listFiles, pack } from "./helpers.js";
 
 // The fake provider of OpenTofu's internal/command/init_test.go and its asserted lock-file hash.
-const FAKE_PROVIDER = "This is a fake provider package for registry.opentofu.org/hashicorp/test 1.2.3, not a real provider.\n";
+const FAKE_PROVIDER =
+  "This is a fake provider package for registry.opentofu.org/hashicorp/test 1.2.3, not a real provider.\n";
 const FAKE_PROVIDER_H1 = "h1:8CjxaUBuegKZSFnRos39Fs+CS78ax0Dyb7aIA5XBiNI=";
 const PROVIDER = "registry.opentofu.org/hashicorp/test";
 const EXECUTABLE = ((0o100755 << 16) >>> 0) as number;
@@ -23,7 +24,12 @@ const fresh = () => {
 };
 
 /** A release zip made the way goreleaser does: the binary at the root, executable. */
-function releaseZip(dir: string, platform: string, files: Zippable = { "terraform-provider-test_1.2.3": [Buffer.from(FAKE_PROVIDER), { os: 3, attrs: EXECUTABLE }] }, version = "1.2.3"): string {
+function releaseZip(
+  dir: string,
+  platform: string,
+  files: Zippable = { "terraform-provider-test_1.2.3": [Buffer.from(FAKE_PROVIDER), { os: 3, attrs: EXECUTABLE }] },
+  version = "1.2.3",
+): string {
   const path = join(dir, `terraform-provider-test_${version}_${platform}.zip`);
   writeFileSync(path, zipSync(files, { level: 6, mtime: new Date(2020, 0, 1) }));
   return path;
@@ -71,8 +77,15 @@ describe("tofu-oci-pack provider", () => {
     const dist = fresh();
     const zip = releaseZip(dist, "linux_arm64");
     const warnings: string[] = [];
-    const record = await packProvider({ provider: PROVIDER, version: "1.2.3", paths: [zip, dist], onWarning: (message) => warnings.push(message) });
-    expect(warnings).toEqual(["no *_SHA256SUMS file was given; the zips were not checked against the release's checksums"]);
+    const record = await packProvider({
+      provider: PROVIDER,
+      version: "1.2.3",
+      paths: [zip, dist],
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(warnings).toEqual([
+      "no *_SHA256SUMS file was given; the zips were not checked against the release's checksums",
+    ]);
     expect(record.platforms.map((p) => `${p.os}_${p.arch}`)).toEqual(["linux_arm64"]);
     const viaBin = await pack(["provider", "--provider", PROVIDER, "--version", "1.2.3", zip]);
     expect(viaBin.code).toBe(0);
@@ -99,22 +112,33 @@ describe("tofu-oci-pack provider: invalid release input exits 6", () => {
     const a = fresh();
     const b = fresh();
     releaseZip(a, "linux_amd64");
-    releaseZip(b, "linux_amd64", { "terraform-provider-test_1.2.3": [Buffer.from("other"), { os: 3, attrs: EXECUTABLE }] });
+    releaseZip(b, "linux_amd64", {
+      "terraform-provider-test_1.2.3": [Buffer.from("other"), { os: 3, attrs: EXECUTABLE }],
+    });
     await expectInvalid([a, b], /two zips for linux_amd64/);
   });
 
   it("a file that is not a zip", async () => {
     const dist = fresh();
-    writeFileSync(join(dist, "terraform-provider-test_1.2.3_linux_amd64.zip"), "this is not a zip file at all, just text");
+    writeFileSync(
+      join(dist, "terraform-provider-test_1.2.3_linux_amd64.zip"),
+      "this is not a zip file at all, just text",
+    );
     await expectInvalid([dist], /is not a valid zip file/);
   });
 
   it.each([
     ["../escape", /entry "\.\.\/escape" would be unpacked outside the provider directory/],
-    ["/etc/cron.d/evil", /entry "\/etc\/cron\.d\/evil" would be unpacked outside the provider directory: the name is an absolute path/],
+    [
+      "/etc/cron.d/evil",
+      /entry "\/etc\/cron\.d\/evil" would be unpacked outside the provider directory: the name is an absolute path/,
+    ],
   ])("a zip-slip entry name %j", async (name, message) => {
     const dist = fresh();
-    releaseZip(dist, "linux_amd64", { "terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: EXECUTABLE }], [name]: Buffer.from("evil") });
+    releaseZip(dist, "linux_amd64", {
+      "terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: EXECUTABLE }],
+      [name]: Buffer.from("evil"),
+    });
     await expectInvalid([dist], message);
   });
 
@@ -122,24 +146,37 @@ describe("tofu-oci-pack provider: invalid release input exits 6", () => {
     const dist = fresh();
     const zip = releaseZip(dist, "linux_amd64");
     shasums(dist, [zip], basename(zip));
-    await expectInvalid([dist], /terraform-provider-test_1\.2\.3_linux_amd64\.zip: checksum mismatch, SHA256SUMS says 0{64}/);
+    await expectInvalid(
+      [dist],
+      /terraform-provider-test_1\.2\.3_linux_amd64\.zip: checksum mismatch, SHA256SUMS says 0{64}/,
+    );
     const other = releaseZip(dist, "darwin_amd64");
     shasums(dist, [other]);
-    await expectInvalid([dist], /terraform-provider-test_1\.2\.3_linux_amd64\.zip is not listed in the SHA256SUMS file/);
+    await expectInvalid(
+      [dist],
+      /terraform-provider-test_1\.2\.3_linux_amd64\.zip is not listed in the SHA256SUMS file/,
+    );
   });
 
   it("no SHA256SUMS with --require-shasums", async () => {
     const dist = fresh();
     releaseZip(dist, "linux_amd64");
-    await expectInvalid([dist], /no \*_SHA256SUMS file was given, and --require-shasums needs one/, ["--require-shasums"]);
+    await expectInvalid([dist], /no \*_SHA256SUMS file was given, and --require-shasums needs one/, [
+      "--require-shasums",
+    ]);
   });
 
   it("no terraform-provider-TYPE executable at the root, or one without an execute bit", async () => {
     const dist = fresh();
-    releaseZip(dist, "linux_amd64", { "bin/terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: EXECUTABLE }], "README.md": Buffer.from("r") });
+    releaseZip(dist, "linux_amd64", {
+      "bin/terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: EXECUTABLE }],
+      "README.md": Buffer.from("r"),
+    });
     await expectInvalid([dist], /has no terraform-provider-test\* executable at its root/);
     const plain = fresh();
-    releaseZip(plain, "linux_amd64", { "terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: ((0o100644 << 16) >>> 0) as number }] });
+    releaseZip(plain, "linux_amd64", {
+      "terraform-provider-test_1.2.3": [Buffer.from("x"), { os: 3, attrs: ((0o100644 << 16) >>> 0) as number }],
+    });
     await expectInvalid([plain], /terraform-provider-test_1\.2\.3 is not executable \(mode 644\)/);
   });
 
@@ -147,7 +184,10 @@ describe("tofu-oci-pack provider: invalid release input exits 6", () => {
     const dist = fresh();
     const zip = releaseZip(dist, "linux_amd64");
     copyFileSync(zip, join(dist, "provider-linux.zip"));
-    await expectInvalid([join(dist, "provider-linux.zip")], /provider-linux\.zip is not named terraform-provider-test_VERSION_OS_ARCH\.zip/);
+    await expectInvalid(
+      [join(dist, "provider-linux.zip")],
+      /provider-linux\.zip is not named terraform-provider-test_VERSION_OS_ARCH\.zip/,
+    );
   });
 
   it("a malformed --provider is a usage error (exit 2)", async () => {

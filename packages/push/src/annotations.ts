@@ -13,7 +13,10 @@ export function parseAnnotations(flags: readonly string[] = []): Record<string, 
     const equals = flag.indexOf("=");
     const key = equals === -1 ? flag : flag.slice(0, equals);
     if (equals === -1 || !KEY.test(key)) {
-      throw usageError(`invalid annotation "${flag}"`, "Write -a key=value, e.g. -a org.opencontainers.image.source=https://example.com/repo.");
+      throw usageError(
+        `invalid annotation "${flag}"`,
+        "Write -a key=value, e.g. -a org.opencontainers.image.source=https://example.com/repo.",
+      );
     }
     if (key in annotations) throw usageError(`annotation "${key}" is given twice`);
     annotations[key] = flag.slice(equals + 1);
@@ -24,7 +27,11 @@ export function parseAnnotations(flags: readonly string[] = []): Record<string, 
 /** Checks an annotation map from library callers with the same rules as {@link parseAnnotations}. */
 export function assertAnnotations(annotations: Record<string, string> = {}): Record<string, string> {
   for (const [key, value] of Object.entries(annotations)) {
-    if (!KEY.test(key) || typeof value !== "string") throw usageError(`invalid annotation "${key}"`, "Annotation keys look like org.example.key and values are strings.");
+    if (!KEY.test(key) || typeof value !== "string")
+      throw usageError(
+        `invalid annotation "${key}"`,
+        "Annotation keys look like org.example.key and values are strings.",
+      );
   }
   return annotations;
 }

@@ -42,15 +42,23 @@ export interface AttachOptions {
  * for the others the referrers tag schema index is updated.
  * @throws TofuOciError: "usage" without a tag or digest, "invalid-input" for the file, "not-found" for the subject.
  */
-export async function attach(options: AttachOptions, ctx: { cwd?: string; signal?: AbortSignal } = {}): Promise<ReferrerRecord> {
+export async function attach(
+  options: AttachOptions,
+  ctx: { cwd?: string; signal?: AbortSignal } = {},
+): Promise<ReferrerRecord> {
   const { locator, selector } = subjectOf(options.subject, options.ociLayout ?? false, ctx.cwd);
   const attachment = await readAttachment(options.file, options.artifactType);
   const annotations = assertAnnotations(options.annotations);
-  const destination: Destination = options.target ? { ...locator, target: options.target } : await openDestination(locator, options.clientOptions);
+  const destination: Destination = options.target
+    ? { ...locator, target: options.target }
+    : await openDestination(locator, options.clientOptions);
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   try {
     const subject = await destination.target.resolve(selector, signal);
-    const pushed = await pushGraph(destination.target, referrerGraph(subject, attachment, annotations), [], { ...options.hooks, ...signal });
+    const pushed = await pushGraph(destination.target, referrerGraph(subject, attachment, annotations), [], {
+      ...options.hooks,
+      ...signal,
+    });
     return {
       kind: "referrer",
       reference: formatLocator(destination, { digest: pushed.descriptor.digest }),
@@ -69,9 +77,17 @@ export async function attach(options: AttachOptions, ctx: { cwd?: string; signal
 }
 
 /** The repository (or layout) of SUBJECT and the tag or digest that selects the artifact. */
-function subjectOf(subject: string, ociLayout: boolean, cwd: string | undefined): { locator: Locator; selector: string } {
+function subjectOf(
+  subject: string,
+  ociLayout: boolean,
+  cwd: string | undefined,
+): { locator: Locator; selector: string } {
   const locator = parseLocator(subject, { ociLayout, ...(cwd ? { cwd } : {}) });
   const selector = selectorOf(locator);
-  if (!selector) throw usageError(`the subject "${subject}" names no tag or digest`, "Name the artifact to attach to, e.g. HOST/REPO:1.0.0 or HOST/REPO@sha256:....");
+  if (!selector)
+    throw usageError(
+      `the subject "${subject}" names no tag or digest`,
+      "Name the artifact to attach to, e.g. HOST/REPO:1.0.0 or HOST/REPO@sha256:....",
+    );
   return { locator, selector };
 }

@@ -16,13 +16,19 @@ export interface Destination extends Locator {
 export function parseDestination(reference: string, options: { ociLayout?: boolean; cwd?: string } = {}): Locator {
   const locator = parseLocator(reference, options);
   if (locator.digest) {
-    throw usageError(`cannot push to a digest ("${reference}")`, "Name a repository and optionally a tag: HOST/REPO:TAG; the digest is computed from what is pushed.");
+    throw usageError(
+      `cannot push to a digest ("${reference}")`,
+      "Name a repository and optionally a tag: HOST/REPO:TAG; the digest is computed from what is pushed.",
+    );
   }
   return locator;
 }
 
 /** Opens the registry repository or (creating it when missing) the OCI layout. */
-export async function openDestination(locator: Locator, clientOptions: RegistryClientOptions = {}): Promise<Destination> {
+export async function openDestination(
+  locator: Locator,
+  clientOptions: RegistryClientOptions = {},
+): Promise<Destination> {
   const { target, client } = await openLocator(locator, { create: true, clientOptions });
   return client ? { ...locator, target, client } : { ...locator, target };
 }

@@ -14,7 +14,10 @@ const good = moduleRecord(zip);
 
 async function failure(lines: unknown[]): Promise<{ code: number; message: string }> {
   const stdin = Readable.from([lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")]);
-  const error = (await loadInputs({ stdin }).then(() => undefined, (e: unknown) => e)) as Error;
+  const error = (await loadInputs({ stdin }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as Error;
   expect(error).toBeDefined();
   return { code: exitCodeOf(error), message: error.message };
 }
@@ -32,8 +35,16 @@ describe("loadInputs", () => {
     ["a size that does not match", [{ ...good, size: good.size + 1 }], /its record says/],
     ["a missing file", [{ ...good, file: "/nonexistent/net.zip" }], /does not exist/],
     ["an unknown type", [{ ...good, type: "chart" }], /unknown package type/],
-    ["a provider without platforms", [{ kind: "package", type: "provider", provider: "a.io/b/c", version: "1.0.0", platforms: [] }], /non-empty/],
-    ["a bad provider version", [{ kind: "package", type: "provider", provider: "a.io/b/c", version: "latest", platforms: [] }], /"version"/],
+    [
+      "a provider without platforms",
+      [{ kind: "package", type: "provider", provider: "a.io/b/c", version: "1.0.0", platforms: [] }],
+      /non-empty/,
+    ],
+    [
+      "a bad provider version",
+      [{ kind: "package", type: "provider", provider: "a.io/b/c", version: "latest", platforms: [] }],
+      /"version"/,
+    ],
   ])("refuses %s with exit code 6", async (_name, lines, message) => {
     const result = await failure(lines);
     expect(result.code).toBe(6);
@@ -42,7 +53,11 @@ describe("loadInputs", () => {
 
   it("passes other records on and ends at an upstream error record with its code and message", async () => {
     const passed: unknown[] = [];
-    const lines = [{ kind: "cli-config", text: "x" }, good, { kind: "error", code: "unauthorized", message: "authentication required" }];
+    const lines = [
+      { kind: "cli-config", text: "x" },
+      good,
+      { kind: "error", code: "unauthorized", message: "authentication required" },
+    ];
     const stdin = Readable.from([lines.map((l) => JSON.stringify(l)).join("\n")]);
     const error = await loadInputs({ stdin, onOtherRecord: (record) => passed.push(record) }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "UpstreamError", code: "unauthorized", message: "authentication required" });
@@ -59,6 +74,8 @@ describe("loadInputs", () => {
 
   it("refuses empty stdin (exit 6) and no input at all (exit 2)", async () => {
     expect((await failure([])).code).toBe(6);
-    expect(exitCodeOf(await loadInputs({ stdinIsTTY: true, stdin: Readable.from([]) }).catch((e: unknown) => e))).toBe(2);
+    expect(exitCodeOf(await loadInputs({ stdinIsTTY: true, stdin: Readable.from([]) }).catch((e: unknown) => e))).toBe(
+      2,
+    );
   });
 });

@@ -30,10 +30,15 @@ export async function loadInputs(source: InputSource): Promise<PushInput[]> {
     return [{ type: "module", zip: await describeZipFile(cwd ? resolve(cwd, source.zip) : source.zip) }];
   }
   if (!source.stdin || source.stdinIsTTY) {
-    throw usageError("nothing to push", "Give a module ZIP, or pipe package records: tofu-oci-pack module DIR | tofu-oci-push REF.");
+    throw usageError(
+      "nothing to push",
+      "Give a module ZIP, or pipe package records: tofu-oci-pack module DIR | tofu-oci-push REF.",
+    );
   }
   const inputs: PushInput[] = [];
-  for await (const record of readInputRecords(source.stdin, { kinds: ["package"], onOther: source.onOtherRecord })) inputs.push(await toPushInput(record, inputs.length, cwd));
-  if (inputs.length === 0) throw invalidInput("no package records on stdin", "Pipe the output of tofu-oci-pack, or give a module ZIP.");
+  for await (const record of readInputRecords(source.stdin, { kinds: ["package"], onOther: source.onOtherRecord }))
+    inputs.push(await toPushInput(record, inputs.length, cwd));
+  if (inputs.length === 0)
+    throw invalidInput("no package records on stdin", "Pipe the output of tofu-oci-pack, or give a module ZIP.");
   return inputs;
 }

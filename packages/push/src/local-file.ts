@@ -7,16 +7,30 @@ import { digestFile, invalidInput, type LocalFile } from "@tofu-oci/core";
  * size is expected, has that size. Returns the absolute path and the size.
  * @throws TofuOciError "invalid-input" (exit 6) saying what is wrong.
  */
-export async function assertZipFile(path: string, what: string, expectedSize?: number): Promise<{ file: string; size: number }> {
+export async function assertZipFile(
+  path: string,
+  what: string,
+  expectedSize?: number,
+): Promise<{ file: string; size: number }> {
   const file = resolve(path);
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    throw invalidInput(`${what} ${file} ${error.code === "ENOENT" ? "does not exist" : `cannot be read (${error.code})`}`, "Give the path of a zip made by tofu-oci-pack.");
+    throw invalidInput(
+      `${what} ${file} ${error.code === "ENOENT" ? "does not exist" : `cannot be read (${error.code})`}`,
+      "Give the path of a zip made by tofu-oci-pack.",
+    );
   });
   if (!info.isFile()) throw invalidInput(`${what} ${file} is not a file`);
   if (expectedSize !== undefined && info.size !== expectedSize) {
-    throw invalidInput(`${what} ${file} is ${info.size} bytes, but its record says ${expectedSize}`, "The file changed after it was packed; pack it again.");
+    throw invalidInput(
+      `${what} ${file} is ${info.size} bytes, but its record says ${expectedSize}`,
+      "The file changed after it was packed; pack it again.",
+    );
   }
-  if (!(await startsLikeZip(file))) throw invalidInput(`${what} ${file} is not a zip archive`, "OpenTofu installs modules and providers from zip archives; pack the directory with tofu-oci-pack.");
+  if (!(await startsLikeZip(file)))
+    throw invalidInput(
+      `${what} ${file} is not a zip archive`,
+      "OpenTofu installs modules and providers from zip archives; pack the directory with tofu-oci-pack.",
+    );
   await assertZipStructure(file);
   return { file, size: info.size };
 }

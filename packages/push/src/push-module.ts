@@ -16,12 +16,19 @@ export interface ModulePlan {
 }
 
 /** The graph of docs/contract/design.md §3 for a module zip, and its tags. */
-export function planModule(input: ModuleInput, settings: { tags: readonly string[]; annotations: Record<string, string> }): ModulePlan {
+export function planModule(
+  input: ModuleInput,
+  settings: { tags: readonly string[]; annotations: Record<string, string> },
+): ModulePlan {
   const tags = settings.tags.length > 0 ? [...settings.tags] : [DEFAULT_MODULE_TAG];
   return { type: "module", input, graph: moduleGraph(input.zip, { annotations: settings.annotations }), tags };
 }
 
 /** One REF tag names one module; several module records at once would overwrite each other. */
 export function assertSingleModule(count: number): void {
-  if (count > 1) throw usageError(`got ${count} module packages for one reference`, "Push one module per command; each module needs its own repository or tag.");
+  if (count > 1)
+    throw usageError(
+      `got ${count} module packages for one reference`,
+      "Push one module per command; each module needs its own repository or tag.",
+    );
 }

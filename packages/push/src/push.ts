@@ -90,7 +90,10 @@ type Plan = ModulePlan | ProviderPlan;
  * @throws TofuOciError with the exit code of docs/contract/design.md §2.2.
  */
 export async function push(options: PushOptions, ctx: PushContext = {}): Promise<PushRecord[]> {
-  const locator = parseDestination(options.reference, { ociLayout: options.ociLayout ?? false, ...(ctx.cwd ? { cwd: ctx.cwd } : {}) });
+  const locator = parseDestination(options.reference, {
+    ociLayout: options.ociLayout ?? false,
+    ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
+  });
   assertMountSources(locator, options.mountFrom ?? []);
   const plans = planAll(await loadInputs({ ...options, ...ctx }), locator, options);
   const sboms = await readSboms(options.sboms ?? [], plans.length);
@@ -127,7 +130,8 @@ function planAll(inputs: PushInput[], ref: Locator, options: PushOptions): Plan[
 }
 
 async function readSboms(paths: readonly string[], packages: number): Promise<Attachment[]> {
-  if (paths.length > 0 && packages !== 1) throw usageError(`--sbom needs exactly one package to attach to, got ${packages}`);
+  if (paths.length > 0 && packages !== 1)
+    throw usageError(`--sbom needs exactly one package to attach to, got ${packages}`);
   return Promise.all(paths.map((path) => readSbom(path)));
 }
 
@@ -136,11 +140,17 @@ async function open(ref: Locator, options: PushOptions): Promise<Destination> {
 }
 
 /** Pushes one artifact (its graph staged in memory, then copied) and attaches the SBOMs to it. */
-async function pushPlan(plan: Plan, destination: Destination, sboms: Attachment[], options: CopyOptions): Promise<PushRecord> {
+async function pushPlan(
+  plan: Plan,
+  destination: Destination,
+  sboms: Attachment[],
+  options: CopyOptions,
+): Promise<PushRecord> {
   const { target } = destination;
   const pushed = await pushGraph(target, plan.graph, plan.tags, options);
   // A concurrent push of other content to the same version may have won the tag.
-  if (plan.type === "provider") await confirmTag(target, plan.tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
+  if (plan.type === "provider")
+    await confirmTag(target, plan.tags[0]!, pushed.descriptor, options.signal ? { signal: options.signal } : {});
   let counts = countsOf(pushed);
   const referrers: AttachedReferrer[] = [];
   for (const sbom of sboms) {
@@ -150,14 +160,28 @@ async function pushPlan(plan: Plan, destination: Destination, sboms: Attachment[
   }
   if (plan.type === "module") return moduleArtifactRecord(destination, pushed.descriptor, plan.tags, counts, referrers);
   const { input, graph } = plan;
-  const platforms = input.platforms.map(({ os, arch, zip }, i) => pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip));
-  const record = { provider: input.provider, version: input.version, index: pushed.descriptor, tags: plan.tags, platforms };
-  return providerArtifactRecord(destination, plan.previous ? { ...record, replaced: plan.previous } : record, counts, referrers);
+  const platforms = input.platforms.map(({ os, arch, zip }, i) =>
+    pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip),
+  );
+  const record = {
+    provider: input.provider,
+    version: input.version,
+    index: pushed.descriptor,
+    tags: plan.tags,
+    platforms,
+  };
+  return providerArtifactRecord(
+    destination,
+    plan.previous ? { ...record, replaced: plan.previous } : record,
+    counts,
+    referrers,
+  );
 }
 
 /** Mount sources are repositories of REF's registry. */
 function assertMountSources(ref: Locator, repositories: readonly string[]): void {
-  if (repositories.length > 0 && ref.kind === "layout") throw usageError("--mount-from needs a registry destination, not an OCI layout");
+  if (repositories.length > 0 && ref.kind === "layout")
+    throw usageError("--mount-from needs a registry destination, not an OCI layout");
   for (const repository of repositories) parseReference(`${ref.registry}/${repository}`);
 }
 

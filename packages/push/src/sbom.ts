@@ -27,7 +27,10 @@ export async function readSbom(path: string): Promise<Attachment> {
   const { file, bytes } = await readSmallFile(path, "SBOM");
   const artifactType = detectSbomType(parseJson(bytes, file));
   if (!artifactType) {
-    throw invalidInput(`the SBOM ${file} is neither SPDX JSON nor CycloneDX JSON`, 'SPDX JSON has "spdxVersion": "SPDX-2.3"; CycloneDX JSON has "bomFormat": "CycloneDX".');
+    throw invalidInput(
+      `the SBOM ${file} is neither SPDX JSON nor CycloneDX JSON`,
+      'SPDX JSON has "spdxVersion": "SPDX-2.3"; CycloneDX JSON has "bomFormat": "CycloneDX".',
+    );
   }
   return { file, digest: sha256Digest(bytes), size: bytes.length, artifactType, mediaType: artifactType };
 }
@@ -41,7 +44,10 @@ export async function readAttachment(path: string, artifactType?: string): Promi
   const detected = looksLikeJson(bytes) ? detectSbomType(tryParseJson(bytes)) : undefined;
   const type = artifactType ?? detected;
   if (!type) {
-    throw invalidInput(`cannot tell what ${file} is`, "Give --artifact-type, e.g. --artifact-type application/vnd.example.signature.");
+    throw invalidInput(
+      `cannot tell what ${file} is`,
+      "Give --artifact-type, e.g. --artifact-type application/vnd.example.signature.",
+    );
   }
   const mediaType = detected && type === detected ? detected : "application/octet-stream";
   return { file, digest: sha256Digest(bytes), size: bytes.length, artifactType: type, mediaType };
@@ -59,7 +65,10 @@ function parseJson(bytes: Buffer, file: string): unknown {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    throw invalidInput(`the SBOM ${file} is not valid JSON: ${(error as Error).message}`, "Attach SPDX or CycloneDX documents in their JSON format.");
+    throw invalidInput(
+      `the SBOM ${file} is not valid JSON: ${(error as Error).message}`,
+      "Attach SPDX or CycloneDX documents in their JSON format.",
+    );
   }
 }
 

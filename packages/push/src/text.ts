@@ -13,11 +13,23 @@ export function describePushRecord(record: PushRecord): string {
 }
 
 function describeModule(record: ModuleArtifactRecord): string {
-  const lines = [`${headline(record)} module ${record.reference}`, `  tags: ${record.tags.join(", ")}`, `  ${describeTransfer(record)}`];
+  const lines = [
+    `${headline(record)} module ${record.reference}`,
+    `  tags: ${record.tags.join(", ")}`,
+    `  ${describeTransfer(record)}`,
+  ];
   if (record.registry === "") {
-    lines.push(`  OCI layout: ${record.source}`, `  Copy it to a registry to use it from OpenTofu (the digest stays the same): tofu-oci-mirror copy --from-oci-layout ${record.repository}${record.tags[0] ? `:${record.tags[0]}` : `@${record.digest}`} HOST/REPO`);
+    lines.push(
+      `  OCI layout: ${record.source}`,
+      `  Copy it to a registry to use it from OpenTofu (the digest stays the same): tofu-oci-mirror copy --from-oci-layout ${record.repository}${record.tags[0] ? `:${record.tags[0]}` : `@${record.digest}`} HOST/REPO`,
+    );
   } else {
-    lines.push("  Use it in a module block:", `    source = "${record.source}"`, `  or follow the tag:`, `    source = "${record.sourceByTag}"`);
+    lines.push(
+      "  Use it in a module block:",
+      `    source = "${record.source}"`,
+      `  or follow the tag:`,
+      `    source = "${record.sourceByTag}"`,
+    );
   }
   return [...lines, ...referrerLines(record.referrers)].join("\n");
 }
@@ -30,7 +42,8 @@ function describeProvider(record: ProviderArtifactRecord): string {
     `  ${describeTransfer(record)}`,
   ];
   if (record.replaced) lines.push(`  replaced ${record.replaced} (--force)`);
-  if (record.registry !== "") lines.push("  Install it with this in the OpenTofu CLI configuration:", indent(ociMirrorSnippet(record), 4));
+  if (record.registry !== "")
+    lines.push("  Install it with this in the OpenTofu CLI configuration:", indent(ociMirrorSnippet(record), 4));
   return [...lines, ...referrerLines(record.referrers)].join("\n");
 }
 
@@ -54,7 +67,11 @@ export function ociMirrorSnippet(record: Pick<ProviderArtifactRecord, "source" |
 
 /** The human summary of an attach record. */
 export function describeReferrerRecord(record: ReferrerRecord): string {
-  return [`${headline(record)} ${record.artifactType} ${record.reference}`, `  refers to ${record.subject}`, `  ${describeTransfer(record)}`].join("\n");
+  return [
+    `${headline(record)} ${record.artifactType} ${record.reference}`,
+    `  refers to ${record.subject}`,
+    `  ${describeTransfer(record)}`,
+  ].join("\n");
 }
 
 function headline(record: TransferFields): string {

@@ -32,7 +32,10 @@ export function writeZip(dir: string, name: string, files: Record<string, string
 
 /** A module zip with a main.tf that says `marker`, so each test gets its own digest. */
 export function writeModuleZip(dir: string, marker: string, name = "module.zip"): ZipFixture {
-  return writeZip(dir, name, { "main.tf": `# ${marker}\nvariable "name" {}\n`, "modules/sub/main.tf": "output \"x\" { value = 1 }\n" });
+  return writeZip(dir, name, {
+    "main.tf": `# ${marker}\nvariable "name" {}\n`,
+    "modules/sub/main.tf": 'output "x" { value = 1 }\n',
+  });
 }
 
 /** A zip of one stored entry of `size` random bytes, written as a stream (for large blobs). */
@@ -67,7 +70,13 @@ export async function writeLargeZip(dir: string, size: number, name = "large.zip
 }
 
 /** A provider release zip named as goreleaser names them, holding the provider executable. */
-export function writeProviderZip(dir: string, type: string, version: string, os: string, arch: string): ZipFixture & { os: string; arch: string } {
+export function writeProviderZip(
+  dir: string,
+  type: string,
+  version: string,
+  os: string,
+  arch: string,
+): ZipFixture & { os: string; arch: string } {
   const zip = writeZip(dir, `terraform-provider-${type}_${version}_${os}_${arch}.zip`, {
     [`terraform-provider-${type}_v${version}`]: `#!/bin/sh\n# ${type} ${version} ${os}/${arch} ${randomBytes(8).toString("hex")}\n`,
   });
@@ -76,7 +85,15 @@ export function writeProviderZip(dir: string, type: string, version: string, os:
 
 /** The package record tofu-oci-pack prints for a module zip. */
 export function moduleRecord(zip: ZipFixture): ModulePackageRecord {
-  return { kind: "package", type: "module", file: zip.file, digest: zip.digest, size: zip.size, mediaType: "archive/zip", files: 2 };
+  return {
+    kind: "package",
+    type: "module",
+    file: zip.file,
+    digest: zip.digest,
+    size: zip.size,
+    mediaType: "archive/zip",
+    files: 2,
+  };
 }
 
 /** The package record tofu-oci-pack prints for provider release zips. */
@@ -94,7 +111,13 @@ export function providerRecord(
   };
 }
 
-export const SPDX = JSON.stringify({ spdxVersion: "SPDX-2.3", SPDXID: "SPDXRef-DOCUMENT", name: "network", dataLicense: "CC0-1.0", packages: [] });
+export const SPDX = JSON.stringify({
+  spdxVersion: "SPDX-2.3",
+  SPDXID: "SPDXRef-DOCUMENT",
+  name: "network",
+  dataLicense: "CC0-1.0",
+  packages: [],
+});
 export const CYCLONEDX = JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.5", version: 1, components: [] });
 
 function sha256(bytes: Uint8Array): string {

@@ -13,7 +13,15 @@ const zipPath = () => join(dir.path, `network-${Date.now()}-${Math.random().toSt
 
 /** `tofu-oci-pack module examples/modules/network -o ZIP`: its stdout, the package record. */
 async function pack(): Promise<string> {
-  const packed = await runProcess(process.execPath, [binPath("pack"), "module", exampleModule, "-o", zipPath(), "--format", "json"]);
+  const packed = await runProcess(process.execPath, [
+    binPath("pack"),
+    "module",
+    exampleModule,
+    "-o",
+    zipPath(),
+    "--format",
+    "json",
+  ]);
   if (packed.code !== 0) throw new Error(`tofu-oci-pack failed: ${packed.stderr}`);
   return packed.stdout;
 }
@@ -35,7 +43,9 @@ describe("pipelines with the real bins", () => {
     expect(digestOf(await skopeoInspectRaw(ref, registry.skopeoFlags))).toBe(record.digest);
     const verified = await runUmbrella(["verify", "--plain-http", "--format", "json"], { stdin: pushed.stdout });
     expect(verified.code).toBe(0);
-    expect(parseRecords(verified.stdout)).toEqual([expect.objectContaining({ kind: "verification", ok: true, digest: record.digest })]);
+    expect(parseRecords(verified.stdout)).toEqual([
+      expect.objectContaining({ kind: "verification", ok: true, digest: record.digest }),
+    ]);
   });
 
   it("tofu-oci push attach works through the umbrella too", async () => {
@@ -43,7 +53,17 @@ describe("pipelines with the real bins", () => {
     onlyRecord(await runPush([ref, "--plain-http"], { stdin: await pack() }));
     const file = join(dir.path, "note.txt");
     writeFileSync(file, "signed by nobody");
-    const result = await runUmbrella(["push", "attach", ref, file, "--artifact-type", "application/vnd.example.note", "--plain-http", "--format", "json"]);
+    const result = await runUmbrella([
+      "push",
+      "attach",
+      ref,
+      file,
+      "--artifact-type",
+      "application/vnd.example.note",
+      "--plain-http",
+      "--format",
+      "json",
+    ]);
     expect(onlyRecord(result)).toMatchObject({ kind: "referrer", artifactType: "application/vnd.example.note" });
   });
 });

@@ -2,7 +2,15 @@ import { buildModuleManifest } from "@tofu-oci/opentofu";
 import { REGISTRY_MODES, parseRecords, skopeo, skopeoInspectRaw, tempDir, uniqueRepository } from "@tofu-oci/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { providerRecord, writeModuleZip, writeProviderZip } from "./fixtures.js";
-import { clientFor, onlyRecord, passwordStdinFlags, registryFlags, repositoryOf, runPush, tagsOf } from "./registry-helpers.js";
+import {
+  clientFor,
+  onlyRecord,
+  passwordStdinFlags,
+  registryFlags,
+  repositoryOf,
+  runPush,
+  tagsOf,
+} from "./registry-helpers.js";
 import { digestOf, expectModuleManifest, expectProviderIndex, expectProviderManifest } from "./rules.js";
 
 const registries = inject("registries");
@@ -18,7 +26,9 @@ describe.each(REGISTRY_MODES)("tofu-oci-push against distribution (%s)", (mode) 
     const zip = writeModuleZip(dir.path, `${mode}-module`, `network-${mode}.zip`);
     const auth = passwordStdinFlags(registry);
     const ref = `${registry.host}/${repository}:1.0.0`;
-    const record = onlyRecord(await runPush([ref, zip.file, ...auth.flags, "--tag", "stable"], auth.stdin ? { stdin: auth.stdin } : {}));
+    const record = onlyRecord(
+      await runPush([ref, zip.file, ...auth.flags, "--tag", "stable"], auth.stdin ? { stdin: auth.stdin } : {}),
+    );
 
     const raw = await skopeoInspectRaw(ref, registry.skopeoFlags);
     expect(digestOf(raw)).toBe(record.digest);
@@ -35,20 +45,34 @@ describe.each(REGISTRY_MODES)("tofu-oci-push against distribution (%s)", (mode) 
       blobsCopied: 2,
       unchanged: false,
     });
-    expect(digestOf(await skopeoInspectRaw(`${registry.host}/${repository}:stable`, registry.skopeoFlags))).toBe(record.digest);
+    expect(digestOf(await skopeoInspectRaw(`${registry.host}/${repository}:stable`, registry.skopeoFlags))).toBe(
+      record.digest,
+    );
 
-    const again = onlyRecord(await runPush([ref, zip.file, ...auth.flags, "--tag", "stable"], auth.stdin ? { stdin: auth.stdin } : {}));
+    const again = onlyRecord(
+      await runPush([ref, zip.file, ...auth.flags, "--tag", "stable"], auth.stdin ? { stdin: auth.stdin } : {}),
+    );
     expect(again).toMatchObject({ digest: record.digest, unchanged: true, blobsCopied: 0, bytesCopied: 0 });
   });
 
   it("pushes a provider from stdin records: §3 index and platform manifests; identical again sends nothing; changed content is refused", async () => {
     const repository = uniqueRepository(`push/${mode}/provider`);
     const version = "2.1.0+ent.1";
-    const zips = [writeProviderZip(dir.path, `thing${mode}`, version, "linux", "amd64"), writeProviderZip(dir.path, `thing${mode}`, version, "darwin", "arm64")];
+    const zips = [
+      writeProviderZip(dir.path, `thing${mode}`, version, "linux", "amd64"),
+      writeProviderZip(dir.path, `thing${mode}`, version, "darwin", "arm64"),
+    ];
     const stdin = `${JSON.stringify(providerRecord(`example.com/acme/thing${mode}`, version, zips))}\n`;
     const ref = `${registry.host}/${repository}`;
     const record = onlyRecord(await runPush([ref, ...flags], { stdin }));
-    expect(record).toMatchObject({ type: "provider", tag: "2.1.0_ent.1", source: ref, version, unchanged: false, blobsCopied: 3 });
+    expect(record).toMatchObject({
+      type: "provider",
+      tag: "2.1.0_ent.1",
+      source: ref,
+      version,
+      unchanged: false,
+      blobsCopied: 3,
+    });
 
     const raw = await skopeoInspectRaw(`${ref}:2.1.0_ent.1`, registry.skopeoFlags);
     expect(digestOf(raw)).toBe(record.digest);
@@ -81,7 +105,15 @@ describe("tofu-oci-push features (plain registry)", () => {
     const zip = writeModuleZip(dir.path, "mount", "mount.zip");
     const first = uniqueRepository("push/mount/a");
     onlyRecord(await runPush([`${token.host}/${first}:1`, zip.file, ...tokenFlags]));
-    const second = onlyRecord(await runPush([`${token.host}/${uniqueRepository("push/mount/b")}:1`, zip.file, ...tokenFlags, "--mount-from", first]));
+    const second = onlyRecord(
+      await runPush([
+        `${token.host}/${uniqueRepository("push/mount/b")}:1`,
+        zip.file,
+        ...tokenFlags,
+        "--mount-from",
+        first,
+      ]),
+    );
     expect(second).toMatchObject({ blobsMounted: 2, blobsCopied: 0 });
   });
 
@@ -98,10 +130,16 @@ describe("tofu-oci-push features (plain registry)", () => {
     const repository = uniqueRepository("push/multi");
     const version = "0.3.0";
     const records = [
-      providerRecord("example.com/acme/multi", version, [writeProviderZip(dir.path, "multi", version, "linux", "amd64")]),
-      providerRecord("example.com/acme/multi", "0.4.0", [writeProviderZip(dir.path, "multi", "0.4.0", "linux", "amd64")]),
+      providerRecord("example.com/acme/multi", version, [
+        writeProviderZip(dir.path, "multi", version, "linux", "amd64"),
+      ]),
+      providerRecord("example.com/acme/multi", "0.4.0", [
+        writeProviderZip(dir.path, "multi", "0.4.0", "linux", "amd64"),
+      ]),
     ];
-    const result = await runPush([`${registry.host}/${repository}`, ...flags], { stdin: records.map((r) => JSON.stringify(r)).join("\n") });
+    const result = await runPush([`${registry.host}/${repository}`, ...flags], {
+      stdin: records.map((r) => JSON.stringify(r)).join("\n"),
+    });
     expect(result.code).toBe(0);
     expect(parseRecords(result.stdout).map((r) => r.tag)).toEqual(["0.3.0", "0.4.0"]);
     const client = clientFor(registry);
@@ -114,8 +152,12 @@ describe("tofu-oci-push features (plain registry)", () => {
     const repository = uniqueRepository("push/text");
     const text = await runPush([`${registry.host}/${repository}:1.0.0`, zip.file, ...flags, "--format", "text"]);
     expect(text.stdout).toContain(`source = "oci://${registry.host}/${repository}?digest=sha256:`);
-    const provider = providerRecord("example.com/acme/snippet", "1.0.0", [writeProviderZip(dir.path, "snippet", "1.0.0", "linux", "amd64")]);
-    const providerText = await runPush([`${registry.host}/${repository}-p`, ...flags, "--format", "text"], { stdin: JSON.stringify(provider) });
+    const provider = providerRecord("example.com/acme/snippet", "1.0.0", [
+      writeProviderZip(dir.path, "snippet", "1.0.0", "linux", "amd64"),
+    ]);
+    const providerText = await runPush([`${registry.host}/${repository}-p`, ...flags, "--format", "text"], {
+      stdin: JSON.stringify(provider),
+    });
     expect(providerText.stdout).toContain(`repository_template = "${registry.host}/${repository}-p"`);
     expect(providerText.stdout).toContain('include             = ["example.com/acme/snippet"]');
   });

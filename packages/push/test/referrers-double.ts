@@ -30,13 +30,24 @@ export async function startReferrersDouble(upstream: string): Promise<ReferrersD
     const listing = /^\/v2\/(.+)\/referrers\/(sha256:[a-f0-9]{64})$/.exec(path);
     if (req.method === "GET" && listing) {
       state.referrerRequests++;
-      const body = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: referrers.get(`${listing[1]}@${listing[2]}`) ?? [] });
-      res.writeHead(200, { "content-type": "application/vnd.oci.image.index.v1+json", "content-length": Buffer.byteLength(body) });
+      const body = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.index.v1+json",
+        manifests: referrers.get(`${listing[1]}@${listing[2]}`) ?? [],
+      });
+      res.writeHead(200, {
+        "content-type": "application/vnd.oci.image.index.v1+json",
+        "content-length": Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }
     void forward(req, res, upstream, (name, bytes) => {
-      const manifest = JSON.parse(bytes.toString("utf8")) as { subject?: { digest: string }; mediaType: string; artifactType?: string };
+      const manifest = JSON.parse(bytes.toString("utf8")) as {
+        subject?: { digest: string };
+        mediaType: string;
+        artifactType?: string;
+      };
       if (!manifest.subject) return undefined;
       const key = `${name}@${manifest.subject.digest}`;
       const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
@@ -59,21 +70,37 @@ export async function startReferrersDouble(upstream: string): Promise<ReferrersD
 
 type OnManifest = (repository: string, bytes: Buffer) => string | undefined;
 
-async function forward(req: IncomingMessage, res: ServerResponse, upstream: string, onManifest: OnManifest): Promise<void> {
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: string,
+  onManifest: OnManifest,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
   // The Host header stays the double's, so distribution builds upload Locations that point here.
-  const proxied = request({ host: upstream.split(":")[0], port: Number(upstream.split(":")[1]), method: req.method, path: req.url, headers: req.headers }, (upstreamRes) => {
-    const headers = { ...upstreamRes.headers };
-    const manifestPut = req.method === "PUT" && /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(new URL(req.url ?? "/", "http://double").pathname);
-    if (manifestPut && upstreamRes.statusCode === 201) {
-      const subject = onManifest(manifestPut[1]!, body);
-      if (subject) headers["oci-subject"] = subject;
-    }
-    res.writeHead(upstreamRes.statusCode ?? 502, headers);
-    upstreamRes.pipe(res);
-  });
+  const proxied = request(
+    {
+      host: upstream.split(":")[0],
+      port: Number(upstream.split(":")[1]),
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (upstreamRes) => {
+      const headers = { ...upstreamRes.headers };
+      const manifestPut =
+        req.method === "PUT" &&
+        /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(new URL(req.url ?? "/", "http://double").pathname);
+      if (manifestPut && upstreamRes.statusCode === 201) {
+        const subject = onManifest(manifestPut[1]!, body);
+        if (subject) headers["oci-subject"] = subject;
+      }
+      res.writeHead(upstreamRes.statusCode ?? 502, headers);
+      upstreamRes.pipe(res);
+    },
+  );
   proxied.on("error", () => res.destroy());
   proxied.end(body);
 }

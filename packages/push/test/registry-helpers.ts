@@ -25,7 +25,8 @@ export function passwordStdinFlags(registry: RegistryInfo): { flags: string[]; s
 export function clientFor(registry: RegistryInfo, overrides: RegistryClientOptions = {}): RegistryClient {
   const options: RegistryClientOptions = { plainHttp: registry.plainHttp, retry: { retries: 1, minDelayMs: 10 } };
   if (registry.caFile) options.caFile = registry.caFile;
-  if (registry.username) options.credentials = staticCredentials({ username: registry.username, password: registry.password! });
+  if (registry.username)
+    options.credentials = staticCredentials({ username: registry.username, password: registry.password! });
   return new RegistryClient({ ...options, ...overrides });
 }
 
@@ -41,7 +42,10 @@ export async function tagsOf(repository: RemoteRepository): Promise<string[]> {
 }
 
 /** Runs tofu-oci-push with JSON output. */
-export function runPush(args: string[], options: { stdin?: string; cwd?: string; timeoutMs?: number } = {}): Promise<BinResult> {
+export function runPush(
+  args: string[],
+  options: { stdin?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<BinResult> {
   // First, so that a --format in args (the last one given counts) overrides it.
   return runBin("push", ["--format", "json", ...args], options);
 }

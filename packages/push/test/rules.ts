@@ -51,7 +51,10 @@ export function expectProviderIndex(bytes: Uint8Array, platforms: Array<{ os: st
 }
 
 /** Every rule of docs/contract/design.md §3 for one platform's provider manifest: the layer is the release zip. */
-export function expectProviderManifest(bytes: Uint8Array, platform: { os: string; arch: string; digest: string; size: number }): void {
+export function expectProviderManifest(
+  bytes: Uint8Array,
+  platform: { os: string; arch: string; digest: string; size: number },
+): void {
   const manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as Json;
   expect(manifest.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
   expect(manifest.artifactType).toBe("application/vnd.opentofu.provider-target");

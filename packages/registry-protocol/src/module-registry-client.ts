@@ -29,11 +29,17 @@ export class ModuleRegistryClient {
   async versions(address: ModuleAddress): Promise<string[]> {
     const url = await this.#endpoint(address, "versions");
     const answer = await this.#http.api(url, API_LIMIT, `the versions of ${formatModuleAddress(address)}`);
-    if (answer.status === 404) throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} not found in ${address.hostname}`, { hint: "Check the namespace, name and target system." });
+    if (answer.status === 404)
+      throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} not found in ${address.hostname}`, {
+        hint: "Check the namespace, name and target system.",
+      });
     if (answer.status !== 200) throw await statusError(answer, `the versions of ${formatModuleAddress(address)}`);
-    const body = parseJsonObject(answer.body, `the versions of ${formatModuleAddress(address)}`) as { modules?: Array<{ versions?: Array<{ version?: unknown }> }> };
+    const body = parseJsonObject(answer.body, `the versions of ${formatModuleAddress(address)}`) as {
+      modules?: Array<{ versions?: Array<{ version?: unknown }> }>;
+    };
     const versions = body.modules?.[0]?.versions;
-    if (!Array.isArray(versions)) throw invalidResponse(`the versions of ${formatModuleAddress(address)} have no "modules[0].versions" list`);
+    if (!Array.isArray(versions))
+      throw invalidResponse(`the versions of ${formatModuleAddress(address)} have no "modules[0].versions" list`);
     return versions.map((entry) => entry.version).filter((version): version is string => typeof version === "string");
   }
 
@@ -42,12 +48,14 @@ export class ModuleRegistryClient {
     const url = await this.#endpoint(address, version, "download");
     const what = `the download location of ${formatModuleAddress(address)} ${version}`;
     const answer = await this.#http.api(url, API_LIMIT, what);
-    if (answer.status === 404) throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} version ${version} not found`);
+    if (answer.status === 404)
+      throw new TofuOciError("not-found", `module ${formatModuleAddress(address)} version ${version} not found`);
     if (answer.status === 204) return indirect(header(answer.headers, "x-terraform-get"), answer.url, what);
     if (answer.status !== 200) throw await statusError(answer, what);
     const body = parseJsonObject(answer.body, what) as { location?: unknown; use_registry_credentials?: unknown };
     const location = typeof body.location === "string" ? body.location : "";
-    if (body.use_registry_credentials !== undefined && body.use_registry_credentials !== null) return direct(location, answer.url, body.use_registry_credentials === true, what);
+    if (body.use_registry_credentials !== undefined && body.use_registry_credentials !== null)
+      return direct(location, answer.url, body.use_registry_credentials === true, what);
     return indirect(location === "" ? header(answer.headers, "x-terraform-get") : location, answer.url, what);
   }
 
@@ -86,11 +94,14 @@ function direct(location: string, downloadUrl: URL, useRegistryCredentials: bool
   } catch {
     throw invalidResponse(`${what}: "${location}" is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidResponse(`${what}: "${location}" must be an http or https URL`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw invalidResponse(`${what}: "${location}" must be an http or https URL`);
   if (url.hash !== "") throw invalidResponse(`${what}: "${location}" must not include a fragment`);
   return { kind: "direct", url, useRegistryCredentials };
 }
 
 function noModuleRegistry(hostname: string, why: string): TofuOciError {
-  return new TofuOciError("not-found", `${hostname} offers no module registry: ${why}`, { hint: "Check the host name; the default is registry.opentofu.org." });
+  return new TofuOciError("not-found", `${hostname} offers no module registry: ${why}`, {
+    hint: "Check the host name; the default is registry.opentofu.org.",
+  });
 }

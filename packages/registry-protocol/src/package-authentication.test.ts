@@ -44,11 +44,30 @@ describe("package checks (internal/getproviders/package_authentication.go)", () 
 
   it("applies the v1.12 packages rules: entry present, size > 0 and equal, every zh: equal to shasum", () => {
     const packages = (entry: { hashes: string[]; packageSize: number }) => ({ linux_amd64: entry });
-    expect(failed(metadataChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 10 }) }), sums))).toEqual([]);
-    expect(failed(metadataChecks(metadata({ packages: { darwin_amd64: { hashes: [], packageSize: 1 } } }), sums))).toEqual(["registry-packages"]);
-    expect(failed(metadataChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 0 }) }), sums))).toEqual(["registry-packages"]);
-    expect(failed(metadataChecks(metadata({ packages: packages({ hashes: ["h1:abc"], packageSize: 5 }) }), sums))).toEqual(["registry-packages"]);
-    expect(failed(metadataChecks(metadata({ packages: packages({ hashes: [`zh:${"2".repeat(64)}`], packageSize: 5 }) }), sums))).toEqual(["registry-packages"]);
-    expect(failed(zipChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 11 }) }), { sha256: LINUX, size: 10 }))).toEqual(["registry-packages"]);
+    expect(
+      failed(metadataChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 10 }) }), sums)),
+    ).toEqual([]);
+    expect(
+      failed(metadataChecks(metadata({ packages: { darwin_amd64: { hashes: [], packageSize: 1 } } }), sums)),
+    ).toEqual(["registry-packages"]);
+    expect(
+      failed(metadataChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 0 }) }), sums)),
+    ).toEqual(["registry-packages"]);
+    expect(
+      failed(metadataChecks(metadata({ packages: packages({ hashes: ["h1:abc"], packageSize: 5 }) }), sums)),
+    ).toEqual(["registry-packages"]);
+    expect(
+      failed(
+        metadataChecks(metadata({ packages: packages({ hashes: [`zh:${"2".repeat(64)}`], packageSize: 5 }) }), sums),
+      ),
+    ).toEqual(["registry-packages"]);
+    expect(
+      failed(
+        zipChecks(metadata({ packages: packages({ hashes: [`zh:${LINUX}`], packageSize: 11 }) }), {
+          sha256: LINUX,
+          size: 10,
+        }),
+      ),
+    ).toEqual(["registry-packages"]);
   });
 });

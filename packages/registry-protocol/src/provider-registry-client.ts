@@ -75,12 +75,15 @@ export class ProviderRegistryClient {
     const what = `the versions of ${formatProviderAddress(this.address)}`;
     const response = await this.http.api(this.#endpoint("versions"), API_LIMIT, what);
     if (response.status === 404) {
-      throw new TofuOciError("not-found", `provider ${formatProviderAddress(this.address)} does not exist`, { hint: "Check the namespace and type; the registry does not know them." });
+      throw new TofuOciError("not-found", `provider ${formatProviderAddress(this.address)} does not exist`, {
+        hint: "Check the namespace and type; the registry does not know them.",
+      });
     }
     if (response.status !== 200) throw await statusError(response, what);
     const body = parseJsonObject(response.body, what);
     if (!Array.isArray(body.versions)) throw invalidResponse(`${what}: "versions" is not a list`);
-    if (Array.isArray(body.warnings)) this.warnings.push(...body.warnings.filter((w): w is string => typeof w === "string"));
+    if (Array.isArray(body.warnings))
+      this.warnings.push(...body.warnings.filter((w): w is string => typeof w === "string"));
     return body.versions.flatMap((entry) => availableVersion(entry));
   }
 
@@ -90,11 +93,16 @@ export class ProviderRegistryClient {
    */
   async packageMetadata(version: string, os: string, arch: string): Promise<PackageMetadata | undefined> {
     const what = `the ${os}_${arch} download of ${formatProviderAddress(this.address)} ${version}`;
-    const response = await this.http.api(this.#endpoint(`${version}/download/${os}/${arch}`), API_LIMIT, `metadata of ${what}`);
+    const response = await this.http.api(
+      this.#endpoint(`${version}/download/${os}/${arch}`),
+      API_LIMIT,
+      `metadata of ${what}`,
+    );
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw await statusError(response, `metadata of ${what}`);
     const metadata = parsePackageMetadata(parseJsonObject(response.body, `metadata of ${what}`), response.url, what);
-    if (metadata.os !== os || metadata.arch !== arch) throw invalidResponse(`the registry answered the request for ${what} with ${metadata.os}_${metadata.arch}`);
+    if (metadata.os !== os || metadata.arch !== arch)
+      throw invalidResponse(`the registry answered the request for ${what} with ${metadata.os}_${metadata.arch}`);
     return metadata;
   }
 
@@ -131,7 +139,8 @@ export function parsePackageMetadata(body: Record<string, unknown>, responseUrl:
     return value;
   };
   const shasum = text("shasum");
-  if (!/^[0-9a-fA-F]{64}$/.test(shasum)) throw invalidResponse(`${what}: "shasum" is not 64 hex digits: ${JSON.stringify(shasum)}`);
+  if (!/^[0-9a-fA-F]{64}$/.test(shasum))
+    throw invalidResponse(`${what}: "shasum" is not 64 hex digits: ${JSON.stringify(shasum)}`);
   const metadata: PackageMetadata = {
     os: text("os"),
     arch: text("arch"),
@@ -155,7 +164,8 @@ function resolveUrl(raw: string, base: URL, what: string, field: string): URL {
   } catch {
     throw invalidResponse(`${what}: "${field}" is not a URL: ${raw}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidResponse(`${what}: "${field}" must use http or https`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw invalidResponse(`${what}: "${field}" must use http or https`);
   return url;
 }
 
@@ -174,13 +184,18 @@ function packageEntries(value: unknown, what: string): Record<string, RegistryPa
   if (typeof value !== "object" || Array.isArray(value)) throw invalidResponse(`${what}: "packages" is not an object`);
   const entries: Record<string, RegistryPackageEntry> = {};
   for (const [platform, raw] of Object.entries(value as Record<string, unknown>)) {
-    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform)) throw invalidResponse(`${what}: invalid package platform ${JSON.stringify(platform)}`);
+    if (!/^[a-z0-9]+_[a-z0-9]+$/.test(platform))
+      throw invalidResponse(`${what}: invalid package platform ${JSON.stringify(platform)}`);
     const entry = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
     const hashes = Array.isArray(entry.hashes) ? entry.hashes : [];
     for (const hash of hashes) {
-      if (typeof hash !== "string" || !/^[a-z0-9]+:.+$/.test(hash)) throw invalidResponse(`${what}: invalid package hash ${JSON.stringify(hash)}`);
+      if (typeof hash !== "string" || !/^[a-z0-9]+:.+$/.test(hash))
+        throw invalidResponse(`${what}: invalid package hash ${JSON.stringify(hash)}`);
     }
-    entries[platform] = { hashes: hashes as string[], packageSize: typeof entry.package_size === "number" ? entry.package_size : 0 };
+    entries[platform] = {
+      hashes: hashes as string[],
+      packageSize: typeof entry.package_size === "number" ? entry.package_size : 0,
+    };
   }
   return entries;
 }

@@ -3,7 +3,15 @@ import { createWriteStream } from "node:fs";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { TofuOciError, readAll } from "@tofu-oci/core";
-import { dispatcherSend, header, newAgent, retrying, type HttpResponse, type RetryOptions, type Send } from "@tofu-oci/core/remote";
+import {
+  dispatcherSend,
+  header,
+  newAgent,
+  retrying,
+  type HttpResponse,
+  type RetryOptions,
+  type Send,
+} from "@tofu-oci/core/remote";
 import { hostnameForComparison, hostnameForDisplay } from "@tofu-oci/opentofu";
 import type { Dispatcher } from "undici";
 
@@ -66,7 +74,9 @@ export class RegistryHttp {
   constructor(options: RegistryHttpOptions = {}) {
     this.#options = options;
     this.#owned = !options.dispatcher;
-    this.#dispatcher = options.dispatcher ?? newAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+    this.#dispatcher =
+      options.dispatcher ??
+      newAgent({ connections: 8, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
     // The same layers as core's RegistryClient, without its OCI authentication: tokens are TF_TOKEN_*.
     const log = options.log;
     this.#send = retrying(dispatcherSend(this.#dispatcher, { userAgent: USER_AGENT, log }), { ...options.retry, log });
@@ -98,20 +108,34 @@ export class RegistryHttp {
    * the registry announced), or the run's `maxDownloadSize` whatever it announced.
    * `onProgress` gets the bytes written so far and the Content-Length, if the server sent one.
    */
-  async download(url: URL, file: string, options: { maxSize?: number; onProgress?: (bytes: number, total: number | undefined) => void; what: string; withToken?: boolean }): Promise<DownloadedFile> {
+  async download(
+    url: URL,
+    file: string,
+    options: {
+      maxSize?: number;
+      onProgress?: (bytes: number, total: number | undefined) => void;
+      what: string;
+      withToken?: boolean;
+    },
+  ): Promise<DownloadedFile> {
     const response = await this.#get(url, options.what, options.withToken ? this.#authorization(url) : {});
     if (response.status !== 200) throw await statusError(response, options.what);
     const length = Number(header(response.headers, "content-length"));
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     const onProgress = options.onProgress;
     const cap = this.#options.maxDownloadSize ?? DEFAULT_MAX_DOWNLOAD_SIZE;
-    const limit = options.maxSize !== undefined && options.maxSize <= cap ? { size: options.maxSize, announced: true } : { size: cap, announced: false };
+    const limit =
+      options.maxSize !== undefined && options.maxSize <= cap
+        ? { size: options.maxSize, announced: true }
+        : { size: cap, announced: false };
     const meter = new HashMeter(limit, options.what, onProgress && ((bytes) => onProgress(bytes, total)));
     try {
       await pipeline(response.body, meter, createWriteStream(file), { signal: this.#options.signal });
     } catch (error) {
       if (error instanceof TofuOciError) throw error;
-      throw new TofuOciError("network", `downloading ${options.what} failed: ${(error as Error).message}`, { cause: error });
+      throw new TofuOciError("network", `downloading ${options.what} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return { sha256: meter.hash.digest("hex"), size: meter.size };
   }
@@ -153,12 +177,17 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** The error for a non-200 answer: 404 not found, 401/403 unauthorized, else a registry failure. */
-export async function statusError(response: { status: number; body: HttpResponse["body"] | Buffer; url: URL }, what: string): Promise<TofuOciError> {
+export async function statusError(
+  response: { status: number; body: HttpResponse["body"] | Buffer; url: URL },
+  what: string,
+): Promise<TofuOciError> {
   if (!Buffer.isBuffer(response.body)) await response.body.dump().catch(() => {});
   const message = `${what}: HTTP ${response.status} from ${response.url.href}`;
   if (response.status === 404) return new TofuOciError("not-found", message);
   if (response.status === 401 || response.status === 403) {
-    return new TofuOciError("unauthorized", message, { hint: `Set TF_TOKEN_${tokenVariableHost(response.url.host)} to an API token for ${response.url.host}.` });
+    return new TofuOciError("unauthorized", message, {
+      hint: `Set TF_TOKEN_${tokenVariableHost(response.url.host)} to an API token for ${response.url.host}.`,
+    });
   }
   return new TofuOciError("network", message);
 }
@@ -174,7 +203,9 @@ export function tokensFromEnv(env: Record<string, string | undefined>): (host: s
   const tokens = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith("TF_TOKEN_") || value === undefined) continue;
-    const host = hostnameForComparison(hostnameForDisplay(name.slice("TF_TOKEN_".length).replaceAll("__", "-").replaceAll("_", ".")));
+    const host = hostnameForComparison(
+      hostnameForDisplay(name.slice("TF_TOKEN_".length).replaceAll("__", "-").replaceAll("_", ".")),
+    );
     if (typeof host === "string") tokens.set(host, value);
   }
   return (host) => {
@@ -206,8 +237,17 @@ class HashMeter extends Transform {
     if (this.size > this.limit.size) {
       callback(
         this.limit.announced
-          ? new TofuOciError("verification-failed", `${this.what} is larger than the ${this.limit.size} bytes the registry announced`)
-          : new TofuOciError("network", `${this.what} is larger than ${this.limit.size} bytes, the most one download may write; stopped`, { hint: "A registry sent an endless or oversized body. If the package really is that big, raise --max-download-size." }),
+          ? new TofuOciError(
+              "verification-failed",
+              `${this.what} is larger than the ${this.limit.size} bytes the registry announced`,
+            )
+          : new TofuOciError(
+              "network",
+              `${this.what} is larger than ${this.limit.size} bytes, the most one download may write; stopped`,
+              {
+                hint: "A registry sent an endless or oversized body. If the package really is that big, raise --max-download-size.",
+              },
+            ),
       );
       return;
     }
@@ -216,4 +256,3 @@ class HashMeter extends Transform {
     callback(null, chunk);
   }
 }
-

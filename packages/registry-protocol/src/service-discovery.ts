@@ -9,7 +9,12 @@ const DISCOVERY_LIMIT = 1024 * 1024;
  * `modules.v1`), resolved against the final discovery URL, http(s) only, no credentials, no
  * fragment. `missing` makes the error for a host that does not offer the service.
  */
-export async function discoverService(http: RegistryHttp, hostname: string, key: string, missing: (why: string) => TofuOciError): Promise<URL> {
+export async function discoverService(
+  http: RegistryHttp,
+  hostname: string,
+  key: string,
+  missing: (why: string) => TofuOciError,
+): Promise<URL> {
   const what = `service discovery for ${hostname}`;
   const response = await http.api(new URL(".well-known/terraform.json", http.origin(hostname)), DISCOVERY_LIMIT, what);
   if (response.status === 404) throw missing("it has no /.well-known/terraform.json");
@@ -27,7 +32,8 @@ function serviceBase(raw: string, discoveredAt: URL, what: string): URL {
   } catch {
     throw invalidResponse(`${what} is not a URL: ${raw}`);
   }
-  if (base.protocol !== "https:" && base.protocol !== "http:") throw invalidResponse(`${what} must be an http(s) URL: ${raw}`);
+  if (base.protocol !== "https:" && base.protocol !== "http:")
+    throw invalidResponse(`${what} must be an http(s) URL: ${raw}`);
   if (base.username || base.password) throw invalidResponse(`${what} must not contain credentials`);
   base.hash = "";
   return base;
@@ -41,11 +47,14 @@ export function parseJsonObject(body: Buffer, what: string): Record<string, unkn
   } catch {
     throw invalidResponse(`${what} is not valid JSON`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidResponse(`${what} is not a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw invalidResponse(`${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
 /** A registry answered something OpenTofu would not accept (exit 5). */
 export function invalidResponse(message: string): TofuOciError {
-  return new TofuOciError("network", `invalid registry response: ${message}`, { hint: "The registry does not follow OpenTofu's registry protocols." });
+  return new TofuOciError("network", `invalid registry response: ${message}`, {
+    hint: "The registry does not follow OpenTofu's registry protocols.",
+  });
 }

@@ -34,7 +34,12 @@ type OpenPgp = typeof import("openpgp");
  * in turn, a key that did not make the signature ("unknown issuer") moves on to the next, any
  * other failure is final, and an expired key passes with a warning unless expiry is enforced.
  */
-export async function checkSignature(document: Uint8Array, signature: Uint8Array, armoredKeys: readonly string[], options: SignatureCheckOptions): Promise<SignatureResult> {
+export async function checkSignature(
+  document: Uint8Array,
+  signature: Uint8Array,
+  armoredKeys: readonly string[],
+  options: SignatureCheckOptions,
+): Promise<SignatureResult> {
   if (armoredKeys.length === 0) return noKeys(options);
   const openpgp = await import("openpgp");
   let parsed: import("openpgp").Signature;
@@ -51,7 +56,11 @@ export async function checkSignature(document: Uint8Array, signature: Uint8Array
     expired ??= result;
   }
   if (expired && !options.enforceExpiration) return expired;
-  return failed(expired ? expired.warning! : `SHA256SUMS is not signed by any of the registry's ${armoredKeys.length} signing key(s) (unknown issuer ${issuerOf(parsed)})`);
+  return failed(
+    expired
+      ? expired.warning!
+      : `SHA256SUMS is not signed by any of the registry's ${armoredKeys.length} signing key(s) (unknown issuer ${issuerOf(parsed)})`,
+  );
 }
 
 async function checkWithKey(
@@ -82,7 +91,12 @@ async function checkWithKey(
   const expiry = await key.getExpirationTime().catch(() => null);
   const now = options.now ?? new Date();
   if (expiry instanceof Date && expiry.getTime() <= now.getTime()) {
-    return { ok: true, keyId, message: `signed by key ${keyId}, which expired ${expiry.toISOString().slice(0, 10)}`, warning: `the signing key ${keyId} expired on ${expiry.toISOString().slice(0, 10)}` };
+    return {
+      ok: true,
+      keyId,
+      message: `signed by key ${keyId}, which expired ${expiry.toISOString().slice(0, 10)}`,
+      warning: `the signing key ${keyId} expired on ${expiry.toISOString().slice(0, 10)}`,
+    };
   }
   return { ok: true, keyId, message: `SHA256SUMS signed by key ${keyId}` };
 }
@@ -96,7 +110,12 @@ function noKeys(options: SignatureCheckOptions): SignatureResult {
 }
 
 function issuerOf(signature: import("openpgp").Signature): string {
-  return signature.getSigningKeyIDs().map((id) => id.toHex().toUpperCase()).join(", ") || "unknown";
+  return (
+    signature
+      .getSigningKeyIDs()
+      .map((id) => id.toHex().toUpperCase())
+      .join(", ") || "unknown"
+  );
 }
 
 function failed(message: string): SignatureResult {

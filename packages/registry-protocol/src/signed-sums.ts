@@ -45,11 +45,27 @@ export class SignedSumsCache {
 
   async #load(metadata: PackageMetadata): Promise<SignedSums> {
     const document = await fetchOrMissing(() => this.http.document(metadata.shasumsUrl, SUMS_LIMIT, "SHA256SUMS"));
-    if (!document) return { signature: checkResult(PackageCheckId.signature, false, `SHA256SUMS is missing at ${metadata.shasumsUrl.href}`) };
-    const signature = await fetchOrMissing(() => this.http.document(metadata.shasumsSignatureUrl, SIGNATURE_LIMIT, "the SHA256SUMS signature"));
-    if (!signature) return { document, signature: checkResult(PackageCheckId.signature, false, `the SHA256SUMS signature is missing at ${metadata.shasumsSignatureUrl.href}`) };
+    if (!document)
+      return {
+        signature: checkResult(PackageCheckId.signature, false, `SHA256SUMS is missing at ${metadata.shasumsUrl.href}`),
+      };
+    const signature = await fetchOrMissing(() =>
+      this.http.document(metadata.shasumsSignatureUrl, SIGNATURE_LIMIT, "the SHA256SUMS signature"),
+    );
+    if (!signature)
+      return {
+        document,
+        signature: checkResult(
+          PackageCheckId.signature,
+          false,
+          `the SHA256SUMS signature is missing at ${metadata.shasumsSignatureUrl.href}`,
+        ),
+      };
     const verdict = await checkSignature(document, signature, metadata.signingKeys, this.options);
-    const sums: SignedSums = { document, signature: checkResult(PackageCheckId.signature, verdict.ok, verdict.message) };
+    const sums: SignedSums = {
+      document,
+      signature: checkResult(PackageCheckId.signature, verdict.ok, verdict.message),
+    };
     if (verdict.warning) sums.warning = verdict.warning;
     return sums;
   }

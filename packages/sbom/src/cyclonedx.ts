@@ -32,11 +32,16 @@ export async function buildCycloneDx(subject: SbomSubject, info: GoBuildInfo | u
   const CDX = await import("@cyclonedx/cyclonedx-library");
   const bom = new CDX.Models.Bom();
   bom.serialNumber = serialNumber(subject);
-  bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, subject.tool.name, { version: subject.tool.version }));
+  bom.metadata.tools.components.add(
+    new CDX.Models.Component(CDX.Enums.ComponentType.Application, subject.tool.name, { version: subject.tool.version }),
+  );
   const main = mainComponent(CDX, subject, info);
   bom.metadata.component = main;
   if (info) {
-    for (const dep of [...info.deps.map((module) => moduleComponent(CDX, module)), stdlibComponent(CDX, info.goVersion)]) {
+    for (const dep of [
+      ...info.deps.map((module) => moduleComponent(CDX, module)),
+      stdlibComponent(CDX, info.goVersion),
+    ]) {
       bom.components.add(dep);
       main.dependencies.add(dep.bomRef);
     }
@@ -78,14 +83,19 @@ function moduleComponent(CDX: CycloneDx, module: GoModule) {
   // version (cmd/go writes its version as "(devel)", load/pkg.go debugModFromModinfo; checked with
   // `go version -m`), so the module keeps its own path and version (docs/contract/opentofu-rules.md §6).
   const built = isModuleVersion(module.replace) ? module.replace : module;
-  const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, built.path, { version: built.version, bomRef: purlOf(built) });
+  const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, built.path, {
+    version: built.version,
+    bomRef: purlOf(built),
+  });
   component.purl = purlOf(built);
   const sha256 = h1ToSha256(built.sum);
   if (sha256) component.hashes.set(CDX.Enums.HashAlgorithm["SHA-256"], sha256);
   if (built.sum) component.properties.add(new CDX.Models.Property("cdx:gomod:module:sum", built.sum));
   if (module.replace) {
     const replacement = `${module.replace.path}${isModuleVersion(module.replace) ? `@${module.replace.version}` : ""}`;
-    component.properties.add(new CDX.Models.Property("cdx:gomod:module:replaced", `${module.path}@${module.version} => ${replacement}`));
+    component.properties.add(
+      new CDX.Models.Property("cdx:gomod:module:replaced", `${module.path}@${module.version} => ${replacement}`),
+    );
   }
   return component;
 }
@@ -117,12 +127,16 @@ export function h1ToSha256(sum: string): string | undefined {
 
 /** Environment-like settings (`GOOS`, `CGO_ENABLED`) are `build:env:`, flags and vcs keys `build:`. */
 function settingProperty(key: string): string {
-  return /^(?:CGO_|GO)[A-Z0-9_]*$/.test(key) ? `cdx:gomod:build:env:${key}` : `cdx:gomod:build:${key.replace(/^-/, "")}`;
+  return /^(?:CGO_|GO)[A-Z0-9_]*$/.test(key)
+    ? `cdx:gomod:build:env:${key}`
+    : `cdx:gomod:build:${key.replace(/^-/, "")}`;
 }
 
 /** A UUID (version 5 layout) derived from what the SBOM describes, so the same input gives the same bytes. */
 function serialNumber(subject: SbomSubject): string {
-  const hex = createHash("sha256").update(`${subject.provider}\n${subject.version}\n${subject.os}_${subject.arch}\n${subject.zh}`).digest("hex");
+  const hex = createHash("sha256")
+    .update(`${subject.provider}\n${subject.version}\n${subject.os}_${subject.arch}\n${subject.zh}`)
+    .digest("hex");
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -40,7 +40,12 @@ describe("Go module purls in provider SBOMs (sbom-purl.json)", () => {
     expect(
       modules.map((component) => {
         const replaced = component.properties?.find((p) => p.name === "cdx:gomod:module:replaced")?.value;
-        return { name: component.name, version: component.version, purl: component.purl, ...(replaced ? { replaced } : {}) };
+        return {
+          name: component.name,
+          version: component.version,
+          purl: component.purl,
+          ...(replaced ? { replaced } : {}),
+        };
       }),
     ).toEqual(c.expect.components);
   });

@@ -18,20 +18,24 @@ describe("Go build info from real executables (debug/buildinfo)", () => {
     ["darwin_arm64", "Mach-O"],
     ["windows_amd64", "PE"],
     ["linux_386", "32-bit ELF"],
-  ])("reads %s (%s) exactly as go version -m does", (platform) => {
-    const file = join(scratch.path, `copy-${platform}`);
-    writeFileSync(file, program.build(platform));
-    return readBuildInfo(file).then((info) => {
-      if ("reason" in info) throw new Error(`no build info: ${info.reason}`);
-      expect(info.main).toEqual({ path: MAIN_MODULE, version: "(devel)", sum: "" });
-      expect(info.deps).toEqual([{ path: GREET.path, version: GREET.version, sum: program.greetSum }]);
-      expect(info.settings).toContainEqual({ key: "GOOS", value: platform.split("_")[0] });
-      // go version -m prints "<file>: <go version>" and then the module lines with a tab in front.
-      const reference = program.versionM(platform);
-      expect(reference.split("\n")[0]).toContain(info.goVersion);
-      for (const { key, value } of info.settings) expect(reference).toContain(`build\t${key}=${value}`);
-    });
-  }, 120_000);
+  ])(
+    "reads %s (%s) exactly as go version -m does",
+    (platform) => {
+      const file = join(scratch.path, `copy-${platform}`);
+      writeFileSync(file, program.build(platform));
+      return readBuildInfo(file).then((info) => {
+        if ("reason" in info) throw new Error(`no build info: ${info.reason}`);
+        expect(info.main).toEqual({ path: MAIN_MODULE, version: "(devel)", sum: "" });
+        expect(info.deps).toEqual([{ path: GREET.path, version: GREET.version, sum: program.greetSum }]);
+        expect(info.settings).toContainEqual({ key: "GOOS", value: platform.split("_")[0] });
+        // go version -m prints "<file>: <go version>" and then the module lines with a tab in front.
+        const reference = program.versionM(platform);
+        expect(reference.split("\n")[0]).toContain(info.goVersion);
+        for (const { key, value } of info.settings) expect(reference).toContain(`build\t${key}=${value}`);
+      });
+    },
+    120_000,
+  );
 
   it("says when a file is not an executable or has no Go build info", async () => {
     const text = join(scratch.path, "text");

@@ -19,7 +19,11 @@ async function provider(h1: string | boolean): Promise<{ target: MemoryTarget; a
   const annotation = h1 === true ? actual : h1 === false ? undefined : h1;
   const zip = { file, ...(await digestFile(file)) };
   const target = new MemoryTarget("mem");
-  await pushGraph(target, providerGraph([{ os: "linux", arch: "amd64", zip, ...(annotation ? { h1: annotation } : {}) }]), ["1.0.0"]);
+  await pushGraph(
+    target,
+    providerGraph([{ os: "linux", arch: "amd64", zip, ...(annotation ? { h1: annotation } : {}) }]),
+    ["1.0.0"],
+  );
   return { target, actual };
 }
 
@@ -34,7 +38,10 @@ describe("the h1: annotation of a provider platform manifest", () => {
     const bad = await provider(OTHER);
     const [refused] = await verify({ reference: "example.com/a/x:1.0.0", target: bad.target });
     expect(refused!.ok).toBe(false);
-    expect(refused!.checks.find((c) => !c.ok)).toMatchObject({ id: "h1-annotation", message: expect.stringContaining(bad.actual) });
+    expect(refused!.checks.find((c) => !c.ok)).toMatchObject({
+      id: "h1-annotation",
+      message: expect.stringContaining(bad.actual),
+    });
   });
 
   it("stands in for the download with trustH1Annotation; without an annotation the zip is downloaded", async () => {
@@ -43,7 +50,11 @@ describe("the h1: annotation of a provider platform manifest", () => {
     expect(trusted).toMatchObject({ ok: true, platforms: [{ h1: OTHER, h1From: "annotation" }] });
     expect(trusted!.checks.map((c) => c.id)).not.toContain("layer-digest");
     const plain = await provider(false);
-    const [downloaded] = await verify({ reference: "example.com/a/x:1.0.0", target: plain.target, trustH1Annotation: true });
+    const [downloaded] = await verify({
+      reference: "example.com/a/x:1.0.0",
+      target: plain.target,
+      trustH1Annotation: true,
+    });
     expect(downloaded).toMatchObject({ ok: true, platforms: [{ h1: plain.actual, h1From: "content" }] });
     expect(downloaded!.checks.map((c) => c.id)).not.toContain("h1-annotation");
   });

@@ -1,6 +1,14 @@
 import type { Readable } from "node:stream";
 import { MediaType, checkedDigest, isValidDigest, type Descriptor, type OperationOptions } from "@tofu-oci/core";
-import { RegistryClient, RemoteRepository, header, notFoundOrDenied, responseError, type HttpResponse, type RegistryClientOptions } from "@tofu-oci/core/remote";
+import {
+  RegistryClient,
+  RemoteRepository,
+  header,
+  notFoundOrDenied,
+  responseError,
+  type HttpResponse,
+  type RegistryClientOptions,
+} from "@tofu-oci/core/remote";
 import { ContentMismatch, readUpTo, type ArtifactStore } from "./artifact-store.js";
 
 // ORAS-Go's default manifest Accept list (registry/remote/manifest.go defaultManifestMediaTypes).
@@ -53,8 +61,14 @@ export class RemoteStore implements ArtifactStore {
 
   async readManifest(descriptor: Descriptor, options: OperationOptions = {}): Promise<Buffer> {
     // A digest from a manifest is checked before it becomes part of a URL.
-    const response = await this.#manifestRequest("GET", checkedDigest(descriptor, this.name), descriptor.mediaType, options);
-    if (response.status !== 200) throw await this.#readError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
+    const response = await this.#manifestRequest(
+      "GET",
+      checkedDigest(descriptor, this.name),
+      descriptor.mediaType,
+      options,
+    );
+    if (response.status !== 200)
+      throw await this.#readError(response, `fetching manifest ${descriptor.digest} from ${this.name}`);
     const problem = servedProblem(response, descriptor);
     if (problem) {
       await response.body.dump();
@@ -85,7 +99,12 @@ export class RemoteStore implements ArtifactStore {
     return response.status === 401 || response.status === 403 ? notFoundOrDenied(error, this.#registry) : error;
   }
 
-  #manifestRequest(method: "GET" | "HEAD", reference: string, accept: string, options: OperationOptions): Promise<HttpResponse> {
+  #manifestRequest(
+    method: "GET" | "HEAD",
+    reference: string,
+    accept: string,
+    options: OperationOptions,
+  ): Promise<HttpResponse> {
     return this.#client.send({
       method,
       url: new URL(`/v2/${this.#path}/manifests/${reference}`, this.#client.baseUrl(this.#registry)),

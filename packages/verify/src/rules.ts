@@ -83,7 +83,8 @@ export const RULES = {
   },
   "h1-annotation": {
     rule: "The h1: recorded on the platform manifest (dev.tofu-oci.provider.h1, by tofu-oci push and mirror) equals the h1: of the downloaded package; with trustH1Annotation it stands in for the download (not an OpenTofu rule)",
-    source: "tofu-oci issue 18; OpenTofu computes h1: only from content (rfc/20241206-oci-registries/9-provider-implementation-details.md)",
+    source:
+      "tofu-oci issue 18; OpenTofu computes h1: only from content (rfc/20241206-oci-registries/9-provider-implementation-details.md)",
   },
   "zip-format": {
     rule: "The layer is a zip Go's archive/zip reads, with at least one entry, Store or Deflate entries, right sizes and CRC-32s",
@@ -99,7 +100,8 @@ export const RULES = {
   },
   subdir: {
     rule: "//subdir, cleaned by path.Clean, matches exactly one path in the package as a Go glob, and it is a directory; a subdir that leaves the package (//..) fails, since tofu init would load an empty module",
-    source: "go-getter v1.8.6 source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule (docs/contract/opentofu-rules.md §1)",
+    source:
+      "go-getter v1.8.6 source.go: SubdirGlob; internal/initwd/module_install.go: installGoGetterModule (docs/contract/opentofu-rules.md §1)",
   },
   "config-files": {
     rule: "The module directory's .tf, .tf.json, .tofu, .tofu.json files (not hidden, not editor backups, not tests) are found; none is accepted by OpenTofu (an empty module), so it passes with a warning",

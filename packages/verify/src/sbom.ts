@@ -1,4 +1,12 @@
-import { MediaType, isIndex, parseManifest, sha256Digest, type Descriptor, type ImageManifest, type OperationOptions } from "@tofu-oci/core";
+import {
+  MediaType,
+  isIndex,
+  parseManifest,
+  sha256Digest,
+  type Descriptor,
+  type ImageManifest,
+  type OperationOptions,
+} from "@tofu-oci/core";
 import { isContentError, type ArtifactStore } from "./artifact-store.js";
 import type { Checks } from "./checks.js";
 import { extractSbom } from "./sbom-file.js";
@@ -25,7 +33,12 @@ export interface SbomVerdict {
  * referrers API, or the `sha256-<hex>` referrers tag where the registry has none), and reading it
  * back must prove it: its manifest matches its digest and names the artifact as its subject.
  */
-export async function checkSbom(store: ArtifactStore, subject: Descriptor, checks: Checks, options: OperationOptions = {}): Promise<ImageManifest> {
+export async function checkSbom(
+  store: ArtifactStore,
+  subject: Descriptor,
+  checks: Checks,
+  options: OperationOptions = {},
+): Promise<ImageManifest> {
   const verdict = await attachedSbom(store, subject, options);
   if (!verdict.ok || !verdict.sbom) checks.fail("sbom", verdict.message);
   checks.pass("sbom", verdict.message);
@@ -33,7 +46,13 @@ export async function checkSbom(store: ArtifactStore, subject: Descriptor, check
 }
 
 /** With `--extract-sbom`: writes the proven SBOM as `NAME.*.json` and lists the file in the record's `sboms`. */
-export async function saveSbom(session: Session, outcome: Outcome, sbom: ImageManifest, name: string, checks: Checks): Promise<void> {
+export async function saveSbom(
+  session: Session,
+  outcome: Outcome,
+  sbom: ImageManifest,
+  name: string,
+  checks: Checks,
+): Promise<void> {
   const dir = session.settings.extractSbom;
   if (!dir) return;
   const file = await extractSbom(session.store, sbom, { dir, name }, checks, { signal: session.settings.signal });
@@ -44,10 +63,20 @@ export async function saveSbom(session: Session, outcome: Outcome, sbom: ImageMa
  * Lists the SPDX and CycloneDX referrers of `subject` and reads up to three of them until one
  * is a manifest with the listed digest whose subject is `subject`.
  */
-export async function attachedSbom(store: ArtifactStore, subject: Descriptor, options: OperationOptions = {}): Promise<SbomVerdict> {
-  const listed = (await store.referrers(subject, options)).filter((referrer) => referrer.artifactType && SBOM_TYPES.has(referrer.artifactType));
+export async function attachedSbom(
+  store: ArtifactStore,
+  subject: Descriptor,
+  options: OperationOptions = {},
+): Promise<SbomVerdict> {
+  const listed = (await store.referrers(subject, options)).filter(
+    (referrer) => referrer.artifactType && SBOM_TYPES.has(referrer.artifactType),
+  );
   if (listed.length === 0) {
-    return { ok: false, listed: 0, message: `no SPDX or CycloneDX SBOM is attached to ${subject.digest}; attach one with tofu-oci-push attach REF sbom.spdx.json (or push with --sbom)` };
+    return {
+      ok: false,
+      listed: 0,
+      message: `no SPDX or CycloneDX SBOM is attached to ${subject.digest}; attach one with tofu-oci-push attach REF sbom.spdx.json (or push with --sbom)`,
+    };
   }
   const problems: string[] = [];
   for (const sbom of listed.slice(0, SBOMS_READ)) {
@@ -58,7 +87,10 @@ export async function attachedSbom(store: ArtifactStore, subject: Descriptor, op
     }
     problems.push(read);
   }
-  const names = listed.slice(0, NAMED_IN_MESSAGES).map((sbom) => sbom.digest).join(", ");
+  const names = listed
+    .slice(0, NAMED_IN_MESSAGES)
+    .map((sbom) => sbom.digest)
+    .join(", ");
   return {
     ok: false,
     listed: listed.length,
@@ -67,7 +99,12 @@ export async function attachedSbom(store: ArtifactStore, subject: Descriptor, op
 }
 
 /** The SBOM manifest when a listed SBOM proves itself, else why it does not. */
-async function readSbom(store: ArtifactStore, sbom: Descriptor, subject: Descriptor, options: OperationOptions): Promise<ImageManifest | string> {
+async function readSbom(
+  store: ArtifactStore,
+  sbom: Descriptor,
+  subject: Descriptor,
+  options: OperationOptions,
+): Promise<ImageManifest | string> {
   let bytes: Buffer;
   try {
     bytes = await store.readManifest({ mediaType: sbom.mediaType, digest: sbom.digest, size: sbom.size }, options);
@@ -82,7 +119,8 @@ async function readSbom(store: ArtifactStore, sbom: Descriptor, subject: Descrip
   } catch {
     return `${sbom.digest} is not an OCI manifest`;
   }
-  if (manifest.subject?.digest !== subject.digest) return `${sbom.digest} refers to ${manifest.subject?.digest ?? "no subject"}`;
+  if (manifest.subject?.digest !== subject.digest)
+    return `${sbom.digest} refers to ${manifest.subject?.digest ?? "no subject"}`;
   if (isIndex(manifest)) return `${sbom.digest} is an index, not an SBOM manifest`;
   const type = manifest.artifactType ?? manifest.config.mediaType;
   if (!SBOM_TYPES.has(type)) return `${sbom.digest} has artifactType ${JSON.stringify(type)}, not an SBOM type`;

@@ -267,10 +267,18 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
     decoded.ok && decoded.descriptor.platform ? `marked ${platform}` : "no platform on the layer",
   );
   Object.assign(result, { layer: layer.digest, zh: zhOf(layer.digest) });
-  if (state.lock) checks.expect("lock-zh", zhProblem(state.lock, layer.digest), `${zhOf(layer.digest)} is locked (or the entry has no hashes)`);
+  if (state.lock)
+    checks.expect(
+      "lock-zh",
+      zhProblem(state.lock, layer.digest),
+      `${zhOf(layer.digest)} is locked (or the entry has no hashes)`,
+    );
   const annotated = h1Annotation(manifest.annotations, checks);
   if (annotated !== undefined && session.settings.trustH1Annotation) {
-    checks.pass("h1-annotation", `${annotated} from the manifest's ${PROVIDER_H1_ANNOTATION} annotation; the zip was not downloaded`);
+    checks.pass(
+      "h1-annotation",
+      `${annotated} from the manifest's ${PROVIDER_H1_ANNOTATION} annotation; the zip was not downloaded`,
+    );
     Object.assign(result, { h1: annotated, h1From: "annotation" });
     return;
   }
@@ -281,23 +289,50 @@ async function checkPlatform(session: Session, state: ProviderState, index: GoIn
 function h1Annotation(annotations: Record<string, string> | null | undefined, checks: Checks): string | undefined {
   const value = annotations?.[PROVIDER_H1_ANNOTATION];
   if (value === undefined) return undefined;
-  if (!/^h1:[A-Za-z0-9+/]{43}=$/.test(value)) return checks.fail("h1-annotation", `the manifest's ${PROVIDER_H1_ANNOTATION} annotation "${value}" is not an h1: hash; push the provider again with tofu-oci push or mirror`);
+  if (!/^h1:[A-Za-z0-9+/]{43}=$/.test(value))
+    return checks.fail(
+      "h1-annotation",
+      `the manifest's ${PROVIDER_H1_ANNOTATION} annotation "${value}" is not an h1: hash; push the provider again with tofu-oci push or mirror`,
+    );
   return value;
 }
 
-async function checkPackage(session: Session, state: ProviderState, checks: Checks, layer: Descriptor, result: PlatformResult, annotated: string | undefined): Promise<void> {
-  const blob = await downloadLayer(session.store, layer, session.settings.tempDir, checks, { signal: session.settings.signal });
+async function checkPackage(
+  session: Session,
+  state: ProviderState,
+  checks: Checks,
+  layer: Descriptor,
+  result: PlatformResult,
+  annotated: string | undefined,
+): Promise<void> {
+  const blob = await downloadLayer(session.store, layer, session.settings.tempDir, checks, {
+    signal: session.settings.signal,
+  });
   try {
     const zip = await checkPackageZip(blob.path, checks);
     const hashes = packageHashes(zip.entries, zip.plan);
     Object.assign(result, { h1: hashes.h1OfUnpackedPackage, h1From: "content" });
     if (annotated !== undefined) {
       const problem = `the manifest's ${PROVIDER_H1_ANNOTATION} annotation says ${annotated}, but the package hashes to ${hashes.h1OfUnpackedPackage}; a lock file made from the annotation would not install, so push the provider again`;
-      checks.expect("h1-annotation", annotated === hashes.h1OfUnpackedPackage ? undefined : problem, `${annotated} recorded on the manifest matches the package`);
+      checks.expect(
+        "h1-annotation",
+        annotated === hashes.h1OfUnpackedPackage ? undefined : problem,
+        `${annotated} recorded on the manifest matches the package`,
+      );
     }
-    if (state.lock) checks.expect("lock-h1", await h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
-    const executable = findExecutable(zip, state.type.name, { guessed: state.type.guessed, os: result.platform.split("_")[0]! });
-    if (!executable.ok) checks.fail("provider-executable", state.type.guessed ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)` : executable.problem);
+    if (state.lock)
+      checks.expect("lock-h1", await h1Problem(state.lock, layer.digest, hashes), describeH1(state.lock, hashes));
+    const executable = findExecutable(zip, state.type.name, {
+      guessed: state.type.guessed,
+      os: result.platform.split("_")[0]!,
+    });
+    if (!executable.ok)
+      checks.fail(
+        "provider-executable",
+        state.type.guessed
+          ? `${executable.problem} (the type "${state.type.name}" is guessed from the repository name; pass --provider HOST/NAMESPACE/TYPE)`
+          : executable.problem,
+      );
     checks.pass("provider-executable", executable.name, executable.warning);
     result.executable = executable.name;
     if (session.settings.extract) await extract(zip, session.settings.extract, checks, state.outcome);

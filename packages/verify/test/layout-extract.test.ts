@@ -2,7 +2,15 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import { ArtifactType, MediaType, exitCodeOf, openTarget, sha256Digest, type Target } from "@tofu-oci/core";
 import { OciLayout } from "@tofu-oci/core/layout";
-import { RegistryStorage, binPath, parseRecords, runBin, runProcess, tempDir, uniqueRepository } from "@tofu-oci/testkit";
+import {
+  RegistryStorage,
+  binPath,
+  parseRecords,
+  runBin,
+  runProcess,
+  tempDir,
+  uniqueRepository,
+} from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { verify } from "../src/index.js";
 import { ArtifactWriter, imageManifest } from "./artifacts.js";
@@ -96,16 +104,32 @@ describe("OCI layouts", () => {
       { name: "run.sh", content: "#!/bin/sh\n", mode: 0o777 },
       { name: "main.tf", content: "# last\n" },
     ]);
-    await new ArtifactWriter(await OciLayout.open(copy, { create: true })).module({ tag: "1", layers: [{ bytes: zip }] });
+    await new ArtifactWriter(await OciLayout.open(copy, { create: true })).module({
+      tag: "1",
+      layers: [{ bytes: zip }],
+    });
     const out = join(dir.path, "out-umask");
     const command = `umask 077 && exec "$0" "$@"`;
-    const result = await runProcess("sh", ["-c", command, process.execPath, binPath("verify"), `${copy}:1`, "--oci-layout", "--extract", out, "--format", "json"]);
+    const result = await runProcess("sh", [
+      "-c",
+      command,
+      process.execPath,
+      binPath("verify"),
+      `${copy}:1`,
+      "--oci-layout",
+      "--extract",
+      out,
+      "--format",
+      "json",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(statSync(join(out, "run.sh")).mode & 0o777).toBe(0o700);
     expect(statSync(join(out, "main.tf")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(out, "main.tf"), "utf8")).toBe("# last\n");
     const [record] = parseRecords(result.stdout);
-    const unpack = (record!.checks as Array<{ id: string; warning?: string }>).find((check) => check.id === "zip-unpack");
+    const unpack = (record!.checks as Array<{ id: string; warning?: string }>).find(
+      (check) => check.id === "zip-unpack",
+    );
     expect(unpack?.warning).toMatch(/1 entry is written over by a later entry of the same path \(main\.tf\)/);
   });
 

@@ -5,7 +5,17 @@
 // remembers blob locations in its blob-info cache and would mount them).
 import { join } from "node:path";
 import { modulePackageRecord, storedZip } from "../data.mjs";
-import { alternate, listMs, mibPerSecond, registryFlags, repeat, round, testkit, timeBin, timeProcess } from "../lib.mjs";
+import {
+  alternate,
+  listMs,
+  mibPerSecond,
+  registryFlags,
+  repeat,
+  round,
+  testkit,
+  timeBin,
+  timeProcess,
+} from "../lib.mjs";
 import { skopeoCopy } from "../peers.mjs";
 
 export const name = "copy";
@@ -22,7 +32,8 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
   const provider = await pushProvider(join(workDir, "provider"), registry, log);
   const { startRegistry } = await testkit();
   const destinations = [];
-  const destination = async (i) => (destinations[i] ??= await startRegistry({ mode: "plain", workDir: join(workDir, `destination-${i}`) }));
+  const destination = async (i) =>
+    (destinations[i] ??= await startRegistry({ mode: "plain", workDir: join(workDir, `destination-${i}`) }));
   try {
     const modules = await alternate(
       repetitions,
@@ -31,7 +42,11 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
       (line) => log(`module: ${line}`),
       { before: () => timeProcess("sync", []) },
     );
-    const providers = await repeat(repetitions, async (i) => copyWithOurs(registry, provider.ref, await destination(i), "bench/provider-ours:1.0.0"), (line) => log(`provider: ${line}`));
+    const providers = await repeat(
+      repetitions,
+      async (i) => copyWithOurs(registry, provider.ref, await destination(i), "bench/provider-ours:1.0.0"),
+      (line) => log(`provider: ${line}`),
+    );
     return [moduleRow(modules, module.bytes, repetitions), providerRow(providers, provider.bytes, repetitions)];
   } finally {
     await Promise.all(destinations.map((d) => d.stop()));
@@ -40,9 +55,15 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
 
 async function pushModule(sharedDir, registry, log) {
   log("pushing a 200 MB module");
-  const zip = await storedZip(sharedDir, { name: `module-${MODULE_BYTES}.zip`, entry: "main.bin", bytes: MODULE_BYTES });
+  const zip = await storedZip(sharedDir, {
+    name: `module-${MODULE_BYTES}.zip`,
+    entry: "main.bin",
+    bytes: MODULE_BYTES,
+  });
   const ref = "bench/copy-module:1.0.0";
-  await timeBin("push", [`${registry.host}/${ref}`, ...registryFlags(registry)], { stdin: `${JSON.stringify(modulePackageRecord(zip))}\n` });
+  await timeBin("push", [`${registry.host}/${ref}`, ...registryFlags(registry)], {
+    stdin: `${JSON.stringify(modulePackageRecord(zip))}\n`,
+  });
   return { ref, bytes: zip.size };
 }
 
@@ -50,16 +71,35 @@ async function pushProvider(dir, registry, log) {
   log(`pushing a provider with ${PLATFORMS.length} platforms of ${PROVIDER_ZIP_BYTES / 1024 ** 2} MiB`);
   const zips = [];
   for (const platform of PLATFORMS) {
-    zips.push(await storedZip(dir, { name: `terraform-provider-thing_1.0.0_${platform}.zip`, entry: "terraform-provider-thing_v1.0.0", bytes: PROVIDER_ZIP_BYTES, mode: 0o100755 }));
+    zips.push(
+      await storedZip(dir, {
+        name: `terraform-provider-thing_1.0.0_${platform}.zip`,
+        entry: "terraform-provider-thing_v1.0.0",
+        bytes: PROVIDER_ZIP_BYTES,
+        mode: 0o100755,
+      }),
+    );
   }
-  const packed = await timeBin("pack", ["provider", ...zips.map((z) => z.file), "--provider", "registry.example.com/bench/thing", "--version", "1.0.0"]);
+  const packed = await timeBin("pack", [
+    "provider",
+    ...zips.map((z) => z.file),
+    "--provider",
+    "registry.example.com/bench/thing",
+    "--version",
+    "1.0.0",
+  ]);
   const ref = "bench/copy-provider:1.0.0";
   await timeBin("push", [`${registry.host}/${ref}`, ...registryFlags(registry)], { stdin: packed.stdout });
   return { ref, bytes: zips.reduce((sum, z) => sum + z.size, 0) };
 }
 
 function copyWithOurs(source, ref, destination, destinationRef) {
-  return timeBin("mirror", ["copy", `${source.host}/${ref}`, `${destination.host}/${destinationRef}`, ...registryFlags(source)]);
+  return timeBin("mirror", [
+    "copy",
+    `${source.host}/${ref}`,
+    `${destination.host}/${destinationRef}`,
+    ...registryFlags(source),
+  ]);
 }
 
 function moduleRow(result, bytes, repetitions) {

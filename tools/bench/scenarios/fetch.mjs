@@ -18,7 +18,9 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
   const zip = await storedZip(sharedDir, { name: `layer-${BYTES}.zip`, entry: "layer.bin", bytes: BYTES });
   const repository = uniqueName("fetch");
   log(`pushing the 1 GiB module to ${repository}`);
-  await timeBin("push", [`${registry.host}/${repository}:1.0.0`, ...registryFlags(registry)], { stdin: `${JSON.stringify(modulePackageRecord(zip))}\n` });
+  await timeBin("push", [`${registry.host}/${repository}:1.0.0`, ...registryFlags(registry)], {
+    stdin: `${JSON.stringify(modulePackageRecord(zip))}\n`,
+  });
   const env = { TMPDIR: workDir };
   const result = await alternate(
     repetitions,
@@ -31,7 +33,18 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
   let copies = 0;
   const fetched = await alternate(
     repetitions,
-    () => timeBin("mirror", ["copy", `${registry.host}/${repository}:1.0.0`, join(workDir, `layout-${copies++}`), "--to-oci-layout", ...registryFlags(registry)], { env }),
+    () =>
+      timeBin(
+        "mirror",
+        [
+          "copy",
+          `${registry.host}/${repository}:1.0.0`,
+          join(workDir, `layout-${copies++}`),
+          "--to-oci-layout",
+          ...registryFlags(registry),
+        ],
+        { env },
+      ),
     () => curlDownload(registry, repository, zip.digest, join(workDir, "curl.zip")),
     log,
     { before: () => timeProcess("sync", []) },
@@ -68,7 +81,11 @@ export async function run({ repetitions, workDir, sharedDir, registry, log }) {
 }
 
 async function verifyOnce(registry, repository, env) {
-  const result = await timeBin("verify", [`${registry.host}/${repository}:1.0.0`, ...registryFlags(registry), "--type", "module"], { env });
+  const result = await timeBin(
+    "verify",
+    [`${registry.host}/${repository}:1.0.0`, ...registryFlags(registry), "--type", "module"],
+    { env },
+  );
   const verdict = result.records.at(-1);
   if (!verdict || verdict.ok === false) throw new Error(`tofu-oci-verify did not pass: ${result.stdout.slice(-2000)}`);
   return result;

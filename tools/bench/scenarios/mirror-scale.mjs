@@ -29,24 +29,65 @@ export async function run({ repetitions, registry, log }) {
     ],
   });
   try {
-    const destination = (label) => `${registry.host}/bench/scale-${process.pid}-${Date.now()}-${label}/\${namespace}/\${type}`;
+    const destination = (label) =>
+      `${registry.host}/bench/scale-${process.pid}-${Date.now()}-${label}/\${namespace}/\${type}`;
     const mirror = (constraint, template) =>
-      timeBin("mirror", ["providers", `${source.host}/scale/thing@${constraint}`, "--to", template, ...PLATFORMS.flatMap((p) => ["--platform", p]), "--source-plain-http", ...registryFlags(registry)]);
+      timeBin("mirror", [
+        "providers",
+        `${source.host}/scale/thing@${constraint}`,
+        "--to",
+        template,
+        ...PLATFORMS.flatMap((p) => ["--platform", p]),
+        "--source-plain-http",
+        ...registryFlags(registry),
+      ]);
     const rows = [];
     const hundred = await mirror("< 1.100.0", destination("100"));
     rows.push(row("first run, 100 versions x 4 platforms", hundred, 100, expectMoved(hundred, 100), log));
     const template = destination("200");
     const first = await mirror("< 1.200.0", template);
-    rows.push(row("first run, 200 versions x 4 platforms", first, 200, expectMoved(first, 200), log, `${round(first.ms / hundred.ms, 2)}x the 100-version run's time`));
+    rows.push(
+      row(
+        "first run, 200 versions x 4 platforms",
+        first,
+        200,
+        expectMoved(first, 200),
+        log,
+        `${round(first.ms / hundred.ms, 2)}x the 100-version run's time`,
+      ),
+    );
     const reruns = [];
     for (let i = 0; i < repetitions; i++) reruns.push(await mirror("< 1.200.0", template));
     for (const again of reruns) expectUnchanged(again, 200);
-    const rerun = { ...reruns[0], ms: median(reruns.map((r) => r.ms)), cpuMs: median(reruns.map((r) => r.cpuMs)), peakRssMb: Math.max(...reruns.map((r) => r.peakRssMb)) };
-    rows.push(row("re-run, 200 versions x 4 platforms, nothing new", rerun, 200, "0 bytes downloaded and uploaded", log, `median of ${repetitions}`));
+    const rerun = {
+      ...reruns[0],
+      ms: median(reruns.map((r) => r.ms)),
+      cpuMs: median(reruns.map((r) => r.cpuMs)),
+      peakRssMb: Math.max(...reruns.map((r) => r.peakRssMb)),
+    };
+    rows.push(
+      row(
+        "re-run, 200 versions x 4 platforms, nothing new",
+        rerun,
+        200,
+        "0 bytes downloaded and uploaded",
+        log,
+        `median of ${repetitions}`,
+      ),
+    );
     const grown = await mirror("< 1.220.0", template);
     const moved = grown.records.filter((r) => r.unchanged === false);
     if (moved.length !== 20) throw new Error(`the run with 20 new versions changed ${moved.length} versions`);
-    rows.push(row("run with 20 new versions beside the 200", grown, 220, "20 versions pushed, 200 unchanged", log, `${round(grown.ms / first.ms, 2)}x the first 200-version run's time`));
+    rows.push(
+      row(
+        "run with 20 new versions beside the 200",
+        grown,
+        220,
+        "20 versions pushed, 200 unchanged",
+        log,
+        `${round(grown.ms / first.ms, 2)}x the first 200-version run's time`,
+      ),
+    );
     return rows;
   } finally {
     await source.stop();
@@ -62,11 +103,14 @@ function expectMoved(result, versions) {
 
 function expectUnchanged(result, versions) {
   const moved = result.records.filter((r) => !r.unchanged || r.bytesDownloaded !== 0 || r.bytesCopied !== 0);
-  if (result.records.length !== versions || moved.length > 0) throw new Error(`a re-run moved content: ${JSON.stringify(moved[0] ?? result.records.length)}`);
+  if (result.records.length !== versions || moved.length > 0)
+    throw new Error(`a re-run moved content: ${JSON.stringify(moved[0] ?? result.records.length)}`);
 }
 
 function row(label, result, versions, what, log, extra = "") {
-  log(`${label}: ${Math.round(result.ms)} ms, CPU ${Math.round(result.cpuMs)} ms, ${round(result.peakRssMb, 1)} MB peak RSS`);
+  log(
+    `${label}: ${Math.round(result.ms)} ms, CPU ${Math.round(result.cpuMs)} ms, ${round(result.peakRssMb, 1)} MB peak RSS`,
+  );
   return {
     scenario: `mirror providers scale: ${label}`,
     ours: { medianMs: Math.round(result.ms), peakRssMb: round(result.peakRssMb, 1) },

@@ -49,9 +49,18 @@ function benchProvider({ versions, platforms }) {
 async function measure({ versions, platforms, goalMs, source, registry, repetitions, log }) {
   const label = `${versions} version${versions === 1 ? "" : "s"} x ${platforms.length} platforms`;
   const template = `${registry.host}/bench/mirror-${process.pid}-${Date.now()}-${versions}x${platforms.length}/\${namespace}/\${type}`;
-  const args = ["providers", `${source.host}/bench/thing@>= 0.0.0`, "--to", template, ...platforms.flatMap((p) => ["--platform", p]), "--source-plain-http", ...registryFlags(registry)];
+  const args = [
+    "providers",
+    `${source.host}/bench/thing@>= 0.0.0`,
+    "--to",
+    template,
+    ...platforms.flatMap((p) => ["--platform", p]),
+    "--source-plain-http",
+    ...registryFlags(registry),
+  ];
   const first = await timeBin("mirror", args);
-  if (first.records.length !== versions) throw new Error(`the first mirror run gave ${first.records.length} records for ${versions} versions`);
+  if (first.records.length !== versions)
+    throw new Error(`the first mirror run gave ${first.records.length} records for ${versions} versions`);
   const times = [];
   const cpuTimes = [];
   let peakRssMb = 0;

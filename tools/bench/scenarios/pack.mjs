@@ -28,7 +28,8 @@ const TREES = [
 /** @param {{ repetitions: number, workDir: string, log: (line: string) => void }} options */
 export async function run({ repetitions, workDir, log }) {
   const rows = [];
-  for (const tree of TREES) rows.push(await measure(tree, { repetitions, workDir, log: (line) => log(`${tree.dir}: ${line}`) }));
+  for (const tree of TREES)
+    rows.push(await measure(tree, { repetitions, workDir, log: (line) => log(`${tree.dir}: ${line}`) }));
   return rows;
 }
 

@@ -37,7 +37,9 @@ async function measure({ size, zip, registry, repetitions, log }) {
   );
   const ratio = result.peerMs / result.oursMs;
   const rssMet = result.peakRssMb <= RSS_GOAL_MB;
-  const goal = size.throughputGoal ? `throughput >= ${size.throughputGoal}x curl's; RSS <= ${RSS_GOAL_MB} MB` : `RSS <= ${RSS_GOAL_MB} MB (scaling row)`;
+  const goal = size.throughputGoal
+    ? `throughput >= ${size.throughputGoal}x curl's; RSS <= ${RSS_GOAL_MB} MB`
+    : `RSS <= ${RSS_GOAL_MB} MB (scaling row)`;
   return {
     scenario: `push ${size.label} layer`,
     ours: { medianMs: Math.round(result.oursMs), peakRssMb: round(result.peakRssMb, 1) },

@@ -18,10 +18,21 @@ function writeFixture(root: string): void {
   const files: Record<string, string> = {
     "README.md": "# fixture\n",
     "tools/docs/tsconfig.json": JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, types: [], noEmit: true },
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        types: [],
+        noEmit: true,
+      },
       include: ["../../packages/*/src/**/*.ts"],
     }),
-    "packages/demo/package.json": JSON.stringify({ name: "@fixture/demo", description: "A fixture package.", exports: { ".": "./dist/index.js" } }),
+    "packages/demo/package.json": JSON.stringify({
+      name: "@fixture/demo",
+      description: "A fixture package.",
+      exports: { ".": "./dist/index.js" },
+    }),
     "packages/demo/src/index.ts": [
       "/** Options of {@link run}. */",
       "export interface Options {",
@@ -57,13 +68,17 @@ describe("API reference", () => {
   // Issue 21: modules are titled by import path, described, and the ./command entries are in.
   it("titles modules by their import path, with a description, ./command entries included", () => {
     const pages = readdirSync(join(out.path, "modules"));
-    expect(pages).toEqual(expect.arrayContaining(["_tofu-oci_core.html", "_tofu-oci_core_layout.html", "_tofu-oci_pack_command.html"]));
+    expect(pages).toEqual(
+      expect.arrayContaining(["_tofu-oci_core.html", "_tofu-oci_core_layout.html", "_tofu-oci_pack_command.html"]),
+    );
     expect(pages.filter((page) => page.includes("_src"))).toEqual([]);
     const layout = readFileSync(join(out.path, "modules", "_tofu-oci_core_layout.html"), "utf8");
     expect(layout).toContain("@tofu-oci/core/layout");
     expect(layout).toContain("OCI image layout directories");
     const core = readFileSync(join(out.path, "modules", "_tofu-oci_core.html"), "utf8");
-    const { description } = JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")) as { description: string };
+    const { description } = JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")) as {
+      description: string;
+    };
     expect(core).toContain(description.slice(0, 40));
   });
 
@@ -71,7 +86,11 @@ describe("API reference", () => {
   // properties and methods) has a doc comment; typedoc's notDocumented validation fails the run.
   it("fails, naming the member, when an exported member has no doc comment", async () => {
     writeFixture(fixture.path);
-    const result = await runProcess(process.execPath, [script, "--root", fixture.path, "--out", join(fixture.path, "api")], { timeoutMs: 120_000 });
+    const result = await runProcess(
+      process.execPath,
+      [script, "--root", fixture.path, "--out", join(fixture.path, "api")],
+      { timeoutMs: 120_000 },
+    );
     const undocumented = result.stderr.split("\n").filter((line) => line.includes("does not have any documentation"));
     expect(undocumented).toHaveLength(1);
     expect(undocumented[0]).toContain("Options.retries (Property)");

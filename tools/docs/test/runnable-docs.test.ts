@@ -46,8 +46,12 @@ interface Block {
 
 const documents = [
   "README.md",
-  ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f)),
-  ...readdirSync(join(root, "packages")).map((d) => join("packages", d, "README.md")).filter((f) => existsSync(join(root, f))),
+  ...readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => join("docs", f)),
+  ...readdirSync(join(root, "packages"))
+    .map((d) => join("packages", d, "README.md"))
+    .filter((f) => existsSync(join(root, f))),
 ];
 
 /** The runnable blocks of a markdown file, as bash scripts. */
@@ -90,7 +94,8 @@ function runSteps(lines: string[]): string[] {
       continue;
     }
     const body: string[] = [];
-    while (i + 1 < lines.length && (lines[i + 1]!.trim() === "" || lines[i + 1]!.search(/\S/) > match[1]!.length)) body.push(lines[++i]!);
+    while (i + 1 < lines.length && (lines[i + 1]!.trim() === "" || lines[i + 1]!.search(/\S/) > match[1]!.length))
+      body.push(lines[++i]!);
     const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.search(/\S/)));
     steps.push(body.map((l) => l.slice(indent)).join("\n"));
   }
@@ -113,23 +118,45 @@ const fixtures = join(scratch.path, "fixtures");
 
 /** The files every document's directory starts with (see the top of this file). */
 function writeFixtures(): void {
-  for (const target of ["network", "net", join("modules", "network")]) cpSync(join(root, "examples", "modules", "network"), join(fixtures, target), { recursive: true });
+  for (const target of ["network", "net", join("modules", "network")])
+    cpSync(join(root, "examples", "modules", "network"), join(fixtures, target), { recursive: true });
   mkdirSync(join(fixtures, "dist"));
   const sums: string[] = [];
   for (const platform of ["linux_amd64", "darwin_arm64"]) {
     const name = `terraform-provider-thing_1.2.0_${platform}.zip`;
-    const zip = buildZip([{ name: "terraform-provider-thing_v1.2.0", content: `#!/bin/sh\necho thing ${platform}\n`, mode: 0o755 }]);
+    const zip = buildZip([
+      { name: "terraform-provider-thing_v1.2.0", content: `#!/bin/sh\necho thing ${platform}\n`, mode: 0o755 },
+    ]);
     for (const dir of [fixtures, join(fixtures, "dist")]) writeFileSync(join(dir, name), zip);
     sums.push(`${createHash("sha256").update(zip).digest("hex")}  ${name}`);
   }
-  for (const dir of [fixtures, join(fixtures, "dist")]) writeFileSync(join(dir, "terraform-provider-thing_1.2.0_SHA256SUMS"), `${sums.join("\n")}\n`);
+  for (const dir of [fixtures, join(fixtures, "dist")])
+    writeFileSync(join(dir, "terraform-provider-thing_1.2.0_SHA256SUMS"), `${sums.join("\n")}\n`);
   const hashes = sums.map((line) => `    "zh:${line.split(" ")[0]}",\n`).join("");
-  writeFileSync(join(fixtures, ".terraform.lock.hcl"), `provider "${registry.host}/acme/thing" {\n  version = "1.2.0"\n  hashes = [\n${hashes}  ]\n}\n`);
-  writeFileSync(join(fixtures, "sbom.spdx.json"), JSON.stringify({ spdxVersion: "SPDX-2.3", SPDXID: "SPDXRef-DOCUMENT", name: "net", dataLicense: "CC0-1.0", documentNamespace: "https://example.com/net", creationInfo: { created: "2025-01-01T00:00:00Z", creators: ["Tool: docs"] }, packages: [] }));
-  writeFileSync(join(fixtures, "sbom.cdx.json"), JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.5", version: 1, components: [] }));
+  writeFileSync(
+    join(fixtures, ".terraform.lock.hcl"),
+    `provider "${registry.host}/acme/thing" {\n  version = "1.2.0"\n  hashes = [\n${hashes}  ]\n}\n`,
+  );
+  writeFileSync(
+    join(fixtures, "sbom.spdx.json"),
+    JSON.stringify({
+      spdxVersion: "SPDX-2.3",
+      SPDXID: "SPDXRef-DOCUMENT",
+      name: "net",
+      dataLicense: "CC0-1.0",
+      documentNamespace: "https://example.com/net",
+      creationInfo: { created: "2025-01-01T00:00:00Z", creators: ["Tool: docs"] },
+      packages: [],
+    }),
+  );
+  writeFileSync(
+    join(fixtures, "sbom.cdx.json"),
+    JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.5", version: 1, components: [] }),
+  );
   writeFileSync(join(fixtures, "package.json"), JSON.stringify({ name: "docs", private: true }));
   writeFileSync(join(fixtures, ".tofu-ocirc.json"), JSON.stringify({ plainHttp: true }));
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=docs", "-c", "user.email=docs@example.com", ...args], { cwd: fixtures });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=docs", "-c", "user.email=docs@example.com", ...args], { cwd: fixtures });
   git("init", "-q");
   git("add", "-A");
   git("commit", "-q", "-m", "fixtures");
@@ -144,30 +171,60 @@ function workspace(file: string): string {
 
 beforeAll(async () => {
   mkdirSync(bin);
-  const bins: Record<string, string> = { "tofu-oci": "cli", "tofu-oci-pack": "pack", "tofu-oci-push": "push", "tofu-oci-verify": "verify", "tofu-oci-auth": "auth", "tofu-oci-mirror": "mirror", "tofu-oci-doctor": "doctor", "tofu-oci-deps": "deps" };
+  const bins: Record<string, string> = {
+    "tofu-oci": "cli",
+    "tofu-oci-pack": "pack",
+    "tofu-oci-push": "push",
+    "tofu-oci-verify": "verify",
+    "tofu-oci-auth": "auth",
+    "tofu-oci-mirror": "mirror",
+    "tofu-oci-doctor": "doctor",
+    "tofu-oci-deps": "deps",
+  };
   for (const [name, dir] of Object.entries(bins)) {
-    writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${join(root, "packages", dir, "dist", "bin.js")}" "$@"\n`);
+    writeFileSync(
+      join(bin, name),
+      `#!/bin/sh\nexec "${process.execPath}" "${join(root, "packages", dir, "dist", "bin.js")}" "$@"\n`,
+    );
     chmodSync(join(bin, name), 0o755);
   }
   const platforms = ["linux_amd64", "darwin_arm64"];
   providers = await startProviderRegistry({
     providers: [
-      { namespace: "hashicorp", type: "random", versions: ["3.7.1", "3.7.2"].map((version) => ({ version, platforms })) },
-      { namespace: "hashicorp", type: "aws", versions: ["4.67.0", "5.0.0", "5.1.0"].map((version) => ({ version, platforms })) },
+      {
+        namespace: "hashicorp",
+        type: "random",
+        versions: ["3.7.1", "3.7.2"].map((version) => ({ version, platforms })),
+      },
+      {
+        namespace: "hashicorp",
+        type: "aws",
+        versions: ["4.67.0", "5.0.0", "5.1.0"].map((version) => ({ version, platforms })),
+      },
     ],
   });
   modules = await startModuleRegistry();
   const archive = join(scratch.path, "network.tar.gz");
   execFileSync("tar", ["czf", archive, "-C", join(root, "examples", "modules", "network"), "."]);
   modules.addFile("/files/network.tar.gz", readFileSync(archive));
-  for (const [module, versions] of [["acme/network/aws", ["1.0.0", "1.1.0"]], ["terraform-aws-modules/vpc/aws", ["4.0.0", "5.0.0", "5.1.0"]]] as const) {
-    for (const version of versions) modules.addVersion(module, version, { header: `${modules.url}/files/network.tar.gz` });
+  for (const [module, versions] of [
+    ["acme/network/aws", ["1.0.0", "1.1.0"]],
+    ["terraform-aws-modules/vpc/aws", ["4.0.0", "5.0.0", "5.1.0"]],
+  ] as const) {
+    for (const version of versions)
+      modules.addVersion(module, version, { header: `${modules.url}/files/network.tar.gz` });
   }
   writeFixtures();
-  const publish = (script: string) => execFileSync("bash", ["-eo", "pipefail", "-c", script], { cwd: fixtures, env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` } });
+  const publish = (script: string) =>
+    execFileSync("bash", ["-eo", "pipefail", "-c", script], {
+      cwd: fixtures,
+      env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` },
+    });
   publish(`tofu-oci pack module ./net | tofu-oci push ${registry.host}/modules/net:1.0.0`);
   publish(`tofu-oci pack module ./network | tofu-oci push ${registry.host}/modules/network:1.0.0`);
-  publish(`tofu-oci pack provider --provider ${registry.host}/acme/thing --version 1.2.0 dist/ | tofu-oci push ${registry.host}/providers/acme/thing`);
+  publish(
+    `tofu-oci pack provider --provider ${registry.host}/acme/thing --version 1.2.0 dist/ | tofu-oci push ${registry.host}/providers/acme/thing`,
+  );
   rmSync(join(fixtures, "net.zip"));
   rmSync(join(fixtures, "network.zip"));
 }, 60_000);
@@ -178,7 +235,9 @@ afterAll(async () => {
   scratch.cleanup();
 });
 
-const withBlocks = documents.map((file) => ({ file, blocks: runnableBlocks(file) })).filter(({ blocks }) => blocks.length > 0);
+const withBlocks = documents
+  .map((file) => ({ file, blocks: runnableBlocks(file) }))
+  .filter(({ blocks }) => blocks.length > 0);
 
 describe("runnable documentation", () => {
   it("marks blocks as runnable in the README and every recipe", () => {
@@ -187,24 +246,32 @@ describe("runnable documentation", () => {
     for (const recipe of documents.filter((f) => f.startsWith("docs"))) expect(files, recipe).toContain(recipe);
   });
 
-  it.each(withBlocks.map(({ file, blocks }) => [file, blocks] as const))("%s: every runnable block succeeds", async (file, blocks) => {
-    const cwd = workspace(file);
-    const env = {
-      PATH: `${bin}${delimiter}${process.env.PATH}`,
-      HOME: cwd,
-      XDG_CONFIG_HOME: join(cwd, ".config"),
-      DOCKER_CONFIG: undefined,
-      REGISTRY_AUTH_FILE: undefined,
-      TF_CLI_CONFIG_FILE: undefined,
-      REGISTRY_USER: "ci",
-      REGISTRY_PASSWORD: "not-checked-by-a-registry-without-auth",
-      GITHUB_REF_NAME: "network-v1.2.3",
-    };
-    for (const block of blocks) {
-      const result = await runProcess("bash", ["-eo", "pipefail", "-c", localize(block.script)], { cwd, env, timeoutMs: 120_000 });
-      const where = `${relative(root, join(root, block.file))}:${block.line}\n${block.script}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-      if (process.env.DOCS_DEBUG) process.stderr.write(`${where}\n=====\n`);
-      expect(result.code, where).toBe(0);
-    }
-  }, 300_000);
+  it.each(withBlocks.map(({ file, blocks }) => [file, blocks] as const))(
+    "%s: every runnable block succeeds",
+    async (file, blocks) => {
+      const cwd = workspace(file);
+      const env = {
+        PATH: `${bin}${delimiter}${process.env.PATH}`,
+        HOME: cwd,
+        XDG_CONFIG_HOME: join(cwd, ".config"),
+        DOCKER_CONFIG: undefined,
+        REGISTRY_AUTH_FILE: undefined,
+        TF_CLI_CONFIG_FILE: undefined,
+        REGISTRY_USER: "ci",
+        REGISTRY_PASSWORD: "not-checked-by-a-registry-without-auth",
+        GITHUB_REF_NAME: "network-v1.2.3",
+      };
+      for (const block of blocks) {
+        const result = await runProcess("bash", ["-eo", "pipefail", "-c", localize(block.script)], {
+          cwd,
+          env,
+          timeoutMs: 120_000,
+        });
+        const where = `${relative(root, join(root, block.file))}:${block.line}\n${block.script}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+        if (process.env.DOCS_DEBUG) process.stderr.write(`${where}\n=====\n`);
+        expect(result.code, where).toBe(0);
+      }
+    },
+    300_000,
+  );
 });

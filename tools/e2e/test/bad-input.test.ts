@@ -36,7 +36,9 @@ function writeAll(root: string, content: Record<string, string> = {}): void {
 describe("bad input to every bin", () => {
   it("has at least 60 cases over all seven bins", () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(cases.map((c) => c.bin))).toEqual(new Set(["pack", "push", "verify", "auth", "mirror", "deps", "cli"]));
+    expect(new Set(cases.map((c) => c.bin))).toEqual(
+      new Set(["pack", "push", "verify", "auth", "mirror", "deps", "cli"]),
+    );
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
@@ -47,7 +49,10 @@ describe("bad input to every bin", () => {
     const root = join(user.cwd, "..");
     const before = snapshot(root);
     const format = testCase.format ?? "json";
-    const result = await user.run(testCase.bin, [...testCase.args, "--format", format], { ...(testCase.stdin === undefined ? {} : { stdin: testCase.stdin }), ...(testCase.env ? { env: testCase.env } : {}) });
+    const result = await user.run(testCase.bin, [...testCase.args, "--format", format], {
+      ...(testCase.stdin === undefined ? {} : { stdin: testCase.stdin }),
+      ...(testCase.env ? { env: testCase.env } : {}),
+    });
     expectFailure(result, testCase.code, testCase.message, format);
     expect(snapshot(root)).toEqual(before);
   });

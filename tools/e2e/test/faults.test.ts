@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { mapConcurrent } from "@tofu-oci/core";
-import { startFaultProxy, startProviderRegistry, tempDir, uniqueRepository, type BinResult, type TestProviderRegistry } from "@tofu-oci/testkit";
+import {
+  startFaultProxy,
+  startProviderRegistry,
+  tempDir,
+  uniqueRepository,
+  type BinResult,
+  type TestProviderRegistry,
+} from "@tofu-oci/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { onlyRecord } from "./support/expect-failure.js";
 import { writeModuleZip, writeProviderRelease } from "./support/fixtures.js";
@@ -22,23 +29,81 @@ let copySource: string;
 type Scenario = (host: string) => Promise<BinResult>;
 
 const scenarios: Record<string, Scenario> = {
-  "module push": (host) => user.run("push", [`${host}/${uniqueRepository("e2e/faults/module")}:1.0.0`, moduleZip, "--plain-http", "--format", "json"]),
-  "provider push": (host) => user.run("push", [`${host}/${uniqueRepository("e2e/faults/provider")}`, "--plain-http", "--format", "json"], { stdin: providerRecords }),
-  "mirror copy": (host) => user.run("mirror", ["copy", `${host}/${copySource}:1.0.0`, `${host}/${uniqueRepository("e2e/faults/copy")}`, "--plain-http", "--format", "json"]),
+  "module push": (host) =>
+    user.run("push", [
+      `${host}/${uniqueRepository("e2e/faults/module")}:1.0.0`,
+      moduleZip,
+      "--plain-http",
+      "--format",
+      "json",
+    ]),
+  "provider push": (host) =>
+    user.run("push", [`${host}/${uniqueRepository("e2e/faults/provider")}`, "--plain-http", "--format", "json"], {
+      stdin: providerRecords,
+    }),
+  "mirror copy": (host) =>
+    user.run("mirror", [
+      "copy",
+      `${host}/${copySource}:1.0.0`,
+      `${host}/${uniqueRepository("e2e/faults/copy")}`,
+      "--plain-http",
+      "--format",
+      "json",
+    ]),
   "mirror providers": (host) =>
-    user.run("mirror", ["providers", `${providers.host}/acme/gizmo@1.0.0`, "--to", `${host}/${uniqueRepository("e2e/faults/mirror")}/\${namespace}/\${type}`, "--platform", "linux_amd64", "--platform", "darwin_arm64", "--source-plain-http", "--plain-http", "--format", "json"]),
+    user.run("mirror", [
+      "providers",
+      `${providers.host}/acme/gizmo@1.0.0`,
+      "--to",
+      `${host}/${uniqueRepository("e2e/faults/mirror")}/\${namespace}/\${type}`,
+      "--platform",
+      "linux_amd64",
+      "--platform",
+      "darwin_arm64",
+      "--source-plain-http",
+      "--plain-http",
+      "--format",
+      "json",
+    ]),
 };
 
 beforeAll(async () => {
   // Chunks of 64 KiB make the 300 KiB module zip a chunked, resumable upload.
   user = makeUser(scratch.path, "user", { ...FAST_RETRY_CONFIG, chunkSize: 64 * 1024 });
   moduleZip = writeModuleZip(scratch.path, "net.zip", 300 * 1024);
-  const release = writeProviderRelease(join(scratch.path, "release"), "thing", "1.0.0", ["linux_amd64", "darwin_arm64"], 96 * 1024);
-  const packed = await user.run("pack", ["provider", "--provider", "example.com/acme/thing", "--version", "1.0.0", release, "--format", "json"]);
+  const release = writeProviderRelease(
+    join(scratch.path, "release"),
+    "thing",
+    "1.0.0",
+    ["linux_amd64", "darwin_arm64"],
+    96 * 1024,
+  );
+  const packed = await user.run("pack", [
+    "provider",
+    "--provider",
+    "example.com/acme/thing",
+    "--version",
+    "1.0.0",
+    release,
+    "--format",
+    "json",
+  ]);
   providerRecords = packed.stdout;
   copySource = uniqueRepository("e2e/faults/copy-source");
-  onlyRecord(await user.run("push", [`${registry.host}/${copySource}`, "--plain-http", "--format", "json"], { stdin: providerRecords }));
-  providers = await startProviderRegistry({ providers: [{ namespace: "acme", type: "gizmo", versions: [{ version: "1.0.0", platforms: ["linux_amd64", "darwin_arm64"] }] }] });
+  onlyRecord(
+    await user.run("push", [`${registry.host}/${copySource}`, "--plain-http", "--format", "json"], {
+      stdin: providerRecords,
+    }),
+  );
+  providers = await startProviderRegistry({
+    providers: [
+      {
+        namespace: "acme",
+        type: "gizmo",
+        versions: [{ version: "1.0.0", platforms: ["linux_amd64", "darwin_arm64"] }],
+      },
+    ],
+  });
 });
 afterAll(async () => {
   await providers?.stop();
@@ -70,16 +135,32 @@ describe("ten seeded runs through 20% faults give the digests of a fault-free ru
 // One retry budget per operation, shared by the layers, and a configurable idle timeout end a
 // stuck run with exit 5 after `retries` + 1 attempts.
 describe("a stalled registry ends the run (exit 5) after the operation's retry budget", () => {
-  const STALL_CONFIG = { retries: 3, retryMinDelayMs: 1, retryMaxDelayMs: 20, idleTimeoutMs: 300, retryDeadlineMs: 60_000 };
+  const STALL_CONFIG = {
+    retries: 3,
+    retryMinDelayMs: 1,
+    retryMaxDelayMs: 20,
+    idleTimeoutMs: 300,
+    retryDeadlineMs: 60_000,
+  };
   let stalled: User;
   beforeAll(() => {
     stalled = makeUser(scratch.path, "stalled", STALL_CONFIG);
   });
 
   it("verify, when manifest headers never come", { timeout: 60_000 }, async () => {
-    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /\/manifests\//, fault: "stall", times: Number.POSITIVE_INFINITY }], stallMs: 30_000, lifetimeMs: 50_000 });
+    const proxy = await startFaultProxy({
+      target: registry.url,
+      script: [{ match: /\/manifests\//, fault: "stall", times: Number.POSITIVE_INFINITY }],
+      stallMs: 30_000,
+      lifetimeMs: 50_000,
+    });
     try {
-      const result = await stalled.run("verify", [`${proxy.host}/${copySource}:1.0.0`, "--plain-http", "--format", "json"]);
+      const result = await stalled.run("verify", [
+        `${proxy.host}/${copySource}:1.0.0`,
+        "--plain-http",
+        "--format",
+        "json",
+      ]);
       expect(result.code, result.stderr).toBe(5);
       expect(result.stderr).toMatch(/error: .*(Headers Timeout|giving up)/i);
       expect(proxy.stats.faults.stall).toBe(STALL_CONFIG.retries + 1);
@@ -89,10 +170,22 @@ describe("a stalled registry ends the run (exit 5) after the operation's retry b
   });
 
   it("mirror copy, when every blob body trickles and stalls", { timeout: 60_000 }, async () => {
-    const proxy = await startFaultProxy({ target: registry.url, script: [{ match: /^GET \/v2\/.*\/blobs\/sha256:/, fault: "trickle", times: Number.POSITIVE_INFINITY }], lifetimeMs: 50_000 });
+    const proxy = await startFaultProxy({
+      target: registry.url,
+      script: [{ match: /^GET \/v2\/.*\/blobs\/sha256:/, fault: "trickle", times: Number.POSITIVE_INFINITY }],
+      lifetimeMs: 50_000,
+    });
     try {
       const out = join(scratch.path, "trickled");
-      const result = await stalled.run("mirror", ["copy", `${proxy.host}/${copySource}:1.0.0`, `${out}:1.0.0`, "--to-oci-layout", "--plain-http", "--format", "json"]);
+      const result = await stalled.run("mirror", [
+        "copy",
+        `${proxy.host}/${copySource}:1.0.0`,
+        `${out}:1.0.0`,
+        "--to-oci-layout",
+        "--plain-http",
+        "--format",
+        "json",
+      ]);
       expect(result.code, result.stderr).toBe(5);
       // Concurrent transfers may each fail once more while the budget runs out; without a shared
       // budget every layer retried (3 copies x 5 resumes x 5 requests per blob).

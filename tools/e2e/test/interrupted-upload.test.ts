@@ -1,5 +1,12 @@
 import { join } from "node:path";
-import { RegistryStorage, startRegistry, tempDir, uniqueRepository, waitUntil, type TestRegistry } from "@tofu-oci/testkit";
+import {
+  RegistryStorage,
+  startRegistry,
+  tempDir,
+  uniqueRepository,
+  waitUntil,
+  type TestRegistry,
+} from "@tofu-oci/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectFailure, onlyRecord } from "./support/expect-failure.js";
 import { writeModuleZip } from "./support/fixtures.js";
@@ -23,7 +30,9 @@ const SIZE = 48 * 1024 * 1024;
 const CHUNK = 2 * 1024 * 1024;
 
 describe("a registry that stops in the middle of an upload", () => {
-  it("leaves no manifest or tag, and the next run resumes, sending fewer bytes than a full push", { timeout: 120_000 }, async () => {
+  it("leaves no manifest or tag, and the next run resumes, sending fewer bytes than a full push", {
+    timeout: 120_000,
+  }, async () => {
     const workDir = join(scratch.path, "registry");
     const first = await startRegistry({ mode: "plain", workDir, drainTimeoutSeconds: 10 });
     running.push(first);
@@ -44,7 +53,15 @@ describe("a registry that stops in the middle of an upload", () => {
     const second = await startRegistry({ mode: "plain", workDir, port, drainTimeoutSeconds: 10 });
     running.push(second);
     const resumed = onlyRecord(await user.run("push", [reference, zip, "--plain-http", "--format", "json"]));
-    const full = onlyRecord(await user.run("push", [`${second.host}/${uniqueRepository("e2e/interrupted-full")}:1.0.0`, zip, "--plain-http", "--format", "json"]));
+    const full = onlyRecord(
+      await user.run("push", [
+        `${second.host}/${uniqueRepository("e2e/interrupted-full")}:1.0.0`,
+        zip,
+        "--plain-http",
+        "--format",
+        "json",
+      ]),
+    );
     expect(resumed.digest).toBe(full.digest);
     expect(storage.repositoryState(repository).tags).toEqual(["1.0.0"]);
     // At least the eight chunks the first run stored were not sent again.

@@ -23,7 +23,11 @@ beforeAll(async () => {
   for (let i = 0; i < 24; i++) writeModuleDir(join(bigTree, `part${i}`), 4 * 1024 * 1024);
   writeModuleDir(bigTree);
   copySource = uniqueRepository("e2e/signals/source");
-  onlyRecord(await user.run("push", [`${registry.host}/${copySource}:1.0.0`, bigZip, "--plain-http", "--format", "json"], { timeoutMs: 120_000 }));
+  onlyRecord(
+    await user.run("push", [`${registry.host}/${copySource}:1.0.0`, bigZip, "--plain-http", "--format", "json"], {
+      timeoutMs: 120_000,
+    }),
+  );
 });
 afterAll(() => scratch.cleanup());
 
@@ -44,7 +48,8 @@ interface Job {
 }
 
 const repositories = new Map<string, string>();
-const repositoryFor = (out: string) => repositories.get(out) ?? repositories.set(out, uniqueRepository("e2e/signals/push")).get(out)!;
+const repositoryFor = (out: string) =>
+  repositories.get(out) ?? repositories.set(out, uniqueRepository("e2e/signals/push")).get(out)!;
 
 const JOBS: Record<string, Job> = {
   "pack of a big tree": {
@@ -61,7 +66,15 @@ const JOBS: Record<string, Job> = {
   },
   "mirror copy into an OCI layout": {
     bin: "mirror",
-    args: (out) => ["copy", `${registry.host}/${copySource}:1.0.0`, `${join(out, "layout")}:1.0.0`, "--to-oci-layout", "--plain-http", "--format", "json"],
+    args: (out) => [
+      "copy",
+      `${registry.host}/${copySource}:1.0.0`,
+      `${join(out, "layout")}:1.0.0`,
+      "--to-oci-layout",
+      "--plain-http",
+      "--format",
+      "json",
+    ],
     busy: (out) => tempFiles(out).length > 0,
     assertNothingLeft: (out) => {
       expect(tempFiles(out)).toEqual([]);
@@ -71,27 +84,39 @@ const JOBS: Record<string, Job> = {
   },
   "mirror export of a big artifact": {
     bin: "mirror",
-    args: (out) => ["export", `${registry.host}/${copySource}:1.0.0`, "-o", join(out, "bundle.tar"), "--plain-http", "--format", "json"],
+    args: (out) => [
+      "export",
+      `${registry.host}/${copySource}:1.0.0`,
+      "-o",
+      join(out, "bundle.tar"),
+      "--plain-http",
+      "--format",
+      "json",
+    ],
     busy: (out) => readdirSync(out).length > 0,
     assertNothingLeft: (out) => expect(readdirSync(out)).toEqual([]),
   },
 };
 
 describe.each(["SIGINT", "SIGTERM"] as const)("%s", (signal) => {
-  it.each(Object.keys(JOBS))("cancels %s: exit 130 at once, one line, nothing left", { timeout: 60_000 }, async (name) => {
-    const job = JOBS[name]!;
-    const out = join(scratch.path, `${signal}-${name.replace(/\W+/g, "-")}`);
-    mkdirSync(out, { recursive: true });
-    const running = spawnBin(user, job.bin, job.args(out));
-    await waitUntil(() => job.busy(out), `${name} is under way`, 30_000);
-    const signalled = Date.now();
-    running.child.kill(signal);
-    const result = await running.result;
-    const elapsed = Date.now() - signalled;
-    expect(result.code, result.stderr).toBe(130);
-    expect(elapsed).toBeLessThan(2_000);
-    expect(result.stderr.trimEnd().split("\n")).toEqual(["error: cancelled"]);
-    expect(tempFiles(out)).toEqual([]);
-    job.assertNothingLeft(out);
-  });
+  it.each(Object.keys(JOBS))(
+    "cancels %s: exit 130 at once, one line, nothing left",
+    { timeout: 60_000 },
+    async (name) => {
+      const job = JOBS[name]!;
+      const out = join(scratch.path, `${signal}-${name.replace(/\W+/g, "-")}`);
+      mkdirSync(out, { recursive: true });
+      const running = spawnBin(user, job.bin, job.args(out));
+      await waitUntil(() => job.busy(out), `${name} is under way`, 30_000);
+      const signalled = Date.now();
+      running.child.kill(signal);
+      const result = await running.result;
+      const elapsed = Date.now() - signalled;
+      expect(result.code, result.stderr).toBe(130);
+      expect(elapsed).toBeLessThan(2_000);
+      expect(result.stderr.trimEnd().split("\n")).toEqual(["error: cancelled"]);
+      expect(tempFiles(out)).toEqual([]);
+      job.assertNothingLeft(out);
+    },
+  );
 });

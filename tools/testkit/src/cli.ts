@@ -10,8 +10,8 @@ import { REGISTRY_MODES, startRegistry, type RegistryMode } from "./registry.js"
 
 const usage = `usage: tofu-oci-test-registry [${REGISTRY_MODES.join("|")}]
        tofu-oci-test-registry personality <${PERSONALITY_NAMES.join("|")}> [--mode ${REGISTRY_MODES.join(
-  "|",
-)}] [--tls] [--variant NAME]\n`;
+         "|",
+       )}] [--tls] [--variant NAME]\n`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}`);

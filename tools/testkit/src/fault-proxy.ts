@@ -1,4 +1,10 @@
-import { request as httpRequest, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** What the proxy can do to one request. */
@@ -69,7 +75,8 @@ const DEFAULT_FAULTS: Fault[] = ["500", "502", "503", "429", "reset-before", "re
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) throw new Error("the fault proxy only forwards to loopback");
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname))
+    throw new Error("the fault proxy only forwards to loopback");
   const random = mulberry32(options.seed ?? 1);
   const pool = options.faults ?? DEFAULT_FAULTS;
   const script = (options.script ?? []).map((entry) => ({ ...entry, skip: entry.skip ?? 0, left: entry.times ?? 1 }));
@@ -162,11 +169,18 @@ function resetUpload(req: IncomingMessage): void {
 
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, fault: Fault): void {
   const upstream = httpRequest(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: target.host },
+    },
     (response) => {
       const headers = { ...response.headers };
       // Redirects and upload Locations must keep pointing at the proxy.
-      if (typeof headers.location === "string") headers.location = headers.location.replace(target.origin, `http://${req.headers.host}`);
+      if (typeof headers.location === "string")
+        headers.location = headers.location.replace(target.origin, `http://${req.headers.host}`);
       res.writeHead(response.statusCode ?? 502, headers);
       const length = Number(response.headers["content-length"] ?? 0);
       let sent = 0;
@@ -175,7 +189,8 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, fault: 
       response.on("data", (chunk: Buffer) => {
         if (fault === "trickle") {
           // Dribble the first bytes, then hold the connection open with nothing more.
-          for (const byte of chunk.subarray(0, Math.max(0, 8 - trickled))) setTimeout(() => res.destroyed || res.write(Buffer.from([byte])), 20 * ++trickled);
+          for (const byte of chunk.subarray(0, Math.max(0, 8 - trickled)))
+            setTimeout(() => res.destroyed || res.write(Buffer.from([byte])), 20 * ++trickled);
           return;
         }
         if ((fault === "reset-mid" || fault === "truncate") && length > 1 && sent + chunk.length >= length / 2) {

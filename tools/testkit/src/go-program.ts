@@ -30,14 +30,23 @@ export function goProgram(dir: string): GoProgram {
   const goMod = `module ${GREET.path}\n\ngo 1.19\n`;
   const greetGo = 'package greet\n\n// Hello greets.\nfunc Hello(name string) string { return "hello " + name }\n';
   const prefix = `${GREET.path}@${GREET.version}/`;
-  writeFileSync(join(proxy, `${GREET.version}.zip`), zipSync({ [`${prefix}go.mod`]: Buffer.from(goMod), [`${prefix}greet.go`]: Buffer.from(greetGo) }));
+  writeFileSync(
+    join(proxy, `${GREET.version}.zip`),
+    zipSync({ [`${prefix}go.mod`]: Buffer.from(goMod), [`${prefix}greet.go`]: Buffer.from(greetGo) }),
+  );
   writeFileSync(join(proxy, `${GREET.version}.mod`), goMod);
-  writeFileSync(join(proxy, `${GREET.version}.info`), JSON.stringify({ Version: GREET.version, Time: "2024-01-01T00:00:00Z" }));
+  writeFileSync(
+    join(proxy, `${GREET.version}.info`),
+    JSON.stringify({ Version: GREET.version, Time: "2024-01-01T00:00:00Z" }),
+  );
   writeFileSync(join(proxy, "list"), `${GREET.version}\n`);
   const src = join(dir, "src");
   mkdirSync(src, { recursive: true });
   writeFileSync(join(src, "go.mod"), `module ${MAIN_MODULE}\n\ngo 1.19\n\nrequire ${GREET.path} ${GREET.version}\n`);
-  writeFileSync(join(src, "main.go"), 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("tofu")) }\n');
+  writeFileSync(
+    join(src, "main.go"),
+    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("tofu")) }\n',
+  );
   const env = {
     ...process.env,
     GOPROXY: `file://${join(dir, "proxy")}`,
@@ -50,7 +59,13 @@ export function goProgram(dir: string): GoProgram {
     CGO_ENABLED: "0",
     HOME: dir,
   };
-  const go = (args: string[], extra: Record<string, string> = {}) => execFileSync("go", args, { cwd: src, env: { ...env, ...extra }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const go = (args: string[], extra: Record<string, string> = {}) =>
+    execFileSync("go", args, {
+      cwd: src,
+      env: { ...env, ...extra },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   go(["mod", "tidy"]);
   const { Sum: greetSum } = JSON.parse(go(["mod", "download", "-json", GREET.path])) as { Sum: string };
   const built = new Map<string, string>();

@@ -1,4 +1,11 @@
-export { startRegistry, freePort, REGISTRY_MODES, type RegistryMode, type TestRegistry, type StartRegistryOptions } from "./registry.js";
+export {
+  startRegistry,
+  freePort,
+  REGISTRY_MODES,
+  type RegistryMode,
+  type TestRegistry,
+  type StartRegistryOptions,
+} from "./registry.js";
 export { startTokenServer, type TokenServer, type TokenServerOptions } from "./token-server.js";
 export { ensureCommands, hasCommand, INTEGRATION_COMMANDS, TEST_COMMANDS } from "./system-deps.js";
 export { makeServerCertificate, makeTokenSigningCertificate, type CertificateFiles } from "./certificates.js";
@@ -7,9 +14,27 @@ export { tempDir, uniqueRepository, waitUntil } from "./temp.js";
 export { runBin, runProcess, binPath, parseRecords, type BinResult, type RunBinOptions } from "./run-bin.js";
 export type { RegistryInfo } from "./global-setup.js";
 export { RegistryStorage } from "./registry-storage.js";
-export { startFaultProxy, type FaultProxy, type FaultProxyOptions, type Fault, type ScriptedFault } from "./fault-proxy.js";
-export { startProviderRegistry, type TestProvider, type TestProviderRegistry, type ProviderFault, type ProviderRegistryOptions, type ReleaseZip } from "./provider-registry.js";
-export { startModuleRegistry, type TestModuleRegistry, type ModuleRegistryOptions, type ModuleDownload } from "./module-registry.js";
+export {
+  startFaultProxy,
+  type FaultProxy,
+  type FaultProxyOptions,
+  type Fault,
+  type ScriptedFault,
+} from "./fault-proxy.js";
+export {
+  startProviderRegistry,
+  type TestProvider,
+  type TestProviderRegistry,
+  type ProviderFault,
+  type ProviderRegistryOptions,
+  type ReleaseZip,
+} from "./provider-registry.js";
+export {
+  startModuleRegistry,
+  type TestModuleRegistry,
+  type ModuleRegistryOptions,
+  type ModuleDownload,
+} from "./module-registry.js";
 export { buildZip, storedEntry, endOfCentralDirectory, type ZipSpec } from "./zip-builder.js";
 export { truncatedZip, ratioBomb, sizeBomb, lyingSizeZip, buildTar, type TarSpec } from "./hostile-archives.js";
 export { memoryContext, type MemoryContextOptions } from "./memory-context.js";

@@ -69,9 +69,13 @@ function handle(request: IncomingMessage, response: ServerResponse, state: State
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   if (path === "/.well-known/terraform.json") return json(response, 200, { "modules.v1": state.servicePath });
   const file = state.files.get(path);
-  if (file) return void response.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.length }).end(file);
+  if (file)
+    return void response
+      .writeHead(200, { "content-type": "application/octet-stream", "content-length": file.length })
+      .end(file);
   if (!path.startsWith(state.servicePath)) return json(response, 404, { errors: ["not found"] });
-  if (state.token && request.headers.authorization !== `Bearer ${state.token}`) return json(response, 401, { errors: ["unauthorized"] });
+  if (state.token && request.headers.authorization !== `Bearer ${state.token}`)
+    return json(response, 401, { errors: ["unauthorized"] });
   api(path.slice(state.servicePath.length).split("/"), response, state);
 }
 
@@ -80,7 +84,11 @@ function api(parts: string[], response: ServerResponse, state: State): void {
   const versions = state.modules.get(parts.slice(0, 3).join("/"));
   if (!versions) return json(response, 404, { errors: ["not found"] });
   if (parts.length === 4 && parts[3] === "versions") {
-    return json(response, 200, { modules: [{ source: parts.slice(0, 3).join("/"), versions: [...versions.keys()].map((version) => ({ version })) }] });
+    return json(response, 200, {
+      modules: [
+        { source: parts.slice(0, 3).join("/"), versions: [...versions.keys()].map((version) => ({ version })) },
+      ],
+    });
   }
   const download = parts.length === 5 && parts[4] === "download" ? versions.get(parts[3]!) : undefined;
   if (!download) return json(response, 404, { errors: ["not found"] });
@@ -90,5 +98,7 @@ function api(parts: string[], response: ServerResponse, state: State): void {
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+  response
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+    .end(text);
 }

@@ -103,7 +103,12 @@ interface SigningKey {
 }
 
 async function generateKey(openpgp: OpenPgp, name: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await openpgp.generateKey({ type: "ecc", curve: "curve25519Legacy", userIDs: [{ name, email: "test@example.com" }], format: "object" });
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: "ecc",
+    curve: "curve25519Legacy",
+    userIDs: [{ name, email: "test@example.com" }],
+    format: "object",
+  });
   return { privateKey, publicKey: publicKey.armor() };
 }
 
@@ -133,7 +138,8 @@ class RegistryState {
     if (path === "/.well-known/terraform.json") return json(response, { "providers.v1": "/v1/providers/" });
     const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
     if (parts[0] === "v1" && parts[1] === "providers") return this.#api(response, parts.slice(2));
-    if (parts[0] === "files" && parts.length === 5) return this.#file(request, response, parts[1]!, parts[2]!, parts[3]!, parts[4]!);
+    if (parts[0] === "files" && parts.length === 5)
+      return this.#file(request, response, parts[1]!, parts[2]!, parts[3]!, parts[4]!);
     notFound(response);
   }
 
@@ -141,13 +147,21 @@ class RegistryState {
     const provider = this.#provider(ns, type);
     if (!provider) return notFound(response);
     if (rest.length === 1 && rest[0] === "versions") {
-      const versions = provider.versions.map((v) => ({ version: v.version, protocols: v.protocols ?? ["5.0"], platforms: v.platforms.map(platformObject) }));
+      const versions = provider.versions.map((v) => ({
+        version: v.version,
+        protocols: v.protocols ?? ["5.0"],
+        platforms: v.platforms.map(platformObject),
+      }));
       return json(response, { versions, warnings: null });
     }
     const [version, download, os, arch] = rest;
     const release = provider.versions.find((v) => v.version === version);
     if (download !== "download" || !release || !release.platforms.includes(`${os}_${arch}`)) return notFound(response);
-    if (this.#faults.get(`${provider.namespace}/${provider.type}/${release.version}`) === "missing-download" && `${os}_${arch}` === release.platforms[0]) return notFound(response);
+    if (
+      this.#faults.get(`${provider.namespace}/${provider.type}/${release.version}`) === "missing-download" &&
+      `${os}_${arch}` === release.platforms[0]
+    )
+      return notFound(response);
     json(response, this.#downloadMetadata(provider, release, `${os}_${arch}`));
   }
 
@@ -167,7 +181,9 @@ class RegistryState {
       shasums_url: `${base}${sumsName(type, release.version)}`,
       shasums_signature_url: `${base}${sumsName(type, release.version)}.sig`,
       shasum: fault === "bad-shasum" && first ? createHash("sha256").update("not the zip").digest("hex") : zip.sha256,
-      signing_keys: { gpg_public_keys: fault === "no-keys" ? [] : [{ key_id: "TEST", ascii_armor: this.key.publicKey }] },
+      signing_keys: {
+        gpg_public_keys: fault === "no-keys" ? [] : [{ key_id: "TEST", ascii_armor: this.key.publicKey }],
+      },
     };
     if (this.options.packagesField) {
       metadata.packages = Object.fromEntries(
@@ -180,7 +196,14 @@ class RegistryState {
     return metadata;
   }
 
-  async #file(request: IncomingMessage, response: ServerResponse, ns: string, type: string, version: string, name: string): Promise<void> {
+  async #file(
+    request: IncomingMessage,
+    response: ServerResponse,
+    ns: string,
+    type: string,
+    version: string,
+    name: string,
+  ): Promise<void> {
     const provider = this.#provider(ns, type);
     const release = provider?.versions.find((v) => v.version === version);
     if (!provider || !release) return notFound(response);
@@ -189,13 +212,18 @@ class RegistryState {
     if (name === sums) return send(response, this.sha256sums(ns, type, version));
     if (name === `${sums}.sig`) {
       if (fault === "no-signature") return notFound(response);
-      return send(response, await this.#sign(this.sha256sums(ns, type, version), fault === "wrong-key" ? this.otherKey : this.key));
+      return send(
+        response,
+        await this.#sign(this.sha256sums(ns, type, version), fault === "wrong-key" ? this.otherKey : this.key),
+      );
     }
     const platform = release.platforms.find((p) => this.zip(ns, type, version, p).filename === name);
     if (!platform) return notFound(response);
-    if (fault === "endless-zip" && platform === release.platforms[0]) return sendEndless(request, response, { "content-type": "application/zip" }, 256 * 1024 * 1024);
+    if (fault === "endless-zip" && platform === release.platforms[0])
+      return sendEndless(request, response, { "content-type": "application/zip" }, 256 * 1024 * 1024);
     let bytes = this.zip(ns, type, version, platform).bytes;
-    if (fault === "zip-bytes" && platform === release.platforms[0]) bytes = Buffer.concat([bytes, Buffer.from("tampered")]);
+    if (fault === "zip-bytes" && platform === release.platforms[0])
+      bytes = Buffer.concat([bytes, Buffer.from("tampered")]);
     this.bytesServed += bytes.length;
     send(response, bytes, "application/zip");
   }
@@ -206,10 +234,18 @@ class RegistryState {
     if (!zip) {
       const provider = this.#provider(ns, type);
       if (!provider) throw new Error(`no provider ${ns}/${type}`);
-      const executable = provider.executable?.(version, platform) ?? new TextEncoder().encode(`fake provider ${ns}/${type} ${version} for ${platform}\n`);
+      const executable =
+        provider.executable?.(version, platform) ??
+        new TextEncoder().encode(`fake provider ${ns}/${type} ${version} for ${platform}\n`);
       const suffix = platform.startsWith("windows_") ? ".exe" : "";
-      const bytes = zipSync({ [`terraform-provider-${type}_v${version}${suffix}`]: [executable, { mtime: new Date("2020-01-01T00:00:00Z") }] });
-      zip = { filename: `terraform-provider-${type}_${version}_${platform}.zip`, bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+      const bytes = zipSync({
+        [`terraform-provider-${type}_v${version}${suffix}`]: [executable, { mtime: new Date("2020-01-01T00:00:00Z") }],
+      });
+      zip = {
+        filename: `terraform-provider-${type}_${version}_${platform}.zip`,
+        bytes,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      };
       this.#zips.set(id, zip);
     }
     return zip;
@@ -218,7 +254,9 @@ class RegistryState {
   sha256sums(ns: string, type: string, version: string): Buffer {
     const release = this.#provider(ns, type)?.versions.find((v) => v.version === version);
     if (!release) throw new Error(`no release ${ns}/${type} ${version}`);
-    const lines = release.platforms.map((p) => this.zip(ns, type, version, p)).map((zip) => `${zip.sha256}  ${zip.filename}\n`);
+    const lines = release.platforms
+      .map((p) => this.zip(ns, type, version, p))
+      .map((zip) => `${zip.sha256}  ${zip.filename}\n`);
     return Buffer.from(lines.sort().join(""));
   }
 

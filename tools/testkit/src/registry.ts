@@ -82,7 +82,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
     `  secret: tofu-oci-test-${port}`,
     ...(options.drainTimeoutSeconds ? [`  draintimeout: ${options.drainTimeoutSeconds}s`] : []),
   ];
-  const result: Partial<TestRegistry> = { mode, host, dataDir, plainHttp: mode !== "tls", skopeoFlags: ["--tls-verify=false"] };
+  const result: Partial<TestRegistry> = {
+    mode,
+    host,
+    dataDir,
+    plainHttp: mode !== "tls",
+    skopeoFlags: ["--tls-verify=false"],
+  };
   let tokenServer: TokenServer | undefined;
 
   if (mode === "tls") {
@@ -155,7 +161,8 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Test
 async function waitUntilServing(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
     if (await canConnect(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -180,7 +187,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -47,7 +47,11 @@ export function ensureCommands(commands: Record<string, string> = INTEGRATION_CO
   process.stderr.write(`installing ${packages.join(" ")} for the integration tests...\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   // Wait for the dpkg lock instead of failing when another installer holds it.
-  const aptGet = (args: string[]) => execFileSync("apt-get", ["-o", "DPkg::Lock::Timeout=600", ...args], { stdio: ["ignore", "ignore", "inherit"], env });
+  const aptGet = (args: string[]) =>
+    execFileSync("apt-get", ["-o", "DPkg::Lock::Timeout=600", ...args], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env,
+    });
   const install = () => aptGet(["install", "-y", "--no-install-recommends", ...packages]);
   try {
     install();
@@ -56,5 +60,6 @@ export function ensureCommands(commands: Record<string, string> = INTEGRATION_CO
     install();
   }
   const still = missing.filter(([command]) => !hasCommand(command));
-  if (still.length > 0) throw new Error(`installing ${packages.join(" ")} did not provide ${still.map(([c]) => c).join(", ")}`);
+  if (still.length > 0)
+    throw new Error(`installing ${packages.join(" ")} did not provide ${still.map(([c]) => c).join(", ")}`);
 }

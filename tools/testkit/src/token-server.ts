@@ -58,7 +58,12 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
 
   const grant = (res: ServerResponse, subject: string, scopes: string[], refresh: boolean) => {
     const token = issue(subject, scopes);
-    const reply: Record<string, unknown> = { token, access_token: token, expires_in: options.expiresInSeconds ?? 300, issued_at: new Date().toISOString() };
+    const reply: Record<string, unknown> = {
+      token,
+      access_token: token,
+      expires_in: options.expiresInSeconds ?? 300,
+      issued_at: new Date().toISOString(),
+    };
     if (refresh) {
       const refreshToken = randomUUID();
       refreshTokens.set(refreshToken, subject);
@@ -80,7 +85,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const scopes = (form.get("scope") ?? "").split(" ").filter(Boolean);
       if (form.get("grant_type") === "password") {
         const user = form.get("username") ?? "";
-        if (options.users[user] === undefined || options.users[user] !== form.get("password")) return send(res, 401, { error: "invalid_grant" });
+        if (options.users[user] === undefined || options.users[user] !== form.get("password"))
+          return send(res, 401, { error: "invalid_grant" });
         return grant(res, user, scopes, form.get("access_type") === "offline");
       }
       if (form.get("grant_type") === "refresh_token") {

@@ -121,7 +121,18 @@ function sendTarball(response: ServerResponse, served: Served | undefined): void
   if (!served) return void response.writeHead(404).end();
   const tar = spawn(
     "tar",
-    ["-czf", "-", "--hard-dereference", "--owner=0", "--group=0", "--transform", "s,^\\.,package,", "-C", served.dir, "."],
+    [
+      "-czf",
+      "-",
+      "--hard-dereference",
+      "--owner=0",
+      "--group=0",
+      "--transform",
+      "s,^\\.,package,",
+      "-C",
+      served.dir,
+      ".",
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   response.writeHead(200, { "content-type": "application/octet-stream" });

@@ -39,7 +39,13 @@ export function buildZip(specs: ZipSpec[]): Buffer {
  * The headers of one stored entry whose data starts after `local` at `offset`, for tests that
  * stream large zips instead of building them in memory.
  */
-export function storedEntry(name: Buffer, size: number, crc: number, offset: number, unixMode = 0o100644): { local: Buffer; central: Buffer } {
+export function storedEntry(
+  name: Buffer,
+  size: number,
+  crc: number,
+  offset: number,
+  unixMode = 0o100644,
+): { local: Buffer; central: Buffer } {
   return {
     local: Buffer.concat([header(0x04034b50, name, size, crc), name]),
     central: Buffer.concat([centralHeader(name, size, crc, offset, unixMode), name]),

@@ -40,14 +40,18 @@ async function modulesLoadedBy(packageDir: string, exportFile: string): Promise<
   return readFileSync(log, "utf8").split("\n").filter(Boolean);
 }
 
-const cliRuntime = (urls: string[]) => urls.filter((url) => /\/node_modules\/(yargs|yargs-parser|cosmiconfig)\/|\/packages\/cli-kit\//.test(url));
+const cliRuntime = (urls: string[]) =>
+  urls.filter((url) => /\/node_modules\/(yargs|yargs-parser|cosmiconfig)\/|\/packages\/cli-kit\//.test(url));
 
 describe("importing a library loads no command-line code", () => {
-  it.each(["pack", "push", "verify", "auth", "mirror", "doctor", "deps"])("@tofu-oci/%s loads neither cli-kit nor yargs nor cosmiconfig", async (pkg) => {
-    const loaded = await modulesLoadedBy(pkg, "index.js");
-    expect(loaded.some((url) => url.includes(`/packages/${pkg}/dist/`))).toBe(true);
-    expect(cliRuntime(loaded)).toEqual([]);
-  });
+  it.each(["pack", "push", "verify", "auth", "mirror", "doctor", "deps"])(
+    "@tofu-oci/%s loads neither cli-kit nor yargs nor cosmiconfig",
+    async (pkg) => {
+      const loaded = await modulesLoadedBy(pkg, "index.js");
+      expect(loaded.some((url) => url.includes(`/packages/${pkg}/dist/`))).toBe(true);
+      expect(cliRuntime(loaded)).toEqual([]);
+    },
+  );
 
   it("while the command entry does load cli-kit (so the probe sees what it looks for)", async () => {
     const loaded = await modulesLoadedBy("pack", "command.js");

@@ -38,8 +38,13 @@ interface Manifest {
 }
 
 const published = readdirSync(join(root, "packages"))
-  .filter((dir) => existsSync(join(root, "packages", dir, "package.json")) && existsSync(join(root, "packages", dir, "dist")))
-  .map((dir) => ({ dir: join(root, "packages", dir), manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest }))
+  .filter(
+    (dir) => existsSync(join(root, "packages", dir, "package.json")) && existsSync(join(root, "packages", dir, "dist")),
+  )
+  .map((dir) => ({
+    dir: join(root, "packages", dir),
+    manifest: JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as Manifest,
+  }))
   .filter(({ manifest }) => !manifest.private);
 
 /** The published packages whose README has ```ts check blocks: [name, dir]. */
@@ -57,15 +62,25 @@ const examplesDir = (name: string) => join(project, "readme", name.replace(/^@to
 let npmEnv: Record<string, string>;
 
 beforeAll(async () => {
-  const dependencies = published.flatMap(({ dir, manifest }) => Object.keys(manifest.dependencies ?? {}).map((name) => ({ from: dir, name })));
+  const dependencies = published.flatMap(({ dir, manifest }) =>
+    Object.keys(manifest.dependencies ?? {}).map((name) => ({ from: dir, name })),
+  );
   npmRegistry = await startWorkspaceNpmRegistry([...dependencies, { from: root, name: "@types/node" }]);
-  npmEnv = { npm_config_registry: npmRegistry.url, npm_config_cache: join(scratch.path, "npm-cache"), npm_config_update_notifier: "false" };
+  npmEnv = {
+    npm_config_registry: npmRegistry.url,
+    npm_config_cache: join(scratch.path, "npm-cache"),
+    npm_config_update_notifier: "false",
+  };
   const filters = published.flatMap(({ dir }) => ["--filter", `./${relative(root, dir)}`]);
   await run("pnpm", ["--recursive", ...filters, "pack", "--pack-destination", tarballs], { cwd: root });
   await run("mkdir", ["-p", project]);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], { cwd: project, env: { ...process.env, ...npmEnv }, timeout: 240_000 });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], {
+    cwd: project,
+    env: { ...process.env, ...npmEnv },
+    timeout: 240_000,
+  });
 }, 300_000);
 afterAll(async () => {
   await npmRegistry?.stop();
@@ -74,24 +89,38 @@ afterAll(async () => {
 
 describe("packed tarballs", () => {
   it("install with their dependencies from the workspace's copies alone", () => {
-    expect(npmRegistry.requests.some((path) => path.startsWith("/-/tarball/undici/")), npmRegistry.requests.join("\n")).toBe(true);
-    for (const name of ["undici", "yargs", "cosmiconfig"]) expect(existsSync(join(project, "node_modules", name, "package.json")), name).toBe(true);
+    expect(
+      npmRegistry.requests.some((path) => path.startsWith("/-/tarball/undici/")),
+      npmRegistry.requests.join("\n"),
+    ).toBe(true);
+    for (const name of ["undici", "yargs", "cosmiconfig"])
+      expect(existsSync(join(project, "node_modules", name, "package.json")), name).toBe(true);
   });
 
   it("publish real versions for workspace and catalog ranges", () => {
     for (const { manifest } of published) {
-      const installed = JSON.parse(readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8")) as Manifest;
+      const installed = JSON.parse(
+        readFileSync(join(project, "node_modules", manifest.name, "package.json"), "utf8"),
+      ) as Manifest;
       const ranges = Object.values(installed.dependencies ?? {});
-      expect(ranges.filter((range) => range.startsWith("workspace:") || range.startsWith("catalog:")), manifest.name).toEqual([]);
+      expect(
+        ranges.filter((range) => range.startsWith("workspace:") || range.startsWith("catalog:")),
+        manifest.name,
+      ).toEqual([]);
     }
   });
 
   /** `pnpm pack`'s file name: @tofu-oci/core 0.1.0 -> tofu-oci-core-0.1.0.tgz. */
-  const tarballOf = (manifest: Manifest) => join(tarballs, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`);
+  const tarballOf = (manifest: Manifest) =>
+    join(tarballs, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`);
   const byName = published.map(({ manifest }) => [manifest.name, manifest] as const);
 
   it.each(byName)("%s: publint --strict finds nothing in the tarball", async (_name, manifest) => {
-    const result = await runProcess(join(root, "node_modules", ".bin", "publint"), ["run", tarballOf(manifest), "--strict"], { cwd: scratch.path });
+    const result = await runProcess(
+      join(root, "node_modules", ".bin", "publint"),
+      ["run", tarballOf(manifest), "--strict"],
+      { cwd: scratch.path },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain("All good!");
   });
@@ -105,12 +134,15 @@ describe("packed tarballs", () => {
     expect(result.stdout).toContain(`${manifest.name} v${manifest.version}`);
   });
 
-  it.each(published.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {})))("%s --help runs from the installed tarball", async (bin) => {
-    const result = await runProcess(join(project, "node_modules", ".bin", bin), ["--help"]);
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("--version");
-  });
+  it.each(published.flatMap(({ manifest }) => Object.keys(manifest.bin ?? {})))(
+    "%s --help runs from the installed tarball",
+    async (bin) => {
+      const result = await runProcess(join(project, "node_modules", ".bin", bin), ["--help"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("--version");
+    },
+  );
 
   it("npx runs the umbrella from the installed tarball", async () => {
     const result = await runProcess("npx", ["--no-install", "tofu-oci", "--version"], { cwd: project, env: npmEnv });
@@ -118,15 +150,26 @@ describe("packed tarballs", () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it.each(published.map(({ manifest }) => manifest.name))("%s loads with require() from CommonJS (require(esm), Node >= 20.19)", async (name) => {
-    writeFileSync(join(project, "require.cjs"), `console.log(Object.keys(require(${JSON.stringify(name)})).length);`);
-    const result = await runProcess(process.execPath, ["require.cjs"], { cwd: project });
-    expect(result.stderr).toBe("");
-    expect(Number(result.stdout.trim())).toBeGreaterThan(0);
-  });
+  it.each(published.map(({ manifest }) => manifest.name))(
+    "%s loads with require() from CommonJS (require(esm), Node >= 20.19)",
+    async (name) => {
+      writeFileSync(join(project, "require.cjs"), `console.log(Object.keys(require(${JSON.stringify(name)})).length);`);
+      const result = await runProcess(process.execPath, ["require.cjs"], { cwd: project });
+      expect(result.stderr).toBe("");
+      expect(Number(result.stdout.trim())).toBeGreaterThan(0);
+    },
+  );
 
   it.each(published.map(({ manifest }) => manifest.name))("%s imports in plain Node ESM", async (name) => {
-    const result = await runProcess(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(name)}); console.log(Object.keys(m).length);`], { cwd: project });
+    const result = await runProcess(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const m = await import(${JSON.stringify(name)}); console.log(Object.keys(m).length);`,
+      ],
+      { cwd: project },
+    );
     expect(result.stderr).toBe("");
     expect(Number(result.stdout.trim())).toBeGreaterThan(0);
   });
@@ -134,7 +177,18 @@ describe("packed tarballs", () => {
   it("a fresh ESM TypeScript project type-checks against the packed @tofu-oci/core (and every other package)", async () => {
     writeFileSync(
       join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, types: ["node"], skipLibCheck: false }, files: ["main.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          strict: true,
+          noEmit: true,
+          types: ["node"],
+          skipLibCheck: false,
+        },
+        files: ["main.ts"],
+      }),
     );
     writeFileSync(
       join(project, "main.ts"),
@@ -163,7 +217,11 @@ describe("packed tarballs", () => {
         "export type Spec = CliSpec;",
       ].join("\n"),
     );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], { cwd: project, env: { ...process.env, ...npmEnv }, timeout: 120_000 });
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/node@20"], {
+      cwd: project,
+      env: { ...process.env, ...npmEnv },
+      timeout: 120_000,
+    });
     const result = await runProcess(tsc, ["-p", "."], { cwd: project });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -176,8 +234,18 @@ describe("packed tarballs", () => {
       const examples = examplesDir(name);
       writeBlocks(examples, checkedBlocks(readFileSync(join(dir, "README.md"), "utf8")));
       // Emitted next to the sources, which the test below runs: a project of its own, like a reader's.
-      writeFileSync(join(examples, "package.json"), JSON.stringify({ name: "readme-examples", version: "1.0.0", private: true, type: "module" }));
-      const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, types: ["node"], skipLibCheck: false };
+      writeFileSync(
+        join(examples, "package.json"),
+        JSON.stringify({ name: "readme-examples", version: "1.0.0", private: true, type: "module" }),
+      );
+      const compilerOptions = {
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        strict: true,
+        types: ["node"],
+        skipLibCheck: false,
+      };
       writeFileSync(join(examples, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["**/*.ts"] }));
       const result = await runProcess(tsc, ["-p", examples], { cwd: project });
       expect(result.stdout + result.stderr).toBe("");
@@ -193,11 +261,28 @@ describe("packed tarballs", () => {
 describe("installed bins against the test registry", () => {
   const registry = inject("registries").plain;
   const example = join(root, "examples", "modules", "network");
-  const env = { HOME: scratch.path, XDG_CONFIG_HOME: join(scratch.path, ".config"), DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
-  const runners: Record<string, (command: string, args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>> = {
-    "tofu-oci-<cmd>": (command, args) => runProcess(join(project, "node_modules", ".bin", `tofu-oci-${command}`), [...args, "--format", "json"], { cwd: project, env }),
+  const env = {
+    HOME: scratch.path,
+    XDG_CONFIG_HOME: join(scratch.path, ".config"),
+    DOCKER_CONFIG: undefined,
+    REGISTRY_AUTH_FILE: undefined,
+    TF_CLI_CONFIG_FILE: undefined,
+  };
+  const runners: Record<
+    string,
+    (command: string, args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>
+  > = {
+    "tofu-oci-<cmd>": (command, args) =>
+      runProcess(join(project, "node_modules", ".bin", `tofu-oci-${command}`), [...args, "--format", "json"], {
+        cwd: project,
+        env,
+      }),
     // The form the docs use: npx runs the package's only bin, `tofu-oci`.
-    "npx @tofu-oci/cli <cmd>": (command, args) => runProcess("npx", ["--no-install", "@tofu-oci/cli", command, ...args, "--format", "json"], { cwd: project, env: { ...env, ...npmEnv } }),
+    "npx @tofu-oci/cli <cmd>": (command, args) =>
+      runProcess("npx", ["--no-install", "@tofu-oci/cli", command, ...args, "--format", "json"], {
+        cwd: project,
+        env: { ...env, ...npmEnv },
+      }),
   };
 
   it.each(Object.keys(runners))("%s: pack, push, verify, auth resolve, mirror copy", async (form) => {
@@ -219,7 +304,13 @@ describe("installed bins against the test registry", () => {
     expect(verified).toMatchObject({ kind: "verification", ok: true, digest: pushed!.digest });
     const [credentials] = await run("auth", ["resolve", ref]);
     expect(credentials).toMatchObject({ kind: "credentials", registry: registry.host, repository, anonymous: true });
-    const [copied] = await run("mirror", ["copy", ref, join(scratch.path, `${name}-layout`), "--to-oci-layout", "--plain-http"]);
+    const [copied] = await run("mirror", [
+      "copy",
+      ref,
+      join(scratch.path, `${name}-layout`),
+      "--to-oci-layout",
+      "--plain-http",
+    ]);
     expect(copied).toMatchObject({ kind: "artifact", digest: pushed!.digest, tag: "1.0.0" });
   });
 });
@@ -237,9 +328,19 @@ describe("README examples run against the test registry", () => {
 
   beforeAll(async () => {
     const bins = join(project, "node_modules", ".bin");
-    const seedEnv = { HOME: home, NODE_EXTRA_CA_CERTS: registry.caFile, DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, TF_CLI_CONFIG_FILE: undefined };
+    const seedEnv = {
+      HOME: home,
+      NODE_EXTRA_CA_CERTS: registry.caFile,
+      DOCKER_CONFIG: undefined,
+      REGISTRY_AUTH_FILE: undefined,
+      TF_CLI_CONFIG_FILE: undefined,
+    };
     const tool = async (bin: string, args: string[], stdin?: string) => {
-      const result = await runProcess(join(bins, bin), [...args, "--format", "json"], { cwd: scratch.path, env: seedEnv, ...(stdin ? { stdin } : {}) });
+      const result = await runProcess(join(bins, bin), [...args, "--format", "json"], {
+        cwd: scratch.path,
+        env: seedEnv,
+        ...(stdin ? { stdin } : {}),
+      });
       expect(result.code, `${bin} ${args.join(" ")}: ${result.stderr}`).toBe(0);
       return result.stdout;
     };
@@ -250,7 +351,14 @@ describe("README examples run against the test registry", () => {
     await tool("tofu-oci-push", [`${registry.host}/team/vpc:1.0.0`, moduleZip]);
     await tool("tofu-oci-push", [`${registry.host}/modules/net:1.0.0`, moduleZip, "--sbom", sbom]);
     const releases = writeProviderReleases(join(scratch.path, "readme-releases"));
-    const provider = await tool("tofu-oci-pack", ["provider", "--provider", "example.com/acme/thing", "--version", "1.2.0", releases]);
+    const provider = await tool("tofu-oci-pack", [
+      "provider",
+      "--provider",
+      "example.com/acme/thing",
+      "--version",
+      "1.2.0",
+      releases,
+    ]);
     await tool("tofu-oci-push", [`${registry.host}/providers/acme/thing`], provider);
 
     const providers = await startProviderRegistry({
@@ -271,7 +379,8 @@ describe("README examples run against the test registry", () => {
       SOURCE_PLAIN_HTTP: "true",
       TF_CLI_CONFIG_FILE: writeCliConfig(join(scratch.path, "readme-tofurc"), registry.host),
     };
-    for (const [name] of withExamples) writeExampleFiles(join(examplesDir(name), "work"), root, registry.host, moduleZip);
+    for (const [name] of withExamples)
+      writeExampleFiles(join(examplesDir(name), "work"), root, registry.host, moduleZip);
   }, 120_000);
   afterAll(async () => {
     await upstream?.providers.stop();
@@ -291,7 +400,11 @@ describe("README examples run against the test registry", () => {
       const examples = examplesDir(name);
       for (const { file, args } of runnable) {
         const script = join(examples, file.replace(/\.ts$/, ".js"));
-        const result = await runProcess(process.execPath, [script, ...args], { cwd: join(examples, "work"), env, timeoutMs: 90_000 });
+        const result = await runProcess(process.execPath, [script, ...args], {
+          cwd: join(examples, "work"),
+          env,
+          timeoutMs: 90_000,
+        });
         expect(result.code, `${file}:\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
     },

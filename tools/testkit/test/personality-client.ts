@@ -168,7 +168,7 @@ export class CarefulClient {
       this.#basic = basic;
       return;
     }
-    const wanted = (preferOwnScope ? scope : challenge.params.scope ?? scope) ?? "";
+    const wanted = (preferOwnScope ? scope : (challenge.params.scope ?? scope)) ?? "";
     const query = new URLSearchParams({ service: challenge.params.service ?? "" });
     for (const one of wanted.split(" ").filter(Boolean)) query.append("scope", one);
     const answer = await raw(`${challenge.params.realm}?${query}`, {

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +39,8 @@ const readmes = allReadmes.filter((dir) => checkedBlocks(readFileSync(join(dir, 
 function linkWorkspacePackages(dir: string): void {
   mkdirSync(join(dir, "node_modules", "@tofu-oci"), { recursive: true });
   for (const name of readdirSync(join(root, "packages"))) {
-    if (existsSync(join(root, "packages", name, "package.json"))) symlinkSync(join(root, "packages", name), join(dir, "node_modules", "@tofu-oci", name), "dir");
+    if (existsSync(join(root, "packages", name, "package.json")))
+      symlinkSync(join(root, "packages", name), join(dir, "node_modules", "@tofu-oci", name), "dir");
   }
 }
 
@@ -40,7 +50,13 @@ function project(packageDir: string, blocks: string[]): string {
   const dir = mkdtempSync(join(packageDir, ".tofu-oci-test", "readme-"));
   scratchDirs.push(dir);
   writeBlocks(dir, blocks);
-  const compilerOptions = { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false };
+  const compilerOptions = {
+    noEmit: true,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+  };
   const tsconfig = { extends: relative(dir, join(root, "tsconfig.base.json")), compilerOptions, include: ["**/*.ts"] };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
   linkWorkspacePackages(dir);
@@ -49,7 +65,9 @@ function project(packageDir: string, blocks: string[]): string {
 
 describe("README examples", () => {
   it("has examples to check", () => {
-    expect(readmes.map((dir) => relative(root, dir))).toEqual(expect.arrayContaining(["packages/auth", "packages/cli-kit"]));
+    expect(readmes.map((dir) => relative(root, dir))).toEqual(
+      expect.arrayContaining(["packages/auth", "packages/cli-kit"]),
+    );
   });
 
   // Issue 21: every TypeScript example in a package README is checked; none is left as plain ```ts.
@@ -58,10 +76,14 @@ describe("README examples", () => {
     expect(unchecked).toEqual([]);
   });
 
-  it.each(readmes.map((dir) => [relative(root, dir), dir] as const))("%s/README.md: the ts check blocks compile", async (_name, dir) => {
-    const blocks = checkedBlocks(readFileSync(join(dir, "README.md"), "utf8"));
-    const result = await runProcess(process.execPath, [tsc, "-p", project(dir, blocks)], { timeoutMs: 120_000 });
-    expect(result.stdout + result.stderr).toBe("");
-    expect(result.code).toBe(0);
-  }, 150_000);
+  it.each(readmes.map((dir) => [relative(root, dir), dir] as const))(
+    "%s/README.md: the ts check blocks compile",
+    async (_name, dir) => {
+      const blocks = checkedBlocks(readFileSync(join(dir, "README.md"), "utf8"));
+      const result = await runProcess(process.execPath, [tsc, "-p", project(dir, blocks)], { timeoutMs: 120_000 });
+      expect(result.stdout + result.stderr).toBe("");
+      expect(result.code).toBe(0);
+    },
+    150_000,
+  );
 });

@@ -15,11 +15,18 @@ const changeset = join(root, "node_modules", ".bin", "changeset");
 const scratch = tempDir("tofu-oci-release-");
 afterAll(() => scratch.cleanup());
 
-const packageDirs = readdirSync(join(root, "packages")).filter((dir) => existsSync(join(root, "packages", dir, "package.json")));
-const version = (copy: string, dir: string) => (JSON.parse(readFileSync(join(copy, "packages", dir, "package.json"), "utf8")) as { version: string }).version;
+const packageDirs = readdirSync(join(root, "packages")).filter((dir) =>
+  existsSync(join(root, "packages", dir, "package.json")),
+);
+const version = (copy: string, dir: string) =>
+  (JSON.parse(readFileSync(join(copy, "packages", dir, "package.json"), "utf8")) as { version: string }).version;
 
 const dependenciesOf = (copy: string, dir: string) =>
-  (JSON.parse(readFileSync(join(copy, "packages", dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  (
+    JSON.parse(readFileSync(join(copy, "packages", dir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    }
+  ).dependencies ?? {};
 
 let copies = 0;
 function copyWorkspaceManifests(): string {
@@ -27,7 +34,8 @@ function copyWorkspaceManifests(): string {
   for (const file of ["package.json", "pnpm-workspace.yaml"]) cpSync(join(root, file), join(copy, file));
   mkdirSync(join(copy, ".changeset"), { recursive: true });
   cpSync(join(root, ".changeset", "config.json"), join(copy, ".changeset", "config.json"));
-  for (const dir of packageDirs) cpSync(join(root, "packages", dir, "package.json"), join(copy, "packages", dir, "package.json"));
+  for (const dir of packageDirs)
+    cpSync(join(root, "packages", dir, "package.json"), join(copy, "packages", dir, "package.json"));
   cpSync(join(root, "tools", "testkit", "package.json"), join(copy, "tools", "testkit", "package.json"));
   return copy;
 }
@@ -66,14 +74,20 @@ describe("release flow (changesets)", () => {
       // `workspace:^` stays; pnpm publish writes it as ^<pack's new version>.
       expect(dependenciesOf(copy, dir)["@tofu-oci/pack"], dir).toBe("workspace:^");
     }
-    for (const dir of packageDirs.filter((d) => d !== "pack" && !dependents.includes(d))) expect(version(copy, dir), dir).toBe(before[dir]);
+    for (const dir of packageDirs.filter((d) => d !== "pack" && !dependents.includes(d)))
+      expect(version(copy, dir), dir).toBe(before[dir]);
   });
 
   it("every published package depends on workspace packages through workspace ranges", () => {
     for (const dir of packageDirs) {
-      const manifest = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+      };
       const internal = Object.entries(manifest.dependencies ?? {}).filter(([name]) => name.startsWith("@tofu-oci/"));
-      expect(internal.filter(([, range]) => range !== "workspace:^"), dir).toEqual([]);
+      expect(
+        internal.filter(([, range]) => range !== "workspace:^"),
+        dir,
+      ).toEqual([]);
     }
   });
 });

@@ -3,7 +3,12 @@ import { goFileError, goJoin } from "../io/go-path.js";
 import { parseHcl1 } from "../hcl1/parse.js";
 import { errorDiagnostic, warningDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { locateCliConfig, type CliConfigLocation } from "./locate.js";
-import { decodeOciCredentials, decodeOciDefaultCredentials, type OciCredentialsBlock, type OciDefaultCredentials } from "./oci-blocks.js";
+import {
+  decodeOciCredentials,
+  decodeOciDefaultCredentials,
+  type OciCredentialsBlock,
+  type OciDefaultCredentials,
+} from "./oci-blocks.js";
 import { decodeProviderInstallation, type ProviderInstallation } from "./provider-installation.js";
 
 /** The OCI and provider installation parts of OpenTofu's merged CLI configuration. */
@@ -27,14 +32,24 @@ export interface CliConfig {
 /** Loads and merges the CLI configuration files (docs/contract/auth/spec.md §2), decoding the OCI blocks (§3). */
 export async function loadCliConfig(io: AuthIo): Promise<CliConfig> {
   const location = await locateCliConfig(io);
-  const config: CliConfig = { location, files: [], credentials: [], defaults: [], providerInstallation: [], diagnostics: [], installationDiagnostics: [] };
+  const config: CliConfig = {
+    location,
+    files: [],
+    credentials: [],
+    defaults: [],
+    providerInstallation: [],
+    diagnostics: [],
+    installationDiagnostics: [],
+  };
   if (location.mainFile) await loadFile(io, config, location.mainFile, location.overridden ? "override" : "default");
   if (location.configDir && (await io.stat(location.configDir)) === "directory") {
     for (const file of await configDirFiles(io, location.configDir)) await loadFile(io, config, file, "directory");
   }
   config.diagnostics.push(...validateMerged(config));
   if (config.providerInstallation.length > 1) {
-    config.installationDiagnostics.push(errorDiagnostic(undefined, "No more than one provider_installation block may be specified"));
+    config.installationDiagnostics.push(
+      errorDiagnostic(undefined, "No more than one provider_installation block may be specified"),
+    );
   }
   return config;
 }
@@ -70,15 +85,25 @@ async function loadFile(io: AuthIo, config: CliConfig, path: string, source: Fil
   config.installationDiagnostics.push(...installation.diagnostics);
 }
 
-async function readConfigText(io: AuthIo, config: CliConfig, path: string, source: FileSource): Promise<string | undefined> {
+async function readConfigText(
+  io: AuthIo,
+  config: CliConfig,
+  path: string,
+  source: FileSource,
+): Promise<string | undefined> {
   try {
     return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await io.readFile(path));
   } catch (error) {
     const code = errorCode(error);
     // OpenTofu opens the main file first (a failure is a warning), then reads it (a failure is an error).
-    if (source === "directory" || code === "EISDIR") config.diagnostics.push(errorDiagnostic(undefined, `Error reading ${path}: ${goFileError("read", path, error)}`));
+    if (source === "directory" || code === "EISDIR")
+      config.diagnostics.push(errorDiagnostic(undefined, `Error reading ${path}: ${goFileError("read", path, error)}`));
     else if (code !== "ENOENT" || source === "override") {
-      config.diagnostics.push(warningDiagnostic(`Unable to open CLI configuration file: The CLI configuration file at "${path}" does not exist.`));
+      config.diagnostics.push(
+        warningDiagnostic(
+          `Unable to open CLI configuration file: The CLI configuration file at "${path}" does not exist.`,
+        ),
+      );
     }
     return undefined;
   }
@@ -87,10 +112,14 @@ async function readConfigText(io: AuthIo, config: CliConfig, path: string, sourc
 /** The checks OpenTofu makes after merging all files (Config.Validate). */
 function validateMerged(config: CliConfig): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  if (config.defaults.length > 1) diagnostics.push(errorDiagnostic(undefined, "No more than one oci_default_credentials block may be specified"));
+  if (config.defaults.length > 1)
+    diagnostics.push(errorDiagnostic(undefined, "No more than one oci_default_credentials block may be specified"));
   const seen = new Set<string>();
   for (const block of config.credentials) {
-    if (seen.has(block.prefix)) diagnostics.push(errorDiagnostic(block.file, `Duplicate oci_credentials block for ${JSON.stringify(block.prefix)}`));
+    if (seen.has(block.prefix))
+      diagnostics.push(
+        errorDiagnostic(block.file, `Duplicate oci_credentials block for ${JSON.stringify(block.prefix)}`),
+      );
     seen.add(block.prefix);
   }
   return diagnostics;

@@ -23,7 +23,11 @@ export async function locateCliConfig(io: AuthIo): Promise<CliConfigLocation> {
   const home = cliConfigHome(io);
   if (home === undefined) return { overridden: false };
   if (io.os === "windows") {
-    return { mainFile: await newOrLegacy(io, goJoin(io.path, home, "tofu.rc"), goJoin(io.path, home, "terraform.rc")), overridden: false, configDir: goJoin(io.path, home, "terraform.d") };
+    return {
+      mainFile: await newOrLegacy(io, goJoin(io.path, home, "tofu.rc"), goJoin(io.path, home, "terraform.rc")),
+      overridden: false,
+      configDir: goJoin(io.path, home, "terraform.d"),
+    };
   }
   return { mainFile: await unixMainFile(io, home), overridden: false, configDir: await unixConfigDir(io, home) };
 }
@@ -38,7 +42,8 @@ async function unixMainFile(io: AuthIo, home: string): Promise<string> {
   const current = goJoin(io.path, home, ".tofurc");
   const legacy = goJoin(io.path, home, ".terraformrc");
   const xdg = io.env.XDG_CONFIG_HOME;
-  if (xdg && !(await exists(io, legacy)) && !(await exists(io, current))) return goJoin(io.path, xdg, "opentofu", "tofurc");
+  if (xdg && !(await exists(io, legacy)) && !(await exists(io, current)))
+    return goJoin(io.path, xdg, "opentofu", "tofurc");
   return newOrLegacy(io, current, legacy);
 }
 

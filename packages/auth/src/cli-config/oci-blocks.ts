@@ -35,12 +35,26 @@ export interface DecodedBlocks<T> {
   diagnostics: Diagnostic[];
 }
 
-export const DEFAULT_OCI_CREDENTIALS: OciDefaultCredentials = { discoverAmbientCredentials: true, dockerStyleConfigFiles: undefined, helper: "" };
+export const DEFAULT_OCI_CREDENTIALS: OciDefaultCredentials = {
+  discoverAmbientCredentials: true,
+  dockerStyleConfigFiles: undefined,
+  helper: "",
+};
 
 const CREDENTIALS_SUMMARY = "Invalid oci_credentials block";
 const DEFAULTS_SUMMARY = "Invalid oci_default_credentials block";
-const CREDENTIALS_SCHEMA = { username: "string", password: "string", access_token: "string", refresh_token: "string", docker_credentials_helper: "string" } as const;
-const DEFAULTS_SCHEMA = { discover_ambient_credentials: "bool", docker_style_config_files: "string-list", docker_credentials_helper: "string" } as const;
+const CREDENTIALS_SCHEMA = {
+  username: "string",
+  password: "string",
+  access_token: "string",
+  refresh_token: "string",
+  docker_credentials_helper: "string",
+} as const;
+const DEFAULTS_SCHEMA = {
+  discover_ambient_credentials: "bool",
+  docker_style_config_files: "string-list",
+  docker_credentials_helper: "string",
+} as const;
 
 /** Decodes every `oci_credentials` block of one file; invalid blocks are dropped with an error. */
 export function decodeOciCredentials(file: HclFile, path: string, os: string): DecodedBlocks<OciCredentialsBlock> {
@@ -48,7 +62,10 @@ export function decodeOciCredentials(file: HclFile, path: string, os: string): D
   for (const raw of file.items.filter((item) => item.keys[0]!.value === "oci_credentials")) {
     const item = unwrapJsonKeys(raw, 2);
     const at = formatPos(item.keys[0]!.pos);
-    const fail = (detail: string) => result.diagnostics.push(errorDiagnostic(path, `${CREDENTIALS_SUMMARY}: The oci_credentials block at ${at} ${detail}`));
+    const fail = (detail: string) =>
+      result.diagnostics.push(
+        errorDiagnostic(path, `${CREDENTIALS_SUMMARY}: The oci_credentials block at ${at} ${detail}`),
+      );
     if (item.keys.length !== 2) fail("must have one label, giving an OCI repository address prefix.");
     else if (item.assign && !item.json) fail("must not be introduced with an equals sign.");
     else if (item.value.type !== "object") fail("must be represented by a JSON object.");
@@ -61,9 +78,16 @@ export function decodeOciCredentials(file: HclFile, path: string, os: string): D
   return result;
 }
 
-function decodeCredentialsBody(label: string, body: ObjectNode, path: string, os: string): { block?: OciCredentialsBlock; diagnostics: Diagnostic[] } {
+function decodeCredentialsBody(
+  label: string,
+  body: ObjectNode,
+  path: string,
+  os: string,
+): { block?: OciCredentialsBlock; diagnostics: Diagnostic[] } {
   const at = formatPos(body.pos);
-  const fail = (detail: string) => ({ diagnostics: [errorDiagnostic(path, `${CREDENTIALS_SUMMARY}: The oci_credentials block at ${at} ${detail}`)] });
+  const fail = (detail: string) => ({
+    diagnostics: [errorDiagnostic(path, `${CREDENTIALS_SUMMARY}: The oci_credentials block at ${at} ${detail}`)],
+  });
   let repositoryPath: string;
   try {
     repositoryPath = parseRepositoryPrefix(label).repository;
@@ -77,10 +101,16 @@ function decodeCredentialsBody(label: string, body: ObjectNode, path: string, os
   const oauth = args.access_token !== undefined || args.refresh_token !== undefined;
   const helper = args.docker_credentials_helper !== undefined;
   const groups = [basic, oauth, helper].filter(Boolean).length;
-  if (groups === 0) return fail("must set either username+password, access_token+refresh_token, or docker_credentials_helper.");
-  if (groups > 1) return fail("must set only one group out of username+password, access_token+refresh_token, or docker_credentials_helper.");
-  if (basic && (args.username === undefined || args.password === undefined)) return fail("must set both username and password together when using static credentials.");
-  if (oauth && (args.access_token === undefined || args.refresh_token === undefined)) return fail("must set both access_token and refresh_token together when using OAuth-style credentials.");
+  if (groups === 0)
+    return fail("must set either username+password, access_token+refresh_token, or docker_credentials_helper.");
+  if (groups > 1)
+    return fail(
+      "must set only one group out of username+password, access_token+refresh_token, or docker_credentials_helper.",
+    );
+  if (basic && (args.username === undefined || args.password === undefined))
+    return fail("must set both username and password together when using static credentials.");
+  if (oauth && (args.access_token === undefined || args.refresh_token === undefined))
+    return fail("must set both access_token and refresh_token together when using OAuth-style credentials.");
   const block: OciCredentialsBlock = {
     prefix: label,
     username: args.username ?? "",
@@ -92,17 +122,29 @@ function decodeCredentialsBody(label: string, body: ObjectNode, path: string, os
   };
   if (!helper) return { block, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
-  if (repositoryPath !== "") diagnostics.push(...fail("cannot set docker_credentials_helper with a repository path: credential helpers only support credentials for whole domains.").diagnostics);
+  if (repositoryPath !== "")
+    diagnostics.push(
+      ...fail(
+        "cannot set docker_credentials_helper with a repository path: credential helpers only support credentials for whole domains.",
+      ).diagnostics,
+    );
   if (!isValidHelperName(block.helper, os)) diagnostics.push(...fail(invalidHelperDetail(block.helper)).diagnostics);
   return diagnostics.length > 0 ? { diagnostics } : { block, diagnostics };
 }
 
 /** Decodes every `oci_default_credentials` block of one file (the caller checks there is at most one overall). */
-export function decodeOciDefaultCredentials(file: HclFile, path: string, io: AuthIo): DecodedBlocks<OciDefaultCredentials> {
+export function decodeOciDefaultCredentials(
+  file: HclFile,
+  path: string,
+  io: AuthIo,
+): DecodedBlocks<OciDefaultCredentials> {
   const result: DecodedBlocks<OciDefaultCredentials> = { blocks: [], diagnostics: [] };
   for (const item of file.items.filter((candidate) => candidate.keys[0]!.value === "oci_default_credentials")) {
     const at = formatPos(item.keys[0]!.pos);
-    const fail = (detail: string) => result.diagnostics.push(errorDiagnostic(path, `${DEFAULTS_SUMMARY}: The oci_default_credentials block at ${at} ${detail}`));
+    const fail = (detail: string) =>
+      result.diagnostics.push(
+        errorDiagnostic(path, `${DEFAULTS_SUMMARY}: The oci_default_credentials block at ${at} ${detail}`),
+      );
     if (item.assign && !item.json) fail("must not be introduced with an equals sign.");
     else if (item.keys.length > 1 && !item.json) fail("must not have any labels.");
     else if (item.value.type !== "object") fail("must be represented by a JSON object.");
@@ -115,9 +157,14 @@ export function decodeOciDefaultCredentials(file: HclFile, path: string, io: Aut
   return result;
 }
 
-function decodeDefaultsBody(body: ObjectNode, path: string, io: AuthIo): { block?: OciDefaultCredentials; diagnostics: Diagnostic[] } {
+function decodeDefaultsBody(
+  body: ObjectNode,
+  path: string,
+  io: AuthIo,
+): { block?: OciDefaultCredentials; diagnostics: Diagnostic[] } {
   const at = formatPos(body.pos);
-  const problem = (detail: string) => errorDiagnostic(path, `${DEFAULTS_SUMMARY}: The oci_default_credentials block at ${at} ${detail}`);
+  const problem = (detail: string) =>
+    errorDiagnostic(path, `${DEFAULTS_SUMMARY}: The oci_default_credentials block at ${at} ${detail}`);
   const decoded = decodeArguments(body, DEFAULTS_SCHEMA, "oci_default_credentials", path);
   if ("diagnostics" in decoded) return decoded;
   const args = decoded.args;
@@ -129,20 +176,37 @@ function decodeDefaultsBody(body: ObjectNode, path: string, io: AuthIo): { block
   };
   // Unlike oci_credentials, these problems keep the block (docs/contract/auth/spec.md §2.5).
   const diagnostics: Diagnostic[] = [];
-  if (args.docker_credentials_helper !== undefined && !isValidHelperName(block.helper, io.os)) diagnostics.push(problem(invalidHelperDetail(block.helper)));
+  if (args.docker_credentials_helper !== undefined && !isValidHelperName(block.helper, io.os))
+    diagnostics.push(problem(invalidHelperDetail(block.helper)));
   if (!block.discoverAmbientCredentials && block.dockerStyleConfigFiles !== undefined) {
-    diagnostics.push(problem("disables discovery of ambient credentials, but also sets docker_style_config_files which is relevant only when ambient credentials discovery is enabled."));
+    diagnostics.push(
+      problem(
+        "disables discovery of ambient credentials, but also sets docker_style_config_files which is relevant only when ambient credentials discovery is enabled.",
+      ),
+    );
   }
   return { block, diagnostics };
 }
 
 /** Decodes a block's arguments; a type error drops the block with OpenTofu's message. */
-function decodeArguments<S extends Record<string, FieldType>>(body: ObjectNode, schema: S, block: string, path: string): { args: Decoded<S> } | { diagnostics: Diagnostic[] } {
+function decodeArguments<S extends Record<string, FieldType>>(
+  body: ObjectNode,
+  schema: S,
+  block: string,
+  path: string,
+): { args: Decoded<S> } | { diagnostics: Diagnostic[] } {
   try {
     return { args: decodeBody(body, schema) };
   } catch (error) {
     if (!(error instanceof HclDecodeError)) throw error;
-    return { diagnostics: [errorDiagnostic(path, `Invalid ${block} block: Invalid ${block} block at ${formatPos(body.pos)}: ${error.message}.`)] };
+    return {
+      diagnostics: [
+        errorDiagnostic(
+          path,
+          `Invalid ${block} block: Invalid ${block} block at ${formatPos(body.pos)}: ${error.message}.`,
+        ),
+      ],
+    };
   }
 }
 

@@ -19,7 +19,10 @@ const OCI_JSON = JSON.stringify({
   provider_installation: {
     oci_mirror: [
       { repository_template: "example.com/${hostname}/${namespace}/${type}" },
-      { repository_template: "example.net/opentofu-registry/${namespace}/${type}", include: ["registry.opentofu.org/*/*"] },
+      {
+        repository_template: "example.net/opentofu-registry/${namespace}/${type}",
+        include: ["registry.opentofu.org/*/*"],
+      },
     ],
   },
 });
@@ -70,8 +73,18 @@ describe("provider_installation in the CLI configuration", () => {
     const config = await read(text, name);
     expect(config.errors).toEqual([]);
     expect(config.methods).toEqual([
-      { kind: "oci_mirror", repositoryTemplate: "example.com/${hostname}/${namespace}/${type}", include: [], exclude: [] },
-      { kind: "oci_mirror", repositoryTemplate: "example.net/opentofu-registry/${namespace}/${type}", include: ["registry.opentofu.org/*/*"], exclude: [] },
+      {
+        kind: "oci_mirror",
+        repositoryTemplate: "example.com/${hostname}/${namespace}/${type}",
+        include: [],
+        exclude: [],
+      },
+      {
+        kind: "oci_mirror",
+        repositoryTemplate: "example.net/opentofu-registry/${namespace}/${type}",
+        include: ["registry.opentofu.org/*/*"],
+        exclude: [],
+      },
     ]);
     expect(config.file).toBe(name);
   });
@@ -80,7 +93,10 @@ describe("provider_installation in the CLI configuration", () => {
     const config = await read(MIXED);
     expect(config.errors).toEqual([]);
     expect(config.methods!.map((m) => m.kind)).toEqual(["filesystem_mirror", "network_mirror", "direct"]);
-    expect(config.methods![1]).toMatchObject({ url: "https://tf-Mirror.example.com/", exclude: ["registry.OpenTofu.org/foobar/*"] });
+    expect(config.methods![1]).toMatchObject({
+      url: "https://tf-Mirror.example.com/",
+      exclude: ["registry.OpenTofu.org/foobar/*"],
+    });
   });
 
   it("reports what OpenTofu reports, and keeps the blocks it keeps", async () => {
@@ -100,7 +116,8 @@ describe("provider_installation in the CLI configuration", () => {
 
   it("has no methods without a block, and does not stop a credentials lookup for a broken one", async () => {
     expect((await read("")).methods).toBeUndefined();
-    const text = 'provider_installation {\n  oci_mirror {}\n}\noci_credentials "r.example" {\n  username = "u"\n  password = "p"\n}\n';
+    const text =
+      'provider_installation {\n  oci_mirror {}\n}\noci_credentials "r.example" {\n  username = "u"\n  password = "p"\n}\n';
     expect((await read(text)).errors).toEqual([expect.stringContaining('"repository_template" argument is required')]);
     const io = virtualAuthIo({ env: { HOME: "/h", TF_CLI_CONFIG_FILE: "/h/.tofurc" }, files: { "/h/.tofurc": text } });
     const resolution = await resolveSource(io, { registry: "r.example", repository: "x" });

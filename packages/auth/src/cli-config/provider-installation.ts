@@ -39,20 +39,38 @@ type MethodKind = keyof typeof SCHEMAS;
  */
 export function decodeProviderInstallation(file: HclFile, path: string): DecodedBlocks<ProviderInstallation> {
   const result: DecodedBlocks<ProviderInstallation> = { blocks: [], diagnostics: [] };
-  const fail = (summary: string, detail: string) => result.diagnostics.push(errorDiagnostic(path, `${summary}: ${detail}`));
+  const fail = (summary: string, detail: string) =>
+    result.diagnostics.push(errorDiagnostic(path, `${summary}: ${detail}`));
   for (const block of file.items.filter((item) => item.keys[0]!.value === "provider_installation")) {
     const at = formatPos(block.keys[0]!.pos);
-    if (block.assign && !block.json) fail("Invalid provider_installation block", `The provider_installation block at ${at} must not be introduced with an equals sign.`);
-    else if (block.value.type !== "object") fail("Invalid provider_installation block", `The provider_installation block at ${at} must not be introduced with an equals sign.`);
+    if (block.assign && !block.json)
+      fail(
+        "Invalid provider_installation block",
+        `The provider_installation block at ${at} must not be introduced with an equals sign.`,
+      );
+    else if (block.value.type !== "object")
+      fail(
+        "Invalid provider_installation block",
+        `The provider_installation block at ${at} must not be introduced with an equals sign.`,
+      );
     else {
-      if (block.keys.length > 1 && !block.json) fail("Invalid provider_installation block", `The provider_installation block at ${at} must not have any labels.`);
+      if (block.keys.length > 1 && !block.json)
+        fail(
+          "Invalid provider_installation block",
+          `The provider_installation block at ${at} must not have any labels.`,
+        );
       result.blocks.push({ methods: decodeMethods(block, block.value, path, result.diagnostics), file: path });
     }
   }
   return result;
 }
 
-function decodeMethods(block: ObjectItem, body: ObjectNode, path: string, diagnostics: Diagnostic[]): ProviderInstallationMethod[] {
+function decodeMethods(
+  block: ObjectItem,
+  body: ObjectNode,
+  path: string,
+  diagnostics: Diagnostic[],
+): ProviderInstallationMethod[] {
   const at = formatPos(block.keys[0]!.pos);
   const fail = (detail: string) => diagnostics.push(errorDiagnostic(path, `${SUMMARY}: ${detail}`));
   const methods: ProviderInstallationMethod[] = [];
@@ -62,9 +80,13 @@ function decodeMethods(block: ObjectItem, body: ObjectNode, path: string, diagno
       fail(`The items inside the provider_installation block at ${at} must all be blocks.`);
       continue;
     }
-    if (item.keys.length > 1 && !block.json) fail(`The blocks inside the provider_installation block at ${at} may not have any labels.`);
+    if (item.keys.length > 1 && !block.json)
+      fail(`The blocks inside the provider_installation block at ${at} may not have any labels.`);
     if (kind === "dev_overrides") {
-      if (methods.length > 0) fail(`The dev_overrides block at at ${formatPos(item.keys[0]!.pos)} must appear before all other installation methods, because development overrides always have the highest priority.`);
+      if (methods.length > 0)
+        fail(
+          `The dev_overrides block at at ${formatPos(item.keys[0]!.pos)} must appear before all other installation methods, because development overrides always have the highest priority.`,
+        );
       continue;
     }
     if (!(kind in SCHEMAS)) {
@@ -77,7 +99,12 @@ function decodeMethods(block: ObjectItem, body: ObjectNode, path: string, diagno
   return methods;
 }
 
-function decodeMethod(kind: MethodKind, body: ObjectNode, at: string, fail: (detail: string) => void): ProviderInstallationMethod | undefined {
+function decodeMethod(
+  kind: MethodKind,
+  body: ObjectNode,
+  at: string,
+  fail: (detail: string) => void,
+): ProviderInstallationMethod | undefined {
   let args: Record<string, string | string[] | boolean | undefined>;
   try {
     args = decodeBody(body, SCHEMAS[kind]);
@@ -86,10 +113,20 @@ function decodeMethod(kind: MethodKind, body: ObjectNode, at: string, fail: (det
     fail(`Invalid ${kind} block at ${kind === "oci_mirror" ? formatPos(body.pos) : at}: ${error.message}.`);
     return undefined;
   }
-  const patterns = { include: (args.include as string[] | undefined) ?? [], exclude: (args.exclude as string[] | undefined) ?? [] };
-  const required = { filesystem_mirror: "path", network_mirror: "url", oci_mirror: "repository_template", direct: undefined }[kind];
+  const patterns = {
+    include: (args.include as string[] | undefined) ?? [],
+    exclude: (args.exclude as string[] | undefined) ?? [],
+  };
+  const required = {
+    filesystem_mirror: "path",
+    network_mirror: "url",
+    oci_mirror: "repository_template",
+    direct: undefined,
+  }[kind];
   if (required && !args[required]) {
-    fail(`Invalid ${kind} block at ${kind === "oci_mirror" ? formatPos(body.pos) : at}: "${required}" argument is required.`);
+    fail(
+      `Invalid ${kind} block at ${kind === "oci_mirror" ? formatPos(body.pos) : at}: "${required}" argument is required.`,
+    );
     return undefined;
   }
   switch (kind) {

@@ -8,7 +8,8 @@ const ALPHABET = /^[A-Za-z0-9+/]*$/;
  */
 export function decodeStdBase64(text: string): Uint8Array {
   const compact = text.replace(/[\r\n]/g, "");
-  if (compact.length % 4 !== 0) throw new Error(`illegal base64 data at input byte ${compact.length - (compact.length % 4)}`);
+  if (compact.length % 4 !== 0)
+    throw new Error(`illegal base64 data at input byte ${compact.length - (compact.length % 4)}`);
   const padding = compact.endsWith("==") ? 2 : compact.endsWith("=") ? 1 : 0;
   const body = compact.slice(0, compact.length - padding);
   if (!ALPHABET.test(body)) throw new Error(`illegal base64 data at input byte ${firstIllegal(body)}`);

@@ -38,7 +38,8 @@ export async function discoverExplicit(io: AuthIo, paths: string[]): Promise<Amb
   const files = await Promise.all(paths.map((path) => readAmbientFile(io, path)));
   const problems = files.filter((file) => file.status !== "read").map((file) => file.error ?? "");
   const result: AmbientDiscovery = { mode: "explicit", searchPaths: [], files, discarded: false };
-  if (problems.length > 0) result.failure = `discovering ambient OCI registry credentials: failed to read Docker-style config files: ${problems.join("; ")}`;
+  if (problems.length > 0)
+    result.failure = `discovering ambient OCI registry credentials: failed to read Docker-style config files: ${problems.join("; ")}`;
   return result;
 }
 

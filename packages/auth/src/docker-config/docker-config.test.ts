@@ -6,7 +6,9 @@ const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 describe("parseDockerStyleConfig (spec §5)", () => {
   it("matches property names case-insensitively and merges repeated maps", () => {
-    const config = parseDockerStyleConfig(`{"AUTHS": {"a.io": {"Auth": "${b64("u:p")}"}}, "auths": {"b.io": {"auth": "${b64("v:q")}"}}, "CredHelpers": {"a.io": "one"}, "credſtore": "x", "CREDSSTORE": "pass"}`);
+    const config = parseDockerStyleConfig(
+      `{"AUTHS": {"a.io": {"Auth": "${b64("u:p")}"}}, "auths": {"b.io": {"auth": "${b64("v:q")}"}}, "CredHelpers": {"a.io": "one"}, "credſtore": "x", "CREDSSTORE": "pass"}`,
+    );
     expect([...config.auths.keys()]).toEqual(["a.io", "b.io"]);
     expect(config.auths.get("a.io")?.auth).toBe("u:p");
     expect(config.credHelpers.get("a.io")).toBe("one");
@@ -14,12 +16,16 @@ describe("parseDockerStyleConfig (spec §5)", () => {
   });
 
   it("reads only auth and records what it ignores", () => {
-    const config = parseDockerStyleConfig(`{"auths": {"a.io": {"identitytoken": 5, "username": "u", "password": "p"}}}`);
+    const config = parseDockerStyleConfig(
+      `{"auths": {"a.io": {"identitytoken": 5, "username": "u", "password": "p"}}}`,
+    );
     expect(config.auths.get("a.io")).toEqual({ auth: undefined, ignored: ["identitytoken", "username", "password"] });
   });
 
   it("treats null as Go does", () => {
-    const config = parseDockerStyleConfig(`{"credsStore": "a", "credsStore": null, "auths": {"x": null, "y": {"auth": null}, "z": {"auth": ""}}, "credHelpers": {"h": null}}`);
+    const config = parseDockerStyleConfig(
+      `{"credsStore": "a", "credsStore": null, "auths": {"x": null, "y": {"auth": null}, "z": {"auth": ""}}, "credHelpers": {"h": null}}`,
+    );
     expect(config.credsStore).toBe("a");
     expect(config.auths.get("x")).toBeNull();
     expect(config.auths.get("y")?.auth).toBeUndefined();
@@ -57,6 +63,7 @@ describe("decodeStdBase64", () => {
   it("is strict standard base64 that ignores CR and LF", () => {
     expect(Buffer.from(decodeStdBase64("dTpw\r\n")).toString()).toBe("u:p");
     expect(Buffer.from(decodeStdBase64("YQ==")).toString()).toBe("a");
-    for (const bad of ["YQ", "YQ=", "dT-w", "dT_w", "dT w", "Y===", "=YQ="]) expect(() => decodeStdBase64(bad), bad).toThrow("illegal base64");
+    for (const bad of ["YQ", "YQ=", "dT-w", "dT_w", "dT w", "Y===", "=YQ="])
+      expect(() => decodeStdBase64(bad), bad).toThrow("illegal base64");
   });
 });

@@ -93,7 +93,8 @@ function decodeAuth(text: string): string | undefined {
 function readCredHelpers(config: DockerStyleConfig, value: JsonValue): void {
   if (value.type === "null") return void config.credHelpers.clear();
   for (const { key, value: helper } of asObject(value, "credHelpers").members) {
-    if (helper.type !== "string" && helper.type !== "null") throw typeError(helper.type, "string", `credHelpers.${key}`);
+    if (helper.type !== "string" && helper.type !== "null")
+      throw typeError(helper.type, "string", `credHelpers.${key}`);
     config.credHelpers.set(key, helper.type === "string" ? helper.value : "");
   }
 }
@@ -112,5 +113,7 @@ function asObject(value: JsonValue, field: string): JsonObject {
 
 function typeError(got: string, want: string, field?: string): DockerConfigSyntaxError {
   const where = field ? ` into Go struct field .${field}` : "";
-  return new DockerConfigSyntaxError(`json: cannot unmarshal ${got} into ${where ? `${where.trim()} of type ${want}` : `${want} value`}`);
+  return new DockerConfigSyntaxError(
+    `json: cannot unmarshal ${got} into ${where ? `${where.trim()} of type ${want}` : `${want} value`}`,
+  );
 }

@@ -26,7 +26,11 @@ export function dockerStyleSearchPaths(io: AuthIo): string[] {
     paths.push(join(home, ".config", "containers", "auth.json"));
   }
   const configHome = io.env.XDG_CONFIG_HOME || join(home, ".config");
-  paths.push(join(configHome, "containers", "auth.json"), join(home, ".docker", "config.json"), join(home, ".dockercfg"));
+  paths.push(
+    join(configHome, "containers", "auth.json"),
+    join(home, ".docker", "config.json"),
+    join(home, ".dockercfg"),
+  );
   return paths;
 }
 

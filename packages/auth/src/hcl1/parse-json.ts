@@ -30,7 +30,13 @@ function toNode(value: JsonValue): Node {
     case "string":
       return { type: "literal", kind: "string", text: JSON.stringify(value.value), value: value.value, pos: value.pos };
     case "number":
-      return { type: "literal", kind: /[.eE]/.test(value.text) ? "float" : "number", text: value.text, value: value.text, pos: value.pos };
+      return {
+        type: "literal",
+        kind: /[.eE]/.test(value.text) ? "float" : "number",
+        text: value.text,
+        value: value.text,
+        pos: value.pos,
+      };
     case "bool":
       return { type: "literal", kind: "bool", text: String(value.value), value: String(value.value), pos: value.pos };
     case "null":
@@ -39,7 +45,12 @@ function toNode(value: JsonValue): Node {
 }
 
 function toItems(object: Extract<JsonValue, { type: "object" }>): ObjectItem[] {
-  return object.members.map(({ key, keyPos, value }) => ({ keys: [{ value: key, pos: keyPos }], assign: true, value: toNode(value), json: true }));
+  return object.members.map(({ key, keyPos, value }) => ({
+    keys: [{ value: key, pos: keyPos }],
+    assign: true,
+    value: toNode(value),
+    json: true,
+  }));
 }
 
 /**

@@ -1,4 +1,14 @@
-import { HclSyntaxError, formatPos, type HclFile, type ListNode, type Node, type ObjectItem, type ObjectKey, type ObjectNode, type Pos } from "./ast.js";
+import {
+  HclSyntaxError,
+  formatPos,
+  type HclFile,
+  type ListNode,
+  type Node,
+  type ObjectItem,
+  type ObjectKey,
+  type ObjectNode,
+  type Pos,
+} from "./ast.js";
 import { Scanner, type Token } from "./scanner.js";
 
 /**
@@ -72,7 +82,8 @@ class NativeParser {
       keys.push({ value: token.type === "string" ? token.value : token.text, text: token.text, pos: token.pos });
     }
     const next = this.#peek();
-    if (keys.length === 0) throw new HclSyntaxError(`expected: IDENT | STRING got: ${next.type.toUpperCase()}`, next.pos);
+    if (keys.length === 0)
+      throw new HclSyntaxError(`expected: IDENT | STRING got: ${next.type.toUpperCase()}`, next.pos);
     return keys;
   }
 
@@ -110,7 +121,11 @@ class NativeParser {
         needComma = false;
         continue;
       }
-      if (needComma) throw new HclSyntaxError(`error parsing list, expected comma or list end, got: ${token.type.toUpperCase()}`, token.pos);
+      if (needComma)
+        throw new HclSyntaxError(
+          `error parsing list, expected comma or list end, got: ${token.type.toUpperCase()}`,
+          token.pos,
+        );
       items.push(this.#listElement(token));
       needComma = token.type !== "lbrack";
     }

@@ -21,7 +21,10 @@ provider_installation { direct { exclude = ["a/b", "c/d"] } }
 `);
     expect(keys(file)).toEqual([["plugin_cache_dir"], ["oci_credentials", "example.com"], ["provider_installation"]]);
     const body = file.items[1]!.value as ObjectNode;
-    expect(decodeBody(body, { username: "string", password: "string" })).toEqual({ username: "alice\n", password: 'p"w${var.x}' });
+    expect(decodeBody(body, { username: "string", password: "string" })).toEqual({
+      username: "alice\n",
+      password: 'p"w${var.x}',
+    });
   });
 
   it.each([
@@ -43,15 +46,25 @@ provider_installation { direct { exclude = ["a/b", "c/d"] } }
 
 describe("parseHcl1: JSON syntax", () => {
   it("flattens the object and array forms into labelled blocks", () => {
-    expect(keys(parseHcl1('{"oci_credentials": {"a.io": {"username": "u", "password": "p"}, "b.io": {"docker_credentials_helper": "x"}}}'))).toEqual([
+    expect(
+      keys(
+        parseHcl1(
+          '{"oci_credentials": {"a.io": {"username": "u", "password": "p"}, "b.io": {"docker_credentials_helper": "x"}}}',
+        ),
+      ),
+    ).toEqual([
       ["oci_credentials", "a.io"],
       ["oci_credentials", "b.io"],
     ]);
-    expect(keys(parseHcl1('{"oci_credentials": [{"a.io": {"username": "u"}}]}'))).toEqual([["oci_credentials", "a.io"]]);
+    expect(keys(parseHcl1('{"oci_credentials": [{"a.io": {"username": "u"}}]}'))).toEqual([
+      ["oci_credentials", "a.io"],
+    ]);
   });
 
   it("keeps repeated top-level keys, which JSON.parse would drop", () => {
-    expect(keys(parseHcl1('{"oci_credentials": {"a.io": {"x": 1}}, "oci_credentials": {"b.io": {"x": 1}}}'))).toHaveLength(2);
+    expect(
+      keys(parseHcl1('{"oci_credentials": {"a.io": {"x": 1}}, "oci_credentials": {"b.io": {"x": 1}}}')),
+    ).toHaveLength(2);
   });
 
   it("decides flattening top-down on the children as written", () => {

@@ -1,8 +1,19 @@
 import { HclSyntaxError, type Pos } from "./ast.js";
 
 export type TokenType =
-  | "ident" | "string" | "heredoc" | "number" | "float" | "bool"
-  | "lbrace" | "rbrace" | "lbrack" | "rbrack" | "assign" | "comma" | "eof";
+  | "ident"
+  | "string"
+  | "heredoc"
+  | "number"
+  | "float"
+  | "bool"
+  | "lbrace"
+  | "rbrace"
+  | "lbrack"
+  | "rbrack"
+  | "assign"
+  | "comma"
+  | "eof";
 
 export interface Token {
   type: TokenType;
@@ -12,8 +23,25 @@ export interface Token {
   pos: Pos;
 }
 
-const PUNCTUATION: Record<string, TokenType> = { "{": "lbrace", "}": "rbrace", "[": "lbrack", "]": "rbrack", "=": "assign", ",": "comma" };
-const ESCAPES: Record<string, string> = { a: "\u0007", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"' };
+const PUNCTUATION: Record<string, TokenType> = {
+  "{": "lbrace",
+  "}": "rbrace",
+  "[": "lbrack",
+  "]": "rbrack",
+  "=": "assign",
+  ",": "comma",
+};
+const ESCAPES: Record<string, string> = {
+  a: "\u0007",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+};
 const NUMBER = /-?(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/y;
 
 /**
@@ -90,7 +118,8 @@ export class Scanner {
     this.#advance(1);
     for (;;) {
       const char = this.#peek();
-      if (char === undefined || (char === "\n" && braces === 0)) throw new HclSyntaxError("literal not terminated", pos);
+      if (char === undefined || (char === "\n" && braces === 0))
+        throw new HclSyntaxError("literal not terminated", pos);
       this.#advance(1);
       if (char === '"' && braces === 0) break;
       if (braces === 0 && char === "$" && this.#peek() === "{") {
@@ -114,7 +143,8 @@ export class Scanner {
     }
     const hex = char === "x" ? 2 : char === "u" ? 4 : char === "U" ? 8 : 0;
     const digits = this.#text.slice(this.#offset + 1, this.#offset + 1 + hex);
-    if (hex === 0 || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) throw new HclSyntaxError("unknown escape sequence", pos);
+    if (hex === 0 || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
+      throw new HclSyntaxError("unknown escape sequence", pos);
     this.#advance(1 + hex);
     return String.fromCodePoint(Number.parseInt(digits, 16));
   }

@@ -24,13 +24,21 @@ export async function helperGet(io: AuthIo, name: string, serverURL: string): Pr
   const { username, secret } = decodeHelperJson(name, stdout);
   if (username === "<token>") {
     if (secret === "") return { found: false };
-    throw new HelperError(`${JSON.stringify(name)} credential helper returned OAuth-style credentials, but only username/password-style is allowed from a credential helper`);
+    throw new HelperError(
+      `${JSON.stringify(name)} credential helper returned OAuth-style credentials, but only username/password-style is allowed from a credential helper`,
+    );
   }
   return { found: true, username, secret };
 }
 
 /** `docker-credential-<name> store`: saves a username and secret for a server URL. @throws HelperError */
-export async function helperStore(io: AuthIo, name: string, serverURL: string, username: string, secret: string): Promise<void> {
+export async function helperStore(
+  io: AuthIo,
+  name: string,
+  serverURL: string,
+  username: string,
+  secret: string,
+): Promise<void> {
   await runChecked(io, name, "store", JSON.stringify({ ServerURL: serverURL, Username: username, Secret: secret }));
 }
 
@@ -40,7 +48,12 @@ export async function helperErase(io: AuthIo, name: string, serverURL: string): 
 }
 
 /** Runs the helper; returns stdout, or undefined for "not found". */
-async function runChecked(io: AuthIo, name: string, action: "get" | "store" | "erase", input: string): Promise<string | undefined> {
+async function runChecked(
+  io: AuthIo,
+  name: string,
+  action: "get" | "store" | "erase",
+  input: string,
+): Promise<string | undefined> {
   let output;
   try {
     output = await io.runHelper(name, action, input);
@@ -52,7 +65,9 @@ async function runChecked(io: AuthIo, name: string, action: "get" | "store" | "e
   // One line, so that errors stay one line on the terminal.
   const message = output.stdout.trim().replace(/\s*\n\s*/g, " ");
   if (message === NOT_FOUND) return undefined;
-  throw new HelperError(`${JSON.stringify(name)} credential helper failed: ${message || `exit status ${output.exitCode}`}`);
+  throw new HelperError(
+    `${JSON.stringify(name)} credential helper failed: ${message || `exit status ${output.exitCode}`}`,
+  );
 }
 
 function decodeHelperJson(name: string, stdout: string): { username: string; secret: string } {
@@ -62,12 +77,18 @@ function decodeHelperJson(name: string, stdout: string): { username: string; sec
   } catch (error) {
     throw new HelperError(`${JSON.stringify(name)} credential helper failed: ${(error as Error).message}`);
   }
-  if (document.type !== "object") throw new HelperError(`${JSON.stringify(name)} credential helper failed: json: cannot unmarshal ${document.type} into Go value of type credentials.dockerCredentials`);
+  if (document.type !== "object")
+    throw new HelperError(
+      `${JSON.stringify(name)} credential helper failed: json: cannot unmarshal ${document.type} into Go value of type credentials.dockerCredentials`,
+    );
   const result = { username: "", secret: "" };
   for (const { key, value } of document.members) {
     const field = equalFold(key, "Username") ? "username" : equalFold(key, "Secret") ? "secret" : undefined;
     if (!field || value.type === "null") continue;
-    if (value.type !== "string") throw new HelperError(`${JSON.stringify(name)} credential helper failed: json: cannot unmarshal ${value.type} into Go struct field of type string`);
+    if (value.type !== "string")
+      throw new HelperError(
+        `${JSON.stringify(name)} credential helper failed: json: cannot unmarshal ${value.type} into Go struct field of type string`,
+      );
     result[field] = value.value;
   }
   return result;

@@ -37,9 +37,12 @@ export interface VirtualAuthIo extends AuthIo {
 export function virtualAuthIo(options: VirtualAuthIoOptions = {}): VirtualAuthIo {
   const files = new Map(Object.entries(options.files ?? {}));
   const fileErrors = options.fileErrors ?? {};
-  const helperStores = new Map(Object.entries(options.helpers ?? {}).map(([name, replies]) => [name, new Map(Object.entries(replies))]));
+  const helperStores = new Map(
+    Object.entries(options.helpers ?? {}).map(([name, replies]) => [name, new Map(Object.entries(replies))]),
+  );
   const missing = new Set(options.missingHelpers ?? []);
-  const isDirectory = (path: string) => [...files.keys(), ...Object.keys(fileErrors)].some((file) => file.startsWith(`${path.replace(/\/$/, "")}/`));
+  const isDirectory = (path: string) =>
+    [...files.keys(), ...Object.keys(fileErrors)].some((file) => file.startsWith(`${path.replace(/\/$/, "")}/`));
   const fail = (code: string, path: string) => Promise.reject(Object.assign(new Error(`${code}: ${path}`), { code }));
 
   return {
@@ -53,13 +56,16 @@ export function virtualAuthIo(options: VirtualAuthIoOptions = {}): VirtualAuthIo
     readFile(path) {
       if (fileErrors[path]) return fail(fileErrors[path]!, path);
       const content = files.get(path);
-      if (content !== undefined) return Promise.resolve(typeof content === "string" ? new TextEncoder().encode(content) : content);
+      if (content !== undefined)
+        return Promise.resolve(typeof content === "string" ? new TextEncoder().encode(content) : content);
       if (isDirectory(path)) return fail("EISDIR", path);
       return fail(ancestorIsFile(files, path) ? "ENOTDIR" : "ENOENT", path);
     },
     async readDir(path) {
       const prefix = `${path.replace(/\/$/, "")}/`;
-      const names = [...files.keys(), ...Object.keys(fileErrors)].filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length).split("/")[0]!);
+      const names = [...files.keys(), ...Object.keys(fileErrors)]
+        .filter((file) => file.startsWith(prefix))
+        .map((file) => file.slice(prefix.length).split("/")[0]!);
       return [...new Set(names)];
     },
     async stat(path) {
@@ -78,7 +84,11 @@ export function virtualAuthIo(options: VirtualAuthIoOptions = {}): VirtualAuthIo
 function runVirtualHelper(store: Map<string, VirtualHelperReply>, action: string, input: string): HelperOutput {
   const notFound = { exitCode: 1, stdout: "credentials not found in native keychain\n" };
   if (action === "store") {
-    const { ServerURL, Username, Secret } = JSON.parse(input) as { ServerURL: string; Username: string; Secret: string };
+    const { ServerURL, Username, Secret } = JSON.parse(input) as {
+      ServerURL: string;
+      Username: string;
+      Secret: string;
+    };
     store.set(ServerURL, { Username, Secret });
     return { exitCode: 0, stdout: "" };
   }

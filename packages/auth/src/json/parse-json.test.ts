@@ -22,7 +22,7 @@ describe("parseJson (Go encoding/json acceptance)", () => {
   });
 
   it("accepts what Go accepts", () => {
-    expect(parseJson(' \t\r\n null ').type).toBe("null");
+    expect(parseJson(" \t\r\n null ").type).toBe("null");
     expect(parseJson('"\\u00e9\\n"')).toMatchObject({ type: "string", value: "é\n" });
     expect(parseJson("-1.5e3")).toMatchObject({ type: "number", text: "-1.5e3" });
   });

@@ -43,14 +43,21 @@ class Parser {
     if (char === "{") return this.object(pos);
     if (char === "[") return this.array(pos);
     if (char === '"') return { type: "string", value: this.string(), pos };
-    if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) return { type: "number", text: this.number(), pos };
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+    if (char === "-" || (char !== undefined && char >= "0" && char <= "9"))
+      return { type: "number", text: this.number(), pos };
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (char === word[0]) {
         this.literal(word);
         return value === null ? { type: "null", pos } : { type: "bool", value, pos };
       }
     }
-    throw this.atEnd() ? this.error("unexpected end of JSON input") : this.error(`invalid character ${this.describeNext()} looking for beginning of value`);
+    throw this.atEnd()
+      ? this.error("unexpected end of JSON input")
+      : this.error(`invalid character ${this.describeNext()} looking for beginning of value`);
   }
 
   object(pos: JsonPos): JsonValue {
@@ -118,7 +125,9 @@ class Parser {
   }
 
   unexpected(context: string): JsonSyntaxError {
-    return this.atEnd() ? this.error("unexpected end of JSON input") : this.error(`invalid character ${this.describeNext()} ${context}`);
+    return this.atEnd()
+      ? this.error("unexpected end of JSON input")
+      : this.error(`invalid character ${this.describeNext()} ${context}`);
   }
 
   /** A literal's letters one by one, with Go's error at the first wrong one (encoding/json scanner.go stateT..stateNul). */

@@ -32,7 +32,11 @@ export async function buildPolicy(io: AuthIo, cliConfig: CliConfig, options: Bui
   if (defaults.helper !== "") configs.push(globalHelperConfig(defaults.helper));
   const ambient = await discoverAmbient(io, defaults);
   if (ambient.failure) {
-    throw new CredentialsError("policy", `invalid credentials configuration for OCI registries: ${ambient.failure}`, "Create the file, or fix or remove it from docker_style_config_files in the CLI configuration.");
+    throw new CredentialsError(
+      "policy",
+      `invalid credentials configuration for OCI registries: ${ambient.failure}`,
+      "Create the file, or fix or remove it from docker_style_config_files in the CLI configuration.",
+    );
   }
   if (!ambient.discarded) {
     for (const file of ambient.files) if (file.config) configs.push(dockerFileConfig(file.path, file.config));

@@ -14,12 +14,35 @@ export function explicitBlockConfig(block: OciCredentialsBlock): CredentialsConf
       const specificity = matchPrefix(block.prefix, registry, repository);
       if (specificity === NO_MATCH) return [];
       if (block.username !== "") {
-        return [{ source: { kind: "static-basic", specificity, location, entry: "username/password", username: block.username, password: block.password } }];
+        return [
+          {
+            source: {
+              kind: "static-basic",
+              specificity,
+              location,
+              entry: "username/password",
+              username: block.username,
+              password: block.password,
+            },
+          },
+        ];
       }
       if (block.accessToken !== "") {
-        return [{ source: { kind: "static-oauth", specificity, location, entry: "access_token/refresh_token", accessToken: block.accessToken, refreshToken: block.refreshToken } }];
+        return [
+          {
+            source: {
+              kind: "static-oauth",
+              specificity,
+              location,
+              entry: "access_token/refresh_token",
+              accessToken: block.accessToken,
+              refreshToken: block.refreshToken,
+            },
+          },
+        ];
       }
-      if (block.helper !== "") return [{ source: helperSource(block.helper, registry, specificity, location, "docker_credentials_helper") }];
+      if (block.helper !== "")
+        return [{ source: helperSource(block.helper, registry, specificity, location, "docker_credentials_helper") }];
       return [{ error: `${location} has no supported credentials arguments`, entry: "empty arguments" }];
     },
   };
@@ -30,7 +53,9 @@ export function globalHelperConfig(helper: string): CredentialsConfig {
   const location = "oci_default_credentials block";
   return {
     location,
-    candidates: (registry) => [{ source: helperSource(helper, registry, GLOBAL, location, "docker_credentials_helper") }],
+    candidates: (registry) => [
+      { source: helperSource(helper, registry, GLOBAL, location, "docker_credentials_helper") },
+    ],
   };
 }
 
@@ -46,12 +71,30 @@ export function dockerFileConfig(path: string, config: DockerStyleConfig): Crede
         if (specificity === NO_MATCH) continue;
         const colon = entry.auth.indexOf(":");
         const name = `auths ${goQuote(key)}`;
-        if (colon === -1) candidates.push({ error: `auth object for ${goQuote(key)} in ${path} does not have base64-encoded username:password pair`, entry: name });
-        else candidates.push({ source: { kind: "static-basic", specificity, location: path, entry: name, username: entry.auth.slice(0, colon), password: entry.auth.slice(colon + 1) } });
+        if (colon === -1)
+          candidates.push({
+            error: `auth object for ${goQuote(key)} in ${path} does not have base64-encoded username:password pair`,
+            entry: name,
+          });
+        else
+          candidates.push({
+            source: {
+              kind: "static-basic",
+              specificity,
+              location: path,
+              entry: name,
+              username: entry.auth.slice(0, colon),
+              password: entry.auth.slice(colon + 1),
+            },
+          });
       }
       const domainHelper = config.credHelpers.get(registry);
-      if (domainHelper) candidates.push({ source: helperSource(domainHelper, registry, DOMAIN, path, `credHelpers ${goQuote(registry)}`) });
-      if (config.credsStore) candidates.push({ source: helperSource(config.credsStore, registry, GLOBAL, path, "credsStore") });
+      if (domainHelper)
+        candidates.push({
+          source: helperSource(domainHelper, registry, DOMAIN, path, `credHelpers ${goQuote(registry)}`),
+        });
+      if (config.credsStore)
+        candidates.push({ source: helperSource(config.credsStore, registry, GLOBAL, path, "credsStore") });
       return candidates;
     },
   };

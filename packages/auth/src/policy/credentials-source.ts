@@ -31,7 +31,9 @@ export interface CredentialsSource {
 }
 
 /** One thing a config yields for a query: a source, or an error that counts only if something is selected. */
-export type Candidate = { source: CredentialsSource; error?: undefined } | { source?: undefined; error: string; entry: string };
+export type Candidate =
+  | { source: CredentialsSource; error?: undefined }
+  | { source?: undefined; error: string; entry: string };
 
 /** A credentials config: one explicit block, the global helper, or one docker-style file (docs/contract/auth/spec.md §7.1). */
 export interface CredentialsConfig {
@@ -40,6 +42,12 @@ export interface CredentialsConfig {
 }
 
 /** A helper source for the queried domain. */
-export function helperSource(helper: string, registry: string, specificity: Specificity, location: string, entry: string): CredentialsSource {
+export function helperSource(
+  helper: string,
+  registry: string,
+  specificity: Specificity,
+  location: string,
+  entry: string,
+): CredentialsSource {
   return { kind: "helper", specificity, location, entry, helper, serverURL: `https://${registry}` };
 }

@@ -1,11 +1,6 @@
 // Validation rules of oras-go's registry.ParseReference, which OpenTofu uses for address
 // prefixes (docs/contract/auth/spec.md §6.1): the one implementation in @tofu-oci/core/go, on the UTF-8 bytes.
-import {
-  fromByteString,
-  parseRepositoryAddressPrefix,
-  toByteString,
-  validateOrasRegistry,
-} from "@tofu-oci/core/go";
+import { fromByteString, parseRepositoryAddressPrefix, toByteString, validateOrasRegistry } from "@tofu-oci/core/go";
 
 /** A registry[/repository] split of an address prefix. */
 export interface PrefixParts {

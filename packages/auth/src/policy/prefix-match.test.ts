@@ -3,18 +3,31 @@ import { isValidOrasRegistry, parseRepositoryPrefix } from "./oras-reference.js"
 import { matchPrefix } from "./prefix-match.js";
 import { formatSpecificity } from "./specificity.js";
 
-const spec = (prefix: string, registry: string, repository: string) => formatSpecificity(matchPrefix(prefix, registry, repository));
+const spec = (prefix: string, registry: string, repository: string) =>
+  formatSpecificity(matchPrefix(prefix, registry, repository));
 
 describe("address prefixes (spec §6)", () => {
   it("validates registries like ORAS does", () => {
-    for (const good of ["Example.COM", "-x.com", "a_b.com", "host:", "host:99999", "[::1]:5000", "bücher.de", "127.0.0.1:5000"]) expect(isValidOrasRegistry(good), good).toBe(true);
+    for (const good of [
+      "Example.COM",
+      "-x.com",
+      "a_b.com",
+      "host:",
+      "host:99999",
+      "[::1]:5000",
+      "bücher.de",
+      "127.0.0.1:5000",
+    ])
+      expect(isValidOrasRegistry(good), good).toBe(true);
     for (const bad of ["", "a b", "host:abc", "a@b", "a#b", "a%20b"]) expect(isValidOrasRegistry(bad), bad).toBe(false);
   });
 
   it("ignores a trailing : or @ and rejects tags and digests", () => {
     expect(parseRepositoryPrefix("example.com/foo:")).toEqual({ registry: "example.com", repository: "foo" });
     expect(parseRepositoryPrefix("example.com/foo@")).toEqual({ registry: "example.com", repository: "foo" });
-    expect(() => parseRepositoryPrefix(`example.com/foo@sha256:${"a".repeat(64)}`)).toThrow("artifact tag or digest not allowed");
+    expect(() => parseRepositoryPrefix(`example.com/foo@sha256:${"a".repeat(64)}`)).toThrow(
+      "artifact tag or digest not allowed",
+    );
     expect(() => parseRepositoryPrefix("example.com/Foo")).toThrow('invalid repository "Foo"');
   });
 

@@ -37,7 +37,8 @@ export function selectSource(configs: CredentialsConfig[], registry: string, rep
   }
   for (const entry of considered) {
     if (entry === best) entry.outcome = "selected";
-    else if (entry.source && best?.source && entry.source.specificity === best.source.specificity) entry.outcome = "tie: an earlier one wins";
+    else if (entry.source && best?.source && entry.source.specificity === best.source.specificity)
+      entry.outcome = "tie: an earlier one wins";
   }
   return best?.source ? { considered, selected: best.source, errors } : { considered, errors };
 }

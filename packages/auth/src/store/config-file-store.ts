@@ -42,7 +42,11 @@ export function virtualConfigFileStore(io: VirtualAuthIo): ConfigFileStore {
   return {
     read: async (path) => {
       const content = io.files.get(path);
-      return content === undefined ? undefined : typeof content === "string" ? content : new TextDecoder().decode(content);
+      return content === undefined
+        ? undefined
+        : typeof content === "string"
+          ? content
+          : new TextDecoder().decode(content);
     },
     write: async (path, text) => void io.files.set(path, text),
     locked: (_path, action) => action(),

@@ -59,7 +59,8 @@ function toPlain(value: JsonValue): unknown {
       const result: JsonDocument = {};
       for (const { key, value: member } of value.members) {
         const plain = toPlain(member);
-        result[key] = isObject(result[key]) && isObject(plain) ? { ...(result[key] as object), ...(plain as object) } : plain;
+        result[key] =
+          isObject(result[key]) && isObject(plain) ? { ...(result[key] as object), ...(plain as object) } : plain;
       }
       return result;
     }
@@ -81,5 +82,8 @@ function isObject(value: unknown): boolean {
 }
 
 function malformed(path: string, detail: string) {
-  return invalidInput(`${path} is not a valid docker-style config file: ${detail}`, "Fix or move the file first: OpenTofu cannot read it either, and a malformed default file disables all of them.");
+  return invalidInput(
+    `${path} is not a valid docker-style config file: ${detail}`,
+    "Fix or move the file first: OpenTofu cannot read it either, and a malformed default file disables all of them.",
+  );
 }

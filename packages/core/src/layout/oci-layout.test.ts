@@ -119,9 +119,18 @@ describe("OciLayout", () => {
   it("refuses digests that would leave blobs/sha256 before touching the disk", async () => {
     const layout = await fresh();
     writeFileSync(join(layout.root, "secret"), "outside the blobs");
-    for (const digest of ["sha256:../../secret", "sha256:../../../../etc/hostname", "sha256:", `sha256:${"F".repeat(64)}`]) {
+    for (const digest of [
+      "sha256:../../secret",
+      "sha256:../../../../etc/hostname",
+      "sha256:",
+      `sha256:${"F".repeat(64)}`,
+    ]) {
       const descriptor = { mediaType: "archive/zip", digest, size: 17 };
-      for (const operation of [() => layout.fetch(descriptor), () => layout.exists(descriptor), () => layout.push(descriptor, Buffer.from("outside the blobs"))]) {
+      for (const operation of [
+        () => layout.fetch(descriptor),
+        () => layout.exists(descriptor),
+        () => layout.push(descriptor, Buffer.from("outside the blobs")),
+      ]) {
         const error = await operation().catch((e: unknown) => e);
         expect(exitCodeOf(error), digest).toBe(6);
         expect((error as Error).message).toContain("is not a valid digest");
@@ -169,9 +178,14 @@ describe("OciLayout", () => {
       },
     });
     const descriptor = { mediaType: "archive/zip", digest: sha256Digest("big"), size: 1024 ** 4 };
-    const error = await layout.push(descriptor, endless, { signal: controller.signal, tag: "1.0.0" }).catch((e: unknown) => e);
+    const error = await layout
+      .push(descriptor, endless, { signal: controller.signal, tag: "1.0.0" })
+      .catch((e: unknown) => e);
     expect((error as Error).name).toBe("AbortError");
     expect(readdirSync(join(layout.root, "blobs", "sha256"))).toEqual([]);
-    expect(existsSync(join(layout.root, "index.json")) && JSON.parse(readFileSync(join(layout.root, "index.json"), "utf8")).manifests).toEqual([]);
+    expect(
+      existsSync(join(layout.root, "index.json")) &&
+        JSON.parse(readFileSync(join(layout.root, "index.json"), "utf8")).manifests,
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,14 @@ import { parseManifest, type Descriptor, type ImageIndex } from "../manifest.js"
 import { Annotation, MANIFEST_SIZE_LIMIT, MediaType, isManifestMediaType } from "../media-types.js";
 import { ProgressStream } from "../progress-stream.js";
 import { assertTag, isValidDigest } from "../reference.js";
-import { openContent, type Content, type OperationOptions, type PushOptions, type ReferrersOptions, type Target } from "../target.js";
+import {
+  openContent,
+  type Content,
+  type OperationOptions,
+  type PushOptions,
+  type ReferrersOptions,
+  type Target,
+} from "../target.js";
 import { openLayoutFile } from "./blob-file.js";
 
 const LAYOUT_FILE = "oci-layout";
@@ -86,7 +93,9 @@ export class OciLayout implements Target {
     if (manifest.subject) {
       const entry = describeManifest(bytes, descriptor.digest);
       delete entry.annotations;
-      await this.#updateIndex((entries) => (entries.some((e) => e.digest === entry.digest) ? entries : [...entries, entry]));
+      await this.#updateIndex((entries) =>
+        entries.some((e) => e.digest === entry.digest) ? entries : [...entries, entry],
+      );
     }
   }
 
@@ -105,7 +114,10 @@ export class OciLayout implements Target {
     assertTag(tag);
     const stored = await this.resolve(descriptor.digest);
     const entry: Descriptor = { ...stored, annotations: { [Annotation.refName]: tag } };
-    await this.#updateIndex((entries) => [...entries.filter((e) => e.annotations?.[Annotation.refName] !== tag), entry]);
+    await this.#updateIndex((entries) => [
+      ...entries.filter((e) => e.annotations?.[Annotation.refName] !== tag),
+      entry,
+    ]);
   }
 
   async *tags(): AsyncIterable<string> {
@@ -160,7 +172,10 @@ export class OciLayout implements Target {
     const size = (await handle.stat()).size;
     if (size > LAYOUT_INDEX_SIZE_LIMIT) {
       await handle.close();
-      throw invalidInput(`${path} is ${size} bytes, over the ${LAYOUT_INDEX_SIZE_LIMIT}-byte limit of a layout index`, "Split the layout: one layout per repository, as mirror and push write them.");
+      throw invalidInput(
+        `${path} is ${size} bytes, over the ${LAYOUT_INDEX_SIZE_LIMIT}-byte limit of a layout index`,
+        "Split the layout: one layout per repository, as mirror and push write them.",
+      );
     }
     const bytes = await readAll(handle.createReadStream(), LAYOUT_INDEX_SIZE_LIMIT, path);
     try {
@@ -168,7 +183,11 @@ export class OciLayout implements Target {
       if (!("manifests" in index)) throw new Error("not an index");
       return index;
     } catch (error) {
-      throw invalidInput(`${join(this.root, INDEX_FILE)} is not a valid OCI index`, "Repair or remove the file.", error);
+      throw invalidInput(
+        `${join(this.root, INDEX_FILE)} is not a valid OCI index`,
+        "Repair or remove the file.",
+        error,
+      );
     }
   }
 

@@ -71,7 +71,12 @@ export interface AuthOptions {
  * @throws TofuOciError "unauthorized" (exit 4) when there are no credentials or they are refused.
  */
 export function authenticating(send: Send, options: AuthOptions = {}): Send<RegistryRequest> {
-  const flow = new AuthFlow(options.credentials ?? anonymous, send, options.cache ?? new TokenCache(), options.allowInsecureRealm ?? false);
+  const flow = new AuthFlow(
+    options.credentials ?? anonymous,
+    send,
+    options.cache ?? new TokenCache(),
+    options.allowInsecureRealm ?? false,
+  );
   return async (request) => {
     const host = request.url.host;
     const response = await send(withAuthorization(request, flow.cache.get(host, request.scopes)));
@@ -109,7 +114,13 @@ class AuthFlow {
     readonly allowInsecureRealm: boolean,
   ) {}
 
-  async authorize(registry: URL, repository: string, challenge: Challenge, scopes: string[], signal?: AbortSignal): Promise<string> {
+  async authorize(
+    registry: URL,
+    repository: string,
+    challenge: Challenge,
+    scopes: string[],
+    signal?: AbortSignal,
+  ): Promise<string> {
     const host = registry.host;
     const credential = await this.credentials(host, repository);
     // registry-quirks: ecr-basic-challenge: Basic, with no token service.
@@ -120,7 +131,10 @@ class AuthFlow {
       return value;
     }
     if (challenge.scheme !== "bearer") {
-      throw new TofuOciError("unauthorized", `${host} asks for unsupported authentication scheme "${challenge.scheme}"`);
+      throw new TofuOciError(
+        "unauthorized",
+        `${host} asks for unsupported authentication scheme "${challenge.scheme}"`,
+      );
     }
     const allScopes = mergeScopes([...scopes, ...(challenge.params.scope?.split(" ") ?? [])]);
     const token = credential?.accessToken
@@ -131,11 +145,19 @@ class AuthFlow {
     return value;
   }
 
-  #sharedToken(registry: URL, challenge: Challenge, scopes: string[], credential: Credential | undefined, signal: AbortSignal | undefined) {
+  #sharedToken(
+    registry: URL,
+    challenge: Challenge,
+    scopes: string[],
+    credential: Credential | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     const key = [registry.host, challenge.params.realm, challenge.params.service, ...scopes].join(" ");
     let pending = this.#inFlight.get(key);
     if (!pending) {
-      pending = this.#fetchToken(registry, challenge, scopes, credential, signal).finally(() => this.#inFlight.delete(key));
+      pending = this.#fetchToken(registry, challenge, scopes, credential, signal).finally(() =>
+        this.#inFlight.delete(key),
+      );
       this.#inFlight.set(key, pending);
     }
     return pending;
@@ -151,9 +173,11 @@ class AuthFlow {
     const host = registry.host;
     // The realm may be on another host (registry-quirks: gitlab-jwt-realm, dockerhub-misc-headers).
     const realm = parseRealm(host, challenge.params.realm);
-    if (credential?.refreshToken || credential?.username || credential?.password) assertRealmTransport(registry, realm, this.allowInsecureRealm);
+    if (credential?.refreshToken || credential?.username || credential?.password)
+      assertRealmTransport(registry, realm, this.allowInsecureRealm);
     const service = challenge.params.service;
-    const refreshToken = credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
+    const refreshToken =
+      credential?.refreshToken ?? (credential?.username === REFRESH_TOKEN_USER ? credential.password : undefined);
     const request = refreshToken
       ? refreshTokenRequest(realm, service, scopes, refreshToken)
       : basicTokenRequest(realm, service, scopes, credential);
@@ -170,7 +194,12 @@ class AuthFlow {
   }
 }
 
-function basicTokenRequest(realm: URL, service: string | undefined, scopes: string[], credential: Credential | undefined): HttpRequest {
+function basicTokenRequest(
+  realm: URL,
+  service: string | undefined,
+  scopes: string[],
+  credential: Credential | undefined,
+): HttpRequest {
   const url = new URL(realm);
   if (service) url.searchParams.set("service", service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
@@ -181,12 +210,22 @@ function basicTokenRequest(realm: URL, service: string | undefined, scopes: stri
   return { method: "GET", url, headers };
 }
 
-function refreshTokenRequest(realm: URL, service: string | undefined, scopes: string[], refreshToken: string): HttpRequest {
+function refreshTokenRequest(
+  realm: URL,
+  service: string | undefined,
+  scopes: string[],
+  refreshToken: string,
+): HttpRequest {
   const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID });
   if (service) form.set("service", service);
   if (scopes.length > 0) form.set("scope", scopes.join(" "));
   const body = form.toString();
-  return { method: "POST", url: realm, headers: { "content-type": "application/x-www-form-urlencoded" }, body: () => body };
+  return {
+    method: "POST",
+    url: realm,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: () => body,
+  };
 }
 
 function parseRealm(host: string, realm: string | undefined): URL {
@@ -209,7 +248,8 @@ function parseTokenResponse(body: Buffer, host: string): { value: string; expire
     throw new TofuOciError("network", `the token service of ${host} sent invalid JSON`);
   }
   const value = typeof parsed.access_token === "string" && parsed.access_token ? parsed.access_token : parsed.token;
-  if (typeof value !== "string" || value === "") throw new TofuOciError("network", `the token service of ${host} sent no token`);
+  if (typeof value !== "string" || value === "")
+    throw new TofuOciError("network", `the token service of ${host} sent no token`);
   const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
   // Renew ahead of expiry so a long upload does not start with a token about to lapse.
   return { value, expiresInMs: Math.max(1, seconds - 10) * 1000 };

@@ -5,7 +5,14 @@ import { ensureVerified } from "../digest.js";
 import { RegistryError, TofuOciError } from "../errors.js";
 import type { Descriptor } from "../manifest.js";
 import { ProgressStream } from "../progress-stream.js";
-import { asResumable, isReplayable, openContent, type Content, type PushOptions, type ResumableContent } from "../target.js";
+import {
+  asResumable,
+  isReplayable,
+  openContent,
+  type Content,
+  type PushOptions,
+  type ResumableContent,
+} from "../target.js";
 import { expectStatus, header, type HttpResponse, type Method, type RetryOptions } from "./http.js";
 import { chunkRefusal, chunkSizeFor, learnChunkRefusal, type RegistryKnowledge } from "./registry-knowledge.js";
 import type { SavedUpload, UploadSessionStore } from "./upload-sessions.js";
@@ -19,7 +26,11 @@ export interface UploadTransport {
   /** Opens an upload session for the blob and returns its Location. */
   start(descriptor: Descriptor, signal: AbortSignal | undefined): Promise<URL>;
   /** Sends a request; `body` opens the bytes afresh for each attempt (an auth challenge sends it twice). */
-  send(method: Method, url: URL, init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: () => Promise<Readable> }): Promise<HttpResponse>;
+  send(
+    method: Method,
+    url: URL,
+    init: { signal?: AbortSignal | undefined; headers?: Record<string, string>; body?: () => Promise<Readable> },
+  ): Promise<HttpResponse>;
   location(response: HttpResponse, previous?: URL): URL;
   /** Whether the registry has the blob (a HEAD). */
   exists(descriptor: Descriptor, signal: AbortSignal | undefined): Promise<boolean>;
@@ -52,16 +63,31 @@ const CANCEL_GRACE_MS = 30_000;
  * it. A registry that refuses chunks gets a monolithic upload instead. A broken session (the
  * registry forgot or refused it) is answered with a HEAD of the blob and then a new session.
  */
-export async function uploadBlob(transport: UploadTransport, descriptor: Descriptor, content: Content, push: PushOptions, options: BlobUploadOptions): Promise<void> {
+export async function uploadBlob(
+  transport: UploadTransport,
+  descriptor: Descriptor,
+  content: Content,
+  push: PushOptions,
+  options: BlobUploadOptions,
+): Promise<void> {
   const resumable = options.chunkSize === undefined ? undefined : asResumable(content);
   if (resumable && options.chunkSize !== undefined && descriptor.size > options.chunkSize) {
-    const upload = new ChunkedUpload(transport, descriptor, resumable, push, { ...options, chunkSize: options.chunkSize });
+    const upload = new ChunkedUpload(transport, descriptor, resumable, push, {
+      ...options,
+      chunkSize: options.chunkSize,
+    });
     if (await upload.run()) return;
   }
   await uploadWhole(transport, descriptor, content, push, options);
 }
 
-async function uploadWhole(transport: UploadTransport, descriptor: Descriptor, content: Content, push: PushOptions, options: BlobUploadOptions): Promise<void> {
+async function uploadWhole(
+  transport: UploadTransport,
+  descriptor: Descriptor,
+  content: Content,
+  push: PushOptions,
+  options: BlobUploadOptions,
+): Promise<void> {
   const attempts = isReplayable(content) ? 1 + (options.retry.retries ?? 4) : 1;
   // Resumable content (a file, bytes) is read as a plain range, as chunks are: the PUT names the
   // digest and the registry checks it, so hashing it here too would only cost CPU. Other content
@@ -87,7 +113,13 @@ async function uploadWhole(transport: UploadTransport, descriptor: Descriptor, c
   }
 }
 
-async function putWhole(transport: UploadTransport, location: URL, descriptor: Descriptor, open: () => Promise<Readable>, push: PushOptions): Promise<void> {
+async function putWhole(
+  transport: UploadTransport,
+  location: URL,
+  descriptor: Descriptor,
+  open: () => Promise<Readable>,
+  push: PushOptions,
+): Promise<void> {
   // No Content-Range on a PUT (registry-quirks: content-range-on-monolithic-put, put-bad-range-divergence).
   const response = await transport.send("PUT", withDigest(location, descriptor), {
     signal: push.signal,
@@ -144,7 +176,8 @@ class ChunkedUpload {
   async #send(session: SavedUpload, chunk: number): Promise<void> {
     const { descriptor, push } = this;
     let { location, offset } = session;
-    if (offset > 0) this.options.log?.(`resuming the upload of ${descriptor.digest} at byte ${offset} of ${descriptor.size}`);
+    if (offset > 0)
+      this.options.log?.(`resuming the upload of ${descriptor.digest} at byte ${offset} of ${descriptor.size}`);
     for (; descriptor.size - offset > chunk; offset += chunk) {
       if (push.signal?.aborted) throw new TofuOciError("cancelled", "cancelled");
       location = (await this.#patch(new URL(location), offset, offset + chunk - 1)).href;
@@ -166,12 +199,20 @@ class ChunkedUpload {
       transport.send("PATCH", location, {
         signal,
         // registry-quirks: acr-content-range-format: `<start>-<end>`, no unit, no total.
-        headers: { "content-type": "application/octet-stream", "content-length": String(end - start + 1), "content-range": `${start}-${end}` },
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-length": String(end - start + 1),
+          "content-range": `${start}-${end}`,
+        },
         body: async () => withProgress(await this.content.openRange(start, end), start, push.onProgress),
       }),
     );
     if (response.status !== 202 && response.status !== 201) {
-      await expectStatus(response, 202, `uploading bytes ${start}-${end} of ${this.descriptor.digest} to ${transport.name}`);
+      await expectStatus(
+        response,
+        202,
+        `uploading bytes ${start}-${end} of ${this.descriptor.digest} to ${transport.name}`,
+      );
     }
     await response.body.dump();
     return transport.location(response, location);
@@ -184,7 +225,12 @@ class ChunkedUpload {
       transport.send("PUT", withDigest(location, descriptor), {
         signal,
         headers: { "content-type": "application/octet-stream", "content-length": String(descriptor.size - offset) },
-        ...(last ? { body: async () => withProgress(await this.content.openRange(offset, descriptor.size - 1), offset, push.onProgress) } : {}),
+        ...(last
+          ? {
+              body: async () =>
+                withProgress(await this.content.openRange(offset, descriptor.size - 1), offset, push.onProgress),
+            }
+          : {}),
       }),
     );
     await expectStatus(response, 201, `finishing the upload of ${descriptor.digest} to ${transport.name}`);
@@ -231,7 +277,9 @@ class ChunkedUpload {
       return "again";
     }
     if (sessionBroken(error)) {
-      options.log?.(`the upload session of ${descriptor.digest} is gone (${(error as Error).message}); starting a new one`);
+      options.log?.(
+        `the upload session of ${descriptor.digest} is gone (${(error as Error).message}); starting a new one`,
+      );
       await this.#forget();
       // registry-quirks: ghcr-upload-unknown-on-retry: the blob may have arrived after all.
       return (await transport.exists(descriptor, push.signal)) ? "done" : "again";
@@ -315,10 +363,14 @@ function digestRefused(error: unknown): boolean {
 }
 
 function contentMismatch(descriptor: Descriptor, cause: unknown): TofuOciError {
-  return new TofuOciError("verification-failed", `the content for ${descriptor.digest} does not match its digest (the registry checked it: ${(cause as Error).message})`, {
-    cause,
-    hint: "The file changed since it was packed, or the disk returned other bytes; pack it again.",
-  });
+  return new TofuOciError(
+    "verification-failed",
+    `the content for ${descriptor.digest} does not match its digest (the registry checked it: ${(cause as Error).message})`,
+    {
+      cause,
+      hint: "The file changed since it was packed, or the disk returned other bytes; pack it again.",
+    },
+  );
 }
 
 /** The registry says the session's content is wrong or gone: only a new session helps. */
@@ -332,7 +384,9 @@ function isTransient(error: unknown): boolean {
 }
 
 function cancelled(error: unknown): unknown {
-  return error instanceof TofuOciError && error.code === "cancelled" ? error : new TofuOciError("cancelled", "cancelled", { cause: error });
+  return error instanceof TofuOciError && error.code === "cancelled"
+    ? error
+    : new TofuOciError("cancelled", "cancelled", { cause: error });
 }
 
 /** Full-jitter exponential backoff between upload attempts, as the request retries use. */

@@ -19,11 +19,19 @@ const server = createServer(async (req: IncomingMessage, res) => {
   const body = Buffer.concat(chunks);
   if (req.method === "POST") {
     stored = Buffer.alloc(0);
-    res.writeHead(202, { location: "/v2/a/b/blobs/uploads/s1", "oci-chunk-min-length": String(MIN), "content-length": 0 }).end();
+    res
+      .writeHead(202, {
+        location: "/v2/a/b/blobs/uploads/s1",
+        "oci-chunk-min-length": String(MIN),
+        "content-length": 0,
+      })
+      .end();
   } else if (req.method === "PATCH") {
     patches.push(body.length);
     stored = Buffer.concat([stored, body]);
-    res.writeHead(202, { location: "/v2/a/b/blobs/uploads/s1", range: `0-${stored.length - 1}`, "content-length": 0 }).end();
+    res
+      .writeHead(202, { location: "/v2/a/b/blobs/uploads/s1", range: `0-${stored.length - 1}`, "content-length": 0 })
+      .end();
   } else if (req.method === "PUT") {
     stored = Buffer.concat([stored, body]);
     const digest = new URL(req.url!, "http://x").searchParams.get("digest");
@@ -39,7 +47,10 @@ describe("OCI-Chunk-Min-Length", () => {
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = new RegistryClient({ plainHttp: true, chunkSize: 100 * 1024 });
     const bytes = randomBytes(MIN * 2 + 1000);
-    await new RemoteRepository(client, host, "a/b").push({ mediaType: "archive/zip", digest: sha256Digest(bytes), size: bytes.length }, bytes);
+    await new RemoteRepository(client, host, "a/b").push(
+      { mediaType: "archive/zip", digest: sha256Digest(bytes), size: bytes.length },
+      bytes,
+    );
     expect(patches).toEqual([MIN, MIN]);
     expect(stored.equals(bytes)).toBe(true);
     expect(client.knowledge(host).chunkMinBytes).toBe(MIN);

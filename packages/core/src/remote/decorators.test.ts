@@ -87,10 +87,17 @@ describe("authenticating", () => {
       () => answer(200, {}, JSON.stringify({ access_token: "a1" })),
       () => answer(200),
     );
-    const auth = authenticating(send, { credentials: async () => ({ username: "00000000-0000-0000-0000-000000000000", password: "refresh" }) });
+    const auth = authenticating(send, {
+      credentials: async () => ({ username: "00000000-0000-0000-0000-000000000000", password: "refresh" }),
+    });
     await auth(registryRequest());
     const form = new URLSearchParams(String(await seen[1]!.body!()));
-    expect([seen[1]!.method, form.get("grant_type"), form.get("refresh_token"), form.get("scope")]).toEqual(["POST", "refresh_token", "refresh", "repository:a/b:pull"]);
+    expect([seen[1]!.method, form.get("grant_type"), form.get("refresh_token"), form.get("scope")]).toEqual([
+      "POST",
+      "refresh_token",
+      "refresh",
+      "repository:a/b:pull",
+    ]);
     expect(seen[2]!.headers?.authorization).toBe("Bearer a1");
   });
 
@@ -152,7 +159,8 @@ describe("retrying", () => {
 // Issue 22, item 10: one retry budget per operation, shared by every layer that retries, so a
 // stalled registry costs `retries` attempts rather than copy x upload x resume x request.
 describe("one retry budget per operation", () => {
-  const reset = () => Promise.reject(Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" }));
+  const reset = () =>
+    Promise.reject(Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" }));
 
   it("bounds the attempts of nested retry loops by the operation's budget, then fails at once (exit 5)", async () => {
     let sends = 0;

@@ -96,7 +96,12 @@ export async function sendOnce(dispatcher: Dispatcher, request: HttpRequest, use
     const location = header(response.headers, "location");
     const follow = request.followRedirects !== false && ["GET", "HEAD"].includes(request.method);
     if (!isRedirect(response.statusCode) || !location || !follow) {
-      const answered: HttpResponse = { status: response.statusCode, headers: response.headers, body: response.body, url };
+      const answered: HttpResponse = {
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+        url,
+      };
       const authorization = headers.authorization ?? headers.Authorization;
       if (authorization) answered.authorization = authorization;
       return answered;
@@ -165,7 +170,10 @@ export interface RetryingOptions extends RetryOptions {
 export function retrying<R extends HttpRequest>(send: Send<R>, options: RetryingOptions = {}): Send<R> {
   const { log, ...retry } = options;
   return async (request) => {
-    const budget = operationBudget({ ...(retry.retries === undefined ? {} : { retries: retry.retries }), ...(retry.deadlineMs === undefined ? {} : { deadlineMs: retry.deadlineMs }) });
+    const budget = operationBudget({
+      ...(retry.retries === undefined ? {} : { retries: retry.retries }),
+      ...(retry.deadlineMs === undefined ? {} : { deadlineMs: retry.deadlineMs }),
+    });
     if (budget.exhausted) throw budget.exhaustedError();
     const retryable = request.retry ?? (request.method === "GET" || request.method === "HEAD");
     if (!retryable) return watchOutcome(await sendOnceCounted(send, request, budget), request, budget);
@@ -181,7 +189,11 @@ export function retrying<R extends HttpRequest>(send: Send<R>, options: Retrying
 }
 
 /** Sends a request that is not retried here; a failure still costs from the operation's budget. */
-async function sendOnceCounted<R extends HttpRequest>(send: Send<R>, request: R, budget: RetryBudget): Promise<HttpResponse> {
+async function sendOnceCounted<R extends HttpRequest>(
+  send: Send<R>,
+  request: R,
+  budget: RetryBudget,
+): Promise<HttpResponse> {
   try {
     const response = await send(request);
     if (isTransientStatus(response.status)) budget.spend(`HTTP ${response.status}`);
@@ -204,7 +216,8 @@ function watchOutcome(response: HttpResponse, request: HttpRequest, budget: Retr
     budget.progress();
     return response;
   }
-  const hasContent = request.method !== "HEAD" && response.status !== 204 && header(response.headers, "content-length") !== "0";
+  const hasContent =
+    request.method !== "HEAD" && response.status !== 204 && header(response.headers, "content-length") !== "0";
   if (hasContent) response.body.once("end", () => budget.progress());
   response.body.once("error", (error: Error) => {
     if (isTransientError(asNetworkError(error))) budget.spend(error.message);
@@ -226,7 +239,9 @@ export async function withRetry(
   },
 ): Promise<HttpResponse> {
   const { retries = 4, minDelayMs = 200, maxDelayMs = 10_000 } = options;
-  const budget = options.budget ?? new RetryBudget({ retries, ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }) });
+  const budget =
+    options.budget ??
+    new RetryBudget({ retries, ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }) });
   for (let tries = 0; ; tries++) {
     let reason: string;
     let retryAfterMs: number | undefined;
@@ -257,7 +272,6 @@ function isTransientError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? "";
   return code.startsWith("UND_ERR") || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"].includes(code);
 }
-
 
 /** Wraps low-level failures (sockets, TLS, DNS) as exit-code-5 errors with a readable message. */
 export function asNetworkError(error: unknown): unknown {
@@ -310,11 +324,13 @@ export async function responseError(response: HttpResponse, what: string): Promi
   const mismatch = httpsServerError(response.status, body);
   if (mismatch) return mismatch;
   const secrets = { secrets: [response.authorization] };
-  const errors = registryErrors(body).map(({ code, message, detail }): RegistryErrorDetail => ({
-    code: safeRemoteText(code, secrets),
-    ...(typeof message === "string" ? { message: safeRemoteText(message, secrets) } : {}),
-    ...(detail === undefined ? {} : { detail }),
-  }));
+  const errors = registryErrors(body).map(
+    ({ code, message, detail }): RegistryErrorDetail => ({
+      code: safeRemoteText(code, secrets),
+      ...(typeof message === "string" ? { message: safeRemoteText(message, secrets) } : {}),
+      ...(detail === undefined ? {} : { detail }),
+    }),
+  );
   const detail = errors.map((e) => `${e.code}${e.message ? `: ${e.message}` : ""}`).join("; ");
   const code = statusCode(response.status);
   const message = `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ""}`;

@@ -3,7 +3,12 @@
  * repositories as targets.
  * @module
  */
-export { RegistryClient, registryDispatcher, type RegistryClientOptions, type RegistryRequest } from "./registry-client.js";
+export {
+  RegistryClient,
+  registryDispatcher,
+  type RegistryClientOptions,
+  type RegistryRequest,
+} from "./registry-client.js";
 export { newAgent } from "./undici-agent.js";
 export { RemoteRepository, referrersTag, type RemoteRepositoryOptions } from "./remote-repository.js";
 export { authenticating, mergeScopes, TokenCache, type AuthOptions } from "./authenticator.js";
@@ -22,6 +27,11 @@ export {
   type HttpRequest,
   type HttpResponse,
 } from "./http.js";
-export { fileUploadSessions, memoryUploadSessions, type SavedUpload, type UploadSessionStore } from "./upload-sessions.js";
+export {
+  fileUploadSessions,
+  memoryUploadSessions,
+  type SavedUpload,
+  type UploadSessionStore,
+} from "./upload-sessions.js";
 export { chunkLimitIn, type RegistryKnowledge } from "./registry-knowledge.js";
 export { assertRealmTransport } from "./realm-policy.js";

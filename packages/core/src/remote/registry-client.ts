@@ -5,7 +5,14 @@ import type { Agent, Dispatcher } from "undici";
 import type { CredentialProvider } from "../credentials.js";
 import { TofuOciError } from "../errors.js";
 import { authenticating, type TokenCache } from "./authenticator.js";
-import { dispatcherSend, retrying, type HttpResponse, type RegistryRequest, type RetryOptions, type Send } from "./http.js";
+import {
+  dispatcherSend,
+  retrying,
+  type HttpResponse,
+  type RegistryRequest,
+  type RetryOptions,
+  type Send,
+} from "./http.js";
 import type { RegistryKnowledge } from "./registry-knowledge.js";
 import { newAgent } from "./undici-agent.js";
 import { memoryUploadSessions, type UploadSessionStore } from "./upload-sessions.js";

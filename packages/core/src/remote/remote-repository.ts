@@ -75,18 +75,25 @@ export class RemoteRepository implements Target, Mounter {
   async fetch(descriptor: Descriptor, options: OperationOptions = {}): Promise<Readable> {
     const digest = checkedDigest(descriptor, this.name);
     const manifest = isManifestMediaType(descriptor.mediaType);
-    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT) throw manifestTooLarge(this.name, descriptor.size, "network");
+    if (manifest && descriptor.size > MANIFEST_SIZE_LIMIT)
+      throw manifestTooLarge(this.name, descriptor.size, "network");
     const what = `${digest} from ${this.name}`;
     const resolved = manifest ? this.#resolved.get(digest) : undefined;
     if (resolved) return verifiedStream(Readable.from([resolved]), descriptor, what);
     const response = manifest
-      ? await this.#request("GET", `manifests/${digest}`, "pull", { signal: options.signal, headers: { accept: MANIFEST_ACCEPT } })
+      ? await this.#request("GET", `manifests/${digest}`, "pull", {
+          signal: options.signal,
+          headers: { accept: MANIFEST_ACCEPT },
+        })
       : await this.#blobRequest(descriptor, options.signal, {});
     if (response.status !== 200) throw await this.#fetchError(response, `fetching ${what}`);
     const length = Number(header(response.headers, "content-length") ?? descriptor.size);
     if (length !== descriptor.size) {
       discard(response.body);
-      throw new TofuOciError("verification-failed", `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`);
+      throw new TofuOciError(
+        "verification-failed",
+        `${this.name} sent ${length} bytes for ${descriptor.digest}, expected ${descriptor.size}`,
+      );
     }
     if (manifest) return Readable.from([await manifestBody(response, descriptor, what)], { objectMode: false });
     const body = resumingDownload(response, {
@@ -104,13 +111,19 @@ export class RemoteRepository implements Target, Mounter {
    * HEAD and expire: a 403 or 400 from another host is answered by asking the registry again
    * for a fresh URL, once (registry-quirks: presigned-head-and-expiry, s3-one-auth-mechanism).
    */
-  async #blobRequest(descriptor: Descriptor, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<HttpResponse> {
+  async #blobRequest(
+    descriptor: Descriptor,
+    signal: AbortSignal | undefined,
+    headers: Record<string, string>,
+  ): Promise<HttpResponse> {
     const send = () => this.#request("GET", `blobs/${descriptor.digest}`, "pull", { signal, headers });
     const response = await send();
     const fromStorage = response.url.origin !== this.#client.baseUrl(this.registry).origin;
     if (!fromStorage || (response.status !== 403 && response.status !== 400)) return response;
     await response.body.dump();
-    this.#client.options.log?.(`${response.url.host} refused ${descriptor.digest} (HTTP ${response.status}); asking ${this.registry} again`);
+    this.#client.options.log?.(
+      `${response.url.host} refused ${descriptor.digest} (HTTP ${response.status}); asking ${this.registry} again`,
+    );
     return send();
   }
 
@@ -154,7 +167,10 @@ export class RemoteRepository implements Target, Mounter {
     const digest = sha256Digest(bytes);
     const reported = header(response.headers, "docker-content-digest");
     if ((isValidDigest(reference) && reference !== digest) || (reported && reported !== digest)) {
-      throw new TofuOciError("verification-failed", `${this.name}:${reference}: manifest digest mismatch, got ${digest}`);
+      throw new TofuOciError(
+        "verification-failed",
+        `${this.name}:${reference}: manifest digest mismatch, got ${digest}`,
+      );
     }
     const descriptor = fromRegistry(() => describeManifest(bytes, digest, contentType(response)), what);
     this.#keepResolved(digest, bytes);
@@ -178,10 +194,17 @@ export class RemoteRepository implements Target, Mounter {
    * ecr-tags-n-max-1000: `n` is at most 1000).
    */
   async *tags(options: OperationOptions = {}): AsyncIterable<string> {
-    const pages = new TagPages(this.#client.baseUrl(this.registry), this.repository, Math.min(this.#options.pageSize ?? 1000, 1000));
+    const pages = new TagPages(
+      this.#client.baseUrl(this.registry),
+      this.repository,
+      Math.min(this.#options.pageSize ?? 1000, 1000),
+    );
     for (let path: string | undefined = pages.first(); path !== undefined; ) {
       // registry-quirks: artifactory-accept-406: JSON, not manifest types, on tags/list.
-      const response = await this.#request("GET", path, "pull", { signal: options.signal, headers: { accept: JSON_ACCEPT } });
+      const response = await this.#request("GET", path, "pull", {
+        signal: options.signal,
+        headers: { accept: JSON_ACCEPT },
+      });
       if (response.status === 404) {
         await response.body.dump();
         return;
@@ -194,7 +217,10 @@ export class RemoteRepository implements Target, Mounter {
         path = allowed;
         continue;
       }
-      const page = parseRegistryJson<{ tags?: unknown }>(await readAll(response.body, 16 * 1024 * 1024, `the tag list of ${this.name}`, "network"), `the tag list of ${this.name}`);
+      const page = parseRegistryJson<{ tags?: unknown }>(
+        await readAll(response.body, 16 * 1024 * 1024, `the tag list of ${this.name}`, "network"),
+        `the tag list of ${this.name}`,
+      );
       const tags = (Array.isArray(page.tags) ? page.tags : []).filter((tag): tag is string => typeof tag === "string");
       if (!pages.isNew(tags)) return;
       yield* tags;
@@ -230,7 +256,9 @@ export class RemoteRepository implements Target, Mounter {
       });
     } catch (error) {
       if (error instanceof TofuOciError && error.code === "cancelled") throw error;
-      this.#client.options.log?.(`mounting ${descriptor.digest} from ${fromRepository} failed (${(error as Error).message}); uploading`);
+      this.#client.options.log?.(
+        `mounting ${descriptor.digest} from ${fromRepository} failed (${(error as Error).message}); uploading`,
+      );
       return false;
     }
     await response.body.dump();
@@ -239,7 +267,9 @@ export class RemoteRepository implements Target, Mounter {
       return false;
     }
     if (response.status !== 201) {
-      this.#client.options.log?.(`${this.registry} did not mount ${descriptor.digest} (HTTP ${response.status}); uploading`);
+      this.#client.options.log?.(
+        `${this.registry} did not mount ${descriptor.digest} (HTTP ${response.status}); uploading`,
+      );
       return false;
     }
     return this.exists(descriptor, options);
@@ -250,11 +280,17 @@ export class RemoteRepository implements Target, Mounter {
     const bytes = await readAll(verifiedStream(await openContent(content), descriptor), MANIFEST_SIZE_LIMIT);
     const subjectSupported = await this.#putManifest(descriptor, bytes, options.tag ?? descriptor.digest, options);
     const manifest = parseManifest(bytes, descriptor.mediaType);
-    if (manifest.subject && !subjectSupported) await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
+    if (manifest.subject && !subjectSupported)
+      await this.#indexReferrer(manifest.subject, describeManifest(bytes, descriptor.digest), options);
   }
 
   /** PUTs manifest bytes; returns whether the registry processed `subject` (OCI-Subject header). */
-  async #putManifest(descriptor: Descriptor, bytes: Uint8Array, reference: string, options: OperationOptions): Promise<boolean> {
+  async #putManifest(
+    descriptor: Descriptor,
+    bytes: Uint8Array,
+    reference: string,
+    options: OperationOptions,
+  ): Promise<boolean> {
     const response = await this.#request("PUT", `manifests/${reference}`, "push", {
       signal: options.signal,
       headers: { "content-type": descriptor.mediaType },
@@ -265,9 +301,13 @@ export class RemoteRepository implements Target, Mounter {
     await response.body.dump();
     const stored = header(response.headers, "docker-content-digest");
     if (stored && stored !== descriptor.digest) {
-      throw new TofuOciError("network", `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`, {
-        hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
-      });
+      throw new TofuOciError(
+        "network",
+        `${this.name} stored the manifest as ${stored}, expected ${descriptor.digest}`,
+        {
+          hint: "The registry rewrote the manifest; OpenTofu would not find the pushed digest.",
+        },
+      );
     }
     return header(response.headers, "oci-subject") !== undefined;
   }
@@ -304,17 +344,25 @@ export class RemoteRepository implements Target, Mounter {
         this.#mountSessions.delete(descriptor.digest);
         if (left) return left;
         // registry-quirks: gar-post-411: an empty POST says Content-Length: 0.
-        const response = await this.#request("POST", "blobs/uploads/", "push", { signal, headers: { "content-length": "0" }, retry: true });
+        const response = await this.#request("POST", "blobs/uploads/", "push", {
+          signal,
+          headers: { "content-length": "0" },
+          retry: true,
+        });
         if (response.status !== 202) throw await this.#writeError(response, `starting an upload to ${this.name}`);
         await response.body.dump();
         this.#learnChunkMinimum(response);
         return this.#location(response);
       },
-      send: (method, url, { body, ...init }) => this.#requestUrl(method, url, "push", { ...init, ...(body ? { open: body } : {}) }),
-      location: (response, previous) => (previous && !header(response.headers, "location") ? previous : this.#location(response)),
+      send: (method, url, { body, ...init }) =>
+        this.#requestUrl(method, url, "push", { ...init, ...(body ? { open: body } : {}) }),
+      location: (response, previous) =>
+        previous && !header(response.headers, "location") ? previous : this.#location(response),
       exists: (descriptor, signal) => this.exists(descriptor, { signal }),
       authorize: async (signal) => {
-        const response = await this.#requestUrl("GET", new URL("/v2/", this.#client.baseUrl(this.registry)), "push", { signal });
+        const response = await this.#requestUrl("GET", new URL("/v2/", this.#client.baseUrl(this.registry)), "push", {
+          signal,
+        });
         await response.body.dump();
       },
     };
@@ -324,7 +372,8 @@ export class RemoteRepository implements Target, Mounter {
   #learnChunkMinimum(response: HttpResponse): void {
     const minimum = Number(header(response.headers, "oci-chunk-min-length"));
     const knowledge = this.#knowledge;
-    if (Number.isSafeInteger(minimum) && minimum > 0) knowledge.chunkMinBytes = Math.max(knowledge.chunkMinBytes ?? 0, minimum);
+    if (Number.isSafeInteger(minimum) && minimum > 0)
+      knowledge.chunkMinBytes = Math.max(knowledge.chunkMinBytes ?? 0, minimum);
   }
 
   /**
@@ -398,17 +447,33 @@ export class RemoteRepository implements Target, Mounter {
       if (missing.length === 0 && ++confirmed >= 2) return;
       if (missing.length > 0) {
         confirmed = 0;
-        const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.imageIndex, manifests: [...listed, ...missing] };
+        const index: ImageIndex = {
+          schemaVersion: 2,
+          mediaType: MediaType.imageIndex,
+          manifests: [...listed, ...missing],
+        };
         const bytes = Buffer.from(JSON.stringify(index));
-        const descriptor: Descriptor = { mediaType: MediaType.imageIndex, digest: sha256Digest(bytes), size: bytes.length };
+        const descriptor: Descriptor = {
+          mediaType: MediaType.imageIndex,
+          digest: sha256Digest(bytes),
+          size: bytes.length,
+        };
         await this.#putManifest(descriptor, bytes, referrersTag(subject), options);
       }
       const cycle = Math.max(50, Date.now() - started);
-      await sleep(Math.min(10_000, cycle * (2 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+      await sleep(
+        Math.min(10_000, cycle * (2 + Math.random())),
+        undefined,
+        options.signal ? { signal: options.signal } : {},
+      );
     }
-    throw new TofuOciError("network", `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} may not be listed`, {
-      hint: "Attach again when the other pushes have finished; a registry with the OCI referrers API avoids this race.",
-    });
+    throw new TofuOciError(
+      "network",
+      `${this.name}: other writers kept replacing the referrers index ${referrersTag(subject)}; ${referrer.digest} may not be listed`,
+      {
+        hint: "Attach again when the other pushes have finished; a registry with the OCI referrers API avoids this race.",
+      },
+    );
   }
 
   /** The error of a failed read; 401 and 403 may mean "no such repository" (see notFoundOrDenied). */
@@ -440,7 +505,10 @@ export class RemoteRepository implements Target, Mounter {
     const url = new URL(location, response.url);
     // registry-quirks: location-host-port-mismatch: credentials never follow a Location to another origin.
     if (url.origin !== this.#client.baseUrl(this.registry).origin) {
-      throw new TofuOciError("network", `${this.name} sent an upload Location on another host (${url.host}); not followed`);
+      throw new TofuOciError(
+        "network",
+        `${this.name} sent an upload Location on another host (${url.host}); not followed`,
+      );
     }
     return url;
   }
@@ -452,7 +520,12 @@ export class RemoteRepository implements Target, Mounter {
   }
 
   #request(method: Method, path: string, scope: Scope, init: RequestInit) {
-    return this.#requestUrl(method, new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)), scope, init);
+    return this.#requestUrl(
+      method,
+      new URL(`/v2/${this.repository}/${path}`, this.#client.baseUrl(this.registry)),
+      scope,
+      init,
+    );
   }
 
   #requestUrl(method: Method, url: URL, scope: Scope, init: RequestInit) {
@@ -518,6 +591,9 @@ function fromRegistry<T>(parse: () => T, what: string): T {
     return parse();
   } catch (error) {
     if (!isTofuOciError(error) || error.code !== "invalid-input") throw error;
-    throw new TofuOciError("network", `${what}: ${error.message}`, { cause: error, hint: "The registry serves content that is not a valid OCI manifest; it was not used." });
+    throw new TofuOciError("network", `${what}: ${error.message}`, {
+      cause: error,
+      hint: "The registry serves content that is not a valid OCI manifest; it was not used.",
+    });
   }
 }

@@ -28,7 +28,10 @@ async function flakyServer(resume: "range" | "ignore-range"): Promise<{ url: URL
     }
     const from = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? "")?.[1] ?? 0);
     if (resume === "range") {
-      response.writeHead(206, { "content-length": String(data.length - from), "content-range": `bytes ${from}-${data.length - 1}/${data.length}` });
+      response.writeHead(206, {
+        "content-length": String(data.length - from),
+        "content-range": `bytes ${from}-${data.length - 1}/${data.length}`,
+      });
       response.end(data.subarray(from));
     } else {
       response.writeHead(200, { "content-length": String(data.length) });
@@ -41,15 +44,22 @@ async function flakyServer(resume: "range" | "ignore-range"): Promise<{ url: URL
 }
 
 describe("resuming downloads", () => {
-  it.each(["range", "ignore-range"] as const)("continues a body cut off mid-way (server answers the retry: %s)", async (resume) => {
-    const { url, ranges } = await flakyServer(resume);
-    const get = (headers: Record<string, string> = {}) => sendOnce(agent, { method: "GET", url, headers }, "test");
-    const body = resumingDownload(await get(), { what: "the blob", retries: 2, reopen: (offset) => get({ range: `bytes=${offset}-` }) });
-    const received = await readAll(body, data.length + 1);
-    expect(received.equals(data)).toBe(true);
-    expect(ranges).toHaveLength(2);
-    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
-  });
+  it.each(["range", "ignore-range"] as const)(
+    "continues a body cut off mid-way (server answers the retry: %s)",
+    async (resume) => {
+      const { url, ranges } = await flakyServer(resume);
+      const get = (headers: Record<string, string> = {}) => sendOnce(agent, { method: "GET", url, headers }, "test");
+      const body = resumingDownload(await get(), {
+        what: "the blob",
+        retries: 2,
+        reopen: (offset) => get({ range: `bytes=${offset}-` }),
+      });
+      const received = await readAll(body, data.length + 1);
+      expect(received.equals(data)).toBe(true);
+      expect(ranges).toHaveLength(2);
+      expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    },
+  );
 
   it("gives up after the allowed retries with a network error", async () => {
     const server = createServer((_request, response) => {

@@ -89,7 +89,10 @@ class ResumingBody extends Readable {
       if (response.status === 200) this.#skip = this.#delivered;
       else if (response.status !== 206) {
         await response.body.dump();
-        throw new TofuOciError("network", `resuming the download of ${this.#options.what} failed: HTTP ${response.status}`);
+        throw new TofuOciError(
+          "network",
+          `resuming the download of ${this.#options.what} failed: HTTP ${response.status}`,
+        );
       }
       this.#attach(response.body);
     } catch (reopenError) {

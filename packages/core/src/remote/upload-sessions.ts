@@ -45,7 +45,12 @@ export function fileUploadSessions(dir: string): UploadSessionStore {
   return {
     async get(key) {
       try {
-        const saved = JSON.parse(await readFile(path(key), "utf8")) as { key?: unknown; location?: unknown; offset?: unknown; chunkSize?: unknown };
+        const saved = JSON.parse(await readFile(path(key), "utf8")) as {
+          key?: unknown;
+          location?: unknown;
+          offset?: unknown;
+          chunkSize?: unknown;
+        };
         if (saved.key !== key || typeof saved.location !== "string") return undefined;
         const upload: SavedUpload = { location: saved.location, offset: count(saved.offset) ?? 0 };
         const chunkSize = count(saved.chunkSize);

@@ -176,12 +176,23 @@ function checkedContent(stream: Readable, name: string, declaredCrc: number, pat
     },
     flush(done: TransformCallback) {
       if (declaredCrc !== 0 && crc >>> 0 !== declaredCrc >>> 0) {
-        done(invalidInput(`${path}: the entry "${name}" fails its CRC-32 check ("zip: checksum error")`, "The archive is damaged; re-create it."));
+        done(
+          invalidInput(
+            `${path}: the entry "${name}" fails its CRC-32 check ("zip: checksum error")`,
+            "The archive is damaged; re-create it.",
+          ),
+        );
       } else done();
     },
   });
   stream.on("error", (error) => {
-    check.destroy(invalidInput(`${path}: the entry "${name}" is damaged: ${error.message}`, "Its declared size or content is wrong; re-create the archive.", error));
+    check.destroy(
+      invalidInput(
+        `${path}: the entry "${name}" is damaged: ${error.message}`,
+        "Its declared size or content is wrong; re-create the archive.",
+        error,
+      ),
+    );
   });
   return stream.pipe(check);
 }

@@ -1,6 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Annotation, MediaType, invalidInput, isManifestMediaType, parseManifest, successors, type Descriptor, type Manifest } from "@tofu-oci/core";
+import {
+  Annotation,
+  MediaType,
+  invalidInput,
+  isManifestMediaType,
+  parseManifest,
+  successors,
+  type Descriptor,
+  type Manifest,
+} from "@tofu-oci/core";
 import type { ExtractedBundle } from "./bundle-reader.js";
 import { FULL_NAME_ANNOTATION, INDEX_FILE, blobPath } from "./layout-names.js";
 
@@ -30,20 +39,34 @@ export async function bundleArtifacts(bundle: ExtractedBundle, file: string): Pr
     if (manifest?.subject) continue;
     artifacts.push(artifactOf(entry));
   }
-  if (artifacts.length === 0) throw invalidInput(`${file} holds no artifacts`, "Its index.json lists nothing but referrers.");
+  if (artifacts.length === 0)
+    throw invalidInput(`${file} holds no artifacts`, "Its index.json lists nothing but referrers.");
   return artifacts;
 }
 
-async function checkComplete(bundle: ExtractedBundle, descriptor: Descriptor, file: string, checked: Map<string, Manifest | undefined>): Promise<Manifest | undefined> {
+async function checkComplete(
+  bundle: ExtractedBundle,
+  descriptor: Descriptor,
+  file: string,
+  checked: Map<string, Manifest | undefined>,
+): Promise<Manifest | undefined> {
   if (checked.has(descriptor.digest)) return checked.get(descriptor.digest);
   const size = bundle.blobs.get(descriptor.digest);
-  if (size === undefined) throw invalidInput(`${file} is incomplete: it has no ${descriptor.digest} (${descriptor.mediaType})`, "Export the bundle again.");
-  if (size !== descriptor.size) throw invalidInput(`${file}: ${descriptor.digest} is ${size} bytes, but it is referenced as ${descriptor.size}`);
+  if (size === undefined)
+    throw invalidInput(
+      `${file} is incomplete: it has no ${descriptor.digest} (${descriptor.mediaType})`,
+      "Export the bundle again.",
+    );
+  if (size !== descriptor.size)
+    throw invalidInput(`${file}: ${descriptor.digest} is ${size} bytes, but it is referenced as ${descriptor.size}`);
   if (!isManifestMediaType(descriptor.mediaType)) {
     checked.set(descriptor.digest, undefined);
     return undefined;
   }
-  const manifest = parseManifest(await readFile(join(bundle.directory, blobPath(descriptor.digest))), descriptor.mediaType);
+  const manifest = parseManifest(
+    await readFile(join(bundle.directory, blobPath(descriptor.digest))),
+    descriptor.mediaType,
+  );
   checked.set(descriptor.digest, manifest);
   for (const child of successors(manifest)) await checkComplete(bundle, child, file, checked);
   return manifest;

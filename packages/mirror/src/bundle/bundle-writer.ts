@@ -94,11 +94,19 @@ export class BundleWriter implements Target {
     const annotations: Record<string, string> = {};
     if (name.fullName) annotations[FULL_NAME_ANNOTATION] = name.fullName;
     if (name.tag) annotations[Annotation.refName] = name.tag;
-    this.#entries.push({ mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size, ...artifactTypeOf(descriptor), annotations });
+    this.#entries.push({
+      mediaType: descriptor.mediaType,
+      digest: descriptor.digest,
+      size: descriptor.size,
+      ...artifactTypeOf(descriptor),
+      annotations,
+    });
   }
 
   async resolve(reference: string): Promise<Descriptor> {
-    const stored = this.#manifests.get(reference) ?? this.#manifests.get(this.#entries.find((e) => e.annotations?.[Annotation.refName] === reference)?.digest ?? "");
+    const stored =
+      this.#manifests.get(reference) ??
+      this.#manifests.get(this.#entries.find((e) => e.annotations?.[Annotation.refName] === reference)?.digest ?? "");
     if (!stored) throw new TofuOciError("not-found", `${reference} is not in the bundle being written`);
     return stored.descriptor;
   }
@@ -146,7 +154,13 @@ export class BundleWriter implements Target {
     await this.#blob(descriptor, async () => [bytes]);
     this.#manifests.set(descriptor.digest, { descriptor: { ...descriptor, ...artifactTypeOf(manifest) }, bytes });
     // Referrers are listed untagged so that import finds them, as core's OciLayout does.
-    if (manifest.subject) this.#entries.push({ mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size, ...artifactTypeOf(manifest) });
+    if (manifest.subject)
+      this.#entries.push({
+        mediaType: descriptor.mediaType,
+        digest: descriptor.digest,
+        size: descriptor.size,
+        ...artifactTypeOf(manifest),
+      });
   }
 
   async #pushBlob(descriptor: Descriptor, content: Content, options: PushOptions): Promise<void> {
@@ -161,7 +175,12 @@ export class BundleWriter implements Target {
   async #blob(descriptor: Descriptor, open: () => Promise<Iterable<Buffer> | Readable>): Promise<void> {
     await this.#serially(async () => {
       if (this.#stored.has(descriptor.digest)) return;
-      const entry = this.#pack.entry({ name: blobPath(descriptor.digest), size: descriptor.size, mode: 0o644, mtime: ENTRY_TIME });
+      const entry = this.#pack.entry({
+        name: blobPath(descriptor.digest),
+        size: descriptor.size,
+        mode: 0o644,
+        mtime: ENTRY_TIME,
+      });
       await pipeline(await open(), new DigestVerifier(descriptor), entry);
       this.#stored.add(descriptor.digest);
       this.#blobCount++;
@@ -169,9 +188,14 @@ export class BundleWriter implements Target {
   }
 
   async #entry(name: string, bytes: Buffer): Promise<void> {
-    await this.#serially(() => new Promise<void>((resolve, reject) => {
-      this.#pack.entry({ name, size: bytes.length, mode: 0o644, mtime: ENTRY_TIME }, bytes, (error) => (error ? reject(error) : resolve()));
-    }));
+    await this.#serially(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          this.#pack.entry({ name, size: bytes.length, mode: 0o644, mtime: ENTRY_TIME }, bytes, (error) =>
+            error ? reject(error) : resolve(),
+          );
+        }),
+    );
   }
 
   #serially(work: () => Promise<void>): Promise<void> {

@@ -38,8 +38,21 @@ describe("BundleWriter and extractBundle", () => {
     expect(tar.size).toBeGreaterThan(0);
 
     const unpacked = await extractBundle(file, join(scratch.path, "one"));
-    expect([...unpacked.blobs.keys()].sort()).toEqual([EMPTY_CONFIG.digest, root.digest, sha256Digest("not really a zip, but a blob")].sort());
-    expect(await bundleArtifacts(unpacked, file)).toEqual([{ descriptor: { mediaType: root.mediaType, digest: root.digest, size: root.size, artifactType: root.artifactType }, tag: "1.0.0", fullName: "registry.example.com/net:1.0.0" }]);
+    expect([...unpacked.blobs.keys()].sort()).toEqual(
+      [EMPTY_CONFIG.digest, root.digest, sha256Digest("not really a zip, but a blob")].sort(),
+    );
+    expect(await bundleArtifacts(unpacked, file)).toEqual([
+      {
+        descriptor: {
+          mediaType: root.mediaType,
+          digest: root.digest,
+          size: root.size,
+          artifactType: root.artifactType,
+        },
+        tag: "1.0.0",
+        fullName: "registry.example.com/net:1.0.0",
+      },
+    ]);
   });
 
   it("leaves nothing behind when aborted", async () => {
@@ -57,16 +70,37 @@ describe("extractBundle: only what index.json reaches", () => {
   const zip = "a layer that is referenced";
   const layer = { mediaType: "archive/zip", digest: sha256Digest(zip), size: zip.length };
   const manifest = buildModuleManifest({ layer });
-  const blob = (digest: string, content: string | Buffer) => ({ name: `blobs/sha256/${digest.slice(7)}`, content: content.toString() });
-  const index = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [{ ...manifest.descriptor, annotations: { "org.opencontainers.image.ref.name": "1.0.0" } }] });
-  const layoutFiles = [{ name: "oci-layout", content: '{"imageLayoutVersion":"1.0.0"}' }, { name: "index.json", content: index }];
+  const blob = (digest: string, content: string | Buffer) => ({
+    name: `blobs/sha256/${digest.slice(7)}`,
+    content: content.toString(),
+  });
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
+    manifests: [{ ...manifest.descriptor, annotations: { "org.opencontainers.image.ref.name": "1.0.0" } }],
+  });
+  const layoutFiles = [
+    { name: "oci-layout", content: '{"imageLayoutVersion":"1.0.0"}' },
+    { name: "index.json", content: index },
+  ];
 
   it("skips an unreferenced blob without reading it into the layout, even one whose bytes do not match its name", async () => {
     const stray = sha256Digest("what the name promises");
     const file = join(scratch.path, "stray.tar");
-    writeFileSync(file, buildTar([...layoutFiles, blob(EMPTY_CONFIG.digest, Buffer.from(EMPTY_CONFIG_BYTES)), blob(layer.digest, zip), blob(manifest.descriptor.digest, Buffer.from(manifest.bytes)), blob(stray, "x".repeat(100_000))]));
+    writeFileSync(
+      file,
+      buildTar([
+        ...layoutFiles,
+        blob(EMPTY_CONFIG.digest, Buffer.from(EMPTY_CONFIG_BYTES)),
+        blob(layer.digest, zip),
+        blob(manifest.descriptor.digest, Buffer.from(manifest.bytes)),
+        blob(stray, "x".repeat(100_000)),
+      ]),
+    );
     const unpacked = await extractBundle(file, join(scratch.path, "stray"));
-    expect([...unpacked.blobs.keys()].sort()).toEqual([EMPTY_CONFIG.digest, layer.digest, manifest.descriptor.digest].sort());
+    expect([...unpacked.blobs.keys()].sort()).toEqual(
+      [EMPTY_CONFIG.digest, layer.digest, manifest.descriptor.digest].sort(),
+    );
     expect(unpacked.ignored).toEqual([`blobs/sha256/${stray.slice(7)}`]);
     expect(existsSync(join(scratch.path, "stray", "blobs", "sha256", stray.slice(7)))).toBe(false);
   });
@@ -74,7 +108,15 @@ describe("extractBundle: only what index.json reaches", () => {
   it("refuses a referenced blob whose entry is larger than its reference declares, before writing it", async () => {
     const file = join(scratch.path, "longer.tar");
     const longer = `${zip}${"x".repeat(50_000)}`;
-    writeFileSync(file, buildTar([...layoutFiles, blob(EMPTY_CONFIG.digest, Buffer.from(EMPTY_CONFIG_BYTES)), blob(layer.digest, longer), blob(manifest.descriptor.digest, Buffer.from(manifest.bytes))]));
+    writeFileSync(
+      file,
+      buildTar([
+        ...layoutFiles,
+        blob(EMPTY_CONFIG.digest, Buffer.from(EMPTY_CONFIG_BYTES)),
+        blob(layer.digest, longer),
+        blob(manifest.descriptor.digest, Buffer.from(manifest.bytes)),
+      ]),
+    );
     const error = await extractBundle(file, join(scratch.path, "longer")).catch((e: unknown) => e);
     expect(exitCodeOf(error)).toBe(1);
     expect((error as Error).message).toContain(`holds ${longer.length} bytes, but it is referenced with ${zip.length}`);

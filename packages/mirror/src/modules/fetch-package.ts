@@ -26,12 +26,19 @@ export interface FetchPackageOptions {
  * sources fail before anything is fetched.
  * @throws TofuOciError "invalid-input" (exit 6) for unsupported or unsafe packages.
  */
-export async function fetchPackage(location: ModuleLocation, workDir: string, options: FetchPackageOptions): Promise<FetchedPackage> {
+export async function fetchPackage(
+  location: ModuleLocation,
+  workDir: string,
+  options: FetchPackageOptions,
+): Promise<FetchedPackage> {
   const root = join(workDir, "package");
   if (location.kind === "direct") {
     const file = join(workDir, "package.download");
     // Bounded by the run's download cap (RegistryHttp's maxDownloadSize).
-    await options.http.download(location.url, file, { what: `the package at ${location.url.href}`, withToken: location.useRegistryCredentials });
+    await options.http.download(location.url, file, {
+      what: `the package at ${location.url.href}`,
+      withToken: location.useRegistryCredentials,
+    });
     await unpackArchive(file, await sniffFormat(file, location.url.href), root, location.url.href);
     return { directory: root, from: location.url.href };
   }
@@ -43,7 +50,10 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
     const downloaded = await options.http.download(source.url, file, { what: `the package at ${source.url.href}` });
     const digest = `sha256:${downloaded.sha256}`;
     if (source.checksum && digest !== source.checksum) {
-      throw new TofuOciError("verification-failed", `the package at ${source.url.href} has checksum ${digest}, but its address says ${source.checksum}`);
+      throw new TofuOciError(
+        "verification-failed",
+        `the package at ${source.url.href} has checksum ${digest}, but its address says ${source.checksum}`,
+      );
     }
     await unpackArchive(file, source.format, root, source.url.href);
   }
@@ -54,7 +64,11 @@ export async function fetchPackage(location: ModuleLocation, workDir: string, op
 async function moduleDirectory(root: string, subdir: string | undefined, address: string): Promise<string> {
   if (!subdir) return root;
   const directory = join(root, ...subdir.split("/"));
-  if (!(await stat(directory).catch(() => undefined))?.isDirectory()) throw invalidInput(`the package at "${address}" has no directory ${subdir}`, "The registry's location names a //subdirectory the package does not have.");
+  if (!(await stat(directory).catch(() => undefined))?.isDirectory())
+    throw invalidInput(
+      `the package at "${address}" has no directory ${subdir}`,
+      "The registry's location names a //subdirectory the package does not have.",
+    );
   return directory;
 }
 
@@ -69,5 +83,8 @@ async function sniffFormat(file: string, what: string): Promise<ArchiveFormat> {
   } finally {
     await handle.close();
   }
-  throw invalidInput(`the package at ${what} is neither a zip nor a tar.gz archive`, "tofu-oci-mirror unpacks zip and tar.gz module packages.");
+  throw invalidInput(
+    `the package at ${what} is neither a zip nor a tar.gz archive`,
+    "tofu-oci-mirror unpacks zip and tar.gz module packages.",
+  );
 }

@@ -28,10 +28,18 @@ export interface GitCheckout {
  */
 export async function gitClone(checkout: GitCheckout, directory: string, options: GitCloneOptions = {}): Promise<void> {
   assertGitUrl(checkout.url, options.plainHttp ?? false);
-  const shallow = checkout.depth !== undefined ? ["--depth", String(checkout.depth), ...(checkout.ref ? ["--branch", checkout.ref] : [])] : [];
+  const shallow =
+    checkout.depth !== undefined
+      ? ["--depth", String(checkout.depth), ...(checkout.ref ? ["--branch", checkout.ref] : [])]
+      : [];
   const protocols = protocolPolicy(options.plainHttp ?? false);
   await git([...protocols, "clone", "--quiet", ...shallow, "--", checkout.url, directory], options, checkout.url);
-  if (checkout.ref && checkout.depth === undefined) await git([...protocols, "-C", directory, "checkout", "--quiet", "--detach", checkout.ref, "--"], options, checkout.url);
+  if (checkout.ref && checkout.depth === undefined)
+    await git(
+      [...protocols, "-C", directory, "checkout", "--quiet", "--detach", checkout.ref, "--"],
+      options,
+      checkout.url,
+    );
 }
 
 /** git's own allow-list of transports (git-config protocol.allow): remote ones only. */
@@ -49,8 +57,11 @@ function assertGitUrl(url: string, plainHttp: boolean): void {
     throw new TofuOciError("invalid-input", `"${url}" is not a git repository URL`);
   }
   if (["https:", "ssh:", "git:"].includes(parsed.protocol)) return;
-  if (parsed.protocol === "http:" && plainHttp && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname)) return;
-  throw new TofuOciError("invalid-input", `refusing to clone ${url}`, { hint: "git:: sources must use https, ssh or git URLs." });
+  if (parsed.protocol === "http:" && plainHttp && /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(parsed.hostname))
+    return;
+  throw new TofuOciError("invalid-input", `refusing to clone ${url}`, {
+    hint: "git:: sources must use https, ssh or git URLs.",
+  });
 }
 
 function git(args: string[], options: GitCloneOptions, url: string): Promise<void> {
@@ -58,13 +69,28 @@ function git(args: string[], options: GitCloneOptions, url: string): Promise<voi
   // No prompt may wait for a password that nobody will type.
   const env = options.env ? { ...options.env, GIT_TERMINAL_PROMPT: "0" } : undefined;
   return new Promise((resolve, reject) => {
-    execFile("git", args, { ...(env ? { env } : {}), signal: options.signal, maxBuffer: 4 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (!error) return resolve();
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        return reject(new TofuOciError("invalid-input", "git is not installed", { hint: "Install git to mirror modules stored in git repositories." }));
-      }
-      const detail = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error.message;
-      reject(new TofuOciError("network", `git ${args.find((a) => a === "clone" || a === "checkout")} of ${url} failed: ${detail}`, { cause: error }));
-    });
+    execFile(
+      "git",
+      args,
+      { ...(env ? { env } : {}), signal: options.signal, maxBuffer: 4 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+          return reject(
+            new TofuOciError("invalid-input", "git is not installed", {
+              hint: "Install git to mirror modules stored in git repositories.",
+            }),
+          );
+        }
+        const detail = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error.message;
+        reject(
+          new TofuOciError(
+            "network",
+            `git ${args.find((a) => a === "clone" || a === "checkout")} of ${url} failed: ${detail}`,
+            { cause: error },
+          ),
+        );
+      },
+    );
   });
 }

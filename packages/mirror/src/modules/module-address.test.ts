@@ -11,10 +11,23 @@ describe("parseModuleRequest", () => {
   });
 
   it("keeps an explicit host with a port, lowercased", () => {
-    expect(parseModuleRequest("Registry.Example.com:8443/acme/net/aws").address).toEqual({ hostname: "registry.example.com:8443", namespace: "acme", name: "net", system: "aws" });
+    expect(parseModuleRequest("Registry.Example.com:8443/acme/net/aws").address).toEqual({
+      hostname: "registry.example.com:8443",
+      namespace: "acme",
+      name: "net",
+      system: "aws",
+    });
   });
 
-  it.each(["acme/net", "a/b/c/d/e", "acme/net/AWS", "acme/-net/aws", "acme/net/aws@", "acme/net/aws@>=", "./modules/net/aws"])("refuses %j (exit 2)", (input) => {
+  it.each([
+    "acme/net",
+    "a/b/c/d/e",
+    "acme/net/AWS",
+    "acme/-net/aws",
+    "acme/net/aws@",
+    "acme/net/aws@>=",
+    "./modules/net/aws",
+  ])("refuses %j (exit 2)", (input) => {
     let error: unknown;
     try {
       parseModuleRequest(input);

@@ -25,17 +25,38 @@ describe("downloadHost", () => {
 
 describe("parsePackageAddress (go-getter addresses a module registry returns)", () => {
   it.each([
-    ["https://example.com/net-1.0.0.tar.gz", { kind: "archive", format: "tar.gz", url: "https://example.com/net-1.0.0.tar.gz" }],
+    [
+      "https://example.com/net-1.0.0.tar.gz",
+      { kind: "archive", format: "tar.gz", url: "https://example.com/net-1.0.0.tar.gz" },
+    ],
     ["https://example.com/net.tgz//modules/vpc", { kind: "archive", format: "tar.gz", subdir: "modules/vpc" }],
-    ["https://example.com/net.zip?token=abc", { kind: "archive", format: "zip", url: "https://example.com/net.zip?token=abc" }],
-    ["https://example.com/download?archive=zip&x=1", { kind: "archive", format: "zip", url: "https://example.com/download?x=1" }],
+    [
+      "https://example.com/net.zip?token=abc",
+      { kind: "archive", format: "zip", url: "https://example.com/net.zip?token=abc" },
+    ],
+    [
+      "https://example.com/download?archive=zip&x=1",
+      { kind: "archive", format: "zip", url: "https://example.com/download?x=1" },
+    ],
     ["https://example.com/net.tar.gz//sub?archive=tar.gz", { kind: "archive", format: "tar.gz", subdir: "sub" }],
-    [`https::https://example.com/a.zip?checksum=sha256:${"a".repeat(64)}`, { kind: "archive", checksum: `sha256:${"a".repeat(64)}` }],
-    ["git::https://example.com/org/repo.git?ref=v1.2.0", { kind: "git", url: "https://example.com/org/repo.git", ref: "v1.2.0" }],
-    ["git::https://example.com/org/repo.git//modules/vpc?ref=v1.2.0&depth=1", { kind: "git", subdir: "modules/vpc", ref: "v1.2.0", depth: 1 }],
+    [
+      `https::https://example.com/a.zip?checksum=sha256:${"a".repeat(64)}`,
+      { kind: "archive", checksum: `sha256:${"a".repeat(64)}` },
+    ],
+    [
+      "git::https://example.com/org/repo.git?ref=v1.2.0",
+      { kind: "git", url: "https://example.com/org/repo.git", ref: "v1.2.0" },
+    ],
+    [
+      "git::https://example.com/org/repo.git//modules/vpc?ref=v1.2.0&depth=1",
+      { kind: "git", subdir: "modules/vpc", ref: "v1.2.0", depth: 1 },
+    ],
     ["git::ssh://git@example.com/org/repo.git", { kind: "git", url: "ssh://git@example.com/org/repo.git" }],
     ["git@github.com:org/repo.git?ref=main", { kind: "git", url: "git@github.com:org/repo.git", ref: "main" }],
-    ["github.com/org/repo//vpc?ref=v2", { kind: "git", url: "https://github.com/org/repo.git", subdir: "vpc", ref: "v2" }],
+    [
+      "github.com/org/repo//vpc?ref=v2",
+      { kind: "git", url: "https://github.com/org/repo.git", subdir: "vpc", ref: "v2" },
+    ],
     ["git::git://git.example.com:9418/modules.git", { kind: "git", url: "git://git.example.com:9418/modules.git" }],
   ])("%s", (address, expected) => {
     const parsed = parsePackageAddress(address) as unknown as Record<string, unknown>;

@@ -43,7 +43,8 @@ export function parsePackageAddress(address: string): PackageSource {
   if (unsupported) throw cannotFetch(address, `it is stored in ${unsupported}, which tofu-oci-mirror does not fetch`);
   const withSubdir = <T extends PackageSource>(result: T): T => (subdir ? { ...result, subdir } : result);
   if (detected.getter === "git") return withSubdir(gitSource(detected.source, address));
-  if (detected.getter === "http" || detected.getter === "https") return withSubdir(archiveSource(detected.source, address));
+  if (detected.getter === "http" || detected.getter === "https")
+    return withSubdir(archiveSource(detected.source, address));
   throw cannotFetch(address, `the "${detected.getter}" getter is not supported`);
 }
 
@@ -72,10 +73,20 @@ export function splitSubdir(text: string): { source: string; subdir?: string } {
 function detect(source: string, address: string): { getter: string; source: string } {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(source);
   if (scheme) return { getter: scheme[1]!.toLowerCase(), source };
-  if (/^(?:\/|\.\.?\/|~|[A-Za-z]:[\\/])/.test(source)) throw cannotFetch(address, "it is a path on this machine, which an address from a remote registry may not name", LOCAL_HINT);
+  if (/^(?:\/|\.\.?\/|~|[A-Za-z]:[\\/])/.test(source))
+    throw cannotFetch(
+      address,
+      "it is a path on this machine, which an address from a remote registry may not name",
+      LOCAL_HINT,
+    );
   if (/^github\.com\//.test(source)) return { getter: "git", source: githubUrl(source, address) };
   if (SCP_LIKE.test(source)) return { getter: "git", source };
-  if (/^bitbucket\.org\//.test(source)) throw cannotFetch(address, "Bitbucket shorthand addresses are not supported", "Have the registry return a git:: or https:// archive address.");
+  if (/^bitbucket\.org\//.test(source))
+    throw cannotFetch(
+      address,
+      "Bitbucket shorthand addresses are not supported",
+      "Have the registry return a git:: or https:// archive address.",
+    );
   if (/\.amazonaws\.com\//.test(source) || /^s3[.-]/.test(source)) return { getter: "s3", source };
   if (/^www\.googleapis\.com\/storage\//.test(source)) return { getter: "gcs", source };
   throw cannotFetch(address, "it is not an address tofu-oci-mirror understands");
@@ -86,7 +97,12 @@ function githubUrl(source: string, address: string): string {
   const url = new URL(`https://${source}`);
   const parts = url.pathname.split("/").filter(Boolean);
   if (parts.length < 2) throw cannotFetch(address, "a GitHub address needs ORG/REPO");
-  if (parts.length > 2) throw cannotFetch(address, "a GitHub address names a subdirectory without //", "Write github.com/ORG/REPO//SUBDIR.");
+  if (parts.length > 2)
+    throw cannotFetch(
+      address,
+      "a GitHub address names a subdirectory without //",
+      "Write github.com/ORG/REPO//SUBDIR.",
+    );
   const repo = parts[1]!.endsWith(".git") ? parts[1] : `${parts[1]}.git`;
   return `https://github.com/${parts[0]}/${repo}${url.search}`;
 }
@@ -96,11 +112,20 @@ function gitSource(source: string, address: string): PackageSource {
   const base = queryAt === -1 ? source : source.slice(0, queryAt);
   const params = new URLSearchParams(queryAt === -1 ? "" : source.slice(queryAt + 1));
   const unknown = [...params.keys()].filter((key) => key !== "ref" && key !== "depth");
-  if (unknown.length > 0) throw cannotFetch(address, `the git argument${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not supported`);
+  if (unknown.length > 0)
+    throw cannotFetch(
+      address,
+      `the git argument${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not supported`,
+    );
   if (base.startsWith("-")) throw cannotFetch(address, "the repository URL starts with '-'");
-  if (/^[a-z][a-z0-9+.-]*::/i.test(base) || /^ext::/i.test(base)) throw cannotFetch(address, "git remote helpers are not allowed");
+  if (/^[a-z][a-z0-9+.-]*::/i.test(base) || /^ext::/i.test(base))
+    throw cannotFetch(address, "git remote helpers are not allowed");
   if (!REMOTE_GIT_URL.test(base) && !SCP_LIKE.test(base)) {
-    throw cannotFetch(address, "it names a repository on this machine (a file:// URL or a local path), which an address from a remote registry may not name", LOCAL_HINT);
+    throw cannotFetch(
+      address,
+      "it names a repository on this machine (a file:// URL or a local path), which an address from a remote registry may not name",
+      LOCAL_HINT,
+    );
   }
   const result: PackageSource = { kind: "git", url: base };
   const ref = params.get("ref");
@@ -110,7 +135,8 @@ function gitSource(source: string, address: string): PackageSource {
   }
   const depth = params.get("depth");
   if (depth !== null) {
-    if (!/^\d+$/.test(depth) || Number(depth) < 1) throw cannotFetch(address, `depth "${depth}" is not a positive whole number`);
+    if (!/^\d+$/.test(depth) || Number(depth) < 1)
+      throw cannotFetch(address, `depth "${depth}" is not a positive whole number`);
     result.depth = Number(depth);
   }
   return result;
@@ -125,10 +151,19 @@ function archiveSource(source: string, address: string): PackageSource {
   url.searchParams.delete("checksum");
   const named = archiveParam ?? extensionOf(url.pathname);
   if (named === undefined || ["false", "0", "f", "F", "FALSE", "False"].includes(named)) {
-    throw cannotFetch(address, "it is not a zip or tar.gz archive", "tofu-oci-mirror fetches http(s) archives (.zip, .tar.gz, .tgz, or ?archive=zip|tar.gz) and git:: repositories.");
+    throw cannotFetch(
+      address,
+      "it is not a zip or tar.gz archive",
+      "tofu-oci-mirror fetches http(s) archives (.zip, .tar.gz, .tgz, or ?archive=zip|tar.gz) and git:: repositories.",
+    );
   }
   const format = SUPPORTED_ARCHIVES[named];
-  if (!format) throw cannotFetch(address, `${named} archives are not supported`, "tofu-oci-mirror unpacks .zip, .tar.gz and .tgz archives.");
+  if (!format)
+    throw cannotFetch(
+      address,
+      `${named} archives are not supported`,
+      "tofu-oci-mirror unpacks .zip, .tar.gz and .tgz archives.",
+    );
   const result: PackageSource = { kind: "archive", url, format };
   if (checksum !== null) result.checksum = parseChecksum(checksum, address);
   return result;
@@ -146,12 +181,15 @@ function parseChecksum(value: string, address: string): string {
   return `sha256:${match[1]!.toLowerCase()}`;
 }
 
-const LOCAL_HINT = "tofu-oci-mirror fetches only from remote hosts what a registry points at; mirror a local module with tofu-oci-pack and tofu-oci-push.";
+const LOCAL_HINT =
+  "tofu-oci-mirror fetches only from remote hosts what a registry points at; mirror a local module with tofu-oci-pack and tofu-oci-push.";
 
 /** The host (and port) a package is downloaded from, as an allow-list names it. */
 export function downloadHost(source: PackageSource): string {
   if (source.kind === "archive") return source.url.host;
-  return SCP_LIKE.test(source.url) ? source.url.slice(source.url.indexOf("@") + 1, source.url.indexOf(":")) : new URL(source.url).host;
+  return SCP_LIKE.test(source.url)
+    ? source.url.slice(source.url.indexOf("@") + 1, source.url.indexOf(":"))
+    : new URL(source.url).host;
 }
 
 function cannotFetch(address: string, problem: string, hint?: string): TofuOciError {

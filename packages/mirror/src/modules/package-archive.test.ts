@@ -56,6 +56,10 @@ describe("unpackArchive (tar.gz)", () => {
     await pipeline(async function* () {
       yield Buffer.from("not gzip at all");
     }, createWriteStream(file));
-    expect(exitCodeOf(await unpackArchive(file, "tar.gz", join(scratch.path, "plain"), "plain.tar.gz").catch((e: unknown) => e))).toBe(6);
+    expect(
+      exitCodeOf(
+        await unpackArchive(file, "tar.gz", join(scratch.path, "plain"), "plain.tar.gz").catch((e: unknown) => e),
+      ),
+    ).toBe(6);
   });
 });

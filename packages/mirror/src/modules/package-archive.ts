@@ -19,7 +19,12 @@ const MAX_TOTAL_SIZE = 4 * 1024 ** 3;
  * 100 000 entries or 4 GiB.
  * @throws TofuOciError "invalid-input" (exit 6) for a damaged or unsafe archive.
  */
-export async function unpackArchive(file: string, format: ArchiveFormat, directory: string, what: string): Promise<void> {
+export async function unpackArchive(
+  file: string,
+  format: ArchiveFormat,
+  directory: string,
+  what: string,
+): Promise<void> {
   await mkdir(directory, { recursive: true });
   if (format === "zip") await unpackZip(file, directory, what);
   else await unpackTarGz(file, directory, what);
@@ -58,7 +63,11 @@ async function unpackTarGz(file: string, directory: string, what: string): Promi
 
 function notTarGz(what: string, error: unknown): unknown {
   if (error instanceof TofuOciError) return error;
-  return invalidInput(`${what} is not a valid tar.gz archive: ${(error as Error).message}`, "The package is damaged, or not the archive its name says.", error);
+  return invalidInput(
+    `${what} is not a valid tar.gz archive: ${(error as Error).message}`,
+    "The package is damaged, or not the archive its name says.",
+    error,
+  );
 }
 
 async function unpackTarEntry(entry: tar.Entry, directory: string, what: string): Promise<void> {
@@ -85,7 +94,10 @@ function safePath(directory: string, name: string, what: string): string {
 /** Writes an entry, keeping only whether it is executable (pack normalizes modes anyway). */
 async function writeEntry(path: string, content: Readable, mode: number | undefined): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await pipeline(content, createWriteStream(path, { mode: mode !== undefined && (mode & 0o111) !== 0 ? 0o755 : 0o644 }));
+  await pipeline(
+    content,
+    createWriteStream(path, { mode: mode !== undefined && (mode & 0o111) !== 0 ? 0o755 : 0o644 }),
+  );
 }
 
 async function drain(entry: Readable): Promise<void> {
@@ -93,5 +105,8 @@ async function drain(entry: Readable): Promise<void> {
 }
 
 function unsafe(what: string, name: string, reason: string): TofuOciError {
-  return invalidInput(`${what}: refusing entry "${name}": ${reason}`, "The archive is unsafe to unpack; ask its publisher to fix it.");
+  return invalidInput(
+    `${what}: refusing entry "${name}": ${reason}`,
+    "The archive is unsafe to unpack; ask its publisher to fix it.",
+  );
 }

@@ -30,7 +30,11 @@ export type MirroredVersion =
  * re-run can compare layer digests with the signed SHA256SUMS values without downloading.
  * Digests of everything read are verified by the target.
  */
-export async function readMirroredVersion(target: ReadOnlyTarget, tag: string, signal?: AbortSignal): Promise<MirroredVersion> {
+export async function readMirroredVersion(
+  target: ReadOnlyTarget,
+  tag: string,
+  signal?: AbortSignal,
+): Promise<MirroredVersion> {
   let descriptor: Descriptor;
   try {
     descriptor = await target.resolve(tag, { signal });
@@ -40,15 +44,27 @@ export async function readMirroredVersion(target: ReadOnlyTarget, tag: string, s
   }
   const { manifest } = await fetchManifest(target, descriptor, { signal });
   if (!isIndex(manifest) || manifest.artifactType !== ArtifactType.provider) {
-    return { kind: "foreign", descriptor, problem: `the tag ${tag} names ${descriptor.digest}, which is not an OpenTofu provider index` };
+    return {
+      kind: "foreign",
+      descriptor,
+      problem: `the tag ${tag} names ${descriptor.digest}, which is not an OpenTofu provider index`,
+    };
   }
   const platforms = new Map<string, MirroredPlatform>();
-  const entries = manifest.manifests.filter((entry) => entry.artifactType === ArtifactType.providerTarget && entry.platform);
+  const entries = manifest.manifests.filter(
+    (entry) => entry.artifactType === ArtifactType.providerTarget && entry.platform,
+  );
   await Promise.all(
     entries.map(async (entry) => {
       const { manifest: child } = await fetchManifest(target, entry, { signal });
       const layer = !isIndex(child) ? child.layers.find((l) => l.mediaType === MediaType.zip) : undefined;
-      if (layer) platforms.set(`${entry.platform!.os}_${entry.platform!.architecture}`, { os: entry.platform!.os, arch: entry.platform!.architecture, manifest: entry, layer });
+      if (layer)
+        platforms.set(`${entry.platform!.os}_${entry.platform!.architecture}`, {
+          os: entry.platform!.os,
+          arch: entry.platform!.architecture,
+          manifest: entry,
+          layer,
+        });
     }),
   );
   return { kind: "provider", descriptor, index: manifest, platforms };

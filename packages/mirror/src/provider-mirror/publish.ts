@@ -66,25 +66,47 @@ export async function publishVersion(
     version,
     index: pushed.descriptor,
     tags,
-    platforms: platforms.map(({ os, arch, zip }, i) => pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip)),
+    platforms: platforms.map(({ os, arch, zip }, i) =>
+      pushedPlatform(os, arch, graph.manifests[i]!.descriptor.digest, zip),
+    ),
   };
-  return providerArtifactRecord(options.destination, options.replaced ? { ...record, replaced: options.replaced } : record, countsOf(pushed));
+  return providerArtifactRecord(
+    options.destination,
+    options.replaced ? { ...record, replaced: options.replaced } : record,
+    countsOf(pushed),
+  );
 }
 
 /** Attaches a CycloneDX SBOM file as a referrer of a platform manifest (referrers API or tag schema). */
-export async function attachSbom(subjectDigest: string, file: string, options: PublishOptions): Promise<{ digest: string; counts: TransferCounts }> {
+export async function attachSbom(
+  subjectDigest: string,
+  file: string,
+  options: PublishOptions,
+): Promise<{ digest: string; counts: TransferCounts }> {
   const subject = await options.target.resolve(subjectDigest, options.signal ? { signal: options.signal } : {});
-  const attachment = { file, ...(await digestFile(file)), mediaType: MediaType.cyclonedxJson, artifactType: MediaType.cyclonedxJson };
+  const attachment = {
+    file,
+    ...(await digestFile(file)),
+    mediaType: MediaType.cyclonedxJson,
+    artifactType: MediaType.cyclonedxJson,
+  };
   const pushed = await pushGraph(options.target, referrerGraph(subject, attachment), [], copyOptions(options));
   return { digest: pushed.descriptor.digest, counts: countsOf(pushed) };
 }
 
 /** True when a CycloneDX SBOM already refers to the manifest. */
 export async function hasSbom(target: Target, manifest: Descriptor, signal?: AbortSignal): Promise<boolean> {
-  const referrers = await target.referrers(manifest, { artifactType: MediaType.cyclonedxJson, ...(signal ? { signal } : {}) });
+  const referrers = await target.referrers(manifest, {
+    artifactType: MediaType.cyclonedxJson,
+    ...(signal ? { signal } : {}),
+  });
   return referrers.some((referrer) => referrer.artifactType === MediaType.cyclonedxJson);
 }
 
 function copyOptions(options: PublishOptions): CopyOptions {
-  return { ...(options.concurrency ? { concurrency: options.concurrency } : {}), ...options.hooks, ...(options.signal ? { signal: options.signal } : {}) };
+  return {
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...options.hooks,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }

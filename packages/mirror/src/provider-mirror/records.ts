@@ -63,6 +63,11 @@ export interface ProviderPlanRecord {
 export type ProvidersRecord = ProviderMirrorRecord | ProviderFailureRecord | ProviderPlanRecord;
 
 /** The failure record of a version, naming each failed check. */
-export function failureRecord(provider: string, version: string, reference: string, checks: CheckResult[]): ProviderFailureRecord {
+export function failureRecord(
+  provider: string,
+  version: string,
+  reference: string,
+  checks: CheckResult[],
+): ProviderFailureRecord {
   return { kind: "verification", ok: false, type: "provider", reference, provider, version, checks };
 }

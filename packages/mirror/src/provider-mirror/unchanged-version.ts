@@ -20,7 +20,10 @@ const SUMS_LIMIT = 1024 * 1024;
  * The annotations recording where `provider`'s version came from and its verified SHA256SUMS, or
  * none when its platforms name different documents.
  */
-export function sourceAnnotations(provider: string, sums: ReadonlyArray<{ url: URL; document: Uint8Array | undefined }>): Record<string, string> | undefined {
+export function sourceAnnotations(
+  provider: string,
+  sums: ReadonlyArray<{ url: URL; document: Uint8Array | undefined }>,
+): Record<string, string> | undefined {
   const urls = new Set(sums.map((s) => s.url.href));
   const document = sums[0]?.document;
   if (urls.size !== 1 || !document) return undefined;
@@ -65,7 +68,13 @@ export async function unchangedSinceMirrored(
     const { layer } = state.platforms.get(key)!;
     const file = layer.annotations?.[Annotation.title];
     if (!file || listed.get(file) !== layer.digest) return undefined;
-    checks.push(checkResult(MirrorCheckId.mirror, true, `${key}: the mirror already holds ${layer.digest}, the ${file} of the unchanged SHA256SUMS (${recorded}) it was mirrored from`));
+    checks.push(
+      checkResult(
+        MirrorCheckId.mirror,
+        true,
+        `${key}: the mirror already holds ${layer.digest}, the ${file} of the unchanged SHA256SUMS (${recorded}) it was mirrored from`,
+      ),
+    );
   }
   return checks;
 }

@@ -71,17 +71,27 @@ interface PlatformState {
  * pushes nothing. `listed` are the platforms the registry's versions list names for the version:
  * one of them without download metadata (404) is the registry's fault, not a platform to skip.
  */
-export async function mirrorVersion(run: VersionRun, version: string, platformKeys: readonly string[], listed: readonly string[] = []): Promise<ProvidersRecord | undefined> {
+export async function mirrorVersion(
+  run: VersionRun,
+  version: string,
+  platformKeys: readonly string[],
+  listed: readonly string[] = [],
+): Promise<ProvidersRecord | undefined> {
   const tag = versionToTag(version);
   const early = shortcutAllowed(run, platformKeys) ? await readMirroredVersion(run.target, tag, run.signal) : undefined;
-  const unchanged = early && (await unchangedSinceMirrored(run.job.name, early, platformKeys, (url, limit, what) => run.http.document(url, limit, what)));
+  const unchanged =
+    early &&
+    (await unchangedSinceMirrored(run.job.name, early, platformKeys, (url, limit, what) =>
+      run.http.document(url, limit, what),
+    ));
   if (early && unchanged) return mirrorRecord(run, version, unchanged, early, undefined, 0);
   const platforms = await describePlatforms(run, version, platformKeys, listed);
   if (platforms.length === 0) {
     run.hooks.onWarning?.(`${run.job.name} ${version} has none of the platforms ${platformKeys.join(", ")}; skipped`);
     return undefined;
   }
-  const fail = (checks: CheckResult[]) => failureRecord(run.job.name, version, formatLocator(run.job.destination, { tag }), checks);
+  const fail = (checks: CheckResult[]) =>
+    failureRecord(run.job.name, version, formatLocator(run.job.destination, { tag }), checks);
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
   const state = early ?? (await readMirroredVersion(run.target, tag, run.signal));
@@ -119,21 +129,54 @@ async function completeVersion(
   const missing = platforms.filter((p) => !p.mirrored);
   const needSbom = run.sbom ? await platformsWithoutSbom(run, platforms) : [];
   const lockNeedsZip = platforms.filter((p) => p.mirrored && lockWantsH1(run, p)).map((p) => p.key);
-  if (run.dryRun) return planRecord(run, version, platforms, missing.length === 0 ? "unchanged" : state.kind === "absent" ? "mirror" : "add-platforms");
-  const { mirroredZips, bytesDownloaded } = await acquireZips(run, state, platforms, missing, [...needSbom, ...lockNeedsZip], dir);
+  if (run.dryRun)
+    return planRecord(
+      run,
+      version,
+      platforms,
+      missing.length === 0 ? "unchanged" : state.kind === "absent" ? "mirror" : "add-platforms",
+    );
+  const { mirroredZips, bytesDownloaded } = await acquireZips(
+    run,
+    state,
+    platforms,
+    missing,
+    [...needSbom, ...lockNeedsZip],
+    dir,
+  );
   await lockChecks(run, platforms, mirroredZips);
   const failed = platforms.flatMap((p) => p.checks.filter((c) => !c.ok));
   if (failed.length > 0) return fail(failed);
   const options = publishOptions(run);
   const replaced = state.kind === "provider" ? { replaced: state.descriptor.digest } : {};
-  const annotations = sourceAnnotations(run.job.name, platforms.map((p) => ({ url: p.metadata.shasumsUrl, document: p.sums })));
+  const annotations = sourceAnnotations(
+    run.job.name,
+    platforms.map((p) => ({ url: p.metadata.shasumsUrl, document: p.sums })),
+  );
   const publish = { ...options, ...replaced, ...(annotations ? { annotations } : {}) };
-  const pushed = missing.length > 0 ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), publish) : undefined;
-  const record = mirrorRecord(run, version, platforms.flatMap((p) => p.checks), state, pushed, bytesDownloaded);
+  const pushed =
+    missing.length > 0
+      ? await publishVersion(run.job.name, version, allZips(state, platforms, mirroredZips), publish)
+      : undefined;
+  const record = mirrorRecord(
+    run,
+    version,
+    platforms.flatMap((p) => p.checks),
+    state,
+    pushed,
+    bytesDownloaded,
+  );
   if (!run.sbom) return record;
   const wanted = new Set([...missing.map((p) => p.key), ...needSbom]);
   const zipOf = (key: string) => platforms.find((p) => p.key === key)?.zip ?? mirroredZips.get(key);
-  const attached = await attachSboms(run, version, record.platforms.filter((p) => wanted.has(`${p.os}_${p.arch}`)), zipOf, dir, options);
+  const attached = await attachSboms(
+    run,
+    version,
+    record.platforms.filter((p) => wanted.has(`${p.os}_${p.arch}`)),
+    zipOf,
+    dir,
+    options,
+  );
   record.sboms = attached.sboms;
   return Object.assign(record, transferFields(addCounts(record, attached.counts)));
 }
@@ -143,7 +186,14 @@ async function completeVersion(
  * and checks each zip; takes the zips the mirror holds from the mirror when the index is
  * rebuilt, or for SBOMs and lock checks.
  */
-async function acquireZips(run: VersionRun, state: MirroredVersion, platforms: PlatformState[], missing: PlatformState[], alsoFromMirror: string[], dir: string): Promise<{ mirroredZips: Map<string, LocalZip>; bytesDownloaded: number }> {
+async function acquireZips(
+  run: VersionRun,
+  state: MirroredVersion,
+  platforms: PlatformState[],
+  missing: PlatformState[],
+  alsoFromMirror: string[],
+  dir: string,
+): Promise<{ mirroredZips: Map<string, LocalZip>; bytesDownloaded: number }> {
   await Promise.all(
     missing.map(async (p) => {
       p.zip = await downloadZip(run.http, p.metadata, dir, run.slots, run.hooks);
@@ -156,26 +206,41 @@ async function acquireZips(run: VersionRun, state: MirroredVersion, platforms: P
 }
 
 /** Metadata, SHA256SUMS and signature of each platform the registry has for the version. */
-async function describePlatforms(run: VersionRun, version: string, keys: readonly string[], listed: readonly string[]): Promise<PlatformState[]> {
+async function describePlatforms(
+  run: VersionRun,
+  version: string,
+  keys: readonly string[],
+  listed: readonly string[],
+): Promise<PlatformState[]> {
   const described = await Promise.all(
     keys.map(async (key): Promise<PlatformState | undefined> => {
       const [os, arch] = key.split("_") as [string, string];
       const metadata = await run.client.packageMetadata(version, os, arch);
       if (!metadata && listed.includes(key)) {
-        throw new TofuOciError("network", `${run.job.name} ${version}: the registry lists ${key} for this version but has no download for it (HTTP 404)`, {
-          hint: "The provider registry contradicts itself; mirror the platforms it can serve with --platform, or ask its operator.",
-        });
+        throw new TofuOciError(
+          "network",
+          `${run.job.name} ${version}: the registry lists ${key} for this version but has no download for it (HTTP 404)`,
+          {
+            hint: "The provider registry contradicts itself; mirror the platforms it can serve with --platform, or ask its operator.",
+          },
+        );
       }
       if (!metadata) return undefined;
       const sums = await run.sums.get(metadata);
       if (sums.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sums.warning}`);
       const checks = [sums.signature, ...(sums.document ? metadataChecks(metadata, sums.document) : [])];
-      return { key, metadata, sums: sums.document, checks: checks.map((c) => ({ ...c, message: `${key}: ${c.message}` })) };
+      return {
+        key,
+        metadata,
+        sums: sums.document,
+        checks: checks.map((c) => ({ ...c, message: `${key}: ${c.message}` })),
+      };
     }),
   );
   const present = described.filter((p): p is PlatformState => p !== undefined);
   const absent = keys.filter((key) => !present.some((p) => p.key === key));
-  if (present.length > 0 && absent.length > 0) run.hooks.onWarning?.(`${run.job.name} ${version} has no package for ${absent.join(", ")}; mirrored without`);
+  if (present.length > 0 && absent.length > 0)
+    run.hooks.onWarning?.(`${run.job.name} ${version} has no package for ${absent.join(", ")}; mirrored without`);
   return present;
 }
 
@@ -188,17 +253,29 @@ function compareWithMirror(state: MirroredVersion, platforms: PlatformState[]): 
     const mirrored = state.platforms.get(p.key);
     if (!mirrored) continue;
     if (mirrored.layer.digest !== `sha256:${p.metadata.shasum}`) {
-      conflicts.push(checkResult(MirrorCheckId.mirror, false, `${p.key}: the mirror holds ${mirrored.layer.digest}, but the registry's signed SHA256SUMS says sha256:${p.metadata.shasum}; provider versions are immutable, so it was left alone`));
+      conflicts.push(
+        checkResult(
+          MirrorCheckId.mirror,
+          false,
+          `${p.key}: the mirror holds ${mirrored.layer.digest}, but the registry's signed SHA256SUMS says sha256:${p.metadata.shasum}; provider versions are immutable, so it was left alone`,
+        ),
+      );
     } else {
       p.mirrored = mirrored;
-      p.checks.push(checkResult(MirrorCheckId.mirror, true, `${p.key}: the mirror already holds ${mirrored.layer.digest}`));
+      p.checks.push(
+        checkResult(MirrorCheckId.mirror, true, `${p.key}: the mirror already holds ${mirrored.layer.digest}`),
+      );
     }
   }
   return conflicts;
 }
 
 async function platformsWithoutSbom(run: VersionRun, platforms: PlatformState[]): Promise<string[]> {
-  const checked = await Promise.all(platforms.map(async (p) => (p.mirrored && !(await hasSbom(run.target, p.mirrored.manifest, run.signal)) ? [p.key] : [])));
+  const checked = await Promise.all(
+    platforms.map(async (p) =>
+      p.mirrored && !(await hasSbom(run.target, p.mirrored.manifest, run.signal)) ? [p.key] : [],
+    ),
+  );
   return checked.flat();
 }
 
@@ -209,20 +286,36 @@ function lockWantsH1(run: VersionRun, p: PlatformState): boolean {
 }
 
 /** Zips the mirror holds, fetched when the index is rebuilt ("all") or for SBOMs and lock checks. */
-async function fetchFromMirror(run: VersionRun, state: MirroredVersion, which: "all" | string[], platforms: PlatformState[], dir: string): Promise<Map<string, LocalZip>> {
+async function fetchFromMirror(
+  run: VersionRun,
+  state: MirroredVersion,
+  which: "all" | string[],
+  platforms: PlatformState[],
+  dir: string,
+): Promise<Map<string, LocalZip>> {
   const zips = new Map<string, LocalZip>();
   if (state.kind !== "provider") return zips;
   const wanted = [...state.platforms.entries()].filter(([key]) => which === "all" || which.includes(key));
   await Promise.all(
     wanted.map(async ([key, mirrored]) => {
       const name = platforms.find((p) => p.key === key)?.metadata.filename ?? `${key}.zip`;
-      zips.set(key, await fetchMirroredZip(run.target, mirrored.layer, name, dir, run.slots, { ...(run.signal ? { signal: run.signal } : {}), hooks: run.hooks }));
+      zips.set(
+        key,
+        await fetchMirroredZip(run.target, mirrored.layer, name, dir, run.slots, {
+          ...(run.signal ? { signal: run.signal } : {}),
+          hooks: run.hooks,
+        }),
+      );
     }),
   );
   return zips;
 }
 
-async function lockChecks(run: VersionRun, platforms: PlatformState[], mirroredZips: Map<string, LocalZip>): Promise<void> {
+async function lockChecks(
+  run: VersionRun,
+  platforms: PlatformState[],
+  mirroredZips: Map<string, LocalZip>,
+): Promise<void> {
   const lock = run.job.pinned;
   if (!lock) return;
   for (const p of platforms) {
@@ -236,7 +329,11 @@ async function lockChecks(run: VersionRun, platforms: PlatformState[], mirroredZ
 }
 
 /** Every platform of the new index: the verified downloads plus what the mirror had. */
-function allZips(state: MirroredVersion, platforms: PlatformState[], mirroredZips: Map<string, LocalZip>): PlatformZip[] {
+function allZips(
+  state: MirroredVersion,
+  platforms: PlatformState[],
+  mirroredZips: Map<string, LocalZip>,
+): PlatformZip[] {
   const zips = new Map<string, PlatformZip>();
   if (state.kind === "provider") {
     for (const [key, mirrored] of state.platforms) {
@@ -258,7 +355,12 @@ function publishOptions(run: VersionRun): PublishOptions {
   };
 }
 
-function planRecord(run: VersionRun, version: string, platforms: PlatformState[], action: "mirror" | "add-platforms" | "unchanged"): ProvidersRecord {
+function planRecord(
+  run: VersionRun,
+  version: string,
+  platforms: PlatformState[],
+  action: "mirror" | "add-platforms" | "unchanged",
+): ProvidersRecord {
   return {
     kind: "plan",
     type: "provider",
@@ -272,11 +374,24 @@ function planRecord(run: VersionRun, version: string, platforms: PlatformState[]
 }
 
 /** The record of a pushed version, or of one the mirror already had (built from the mirror's index). */
-function mirrorRecord(run: VersionRun, version: string, checks: CheckResult[], state: MirroredVersion, pushed: ProviderArtifactRecord | undefined, bytesDownloaded: number): ProviderMirrorRecord {
+function mirrorRecord(
+  run: VersionRun,
+  version: string,
+  checks: CheckResult[],
+  state: MirroredVersion,
+  pushed: ProviderArtifactRecord | undefined,
+  bytesDownloaded: number,
+): ProviderMirrorRecord {
   if (pushed) return { ...pushed, bytesDownloaded, checks, sboms: [] };
   if (state.kind !== "provider") throw new Error("a version that was not pushed must be in the mirror");
-  const mirrored = [...state.platforms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => pushedPlatform(p.os, p.arch, p.manifest.digest, p.layer));
+  const mirrored = [...state.platforms.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, p]) => pushedPlatform(p.os, p.arch, p.manifest.digest, p.layer));
   const index = { ...state.descriptor, artifactType: state.index.artifactType ?? "" };
-  const record = providerArtifactRecord(run.job.destination, { provider: run.job.name, version, index, tags: [versionToTag(version)], platforms: mirrored }, NO_TRANSFER);
+  const record = providerArtifactRecord(
+    run.job.destination,
+    { provider: run.job.name, version, index, tags: [versionToTag(version)], platforms: mirrored },
+    NO_TRANSFER,
+  );
   return { ...record, bytesDownloaded, checks, sboms: [] };
 }

@@ -29,10 +29,24 @@ export async function attachSboms(
     const key = `${platform.os}_${platform.arch}`;
     const zip = zipOf(key);
     if (!zip) throw new Error(`no zip for the ${key} SBOM`);
-    const sbom = await providerSbom(zip.file, dir, { provider: run.job.name, version, os: platform.os, arch: platform.arch, zh: platform.zh, tool: run.tool });
+    const sbom = await providerSbom(zip.file, dir, {
+      provider: run.job.name,
+      version,
+      os: platform.os,
+      arch: platform.arch,
+      zh: platform.zh,
+      tool: run.tool,
+    });
     if (sbom.warning) run.hooks.onWarning?.(`${run.job.name} ${version}: ${sbom.warning}`);
     const referrer = await attachSbom(platform.digest, sbom.file, options);
-    attached.sboms.push({ os: platform.os, arch: platform.arch, digest: referrer.digest, subject: platform.digest, artifactType: MediaType.cyclonedxJson, modules: sbom.modules });
+    attached.sboms.push({
+      os: platform.os,
+      arch: platform.arch,
+      digest: referrer.digest,
+      subject: platform.digest,
+      artifactType: MediaType.cyclonedxJson,
+      modules: sbom.modules,
+    });
     attached.counts = addCounts(attached.counts, referrer.counts);
   }
   return attached;

@@ -55,7 +55,13 @@ function pointerFormatElf(goVersion: string, modinfo: string): Buffer {
 describe("readBuildInfo, pre-Go 1.18 pointer layout", () => {
   it("follows the string pointers through the segment that maps them", async () => {
     const file = join(scratch.path, "old-go");
-    writeFileSync(file, pointerFormatElf("go1.16.15", "path\texample.com/old\nmod\texample.com/old\tv1.0.0\t\ndep\texample.com/dep\tv0.1.0\th1:abc=\n"));
+    writeFileSync(
+      file,
+      pointerFormatElf(
+        "go1.16.15",
+        "path\texample.com/old\nmod\texample.com/old\tv1.0.0\t\ndep\texample.com/dep\tv0.1.0\th1:abc=\n",
+      ),
+    );
     const info = await readBuildInfo(file);
     expect(info).toEqual({
       goVersion: "go1.16.15",

@@ -50,7 +50,9 @@ async function openExecutable(reader: FileReader): Promise<Executable | undefine
 }
 
 /** The Go version and module text, or undefined when the executable has no Go build info. */
-export async function readRawBuildInfo(executable: Executable): Promise<{ goVersion: string; modinfo: string } | undefined> {
+export async function readRawBuildInfo(
+  executable: Executable,
+): Promise<{ goVersion: string; modinfo: string } | undefined> {
   const start = executable.dataStart();
   if (start === undefined) return undefined;
   const window = await executable.readData(start, SEARCH_WINDOW);
@@ -100,7 +102,12 @@ function decodeString(data: Buffer, at: number): { value: Buffer; next: number }
   return { value: data.subarray(start, start + length), next: start + length };
 }
 
-async function readGoString(executable: Executable, address: number, pointerSize: number, readPointer: (bytes: Buffer, at: number) => number): Promise<Buffer> {
+async function readGoString(
+  executable: Executable,
+  address: number,
+  pointerSize: number,
+  readPointer: (bytes: Buffer, at: number) => number,
+): Promise<Buffer> {
   const empty = Buffer.alloc(0);
   const header = await executable.readData(address, 2 * pointerSize);
   if (!header || header.length < 2 * pointerSize) return empty;

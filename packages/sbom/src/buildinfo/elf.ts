@@ -25,8 +25,24 @@ export async function openElf(reader: FileReader, ident: Buffer): Promise<Execut
   const header = new Fields(await reader.read(0, 64), littleEndian);
   if (header.bytes.length < (is64 ? 64 : 52)) return undefined;
   const layout = is64
-    ? { phoff: header.u64(0x20), shoff: header.u64(0x28), phentsize: header.u16(0x36), phnum: header.u16(0x38), shentsize: header.u16(0x3a), shnum: header.u16(0x3c), shstrndx: header.u16(0x3e) }
-    : { phoff: header.u32(0x1c), shoff: header.u32(0x20), phentsize: header.u16(0x2a), phnum: header.u16(0x2c), shentsize: header.u16(0x2e), shnum: header.u16(0x30), shstrndx: header.u16(0x32) };
+    ? {
+        phoff: header.u64(0x20),
+        shoff: header.u64(0x28),
+        phentsize: header.u16(0x36),
+        phnum: header.u16(0x38),
+        shentsize: header.u16(0x3a),
+        shnum: header.u16(0x3c),
+        shstrndx: header.u16(0x3e),
+      }
+    : {
+        phoff: header.u32(0x1c),
+        shoff: header.u32(0x20),
+        phentsize: header.u16(0x2a),
+        phnum: header.u16(0x2c),
+        shentsize: header.u16(0x2e),
+        shnum: header.u16(0x30),
+        shstrndx: header.u16(0x32),
+      };
   const segments = await readSegments(reader, layout, is64, littleEndian);
   const sections = await readSections(reader, layout, is64, littleEndian);
   return {
@@ -38,7 +54,12 @@ export async function openElf(reader: FileReader, ident: Buffer): Promise<Execut
   };
 }
 
-async function readSegments(reader: FileReader, layout: { phoff: number; phentsize: number; phnum: number }, is64: boolean, littleEndian: boolean): Promise<ElfSegment[]> {
+async function readSegments(
+  reader: FileReader,
+  layout: { phoff: number; phentsize: number; phnum: number },
+  is64: boolean,
+  littleEndian: boolean,
+): Promise<ElfSegment[]> {
   const table = new Fields(await reader.read(layout.phoff, layout.phentsize * layout.phnum), littleEndian);
   const segments: ElfSegment[] = [];
   for (let i = 0; i < layout.phnum; i++) {
@@ -46,14 +67,31 @@ async function readSegments(reader: FileReader, layout: { phoff: number; phentsi
     if (at + layout.phentsize > table.bytes.length) break;
     segments.push(
       is64
-        ? { type: table.u32(at), flags: table.u32(at + 4), offset: table.u64(at + 8), address: table.u64(at + 16), fileSize: table.u64(at + 32) }
-        : { type: table.u32(at), offset: table.u32(at + 4), address: table.u32(at + 8), fileSize: table.u32(at + 16), flags: table.u32(at + 24) },
+        ? {
+            type: table.u32(at),
+            flags: table.u32(at + 4),
+            offset: table.u64(at + 8),
+            address: table.u64(at + 16),
+            fileSize: table.u64(at + 32),
+          }
+        : {
+            type: table.u32(at),
+            offset: table.u32(at + 4),
+            address: table.u32(at + 8),
+            fileSize: table.u32(at + 16),
+            flags: table.u32(at + 24),
+          },
     );
   }
   return segments;
 }
 
-async function readSections(reader: FileReader, layout: { shoff: number; shentsize: number; shnum: number; shstrndx: number }, is64: boolean, littleEndian: boolean): Promise<ElfSection[]> {
+async function readSections(
+  reader: FileReader,
+  layout: { shoff: number; shentsize: number; shnum: number; shstrndx: number },
+  is64: boolean,
+  littleEndian: boolean,
+): Promise<ElfSection[]> {
   if (layout.shoff === 0 || layout.shnum === 0) return [];
   const table = new Fields(await reader.read(layout.shoff, layout.shentsize * layout.shnum), littleEndian);
   const raw = [];
@@ -62,8 +100,18 @@ async function readSections(reader: FileReader, layout: { shoff: number; shentsi
     if (at + layout.shentsize > table.bytes.length) break;
     raw.push(
       is64
-        ? { nameOffset: table.u32(at), address: table.u64(at + 16), offset: table.u64(at + 24), size: table.u64(at + 32) }
-        : { nameOffset: table.u32(at), address: table.u32(at + 12), offset: table.u32(at + 16), size: table.u32(at + 20) },
+        ? {
+            nameOffset: table.u32(at),
+            address: table.u64(at + 16),
+            offset: table.u64(at + 24),
+            size: table.u64(at + 32),
+          }
+        : {
+            nameOffset: table.u32(at),
+            address: table.u32(at + 12),
+            offset: table.u32(at + 16),
+            size: table.u32(at + 20),
+          },
     );
   }
   const names = raw[layout.shstrndx];

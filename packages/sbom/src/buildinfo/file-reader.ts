@@ -61,7 +61,12 @@ export interface Mapping {
 }
 
 /** Reads up to `size` bytes at virtual address `address`, from the first mapping that holds it. */
-export async function readMapped(reader: FileReader, mappings: readonly Mapping[], address: number, size: number): Promise<Buffer | undefined> {
+export async function readMapped(
+  reader: FileReader,
+  mappings: readonly Mapping[],
+  address: number,
+  size: number,
+): Promise<Buffer | undefined> {
   for (const mapping of mappings) {
     if (mapping.fileSize > 0 && mapping.address <= address && address <= mapping.address + mapping.fileSize - 1) {
       const length = Math.min(size, mapping.address + mapping.fileSize - address);

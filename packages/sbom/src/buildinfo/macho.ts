@@ -41,11 +41,16 @@ export async function openMacho(reader: FileReader, ident: Buffer): Promise<Exec
     format: "macho",
     readData: (address, size) => readMapped(reader, mapped, address, size),
     dataStart: () =>
-      buildInfoSection ?? segments.find((s) => s.address !== 0 && s.fileSize !== 0 && s.initprot === RW && s.maxprot === RW)?.address,
+      buildInfoSection ??
+      segments.find((s) => s.address !== 0 && s.fileSize !== 0 && s.initprot === RW && s.maxprot === RW)?.address,
   };
 }
 
-function segmentAt(fields: Fields, at: number, is64: boolean): { segment: MachoSegment; sections: Array<{ name: string; address: number }> } {
+function segmentAt(
+  fields: Fields,
+  at: number,
+  is64: boolean,
+): { segment: MachoSegment; sections: Array<{ name: string; address: number }> } {
   const word = is64 ? 8 : 4;
   const name = fields.name(at + 8, 16);
   const address = fields.word(at + 24, word);

@@ -45,7 +45,9 @@ describe("Go module info (runtime/debug.ParseBuildInfo)", () => {
   });
 
   it("writes Go module purls and turns go.sum h1: into SHA-256 hex", () => {
-    expect(purlOf({ path: "github.com/Azure/go-autorest", version: "v14.2.0+incompatible" })).toBe("pkg:golang/github.com/azure/go-autorest@v14.2.0%2Bincompatible");
+    expect(purlOf({ path: "github.com/Azure/go-autorest", version: "v14.2.0+incompatible" })).toBe(
+      "pkg:golang/github.com/azure/go-autorest@v14.2.0%2Bincompatible",
+    );
     expect(h1ToSha256("h1:Wy3cyKr3Vx5W8aLDDSAhlIDNrDfCfh0a6vWzJZp8qCk=")).toMatch(/^[0-9a-f]{64}$/);
     expect(h1ToSha256("")).toBeUndefined();
   });

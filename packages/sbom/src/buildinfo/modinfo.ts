@@ -102,7 +102,18 @@ function quotedPrefix(text: string): string | undefined {
   return undefined;
 }
 
-const ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "'": "'", '"': '"' };
+const ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+};
 
 /** strconv.Unquote for "..." and `...`; undefined when the text is not exactly one quoted string. */
 export function unquote(text: string): string | undefined {
@@ -146,6 +157,7 @@ function unescapeAt(body: string, at: number): { bytes: number[]; next: number }
     return { bytes: [...Buffer.from(String.fromCodePoint(value))], next: at + 1 + digits };
   }
   const octal = body.slice(at, at + 3);
-  if (/^[0-7]{3}$/.test(octal) && Number.parseInt(octal, 8) < 256) return { bytes: [Number.parseInt(octal, 8)], next: at + 3 };
+  if (/^[0-7]{3}$/.test(octal) && Number.parseInt(octal, 8) < 256)
+    return { bytes: [Number.parseInt(octal, 8)], next: at + 3 };
   return undefined;
 }

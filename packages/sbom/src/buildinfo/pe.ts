@@ -28,12 +28,22 @@ export async function openPe(reader: FileReader): Promise<Executable | undefined
   for (let i = 0; i < sectionCount && (i + 1) * 40 <= table.bytes.length; i++) {
     const at = i * 40;
     // Go's pe.Section.Size is SizeOfRawData: the bytes the file really has.
-    sections.push({ address: table.u32(at + 12) + imageBase, fileSize: table.u32(at + 16), offset: table.u32(at + 20), characteristics: table.u32(at + 36) });
+    sections.push({
+      address: table.u32(at + 12) + imageBase,
+      fileSize: table.u32(at + 16),
+      offset: table.u32(at + 20),
+      characteristics: table.u32(at + 36),
+    });
   }
   return {
     format: "pe",
     readData: (address, size) => readMapped(reader, sections, address, size),
     dataStart: () =>
-      sections.find((s) => s.address !== imageBase && s.fileSize !== 0 && (s.characteristics & ~IMAGE_SCN_ALIGN_32BYTES) >>> 0 === WRITABLE_DATA >>> 0)?.address,
+      sections.find(
+        (s) =>
+          s.address !== imageBase &&
+          s.fileSize !== 0 &&
+          (s.characteristics & ~IMAGE_SCN_ALIGN_32BYTES) >>> 0 === WRITABLE_DATA >>> 0,
+      )?.address,
   };
 }

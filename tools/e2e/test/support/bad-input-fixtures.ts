@@ -49,7 +49,12 @@ export function badFilePaths(root: string): BadFiles {
       absolute: at("releases", "absolute"),
       noExecutable: at("releases", "no-executable"),
     },
-    tar: { symlink: at("symlink.tar"), truncated: at("truncated.tar"), slip: at("slip.tar"), absolute: at("absolute.tar") },
+    tar: {
+      symlink: at("symlink.tar"),
+      truncated: at("truncated.tar"),
+      slip: at("slip.tar"),
+      absolute: at("absolute.tar"),
+    },
     hostileZip: {
       slip: at("hostile", "slip.zip"),
       backslashSlip: at("hostile", "backslash-slip.zip"),
@@ -103,14 +108,21 @@ export async function writeBadFiles(f: BadFiles): Promise<void> {
     absolute: buildZip([executable, { name: "/etc/evil", content: "x" }]),
     noExecutable: buildZip([{ name: "README.md", content: "x" }]),
   };
-  for (const [name, zip] of Object.entries(releases)) file(join(f.release[name as keyof BadFiles["release"]], RELEASE_NAME), zip);
+  for (const [name, zip] of Object.entries(releases))
+    file(join(f.release[name as keyof BadFiles["release"]], RELEASE_NAME), zip);
   const layout = { name: "oci-layout", content: '{"imageLayoutVersion":"1.0.0"}' };
   file(f.tar.symlink, buildTar([layout, { name: "index.json", symlinkTo: "/etc/passwd" }]));
   file(f.tar.truncated, buildTar([{ name: "oci-layout", content: "x".repeat(4000) }]).subarray(0, 1500));
   file(f.tar.slip, buildTar([{ name: "../../evil", content: "x" }]));
   file(f.tar.absolute, buildTar([{ name: "/tmp/evil", content: "x" }]));
   await moduleLayout(f.layout.ratioBomb, ratioBomb("main.tf"));
-  await moduleLayout(f.layout.slip, buildZip([{ name: "main.tf", content: "" }, { name: "../evil.tf", content: "x" }]));
+  await moduleLayout(
+    f.layout.slip,
+    buildZip([
+      { name: "main.tf", content: "" },
+      { name: "../evil.tf", content: "x" },
+    ]),
+  );
   await moduleLayout(f.layout.truncated, truncatedZip());
   await moduleLayout(f.layout.lyingSize, lyingSizeZip("main.tf"));
   await escapingDigestLayout(f.layout.escapingDigest);
@@ -135,13 +147,26 @@ async function escapingDigestLayout(reference: string): Promise<void> {
   const root = reference.slice(0, -":1.0.0".length);
   const zip = buildZip([{ name: "main.tf", content: "" }]);
   const layer = { mediaType: "archive/zip", digest: "sha256:../../../../../../etc/hostname", size: zip.length };
-  const manifest = Buffer.from(JSON.stringify({ ...buildModuleManifest({ layer: { digest: sha256Digest(zip), size: zip.length } }).manifest, layers: [layer] }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      ...buildModuleManifest({ layer: { digest: sha256Digest(zip), size: zip.length } }).manifest,
+      layers: [layer],
+    }),
+  );
   const digest = sha256Digest(manifest);
   file(join(root, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
   file(join(root, "blobs", "sha256", EMPTY_CONFIG.digest.slice(7)), Buffer.from(EMPTY_CONFIG_BYTES));
   file(join(root, "blobs", "sha256", digest.slice(7)), manifest);
-  const entry = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": "1.0.0" } };
-  file(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [entry] }));
+  const entry = {
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    digest,
+    size: manifest.length,
+    annotations: { "org.opencontainers.image.ref.name": "1.0.0" },
+  };
+  file(
+    join(root, "index.json"),
+    JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [entry] }),
+  );
 }
 
 /** A module layout whose zip layer is a FIFO, which would hang a reader that opened it blocking. */

@@ -7,7 +7,13 @@ import { buildZip } from "@tofu-oci/testkit";
 export function writeModuleZip(dir: string, name: string, size = 4096): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
-  writeFileSync(file, buildZip([{ name: "main.tf", content: 'variable "x" {}\n' }, { name: "data.bin", content: randomBytes(size) }]));
+  writeFileSync(
+    file,
+    buildZip([
+      { name: "main.tf", content: 'variable "x" {}\n' },
+      { name: "data.bin", content: randomBytes(size) },
+    ]),
+  );
   return file;
 }
 
@@ -20,10 +26,20 @@ export function writeModuleDir(dir: string, size = 0): string {
 }
 
 /** Release zips `terraform-provider-TYPE_VERSION_OS_ARCH.zip` in `dir`, each with an executable. */
-export function writeProviderRelease(dir: string, type: string, version: string, platforms: readonly string[], executableSize = 2048): string {
+export function writeProviderRelease(
+  dir: string,
+  type: string,
+  version: string,
+  platforms: readonly string[],
+  executableSize = 2048,
+): string {
   mkdirSync(dir, { recursive: true });
   for (const platform of platforms) {
-    const executable = { name: `terraform-provider-${type}_v${version}`, content: randomBytes(executableSize), mode: 0o755 };
+    const executable = {
+      name: `terraform-provider-${type}_v${version}`,
+      content: randomBytes(executableSize),
+      mode: 0o755,
+    };
     writeFileSync(join(dir, `terraform-provider-${type}_${version}_${platform}.zip`), buildZip([executable]));
   }
   return dir;

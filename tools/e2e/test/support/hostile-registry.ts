@@ -11,15 +11,24 @@ import { buildZip } from "@tofu-oci/testkit";
 const ZIP = buildZip([{ name: "main.tf", content: 'variable "x" {}\n' }]);
 const LAYER = { mediaType: MediaType.zip, digest: sha256Digest(ZIP), size: ZIP.length };
 const MANIFEST = buildModuleManifest({ layer: LAYER, title: "module.zip" });
-const OVERSIZED = Buffer.from(JSON.stringify({ ...MANIFEST.manifest, annotations: { pad: "x".repeat(4 * 1024 * 1024) } }));
+const OVERSIZED = Buffer.from(
+  JSON.stringify({ ...MANIFEST.manifest, annotations: { pad: "x".repeat(4 * 1024 * 1024) } }),
+);
 /** A module manifest whose layer digest would make a path of the registry's API (`.../blobs/sha256:../../admin/...`). */
-const ESCAPING = Buffer.from(JSON.stringify({ ...MANIFEST.manifest, layers: [{ ...LAYER, digest: "sha256:../../admin/secrets" }] }));
+const ESCAPING = Buffer.from(
+  JSON.stringify({ ...MANIFEST.manifest, layers: [{ ...LAYER, digest: "sha256:../../admin/secrets" }] }),
+);
 /** The referrers API answer in repository `sboms`, for every subject: 10,000 SBOMs the registry does not have. */
 const PHANTOM_SBOMS = Buffer.from(
   JSON.stringify({
     schemaVersion: 2,
     mediaType: MediaType.imageIndex,
-    manifests: Array.from({ length: 10_000 }, (_, i) => ({ mediaType: MediaType.imageManifest, digest: sha256Digest(`phantom ${i}`), size: 400, artifactType: MediaType.spdxJson })),
+    manifests: Array.from({ length: 10_000 }, (_, i) => ({
+      mediaType: MediaType.imageManifest,
+      digest: sha256Digest(`phantom ${i}`),
+      size: 400,
+      artifactType: MediaType.spdxJson,
+    })),
   }),
 );
 
@@ -40,13 +49,41 @@ export interface HostileRegistry {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const manifestTags: Record<string, Handler> = {
-  "oversized-declared": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "content-length": OVERSIZED.length }).end(OVERSIZED),
+  "oversized-declared": (_req, res) =>
+    res.writeHead(200, { "content-type": MediaType.imageManifest, "content-length": OVERSIZED.length }).end(OVERSIZED),
   "oversized-chunked": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest }).end(OVERSIZED),
   endless: (req, res) => endless(req, res, MediaType.imageManifest),
-  "wrong-content-type": (_req, res) => res.writeHead(200, { "content-type": "text/html", "docker-content-digest": MANIFEST.descriptor.digest, "content-length": MANIFEST.bytes.length }).end(MANIFEST.bytes),
-  "lying-digest": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": sha256Digest(Buffer.from("other")) }).end(MANIFEST.bytes),
-  "1.0.0": (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": MANIFEST.descriptor.digest, "content-length": MANIFEST.bytes.length }).end(MANIFEST.bytes),
-  escaping: (_req, res) => res.writeHead(200, { "content-type": MediaType.imageManifest, "docker-content-digest": sha256Digest(ESCAPING), "content-length": ESCAPING.length }).end(ESCAPING),
+  "wrong-content-type": (_req, res) =>
+    res
+      .writeHead(200, {
+        "content-type": "text/html",
+        "docker-content-digest": MANIFEST.descriptor.digest,
+        "content-length": MANIFEST.bytes.length,
+      })
+      .end(MANIFEST.bytes),
+  "lying-digest": (_req, res) =>
+    res
+      .writeHead(200, {
+        "content-type": MediaType.imageManifest,
+        "docker-content-digest": sha256Digest(Buffer.from("other")),
+      })
+      .end(MANIFEST.bytes),
+  "1.0.0": (_req, res) =>
+    res
+      .writeHead(200, {
+        "content-type": MediaType.imageManifest,
+        "docker-content-digest": MANIFEST.descriptor.digest,
+        "content-length": MANIFEST.bytes.length,
+      })
+      .end(MANIFEST.bytes),
+  escaping: (_req, res) =>
+    res
+      .writeHead(200, {
+        "content-type": MediaType.imageManifest,
+        "docker-content-digest": sha256Digest(ESCAPING),
+        "content-length": ESCAPING.length,
+      })
+      .end(ESCAPING),
 };
 
 /** Streams filler until the client goes away, at most 64 MiB. */
@@ -79,17 +116,33 @@ export async function startHostileRegistry(): Promise<HostileRegistry> {
     if (tag && manifestTags[tag]) return manifestTags[tag]!(req, res);
     if (tag === MANIFEST.descriptor.digest) return manifestTags["1.0.0"]!(req, res);
     if (tag === sha256Digest(ESCAPING)) return manifestTags.escaping!(req, res);
-    if (path.startsWith("/v2/sboms/referrers/")) return void res.writeHead(200, { "content-type": MediaType.imageIndex, "content-length": PHANTOM_SBOMS.length }).end(PHANTOM_SBOMS);
-    if (path.includes("/tags/list")) return void res.writeHead(200, { "content-type": "application/json", link: '<http://127.0.0.2:9/v2/a/tags/list?last=x>; rel="next"' }).end(JSON.stringify({ name: "a", tags: ["1.0.0"] }));
-    if (path.endsWith(`/blobs/${EMPTY_CONFIG.digest}`)) return void res.writeHead(200, { "content-length": 2 }).end(EMPTY_CONFIG_BYTES);
+    if (path.startsWith("/v2/sboms/referrers/"))
+      return void res
+        .writeHead(200, { "content-type": MediaType.imageIndex, "content-length": PHANTOM_SBOMS.length })
+        .end(PHANTOM_SBOMS);
+    if (path.includes("/tags/list"))
+      return void res
+        .writeHead(200, {
+          "content-type": "application/json",
+          link: '<http://127.0.0.2:9/v2/a/tags/list?last=x>; rel="next"',
+        })
+        .end(JSON.stringify({ name: "a", tags: ["1.0.0"] }));
+    if (path.endsWith(`/blobs/${EMPTY_CONFIG.digest}`))
+      return void res.writeHead(200, { "content-length": 2 }).end(EMPTY_CONFIG_BYTES);
     if (path.endsWith(`/blobs/${LAYER.digest}`)) return blob(req, res, storage);
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ code: "NAME_UNKNOWN" }] }));
+    res
+      .writeHead(404, { "content-type": "application/json" })
+      .end(JSON.stringify({ errors: [{ code: "NAME_UNKNOWN" }] }));
   });
   return {
     host: `127.0.0.1:${port(registry)}`,
     requests,
     close: async () => {
-      await Promise.all([registry, storage].map((server) => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))));
+      await Promise.all(
+        [registry, storage].map(
+          (server) => new Promise((resolve) => (server.close(resolve), server.closeAllConnections())),
+        ),
+      );
     },
   };
 }

@@ -13,7 +13,11 @@ export interface Spawned {
 
 /** Starts `bin` as `user` without waiting for it; it is killed after `timeoutMs`. */
 export function spawnBin(user: User, bin: Bin, args: string[], timeoutMs = 60_000): Spawned {
-  const child = spawn(process.execPath, [binPath(bin), ...args], { cwd: user.cwd, env: { ...process.env, NO_COLOR: "1", ...user.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [binPath(bin), ...args], {
+    cwd: user.cwd,
+    env: { ...process.env, NO_COLOR: "1", ...user.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

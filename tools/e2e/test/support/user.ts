@@ -22,7 +22,14 @@ export interface User {
 }
 
 /** Variables of the test runner's own environment that would change credential discovery. */
-const NEUTRAL_ENV = { XDG_CONFIG_HOME: "", XDG_RUNTIME_DIR: "", TF_CLI_CONFIG_FILE: "", TERRAFORM_CONFIG: "", DOCKER_CONFIG: "", REGISTRY_AUTH_FILE: "" };
+const NEUTRAL_ENV = {
+  XDG_CONFIG_HOME: "",
+  XDG_RUNTIME_DIR: "",
+  TF_CLI_CONFIG_FILE: "",
+  TERRAFORM_CONFIG: "",
+  DOCKER_CONFIG: "",
+  REGISTRY_AUTH_FILE: "",
+};
 
 /**
  * Makes a user under `root/name`. Upload sessions go to the user's own cache directory, so runs
@@ -41,7 +48,12 @@ export function makeUser(root: string, name: string, config?: Record<string, unk
     home,
     env,
     run: (bin, args, options = {}) =>
-      runBin(bin, args, { cwd, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs ?? 60_000, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
+      runBin(bin, args, {
+        cwd,
+        env: { ...env, ...options.env },
+        timeoutMs: options.timeoutMs ?? 60_000,
+        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+      }),
   };
 }
 

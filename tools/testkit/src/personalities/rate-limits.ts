@@ -84,8 +84,8 @@ function tooManyRequests(throttle: Throttle, leftMs: number): Answer {
         throttle.windowSeconds === 60
           ? "minute"
           : throttle.windowSeconds === 1
-          ? "second"
-          : `${throttle.windowSeconds}s`;
+            ? "second"
+            : `${throttle.windowSeconds}s`;
       return specError(
         429,
         "TOOMANYREQUESTS",

@@ -119,7 +119,7 @@ export async function startPersonality(
   };
   try {
     const tls = options.tls ?? registry.mode === "tls";
-    const certificates = tls ? options.certificates ?? makeServerCertificate(workDir) : undefined;
+    const certificates = tls ? (options.certificates ?? makeServerCertificate(workDir)) : undefined;
     const front = await frontContext(knobs, registry, upstream);
     let layers: Layer[] = [];
     const main = await listen((req) => handle(front, layers, req), certificates);

@@ -74,8 +74,8 @@ async function continueUpload(front: FrontContext, exchange: Exchange): Promise<
     exchange.method === "PATCH"
       ? await patch(front, exchange, session)
       : exchange.method === "PUT"
-      ? await put(front, exchange, session)
-      : undefined;
+        ? await put(front, exchange, session)
+        : undefined;
   if (front.knobs.poisonSessionOnError) {
     if (refusal) session.poisoned = true;
     exchange.after.push((answer) => {
