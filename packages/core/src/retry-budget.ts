@@ -42,6 +42,18 @@ export class RetryBudget {
     return !this.exhausted;
   }
 
+  /**
+   * Records a request the registry throttled (HTTP 429): the registry is there and asks to slow
+   * down, so this costs no attempt, only time: the deadline still bounds it. Many concurrent
+   * requests throttled at once (a copy of several tags) would otherwise spend the allowance
+   * in an instant. True when another attempt may follow.
+   */
+  throttled(reason: string): boolean {
+    this.#firstFailure ??= this.#now();
+    this.#lastReason = reason;
+    return !this.exhausted;
+  }
+
   /** Content moved: the allowance and the deadline start afresh. */
   progress(): void {
     this.#failures = 0;

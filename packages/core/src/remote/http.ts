@@ -196,7 +196,8 @@ async function sendOnceCounted<R extends HttpRequest>(
 ): Promise<HttpResponse> {
   try {
     const response = await send(request);
-    if (isTransientStatus(response.status)) budget.spend(`HTTP ${response.status}`);
+    if (response.status === 429) budget.throttled("HTTP 429");
+    else if (isTransientStatus(response.status)) budget.spend(`HTTP ${response.status}`);
     return response;
   } catch (error) {
     const failure = asNetworkError(error);
@@ -249,14 +250,17 @@ export async function withRetry(
       const response = await attempt();
       if (!isTransientStatus(response.status)) return response;
       reason = `HTTP ${response.status}`;
-      if (!budget.spend(reason) || tries >= retries) return response;
+      // A 429 is bounded by the deadline, not by a count: the registry asks to slow down.
+      if (response.status === 429 ? !budget.throttled(reason) : !budget.spend(reason) || tries >= retries) {
+        return response;
+      }
       retryAfterMs = await retryHint(response);
     } catch (error) {
       if (!isTransientError(error) || options.signal?.aborted) throw asNetworkError(error);
       reason = (error as Error).message;
       if (!budget.spend(reason) || tries >= retries) throw asNetworkError(error);
     }
-    const backoff = Math.random() * Math.min(maxDelayMs, minDelayMs * 2 ** tries);
+    const backoff = Math.random() * Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(tries, 20));
     const delay = Math.min(maxDelayMs, retryAfterMs ?? backoff);
     options.onRetry?.(reason, delay);
     await sleep(delay, undefined, { signal: options.signal });

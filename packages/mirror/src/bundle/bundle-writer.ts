@@ -1,4 +1,4 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -49,6 +49,7 @@ export class BundleWriter implements Target {
   readonly #pack = tar.pack();
   readonly #meter = new DigestMeter();
   readonly #written: Promise<void>;
+  readonly #file: WriteStream;
   readonly #stored = new Set<string>();
   readonly #manifests = new Map<string, { descriptor: Descriptor; bytes: Buffer }>();
   readonly #entries: Descriptor[] = [];
@@ -59,7 +60,8 @@ export class BundleWriter implements Target {
     this.name = path;
     this.#path = path;
     this.#temp = tempPathFor(path);
-    this.#written = pipeline(this.#pack, this.#meter, createWriteStream(this.#temp));
+    this.#file = createWriteStream(this.#temp);
+    this.#written = pipeline(this.#pack, this.#meter, this.#file);
     this.#written.catch(() => {});
   }
 
@@ -145,6 +147,8 @@ export class BundleWriter implements Target {
   async abort(): Promise<void> {
     this.#pack.destroy();
     await this.#written.catch(() => {});
+    // The pipeline fails at once, but the file may still be opening: it exists once that is done.
+    if (!this.#file.closed) await new Promise<void>((resolve) => this.#file.once("close", () => resolve()));
     await rm(this.#temp, { force: true });
   }
 
