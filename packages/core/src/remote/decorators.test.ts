@@ -215,3 +215,29 @@ describe("one retry budget per operation", () => {
     expect(budget.spend("d")).toBe(true);
   });
 });
+
+describe("retrying and 429", () => {
+  const throttled = () => answer(429, { "retry-after": "0" });
+
+  it("waits out more 429s than the retry count, within the deadline", async () => {
+    const { send, seen } = scripted(throttled, throttled, throttled, throttled, () => answer(200));
+    const response = await retrying(send, { retries: 2, minDelayMs: 1, maxDelayMs: 2 })(registryRequest());
+    expect(response.status).toBe(200);
+    expect(seen).toHaveLength(5);
+  });
+
+  it("still counts 5xx answers against the retries", async () => {
+    const failing = () => answer(503, { "retry-after": "0" });
+    const { send, seen } = scripted(failing, failing, failing, () => answer(200));
+    const response = await retrying(send, { retries: 2, minDelayMs: 1, maxDelayMs: 2 })(registryRequest());
+    expect(response.status).toBe(503);
+    expect(seen).toHaveLength(3);
+  });
+
+  it("with retries 0 answers the first 429", async () => {
+    const { send, seen } = scripted(throttled, () => answer(200));
+    const response = await retrying(send, { retries: 0 })(registryRequest());
+    expect(response.status).toBe(429);
+    expect(seen).toHaveLength(1);
+  });
+});

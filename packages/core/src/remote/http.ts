@@ -250,8 +250,11 @@ export async function withRetry(
       const response = await attempt();
       if (!isTransientStatus(response.status)) return response;
       reason = `HTTP ${response.status}`;
-      // A 429 is bounded by the deadline, not by a count: the registry asks to slow down.
-      if (response.status === 429 ? !budget.throttled(reason) : !budget.spend(reason) || tries >= retries) {
+      // A 429 is bounded by the deadline, not by a count: the registry asks to slow down. No
+      // retries at all (retries 0) still means none.
+      const again =
+        response.status === 429 ? retries > 0 && budget.throttled(reason) : budget.spend(reason) && tries < retries;
+      if (!again) {
         return response;
       }
       retryAfterMs = await retryHint(response);
