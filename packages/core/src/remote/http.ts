@@ -196,8 +196,7 @@ async function sendOnceCounted<R extends HttpRequest>(
 ): Promise<HttpResponse> {
   try {
     const response = await send(request);
-    if (response.status === 429) budget.throttled("HTTP 429");
-    else if (isTransientStatus(response.status)) budget.spend(`HTTP ${response.status}`);
+    if (isTransientStatus(response.status)) chargeStatus(budget, response.status);
     return response;
   } catch (error) {
     const failure = asNetworkError(error);
@@ -250,13 +249,9 @@ export async function withRetry(
       const response = await attempt();
       if (!isTransientStatus(response.status)) return response;
       reason = `HTTP ${response.status}`;
-      // A 429 is bounded by the deadline, not by a count: the registry asks to slow down. No
-      // retries at all (retries 0) still means none.
-      const again =
-        response.status === 429 ? retries > 0 && budget.throttled(reason) : budget.spend(reason) && tries < retries;
-      if (!again) {
-        return response;
-      }
+      // A 429 is bounded by the deadline, not by a count; retries 0 still means no retry.
+      const outOfTries = response.status === 429 ? retries === 0 : tries >= retries;
+      if (!chargeStatus(budget, response.status) || outOfTries) return response;
       retryAfterMs = await retryHint(response);
     } catch (error) {
       if (!isTransientError(error) || options.signal?.aborted) throw asNetworkError(error);
@@ -268,6 +263,15 @@ export async function withRetry(
     options.onRetry?.(reason, delay);
     await sleep(delay, undefined, { signal: options.signal });
   }
+}
+
+/**
+ * Charges a transient answer to the budget: a 429 (the registry asks to slow down) costs time
+ * only, see RetryBudget.throttled; any other costs an attempt. True when another may follow.
+ */
+function chargeStatus(budget: RetryBudget, status: number): boolean {
+  const reason = `HTTP ${status}`;
+  return status === 429 ? budget.throttled(reason) : budget.spend(reason);
 }
 
 function isTransientStatus(status: number): boolean {
